@@ -1,0 +1,57 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`. Both run `make setup` first.
+SHELL := /bin/bash
+ROOT := $(CURDIR)
+VENV := $(ROOT)/.venv
+PY := $(VENV)/bin/python
+RLIB := $(ROOT)/.rlib
+R_PKGS := r-base-core r-base-dev r-cran-testthat r-cran-knitr r-cran-rmarkdown r-cran-magrittr r-cran-r6
+
+.PHONY: setup setup-r setup-py setup-shim demo test test-py test-r bench lint r-env fixtures
+
+setup: setup-r setup-py setup-shim
+
+# R from Debian's packages, only when missing (no CRAN here); --no-install-recommends keeps it to ~100 packages.
+setup-r:
+	@if ! command -v Rscript >/dev/null 2>&1; then \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing R (apt-get)"; \
+	    $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
+	    DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) \
+	      apt-get install -y -qq --no-install-recommends $(R_PKGS) >/dev/null; \
+	  else echo "R is missing and apt-get is not available: install R >= 4.2 by hand" >&2; exit 1; fi; \
+	fi
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+setup-py: $(PY)
+	@$(PY) -c "import rtorch_py, rpy2, pytest, hypothesis" 2>/dev/null || \
+	  $(PY) -m pip install -q -e ".[r,test,dev]"
+
+setup-shim: setup-py
+	@$(MAKE) -s -C r_shim install RLIB=$(RLIB) PY=$(PY)
+
+demo: setup
+	@$(PY) -m rtorch_py run vignettes/using-torch-optimizers.R
+
+test: setup
+	$(PY) -m pytest
+	@$(MAKE) -s test-r
+
+test-r:
+	@eval "$$($(MAKE) -s r-env)" && cd r_shim/tests && Rscript testthat.R
+
+bench: setup
+	$(PY) bench/run.py
+
+lint:
+	$(VENV)/bin/ruff check rtorch_py tests tools bench
+
+# The environment Rscript needs to find the shim and the project's Python: eval "$(make -s r-env)".
+r-env:
+	@echo "export R_LIBS=$(RLIB)$${R_LIBS:+:$$R_LIBS}"
+	@echo "export RTORCH_PYTHON=$(PY)"
+
+fixtures:
+	$(PY) tools/make_fixtures.py

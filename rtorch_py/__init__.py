@@ -1,0 +1,20 @@
+"""rtorch_py: R torch's API on a numpy tensor core with reverse-mode autograd.
+
+Names and argument conventions are R torch's (1-based ``dim``, inclusive ``torch_arange``); R's ``$`` is
+Python's ``.``; Python's own ``[]`` subscripts are 0-based, as in numpy and PyTorch.
+
+Example:
+    >>> from rtorch_py import *
+    >>> torch_manual_seed(1)
+    >>> x = torch_randn(3, 2, requires_grad=True)
+    >>> (x * x).sum().backward()
+"""
+
+from . import tensor_methods as _tensor_methods  # noqa: F401 - attaches the R-named methods
+from ._core.tensor import Tensor, print_options
+from .autograd_api import *  # noqa: F403
+from .creation import *  # noqa: F403
+from .dtypes import *  # noqa: F403
+from .functions import *  # noqa: F403
+
+__version__ = "0.1.0"

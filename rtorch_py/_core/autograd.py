@@ -1,0 +1,304 @@
+"""Reverse-mode autograd: grad mode, graph nodes and the engine.
+
+A recorded op creates one :class:`Node`. Its ``next`` edges point at the inputs' nodes, or at the input tensor
+itself when that input is a leaf requiring grad (its gradient accumulates into ``.grad``). Derivative rules
+live in one table (``derivatives.py``); they are written with tensor ops, so the same rule serves first-order
+gradients (run with grad mode off) and higher-order ones (``create_graph=True``). Undoing broadcasting and
+casting back to the input's dtype happen here, once, not in each rule.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+__all__ = ["Node", "is_grad_enabled", "set_grad_enabled", "no_grad", "enable_grad", "backward", "grad"]
+
+
+class _GradMode:
+    enabled = True
+
+
+def is_grad_enabled() -> bool:
+    return _GradMode.enabled
+
+
+def set_grad_enabled(mode: bool) -> None:
+    _GradMode.enabled = bool(mode)
+
+
+class _GradModeContext:
+    """Context manager and decorator that sets grad mode and restores it on exit."""
+
+    _mode = True
+
+    def __enter__(self) -> None:
+        self._prev = _GradMode.enabled
+        _GradMode.enabled = self._mode
+
+    def __exit__(self, *exc: object) -> None:
+        _GradMode.enabled = self._prev
+
+    def __call__(self, fn: Callable) -> Callable:
+        mode = self._mode
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            prev = _GradMode.enabled
+            _GradMode.enabled = mode
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _GradMode.enabled = prev
+
+        return wrapper
+
+
+class no_grad(_GradModeContext):  # noqa: N801 - torch's name
+    """Disable gradient recording: ``with no_grad(): ...`` or ``@no_grad()``."""
+
+    _mode = False
+
+
+class enable_grad(_GradModeContext):  # noqa: N801 - torch's name
+    """Enable gradient recording inside a no-grad region."""
+
+    _mode = True
+
+
+_seq = itertools.count()
+
+
+class Node:
+    """One recorded op: its backward rule, its edges to the inputs and what the rule needs.
+
+    ``grad_fn`` objects are nodes; they print with libtorch's names (``MulBackward0``).
+    """
+
+    __slots__ = ("name", "rule", "next", "meta", "saved", "versions", "seq", "pre_hooks", "retained",
+                 "__weakref__")
+
+    def __init__(self, name: str, rule: Callable, next_: tuple, meta: tuple, saved: tuple,
+                 versions: tuple) -> None:
+        self.name = name
+        self.rule = rule  # rule(grad, *saved) -> one gradient (or None) per input
+        self.next = next_  # per input: Node, leaf Tensor, or None (no gradient wanted)
+        self.meta = meta  # per input: (shape, numpy dtype), to undo broadcasting and promotion
+        self.saved = saved
+        self.versions = versions  # ((version counter, version at save time, description), ...)
+        self.seq = next(_seq)
+        self.pre_hooks: list | None = None  # hooks on the output's gradient (register_hook, retain_grad)
+        self.retained = None
+
+    def __repr__(self) -> str:
+        return f"<{self.name}>"
+
+    def name_(self) -> str:
+        return self.name
+
+    @property
+    def next_functions(self) -> tuple:
+        """The nodes feeding this one (leaves appear as AccumulateGrad), as in torch."""
+        return tuple(None if e is None else e if isinstance(e, Node) else _AccumulateGrad(e)
+                     for e in self.next)
+
+
+class _AccumulateGrad:
+    __slots__ = ("variable",)
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+
+    def __repr__(self) -> str:
+        return "<AccumulateGrad>"
+
+
+class SavedOutput:
+    """A node's own output saved for backward without a reference cycle (output -> node -> output).
+
+    The rule gets it back as a tensor whose grad_fn is the node, so higher-order gradients flow through it.
+    """
+
+    __slots__ = ("data", "requires_grad")
+
+    def __init__(self, data: np.ndarray) -> None:
+        self.data = data
+
+
+def _version_error(desc: str, expected: int, found: int) -> RuntimeError:
+    return RuntimeError(
+        "one of the variables needed for gradient computation has been modified by an inplace operation: "
+        f"[{desc}], which is output 0 of its node; is at version {found}; expected version {expected} "
+        "instead. Hint: the backtrace further above can help to find the operation that changed it."
+    )
+
+
+def _collect(roots: Sequence[Node]) -> list[Node]:
+    """All nodes reachable from the roots, newest first: a valid topological order (an op's inputs always
+    come from older nodes) and the order libtorch's engine visits them in on one thread."""
+    seen: dict[int, Node] = {}
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen[id(node)] = node
+        for e in node.next:
+            if e.__class__ is Node and id(e) not in seen:
+                stack.append(e)
+    return sorted(seen.values(), key=lambda n: -n.seq)
+
+
+_FREED = ("<freed>",)  # a distinct object: an empty saved tuple is the shared ()
+
+
+def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_graph: bool,
+                 inputs: Sequence | None = None, allow_unused: bool = False) -> list | None:
+    """The engine. roots: tensors; grads: their gradients (tensors). With ``inputs`` given (autograd_grad),
+    returns the gradients of those tensors instead of accumulating into leaves' ``.grad``."""
+    from .ops import sum_to  # noqa: PLC0415 - ops imports this module
+    from .tensor import Tensor
+
+    buffers: dict[int, Tensor] = {}  # id(node or leaf) -> summed incoming gradient
+    leaves: dict[int, Tensor] = {}
+    root_nodes = []
+    for t, g in zip(roots, grads):
+        key = t._grad_fn if t._grad_fn is not None else t
+        if t._grad_fn is not None:
+            root_nodes.append(t._grad_fn)
+        else:
+            leaves[id(t)] = t
+        _add_to(buffers, id(key), g)
+
+    # Tensors asked for by autograd_grad: capture the gradient flowing into their node / leaf.
+    wanted: dict[int, int] = {}
+    if inputs is not None:
+        for i, t in enumerate(inputs):
+            wanted[id(t._grad_fn if t._grad_fn is not None else t)] = i
+    captured: list = [None] * (len(inputs) if inputs is not None else 0)
+
+    prev_mode = _GradMode.enabled
+    _GradMode.enabled = create_graph
+    try:
+        for node in _collect(root_nodes):
+            g = buffers.pop(id(node), None)
+            if g is None:
+                continue
+            if node.pre_hooks:
+                for hook in node.pre_hooks:
+                    r = hook(g)
+                    if r is not None:
+                        g = r
+            if id(node) in wanted:
+                captured[wanted[id(node)]] = g
+            if node.saved is _FREED:
+                raise RuntimeError(
+                    "Trying to backward through the graph a second time (or directly access saved tensors "
+                    "after they have already been freed). Saved intermediate values of the graph are freed "
+                    "when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to "
+                    "backward through the graph a second time or if you need to access saved tensors after "
+                    "calling backward."
+                )
+            for counter, version, desc in node.versions:
+                if counter[0] != version:
+                    raise _version_error(desc, version, counter[0])
+            saved = tuple(Tensor._from_saved(s, node) if s.__class__ is SavedOutput else s
+                          for s in node.saved)
+            in_grads = node.rule(g, *saved)
+            if not retain_graph:
+                node.saved = _FREED
+            if in_grads.__class__ is not tuple:
+                in_grads = (in_grads,)
+            for edge, gi, meta in zip(node.next, in_grads, node.meta):
+                if edge is None or gi is None:
+                    continue
+                shape, npdtype = meta
+                if gi.__class__ is not Tensor:
+                    gi = Tensor._wrap(np.asarray(gi))
+                if gi._data.shape != shape:
+                    gi = sum_to(gi, shape)
+                if gi._data.dtype != npdtype:
+                    gi = gi._to_np_dtype(npdtype)
+                if edge.__class__ is not Node:
+                    leaves[id(edge)] = edge
+                _add_to(buffers, id(edge), gi)
+    finally:
+        _GradMode.enabled = prev_mode
+
+    # Leaves last, each with its summed gradient (libtorch's AccumulateGrad: hooks, then .grad += g).
+    for key, leaf in leaves.items():
+        g = buffers.pop(key, None)
+        if g is None:
+            continue
+        if leaf._hooks:
+            for hook in leaf._hooks:
+                r = hook(g)
+                if r is not None:
+                    g = r
+        if key in wanted:
+            captured[wanted[key]] = g
+        elif inputs is None:
+            leaf._accumulate_grad(g, create_graph)
+    if inputs is not None:
+        for i, (t, c) in enumerate(zip(inputs, captured)):
+            if c is None and not allow_unused:
+                raise RuntimeError(
+                    f"One of the differentiated Tensors (input {i + 1}) appears to not have been used in the "
+                    "graph. Set allow_unused=TRUE if this is the desired behavior."
+                )
+        return captured
+    return None
+
+
+def _add_to(buffers: dict, key: int, g: Tensor) -> None:
+    prev = buffers.get(key)
+    buffers[key] = g if prev is None else prev + g
+
+
+def _check_roots(tensors: Sequence, grad_tensors: Sequence | None) -> list:
+    from .tensor import Tensor
+
+    if grad_tensors is None:
+        grad_tensors = [None] * len(tensors)
+    out = []
+    for t, g in zip(tensors, grad_tensors):
+        if not t._requires_grad:
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        if g is None:
+            if t._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            g = Tensor._wrap(np.ones(t._data.shape, dtype=t._data.dtype))
+        elif not isinstance(g, Tensor):
+            g = Tensor._wrap(np.asarray(g, dtype=t._data.dtype))
+        if g._data.shape != t._data.shape:
+            raise RuntimeError(
+                f"Mismatch in shape: grad_output[0] has a shape of {list(g._data.shape)} and output[0] has a "
+                f"shape of {list(t._data.shape)}."
+            )
+        out.append(g)
+    return out
+
+
+def backward(tensors: Sequence, grad_tensors: Sequence | None = None, retain_graph: bool | None = None,
+             create_graph: bool = False) -> None:
+    """Accumulate d(tensors)/d(leaves) into the leaves' ``.grad``."""
+    grads = _check_roots(tensors, grad_tensors)
+    run_backward(tensors, grads, create_graph if retain_graph is None else retain_graph, create_graph)
+
+
+def grad(outputs: Sequence, inputs: Sequence, grad_outputs: Sequence | None = None,
+         retain_graph: bool | None = None, create_graph: bool = False, allow_unused: bool = False) -> list:
+    """Gradients of outputs with respect to inputs, returned rather than accumulated."""
+    grads = _check_roots(outputs, grad_outputs)
+    for i, t in enumerate(inputs):
+        if not t._requires_grad:
+            raise RuntimeError(f"One of the differentiated Tensors (input {i + 1}) does not require grad")
+    return run_backward(outputs, grads, create_graph if retain_graph is None else retain_graph,
+                        create_graph, inputs=inputs, allow_unused=allow_unused)

@@ -1,0 +1,391 @@
+"""The derivative rules: one entry per primitive op in ``ops.py``.
+
+``rule(grad, *saved) -> gradient per input`` (a tuple, or one tensor for one-input ops; None where an input
+gets no gradient). Rules are written with tensor ops, so with ``create_graph=True`` they are themselves
+recorded and higher-order gradients come for free. Gradients may keep a broadcast shape: the engine sums them
+back to each input's shape (``ops.sum_to``) and casts them to its dtype.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from . import ops as O  # noqa: N812 - ops imports this module first; attributes resolve at call time
+
+# ruff: noqa: E704
+
+
+def _is_t(x: Any) -> bool:
+    return x.__class__ is O.Tensor
+
+
+def _zeros(shape: tuple, like: Any) -> Any:
+    return O.Tensor._wrap(np.zeros(shape, dtype=like._data.dtype))
+
+
+# -- elementwise ------------------------------------------------------------------------------------------
+
+def identity(g): return g
+def zero_grad1(g): return g * 0
+def zero_grad2(g): return g * 0, g * 0
+def add(g, alpha=1): return g, (g if alpha == 1 else g * alpha)
+def sub(g, alpha): return g, (-g if alpha == 1 else g * -alpha)
+
+
+def mul(g, a, b):
+    return (g * b if _is_t(a) else None), (g * a if _is_t(b) else None)
+
+
+def div(g, a, b):
+    ga = g / b if _is_t(a) else None
+    gb = -g * a / (b * b) if _is_t(b) else None
+    return ga, gb
+
+
+def pow(g, a, b, out):  # noqa: A001
+    ga = gb = None
+    if _is_t(a):
+        if _is_t(b) or b != 0:
+            ga = g * b * O.pow(a, b - 1)
+        else:
+            ga = g * 0
+    if _is_t(b):
+        # d/db a^b = a^b log a, taken as 0 where a == 0 and b >= 0 (as libtorch) to avoid 0 * -inf.
+        safe = O.where(O.logical_and(O.eq(a, 0), O.ge(b, 0)), 0.0, O.log(a) if _is_t(a) else math.log(a))
+        gb = g * out * safe
+    return ga, gb
+
+
+def maximum(g, a, b):
+    # Ties share the gradient equally (libtorch's rule).
+    ga = O.where(O.eq(a, b), g / 2, O.where(O.gt(a, b), g, 0.0))
+    return ga, g - ga
+
+
+def minimum(g, a, b):
+    ga = O.where(O.eq(a, b), g / 2, O.where(O.lt(a, b), g, 0.0))
+    return ga, g - ga
+
+
+def fmod(g, a, b): return g, (-g * O.trunc(O.div(a, b)) if _is_t(b) else None)
+def remainder(g, a, b): return g, (-g * O.floor(O.div(a, b)) if _is_t(b) else None)
+
+
+def atan2(g, a, b):
+    d = a * a + b * b
+    return g * b / d, -g * a / d
+
+
+def where(g, cond):
+    gt = O.Tensor._wrap(cond)
+    return O.where(gt, g, 0.0), O.where(gt, 0.0, g)
+
+
+def neg(g): return -g
+def abs(g, x): return g * O.sign(x)  # noqa: A001
+def exp(g, out): return g * out
+def log(g, x): return g / x
+def log1p(g, x): return g / (x + 1)
+def log2(g, x): return g / (x * math.log(2.0))
+def log10(g, x): return g / (x * math.log(10.0))
+def expm1(g, out): return g * (out + 1)
+def sqrt(g, out): return g / (out * 2)
+def rsqrt(g, out): return g * O.pow(out, 3) * -0.5
+def sin(g, x): return g * O.cos(x)
+def cos(g, x): return -g * O.sin(x)
+def tan(g, out): return g * (out * out + 1)
+def asin(g, x): return g / O.sqrt(1 - x * x)
+def acos(g, x): return -g / O.sqrt(1 - x * x)
+def atan(g, x): return g / (x * x + 1)
+def sinh(g, x): return g * O.cosh(x)
+def cosh(g, x): return g * O.sinh(x)
+def tanh(g, out): return g * (1 - out * out)
+def sigmoid(g, out): return g * (1 - out) * out
+def reciprocal(g, out): return -g * out * out
+def erf(g, x): return g * O.exp(-x * x) * (2 / math.sqrt(math.pi))
+
+
+def relu(g, out):
+    # threshold_backward: the gradient passes where the output is positive.
+    return O.where(O.gt(out, 0), g, 0.0)
+
+
+def clamp(g, x, lo, hi):
+    mask = None
+    if lo is not None:
+        mask = O.ge(x, lo)
+    if hi is not None:
+        m2 = O.le(x, hi)
+        mask = m2 if mask is None else O.logical_and(mask, m2)
+    return O.where(mask, g, 0.0)
+
+
+# -- reductions ------------------------------------------------------------------------------------------------
+
+def _unreduce(g, shape, axes, keepdim):
+    """Reshape a reduced gradient so it broadcasts against the input shape."""
+    if axes is None:
+        return O.reshape(g, (1,) * len(shape)) if shape else g
+    if not keepdim:
+        kept = list(g.shape)
+        for a in sorted(a % len(shape) for a in axes):
+            kept.insert(a, 1)
+        return O.reshape(g, kept)
+    return g
+
+
+def sum(g, shape, axes, keepdim):  # noqa: A001
+    return O.expand_to(_unreduce(g, shape, axes, keepdim), shape)
+
+
+def mean(g, shape, axes, keepdim):
+    n = int(np.prod(shape)) if axes is None else int(np.prod([shape[a] for a in axes]))
+    return O.expand_to(_unreduce(g, shape, axes, keepdim) / n, shape)
+
+
+def sum_to(g, shape):
+    return O.expand_to(g, shape)
+
+
+def prod(g, x, out, axis, keepdim):
+    axes = None if axis is None else (axis,)
+    gu = _unreduce(g, x.shape, axes, keepdim)
+    ou = _unreduce(out, x.shape, axes, keepdim)
+    if not np.any(x._data == 0):
+        return gu * ou / x
+    # With zeros, the product of the other elements: exclusive cumulative products from both ends.
+    ax = -1 if axis is None else axis
+    flat = O.reshape(x, (-1,)) if axis is None else x
+    ones_shape = list(flat.shape)
+    ones_shape[ax] = 1
+    one = O.Tensor._wrap(np.ones(ones_shape, dtype=x._data.dtype))
+    n = flat.shape[ax]
+    left = O.cat([one, O.index(O.cumprod(flat, ax), _slice_along(ax, flat.ndim, 0, n - 1))], ax)
+    right = O.flip(O.cat([one, O.index(O.cumprod(O.flip(flat, (ax,)), ax),
+                                       _slice_along(ax, flat.ndim, 0, n - 1))], ax), (ax,))
+    others = left * right
+    if axis is None:
+        others = O.reshape(others, x.shape)
+    return gu * others
+
+
+def _slice_along(ax, ndim, start, stop):
+    key = [slice(None)] * ndim
+    key[ax] = slice(start, stop)
+    return tuple(key)
+
+
+def amax(g, x, out, axes, keepdim):
+    # Ties share the gradient evenly (libtorch's evenly_distribute_backward / amax rule).
+    ou = _unreduce(out, x.shape, axes, keepdim)
+    mask = O.eq(x, ou)
+    count = O.sum(O.to_dtype(mask, x._data.dtype), axes, keepdim=True)
+    return O.where(mask, _unreduce(g, x.shape, axes, keepdim) / count, 0.0)
+
+
+def index_reduce(g, shape, axis, idx, keepdim):
+    """max/min along a dim: the gradient goes to the selected index."""
+    gu = g if keepdim else O.unsqueeze(g, axis)
+    return O.scatter(_zeros(shape, g), axis, O.Tensor._wrap(idx), gu)
+
+
+def var(g, x, axes, correction, keepdim):
+    n = x._data.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
+    mu = O.mean(x, axes, keepdim=True)
+    return _unreduce(g, x.shape, axes, keepdim) * (x - mu) * (2.0 / (n - correction))
+
+
+def std(g, x, out, axes, correction, keepdim):
+    n = x._data.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
+    mu = O.mean(x, axes, keepdim=True)
+    gu = _unreduce(g / out, x.shape, axes, keepdim)
+    return gu * (x - mu) * (1.0 / (n - correction))
+
+
+def norm(g, x, out, p, axes, keepdim):
+    ou = _unreduce(out, x.shape, axes, keepdim)
+    gu = _unreduce(g, x.shape, axes, keepdim)
+    if p == 2:
+        return O.where(O.eq(ou, 0), 0.0, gu * x / ou)
+    if p == 1:
+        return gu * O.sign(x)
+    if p in (np.inf, -np.inf):
+        mask = O.eq(O.abs(x), ou)
+        count = O.sum(O.to_dtype(mask, x._data.dtype), axes, keepdim=True)
+        return O.where(mask, gu * O.sign(x) / count, 0.0)
+    if p == 0:
+        return gu * 0
+    return O.where(O.eq(ou, 0), 0.0, gu * x * O.pow(O.abs(x), p - 2) / O.pow(ou, p - 1))
+
+
+def logsumexp(g, x, out, axes, keepdim):
+    return _unreduce(g, x.shape, axes, keepdim) * O.exp(x - _unreduce(out, x.shape, axes, keepdim))
+
+
+def cumsum(g, axis):
+    return O.flip(O.cumsum(O.flip(g, (axis,)), axis), (axis,))
+
+
+def cumprod(g, x, out, axis):
+    if np.any(x._data == 0):
+        raise NotImplementedError("cumprod backward with zeros in the input is not supported")
+    return cumsum(g * out, axis) / x
+
+
+def softmax(g, out, axis):
+    return out * (g - O.sum(g * out, (axis,), keepdim=True))
+
+
+def log_softmax(g, out, axis):
+    return g - O.exp(out) * O.sum(g, (axis,), keepdim=True)
+
+
+# -- linear algebra ------------------------------------------------------------------------------------------
+
+def _mT(x):  # noqa: N802
+    return O.transpose(x, -1, -2)
+
+
+def matmul(g, a, b):
+    a2 = O.unsqueeze(a, 0) if a.ndim == 1 else a
+    b2 = O.unsqueeze(b, -1) if b.ndim == 1 else b
+    if a.ndim == 1:
+        g = O.unsqueeze(g, -2)
+    if b.ndim == 1:
+        g = O.unsqueeze(g, -1)
+    ga = O.matmul(g, _mT(b2))
+    gb = O.matmul(_mT(a2), g)
+    if a.ndim == 1:
+        ga = O.squeeze(ga, -2)
+    if b.ndim == 1:
+        gb = O.squeeze(gb, -1)
+    return ga, gb
+
+
+def addmm(g, a, b):
+    return g, O.matmul(g, _mT(b)), O.matmul(_mT(a), g)
+
+
+def einsum(g, equation, *operands):
+    eq = equation.replace(" ", "")
+    lhs, _, out_sub = eq.partition("->")
+    subs = lhs.split(",")
+    if "..." in eq:
+        raise NotImplementedError("einsum backward with '...' is not supported")
+    if not _:
+        out_sub = "".join(sorted(c for c in set(lhs) - {","} if lhs.count(c) == 1))
+    grads = []
+    for k, (sub_k, op_k) in enumerate(zip(subs, operands)):
+        if len(set(sub_k)) != len(sub_k):
+            raise NotImplementedError("einsum backward with a repeated index in one operand is not supported")
+        others = [(s, o) for j, (s, o) in enumerate(zip(subs, operands)) if j != k]
+        avail = set(out_sub).union(*[set(s) for s, _o in others])
+        target = "".join(c for c in sub_k if c in avail)
+        expr = ",".join([out_sub] + [s for s, _o in others]) + "->" + target
+        gk = O.einsum(expr, g, *[o for _s, o in others])
+        if target != sub_k:  # an index summed in this operand alone: its gradient is constant along it
+            gk = O.reshape(gk, [gk.shape[target.index(c)] if c in target else 1 for c in sub_k])
+            gk = O.expand_to(gk, tuple(op_k.shape))
+        grads.append(gk)
+    return tuple(grads)
+
+
+# -- shape ----------------------------------------------------------------------------------------------------
+
+def reshape(g, shape): return O.reshape(g, shape)
+def permute(g, axes): return O.permute(g, tuple(np.argsort(axes)))
+def transpose(g, a0, a1): return O.transpose(g, a0, a1)
+def flip(g, axes): return O.flip(g, axes)
+def roll(g, shifts, axes): return O.roll(g, tuple(-s for s in shifts), axes)
+def tril(g, k): return O.tril(g, k)
+def triu(g, k): return O.triu(g, k)
+
+
+def diagonal(g, shape, offset, a1, a2):
+    # The boolean mask visits the diagonal in the order np.diagonal returns it when (a1, a2) are the last
+    # two axes, the only layout the op accepts.
+    mask = O.Tensor._wrap(_diag_mask(shape, offset, a1, a2))
+    return O.index_put(_zeros(shape, g), mask, O.reshape(g, (-1,)))
+
+
+def _diag_mask(shape, offset, a1, a2):
+    idx = np.indices(shape, sparse=True)
+    return (idx[a2] - idx[a1]) == offset
+
+
+def repeat(g, shape, repeats):
+    # Split every dim into (repeat, size) and sum over the repeat axes.
+    split = []
+    for r, s in zip(repeats, shape):
+        split += [r, s]
+    gs = O.reshape(g, split)
+    return O.sum(gs, tuple(range(0, len(split), 2)))
+
+
+def cat(g, axis, sizes):
+    out, start = [], 0
+    for n in sizes:
+        out.append(O.index(g, _slice_along(axis, g.ndim, start, start + n)))
+        start += n
+    return tuple(out)
+
+
+def stack(g, axis, n):
+    ax = axis % g.ndim
+    return tuple(O.index(g, (slice(None),) * ax + (i,)) for i in range(n))
+
+
+# -- indexing -------------------------------------------------------------------------------------------------
+
+def index(g, shape, key):
+    return O.index_put(_zeros(shape, g), _tensorize(key), g, accumulate=True)
+
+
+def _tensorize(key):
+    if key.__class__ is tuple:
+        return tuple(O.Tensor._wrap(k) if isinstance(k, np.ndarray) else k for k in key)
+    return O.Tensor._wrap(key) if isinstance(key, np.ndarray) else key
+
+
+def index_put(g, key, vshape, accumulate):
+    kt = _tensorize(key)
+    gx = g if accumulate else O.index_put(g, kt, 0.0)
+    return gx, O.index(g, kt)
+
+
+def gather(g, shape, axis, idx):
+    return O.scatter(_zeros(shape, g), axis, O.Tensor._wrap(idx), g, reduce="add")
+
+
+def scatter(g, axis, idx):
+    it = O.Tensor._wrap(idx)
+    return O.scatter(g, axis, it, 0.0), O.gather(g, axis, it)
+
+
+def scatter_add(g, axis, idx):
+    return g, O.gather(g, axis, O.Tensor._wrap(idx))
+
+
+def index_select(g, shape, axis, idx):
+    if not shape:
+        return O.sum(g)
+    key = [slice(None)] * len(shape)
+    key[axis] = O.Tensor._wrap(idx)
+    return O.index_put(_zeros(shape, g), tuple(key), g, accumulate=True)
+
+
+def masked_fill(g, mask):
+    m = O.Tensor._wrap(mask)
+    return O.where(m, 0.0, g), O.sum(O.where(m, g, 0.0))
+
+
+def masked_select(g, shape, mask):
+    return O.index_put(_zeros(shape, g), O.Tensor._wrap(mask), g)
+
+
+def take_along(g, shape, axis, idx):
+    """sort / topk values: each gradient goes back to where its value came from."""
+    return O.scatter(_zeros(shape, g), axis, O.Tensor._wrap(np.asarray(idx, dtype=np.int64)), g)

@@ -1,0 +1,132 @@
+"""Data types: libtorch's dtype objects over numpy dtypes, and torch's type-promotion rules."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["dtype", "as_dtype", "from_numpy_dtype", "get_default_dtype", "set_default_dtype", "result_type"]
+
+# Promotion categories, as torch: bool < integer < floating.
+_BOOL, _INT, _FLOAT = 0, 1, 2
+
+
+class dtype:  # noqa: N801 - named as torch's dtype class
+    """A tensor element type (``torch_float32()``, ``torch_long()``, ...).
+
+    Example:
+        >>> torch_float32()
+        torch_Float
+    """
+
+    __slots__ = ("name", "np", "category", "is_floating_point", "itemsize")
+
+    def __init__(self, name: str, np_dtype: type) -> None:
+        self.name = name  # libtorch's scalar type name: Float, Double, Long, ...
+        self.np = np.dtype(np_dtype)
+        kind = self.np.kind
+        self.category = _BOOL if kind == "b" else _FLOAT if kind == "f" else _INT
+        self.is_floating_point = self.category == _FLOAT
+        self.itemsize = self.np.itemsize
+
+    def __repr__(self) -> str:
+        return f"torch_{self.name}"
+
+    def __reduce__(self) -> tuple:
+        return (as_dtype, (self.name,))
+
+
+float32 = dtype("Float", np.float32)
+float64 = dtype("Double", np.float64)
+float16 = dtype("Half", np.float16)
+int64 = dtype("Long", np.int64)
+int32 = dtype("Int", np.int32)
+int16 = dtype("Short", np.int16)
+int8 = dtype("Char", np.int8)
+uint8 = dtype("Byte", np.uint8)
+bool_ = dtype("Bool", np.bool_)
+
+ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_)
+_BY_NP = {d.np: d for d in ALL}
+_BY_NAME = {d.name: d for d in ALL}
+_BY_NAME.update(
+    {
+        "float": float32, "float32": float32, "float64": float64, "double": float64, "float16": float16,
+        "half": float16, "int64": int64, "long": int64, "int32": int32, "int": int32, "int16": int16,
+        "short": int16, "int8": int8, "uint8": uint8, "bool": bool_,
+    }
+)
+_default = float32
+
+
+def from_numpy_dtype(np_dtype: np.dtype) -> dtype:
+    """The dtype object for a numpy dtype; a clear error for types libtorch has no name for here."""
+    try:
+        return _BY_NP[np_dtype]
+    except KeyError:
+        raise TypeError(f"numpy dtype {np_dtype} has no rtorch_py equivalent") from None
+
+
+def as_dtype(x: object) -> dtype:
+    """Accepts a dtype object, its name ("float32", "Long", ...) or a numpy dtype."""
+    if isinstance(x, dtype):
+        return x
+    if isinstance(x, str):
+        try:
+            return _BY_NAME[x] if x in _BY_NAME else _BY_NAME[x.lower()]
+        except KeyError:
+            raise ValueError(f"unknown dtype {x!r}") from None
+    try:
+        return from_numpy_dtype(np.dtype(x))
+    except TypeError as e:
+        raise TypeError(f"expected a dtype, got {x!r}") from e
+
+
+def get_default_dtype() -> dtype:
+    return _default
+
+
+def set_default_dtype(d: dtype) -> None:
+    global _default
+    d = as_dtype(d)
+    if not d.is_floating_point:
+        raise TypeError(f"only floating-point types are supported as the default type, got {d!r}")
+    _default = d
+
+
+def _category_of_scalar(x: object) -> int:
+    if isinstance(x, (bool, np.bool_)):
+        return _BOOL
+    if isinstance(x, (int, np.integer)):
+        return _INT
+    return _FLOAT
+
+
+def result_type(*operands: object) -> np.dtype:
+    """torch's promotion: dimensioned tensors > 0-d tensors > Python scalars, by category.
+
+    Operands are numpy arrays (tensor data) or Python scalars. A lower-priority operand only changes the
+    result when its category (bool < int < float) is higher; a Python float then gives the default dtype.
+    """
+    dim_t = zero_t = None
+    scalar_cat = -1
+    for x in operands:
+        if isinstance(x, np.ndarray):
+            if x.ndim:
+                dim_t = x.dtype if dim_t is None else np.promote_types(dim_t, x.dtype)
+            else:
+                zero_t = x.dtype if zero_t is None else np.promote_types(zero_t, x.dtype)
+        else:
+            scalar_cat = max(scalar_cat, _category_of_scalar(x))
+    result = dim_t
+    for lower in (zero_t,):
+        if lower is None:
+            continue
+        if result is None or _BY_NP[lower].category > _BY_NP[result].category:
+            result = lower
+    if scalar_cat >= 0 and (result is None or scalar_cat > _BY_NP[result].category):
+        result = (_BOOL_NP, _INT_NP, _default.np)[scalar_cat]
+    return result
+
+
+_BOOL_NP = np.dtype(np.bool_)
+_INT_NP = np.dtype(np.int64)

@@ -1,0 +1,981 @@
+"""Primitive tensor ops (0-based, numpy semantics for axes). Each computes its result with numpy and, when
+grad mode is on and an input requires grad, records one graph node whose rule comes from the table in
+``derivatives.py``. Compound ops elsewhere are written from these and need no rule of their own."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from . import autograd
+from . import derivatives as D
+from .autograd import Node, SavedOutput
+from .dtype import get_default_dtype, result_type
+from .tensor import Tensor
+
+_wrap = Tensor._wrap
+_mode = autograd._GradMode
+OUT = object()  # marks "save this op's output" in record()'s saved tuple
+_FLOAT_KINDS = "f"
+
+
+def record(out: Any, name: str, rule: Any, inputs: tuple, saved: tuple = (), view_of: Tensor | None = None
+           ) -> Tensor:
+    """Wrap ``out`` in a tensor; attach a node when grad mode is on and some input requires grad.
+
+    inputs: the op's differentiable inputs (tensors or anything else, which get no gradient).
+    saved: what the rule receives after the gradient; tensors are version-checked, OUT is the output.
+    view_of: the output shares this tensor's storage, hence its version counter.
+    """
+    if out.__class__ is not np.ndarray:
+        out = np.asarray(out)
+    t = _wrap(out)
+    if view_of is not None:
+        t._version = view_of._version
+    if not _mode.enabled:
+        return t
+    for x in inputs:
+        if x.__class__ is Tensor and x._requires_grad:
+            break
+    else:
+        return t
+    nxt = []
+    meta = []
+    for x in inputs:
+        if x.__class__ is Tensor and x._requires_grad:
+            nxt.append(x if x._grad_fn is None else x._grad_fn)
+            meta.append((x._data.shape, x._data.dtype))
+        else:
+            nxt.append(None)
+            meta.append(None)
+    versions = []
+    if saved:
+        saved = list(saved)
+        for i, s in enumerate(saved):
+            if s is OUT:
+                saved[i] = SavedOutput(out)
+                versions.append((t._version, t._version[0], out))
+            elif s.__class__ is Tensor:
+                versions.append((s._version, s._version[0], s._data))
+    t._grad_fn = Node(name, rule, tuple(nxt), tuple(meta), tuple(saved), tuple(versions))
+    t._requires_grad = True
+    return t
+
+
+# -- operands and promotion ------------------------------------------------------------------------------
+
+def _data(x: Any) -> Any:
+    return x._data if x.__class__ is Tensor else x
+
+
+def _binary(a: Any, b: Any) -> tuple:
+    """Numpy operands for a binary op with torch's type promotion (Python scalars stay Python scalars)."""
+    xa = a._data if a.__class__ is Tensor else a
+    xb = b._data if b.__class__ is Tensor else b
+    ta, tb = xa.__class__ is np.ndarray, xb.__class__ is np.ndarray
+    if ta and tb:
+        if xa.dtype == xb.dtype:
+            return xa, xb
+    elif ta and xb.__class__ is float and xa.dtype.kind == "f":
+        return xa, xb
+    elif tb and xa.__class__ is float and xb.dtype.kind == "f":
+        return xa, xb
+    if not ta and not tb:
+        raise TypeError("expected at least one tensor operand")
+    if isinstance(xa, (list, tuple)) or isinstance(xb, (list, tuple)):
+        raise TypeError("operands must be tensors or numbers, not lists")
+    rt = result_type(xa, xb)
+    return _cast(xa, rt), _cast(xb, rt)
+
+
+def _cast(x: Any, dt: np.dtype) -> Any:
+    if x.__class__ is np.ndarray:
+        return x if x.dtype == dt else x.astype(dt)
+    if isinstance(x, (np.generic,)):
+        x = x.item()
+    return np.array(x, dtype=dt) if dt.kind == "f" and isinstance(x, int) else x
+
+
+def _shape_error(op: str, a: Any, b: Any) -> RuntimeError:
+    sa, sb = np.shape(a), np.shape(b)
+    n = max(len(sa), len(sb))
+    pa, pb = (1,) * (n - len(sa)) + sa, (1,) * (n - len(sb)) + sb
+    for i in range(n - 1, -1, -1):
+        if pa[i] != pb[i] and pa[i] != 1 and pb[i] != 1:
+            return RuntimeError(
+                f"The size of tensor a ({pa[i]}) must match the size of tensor b ({pb[i]}) at non-singleton "
+                f"dimension {i}"
+            )
+    return RuntimeError(f"{op}: shapes {list(sa)} and {list(sb)} do not broadcast")
+
+
+def _float_data(x: Tensor) -> np.ndarray:
+    """Data for ops whose result is floating (exp, sqrt, ...): integers promote to the default dtype."""
+    d = x._data
+    return d if d.dtype.kind == "f" else d.astype(get_default_dtype().np)
+
+
+def as_tensor(x: Any) -> Tensor:
+    if x.__class__ is Tensor:
+        return x
+    return _wrap(np.asarray(x))
+
+
+# -- elementwise binary ------------------------------------------------------------------------------------
+
+def add(a: Any, b: Any, alpha: Any = 1) -> Tensor:
+    xa, xb = _binary(a, b)
+    try:
+        out = xa + xb if alpha == 1 else xa + xb * alpha
+    except ValueError:
+        raise _shape_error("add", xa, xb) from None
+    return record(out, "AddBackward0", D.add, (a, b), (alpha,) if alpha != 1 else ())
+
+
+def sub(a: Any, b: Any, alpha: Any = 1) -> Tensor:
+    xa, xb = _binary(a, b)
+    if np.asarray(xa).dtype == np.bool_ and np.asarray(xb).dtype == np.bool_:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    try:
+        out = xa - xb if alpha == 1 else xa - xb * alpha
+    except ValueError:
+        raise _shape_error("sub", xa, xb) from None
+    return record(out, "SubBackward0", D.sub, (a, b), (alpha,))
+
+
+def mul(a: Any, b: Any) -> Tensor:
+    xa, xb = _binary(a, b)
+    try:
+        out = xa * xb
+    except ValueError:
+        raise _shape_error("mul", xa, xb) from None
+    return record(out, "MulBackward0", D.mul, (a, b), (a, b))
+
+
+def div(a: Any, b: Any, rounding_mode: str | None = None) -> Tensor:
+    xa, xb = _binary(a, b)
+    try:
+        if rounding_mode is None:
+            if np.asarray(xa).dtype.kind != "f":  # true division of integers gives the default float type
+                dt = get_default_dtype().np
+                xa, xb = _cast(xa, dt), _cast(xb, dt)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out = xa / xb
+        elif rounding_mode == "trunc":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out = np.trunc(xa / xb) if np.asarray(xa).dtype.kind == "f" else _int_div(xa, xb, True)
+        elif rounding_mode == "floor":
+            with np.errstate(divide="ignore", invalid="ignore"):
+                out = np.floor_divide(xa, xb) if np.asarray(xa).dtype.kind == "f" else _int_div(xa, xb, False)
+        else:
+            raise ValueError(f"div: rounding_mode must be NULL, 'trunc' or 'floor', got {rounding_mode!r}")
+    except ValueError as e:
+        if "rounding_mode" in str(e):
+            raise
+        raise _shape_error("div", xa, xb) from None
+    if rounding_mode is not None:
+        return record(out, "DivBackward2", D.zero_grad2, (a, b))
+    return record(out, "DivBackward0", D.div, (a, b), (a, b))
+
+
+def _int_div(xa: Any, xb: Any, trunc: bool) -> np.ndarray:
+    if np.any(np.asarray(xb) == 0):
+        raise RuntimeError("ZeroDivisionError")
+    q = np.floor_divide(xa, xb)
+    if trunc:  # floor_divide rounds toward -inf; truncation differs when the signs differ
+        q = q + ((np.remainder(xa, xb) != 0) & ((np.asarray(xa) < 0) != (np.asarray(xb) < 0)))
+    return q
+
+
+def pow(a: Any, b: Any) -> Tensor:  # noqa: A001 - torch's name
+    xa, xb = _binary(a, b)
+    if np.asarray(xa).dtype.kind in "iu" and np.any(np.asarray(xb) < 0):
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        try:
+            out = np.power(xa, xb)
+        except ValueError:
+            raise _shape_error("pow", xa, xb) from None
+    name = "PowBackward1" if b.__class__ is Tensor else "PowBackward0"
+    return record(out, name, D.pow, (a, b), (a, b, OUT))
+
+
+def maximum(a: Tensor, b: Tensor) -> Tensor:
+    xa, xb = _binary(a, b)
+    return record(np.maximum(xa, xb), "MaximumBackward0", D.maximum, (a, b), (a, b))
+
+
+def minimum(a: Tensor, b: Tensor) -> Tensor:
+    xa, xb = _binary(a, b)
+    return record(np.minimum(xa, xb), "MinimumBackward0", D.minimum, (a, b), (a, b))
+
+
+def fmod(a: Any, b: Any) -> Tensor:
+    xa, xb = _binary(a, b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.fmod(xa, xb)
+    return record(out, "FmodBackward0", D.fmod, (a, b), (a, b))
+
+
+def remainder(a: Any, b: Any) -> Tensor:
+    xa, xb = _binary(a, b)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.remainder(xa, xb)
+    return record(out, "RemainderBackward0", D.remainder, (a, b), (a, b))
+
+
+def atan2(a: Tensor, b: Tensor) -> Tensor:
+    xa, xb = _binary(a, b)
+    return record(np.arctan2(xa, xb), "Atan2Backward0", D.atan2, (a, b), (a, b))
+
+
+def where(cond: Tensor, a: Any, b: Any) -> Tensor:
+    c = _data(cond)
+    if np.asarray(c).dtype != np.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{as_tensor(c).dtype.name}")
+    xa, xb = _binary(a, b)
+    return record(np.where(c, xa, xb), "WhereBackward0", D.where, (a, b), (c,))
+
+
+def lerp(a: Tensor, b: Tensor, weight: Any) -> Tensor:
+    return add(a, mul(weight, sub(b, a)))
+
+
+# -- comparisons and logic (never differentiable) -----------------------------------------------------------
+
+def _compare(fn: Any) -> Any:
+    def op(a: Any, b: Any) -> Tensor:
+        xa, xb = _binary(a, b)
+        try:
+            return _wrap(np.asarray(fn(xa, xb)))
+        except ValueError:
+            raise _shape_error(fn.__name__, xa, xb) from None
+
+    op.__name__ = fn.__name__
+    return op
+
+
+eq = _compare(np.equal)
+ne = _compare(np.not_equal)
+lt = _compare(np.less)
+le = _compare(np.less_equal)
+gt = _compare(np.greater)
+ge = _compare(np.greater_equal)
+logical_and = _compare(np.logical_and)
+logical_or = _compare(np.logical_or)
+logical_xor = _compare(np.logical_xor)
+
+
+def logical_not(a: Tensor) -> Tensor:
+    return _wrap(np.asarray(np.logical_not(a._data)))
+
+
+def bitwise(fn: Any, a: Any, b: Any) -> Tensor:
+    xa, xb = _binary(a, b)
+    if np.asarray(xa).dtype.kind == "f":
+        raise RuntimeError(f"{fn.__name__} is not implemented for floating-point tensors")
+    return _wrap(np.asarray(fn(xa, xb)))
+
+
+# -- elementwise unary ---------------------------------------------------------------------------------------
+
+def _unary(np_fn: Any, name: str, rule: Any, save: str | None, floating: bool = True) -> Any:
+    if save == "in":
+        def op(x: Tensor) -> Tensor:
+            d = _float_data(x) if floating else x._data
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                return record(np_fn(d), name, rule, (x,), (x,))
+    elif save == "out":
+        def op(x: Tensor) -> Tensor:
+            d = _float_data(x) if floating else x._data
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+                return record(np_fn(d), name, rule, (x,), (OUT,))
+    else:
+        def op(x: Tensor) -> Tensor:
+            d = _float_data(x) if floating else x._data
+            return record(np_fn(d), name, rule, (x,))
+    op.__name__ = name
+    return op
+
+
+def _sigmoid(d: np.ndarray) -> np.ndarray:
+    # Stable for large |x|: exp only ever sees non-positive arguments.
+    e = np.exp(-np.abs(d))
+    return np.where(d >= 0, 1 / (1 + e), e / (1 + e)).astype(d.dtype, copy=False)
+
+
+def _rsqrt(d: np.ndarray) -> np.ndarray:
+    return 1 / np.sqrt(d)
+
+
+def _relu(d: np.ndarray) -> np.ndarray:
+    return np.maximum(d, 0) if d.dtype != np.bool_ else d.copy()
+
+
+def _sign(d: np.ndarray) -> np.ndarray:
+    return np.sign(d) if d.dtype != np.bool_ else d.copy()
+
+
+def _round_half_even(d: np.ndarray) -> np.ndarray:
+    return np.round(d)  # numpy, like torch, rounds half to even
+
+
+neg = _unary(np.negative, "NegBackward0", D.neg, None, floating=False)
+abs = _unary(np.abs, "AbsBackward0", D.abs, "in", floating=False)  # noqa: A001
+exp = _unary(np.exp, "ExpBackward0", D.exp, "out")
+log = _unary(np.log, "LogBackward0", D.log, "in")
+log1p = _unary(np.log1p, "Log1PBackward0", D.log1p, "in")
+log2 = _unary(np.log2, "Log2Backward0", D.log2, "in")
+log10 = _unary(np.log10, "Log10Backward0", D.log10, "in")
+expm1 = _unary(np.expm1, "Expm1Backward0", D.expm1, "out")
+sqrt = _unary(np.sqrt, "SqrtBackward0", D.sqrt, "out")
+rsqrt = _unary(_rsqrt, "RsqrtBackward0", D.rsqrt, "out")
+sin = _unary(np.sin, "SinBackward0", D.sin, "in")
+cos = _unary(np.cos, "CosBackward0", D.cos, "in")
+tan = _unary(np.tan, "TanBackward0", D.tan, "out")
+asin = _unary(np.arcsin, "AsinBackward0", D.asin, "in")
+acos = _unary(np.arccos, "AcosBackward0", D.acos, "in")
+atan = _unary(np.arctan, "AtanBackward0", D.atan, "in")
+sinh = _unary(np.sinh, "SinhBackward0", D.sinh, "in")
+cosh = _unary(np.cosh, "CoshBackward0", D.cosh, "in")
+tanh = _unary(np.tanh, "TanhBackward0", D.tanh, "out")
+sigmoid = _unary(_sigmoid, "SigmoidBackward0", D.sigmoid, "out")
+relu = _unary(_relu, "ReluBackward0", D.relu, "out", floating=False)
+reciprocal = _unary(np.reciprocal, "ReciprocalBackward0", D.reciprocal, "out")
+sign = _unary(_sign, "SignBackward0", D.zero_grad1, None, floating=False)
+floor = _unary(np.floor, "FloorBackward0", D.zero_grad1, None, floating=False)
+ceil = _unary(np.ceil, "CeilBackward0", D.zero_grad1, None, floating=False)
+trunc = _unary(np.trunc, "TruncBackward0", D.zero_grad1, None, floating=False)
+round_ = _unary(_round_half_even, "RoundBackward0", D.zero_grad1, None, floating=False)
+
+
+def square(x: Tensor) -> Tensor:
+    return pow(x, 2)
+
+
+def erf(x: Tensor) -> Tensor:
+    d = _float_data(x)
+    return record(_erf(d), "ErfBackward0", D.erf, (x,), (x,))
+
+
+def _erf(d: np.ndarray) -> np.ndarray:
+    # numpy has no erf and scipy is not a dependency: math.erf element by element (~50 ns each), exact in
+    # double precision; used by exact gelu and erf itself, never in the default training path.
+    return _ERF(d.astype(np.float64)).astype(d.dtype)
+
+
+_ERF = np.frompyfunc(__import__("math").erf, 1, 1)
+
+
+def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+    if min is None and max is None:
+        raise RuntimeError("torch_clamp: At least one of 'min' or 'max' must not be None")
+    d = x._data
+    lo, hi = _data(min), _data(max)
+    if d.dtype.kind != "f" and (isinstance(lo, float) or isinstance(hi, float)):
+        d = d.astype(get_default_dtype().np)
+    out = d
+    if lo is not None:
+        out = np.maximum(out, np.asarray(lo, dtype=d.dtype) if not isinstance(lo, np.ndarray) else lo)
+    if hi is not None:
+        out = np.minimum(out, np.asarray(hi, dtype=d.dtype) if not isinstance(hi, np.ndarray) else hi)
+    if out is d:
+        out = d.copy()
+    return record(out, "ClampBackward1", D.clamp, (x,), (x, lo, hi))
+
+
+# -- type conversion and copies ------------------------------------------------------------------------------
+
+def to_dtype(x: Tensor, npdtype: np.dtype, copy: bool = False) -> Tensor:
+    if x._data.dtype == npdtype and not copy:
+        return x
+    out = x._data.astype(npdtype)
+    if npdtype.kind != "f":
+        return _wrap(out)
+    return record(out, "ToCopyBackward0", D.identity, (x,))
+
+
+def clone(x: Tensor) -> Tensor:
+    return record(x._data.copy(), "CloneBackward0", D.identity, (x,))
+
+
+def contiguous(x: Tensor) -> Tensor:
+    if x._data.flags.c_contiguous:
+        return x
+    return record(np.ascontiguousarray(x._data), "CloneBackward0", D.identity, (x,))
+
+
+# -- reductions (axes are 0-based tuples or None) ------------------------------------------------------------
+
+def _axes(axes: Any, ndim: int) -> tuple | None:
+    if axes is None:
+        return None
+    if isinstance(axes, int):
+        return (axes,)
+    return tuple(axes)
+
+
+def _sum_dtype(d: np.ndarray) -> Any:
+    return np.int64 if d.dtype.kind in "biu" else None
+
+
+def sum(x: Tensor, axes: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:  # noqa: A001
+    d = x._data
+    ax = _axes(axes, d.ndim)
+    out = np.sum(d, axis=ax, keepdims=keepdim, dtype=dtype or _sum_dtype(d))
+    name = "SumBackward0" if ax is None else "SumBackward1"
+    return record(out, name, D.sum, (x,), (d.shape, ax, keepdim))
+
+
+def mean(x: Tensor, axes: Any = None, keepdim: bool = False) -> Tensor:
+    d = x._data
+    if d.dtype.kind != "f":
+        raise RuntimeError(
+            "mean(): could not infer output dtype. Input dtype must be either a floating point or complex "
+            f"dtype. Got: {x.dtype.name}"
+        )
+    ax = _axes(axes, d.ndim)
+    out = np.mean(d, axis=ax, keepdims=keepdim)
+    name = "MeanBackward0" if ax is None else "MeanBackward1"
+    return record(out, name, D.mean, (x,), (d.shape, ax, keepdim))
+
+
+def sum_to(g: Tensor, shape: tuple) -> Tensor:
+    """Sum a broadcast gradient back to ``shape`` (the one place broadcasting is undone)."""
+    d = g._data
+    lead = d.ndim - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape) if s == 1 and d.shape[i + lead] != 1)
+    out = np.sum(d, axis=axes, keepdims=True) if axes else d
+    if lead:
+        out = out.reshape(shape)
+    return record(out, "SumToBackward", D.sum_to, (g,), (d.shape,))
+
+
+def expand_to(g: Tensor, shape: tuple) -> Tensor:
+    return record(np.broadcast_to(g._data, shape), "ExpandBackward0", D.identity, (g,), view_of=g)
+
+
+def prod(x: Tensor, axis: int | None = None, keepdim: bool = False) -> Tensor:
+    d = x._data
+    out = np.prod(d, axis=axis, keepdims=keepdim, dtype=_sum_dtype(d))
+    name = "ProdBackward0" if axis is None else "ProdBackward1"
+    return record(out, name, D.prod, (x,), (x, OUT, axis, keepdim))
+
+
+def amax(x: Tensor, axes: Any = None, keepdim: bool = False) -> Tensor:
+    d = x._data
+    _check_nonempty(d, "max")
+    out = np.max(d, axis=_axes(axes, d.ndim), keepdims=keepdim)
+    return record(out, "MaxBackward1" if axes is None else "AmaxBackward0", D.amax, (x,),
+                  (x, OUT, _axes(axes, d.ndim), keepdim))
+
+
+def amin(x: Tensor, axes: Any = None, keepdim: bool = False) -> Tensor:
+    d = x._data
+    _check_nonempty(d, "min")
+    out = np.min(d, axis=_axes(axes, d.ndim), keepdims=keepdim)
+    return record(out, "MinBackward1" if axes is None else "AminBackward0", D.amax, (x,),
+                  (x, OUT, _axes(axes, d.ndim), keepdim))
+
+
+def _check_nonempty(d: np.ndarray, name: str) -> None:
+    if d.size == 0:
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                           "Specify the reduction dim with the 'dim' argument.")
+
+
+def max_dim(x: Tensor, axis: int, keepdim: bool = False, largest: bool = True) -> tuple[Tensor, Tensor]:
+    """Values and 0-based indices of the max (min if not largest) along one axis."""
+    d = x._data
+    if d.shape and d.shape[axis] == 0 if d.ndim else False:
+        raise IndexError("max(): Expected reduction dim to have non-zero size.")
+    idx = np.argmax(d, axis=axis, keepdims=True) if largest else np.argmin(d, axis=axis, keepdims=True)
+    vals = np.take_along_axis(d, idx, axis=axis)
+    if not keepdim:
+        vals, idx = np.squeeze(vals, axis), np.squeeze(idx, axis)
+    name = "MaxBackward0" if largest else "MinBackward0"
+    v = record(vals, name, D.index_reduce, (x,), (d.shape, axis, idx, keepdim))
+    return v, _wrap(np.asarray(idx, dtype=np.int64))
+
+
+def argmax(x: Tensor, axis: int | None = None, keepdim: bool = False, largest: bool = True) -> Tensor:
+    d = x._data
+    fn = np.argmax if largest else np.argmin
+    if axis is None:
+        out = fn(d.reshape(-1))
+        if keepdim:
+            out = np.reshape(out, (1,) * d.ndim)
+    else:
+        out = fn(d, axis=axis, keepdims=keepdim)
+    return _wrap(np.asarray(out, dtype=np.int64))
+
+
+def var(x: Tensor, axes: Any = None, correction: float = 1, keepdim: bool = False) -> Tensor:
+    d = x._data
+    ax = _axes(axes, d.ndim)
+    n = d.size if ax is None else int(np.prod([d.shape[a] for a in ax]))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.var(d, axis=ax, ddof=correction, keepdims=keepdim) if n - correction > 0 else \
+            np.full(np.sum(d, axis=ax, keepdims=keepdim).shape, np.nan, d.dtype)
+    return record(out, "VarBackward0", D.var, (x,), (x, ax, correction, keepdim))
+
+
+def std(x: Tensor, axes: Any = None, correction: float = 1, keepdim: bool = False) -> Tensor:
+    d = x._data
+    ax = _axes(axes, d.ndim)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.std(d, axis=ax, ddof=correction, keepdims=keepdim)
+    return record(out, "StdBackward0", D.std, (x,), (x, OUT, ax, correction, keepdim))
+
+
+def norm(x: Tensor, p: float = 2, axes: Any = None, keepdim: bool = False) -> Tensor:
+    d = x._data
+    ax = _axes(axes, d.ndim)
+    a = np.abs(d)
+    if p == 2:
+        out = np.sqrt(np.sum(d * d, axis=ax, keepdims=keepdim))
+    elif p == np.inf:
+        out = np.max(a, axis=ax, keepdims=keepdim)
+    elif p == -np.inf:
+        out = np.min(a, axis=ax, keepdims=keepdim)
+    elif p == 0:
+        out = np.sum(d != 0, axis=ax, keepdims=keepdim).astype(d.dtype)
+    elif p == 1:
+        out = np.sum(a, axis=ax, keepdims=keepdim)
+    else:
+        out = np.power(np.sum(np.power(a, p), axis=ax, keepdims=keepdim), 1.0 / p).astype(d.dtype)
+    return record(out, "NormBackward1", D.norm, (x,), (x, OUT, p, ax, keepdim))
+
+
+def logsumexp(x: Tensor, axes: Any, keepdim: bool = False) -> Tensor:
+    d = x._data
+    ax = _axes(axes, d.ndim)
+    m = np.max(d, axis=ax, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)
+    out = np.log(np.sum(np.exp(d - m), axis=ax, keepdims=True)) + m
+    if not keepdim:
+        out = np.squeeze(out, ax)
+    return record(out, "LogsumexpBackward0", D.logsumexp, (x,), (x, OUT, ax, keepdim))
+
+
+def cumsum(x: Tensor, axis: int) -> Tensor:
+    d = x._data
+    return record(np.cumsum(d, axis=axis, dtype=_sum_dtype(d)), "CumsumBackward0", D.cumsum, (x,), (axis,))
+
+
+def cumprod(x: Tensor, axis: int) -> Tensor:
+    d = x._data
+    return record(np.cumprod(d, axis=axis, dtype=_sum_dtype(d)), "CumprodBackward0", D.cumprod, (x,),
+                  (x, OUT, axis))
+
+
+def softmax(x: Tensor, axis: int) -> Tensor:
+    d = _float_data(x)
+    e = np.exp(d - np.max(d, axis=axis, keepdims=True))
+    e /= np.sum(e, axis=axis, keepdims=True)
+    return record(e, "SoftmaxBackward0", D.softmax, (x,), (OUT, axis))
+
+
+def log_softmax(x: Tensor, axis: int) -> Tensor:
+    d = _float_data(x)
+    s = d - np.max(d, axis=axis, keepdims=True)
+    s -= np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
+    return record(s, "LogSoftmaxBackward0", D.log_softmax, (x,), (OUT, axis))
+
+
+# -- linear algebra ------------------------------------------------------------------------------------------
+
+def matmul(a: Tensor, b: Tensor) -> Tensor:
+    xa, xb = a._data, b._data
+    if xa.dtype != xb.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {a.dtype.name.lower()} != "
+                           f"{b.dtype.name.lower()}")
+    if xa.ndim == 0 or xb.ndim == 0:
+        raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
+                           f"{xa.ndim}D and {xb.ndim}D")
+    try:
+        out = np.matmul(xa, xb)
+    except ValueError:
+        sa, sb = xa.shape, xb.shape
+        raise RuntimeError(
+            f"mat1 and mat2 shapes cannot be multiplied ({'x'.join(map(str, sa[-2:] if len(sa) > 1 else (1,) + sa))}"
+            f" and {'x'.join(map(str, sb[-2:] if len(sb) > 1 else sb + (1,)))})"
+        ) from None
+    name = "MmBackward0" if xa.ndim == 2 and xb.ndim == 2 else "MvBackward0" if xb.ndim == 1 and xa.ndim == 2 \
+        else "DotBackward0" if xa.ndim == 1 and xb.ndim == 1 else "BmmBackward0" if xa.ndim == 3 == xb.ndim \
+        else "MatmulBackward0"
+    return record(out, name, D.matmul, (a, b), (a, b))
+
+
+def addmm(bias: Tensor, a: Tensor, b: Tensor) -> Tensor:
+    """bias + a @ b in one node (libtorch's AddmmBackward0, what linear layers record)."""
+    out = np.matmul(a._data, b._data)
+    out += bias._data
+    return record(out, "AddmmBackward0", D.addmm, (bias, a, b), (a, b))
+
+
+def einsum(equation: str, *operands: Tensor) -> Tensor:
+    arrays = [o._data for o in operands]
+    try:
+        out = np.einsum(equation, *arrays, optimize=len(arrays) > 2)
+    except ValueError as e:
+        raise RuntimeError(f"einsum(): {e}") from None
+    return record(out, "EinsumBackward", D.einsum, tuple(operands), (equation, *operands))
+
+
+# -- shape ops (views share storage and the version counter) -------------------------------------------------
+
+def reshape(x: Tensor, shape: Sequence[int]) -> Tensor:
+    d = x._data
+    try:
+        out = d.reshape(shape)
+    except ValueError:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {d.size}") from None
+    shares = np.shares_memory(out, d) if out.size else True
+    return record(out, "ViewBackward0" if shares else "ReshapeAliasBackward0", D.reshape, (x,),
+                  (d.shape,), view_of=x if shares else None)
+
+
+def view(x: Tensor, shape: Sequence[int]) -> Tensor:
+    d = x._data
+    try:
+        out = d.view()
+        out.shape = shape  # numpy refuses (rather than copies) when a view is impossible, as libtorch
+    except AttributeError:
+        raise RuntimeError(
+            "view size is not compatible with input tensor's size and stride (at least one dimension spans "
+            "across two contiguous subspaces). Use .reshape(...) instead."
+        ) from None
+    except ValueError:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {d.size}") from None
+    return record(out, "ViewBackward0", D.reshape, (x,), (d.shape,), view_of=x)
+
+
+def permute(x: Tensor, axes: Sequence[int]) -> Tensor:
+    return record(np.transpose(x._data, axes), "PermuteBackward0", D.permute, (x,), (tuple(axes),), view_of=x)
+
+
+def transpose(x: Tensor, a0: int, a1: int) -> Tensor:
+    name = "TBackward0" if x._data.ndim == 2 else "TransposeBackward0"
+    return record(np.swapaxes(x._data, a0, a1), name, D.transpose, (x,), (a0, a1), view_of=x)
+
+
+def squeeze(x: Tensor, axis: int | None = None) -> Tensor:
+    d = x._data
+    if axis is None:
+        out = np.squeeze(d)
+    else:
+        out = np.squeeze(d, axis) if d.ndim and d.shape[axis] == 1 else d.view()
+    return record(out, "SqueezeBackward0" if axis is None else "SqueezeBackward1", D.reshape, (x,), (d.shape,),
+                  view_of=x)
+
+
+def unsqueeze(x: Tensor, axis: int) -> Tensor:
+    d = x._data
+    return record(np.expand_dims(d, axis), "UnsqueezeBackward0", D.reshape, (x,), (d.shape,), view_of=x)
+
+
+def expand(x: Tensor, shape: Sequence[int]) -> Tensor:
+    d = x._data
+    shape = tuple(shape)
+    lead = len(shape) - d.ndim
+    if lead < 0:
+        raise RuntimeError(
+            f"expand(CPUFloatType{{{','.join(map(str, d.shape))}}}, size=[{', '.join(map(str, shape))}]): the "
+            f"number of sizes provided ({len(shape)}) must be greater or equal to the number of dimensions in "
+            f"the tensor ({d.ndim})"
+        )
+    full = tuple(d.shape[i - lead] if s == -1 else s for i, s in enumerate(shape))
+    try:
+        out = np.broadcast_to(d, full)
+    except ValueError:
+        raise RuntimeError(
+            f"The expanded size of the tensor ({full[-1]}) must match the existing size ({d.shape[-1]}) at "
+            f"non-singleton dimension {len(full) - 1}.  Target sizes: [{', '.join(map(str, shape))}].  Tensor "
+            f"sizes: [{', '.join(map(str, d.shape))}]"
+        ) from None
+    return record(out, "ExpandBackward0", D.identity, (x,), view_of=x)
+
+
+def repeat(x: Tensor, repeats: Sequence[int]) -> Tensor:
+    d = x._data
+    repeats = tuple(repeats)
+    if len(repeats) < d.ndim:
+        raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions "
+                           "of tensor")
+    d2 = d.reshape((1,) * (len(repeats) - d.ndim) + d.shape)
+    return record(np.tile(d2, repeats), "RepeatBackward0", D.repeat, (x,), (d2.shape, repeats))
+
+
+def cat(tensors: Sequence[Tensor], axis: int) -> Tensor:
+    arrays = [t._data for t in tensors]
+    dt = result_type(*arrays) if len({a.dtype for a in arrays}) > 1 else None
+    try:
+        out = np.concatenate(arrays, axis=axis, dtype=dt)
+    except ValueError as e:
+        raise RuntimeError(f"torch_cat(): Sizes of tensors must match except in the concatenated dimension "
+                           f"({e})") from None
+    sizes = [a.shape[axis] for a in arrays]
+    return record(out, "CatBackward0", D.cat, tuple(tensors), (axis, sizes))
+
+
+def stack(tensors: Sequence[Tensor], axis: int) -> Tensor:
+    arrays = [t._data for t in tensors]
+    try:
+        out = np.stack(arrays, axis=axis)
+    except ValueError:
+        raise RuntimeError(
+            "stack expects each tensor to be equal size, but got "
+            + " and ".join(f"[{', '.join(map(str, a.shape))}]" for a in arrays[:2])
+        ) from None
+    return record(out, "StackBackward0", D.stack, tuple(tensors), (axis, len(arrays)))
+
+
+def flip(x: Tensor, axes: Sequence[int]) -> Tensor:
+    return record(np.flip(x._data, tuple(axes)).copy(), "FlipBackward0", D.flip, (x,), (tuple(axes),))
+
+
+def roll(x: Tensor, shifts: Sequence[int], axes: Sequence[int]) -> Tensor:
+    return record(np.roll(x._data, tuple(shifts), tuple(axes)), "RollBackward0", D.roll, (x,),
+                  (tuple(shifts), tuple(axes)))
+
+
+def tril(x: Tensor, k: int = 0) -> Tensor:
+    return record(np.tril(x._data, k), "TrilBackward0", D.tril, (x,), (k,))
+
+
+def triu(x: Tensor, k: int = 0) -> Tensor:
+    return record(np.triu(x._data, k), "TriuBackward0", D.triu, (x,), (k,))
+
+
+def diagonal(x: Tensor, offset: int = 0, a1: int = 0, a2: int = 1) -> Tensor:
+    nd = x._data.ndim
+    if nd < 2 or {a1 % nd, a2 % nd} != {nd - 2, nd - 1}:
+        raise NotImplementedError("diagonal: only the last two dimensions are supported")
+    return record(np.diagonal(x._data, offset, a1, a2), "DiagonalBackward0", D.diagonal, (x,),
+                  (x._data.shape, offset, a1, a2))
+
+
+# -- indexing ------------------------------------------------------------------------------------------------
+
+def _index_key(key: Any) -> Any:
+    """A Python subscript with tensors replaced by their arrays (numpy semantics, 0-based)."""
+    if key.__class__ is tuple:
+        return tuple(k._data if k.__class__ is Tensor else k for k in key)
+    return key._data if key.__class__ is Tensor else key
+
+
+def _is_basic(key: Any) -> bool:
+    items = key if key.__class__ is tuple else (key,)
+    return all(k is None or k is Ellipsis or isinstance(k, (int, slice, np.integer)) for k in items)
+
+
+def index(x: Tensor, key: Any) -> Tensor:
+    """``x[key]`` (0-based). Basic indexing returns a view; tensors/lists/bools index advanced (a copy)."""
+    k = _index_key(key)
+    d = x._data
+    basic = _is_basic(k)
+    try:
+        out = d[k]
+    except IndexError as e:
+        raise IndexError(f"index out of range: {e}") from None
+    name = ("SelectBackward0" if isinstance(k, (int, np.integer)) else "SliceBackward0") if basic \
+        else "IndexBackward0"
+    return record(out, name, D.index, (x,), (d.shape, k), view_of=x if basic else None)
+
+
+def index_put(x: Tensor, key: Any, value: Any, accumulate: bool = False) -> Tensor:
+    """Out-of-place ``x[key] = value`` (``x[key] += value`` with accumulate), recorded for autograd."""
+    k = _index_key(key)
+    out = x._data.copy()
+    v = _data(value)
+    if accumulate:
+        np.add.at(out, k, v)
+    else:
+        try:
+            out[k] = v
+        except ValueError as e:
+            raise RuntimeError(f"shape mismatch: value tensor of shape {list(np.shape(v))} cannot be broadcast "
+                               f"to indexing result ({e})") from None
+    return record(out, "IndexPutBackward0", D.index_put, (x, value), (k, np.shape(v), accumulate))
+
+
+def gather(x: Tensor, axis: int, idx: Tensor) -> Tensor:
+    i = idx._data
+    _check_index_dtype(i, "gather")
+    d = x._data
+    _check_index_range(i, d.shape[axis], "gather")
+    return record(np.take_along_axis(d, i, axis), "GatherBackward0", D.gather, (x,), (d.shape, axis, i))
+
+
+def scatter(x: Tensor, axis: int, idx: Tensor, src: Any, reduce: str | None = None) -> Tensor:
+    i = idx._data
+    _check_index_dtype(i, "scatter")
+    _check_index_range(i, x._data.shape[axis], "scatter")
+    out = x._data.copy()
+    s = _data(src)
+    s_arr = np.broadcast_to(np.asarray(s, dtype=out.dtype), i.shape) if np.ndim(s) == 0 else \
+        np.asarray(s)[tuple(slice(0, n) for n in i.shape)]
+    coords = _scatter_coords(i, axis)
+    if reduce in (None, "none"):
+        out[coords] = s_arr
+        name, rule = "ScatterBackward0", D.scatter
+    elif reduce == "add":
+        np.add.at(out, coords, s_arr)
+        name, rule = "ScatterAddBackward0", D.scatter_add
+    elif reduce == "multiply":
+        np.multiply.at(out, coords, s_arr)
+        return _wrap(out)
+    else:
+        raise ValueError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
+    return record(out, name, rule, (x, src), (axis, i))
+
+
+def _scatter_coords(i: np.ndarray, axis: int) -> tuple:
+    grids = list(np.indices(i.shape, sparse=True))
+    grids[axis] = i
+    return tuple(grids)
+
+
+def _check_index_dtype(i: np.ndarray, fn: str) -> None:
+    if i.dtype != np.int64:
+        raise RuntimeError(f"{fn}(): Expected dtype int64 for index")
+
+
+def _check_index_range(i: np.ndarray, n: int, fn: str) -> None:
+    if i.size and (i.min() < 0 or i.max() >= n):
+        bad = i.min() if i.min() < 0 else i.max()
+        raise IndexError(f"{fn}(): index {int(bad) + 1} is out of bounds for dimension with size {n}")
+
+
+def index_select(x: Tensor, axis: int, idx: Tensor) -> Tensor:
+    i = idx._data
+    if i.dtype.kind not in "iu":
+        raise RuntimeError("index_select(): Expected dtype int32/int64 for index")
+    d = x._data
+    _check_index_range(i, d.shape[axis] if d.ndim else 1, "index_select")
+    return record(np.take(d, i.reshape(-1), axis=axis) if d.ndim else d[()] * np.ones(i.shape, d.dtype),
+                  "IndexSelectBackward0", D.index_select, (x,), (d.shape, axis, i.reshape(-1)))
+
+
+def masked_fill(x: Tensor, mask: Tensor, value: Any) -> Tensor:
+    m = mask._data
+    if m.dtype != np.bool_:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{mask.dtype.name}")
+    v = _data(value)
+    if np.ndim(v) != 0:
+        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{np.ndim(v)} dimension(s).")
+    d = x._data
+    out = np.where(m, np.asarray(v, dtype=d.dtype), d)
+    return record(out, "MaskedFillBackward0", D.masked_fill, (x, value), (m,))
+
+
+def masked_select(x: Tensor, mask: Tensor) -> Tensor:
+    m = mask._data
+    if m.dtype != np.bool_:
+        raise RuntimeError(f"masked_select: expected BoolTensor for mask, got {mask.dtype.name}")
+    d, mb = np.broadcast_arrays(x._data, m)
+    return record(d[mb], "MaskedSelectBackward0", D.masked_select, (x,), (d.shape, mb))
+
+
+def sort(x: Tensor, axis: int, descending: bool = False, stable: bool = True) -> tuple[Tensor, Tensor]:
+    d = x._data
+    if descending:
+        # Stable descending order keeps equal elements in their original order, as torch's stable sort.
+        idx = np.flip(np.argsort(np.flip(d, axis), axis=axis, kind="stable"), axis)
+        idx = d.shape[axis] - 1 - idx if d.ndim else idx
+    else:
+        idx = np.argsort(d, axis=axis, kind="stable")
+    vals = np.take_along_axis(d, idx, axis) if d.ndim else d.copy()
+    v = record(vals, "SortBackward0", D.take_along, (x,), (d.shape, axis, idx))
+    return v, _wrap(idx.astype(np.int64))
+
+
+def topk(x: Tensor, k: int, axis: int, largest: bool = True, sorted: bool = True) -> tuple[Tensor, Tensor]:  # noqa: A002
+    d = x._data
+    n = d.shape[axis] if d.ndim else 1
+    if not 0 <= k <= n:
+        raise RuntimeError(f"selected index k out of range (k = {k}, size = {n})")
+    _, idx_sorted = sort(_wrap(d), axis, descending=largest)
+    idx = np.take(idx_sorted._data, np.arange(k), axis=axis)
+    vals = np.take_along_axis(d, idx, axis)
+    v = record(vals, "TopkBackward0", D.take_along, (x,), (d.shape, axis, idx))
+    return v, _wrap(idx)
+
+
+def nonzero(x: Tensor) -> Tensor:
+    return _wrap(np.stack(np.nonzero(x._data), axis=1).astype(np.int64) if x._data.ndim else
+                 np.zeros((int(bool(x._data)), 0), np.int64))
+
+
+# -- Python operators on Tensor ------------------------------------------------------------------------------
+
+def _rsub(a: Tensor, b: Any) -> Tensor:
+    return sub(b, a)
+
+
+def _rdiv(a: Tensor, b: Any) -> Tensor:
+    return div(b, a)
+
+
+def _rpow(a: Tensor, b: Any) -> Tensor:
+    return pow(b, a)
+
+
+def _getitem(self: Tensor, key: Any) -> Tensor:
+    return index(self, key)
+
+
+def _setitem(self: Tensor, key: Any, value: Any) -> None:
+    if self._check_inplace() and (self._requires_grad or (value.__class__ is Tensor and value._requires_grad)):
+        self._assign_result(index_put(self._snapshot(), key, value))
+        return
+    k = _index_key(key)
+    try:
+        self._data[k] = _data(value)
+    except ValueError as e:
+        raise RuntimeError(f"shape mismatch: value of shape {list(np.shape(_data(value)))} cannot be broadcast "
+                           f"to indexing result ({e})") from None
+    self._version[0] += 1
+
+
+def _invert(a: Tensor) -> Tensor:
+    if a._data.dtype == np.bool_:
+        return logical_not(a)
+    return _wrap(np.invert(a._data))
+
+
+def _and(a: Any, b: Any) -> Tensor:
+    return bitwise(np.bitwise_and, a, b)
+
+
+def _or(a: Any, b: Any) -> Tensor:
+    return bitwise(np.bitwise_or, a, b)
+
+
+def _xor(a: Any, b: Any) -> Tensor:
+    return bitwise(np.bitwise_xor, a, b)
+
+
+_OPERATORS = {
+    "__add__": add, "__radd__": lambda a, b: add(b, a), "__sub__": sub, "__rsub__": _rsub,
+    "__mul__": mul, "__rmul__": lambda a, b: mul(b, a), "__truediv__": div, "__rtruediv__": _rdiv,
+    "__pow__": pow, "__rpow__": _rpow, "__matmul__": matmul, "__rmatmul__": lambda a, b: matmul(b, a),
+    "__neg__": neg, "__abs__": abs, "__pos__": lambda a: a,
+    "__mod__": remainder, "__rmod__": lambda a, b: remainder(b, a),
+    "__floordiv__": lambda a, b: div(a, b, "floor"), "__rfloordiv__": lambda a, b: div(b, a, "floor"),
+    "__eq__": eq, "__ne__": ne, "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge,
+    "__and__": _and, "__rand__": lambda a, b: _and(b, a), "__or__": _or, "__ror__": lambda a, b: _or(b, a),
+    "__xor__": _xor, "__rxor__": lambda a, b: _xor(b, a), "__invert__": _invert,
+    "__getitem__": _getitem, "__setitem__": _setitem,
+}
+for _name, _fn in _OPERATORS.items():
+    setattr(Tensor, _name, _fn)
+Tensor.__hash__ = object.__hash__  # __eq__ is elementwise; identity hashing keeps tensors usable as keys
+

@@ -1,0 +1,307 @@
+"""The tensor: a numpy array plus autograd state. This is the 0-based core; R-named methods (1-based dims)
+are attached by the API layer (``rtorch_py/tensor_methods.py``)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import autograd
+from .autograd import Node, SavedOutput
+from .dtype import dtype, from_numpy_dtype
+
+__all__ = ["Tensor", "print_options"]
+
+
+class print_options:  # noqa: N801
+    """Printing settings. ``grad_suffix``: append libtorch's autograd suffix after the footer
+    (``[ grad_fn = <MulBackward0> ]`` / ``[ requires_grad = TRUE ]``), as newer R torch does; off by default,
+    as in the seed document (R: ``options(torch.print_grad = TRUE)``)."""
+
+    grad_suffix = False
+
+
+class Tensor:
+    """An n-dimensional array with reverse-mode autograd, printed and named as R torch's ``torch_tensor``.
+
+    Example:
+        >>> x = torch_tensor([1.0, 2.0], requires_grad=True)
+        >>> (x * x).sum().backward()
+        >>> x.grad
+        torch_tensor
+         2
+         4
+        [ CPUFloatType{2} ]
+    """
+
+    __slots__ = ("_data", "_requires_grad", "_grad", "_grad_fn", "_version", "_hooks", "_retains_grad",
+                 "_is_param", "__weakref__")
+    __array_priority__ = 1000  # numpy scalars defer to Tensor's reflected operators
+
+    # -- construction ----------------------------------------------------------------------------------
+    def __init__(self, data: Any = None, dtype: Any = None, requires_grad: bool = False) -> None:
+        from ..creation import torch_tensor  # noqa: PLC0415 - the conversion rules live in the API layer
+
+        t = torch_tensor(data, dtype=dtype, requires_grad=requires_grad)
+        self._data = t._data
+        self._requires_grad = t._requires_grad
+        self._grad = self._grad_fn = self._hooks = None
+        self._version = [0]
+        self._retains_grad = self._is_param = False
+
+    @classmethod
+    def _wrap(cls, data: np.ndarray, requires_grad: bool = False) -> Tensor:
+        """A new leaf tensor owning ``data`` (an ndarray: 0-d results of numpy ufuncs are numpy scalars, so
+        callers pass them through ``_array`` first)."""
+        t = object.__new__(cls)
+        t._data = data
+        t._requires_grad = requires_grad
+        t._grad = t._grad_fn = t._hooks = None
+        t._version = [0]
+        t._retains_grad = t._is_param = False
+        return t
+
+    @classmethod
+    def _from_saved(cls, saved: SavedOutput, node: Node) -> Tensor:
+        t = cls._wrap(saved.data)
+        if autograd._GradMode.enabled:  # create_graph: the saved output keeps its place in the graph
+            t._grad_fn = node
+            t._requires_grad = True
+        return t
+
+    # -- fields ----------------------------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self._data.shape
+
+    @property
+    def dtype(self) -> dtype:
+        return from_numpy_dtype(self._data.dtype)
+
+    @property
+    def device(self) -> str:
+        return _CPU
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    @property
+    def is_leaf(self) -> bool:
+        return self._grad_fn is None
+
+    @property
+    def grad_fn(self) -> Node | None:
+        return self._grad_fn
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        self.requires_grad_(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        if self._grad_fn is not None:
+            if requires_grad:
+                return self
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a computed "
+                "variable in a subgraph that doesn't require differentiation use var_no_grad = var$detach()."
+            )
+        if requires_grad and not self.dtype.is_floating_point:
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def grad(self) -> Tensor | None:
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or NULL but got {type(value).__name__}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(
+                    f"assigned grad has data of a different size: {list(value.shape)} vs {list(self.shape)}"
+                )
+        self._grad = value
+
+    @property
+    def data(self) -> Tensor:
+        """The same storage, detached from the graph."""
+        return self.detach()
+
+    # -- autograd --------------------------------------------------------------------------------------
+    def _accumulate_grad(self, g: Tensor, create_graph: bool) -> None:
+        if self._grad is None:
+            if create_graph:
+                self._grad = g
+            else:
+                # Own the buffer: the incoming gradient may be shared with another leaf or be a read-only
+                # broadcast view; later accumulations (and zero_grad) write into it in place.
+                self._grad = Tensor._wrap(np.array(g._data, dtype=self._data.dtype, order="C"))
+        elif create_graph or self._grad._requires_grad:
+            self._grad = self._grad + g
+        else:
+            np.add(self._grad._data, g._data, out=self._grad._data, casting="unsafe")
+            self._grad._version[0] += 1
+
+    def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None,
+                 create_graph: bool = False, inputs: Any = None) -> None:
+        """Accumulate the gradient of this tensor into the graph's leaves (returns nothing, as in R)."""
+        autograd.backward([self], None if gradient is None else [gradient], retain_graph, create_graph)
+
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> Callable[[], None]:
+        """Call ``hook(grad)`` when this tensor's gradient is computed; a returned tensor replaces it."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._grad_fn is None:
+            if self._hooks is None:
+                self._hooks = []
+            hooks = self._hooks
+        else:
+            if self._grad_fn.pre_hooks is None:
+                self._grad_fn.pre_hooks = []
+            hooks = self._grad_fn.pre_hooks
+        hooks.append(hook)
+
+        def remove() -> None:
+            if hook in hooks:
+                hooks.remove(hook)
+
+        return remove
+
+    def retain_grad(self) -> Tensor:
+        """Keep the gradient of a non-leaf tensor in ``.grad`` after backward."""
+        if self._grad_fn is None or self._retains_grad:
+            return self
+        import weakref  # noqa: PLC0415
+
+        ref = weakref.ref(self)
+
+        def keep(g: Tensor) -> None:
+            t = ref()
+            if t is not None:
+                t._grad = g if t._grad is None else t._grad + g
+
+        self._retains_grad = True
+        self.register_hook(keep)
+        return self
+
+    def detach(self) -> Tensor:
+        """A tensor sharing this one's storage (and version counter), outside the graph."""
+        t = Tensor._wrap(self._data)
+        t._version = self._version
+        return t
+
+    def detach_(self) -> Tensor:
+        self._grad_fn = None
+        self._requires_grad = False
+        return self
+
+    # -- in-place support --------------------------------------------------------------------------------
+    def _check_inplace(self) -> bool:
+        """Whether an in-place op on this tensor must be recorded; raises libtorch's error for leaves."""
+        if not autograd._GradMode.enabled:
+            return False
+        if self._requires_grad and self._grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        return True
+
+    def _assign_result(self, result: Tensor) -> Tensor:
+        """Finish an in-place op: write the result into this storage (views see it), bump the version and,
+        when the result was recorded, take over its place in the graph (libtorch's rebase_history)."""
+        if result._data is not self._data:
+            np.copyto(self._data, result._data, casting="unsafe")
+        self._version[0] += 1
+        if result._grad_fn is not None:
+            self._grad_fn = result._grad_fn
+            self._requires_grad = True
+        return self
+
+    def _snapshot(self) -> Tensor:
+        """A copy of this tensor that keeps its place in the graph: in-place ops record their out-of-place
+        form on it, so the values the node saves are the ones before the write."""
+        t = Tensor._wrap(self._data.copy(), self._requires_grad)
+        t._grad_fn = self._grad_fn
+        if self._grad_fn is None and self._requires_grad:
+            return self  # a leaf requiring grad never gets here (see _check_inplace)
+        return t
+
+    def _bump(self) -> Tensor:
+        self._version[0] += 1
+        return self
+
+    def _to_np_dtype(self, npdtype: np.dtype) -> Tensor:
+        from .ops import to_dtype  # noqa: PLC0415
+
+        return to_dtype(self, npdtype)
+
+    # -- conversion ----------------------------------------------------------------------------------------
+    def numpy(self) -> np.ndarray:
+        """The underlying numpy array (shared storage)."""
+        if self._requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor$detach() first.")
+        return self._data
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    def __len__(self) -> int:
+        if not self._data.ndim:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):  # noqa: ANN204
+        for i in range(len(self)):
+            yield self[i]
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.reshape(()))
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.reshape(()))
+
+    def item(self) -> float | int | bool:
+        """The value of a one-element tensor as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
+            )
+        return self._data.reshape(()).item()
+
+    __hash__ = object.__hash__
+
+    # -- printing ------------------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        from .printing import r_tensor_text  # noqa: PLC0415
+
+        return r_tensor_text(self._data, suffix=self._grad_suffix()).rstrip("\n")
+
+    def _grad_suffix(self) -> str:
+        if not print_options.grad_suffix:
+            return ""
+        if self._grad_fn is not None:
+            return f"[ grad_fn = <{self._grad_fn.name}> ]"
+        return "[ requires_grad = TRUE ]" if self._requires_grad else ""
+
+    __str__ = __repr__
+
+
+_CPU = "cpu"

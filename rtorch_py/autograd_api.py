@@ -1,0 +1,157 @@
+"""R torch's autograd functions: ``with_no_grad``, ``autograd_grad``, ``autograd_function`` and friends."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from ._core import autograd
+from ._core.autograd import enable_grad, no_grad
+from ._core.tensor import Tensor
+
+__all__ = ["with_no_grad", "with_enable_grad", "local_no_grad", "local_enable_grad", "autograd_grad",
+           "autograd_backward", "autograd_function", "autograd_set_grad_mode", "autograd_is_enabled",
+           "no_grad", "enable_grad"]
+
+
+def with_no_grad(code: Callable[[], Any] | None = None) -> Any:
+    """Run ``code`` without recording gradients; without ``code``, a context manager / decorator.
+
+    Example:
+        >>> with with_no_grad():
+        ...     y = torch_ones(1, requires_grad=True) * 2
+        >>> y.requires_grad
+        False
+    """
+    if code is None:
+        return no_grad()
+    with no_grad():
+        return code()
+
+
+def with_enable_grad(code: Callable[[], Any] | None = None) -> Any:
+    """Run ``code`` with gradient recording on (inside a no-grad region)."""
+    if code is None:
+        return enable_grad()
+    with enable_grad():
+        return code()
+
+
+@contextlib.contextmanager
+def local_no_grad() -> Iterator[None]:
+    with no_grad():
+        yield
+
+
+@contextlib.contextmanager
+def local_enable_grad() -> Iterator[None]:
+    with enable_grad():
+        yield
+
+
+def autograd_set_grad_mode(enabled: bool) -> None:
+    autograd.set_grad_enabled(enabled)
+
+
+def autograd_is_enabled() -> bool:
+    return autograd.is_grad_enabled()
+
+
+def _as_list(x: Any) -> list:
+    if x is None:
+        return None
+    return [x] if isinstance(x, Tensor) else list(x)
+
+
+def autograd_grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_graph: bool | None = None,
+                  create_graph: bool = False, allow_unused: bool = False) -> list:
+    """Gradients of ``outputs`` with respect to ``inputs`` (a list, one per input; NULL for unused ones
+    with ``allow_unused``), without touching ``.grad``.
+
+    Example:
+        >>> x = torch_tensor(3.0, requires_grad=True)
+        >>> autograd_grad(x * x, x)[0].item()
+        6.0
+    """
+    return autograd.grad(_as_list(outputs), _as_list(inputs), _as_list(grad_outputs), retain_graph,
+                         create_graph, allow_unused)
+
+
+def autograd_backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
+                      create_graph: bool = False) -> None:
+    autograd.backward(_as_list(tensors), _as_list(grad_tensors), retain_graph, create_graph)
+
+
+class AutogradContext:
+    """``ctx`` of a custom autograd function: ``save_for_backward`` and ``saved_variables``, plus any
+    attribute the forward sets (R: ``ctx$foo <- ...``)."""
+
+    def __init__(self) -> None:
+        self._saved: tuple = ()
+        self._needs: tuple = ()
+
+    def save_for_backward(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs:
+            self._saved = dict(kwargs)
+        else:
+            self._saved = args[0] if len(args) == 1 and isinstance(args[0], (list, dict)) else list(args)
+
+    @property
+    def saved_variables(self) -> Any:
+        return self._saved
+
+    @property
+    def needs_input_grad(self) -> tuple:
+        return self._needs
+
+    def mark_non_differentiable(self, *args: Any) -> None:
+        pass
+
+
+def autograd_function(forward: Callable, backward: Callable) -> Callable:
+    """A differentiable function from a forward ``f(ctx, ...)`` and a backward ``b(ctx, grad_output)``
+    that returns the gradients of the tensor arguments (a list in argument order, or a dict by name).
+
+    Example:
+        >>> square = autograd_function(
+        ...     forward=lambda ctx, x: (ctx.save_for_backward(x), x * x)[1],
+        ...     backward=lambda ctx, g: [2 * ctx.saved_variables[0] * g])
+        >>> x = torch_tensor(3.0, requires_grad=True); square(x).backward(); x.grad.item()
+        6.0
+    """
+    import inspect  # noqa: PLC0415
+
+    params = list(inspect.signature(forward).parameters)[1:]
+
+    def apply(*args: Any, **kwargs: Any) -> Any:
+        from ._core.ops import record  # noqa: PLC0415
+
+        ctx = AutogradContext()
+        bound = dict(zip(params, args))
+        bound.update(kwargs)
+        names = [n for n, v in bound.items() if isinstance(v, Tensor)]
+        tensors = tuple(bound[n] for n in names)
+        ctx._needs = tuple(t._requires_grad for t in tensors)
+        with no_grad():
+            out = forward(ctx, *args, **kwargs)
+        if not isinstance(out, Tensor):
+            raise TypeError("autograd_function: forward must return a tensor")
+
+        def rule(g: Tensor) -> tuple:
+            grads = backward(ctx, g)
+            if isinstance(grads, dict):
+                return tuple(grads.get(n) for n in names)
+            if isinstance(grads, Tensor):
+                grads = [grads]
+            grads = list(grads)
+            if len(grads) == len(params) and len(params) != len(names):
+                grads = [grads[params.index(n)] for n in names]
+            return tuple(grads)
+
+        return record(out._data, "torch::autograd::CppNode<RFunction>", rule, tensors)
+
+    return apply
+
+
+

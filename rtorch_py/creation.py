@@ -1,0 +1,431 @@
+"""Creating tensors, R torch's way: ``torch_tensor``, ``torch_zeros``, ``torch_randn``, ``torch_arange`` (end
+inclusive), the random functions (libtorch's streams), seeds and generator state."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from ._core import rng
+from ._core.dtype import as_dtype, get_default_dtype
+from ._core.dtype import dtype as Dtype  # noqa: N812
+from ._core.tensor import Tensor
+from ._r import size_arg, to_int
+
+__all__ = [
+    "torch_tensor", "torch_scalar_tensor", "torch_zeros", "torch_ones", "torch_empty", "torch_full",
+    "torch_eye", "torch_arange", "torch_range", "torch_linspace", "torch_logspace", "torch_rand",
+    "torch_randn", "torch_randint", "torch_randperm", "torch_normal", "torch_bernoulli", "torch_multinomial",
+    "torch_zeros_like", "torch_ones_like", "torch_empty_like", "torch_full_like", "torch_rand_like",
+    "torch_randn_like", "torch_randint_like", "torch_manual_seed", "torch_seed", "torch_initial_seed",
+    "torch_get_rng_state", "torch_set_rng_state", "with_torch_manual_seed", "local_torch_manual_seed",
+    "torch_device", "cuda_is_available", "cuda_device_count", "as_array", "is_torch_tensor",
+]
+
+_wrap = Tensor._wrap
+
+
+class torch_device:  # noqa: N801 - R torch's name
+    """A device; only ``"cpu"`` exists here (``cuda_is_available()`` is FALSE).
+
+    Example:
+        >>> torch_device("cpu")
+        torch_device(type='cpu')
+    """
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type: str = "cpu", index: int | None = None) -> None:  # noqa: A002
+        if isinstance(type, torch_device):
+            type, index = type.type, type.index  # noqa: A001
+        kind = str(type).split(":")[0]
+        if kind != "cpu":
+            raise RuntimeError(
+                f"device '{type}' is not available: rtorch_py runs on the CPU only (cuda_is_available() is "
+                "FALSE)"
+            )
+        self.type, self.index = "cpu", index
+
+    def __repr__(self) -> str:
+        return "torch_device(type='cpu')"
+
+    def __eq__(self, other: object) -> bool:
+        return other == "cpu" or isinstance(other, torch_device)
+
+    __hash__ = object.__hash__
+
+
+_CPU = torch_device()
+
+
+def cuda_is_available() -> bool:
+    """FALSE: rtorch_py has no CUDA backend."""
+    return False
+
+
+def cuda_device_count() -> int:
+    return 0
+
+
+def _check_device(device: Any) -> None:
+    if device is not None:
+        torch_device(device)
+
+
+def _finish(arr: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
+    _check_device(device)
+    if dtype is not None:
+        npd = as_dtype(dtype).np
+        if arr.dtype != npd:
+            arr = arr.astype(npd)
+    t = _wrap(arr)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _default_np(dtype: Any) -> np.dtype:
+    return (as_dtype(dtype) if dtype is not None else get_default_dtype()).np
+
+
+# -- from data ------------------------------------------------------------------------------------------------
+
+def _infer(data: Any) -> np.ndarray:
+    """R torch's rule for values without a dtype: doubles -> float32 (the default type), integers -> int64,
+    logicals -> bool; numpy arrays keep their dtype."""
+    if isinstance(data, np.ndarray):
+        return data.copy()
+    if isinstance(data, (bool, np.bool_)):
+        return np.array(data, dtype=np.bool_)
+    if isinstance(data, (int, np.integer)):
+        return np.array(data, dtype=np.int64)
+    if isinstance(data, (float, np.floating)):
+        return np.array(data, dtype=get_default_dtype().np)
+    if isinstance(data, Tensor):
+        return data._data.copy()
+    if isinstance(data, (list, tuple)):
+        if any(isinstance(x, Tensor) for x in data):
+            data = [x._data if isinstance(x, Tensor) else x for x in data]
+        arr = np.array(data)
+        if arr.dtype == object:
+            raise ValueError("torch_tensor: data must be a rectangular nested list of numbers")
+        if arr.dtype.kind == "f":
+            return arr.astype(get_default_dtype().np)
+        if arr.dtype.kind in "iu":
+            return arr.astype(np.int64)
+        if arr.dtype.kind == "b":
+            return arr
+        raise TypeError(f"torch_tensor: cannot convert values of type {arr.dtype} to a tensor")
+    if hasattr(data, "__array__"):
+        return np.array(data)
+    raise TypeError(f"torch_tensor: cannot convert an object of class {type(data).__name__} to a tensor")
+
+
+def torch_tensor(data: Any, dtype: Dtype | None = None, device: Any = None, requires_grad: bool = False,
+                 pin_memory: bool = False) -> Tensor:
+    """A tensor from numbers, (nested) lists, numpy arrays or another tensor (copied).
+
+    Example:
+        >>> torch_tensor([1, 2, 3]).dtype
+        torch_Long
+    """
+    return _finish(_infer(data), dtype, device, requires_grad)
+
+
+def torch_scalar_tensor(value: Any, dtype: Dtype | None = None, device: Any = None,
+                        requires_grad: bool = False) -> Tensor:
+    """A 0-dimensional tensor."""
+    arr = _infer(value._data if isinstance(value, Tensor) else value)
+    if arr.size != 1:
+        raise ValueError(f"torch_scalar_tensor: value must have one element, got {arr.size}")
+    return _finish(arr.reshape(()), dtype, device, requires_grad)
+
+
+def as_array(x: Tensor) -> np.ndarray:
+    """The tensor's values as a numpy array (a copy for tensors in the graph).
+
+    Example:
+        >>> as_array(torch_ones(2))
+        array([1., 1.], dtype=float32)
+    """
+    if not isinstance(x, Tensor):
+        raise TypeError(f"as_array: expected a torch_tensor, got {type(x).__name__}")
+    return x._data
+
+
+def is_torch_tensor(x: Any) -> bool:
+    return isinstance(x, Tensor)
+
+
+# -- filled -----------------------------------------------------------------------------------------------------
+
+def _filled(fill: Any, name: str) -> Any:
+    def make(*size: Any, names: Any = None, dtype: Dtype | None = None, device: Any = None,
+             requires_grad: bool = False, layout: Any = None) -> Tensor:
+        shape = size_arg(size, name)
+        npd = _default_np(dtype) if fill is not None or dtype is not None else get_default_dtype().np
+        arr = np.empty(shape, npd) if fill is None else np.full(shape, fill, npd)
+        return _finish(arr, None, device, requires_grad)
+
+    make.__name__ = name
+    make.__doc__ = f"A tensor of the given size filled with {'uninitialised values' if fill is None else fill}."
+    return make
+
+
+torch_zeros = _filled(0, "torch_zeros")
+torch_ones = _filled(1, "torch_ones")
+torch_empty = _filled(None, "torch_empty")
+
+
+def torch_full(size: Any, fill_value: Any, names: Any = None, dtype: Dtype | None = None, device: Any = None,
+               requires_grad: bool = False) -> Tensor:
+    """A tensor of ``size`` filled with ``fill_value`` (its type follows the value, as torch)."""
+    shape = size_arg((size,), "torch_full")
+    if dtype is None:
+        npd = _infer(fill_value).dtype
+    else:
+        npd = as_dtype(dtype).np
+    return _finish(np.full(shape, fill_value, npd), None, device, requires_grad)
+
+
+def torch_eye(n: Any, m: Any = None, dtype: Dtype | None = None, device: Any = None,
+              requires_grad: bool = False) -> Tensor:
+    n = to_int(n, "n")
+    return _finish(np.eye(n, n if m is None else to_int(m, "m"), dtype=_default_np(dtype)), None, device,
+                   requires_grad)
+
+
+def _like(fn: Any, name: str) -> Any:
+    def make(input: Tensor, dtype: Dtype | None = None, device: Any = None, requires_grad: bool = False,
+             **kw: Any) -> Tensor:
+        return fn(*input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad, **kw)
+
+    make.__name__ = name
+    make.__doc__ = f"Like ``{fn.__name__}`` with the size (and dtype unless given) of ``input``."
+    return make
+
+
+torch_zeros_like = _like(torch_zeros, "torch_zeros_like")
+torch_ones_like = _like(torch_ones, "torch_ones_like")
+torch_empty_like = _like(torch_empty, "torch_empty_like")
+
+
+def torch_full_like(input: Tensor, fill_value: Any, dtype: Dtype | None = None, device: Any = None,
+                    requires_grad: bool = False) -> Tensor:
+    return torch_full(list(input.shape), fill_value, dtype=dtype or input.dtype, device=device,
+                      requires_grad=requires_grad)
+
+
+# -- ranges ------------------------------------------------------------------------------------------------------
+
+def _range_dtype(dtype: Any, *values: Any) -> np.dtype:
+    if dtype is not None:
+        return as_dtype(dtype).np
+    if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
+        return np.dtype(np.int64)
+    return get_default_dtype().np
+
+
+def torch_arange(start: Any = 0, end: Any = None, step: Any = 1, dtype: Dtype | None = None,
+                 device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Values from ``start`` to ``end`` INCLUSIVE (R torch's convention) in steps of ``step``.
+
+    Example:
+        >>> torch_arange(1, 3)
+        torch_tensor
+         1
+         2
+         3
+        [ CPULongType{3} ]
+    """
+    if end is None:
+        start, end = 0, start
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) * step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    npd = _range_dtype(dtype, start, end, step)
+    # Number of elements as libtorch computes it for [start, end + step): the inclusive end of R torch.
+    n = int(math.floor((end - start) / step)) + 1
+    n = max(n, 0)
+    arr = (start + np.arange(n, dtype=np.float64) * step) if npd.kind == "f" else \
+        start + np.arange(n, dtype=np.int64) * step
+    return _finish(arr.astype(npd), None, device, requires_grad)
+
+
+def torch_range(start: Any, end: Any, step: Any = 1, dtype: Dtype | None = None, device: Any = None,
+                requires_grad: bool = False) -> Tensor:
+    """Like ``torch_arange`` (end inclusive), always floating point (deprecated in torch)."""
+    return torch_arange(float(start), float(end), step, dtype=dtype or get_default_dtype(), device=device,
+                        requires_grad=requires_grad)
+
+
+def torch_linspace(start: Any, end: Any, steps: Any = 100, dtype: Dtype | None = None, device: Any = None,
+                   requires_grad: bool = False) -> Tensor:
+    steps = to_int(steps, "steps")
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    npd = _default_np(dtype)
+    # libtorch fills the first half from start and the second half from end, halving rounding error.
+    i = np.arange(steps, dtype=np.float64)
+    step = (end - start) / (steps - 1) if steps > 1 else 0.0
+    half = steps // 2
+    arr = np.where(i < half, start + step * i, end - step * (steps - 1 - i))
+    return _finish(arr.astype(npd), None, device, requires_grad)
+
+
+def torch_logspace(start: Any, end: Any, steps: Any = 100, base: float = 10.0, dtype: Dtype | None = None,
+                   device: Any = None, requires_grad: bool = False) -> Tensor:
+    lin = torch_linspace(start, end, steps, dtype=torch_float64_dtype())._data
+    return _finish(np.power(base, lin).astype(_default_np(dtype)), None, device, requires_grad)
+
+
+def torch_float64_dtype() -> Dtype:
+    return as_dtype("float64")
+
+
+# -- random (libtorch's CPU generator, bit for bit) -------------------------------------------------------------
+
+def _gen(generator: Any) -> rng.Generator:
+    return rng.default_generator if generator is None else generator
+
+
+def torch_rand(*size: Any, generator: Any = None, names: Any = None, dtype: Dtype | None = None,
+               device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Uniform on [0, 1), libtorch's stream.
+
+    Example:
+        >>> torch_manual_seed(1); torch_rand(2).shape
+        (2,)
+    """
+    shape = size_arg(size, "torch_rand")
+    return _finish(_gen(generator).uniform(shape, 0.0, 1.0, _default_np(dtype)), None, device, requires_grad)
+
+
+def torch_randn(*size: Any, generator: Any = None, names: Any = None, dtype: Dtype | None = None,
+                device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Standard normal values, identical to R torch's and PyTorch's for the same seed.
+
+    Example:
+        >>> torch_manual_seed(0); torch_randn(1).item()
+        1.5409960746765137
+    """
+    shape = size_arg(size, "torch_randn")
+    return _finish(_gen(generator).normal(shape, 0.0, 1.0, _default_np(dtype)), None, device, requires_grad)
+
+
+def torch_randint(low: Any, high: Any, size: Any, generator: Any = None, dtype: Dtype | None = None,
+                  device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Integers in [low, high) (high exclusive), int64 unless ``dtype`` says otherwise."""
+    shape = size_arg((size,), "torch_randint")
+    lo, hi = to_int(low, "low"), to_int(high, "high")
+    if hi <= lo:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={lo} >= to={hi}")
+    arr = _gen(generator).randint(lo, hi, shape)
+    return _finish(arr, dtype if dtype is not None else "int64", device, requires_grad)
+
+
+def torch_randint_like(input: Tensor, low: Any, high: Any = None, dtype: Dtype | None = None,
+                       requires_grad: bool = False) -> Tensor:
+    if high is None:
+        low, high = 0, low
+    return torch_randint(low, high, list(input.shape), dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def torch_rand_like(input: Tensor, dtype: Dtype | None = None, requires_grad: bool = False) -> Tensor:
+    return torch_rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def torch_randn_like(input: Tensor, dtype: Dtype | None = None, requires_grad: bool = False) -> Tensor:
+    return torch_randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def torch_randperm(n: Any, generator: Any = None, dtype: Dtype | None = None, device: Any = None,
+                   requires_grad: bool = False) -> Tensor:
+    """A random permutation of 0..n-1 (R torch returns libtorch's values unshifted)."""
+    arr = _gen(generator).randperm(to_int(n, "n"))
+    return _finish(arr, dtype if dtype is not None else "int64", device, requires_grad)
+
+
+def torch_normal(mean: Any = 0, std: Any = 1, size: Any = None, generator: Any = None,
+                 dtype: Dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Normal values with the given mean and standard deviation (numbers or tensors)."""
+    g = _gen(generator)
+    if isinstance(mean, Tensor) or isinstance(std, Tensor):
+        m = mean._data if isinstance(mean, Tensor) else mean
+        s = std._data if isinstance(std, Tensor) else std
+        shape = np.broadcast_shapes(np.shape(m), np.shape(s))
+        npd = (mean if isinstance(mean, Tensor) else std)._data.dtype
+        z = g.normal(shape, 0.0, 1.0, npd)
+        return _finish((z * s + m).astype(npd), None, device, requires_grad)
+    if size is None:
+        raise RuntimeError("torch_normal: size is required when mean and std are numbers")
+    shape = size_arg((size,), "torch_normal")
+    return _finish(g.normal(shape, float(mean), float(std), _default_np(dtype)), None, device, requires_grad)
+
+
+def torch_bernoulli(self: Tensor, p: Any = None, generator: Any = None) -> Tensor:
+    """0/1 draws with probabilities ``self`` (or the number ``p``), in ``self``'s dtype."""
+    probs = self._data if p is None else p
+    if p is None and (np.any(self._data < 0) or np.any(self._data > 1)):
+        raise RuntimeError("bernoulli_ expects p to be in [0, 1], but got p outside that range")
+    return _wrap(_gen(generator).bernoulli(probs, self.shape, self._data.dtype))
+
+
+def torch_multinomial(self: Tensor, num_samples: Any, replacement: bool = False, generator: Any = None
+                      ) -> Tensor:
+    """Indices drawn with probabilities proportional to ``self`` (rows), 1-based as R torch."""
+    n = to_int(num_samples, "num_samples")
+    d = self._data
+    if d.ndim not in (1, 2):
+        raise RuntimeError(f"prob_dist must be 1 or 2 dim, got {d.ndim}")
+    if np.any(d < 0) or not np.all(np.isfinite(d)):
+        raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    if not replacement and n > d.shape[-1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    return _wrap(_gen(generator).multinomial(d, n, bool(replacement)) + 1)
+
+
+# -- seeds and state -----------------------------------------------------------------------------------------------
+
+def torch_manual_seed(seed: Any) -> None:
+    """Seed libtorch's CPU generator (R torch passes the seed through as.character, so 1e5 seeds 1 there)."""
+    rng.default_generator.manual_seed(to_int(seed, "seed"))
+
+
+def torch_seed() -> int:
+    return rng.default_generator.initial_seed()
+
+
+torch_initial_seed = torch_seed
+
+
+def torch_get_rng_state() -> Tensor:
+    """The generator's state as a uint8 tensor (restore it with ``torch_set_rng_state``)."""
+    return _wrap(rng.default_generator.get_state())
+
+
+def torch_set_rng_state(state: Tensor) -> None:
+    rng.default_generator.set_state(state._data if isinstance(state, Tensor) else np.asarray(state))
+
+
+@contextlib.contextmanager
+def local_torch_manual_seed(seed: Any) -> Iterator[None]:
+    """Within the block the generator is seeded with ``seed``; its previous state returns afterwards."""
+    state = rng.default_generator.get_state()
+    torch_manual_seed(seed)
+    try:
+        yield
+    finally:
+        rng.default_generator.set_state(state)
+
+
+def with_torch_manual_seed(code: Any, seed: Any) -> Any:
+    """Run ``code`` (a function of no arguments) with the generator seeded, then restore its state."""
+    with local_torch_manual_seed(seed):
+        return code()
+

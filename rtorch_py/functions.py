@@ -1,0 +1,668 @@
+"""R torch's tensor functions (``torch_*``) over the 0-based core: dims and indices 1-based, R's argument
+names and defaults. The same functions become tensor methods (``x.sum(dim = 1)``) in ``tensor_methods``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ._core import ops as O  # noqa: N812
+from ._core.dtype import as_dtype
+from ._core.dtype import dtype as Dtype  # noqa: N812
+from ._core.tensor import Tensor
+from ._r import dim0, dims0, index0, to_int
+
+_wrap = Tensor._wrap
+
+
+def _t(x: Any, fn: str, arg: str = "self") -> Tensor:
+    if x.__class__ is Tensor:
+        return x
+    if isinstance(x, Tensor):
+        return x
+    raise TypeError(f"{fn}: argument '{arg}' must be a torch_tensor, got {type(x).__name__}")
+
+
+# -- elementwise ----------------------------------------------------------------------------------------------
+
+def torch_add(self: Tensor, other: Any, alpha: Any = 1) -> Tensor:
+    """``self + alpha * other`` with broadcasting.
+
+    Example:
+        >>> torch_add(torch_ones(2), 1).sum().item()
+        4.0
+    """
+    return O.add(self, other, alpha)
+
+
+def torch_sub(self: Tensor, other: Any, alpha: Any = 1) -> Tensor:
+    return O.sub(self, other, alpha)
+
+
+def torch_mul(self: Tensor, other: Any) -> Tensor:
+    return O.mul(self, other)
+
+
+def torch_div(self: Tensor, other: Any, rounding_mode: str | None = None) -> Tensor:
+    return O.div(self, other, rounding_mode)
+
+
+def torch_pow(self: Any, exponent: Any) -> Tensor:
+    return O.pow(self, exponent)
+
+
+def torch_float_power(self: Any, exponent: Any) -> Tensor:
+    return O.pow(O.to_dtype(self, np.dtype(np.float64)), exponent)
+
+
+torch_multiply, torch_divide, torch_subtract, torch_true_divide = torch_mul, torch_div, torch_sub, torch_div
+
+
+def torch_maximum(self: Tensor, other: Tensor) -> Tensor:
+    return O.maximum(self, other)
+
+
+def torch_minimum(self: Tensor, other: Tensor) -> Tensor:
+    return O.minimum(self, other)
+
+
+def torch_fmod(self: Tensor, other: Any) -> Tensor:
+    return O.fmod(self, other)
+
+
+def torch_remainder(self: Tensor, other: Any) -> Tensor:
+    return O.remainder(self, other)
+
+
+def torch_atan2(self: Tensor, other: Tensor) -> Tensor:
+    return O.atan2(self, other)
+
+
+def torch_where(condition: Tensor, self: Any = None, other: Any = None) -> Any:
+    """Elements of ``self`` where ``condition``, else of ``other``; with one argument, ``torch_nonzero``."""
+    if self is None and other is None:
+        return torch_nonzero(condition, as_list=True)
+    return O.where(condition, self, other)
+
+
+def torch_lerp(self: Tensor, end: Tensor, weight: Any) -> Tensor:
+    return O.lerp(self, end, weight)
+
+
+def torch_clamp(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+    return O.clamp(self, min, max)
+
+
+torch_clip = torch_clamp
+
+
+def torch_square(self: Tensor) -> Tensor:
+    return O.square(self)
+
+
+def torch_addcmul(self: Tensor, tensor1: Tensor, tensor2: Tensor, value: Any = 1) -> Tensor:
+    return O.add(self, O.mul(O.mul(tensor1, tensor2), value))
+
+
+def torch_addcdiv(self: Tensor, tensor1: Tensor, tensor2: Tensor, value: Any = 1) -> Tensor:
+    return O.add(self, O.mul(O.div(tensor1, tensor2), value))
+
+
+def _unary_api(op: Any, rname: str) -> Any:
+    def fn(self: Tensor) -> Tensor:
+        return op(_t(self, rname))
+
+    fn.__name__ = rname
+    fn.__doc__ = f"Elementwise ``{rname[6:]}``."
+    return fn
+
+
+_UNARY = {
+    "abs": O.abs, "exp": O.exp, "log": O.log, "log1p": O.log1p, "log2": O.log2, "log10": O.log10,
+    "expm1": O.expm1, "sqrt": O.sqrt, "rsqrt": O.rsqrt, "sin": O.sin, "cos": O.cos, "tan": O.tan,
+    "asin": O.asin, "acos": O.acos, "atan": O.atan, "sinh": O.sinh, "cosh": O.cosh, "tanh": O.tanh,
+    "sigmoid": O.sigmoid, "relu": O.relu, "sign": O.sign, "floor": O.floor, "ceil": O.ceil,
+    "trunc": O.trunc, "reciprocal": O.reciprocal, "neg": O.neg, "erf": O.erf, "fix": O.trunc,
+    "negative": O.neg, "absolute": O.abs, "arcsin": O.asin, "arccos": O.acos, "arctan": O.atan,
+}
+for _n, _op in _UNARY.items():
+    globals()[f"torch_{_n}"] = _unary_api(_op, f"torch_{_n}")
+
+
+def torch_round(self: Tensor, decimals: int = 0) -> Tensor:
+    if decimals:
+        s = 10.0 ** decimals
+        return O.div(O.round_(O.mul(self, s)), s)
+    return O.round_(self)
+
+
+# -- comparisons ------------------------------------------------------------------------------------------------
+
+def torch_eq(self: Tensor, other: Any) -> Tensor:
+    return O.eq(self, other)
+
+
+def torch_ne(self: Tensor, other: Any) -> Tensor:
+    return O.ne(self, other)
+
+
+def torch_lt(self: Tensor, other: Any) -> Tensor:
+    return O.lt(self, other)
+
+
+def torch_le(self: Tensor, other: Any) -> Tensor:
+    return O.le(self, other)
+
+
+def torch_gt(self: Tensor, other: Any) -> Tensor:
+    return O.gt(self, other)
+
+
+def torch_ge(self: Tensor, other: Any) -> Tensor:
+    return O.ge(self, other)
+
+
+torch_greater, torch_greater_equal, torch_less, torch_less_equal = torch_gt, torch_ge, torch_lt, torch_le
+torch_not_equal = torch_ne
+
+
+def torch_logical_and(self: Tensor, other: Tensor) -> Tensor:
+    return O.logical_and(self, other)
+
+
+def torch_logical_or(self: Tensor, other: Tensor) -> Tensor:
+    return O.logical_or(self, other)
+
+
+def torch_logical_xor(self: Tensor, other: Tensor) -> Tensor:
+    return O.logical_xor(self, other)
+
+
+def torch_logical_not(self: Tensor) -> Tensor:
+    return O.logical_not(self)
+
+
+def torch_isnan(self: Tensor) -> Tensor:
+    return _wrap(np.isnan(self._data))
+
+
+def torch_isinf(self: Tensor) -> Tensor:
+    return _wrap(np.isinf(self._data))
+
+
+def torch_isfinite(self: Tensor) -> Tensor:
+    return _wrap(np.isfinite(self._data))
+
+
+def torch_allclose(self: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
+                   equal_nan: bool = False) -> bool:
+    """Whether all elements are close: ``|self - other| <= atol + rtol * |other|``."""
+    return bool(np.allclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def torch_isclose(self: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
+                  equal_nan: bool = False) -> Tensor:
+    return _wrap(np.isclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def torch_equal(self: Tensor, other: Tensor) -> bool:
+    """Whether both tensors have the same size and elements."""
+    return self.shape == other.shape and bool(np.array_equal(self._data, other._data))
+
+
+# -- reductions -------------------------------------------------------------------------------------------------
+
+def _dims_or_none(dim: Any, ndim: int) -> tuple | None:
+    if dim is None or (isinstance(dim, (list, tuple)) and len(dim) == 0):
+        return None
+    return dims0(dim, ndim)
+
+
+def torch_sum(self: Tensor, dim: Any = None, keepdim: bool = False, dtype: Dtype | None = None) -> Tensor:
+    """Sum of all elements, or over ``dim`` (1-based; a vector of dims allowed).
+
+    Example:
+        >>> torch_sum(torch_ones(2, 3), dim = 1).shape
+        (3,)
+    """
+    x = self if dtype is None else O.to_dtype(self, as_dtype(dtype).np)
+    return O.sum(x, _dims_or_none(dim, self.ndim), keepdim)
+
+
+def torch_mean(self: Tensor, dim: Any = None, keepdim: bool = False, dtype: Dtype | None = None) -> Tensor:
+    x = self if dtype is None else O.to_dtype(self, as_dtype(dtype).np)
+    return O.mean(x, _dims_or_none(dim, self.ndim), keepdim)
+
+
+def torch_prod(self: Tensor, dim: Any = None, keepdim: bool = False, dtype: Dtype | None = None) -> Tensor:
+    x = self if dtype is None else O.to_dtype(self, as_dtype(dtype).np)
+    return O.prod(x, None if dim is None else dim0(dim, self.ndim), keepdim)
+
+
+def _extreme(self: Tensor, dim: Any, other: Any, keepdim: bool, largest: bool) -> Any:
+    if isinstance(dim, Tensor) and other is None:
+        dim, other = None, dim
+    if other is not None:
+        return O.maximum(self, other) if largest else O.minimum(self, other)
+    if dim is None:
+        return O.amax(self) if largest else O.amin(self)
+    v, i = O.max_dim(self, dim0(dim, self.ndim), keepdim, largest)
+    return [v, O.add(i, 1)]
+
+
+def torch_max(self: Tensor, dim: Any = None, other: Any = None, keepdim: bool = False) -> Any:
+    """The maximum; with ``dim`` a list of values and 1-based indices; with ``other`` the elementwise max."""
+    return _extreme(self, dim, other, keepdim, True)
+
+
+def torch_min(self: Tensor, dim: Any = None, other: Any = None, keepdim: bool = False) -> Any:
+    return _extreme(self, dim, other, keepdim, False)
+
+
+def torch_amax(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    return O.amax(self, _dims_or_none(dim, self.ndim), keepdim)
+
+
+def torch_amin(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    return O.amin(self, _dims_or_none(dim, self.ndim), keepdim)
+
+
+def torch_argmax(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """1-based index of the maximum (of the flattened tensor without ``dim``)."""
+    return O.add(O.argmax(self, None if dim is None else dim0(dim, self.ndim), keepdim), 1)
+
+
+def torch_argmin(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    return O.add(O.argmax(self, None if dim is None else dim0(dim, self.ndim), keepdim, largest=False), 1)
+
+
+def _correction(unbiased: Any, correction: Any) -> float:
+    if correction is not None:
+        return float(correction)
+    return 1.0 if unbiased in (None, True) else 0.0
+
+
+def torch_var(self: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False,
+              correction: Any = None) -> Tensor:
+    """Variance (unbiased by default)."""
+    return O.var(self, _dims_or_none(dim, self.ndim), _correction(unbiased, correction), keepdim)
+
+
+def torch_std(self: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False,
+              correction: Any = None) -> Tensor:
+    """Standard deviation (unbiased by default)."""
+    return O.std(self, _dims_or_none(dim, self.ndim), _correction(unbiased, correction), keepdim)
+
+
+def torch_var_mean(self: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False) -> list:
+    return [torch_var(self, dim, unbiased, keepdim), torch_mean(self, dim, keepdim)]
+
+
+def torch_std_mean(self: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False) -> list:
+    return [torch_std(self, dim, unbiased, keepdim), torch_mean(self, dim, keepdim)]
+
+
+def torch_norm(self: Tensor, p: Any = 2, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+    """The p-norm (``p = Inf`` the max norm), over ``dim`` or all elements."""
+    if isinstance(p, str):
+        if p != "fro":
+            raise ValueError(f"torch_norm: p must be a number or 'fro', got {p!r}")
+        p = 2
+    x = self if dtype is None else O.to_dtype(self, as_dtype(dtype).np)
+    return O.norm(x, float(p), _dims_or_none(dim, self.ndim), keepdim)
+
+
+def torch_dist(self: Tensor, other: Tensor, p: Any = 2) -> Tensor:
+    return torch_norm(O.sub(self, other), p)
+
+
+def torch_logsumexp(self: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+    return O.logsumexp(self, dims0(dim, self.ndim), keepdim)
+
+
+def torch_cumsum(self: Tensor, dim: Any, dtype: Dtype | None = None) -> Tensor:
+    x = self if dtype is None else O.to_dtype(self, as_dtype(dtype).np)
+    return O.cumsum(x, dim0(dim, self.ndim))
+
+
+def torch_cumprod(self: Tensor, dim: Any, dtype: Dtype | None = None) -> Tensor:
+    x = self if dtype is None else O.to_dtype(self, as_dtype(dtype).np)
+    return O.cumprod(x, dim0(dim, self.ndim))
+
+
+def torch_all(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    ax = None if dim is None else dim0(dim, self.ndim)
+    return _wrap(np.asarray(np.all(self._data, axis=ax, keepdims=keepdim)))
+
+
+def torch_any(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    ax = None if dim is None else dim0(dim, self.ndim)
+    return _wrap(np.asarray(np.any(self._data, axis=ax, keepdims=keepdim)))
+
+
+def torch_count_nonzero(self: Tensor, dim: Any = None) -> Tensor:
+    ax = _dims_or_none(dim, self.ndim)
+    return _wrap(np.asarray(np.count_nonzero(self._data, axis=ax), dtype=np.int64))
+
+
+def torch_softmax(self: Tensor, dim: Any, dtype: Dtype | None = None) -> Tensor:
+    x = self if dtype is None else O.to_dtype(self, as_dtype(dtype).np)
+    return O.softmax(x, dim0(dim, self.ndim))
+
+
+def torch_log_softmax(self: Tensor, dim: Any, dtype: Dtype | None = None) -> Tensor:
+    x = self if dtype is None else O.to_dtype(self, as_dtype(dtype).np)
+    return O.log_softmax(x, dim0(dim, self.ndim))
+
+
+# -- linear algebra --------------------------------------------------------------------------------------------
+
+def torch_matmul(self: Tensor, other: Tensor) -> Tensor:
+    """Matrix product with numpy/torch broadcasting of batch dims.
+
+    Example:
+        >>> torch_matmul(torch_ones(2, 3), torch_ones(3)).shape
+        (2,)
+    """
+    return O.matmul(self, other)
+
+
+def torch_mm(self: Tensor, mat2: Tensor) -> Tensor:
+    if self.ndim != 2 or mat2.ndim != 2:
+        raise RuntimeError(f"torch_mm: self must be a matrix and mat2 must be a matrix, got {self.ndim}-d "
+                           f"and {mat2.ndim}-d tensors")
+    return O.matmul(self, mat2)
+
+
+def torch_bmm(self: Tensor, mat2: Tensor) -> Tensor:
+    if self.ndim != 3 or mat2.ndim != 3:
+        raise RuntimeError(f"batch1 must be a 3D tensor (got {self.ndim}-d) and batch2 too (got {mat2.ndim}-d)")
+    if self.shape[0] != mat2.shape[0]:
+        raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {self.shape[0]} and "
+                           f"{mat2.shape[0]}")
+    return O.matmul(self, mat2)
+
+
+def torch_mv(self: Tensor, vec: Tensor) -> Tensor:
+    if self.ndim != 2 or vec.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {self.ndim}, {vec.ndim}")
+    return O.matmul(self, vec)
+
+
+def torch_dot(self: Tensor, tensor: Tensor) -> Tensor:
+    if self.ndim != 1 or tensor.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {tensor.ndim}D tensors")
+    if self.shape != tensor.shape:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{self.shape[0]}] and src "
+                           f"[{tensor.shape[0]}] to have the same number of elements, but got {self.shape[0]} "
+                           f"and {tensor.shape[0]} elements respectively")
+    return O.matmul(self, tensor)
+
+
+def torch_outer(self: Tensor, vec2: Tensor) -> Tensor:
+    return O.mul(O.unsqueeze(self, 1), O.unsqueeze(vec2, 0))
+
+
+torch_ger = torch_outer
+
+
+def torch_t(self: Tensor) -> Tensor:
+    if self.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
+    return O.transpose(self, 0, 1) if self.ndim == 2 else self
+
+
+def torch_einsum(equation: str, tensors: Sequence[Tensor]) -> Tensor:
+    """Einstein summation, e.g. ``torch_einsum("ij,jk->ik", list(a, b))``."""
+    return O.einsum(equation, *tensors)
+
+
+def torch_addmm(self: Tensor, mat1: Tensor, mat2: Tensor, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    if beta == 1 and alpha == 1:
+        return O.addmm(self, mat1, mat2)
+    return O.add(O.mul(self, beta), O.mul(O.matmul(mat1, mat2), alpha))
+
+
+# -- shape ---------------------------------------------------------------------------------------------------------
+
+def _shape_from(size: Sequence[Any], fn: str, numel: int) -> tuple[int, ...]:
+    """Sizes with at most one -1 (inferred), as reshape/view take them."""
+    if len(size) == 1 and isinstance(size[0], (list, tuple, np.ndarray, Tensor)):
+        size = list(np.asarray(size[0]._data if isinstance(size[0], Tensor) else size[0]).reshape(-1))
+    return tuple(to_int(s, f"{fn}: shape") for s in size)
+
+
+def torch_reshape(self: Tensor, shape: Any) -> Tensor:
+    return O.reshape(self, _shape_from((shape,), "reshape", self._data.size))
+
+
+def torch_squeeze(self: Tensor, dim: Any = None) -> Tensor:
+    return O.squeeze(self, None if dim is None else dim0(dim, self.ndim))
+
+
+def torch_unsqueeze(self: Tensor, dim: Any) -> Tensor:
+    return O.unsqueeze(self, dim0(dim, self.ndim + 1))
+
+
+def torch_flatten(self: Tensor, start_dim: Any = 1, end_dim: Any = -1) -> Tensor:
+    if self.ndim == 0:
+        return O.reshape(self, (1,))
+    s, e = dim0(start_dim, self.ndim), dim0(end_dim, self.ndim)
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    shp = self.shape
+    return O.reshape(self, shp[:s] + (int(np.prod(shp[s:e + 1])),) + shp[e + 1:])
+
+
+def torch_permute(self: Tensor, dims: Any) -> Tensor:
+    d = dims0(dims, self.ndim)
+    if sorted(d) != list(range(self.ndim)):
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
+                           f"length of the desired ordering of dimensions i.e. input.dim() = {self.ndim} is not "
+                           f"equal to len(dims) = {len(d)}")
+    return O.permute(self, d)
+
+
+def torch_transpose(self: Tensor, dim0_: Any, dim1: Any) -> Tensor:
+    return O.transpose(self, dim0(dim0_, self.ndim), dim0(dim1, self.ndim))
+
+
+def torch_movedim(self: Tensor, source: Any, destination: Any) -> Tensor:
+    src, dst = dims0(source, self.ndim), dims0(destination, self.ndim)
+    order = [d for d in range(self.ndim) if d not in src]
+    for s_, d_ in sorted(zip(dst, src)):
+        order.insert(s_, d_)
+    return O.permute(self, order)
+
+
+def torch_cat(tensors: Sequence[Tensor], dim: Any = 1) -> Tensor:
+    """Concatenate along an existing dim (1-based)."""
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("torch_cat(): expected a non-empty list of Tensors")
+    nd = max(t.ndim for t in tensors)
+    tensors = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or tensors[:1]
+    return O.cat(tensors, dim0(dim, nd))
+
+
+torch_concat = torch_cat
+
+
+def torch_stack(tensors: Sequence[Tensor], dim: Any = 1) -> Tensor:
+    tensors = list(tensors)
+    if not tensors:
+        raise RuntimeError("stack expects a non-empty TensorList")
+    return O.stack(tensors, dim0(dim, tensors[0].ndim + 1))
+
+
+def torch_hstack(tensors: Sequence[Tensor]) -> Tensor:
+    return torch_cat(tensors, 1 if tensors[0].ndim == 1 else 2)
+
+
+def torch_vstack(tensors: Sequence[Tensor]) -> Tensor:
+    return torch_cat([t if t.ndim > 1 else O.unsqueeze(t, 0) for t in tensors], 1)
+
+
+def torch_narrow(self: Tensor, dim: Any, start: Any, length: Any) -> Tensor:
+    """``length`` elements along ``dim`` from ``start`` (1-based)."""
+    ax = dim0(dim, self.ndim)
+    n = self.shape[ax]
+    s = to_int(start, "start")
+    s = s - 1 if s > 0 else s + n
+    ln = to_int(length, "length")
+    if s < 0 or s + ln > n or ln < 0:
+        raise IndexError(f"start ({s + 1}) + length ({ln}) exceeds dimension size ({n}).")
+    key = [slice(None)] * self.ndim
+    key[ax] = slice(s, s + ln)
+    return O.index(self, tuple(key))
+
+
+def torch_split(self: Tensor, split_size: Any, dim: Any = 1) -> list[Tensor]:
+    """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given sizes."""
+    ax = dim0(dim, self.ndim)
+    n = self.shape[ax]
+    if isinstance(split_size, (list, tuple, np.ndarray)):
+        sizes = [to_int(s, "split_size") for s in split_size]
+        if sum(sizes) != n:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
+                               f"size at dimension {ax + 1}), but got split_sizes={sizes}")
+    else:
+        k = to_int(split_size, "split_size")
+        if k <= 0:
+            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={k}")
+        sizes = [min(k, n - i) for i in range(0, n, k)] or [0]
+    out, start = [], 0
+    for sz in sizes:
+        key = [slice(None)] * self.ndim
+        key[ax] = slice(start, start + sz)
+        out.append(O.index(self, tuple(key)))
+        start += sz
+    return out
+
+
+def torch_chunk(self: Tensor, chunks: Any, dim: Any = 1) -> list[Tensor]:
+    c = to_int(chunks, "chunks")
+    if c <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {c}")
+    n = self.shape[dim0(dim, self.ndim)]
+    return torch_split(self, max(-(-n // c), 1), dim)
+
+
+def torch_unbind(self: Tensor, dim: Any = 1) -> list[Tensor]:
+    ax = dim0(dim, self.ndim)
+    return [O.index(self, (slice(None),) * ax + (i,)) for i in range(self.shape[ax])]
+
+
+def torch_flip(self: Tensor, dims: Any) -> Tensor:
+    return O.flip(self, dims0(dims, self.ndim))
+
+
+def torch_roll(self: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+    sh = [to_int(s) for s in (shifts if isinstance(shifts, (list, tuple)) else [shifts])]
+    if dims is None:
+        return O.reshape(O.roll(O.reshape(self, (-1,)), sh, (0,)), self.shape)
+    return O.roll(self, sh, dims0(dims, self.ndim))
+
+
+def torch_tril(self: Tensor, diagonal: int = 0) -> Tensor:
+    return O.tril(self, to_int(diagonal))
+
+
+def torch_triu(self: Tensor, diagonal: int = 0) -> Tensor:
+    return O.triu(self, to_int(diagonal))
+
+
+def torch_diagonal(self: Tensor, offset: int = 0, dim1: Any = 1, dim2: Any = 2) -> Tensor:
+    return O.diagonal(self, to_int(offset), dim0(dim1, self.ndim), dim0(dim2, self.ndim))
+
+
+def torch_diag(self: Tensor, diagonal: int = 0) -> Tensor:
+    if self.ndim == 1:
+        n = self.shape[0] + abs(diagonal)
+        z = O.Tensor._wrap(np.zeros((n, n), dtype=self._data.dtype))
+        mask = O.Tensor._wrap(np.eye(n, k=diagonal, dtype=bool))
+        return O.index_put(z, mask, self)
+    return torch_diagonal(self, diagonal)
+
+
+def torch_trace(self: Tensor) -> Tensor:
+    return O.sum(O.diagonal(self))
+
+
+def torch_broadcast_tensors(tensors: Sequence[Tensor]) -> list[Tensor]:
+    shape = np.broadcast_shapes(*[t.shape for t in tensors])
+    return [O.expand(t, shape) for t in tensors]
+
+
+# -- indexing (1-based index tensors) ----------------------------------------------------------------------------
+
+def torch_gather(self: Tensor, dim: Any, index: Tensor, sparse_grad: bool = False) -> Tensor:
+    """Values along ``dim`` at the 1-based positions in ``index``."""
+    ax = dim0(dim, self.ndim)
+    return O.gather(self, ax, _wrap(index0(index, "gather")))
+
+
+def torch_scatter(self: Tensor, dim: Any, index: Tensor, src: Any = None, value: Any = None,
+                  reduce: str | None = None) -> Tensor:
+    """A copy of ``self`` with ``src`` (or ``value``) written at the 1-based ``index`` along ``dim``."""
+    ax = dim0(dim, self.ndim)
+    s = src if src is not None else value
+    if s is None:
+        raise ValueError("torch_scatter: one of src or value is required")
+    return O.scatter(self, ax, _wrap(index0(index, "scatter")), s, reduce)
+
+
+def torch_scatter_add(self: Tensor, dim: Any, index: Tensor, src: Tensor) -> Tensor:
+    return O.scatter(self, dim0(dim, self.ndim), _wrap(index0(index, "scatter_add")), src, "add")
+
+
+def torch_index_select(self: Tensor, dim: Any, index: Tensor) -> Tensor:
+    """Slices along ``dim`` at the 1-based ``index`` (a vector)."""
+    ax = dim0(dim, self.ndim)
+    return O.index_select(self, ax, _wrap(index0(index, "index_select")))
+
+
+def torch_masked_fill(self: Tensor, mask: Tensor, value: Any) -> Tensor:
+    return O.masked_fill(self, mask, value)
+
+
+def torch_masked_select(self: Tensor, mask: Tensor) -> Tensor:
+    return O.masked_select(self, mask)
+
+
+def torch_nonzero(self: Tensor, as_list: bool = False) -> Any:
+    """1-based coordinates of the non-zero elements (one row each), or one vector per dim."""
+    nz = O.add(O.nonzero(self), 1)
+    if as_list:
+        return [O.index(nz, (slice(None), i)) for i in range(max(self.ndim, 1))]
+    return nz
+
+
+def torch_sort(self: Tensor, dim: Any = -1, descending: bool = False, stable: bool = False) -> list[Tensor]:
+    """Sorted values and their 1-based indices along ``dim``."""
+    v, i = O.sort(self, dim0(dim, self.ndim), descending)
+    return [v, O.add(i, 1)]
+
+
+def torch_argsort(self: Tensor, dim: Any = -1, descending: bool = False) -> Tensor:
+    return torch_sort(self, dim, descending)[1]
+
+
+def torch_topk(self: Tensor, k: Any, dim: Any = -1, largest: bool = True, sorted: bool = True) -> list[Tensor]:  # noqa: A002
+    """The ``k`` largest (smallest) values along ``dim`` and their 1-based indices."""
+    v, i = O.topk(self, to_int(k, "k"), dim0(dim, self.ndim), largest, sorted)
+    return [v, O.add(i, 1)]
+
+
+def torch_clone(self: Tensor, memory_format: Any = None) -> Tensor:
+    return O.clone(self)
+
+
+def torch_cdist(x1: Tensor, x2: Tensor, p: float = 2) -> Tensor:
+    diff = O.sub(O.unsqueeze(x1, -2), O.unsqueeze(x2, -3))
+    return O.norm(diff, float(p), (-1,))
+
+
+__all__ = [n for n in list(globals()) if n.startswith("torch_")]

@@ -1,0 +1,269 @@
+"""Tensor methods as R torch's ``$`` members (``x$sum(dim = 1)`` is ``x.sum(dim=1)``): the ``torch_*``
+functions bound as methods, plus the in-place ``*_`` variants and the conversion methods."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from . import creation as C  # noqa: N812
+from . import functions as F  # noqa: N812
+from ._core import ops as O  # noqa: N812
+from ._core import rng
+from ._core.autograd import no_grad
+from ._core.dtype import as_dtype
+from ._core.tensor import Tensor
+from ._r import dim0, size_arg, to_int
+
+# Functions that are also methods (self first), named without the torch_ prefix.
+_METHODS = [
+    "add", "sub", "mul", "div", "pow", "float_power", "multiply", "divide", "subtract", "true_divide",
+    "maximum", "minimum", "fmod", "remainder", "atan2", "lerp", "clamp", "clip", "square", "addcmul",
+    "addcdiv", "round", "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
+    "not_equal", "logical_and", "logical_or", "logical_xor", "logical_not", "isnan", "isinf", "isfinite",
+    "allclose", "isclose", "equal", "sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin",
+    "var", "std", "norm", "dist", "logsumexp", "cumsum", "cumprod", "all", "any", "count_nonzero",
+    "softmax", "log_softmax", "matmul", "mm", "bmm", "mv", "dot", "outer", "ger", "t", "addmm", "reshape",
+    "squeeze", "unsqueeze", "flatten", "permute", "transpose", "movedim", "narrow", "split", "chunk",
+    "unbind", "flip", "roll", "tril", "triu", "diagonal", "diag", "trace", "gather", "scatter", "scatter_add",
+    "index_select", "masked_fill", "masked_select", "nonzero", "sort", "argsort", "topk", "clone",
+    "bernoulli", "multinomial", *F._UNARY,
+]
+for _name in _METHODS:
+    _fn = getattr(F, f"torch_{_name}", None) or getattr(C, f"torch_{_name}")
+    setattr(Tensor, _name, _fn)
+
+
+def _where(self: Tensor, condition: Tensor, other: Any) -> Tensor:
+    return O.where(condition, self, other)
+
+
+def _view(self: Tensor, *size: Any) -> Tensor:
+    return O.view(self, F._shape_from(size, "view", self._data.size))
+
+
+def _view_as(self: Tensor, other: Tensor) -> Tensor:
+    return O.view(self, other.shape)
+
+
+def _reshape_as(self: Tensor, other: Tensor) -> Tensor:
+    return O.reshape(self, other.shape)
+
+
+def _expand(self: Tensor, *size: Any) -> Tensor:
+    return O.expand(self, F._shape_from(size, "expand", self._data.size))
+
+
+def _expand_as(self: Tensor, other: Tensor) -> Tensor:
+    return O.expand(self, other.shape)
+
+
+def _repeat(self: Tensor, *sizes: Any) -> Tensor:
+    return O.repeat(self, size_arg(sizes, "repeat"))
+
+
+def _size(self: Tensor, dim: Any = None) -> Any:
+    """All sizes, or the size of one (1-based) dim."""
+    if dim is None:
+        return list(self.shape)
+    return self.shape[dim0(dim, self.ndim)]
+
+
+def _dim(self: Tensor) -> int:
+    return self._data.ndim
+
+
+def _numel(self: Tensor) -> int:
+    return int(self._data.size)
+
+
+def _stride(self: Tensor, dim: Any = None) -> Any:
+    st = [s // self._data.itemsize for s in self._data.strides]
+    return st if dim is None else st[dim0(dim, self.ndim)]
+
+
+def _is_contiguous(self: Tensor) -> bool:
+    return bool(self._data.flags.c_contiguous)
+
+
+def _contiguous(self: Tensor) -> Tensor:
+    return O.contiguous(self)
+
+
+def _to(self: Tensor, dtype: Any = None, device: Any = None, other: Any = None, non_blocking: bool = False,
+        copy: bool = False, memory_format: Any = None) -> Tensor:
+    """Convert to another dtype (the device must be the CPU)."""
+    if isinstance(dtype, C.torch_device) or (isinstance(dtype, str) and dtype.split(":")[0] in ("cpu", "cuda")):
+        dtype, device = None, dtype
+    if other is not None:
+        dtype = other.dtype
+    if device is not None:
+        C.torch_device(device)
+    if dtype is None:
+        return O.clone(self) if copy else self
+    return O.to_dtype(self, as_dtype(dtype).np, copy)
+
+
+def _type_as(self: Tensor, other: Tensor) -> Tensor:
+    return O.to_dtype(self, other._data.dtype)
+
+
+def _caster(name: str) -> Any:
+    def cast(self: Tensor, memory_format: Any = None) -> Tensor:
+        return O.to_dtype(self, as_dtype(name).np)
+
+    cast.__name__ = name
+    return cast
+
+
+def _cpu(self: Tensor, memory_format: Any = None) -> Tensor:
+    return self
+
+
+def _cuda(self: Tensor, device: Any = None, non_blocking: bool = False, memory_format: Any = None) -> Tensor:
+    raise RuntimeError("cuda(): CUDA is not available (rtorch_py runs on the CPU only; cuda_is_available() "
+                       "is FALSE)")
+
+
+def _element_size(self: Tensor) -> int:
+    return self._data.itemsize
+
+
+def _new_zeros(self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return C.torch_zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+def _new_ones(self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return C.torch_ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+def _new_full(self: Tensor, size: Any, fill_value: Any, dtype: Any = None) -> Tensor:
+    return C.torch_full(size, fill_value, dtype=dtype or self.dtype)
+
+
+def _new_tensor(self: Tensor, data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    return C.torch_tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+for _name, _fn in {
+    "where": _where, "view": _view, "view_as": _view_as, "reshape_as": _reshape_as, "expand": _expand,
+    "expand_as": _expand_as, "repeat": _repeat, "size": _size, "dim": _dim, "numel": _numel,
+    "stride": _stride, "is_contiguous": _is_contiguous, "contiguous": _contiguous, "to": _to,
+    "type_as": _type_as, "float": _caster("float32"), "double": _caster("float64"), "half": _caster("float16"),
+    "long": _caster("int64"), "int": _caster("int32"), "short": _caster("int16"), "char": _caster("int8"),
+    "byte": _caster("uint8"), "bool": _caster("bool"), "cpu": _cpu, "cuda": _cuda,
+    "element_size": _element_size, "new_zeros": _new_zeros, "new_ones": _new_ones, "new_full": _new_full,
+    "new_tensor": _new_tensor, "is_floating_point": lambda self: self.dtype.is_floating_point,
+}.items():
+    setattr(Tensor, _name, _fn)
+
+
+# -- in-place variants -------------------------------------------------------------------------------------------
+
+def _check_cast(self: Tensor, result: Tensor, name: str) -> None:
+    src, dst = result._data.dtype, self._data.dtype
+    if src != dst and not np.can_cast(src, dst, "same_kind"):
+        raise RuntimeError(f"{name}: result type {as_dtype(src).name} can't be cast to the desired output type "
+                           f"{as_dtype(dst).name}")
+
+
+def _inplace(fn: Any, name: str) -> Any:
+    """The ``*_`` form of an out-of-place function: the result is written into ``self``. In grad mode the
+    out-of-place op is recorded on a snapshot and ``self`` takes its place in the graph."""
+
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        if self._check_inplace() and (self._requires_grad or any(
+                isinstance(a, Tensor) and a._requires_grad for a in (*args, *kwargs.values()))):
+            result = fn(self._snapshot(), *args, **kwargs)
+        else:
+            with no_grad():
+                result = fn(self, *args, **kwargs)
+        _check_cast(self, result, name)
+        if result._data.shape != self._data.shape:
+            raise RuntimeError(f"{name}: output with shape {list(self.shape)} doesn't match the broadcast shape "
+                               f"{list(result.shape)}")
+        return self._assign_result(result)
+
+    method.__name__ = name
+    method.__doc__ = f"In-place ``{name[:-1]}``: writes into ``self`` and returns it."
+    return method
+
+
+_INPLACE = [
+    "add", "sub", "mul", "div", "pow", "clamp", "clip", "addcmul", "addcdiv", "lerp", "fmod", "remainder",
+    "masked_fill", "scatter", "scatter_add", "square", "round", "float_power", "maximum", "minimum",
+    "t", "transpose", "squeeze", "unsqueeze", "logical_not", "logical_and", "logical_or", *F._UNARY,
+]
+for _name in _INPLACE:
+    setattr(Tensor, f"{_name}_", _inplace(getattr(Tensor, _name), f"{_name}_"))
+
+
+def _fill_(self: Tensor, value: Any) -> Tensor:
+    v = value._data if isinstance(value, Tensor) else value
+    if self._check_inplace() and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad)):
+        return self._assign_result(O.add(O.mul(self._snapshot(), 0), value))
+    self._data[...] = v
+    return self._bump()
+
+
+def _zero_(self: Tensor) -> Tensor:
+    return _fill_(self, 0)
+
+
+def _copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
+    """Copy ``src`` (broadcast, cast) into ``self``."""
+    s = src._data if isinstance(src, Tensor) else np.asarray(src)
+    if self._check_inplace() and (self._requires_grad or (isinstance(src, Tensor) and src._requires_grad)):
+        res = O.add(O.mul(self._snapshot(), 0), O.to_dtype(src, self._data.dtype) if isinstance(src, Tensor)
+                    else src)
+        return self._assign_result(res)
+    try:
+        np.copyto(self._data, s, casting="unsafe")
+    except ValueError:
+        raise RuntimeError(f"copy_: the size of src ({list(np.shape(s))}) must be broadcastable to self "
+                           f"({list(self.shape)})") from None
+    return self._bump()
+
+
+def _random_fill(draw: Any) -> Any:
+    def method(self: Tensor, *args: Any, generator: Any = None, **kwargs: Any) -> Tensor:
+        if self._check_inplace() and self._requires_grad:
+            pass  # _check_inplace raised for leaves; non-leaves are overwritten without gradient, as torch
+        g = rng.default_generator if generator is None else generator
+        self._data[...] = draw(g, self, *args, **kwargs)
+        return self._bump()
+
+    return method
+
+
+def _uniform(g: rng.Generator, self: Tensor, a: float = 0.0, b: float = 1.0, **kw: Any) -> np.ndarray:
+    kw.pop("from_", None)
+    return g.uniform(self.shape, float(a), float(b), self._data.dtype)
+
+
+def _normal(g: rng.Generator, self: Tensor, mean: float = 0.0, std: float = 1.0) -> np.ndarray:
+    return g.normal(self.shape, float(mean), float(std), self._data.dtype)
+
+
+def _bernoulli(g: rng.Generator, self: Tensor, p: Any = 0.5) -> np.ndarray:
+    probs = p._data if isinstance(p, Tensor) else float(p)
+    return g.bernoulli(probs, self.shape, self._data.dtype)
+
+
+def _random(g: rng.Generator, self: Tensor, from_: Any = 0, to: Any = None) -> np.ndarray:
+    if to is None:
+        from_, to = 0, from_ if from_ else 2 ** 24 + 1
+    return g.randint(to_int(from_), to_int(to), self.shape).astype(self._data.dtype)
+
+
+def _requires_grad_(self: Tensor, requires_grad: bool = True) -> Tensor:
+    return Tensor.requires_grad_(self, requires_grad)
+
+
+for _name, _fn in {
+    "fill_": _fill_, "zero_": _zero_, "copy_": _copy_, "uniform_": _random_fill(_uniform),
+    "normal_": _random_fill(_normal), "bernoulli_": _random_fill(_bernoulli), "random_": _random_fill(_random),
+}.items():
+    _fn.__name__ = _name
+    setattr(Tensor, _name, _fn)
