@@ -18,3 +18,5 @@ from .dtypes import *  # noqa: F403
 from .functions import *  # noqa: F403
 
 __version__ = "0.1.0"
+from .nn import *  # noqa: F403, E402
+from .optim import *  # noqa: F403, E402
