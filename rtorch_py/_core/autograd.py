@@ -82,7 +82,7 @@ class Node:
     ``grad_fn`` objects are nodes; they print with libtorch's names (``MulBackward0``).
     """
 
-    __slots__ = ("name", "rule", "next", "meta", "saved", "versions", "seq", "pre_hooks", "retained",
+    __slots__ = ("name", "rule", "next", "meta", "saved", "versions", "seq", "pre_hooks", "has_out",
                  "__weakref__")
 
     def __init__(self, name: str, rule: Callable, next_: tuple, meta: tuple, saved: tuple,
@@ -95,7 +95,7 @@ class Node:
         self.versions = versions  # ((version counter, version at save time, description), ...)
         self.seq = next(_seq)
         self.pre_hooks: list | None = None  # hooks on the output's gradient (register_hook, retain_grad)
-        self.retained = None
+        self.has_out = False  # whether saved holds a SavedOutput (unpacked per backward)
 
     def __repr__(self) -> str:
         return f"<{self.name}>"
@@ -132,7 +132,10 @@ class SavedOutput:
         self.data = data
 
 
-def _version_error(desc: str, expected: int, found: int) -> RuntimeError:
+def _version_error(data: np.ndarray, expected: int, found: int) -> RuntimeError:
+    from .dtype import from_numpy_dtype  # noqa: PLC0415
+
+    desc = f"CPU{from_numpy_dtype(data.dtype).name}Type [{', '.join(map(str, data.shape))}]"
     return RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace operation: "
         f"[{desc}], which is output 0 of its node; is at version {found}; expected version {expected} "
@@ -164,7 +167,7 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
     """The engine. roots: tensors; grads: their gradients (tensors). With ``inputs`` given (autograd_grad),
     returns the gradients of those tensors instead of accumulating into leaves' ``.grad``."""
     from .ops import sum_to  # noqa: PLC0415 - ops imports this module
-    from .tensor import Tensor
+    from .tensor import Tensor  # noqa: PLC0415
 
     buffers: dict[int, Tensor] = {}  # id(node or leaf) -> summed incoming gradient
     leaves: dict[int, Tensor] = {}
@@ -196,7 +199,7 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
                     r = hook(g)
                     if r is not None:
                         g = r
-            if id(node) in wanted:
+            if wanted and id(node) in wanted:
                 captured[wanted[id(node)]] = g
             if node.saved is _FREED:
                 raise RuntimeError(
@@ -209,8 +212,9 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
             for counter, version, desc in node.versions:
                 if counter[0] != version:
                     raise _version_error(desc, version, counter[0])
-            saved = tuple(Tensor._from_saved(s, node) if s.__class__ is SavedOutput else s
-                          for s in node.saved)
+            saved = node.saved
+            if node.has_out:
+                saved = tuple(Tensor._from_saved(s, node) if s.__class__ is SavedOutput else s for s in saved)
             in_grads = node.rule(g, *saved)
             if not retain_graph:
                 node.saved = _FREED
@@ -247,7 +251,7 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
         elif inputs is None:
             leaf._accumulate_grad(g, create_graph)
     if inputs is not None:
-        for i, (t, c) in enumerate(zip(inputs, captured)):
+        for i, c in enumerate(captured):
             if c is None and not allow_unused:
                 raise RuntimeError(
                     f"One of the differentiated Tensors (input {i + 1}) appears to not have been used in the "

@@ -269,6 +269,16 @@ def addmm(g, a, b):
     return g, O.matmul(g, _mT(b)), O.matmul(_mT(a), g)
 
 
+def linear(g, x, w):
+    # x: (..., in), w: (out, in), g: (..., out). The bias gradient sums g over every leading dim.
+    gx = O.matmul(g, w)
+    if g.ndim == 1:
+        return gx, O.matmul(O.unsqueeze(g, 1), O.unsqueeze(x, 0)), g
+    g2 = O.reshape(g, (-1, g.shape[-1])) if g.ndim > 2 else g
+    x2 = O.reshape(x, (-1, x.shape[-1])) if x.ndim > 2 else x
+    return gx, O.matmul(O.transpose(g2, 0, 1), x2), O.sum(g2, (0,))
+
+
 def einsum(g, equation, *operands):
     eq = equation.replace(" ", "")
     lhs, _, out_sub = eq.partition("->")
