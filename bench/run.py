@@ -1,0 +1,143 @@
+"""`make bench`: rtorch_py beside PyTorch (when installed) and the hand-written numpy floor.
+
+Each measurement runs in its own process (thread counts are fixed before BLAS loads); timings are medians of
+repeated blocks after warm-up, and every ratio compares numbers measured in this same run. Prints a table and
+writes bench/results.json with the machine it ran on.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import platform
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PY = sys.executable
+HAVE_TORCH = importlib.util.find_spec("torch") is not None
+
+# (workload, impl, threads)
+PLAN = [
+    ("op", "rtorch", 1), ("op", "torch", 1), ("op", "numpy", 1),
+    ("small", "rtorch", 1), ("small", "torch", 1), ("small", "numpy", 1),
+    ("small", "rtorch", 2), ("small", "torch", 2), ("small", "numpy", 2),
+    ("big", "rtorch", 2), ("big", "torch", 2), ("big", "numpy", 2),
+    ("r-rscript", "rtorch", 1), ("r-rtorch-run", "rtorch", 1),
+    ("memory", "rtorch", 1),
+]
+
+
+def _env(threads: int) -> dict[str, str]:
+    env = dict(os.environ)
+    for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[k] = str(threads)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def _r_env(env: dict[str, str]) -> dict[str, str]:
+    out = subprocess.run(["make", "-s", "-C", str(ROOT), "r-env"], capture_output=True, text=True, check=True)
+    for line in out.stdout.splitlines():
+        k, _, v = line.removeprefix("export ").partition("=")
+        env[k] = v
+    return env
+
+
+def measure(workload: str, impl: str, threads: int) -> dict | None:
+    env = _env(threads)
+    if impl == "torch" and not HAVE_TORCH:
+        return None
+    if workload.startswith("r-"):
+        env = _r_env(env)
+        cmd = ["Rscript", str(HERE / "small.R")] if workload == "r-rscript" else \
+            [PY, "-m", "rtorch_py", "run", str(HERE / "small.R")]
+    else:
+        cmd = [PY, str(HERE / "workloads.py"), workload, impl, str(threads)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
+    if proc.returncode != 0:
+        return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["failed"]}
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def progress(i: int, n: int, label: str) -> None:
+    width = 30
+    done = int(width * i / n)
+    sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {i}/{n} {label:<28}")
+    sys.stderr.flush()
+
+
+def machine() -> dict:
+    import numpy as np
+
+    info = {"python": platform.python_version(), "numpy": np.__version__, "cpu": platform.processor(),
+            "cores": os.cpu_count()}
+    try:
+        with open("/proc/cpuinfo") as f:
+            info["cpu"] = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    cfg = np.show_config(mode="dicts") if hasattr(np, "show_config") else {}
+    try:
+        blas = cfg["Build Dependencies"]["blas"]
+        info["blas"] = f"{blas.get('name')} {blas.get('version')}"
+    except (KeyError, TypeError):
+        pass
+    if HAVE_TORCH:
+        import torch
+
+        info["torch"] = torch.__version__
+    return info
+
+
+def main() -> None:
+    results: dict[str, dict] = {}
+    for i, (w, impl, th) in enumerate(PLAN):
+        progress(i, len(PLAN), f"{w} {impl} {th}t")
+        results[f"{w}/{impl}/{th}"] = measure(w, impl, th)
+    progress(len(PLAN), len(PLAN), "done")
+    sys.stderr.write("\n")
+
+    def med(key: str) -> float | None:
+        r = results.get(key)
+        return r.get("median_us") if r and "median_us" in r else None
+
+    rows = []
+    for w, th, unit, scale in (("op", 1, "us", 1), ("small", 1, "us", 1), ("small", 2, "us", 1),
+                               ("big", 2, "ms", 1e-3)):
+        ours, torch_t, floor = med(f"{w}/rtorch/{th}"), med(f"{w}/torch/{th}"), med(f"{w}/numpy/{th}")
+        rows.append((f"{w.upper()} ({th} thread{'s' if th > 1 else ''})", unit, ours and ours * scale,
+                     torch_t and torch_t * scale, floor and floor * scale,
+                     ours / torch_t if ours and torch_t else None, ours / floor if ours and floor else None))
+    r1, r2 = results.get("r-rscript/rtorch/1") or {}, results.get("r-rtorch-run/rtorch/1") or {}
+    small_py = med("small/rtorch/1")
+    for label, r in (("SMALL via R (Rscript)", r1), ("SMALL via R (rtorch run)", r2)):
+        v = r.get("small_median_us")
+        rows.append((label, "us", v, None, None, None, v / small_py if v and small_py else None))
+    for label, r in (("x * 0.2 from R (Rscript)", r1), ("x * 0.2 from R (rtorch run)", r2)):
+        rows.append((label, "us", r.get("op_median_us"), None, None, None, None))
+
+    def f(v: float | None, nd: int = 1) -> str:
+        return "-" if v is None else f"{v:.{nd}f}"
+
+    print(f"{'workload':<30} {'unit':<4} {'rtorch_py':>10} {'PyTorch':>10} {'numpy':>10} {'vs torch':>9} "
+          f"{'vs floor':>9}")
+    for label, unit, ours, t, fl, rt, rf in rows:
+        print(f"{label:<30} {unit:<4} {f(ours):>10} {f(t):>10} {f(fl):>10} {f(rt, 2):>9} {f(rf, 2):>9}")
+    mem = results.get("memory/rtorch/1") or {}
+    print(f"memory: RSS growth over {mem.get('iterations', '-')} SMALL iterations: "
+          f"{f(mem.get('rss_growth_mb'))} MB")
+    print("(vs floor for the R rows: ratio to the Python API's SMALL time)")
+    errors = {k: v["error"] for k, v in results.items() if v and "error" in v}
+    for k, e in errors.items():
+        print(f"error in {k}: {e}")
+    out = {"machine": machine(), "results": results}
+    (HERE / "results.json").write_text(json.dumps(out, indent=2))
+    print(f"wrote {HERE / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main()
