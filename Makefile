@@ -33,7 +33,7 @@ setup-shim: setup-py
 	@$(MAKE) -s -C r_shim install RLIB=$(RLIB) PY=$(PY)
 
 demo: setup
-	@$(PY) -m rtorch_py run vignettes/using-torch-optimizers.R
+	@$(PY) vignettes/using-torch-optimizers.py
 
 test: setup
 	$(PY) -m pytest
