@@ -274,7 +274,8 @@ def torch_linspace(start: Any, end: Any, steps: Any = 100, dtype: Dtype | None =
     i = np.arange(steps, dtype=np.float64)
     step = (end - start) / (steps - 1) if steps > 1 else 0.0
     half = steps // 2
-    arr = np.where(i < half, start + step * i, end - step * (steps - 1 - i))
+    arr = np.where(i < half, start + step * i, end - step * (steps - 1 - i)) if steps > 1 else \
+        np.full(steps, start, np.float64)
     return _finish(arr.astype(npd), None, device, requires_grad)
 
 

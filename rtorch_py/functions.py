@@ -12,7 +12,10 @@ from ._core import ops as O  # noqa: N812
 from ._core.dtype import as_dtype
 from ._core.dtype import dtype as Dtype  # noqa: N812
 from ._core.tensor import Tensor
-from ._r import dim0, dims0, index0, to_int
+from ._r import dim0 as _dim0
+from ._r import dims0, index0, to_int
+
+dim0 = _dim0  # the converter; R's argument of torch_transpose is also called dim0
 
 _wrap = Tensor._wrap
 
@@ -103,11 +106,13 @@ def torch_square(self: Tensor) -> Tensor:
 
 
 def torch_addcmul(self: Tensor, tensor1: Tensor, tensor2: Tensor, value: Any = 1) -> Tensor:
-    return O.add(self, O.mul(O.mul(tensor1, tensor2), value))
+    """``self + value * tensor1 * tensor2``."""
+    return O.addcmul(self, tensor1, tensor2, value)
 
 
 def torch_addcdiv(self: Tensor, tensor1: Tensor, tensor2: Tensor, value: Any = 1) -> Tensor:
-    return O.add(self, O.mul(O.div(tensor1, tensor2), value))
+    """``self + value * tensor1 / tensor2``."""
+    return O.addcdiv(self, tensor1, tensor2, value)
 
 
 def _unary_api(op: Any, rname: str) -> Any:
@@ -132,10 +137,9 @@ for _n, _op in _UNARY.items():
 
 
 def torch_round(self: Tensor, decimals: int = 0) -> Tensor:
-    if decimals:
-        s = 10.0 ** decimals
-        return O.div(O.round_(O.mul(self, s)), s)
-    return O.round_(self)
+    """Round half to even (at ``decimals`` places)."""
+    decimals = to_int(decimals, "decimals")
+    return O.round_decimals(self, decimals) if decimals else O.round_(self)
 
 
 # -- comparisons ------------------------------------------------------------------------------------------------
@@ -262,11 +266,17 @@ def torch_min(self: Tensor, dim: Any = None, other: Any = None, keepdim: bool = 
 
 
 def torch_amax(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    return O.amax(self, _dims_or_none(dim, self.ndim), keepdim)
+    """Maximum over ``dim`` (all dims when NULL); ties share the gradient."""
+    return O.amax(self, _dims_or_all(dim, self.ndim), keepdim)
 
 
 def torch_amin(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
-    return O.amin(self, _dims_or_none(dim, self.ndim), keepdim)
+    return O.amin(self, _dims_or_all(dim, self.ndim), keepdim)
+
+
+def _dims_or_all(dim: Any, ndim: int) -> tuple:
+    d = _dims_or_none(dim, ndim)
+    return tuple(range(ndim)) if d is None else d
 
 
 def torch_argmax(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
@@ -333,13 +343,17 @@ def torch_cumprod(self: Tensor, dim: Any, dtype: Dtype | None = None) -> Tensor:
 
 
 def torch_all(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Whether all elements (along ``dim``) are non-zero: bool (uint8 for uint8 input, as libtorch)."""
     ax = None if dim is None else dim0(dim, self.ndim)
-    return _wrap(np.asarray(np.all(self._data, axis=ax, keepdims=keepdim)))
+    out = np.asarray(np.all(self._data, axis=ax, keepdims=keepdim))
+    return _wrap(out.astype(np.uint8) if self._data.dtype == np.uint8 else out)
 
 
 def torch_any(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Whether any element (along ``dim``) is non-zero: bool (uint8 for uint8 input, as libtorch)."""
     ax = None if dim is None else dim0(dim, self.ndim)
-    return _wrap(np.asarray(np.any(self._data, axis=ax, keepdims=keepdim)))
+    out = np.asarray(np.any(self._data, axis=ax, keepdims=keepdim))
+    return _wrap(out.astype(np.uint8) if self._data.dtype == np.uint8 else out)
 
 
 def torch_count_nonzero(self: Tensor, dim: Any = None) -> Tensor:
@@ -373,7 +387,7 @@ def torch_mm(self: Tensor, mat2: Tensor) -> Tensor:
     if self.ndim != 2 or mat2.ndim != 2:
         raise RuntimeError(f"torch_mm: self must be a matrix and mat2 must be a matrix, got {self.ndim}-d "
                            f"and {mat2.ndim}-d tensors")
-    return O.matmul(self, mat2)
+    return O.matmul(self, mat2, "MmBackward0")
 
 
 def torch_bmm(self: Tensor, mat2: Tensor) -> Tensor:
@@ -382,13 +396,13 @@ def torch_bmm(self: Tensor, mat2: Tensor) -> Tensor:
     if self.shape[0] != mat2.shape[0]:
         raise RuntimeError(f"batch1 and batch2 must have same number of batches, got {self.shape[0]} and "
                            f"{mat2.shape[0]}")
-    return O.matmul(self, mat2)
+    return O.matmul(self, mat2, "BmmBackward0")
 
 
 def torch_mv(self: Tensor, vec: Tensor) -> Tensor:
     if self.ndim != 2 or vec.ndim != 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got {self.ndim}, {vec.ndim}")
-    return O.matmul(self, vec)
+        raise RuntimeError(f"torch_mv: expected a matrix and a vector, got {self.ndim}-d and {vec.ndim}-d tensors")
+    return O.matmul(self, vec, "MvBackward0")
 
 
 def torch_dot(self: Tensor, tensor: Tensor) -> Tensor:
@@ -398,7 +412,7 @@ def torch_dot(self: Tensor, tensor: Tensor) -> Tensor:
         raise RuntimeError(f"inconsistent tensor size, expected tensor [{self.shape[0]}] and src "
                            f"[{tensor.shape[0]}] to have the same number of elements, but got {self.shape[0]} "
                            f"and {tensor.shape[0]} elements respectively")
-    return O.matmul(self, tensor)
+    return O.matmul(self, tensor, "DotBackward0")
 
 
 def torch_outer(self: Tensor, vec2: Tensor) -> Tensor:
@@ -409,9 +423,8 @@ torch_ger = torch_outer
 
 
 def torch_t(self: Tensor) -> Tensor:
-    if self.ndim > 2:
-        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self.ndim}D")
-    return O.transpose(self, 0, 1) if self.ndim == 2 else self
+    """Transpose of a matrix (a view); vectors and scalars are returned as they are."""
+    return O.t(self)
 
 
 def torch_einsum(equation: str, tensors: Sequence[Tensor]) -> Tensor:
@@ -420,9 +433,8 @@ def torch_einsum(equation: str, tensors: Sequence[Tensor]) -> Tensor:
 
 
 def torch_addmm(self: Tensor, mat1: Tensor, mat2: Tensor, beta: Any = 1, alpha: Any = 1) -> Tensor:
-    if beta == 1 and alpha == 1:
-        return O.addmm(self, mat1, mat2)
-    return O.add(O.mul(self, beta), O.mul(O.matmul(mat1, mat2), alpha))
+    """``beta * self + alpha * (mat1 %*% mat2)``."""
+    return O.addmm(self, mat1, mat2, beta, alpha)
 
 
 # -- shape ---------------------------------------------------------------------------------------------------------
@@ -465,8 +477,9 @@ def torch_permute(self: Tensor, dims: Any) -> Tensor:
     return O.permute(self, d)
 
 
-def torch_transpose(self: Tensor, dim0_: Any, dim1: Any) -> Tensor:
-    return O.transpose(self, dim0(dim0_, self.ndim), dim0(dim1, self.ndim))
+def torch_transpose(self: Tensor, dim0: Any, dim1: Any) -> Tensor:  # noqa: F811 - R's argument name
+    """Swap two (1-based) dims; a view."""
+    return O.transpose(self, _dim0(dim0, self.ndim), _dim0(dim1, self.ndim))
 
 
 def torch_movedim(self: Tensor, source: Any, destination: Any) -> Tensor:
@@ -482,8 +495,9 @@ def torch_cat(tensors: Sequence[Tensor], dim: Any = 1) -> Tensor:
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("torch_cat(): expected a non-empty list of Tensors")
+    for i, t in enumerate(tensors):
+        _t(t, "torch_cat", f"tensors[[{i + 1}]]")
     nd = max(t.ndim for t in tensors)
-    tensors = [t for t in tensors if not (t.ndim == 1 and t.shape[0] == 0)] or tensors[:1]
     return O.cat(tensors, dim0(dim, nd))
 
 
@@ -533,13 +547,8 @@ def torch_split(self: Tensor, split_size: Any, dim: Any = 1) -> list[Tensor]:
         if k <= 0:
             raise RuntimeError(f"split expects split_size be non-negative, but got split_size={k}")
         sizes = [min(k, n - i) for i in range(0, n, k)] or [0]
-    out, start = [], 0
-    for sz in sizes:
-        key = [slice(None)] * self.ndim
-        key[ax] = slice(start, start + sz)
-        out.append(O.index(self, tuple(key)))
-        start += sz
-    return out
+    with_sizes = isinstance(split_size, (list, tuple, np.ndarray))
+    return O.split(self, ax, sizes, "SplitWithSizesBackward0" if with_sizes else "SplitBackward0")
 
 
 def torch_chunk(self: Tensor, chunks: Any, dim: Any = 1) -> list[Tensor]:

@@ -48,15 +48,36 @@ def div(g, a, b):
 def pow(g, a, b, out):  # noqa: A001
     ga = gb = None
     if _is_t(a):
-        if _is_t(b) or b != 0:
+        if _is_t(b):  # libtorch: 0 where the exponent is 0 (no 0 * 0^-1 = nan)
+            ga = O.where(O.eq(b, 0), 0.0, g * b * O.pow(a, b - 1))
+        elif b != 0:
             ga = g * b * O.pow(a, b - 1)
         else:
             ga = g * 0
     if _is_t(b):
         # d/db a^b = a^b log a, taken as 0 where a == 0 and b >= 0 (as libtorch) to avoid 0 * -inf.
-        safe = O.where(O.logical_and(O.eq(a, 0), O.ge(b, 0)), 0.0, O.log(a) if _is_t(a) else math.log(a))
-        gb = g * out * safe
+        if _is_t(a):
+            gb = g * out * O.where(O.logical_and(O.eq(a, 0), O.ge(b, 0)), 0.0, O.log(a))
+        elif a == 0:
+            gb = g * O.where(O.ge(b, 0), 0.0, out * -math.inf)
+        else:
+            gb = g * out * math.log(a)
     return ga, gb
+
+
+def lerp(g, a, b, w):
+    gw = g * (b - a) if _is_t(w) else None
+    return g * (1 - w), g * w, gw
+
+
+def addcmul(g, t1, t2, value):
+    gv = g if value == 1 else g * value
+    return g, gv * t2, gv * t1
+
+
+def addcdiv(g, t1, t2, value):
+    gv = g if value == 1 else g * value
+    return g, gv / t2, -gv * t1 / (t2 * t2)
 
 
 def maximum(g, a, b):
@@ -77,6 +98,25 @@ def remainder(g, a, b): return g, (-g * O.floor(O.div(a, b)) if _is_t(b) else No
 def atan2(g, a, b):
     d = a * a + b * b
     return g * b / d, -g * a / d
+
+
+def clamp_tensor(g, x, lo, hi):
+    """clamp with tensor bounds: out = min(max(x, lo), hi); each input gets the gradient where it is the
+    result."""
+    keep = None
+    glo = ghi = None
+    if lo is not None:
+        keep = O.ge(x, lo)
+    if hi is not None:
+        below = O.le(x, hi)
+        keep = below if keep is None else O.logical_and(keep, below)
+    if _is_t(lo):
+        lo_wins = O.lt(x, lo) if hi is None else O.logical_and(O.lt(x, lo), O.le(lo, hi))
+        glo = O.where(lo_wins, g, 0.0)
+    if _is_t(hi):
+        hi_wins = O.gt(x, hi) if lo is None else O.gt(O.maximum(x, lo), hi)
+        ghi = O.where(hi_wins, g, 0.0)
+    return O.where(keep, g, 0.0), glo, ghi
 
 
 def where(g, cond):
@@ -192,17 +232,22 @@ def index_reduce(g, shape, axis, idx, keepdim):
     return O.scatter(_zeros(shape, g), axis, O.Tensor._wrap(idx), gu)
 
 
-def var(g, x, axes, correction, keepdim):
+def _dof(x, axes, correction):
+    """1 / (n - correction) as libtorch computes it (inf for no degrees of freedom, so the gradient is nan)."""
     n = x._data.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
+    with np.errstate(divide="ignore"):
+        return float(np.float64(1.0) / np.float64(n - correction))
+
+
+def var(g, x, axes, correction, keepdim):
     mu = O.mean(x, axes, keepdim=True)
-    return _unreduce(g, x.shape, axes, keepdim) * (x - mu) * (2.0 / (n - correction))
+    return _unreduce(g, x.shape, axes, keepdim) * (x - mu) * (2.0 * _dof(x, axes, correction))
 
 
 def std(g, x, out, axes, correction, keepdim):
-    n = x._data.size if axes is None else int(np.prod([x.shape[a] for a in axes]))
     mu = O.mean(x, axes, keepdim=True)
     gu = _unreduce(g / out, x.shape, axes, keepdim)
-    return gu * (x - mu) * (1.0 / (n - correction))
+    return gu * (x - mu) * _dof(x, axes, correction)
 
 
 def norm(g, x, out, p, axes, keepdim):
@@ -230,9 +275,17 @@ def cumsum(g, axis):
 
 
 def cumprod(g, x, out, axis):
-    if np.any(x._data == 0):
-        raise NotImplementedError("cumprod backward with zeros in the input is not supported")
-    return cumsum(g * out, axis) / x
+    if not np.any(x._data == 0):
+        return cumsum(g * out, axis) / x
+    # With zeros: d out_j / d x_i = prod_{k <= j, k != i} x_k, the cumulative product of x with x_i set to 1.
+    # Built as an (n x n) block along the axis (O(n^2), only when zeros occur), from differentiable ops.
+    n = x.shape[axis]
+    xm, gm = O.movedim_last(x, axis), O.movedim_last(g, axis)
+    eye = O.Tensor._wrap(np.eye(n, dtype=bool))
+    ones_i = O.where(eye, 1.0, O.unsqueeze(xm, -2))  # [..., i, k]: x with x_i replaced by 1
+    later = O.Tensor._wrap(np.triu(np.ones((n, n), dtype=bool)))  # j >= i
+    gi = O.sum(O.where(later, O.cumprod(ones_i, -1) * O.unsqueeze(gm, -2), 0.0), (-1,))
+    return O.movedim_back(gi, axis)
 
 
 def softmax(g, out, axis):
@@ -250,6 +303,8 @@ def _mT(x):  # noqa: N802
 
 
 def matmul(g, a, b):
+    if a.ndim == 1 and b.ndim == 1:  # dot
+        return g * b, g * a
     a2 = O.unsqueeze(a, 0) if a.ndim == 1 else a
     b2 = O.unsqueeze(b, -1) if b.ndim == 1 else b
     if a.ndim == 1:
@@ -265,8 +320,9 @@ def matmul(g, a, b):
     return ga, gb
 
 
-def addmm(g, a, b):
-    return g, O.matmul(g, _mT(b)), O.matmul(_mT(a), g)
+def addmm(g, a, b, beta=1, alpha=1):
+    ga = g if alpha == 1 else g * alpha
+    return (g if beta == 1 else g * beta), O.matmul(ga, _mT(b)), O.matmul(_mT(a), ga)
 
 
 def linear(g, x, w):
@@ -280,25 +336,39 @@ def linear(g, x, w):
 
 
 def einsum(g, equation, *operands):
-    eq = equation.replace(" ", "")
-    lhs, _, out_sub = eq.partition("->")
+    """The equation is explicit (ops.einsum spelled out '...' and the output). The gradient of operand k is
+    the einsum of the output gradient with the other operands into k's labels; labels summed in k alone are
+    broadcast back, and a label repeated in k (a diagonal, 'ii->i') is written back through identity
+    matrices."""
+    lhs, _, out_sub = equation.partition("->")
     subs = lhs.split(",")
-    if "..." in eq:
-        raise NotImplementedError("einsum backward with '...' is not supported")
-    if not _:
-        out_sub = "".join(sorted(c for c in set(lhs) - {","} if lhs.count(c) == 1))
+    spare = iter(c for c in O._EINSUM_LETTERS if c not in equation)
     grads = []
     for k, (sub_k, op_k) in enumerate(zip(subs, operands)):
-        if len(set(sub_k)) != len(sub_k):
-            raise NotImplementedError("einsum backward with a repeated index in one operand is not supported")
+        if not _is_t(op_k) or not op_k._requires_grad:
+            grads.append(None)
+            continue
+        unique = "".join(dict.fromkeys(sub_k))
+        size = {c: op_k.shape[sub_k.index(c)] for c in unique}
         others = [(s, o) for j, (s, o) in enumerate(zip(subs, operands)) if j != k]
         avail = set(out_sub).union(*[set(s) for s, _o in others])
-        target = "".join(c for c in sub_k if c in avail)
+        target = "".join(c for c in unique if c in avail)
         expr = ",".join([out_sub] + [s for s, _o in others]) + "->" + target
         gk = O.einsum(expr, g, *[o for _s, o in others])
-        if target != sub_k:  # an index summed in this operand alone: its gradient is constant along it
-            gk = O.reshape(gk, [gk.shape[target.index(c)] if c in target else 1 for c in sub_k])
-            gk = O.expand_to(gk, tuple(op_k.shape))
+        if target != unique:  # a label summed in this operand alone: its gradient is constant along it
+            gk = O.reshape(gk, [gk.shape[target.index(c)] if c in target else 1 for c in unique])
+            gk = O.expand_to(gk, tuple(max(gk.shape[i], size[c]) for i, c in enumerate(unique)))
+        if len(unique) != len(sub_k):
+            renamed, eyes, seen = "", [], set()
+            for c in sub_k:
+                if c in seen:
+                    f = next(spare)
+                    renamed += f
+                    eyes.append((c + f, O.Tensor._wrap(np.eye(size[c], dtype=g._data.dtype))))
+                else:
+                    seen.add(c)
+                    renamed += c
+            gk = O.einsum(",".join([unique] + [e for e, _t in eyes]) + "->" + renamed, gk, *[t for _e, t in eyes])
         grads.append(gk)
     return tuple(grads)
 
@@ -308,6 +378,7 @@ def einsum(g, equation, *operands):
 def reshape(g, shape): return O.reshape(g, shape)
 def permute(g, axes): return O.permute(g, tuple(np.argsort(axes)))
 def transpose(g, a0, a1): return O.transpose(g, a0, a1)
+def t(g): return O.t(g)
 def flip(g, axes): return O.flip(g, axes)
 def roll(g, shifts, axes): return O.roll(g, tuple(-s for s in shifts), axes)
 def tril(g, k): return O.tril(g, k)
@@ -338,6 +409,9 @@ def repeat(g, shape, repeats):
 def cat(g, axis, sizes):
     out, start = [], 0
     for n in sizes:
+        if n is None:  # a skipped empty 1-d input
+            out.append(O.Tensor._wrap(np.zeros((0,), dtype=g._data.dtype)))
+            continue
         out.append(O.index(g, _slice_along(axis, g.ndim, start, start + n)))
         start += n
     return tuple(out)

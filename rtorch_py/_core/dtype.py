@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["dtype", "as_dtype", "from_numpy_dtype", "get_default_dtype", "set_default_dtype", "result_type"]
+__all__ = ["dtype", "as_dtype", "from_numpy_dtype", "get_default_dtype", "set_default_dtype", "promote_types",
+           "result_type"]
 
 # Promotion categories, as torch: bool < integer < floating.
 _BOOL, _INT, _FLOAT = 0, 1, 2
@@ -101,6 +102,18 @@ def _category_of_scalar(x: object) -> int:
     return _FLOAT
 
 
+def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
+    """torch.promote_types: across categories the higher category's type wins as it is (int64 + float32 ->
+    float32, int64 + float16 -> float16, unlike numpy's float64); within one, the wider type (numpy's rule:
+    uint8 + int8 -> int16)."""
+    if a == b:
+        return a
+    ca, cb = _BY_NP[a].category, _BY_NP[b].category
+    if ca != cb:
+        return a if ca > cb else b
+    return np.promote_types(a, b)
+
+
 def result_type(*operands: object) -> np.dtype:
     """torch's promotion: dimensioned tensors > 0-d tensors > Python scalars, by category.
 
@@ -112,9 +125,9 @@ def result_type(*operands: object) -> np.dtype:
     for x in operands:
         if isinstance(x, np.ndarray):
             if x.ndim:
-                dim_t = x.dtype if dim_t is None else np.promote_types(dim_t, x.dtype)
+                dim_t = x.dtype if dim_t is None else promote_types(dim_t, x.dtype)
             else:
-                zero_t = x.dtype if zero_t is None else np.promote_types(zero_t, x.dtype)
+                zero_t = x.dtype if zero_t is None else promote_types(zero_t, x.dtype)
         else:
             scalar_cat = max(scalar_cat, _category_of_scalar(x))
     result = dim_t

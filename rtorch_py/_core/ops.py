@@ -93,6 +93,16 @@ def _binary(a: Any, b: Any) -> tuple:
     return _cast(xa, rt), _cast(xb, rt)
 
 
+def _ternary(a: Any, b: Any, c: Any) -> tuple:
+    """Numpy operands of a three-input op (addcmul, addcdiv) in their common (promoted) type."""
+    xa, xb, xc = _data(a), _data(b), _data(c)
+    if xa.__class__ is np.ndarray and xb.__class__ is np.ndarray and xc.__class__ is np.ndarray and \
+            xa.dtype == xb.dtype == xc.dtype:
+        return xa, xb, xc
+    rt = result_type(xa, xb, xc)
+    return _cast(xa, rt), _cast(xb, rt), _cast(xc, rt)
+
+
 def _cast(x: Any, dt: np.dtype) -> Any:
     if x.__class__ is np.ndarray:
         return x if x.dtype == dt else x.astype(dt)
@@ -101,17 +111,22 @@ def _cast(x: Any, dt: np.dtype) -> Any:
     return np.array(x, dtype=dt) if dt.kind == "f" and isinstance(x, int) else x
 
 
-def _shape_error(op: str, a: Any, b: Any) -> RuntimeError:
-    sa, sb = np.shape(a), np.shape(b)
-    n = max(len(sa), len(sb))
-    pa, pb = (1,) * (n - len(sa)) + sa, (1,) * (n - len(sb)) + sb
-    for i in range(n - 1, -1, -1):
-        if pa[i] != pb[i] and pa[i] != 1 and pb[i] != 1:
-            return RuntimeError(
-                f"The size of tensor a ({pa[i]}) must match the size of tensor b ({pb[i]}) at non-singleton "
-                f"dimension {i}"
-            )
-    return RuntimeError(f"{op}: shapes {list(sa)} and {list(sb)} do not broadcast")
+def _shape_error(op: str, *operands: Any) -> RuntimeError:
+    """libtorch's broadcasting error for the first two operands whose shapes conflict (dimension 0-based, as
+    libtorch prints it), prefixed with the op's name."""
+    shapes = [np.shape(x) for x in operands]
+    n = max(len(s) for s in shapes)
+    padded = [(1,) * (n - len(s)) + s for s in shapes]
+    for j in range(1, len(padded)):
+        for k in range(j):
+            pa, pb = padded[k], padded[j]
+            for i in range(n - 1, -1, -1):
+                if pa[i] != pb[i] and pa[i] != 1 and pb[i] != 1:
+                    return RuntimeError(
+                        f"{op}: The size of tensor a ({pa[i]}) must match the size of tensor b ({pb[i]}) at "
+                        f"non-singleton dimension {i}"
+                    )
+    return RuntimeError(f"{op}: shapes {' and '.join(str(list(s)) for s in shapes)} do not broadcast")
 
 
 def _float_data(x: Tensor) -> np.ndarray:
@@ -146,7 +161,9 @@ def sub(a: Any, b: Any, alpha: Any = 1) -> Tensor:
         out = xa - xb if alpha == 1 else xa - xb * alpha
     except ValueError:
         raise _shape_error("sub", xa, xb) from None
-    return record(out, "SubBackward0", D.sub, (a, b), (alpha,))
+    # `2 - x` is libtorch's rsub (x.rsub(2)): RsubBackward1, with the same rule.
+    name = "SubBackward0" if a.__class__ is Tensor else "RsubBackward1"
+    return record(out, name, D.sub, (a, b), (alpha,))
 
 
 def mul(a: Any, b: Any) -> Tensor:
@@ -202,7 +219,8 @@ def pow(a: Any, b: Any) -> Tensor:  # noqa: A001 - torch's name
             out = np.power(xa, xb)
         except ValueError:
             raise _shape_error("pow", xa, xb) from None
-    name = "PowBackward1" if b.__class__ is Tensor else "PowBackward0"
+    name = "PowBackward2" if a.__class__ is not Tensor else "PowBackward1" if b.__class__ is Tensor else \
+        "PowBackward0"
     return record(out, name, D.pow, (a, b), (a, b, OUT))
 
 
@@ -220,14 +238,15 @@ def fmod(a: Any, b: Any) -> Tensor:
     xa, xb = _binary(a, b)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.fmod(xa, xb)
-    return record(out, "FmodBackward0", D.fmod, (a, b), (a, b))
+    return record(out, "FmodBackward1" if b.__class__ is Tensor else "FmodBackward0", D.fmod, (a, b), (a, b))
 
 
 def remainder(a: Any, b: Any) -> Tensor:
     xa, xb = _binary(a, b)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.remainder(xa, xb)
-    return record(out, "RemainderBackward0", D.remainder, (a, b), (a, b))
+    return record(out, "RemainderBackward1" if b.__class__ is Tensor else "RemainderBackward0", D.remainder,
+                  (a, b), (a, b))
 
 
 def atan2(a: Tensor, b: Tensor) -> Tensor:
@@ -245,7 +264,44 @@ def where(cond: Tensor, a: Any, b: Any) -> Tensor:
 
 
 def lerp(a: Tensor, b: Tensor, weight: Any) -> Tensor:
-    return add(a, mul(weight, sub(b, a)))
+    """a + weight * (b - a) in one node (libtorch's LerpBackward0 for a number weight, LerpBackward1 for a
+    tensor)."""
+    xa, xb = _binary(a, b)
+    w = _data(weight)
+    if w.__class__ is np.ndarray and w.dtype != xa.dtype:
+        raise RuntimeError(f"lerp: expected dtype {as_tensor(xa).dtype.name} for `weight` but got dtype "
+                           f"{weight.dtype.name}")
+    try:
+        out = xa + w * (xb - xa)
+    except ValueError:
+        raise _shape_error("lerp", xa, xb, w) from None
+    if weight.__class__ is Tensor:
+        return record(out, "LerpBackward1", D.lerp, (a, b, weight), (a, b, weight))
+    return record(out, "LerpBackward0", D.lerp, (a, b), (a, b, weight))
+
+
+def addcmul(x: Tensor, t1: Tensor, t2: Tensor, value: Any = 1) -> Tensor:
+    """x + value * t1 * t2 in one node (AddcmulBackward0; optimizers use it)."""
+    xx, x1, x2 = _ternary(x, t1, t2)
+    try:
+        out = xx + (x1 * x2 if value == 1 else value * x1 * x2)
+    except ValueError:
+        raise _shape_error("addcmul", xx, x1, x2) from None
+    return record(out, "AddcmulBackward0", D.addcmul, (x, t1, t2), (t1, t2, value))
+
+
+def addcdiv(x: Tensor, t1: Tensor, t2: Tensor, value: Any = 1) -> Tensor:
+    """x + value * t1 / t2 in one node (AddcdivBackward0)."""
+    if _data(t1).dtype.kind in "biu" and _data(t2).dtype.kind in "biu":
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future release "
+                           "addcdiv will perform a true division of tensor1 and tensor2.")
+    xx, x1, x2 = _ternary(x, t1, t2)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        try:
+            out = xx + (x1 / x2 if value == 1 else value * x1 / x2)
+        except ValueError:
+            raise _shape_error("addcdiv", xx, x1, x2) from None
+    return record(out, "AddcdivBackward0", D.addcdiv, (x, t1, t2), (t1, t2, value))
 
 
 # -- comparisons and logic (never differentiable) -----------------------------------------------------------
@@ -320,7 +376,12 @@ def _relu(d: np.ndarray) -> np.ndarray:
 
 
 def _sign(d: np.ndarray) -> np.ndarray:
-    return np.sign(d) if d.dtype != np.bool_ else d.copy()
+    if d.dtype == np.bool_:
+        return d.copy()
+    out = np.sign(d)
+    if d.dtype.kind == "f":
+        out = np.where(np.isnan(out), d.dtype.type(0), out)  # libtorch: sign(nan) is 0
+    return out
 
 
 def _round_half_even(d: np.ndarray) -> np.ndarray:
@@ -356,6 +417,20 @@ trunc = _unary(np.trunc, "TruncBackward0", D.zero_grad1, None, floating=False)
 round_ = _unary(_round_half_even, "RoundBackward0", D.zero_grad1, None, floating=False)
 
 
+def round_decimals(x: Tensor, decimals: int) -> Tensor:
+    """Round half to even at ``decimals`` places, as libtorch computes it (RoundBackward1)."""
+    d = _float_data(x) if decimals else x._data
+    if decimals > 0:
+        p = d.dtype.type(10.0 ** decimals)
+        out = np.round(d * p) / p
+    elif decimals < 0:
+        p = d.dtype.type(10.0 ** -decimals)
+        out = np.round(d / p) * p
+    else:
+        out = np.round(d)
+    return record(out, "RoundBackward1", D.zero_grad1, (x,))
+
+
 def square(x: Tensor) -> Tensor:
     return pow(x, 2)
 
@@ -368,26 +443,34 @@ def erf(x: Tensor) -> Tensor:
 def _erf(d: np.ndarray) -> np.ndarray:
     # numpy has no erf and scipy is not a dependency: math.erf element by element (~50 ns each), exact in
     # double precision; used by exact gelu and erf itself, never in the default training path.
-    return _ERF(d.astype(np.float64)).astype(d.dtype)
+    return np.asarray(_ERF(d.astype(np.float64)), dtype=d.dtype)
 
 
 _ERF = np.frompyfunc(__import__("math").erf, 1, 1)
 
 
 def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+    """min(max(x, min), max); bounds are numbers (ClampBackward1) or tensors (ClampBackward0, which also
+    get gradients where they are the result)."""
     if min is None and max is None:
         raise RuntimeError("torch_clamp: At least one of 'min' or 'max' must not be None")
     d = x._data
     lo, hi = _data(min), _data(max)
-    if d.dtype.kind != "f" and (isinstance(lo, float) or isinstance(hi, float)):
-        d = d.astype(get_default_dtype().np)
+    rt = result_type(*(v for v in (d, lo, hi) if v is not None))
+    if d.dtype != rt:
+        d = d.astype(rt)
     out = d
-    if lo is not None:
-        out = np.maximum(out, np.asarray(lo, dtype=d.dtype) if not isinstance(lo, np.ndarray) else lo)
-    if hi is not None:
-        out = np.minimum(out, np.asarray(hi, dtype=d.dtype) if not isinstance(hi, np.ndarray) else hi)
+    try:
+        if lo is not None:
+            out = np.maximum(out, np.asarray(lo, dtype=rt))
+        if hi is not None:
+            out = np.minimum(out, np.asarray(hi, dtype=rt))
+    except ValueError:
+        raise _shape_error("clamp", *(v for v in (d, lo, hi) if v is not None)) from None
     if out is d:
         out = d.copy()
+    if min.__class__ is Tensor or max.__class__ is Tensor:
+        return record(out, "ClampBackward0", D.clamp_tensor, (x, min, max), (x, min, max))
     return record(out, "ClampBackward1", D.clamp, (x,), (x, lo, hi))
 
 
@@ -495,14 +578,19 @@ def _check_nonempty(d: np.ndarray, name: str) -> None:
 def max_dim(x: Tensor, axis: int, keepdim: bool = False, largest: bool = True) -> tuple[Tensor, Tensor]:
     """Values and 0-based indices of the max (min if not largest) along one axis."""
     d = x._data
-    if d.shape and d.shape[axis] == 0 if d.ndim else False:
-        raise IndexError("max(): Expected reduction dim to have non-zero size.")
-    idx = np.argmax(d, axis=axis, keepdims=True) if largest else np.argmin(d, axis=axis, keepdims=True)
-    vals = np.take_along_axis(d, idx, axis=axis)
+    if d.ndim == 0:  # a 0-d tensor is its own max along dim 1, at index 0
+        v = record(d.copy(), "MaxBackward0" if largest else "MinBackward0", D.identity, (x,))
+        return v, _wrap(np.zeros((), np.int64))
+    if d.shape[axis] == 0:
+        raise IndexError(f"{'max' if largest else 'min'}(): Expected reduction dim {axis + 1} to have non-zero "
+                         "size.")
+    idx_k = np.argmax(d, axis=axis, keepdims=True) if largest else np.argmin(d, axis=axis, keepdims=True)
+    vals = np.take_along_axis(d, idx_k, axis=axis)
+    idx = idx_k
     if not keepdim:
-        vals, idx = np.squeeze(vals, axis), np.squeeze(idx, axis)
+        vals, idx = np.squeeze(vals, axis), np.squeeze(idx_k, axis)
     name = "MaxBackward0" if largest else "MinBackward0"
-    v = record(vals, name, D.index_reduce, (x,), (d.shape, axis, idx, keepdim))
+    v = record(vals, name, D.index_reduce, (x,), (d.shape, axis, idx_k, keepdim))
     return v, _wrap(np.asarray(idx, dtype=np.int64))
 
 
@@ -552,7 +640,7 @@ def norm(x: Tensor, p: float = 2, axes: Any = None, keepdim: bool = False) -> Te
         out = np.sum(a, axis=ax, keepdims=keepdim)
     else:
         out = np.power(np.sum(np.power(a, p), axis=ax, keepdims=keepdim), 1.0 / p).astype(d.dtype)
-    return record(out, "NormBackward1", D.norm, (x,), (x, OUT, p, ax, keepdim))
+    return record(out, "NormBackward0" if ax is None else "NormBackward1", D.norm, (x,), (x, OUT, p, ax, keepdim))
 
 
 def logsumexp(x: Tensor, axes: Any, keepdim: bool = False) -> Tensor:
@@ -593,7 +681,10 @@ def log_softmax(x: Tensor, axis: int) -> Tensor:
 
 # -- linear algebra ------------------------------------------------------------------------------------------
 
-def matmul(a: Tensor, b: Tensor) -> Tensor:
+def matmul(a: Tensor, b: Tensor, name: str | None = None) -> Tensor:
+    """Matrix product with broadcasting of batch dims. One node, named as the last op of libtorch's matmul
+    for these ranks (mm, mv, dot, squeeze for vector @ matrix, _unsafe_view for folded/batched products);
+    torch_mm, torch_bmm, ... pass their own names."""
     xa, xb = a._data, b._data
     if xa.dtype != xb.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {a.dtype.name.lower()} != "
@@ -609,17 +700,36 @@ def matmul(a: Tensor, b: Tensor) -> Tensor:
             f"mat1 and mat2 shapes cannot be multiplied ({'x'.join(map(str, sa[-2:] if len(sa) > 1 else (1,) + sa))}"
             f" and {'x'.join(map(str, sb[-2:] if len(sb) > 1 else sb + (1,)))})"
         ) from None
-    name = "MmBackward0" if xa.ndim == 2 and xb.ndim == 2 else "MvBackward0" if xb.ndim == 1 and xa.ndim == 2 \
-        else "DotBackward0" if xa.ndim == 1 and xb.ndim == 1 else "BmmBackward0" if xa.ndim == 3 == xb.ndim \
-        else "MatmulBackward0"
+    if name is None:
+        name = _MATMUL_NAMES.get((xa.ndim, xb.ndim), "UnsafeViewBackward0")
     return record(out, name, D.matmul, (a, b), (a, b))
 
 
-def addmm(bias: Tensor, a: Tensor, b: Tensor) -> Tensor:
-    """bias + a @ b in one node (libtorch's AddmmBackward0, what linear layers record)."""
-    out = np.matmul(a._data, b._data)
-    out += bias._data
-    return record(out, "AddmmBackward0", D.addmm, (bias, a, b), (a, b))
+_MATMUL_NAMES = {(2, 2): "MmBackward0", (2, 1): "MvBackward0", (1, 1): "DotBackward0", (1, 2): "SqueezeBackward4"}
+
+
+def addmm(bias: Tensor, a: Tensor, b: Tensor, beta: Any = 1, alpha: Any = 1) -> Tensor:
+    """beta * bias + alpha * (a @ b) in one node (libtorch's AddmmBackward0, what linear layers record)."""
+    xa, xb, xc = a._data, b._data, bias._data
+    if xa.ndim != 2 or xb.ndim != 2:
+        raise RuntimeError(f"addmm: mat1 and mat2 must be matrices, got {xa.ndim}-d and {xb.ndim}-d tensors")
+    if xa.shape[1] != xb.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({xa.shape[0]}x{xa.shape[1]} and "
+                           f"{xb.shape[0]}x{xb.shape[1]})")
+    if not (xa.dtype == xb.dtype == xc.dtype):
+        raise RuntimeError(f"addmm: expected self, mat1 and mat2 to have the same dtype, but got: "
+                           f"{bias.dtype.name}, {a.dtype.name} and {b.dtype.name}")
+    out = np.matmul(xa, xb)
+    if alpha != 1:
+        out *= alpha
+    try:
+        out = out + (xc if beta == 1 else xc * beta) if beta != 0 else out
+    except ValueError:
+        raise _shape_error("addmm", xc, out) from None
+    if out.shape != (xa.shape[0], xb.shape[1]):
+        raise RuntimeError(f"addmm: the bias of shape {list(xc.shape)} does not broadcast to "
+                           f"[{xa.shape[0]}, {xb.shape[1]}]")
+    return record(out, "AddmmBackward0", D.addmm, (bias, a, b), (a, b, beta, alpha))
 
 
 def linear(x: Tensor, w: Tensor, b: Tensor | None = None) -> Tensor:
@@ -642,12 +752,38 @@ def linear(x: Tensor, w: Tensor, b: Tensor | None = None) -> Tensor:
 
 
 def einsum(equation: str, *operands: Tensor) -> Tensor:
+    """Einstein summation (numpy's, with broadcasting of '...' and size-1 dims) in one node."""
     arrays = [o._data for o in operands]
     try:
-        out = np.einsum(equation, *arrays, optimize=len(arrays) > 2)
+        eq = _einsum_explicit(equation, [a.ndim for a in arrays])
+        out = np.einsum(eq, *arrays, optimize=len(arrays) > 2)
     except ValueError as e:
-        raise RuntimeError(f"einsum(): {e}") from None
-    return record(out, "EinsumBackward", D.einsum, tuple(operands), (equation, *operands))
+        raise RuntimeError(f"einsum(): {e} (equation {equation!r}, operand shapes "
+                           f"{', '.join(str(list(a.shape)) for a in arrays)})") from None
+    return record(out, "EinsumBackward", D.einsum, tuple(operands), (eq, *operands))
+
+
+_EINSUM_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def _einsum_explicit(equation: str, ndims: Sequence[int]) -> str:
+    """The equation with '...' spelled out in unused letters and the output written explicitly (numpy's
+    implicit output: the broadcast dims, then the labels used once, sorted)."""
+    eq = equation.replace(" ", "")
+    lhs, arrow, rhs = eq.partition("->")
+    subs = lhs.split(",")
+    if len(subs) != len(ndims):
+        raise ValueError(f"{len(subs)} operands in the equation but {len(ndims)} tensors given")
+    free = [c for c in _EINSUM_LETTERS if c not in eq]
+    n_ell = [nd - len(s.replace("...", "")) if "..." in s else 0 for s, nd in zip(subs, ndims)]
+    ell = "".join(free[:max(n_ell, default=0)])
+    subs = [s.replace("...", ell[len(ell) - k:] if k else "") for s, k in zip(subs, n_ell)]
+    if arrow:
+        out = rhs.replace("...", ell)
+    else:
+        labels = "".join(subs)
+        out = ell + "".join(sorted(c for c in set(labels) if labels.count(c) == 1 and c not in ell))
+    return ",".join(subs) + "->" + out
 
 
 # -- shape ops (views share storage and the version counter) -------------------------------------------------
@@ -682,9 +818,47 @@ def permute(x: Tensor, axes: Sequence[int]) -> Tensor:
     return record(np.transpose(x._data, axes), "PermuteBackward0", D.permute, (x,), (tuple(axes),), view_of=x)
 
 
+def movedim_last(x: Tensor, axis: int) -> Tensor:
+    """A view with ``axis`` moved to the end (undo with ``movedim_back``)."""
+    nd = x._data.ndim
+    axis %= nd
+    if axis == nd - 1:
+        return x
+    return permute(x, [i for i in range(nd) if i != axis] + [axis])
+
+
+def movedim_back(x: Tensor, axis: int) -> Tensor:
+    nd = x._data.ndim
+    axis %= nd
+    if axis == nd - 1:
+        return x
+    order = list(range(nd - 1))
+    order.insert(axis, nd - 1)
+    return permute(x, order)
+
+
 def transpose(x: Tensor, a0: int, a1: int) -> Tensor:
-    name = "TBackward0" if x._data.ndim == 2 else "TransposeBackward0"
+    name = "TransposeBackward0"
     return record(np.swapaxes(x._data, a0, a1), name, D.transpose, (x,), (a0, a1), view_of=x)
+
+
+def t(x: Tensor) -> Tensor:
+    """Transpose of a matrix; vectors and scalars come back as views of themselves (TBackward0)."""
+    d = x._data
+    if d.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {d.ndim}D")
+    return record(d.T, "TBackward0", D.t, (x,), view_of=x)
+
+
+def split(x: Tensor, axis: int, sizes: Sequence[int], name: str = "SplitBackward0") -> list[Tensor]:
+    """Views of consecutive pieces of ``sizes`` along ``axis`` (SplitBackward0 / SplitWithSizesBackward0)."""
+    d = x._data
+    out, start = [], 0
+    for n in sizes:
+        key = (slice(None),) * axis + (slice(start, start + n),)
+        out.append(record(d[key], name, D.index, (x,), (d.shape, key), view_of=x))
+        start += n
+    return out
 
 
 def squeeze(x: Tensor, axis: int | None = None) -> Tensor:
@@ -735,15 +909,36 @@ def repeat(x: Tensor, repeats: Sequence[int]) -> Tensor:
 
 
 def cat(tensors: Sequence[Tensor], axis: int) -> Tensor:
+    """Concatenate along ``axis``. Empty 1-d tensors (shape [0]) are skipped, as libtorch's legacy rule; the
+    result has the promoted dtype of all inputs."""
     arrays = [t._data for t in tensors]
     dt = result_type(*arrays) if len({a.dtype for a in arrays}) > 1 else None
-    try:
-        out = np.concatenate(arrays, axis=axis, dtype=dt)
-    except ValueError as e:
-        raise RuntimeError(f"torch_cat(): Sizes of tensors must match except in the concatenated dimension "
-                           f"({e})") from None
-    sizes = [a.shape[axis] for a in arrays]
-    return record(out, "CatBackward0", D.cat, tuple(tensors), (axis, sizes))
+    keep = [not (a.ndim == 1 and a.shape[0] == 0) for a in arrays]
+    if not any(keep):
+        keep[0] = True
+    used = [a for a, k in zip(arrays, keep) if k]
+    for i, a in enumerate(used):
+        if a.ndim == 0:
+            raise RuntimeError(f"torch_cat(): zero-dimensional tensor (at position {i + 1}) cannot be "
+                               "concatenated")
+    ref = used[0]
+    if not -ref.ndim <= axis < ref.ndim:
+        raise IndexError(f"torch_cat(): Dimension out of range (expected to be in range of [{-ref.ndim}, "
+                         f"{ref.ndim}], but got {axis + 1 if axis >= 0 else axis})")
+    ax = axis % ref.ndim
+    for i, a in enumerate(used):
+        if a.ndim != ref.ndim:
+            raise RuntimeError(f"torch_cat(): Tensors must have same number of dimensions: got {ref.ndim} and "
+                               f"{a.ndim}")
+        for j in range(ref.ndim):
+            if j != ax and a.shape[j] != ref.shape[j]:
+                raise RuntimeError(
+                    f"torch_cat(): Sizes of tensors must match except in dimension {ax + 1}. Expected size "
+                    f"{ref.shape[j]} but got size {a.shape[j]} for tensor number {i + 1} in the list."
+                )
+    out = np.concatenate(used, axis=ax, dtype=dt)
+    sizes = [a.shape[ax] if k else None for a, k in zip(arrays, keep)]
+    return record(out, "CatBackward0", D.cat, tuple(tensors), (ax, sizes))
 
 
 def stack(tensors: Sequence[Tensor], axis: int) -> Tensor:
@@ -846,7 +1041,7 @@ def scatter(x: Tensor, axis: int, idx: Tensor, src: Any, reduce: str | None = No
     coords = _scatter_coords(i, axis)
     if reduce in (None, "none"):
         out[coords] = s_arr
-        name, rule = "ScatterBackward0", D.scatter
+        name, rule = "ScatterBackward0" if src.__class__ is Tensor else "ScatterBackward1", D.scatter
     elif reduce == "add":
         np.add.at(out, coords, s_arr)
         name, rule = "ScatterAddBackward0", D.scatter_add
@@ -896,7 +1091,8 @@ def masked_fill(x: Tensor, mask: Tensor, value: Any) -> Tensor:
                            f"{np.ndim(v)} dimension(s).")
     d = x._data
     out = np.where(m, np.asarray(v, dtype=d.dtype), d)
-    return record(out, "MaskedFillBackward0", D.masked_fill, (x, value), (m,))
+    name = "MaskedFillBackward1" if value.__class__ is Tensor else "MaskedFillBackward0"
+    return record(out, name, D.masked_fill, (x, value), (m,))
 
 
 def masked_select(x: Tensor, mask: Tensor) -> Tensor:
@@ -944,7 +1140,8 @@ def _rsub(a: Tensor, b: Any) -> Tensor:
 
 
 def _rdiv(a: Tensor, b: Any) -> Tensor:
-    return div(b, a)
+    # `2 / x` is x.reciprocal() * 2 in libtorch (MulBackward0), with its rounding.
+    return mul(reciprocal(a), b)
 
 
 def _rpow(a: Tensor, b: Any) -> Tensor:
