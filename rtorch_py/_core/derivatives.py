@@ -473,3 +473,59 @@ def masked_select(g, shape, mask):
 def take_along(g, shape, axis, idx):
     """sort / topk values: each gradient goes back to where its value came from."""
     return O.scatter(_zeros(shape, g), axis, O.Tensor._wrap(np.asarray(idx, dtype=np.int64)), g)
+
+
+# -- losses ---------------------------------------------------------------------------------------------------
+# Rules of the primitives in loss_ops.py. Each matches libtorch's backward formula, so input gradients equal
+# PyTorch's (the clamps in binary cross entropy included). ``need_y``: whether the target requires grad; the
+# target's gradient is only formed then.
+
+def _loss_scale(g, reduction, n):
+    return g * (1.0 / n) if reduction == "mean" else g
+
+
+def mse_loss(g, x, y, reduction, need_y):
+    n = int(np.prod(np.broadcast_shapes(x.shape, y.shape)))
+    gx = (x - y) * (_loss_scale(g, reduction, n) * 2.0)
+    return gx, (-gx if need_y else None)
+
+
+def nll_loss(g, shape, axis, idx, coef):
+    # The gradient lands on each row's target class only: -weight (/ total weight for "mean") times g.
+    src = O.unsqueeze(g * O.Tensor._wrap(coef), axis)
+    return O.scatter(_zeros(shape, g), axis, O.Tensor._wrap(idx), src)
+
+
+def binary_cross_entropy(g, x, y, weight, reduction, need_y):
+    gs = _loss_scale(g, reduction, x._data.size)
+    if weight is not None:
+        gs = gs * weight
+    gx = gs * (x - y) / O.clamp((1.0 - x) * x, 1e-12)  # libtorch's EPSILON keeps x in {0, 1} finite
+    gy = -gs * O.log(x / (1.0 - x)) if need_y else None
+    return gx, gy
+
+
+def _log_sigmoid(x):
+    return O.minimum(x, 0.0) - O.log1p(O.exp(-O.abs(x)))
+
+
+def binary_cross_entropy_with_logits(g, x, y, weight, pos_weight, reduction, need_y):
+    gs = _loss_scale(g, reduction, x._data.size)
+    if weight is not None:
+        gs = gs * weight
+    if pos_weight is None:
+        gx = (O.sigmoid(x) - y) * gs
+        gy = -x * gs if need_y else None
+    else:
+        t = pos_weight * y
+        gx = ((t + 1.0 - y) * O.sigmoid(x) - t) * gs
+        gy = (_log_sigmoid(-x) - _log_sigmoid(x) * pos_weight) * gs if need_y else None
+    return gx, gy
+
+
+def ctc_loss(g, grad):
+    # The forward computed libtorch's gradient per sample; it is not itself differentiable (as in libtorch).
+    if O.autograd._GradMode.enabled:
+        raise RuntimeError("the derivative for '_ctc_loss_backward' is not implemented.")
+    return O.Tensor._wrap(grad * g._data[None, :, None])
+# -- end losses --
