@@ -1,0 +1,94 @@
+# The R side of the bridge to rtorch_py (the C side is src/bridge.c, the Python side rtorch_py/bridge/).
+#
+# Calls into Python: .Call(C_rt_call<n>, "name", args...) for positional arguments (the hot path) and
+# .External(C_rt_callx, "name", ...) when names matter (they become Python keyword arguments). "name" is
+# looked up in rtorch_py/bridge/_hooks.py's table: rtorch_py's R-named functions plus the bridge's own
+# R semantics (operators, printing, indexing). Python starts on the first such call, not at load time.
+
+# An argument with this value is not passed to Python, so that Python's default applies (generated
+# wrappers use it for defaults that R cannot write).
+.rt_absent <- structure(list(), class = "rt_absent")
+
+.onLoad <- function(libname, pkgname) {
+  # Nothing here touches Python: R CMD INSTALL's load test has none.
+  if (!nzchar(Sys.getenv("RETICULATE_PYTHON")) && !.Call(C_rt_started)) {
+    # one interpreter per process: if reticulate starts Python, let it start ours
+    py <- Sys.getenv("RTORCH_PYTHON", .Call(C_rt_default_python))
+    if (file.exists(py)) Sys.setenv(RETICULATE_PYTHON = py)
+  }
+  setHook(packageEvent("reticulate", "onLoad"), function(...) .rt_reticulate_loaded())
+  if ("reticulate" %in% loadedNamespaces()) .rt_reticulate_loaded()
+  invisible()
+}
+
+#' Statistics of the bridge: live external pointers to Python objects, R objects held by Python.
+#' @keywords internal
+.rt_stats <- function() .Call(C_rt_stats)
+
+# Rscript's top-level loop (each expression a top-level call: visible values printed, deferred warnings
+# printed after each, an error printed by R itself). Returns 0, 1 (error) or 130 (interrupted).
+.rt_run_exprs <- function(exprs, envir = globalenv()) {
+  .Call(C_rt_run_exprs, as.list(exprs), envir)
+}
+
+.rt_run_file <- function(path, envir = globalenv()) {
+  exprs <- tryCatch(parse(path, keep.source = FALSE), error = function(e) {
+    cat("Error: ", conditionMessage(e), "\n", sep = "", file = stderr())
+    NULL
+  })
+  if (is.null(exprs)) return(1L)
+  .rt_run_exprs(exprs, envir)
+}
+
+# What R's REPL does with a visible value.
+.rt_autoprint <- function(x) {
+  if (isS4(x)) methods::show(x) else print(x)
+  invisible()
+}
+
+.rt_knit <- function(input, output = NULL, quiet = TRUE) {
+  knitr::knit(input, output = output, quiet = quiet, envir = globalenv())
+}
+
+# Python hosts: run R code for rtorch_py.bridge.RSession.eval() with Ctrl-C forwarded; the value goes to
+# Python through the bridge (tensors as the same objects).
+.rt_host_eval <- function(code, envir = globalenv()) {
+  .Call(C_rt_sigint, TRUE)
+  on.exit(.Call(C_rt_sigint, FALSE))
+  tryCatch({
+    value <- eval(parse(text = code, keep.source = FALSE), envir)
+    list(TRUE, .Call(C_rt_call1, "handoff_put", value))
+  }, error = function(e) list(FALSE, conditionMessage(e)))
+}
+
+.rt_host_get <- function(name, envir = globalenv()) {
+  .Call(C_rt_call1, "handoff_put", get(name, envir = envir))
+}
+
+.rt_host_assign <- function(name, key, envir = globalenv()) {
+  assign(name, .Call(C_rt_call1, "handoff_take", key), envir = envir)
+  invisible()
+}
+
+# -- reticulate: one interpreter, tensors both ways ------------------------------------------------------------
+
+.rt_reticulate_loaded <- function() {
+  # reticulate 1.28 expects the main thread to hold the GIL once it attaches to a running interpreter
+  if (.Call(C_rt_started)) .Call(C_rt_hold_gil)
+  ns <- asNamespace("reticulate")
+  registerS3method("r_to_py", "torch_tensor", .rt_r_to_py, envir = ns)
+  registerS3method("py_to_r", "rtorch_py._core.tensor.Tensor", .rt_py_to_r, envir = ns)
+  invisible()
+}
+
+.rt_r_to_py <- function(x, convert = FALSE) {
+  key <- .Call(C_rt_call1, "handoff_put", x)
+  bridge <- reticulate::import("rtorch_py.bridge.rsemantics", convert = FALSE)
+  bridge$handoff_take(key)
+}
+
+.rt_py_to_r <- function(x) {
+  bridge <- reticulate::import("rtorch_py.bridge.rsemantics", convert = FALSE)
+  key <- reticulate::py_to_r(bridge$handoff_put(x))
+  .Call(C_rt_call1, "handoff_take", key)
+}

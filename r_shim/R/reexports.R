@@ -1,0 +1,4 @@
+#' Pipe operator (re-exported from magrittr, as R torch does)
+#' @importFrom magrittr %>%
+#' @export
+magrittr::`%>%`

@@ -1,0 +1,103 @@
+# S3 methods of torch_tensor and of the other Python objects R sees. Each is one call into Python:
+# R only supplies the syntax (operators, `$`, `[`), the Python side (rtorch_py/bridge/rsemantics.py,
+# indexing.py) the meaning.
+
+# -- `$`: fields without (), methods as functions ----------------------------------------------------------------
+
+#' @export
+`$.R7` <- function(x, name) .Call(C_rt_dollar, x, name)
+
+#' @export
+`$<-.R7` <- function(x, name, value) .Call(C_rt_setattr, x, name, value)
+
+#' @export
+`$.py_object` <- `$.R7`
+
+#' @export
+`$<-.py_object` <- `$<-.R7`
+
+#' @export
+print.R7 <- function(x, ...) {
+  cat(.Call(C_rt_call1, "r_format", x))
+  invisible(x)
+}
+
+#' @export
+print.py_object <- print.R7
+
+#' @export
+as.character.torch_dtype <- function(x, ...) .Call(C_rt_call1, "r_format", x)
+
+# -- tensors -----------------------------------------------------------------------------------------------------
+
+#' @export
+print.torch_tensor <- function(x, n = 30, ...) {
+  cat(.Call(C_rt_call3, "r_format", x, n, getOption("torch.print_grad")))
+  invisible(x)
+}
+
+#' @export
+Ops.torch_tensor <- function(e1, e2) {
+  if (missing(e2)) .Call(C_rt_call1, .Generic, e1) else .Call(C_rt_call2, .Generic, e1, e2)
+}
+
+#' @export
+Math.torch_tensor <- function(x, ...) .External(C_rt_callx, .Generic, x, ...)
+
+#' @export
+`[.torch_tensor` <- function(x, ..., drop = TRUE) {
+  .Call(C_rt_subset, x, substitute(list(...)), parent.frame(), drop)
+}
+
+#' @export
+`[<-.torch_tensor` <- function(x, ..., value) {
+  .Call(C_rt_subassign, x, substitute(list(...)), parent.frame(), value)
+}
+
+#' @export
+length.torch_tensor <- function(x) .Call(C_rt_call1, "r_length", x)
+
+#' @export
+dim.torch_tensor <- function(x) .Call(C_rt_call1, "r_dim", x)
+
+#' Converts a tensor to an R vector, matrix or array
+#'
+#' 0/1-d tensors give vectors, 2-d matrices, more an array; long -> integer, float -> double,
+#' bool -> logical.
+#' @param x a tensor.
+#' @export
+as_array <- function(x) .Call(C_rt_call1, "r_as_array", x)
+
+#' @export
+as.array.torch_tensor <- function(x, ...) as_array(x)
+
+#' @export
+as.matrix.torch_tensor <- function(x, ...) as.matrix(as_array(x))
+
+#' @export
+as.vector.torch_tensor <- function(x, mode = "any") as.vector(as_array(x), mode = mode)
+
+#' @export
+as.double.torch_tensor <- function(x, ...) as.double(as_array(x))
+
+#' @export
+as.integer.torch_tensor <- function(x, ...) as.integer(as_array(x))
+
+#' @export
+as.logical.torch_tensor <- function(x, ...) as.logical(as_array(x))
+
+#' Whether an object is a tensor
+#' @param x an object.
+#' @export
+is_torch_tensor <- function(x) inherits(x, "torch_tensor")
+
+#' Creates a tensor from R data
+#'
+#' doubles -> float (the default type), integers -> long, logicals -> bool; R matrices keep
+#' `t[i, j] == m[i, j]`.
+#' @param data an R vector, matrix, array, list or tensor.
+#' @param dtype,device,requires_grad,pin_memory as R torch.
+#' @export
+torch_tensor <- function(data, dtype = NULL, device = NULL, requires_grad = FALSE, pin_memory = FALSE) {
+  .External(C_rt_callx, "r_torch_tensor", data, dtype, device, requires_grad, pin_memory)
+}

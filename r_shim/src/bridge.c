@@ -1,0 +1,1484 @@
+/*
+ * The bridge between R and rtorch_py: R's .Call/.External entry points that call CPython directly.
+ *
+ * No numerical logic lives here. This file starts or attaches to Python, converts values both ways, holds
+ * Python objects in R external pointers (finalizers drop them) and R objects in Python objects (a linked
+ * list keeps them alive), turns Python exceptions into R errors and R errors in callbacks into Python
+ * exceptions, and forwards Ctrl-C. Every tensor op from R is one entry point here, dispatched by name into
+ * the table of rtorch_py/bridge/_hooks.py.
+ *
+ * Threads and the GIL: R is single-threaded and calls us on its main thread. When Rscript hosts, we start
+ * Python and release the GIL; when Python hosts (rpy2), cffi released the GIL before entering R. So every
+ * entry point and finalizer takes the GIL with PyGILState_Ensure (nesting is fine: R callbacks run inside
+ * bridge calls with the GIL held and may call back in). No R longjmp may cross a frame holding the GIL or
+ * Python references: R-side work that can fail happens before taking the GIL, and errors are raised after
+ * releasing it.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#define PY_ARRAY_UNIQUE_SYMBOL rtorch_ARRAY_API
+#include <numpy/arrayobject.h>
+
+#define R_NO_REMAP
+#define STRICT_R_HEADERS
+#include <R.h>
+#include <Rinternals.h>
+#include <Rversion.h>
+#include <R_ext/Rdynload.h>
+#include <R_ext/Utils.h>
+
+#include <dlfcn.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+#ifndef RTORCH_DEFAULT_PYTHON
+#define RTORCH_DEFAULT_PYTHON "python3"
+#endif
+
+#define R_INTERFACE_PTRS
+#include <Rinterface.h>
+
+/* Exported by libR but not declared in the API headers. */
+extern int R_interrupts_pending;
+extern Rboolean R_Visible;
+extern void Rf_onintr(void);
+
+/* ------------------------------------------------------------------------------------------------ */
+/* State                                                                                             */
+
+static int bridge_state = 0;        /* 0: not started, 1: ready, -1: start failed */
+static char start_error[1024];
+static int we_started_python = 0;   /* Rscript hosts: we called Py_InitializeFromConfig */
+static PyThreadState *saved_tstate = NULL;  /* our released GIL (Rscript hosting) */
+static volatile sig_atomic_t in_python = 0; /* depth of bridge calls running Python code */
+static volatile sig_atomic_t got_sigint = 0;
+static struct sigaction prev_sigint;
+static int sigint_installed = 0;
+
+static SEXP sym_tag;      /* tag of our external pointers */
+static SEXP sym_rt_py;    /* attribute holding the pointer of an R closure that wraps a Python callable */
+static SEXP sym_colon, sym_dotdot, sym_N, sym_newaxis;
+static SEXP ns_env = NULL;          /* the package namespace */
+static SEXP precious = NULL;        /* head of a doubly-linked list of R objects held by Python */
+static SEXP fn_keep = NULL;         /* STRSXP keeping the cached dispatch names alive */
+static SEXP absent_marker = NULL;   /* an argument with this value is not passed to Python at all */
+static SEXP native_callm = NULL, native_callobj = NULL;  /* NativeSymbolInfo objects, embedded in closures */
+static SEXP dots_formals = NULL;    /* pairlist(... = ) */
+static SEXP cls_default = NULL;     /* class of Python objects nobody registered */
+static SEXP str_subset = NULL, str_subassign = NULL;
+
+static PyObject *py_dispatch, *py_dollar, *py_setattr, *py_rclass, *py_method, *py_missing;
+static PyObject *py_warnings, *py_rerror, *py_on_start;
+
+static long n_ptrs_live = 0, n_ptrs_made = 0, n_robj_live = 0;
+static long wraps_since_check = 0;
+static size_t gc_base = 0;          /* malloc'd bytes after the last R gc we triggered */
+
+static char errbuf[8192];
+
+/* ------------------------------------------------------------------------------------------------ */
+/* R objects held by Python: a doubly-linked pairlist (O(1) insert and remove).                       */
+/* Each token: CAR = previous cell, CDR = next cell, TAG = the object.                                */
+
+static SEXP hold_sexp(SEXP x) {
+    PROTECT(x);
+    SEXP next = CDR(precious);
+    SEXP token = PROTECT(Rf_cons(precious, next));
+    SET_TAG(token, x);
+    SETCDR(precious, token);
+    if (next != R_NilValue) SETCAR(next, token);
+    UNPROTECT(2);
+    return token;
+}
+
+static void release_sexp(SEXP token) {
+    SEXP prev = CAR(token), next = CDR(token);
+    SETCDR(prev, next);
+    if (next != R_NilValue) SETCAR(next, prev);
+    SETCAR(token, R_NilValue);
+    SETCDR(token, R_NilValue);
+    SET_TAG(token, R_NilValue);
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* RObject: an R value inside Python. Calling it calls the R function (R errors -> RError).          */
+
+typedef struct {
+    PyObject_HEAD
+    SEXP sexp;
+    SEXP token;
+} RObject;
+
+static PyTypeObject RObjectType;
+static PyObject *r2py(SEXP x);
+static SEXP py2r(PyObject *o);
+
+static PyObject *robject_new(SEXP x) {
+    RObject *self = PyObject_New(RObject, &RObjectType);
+    if (!self) return NULL;
+    self->sexp = x;
+    self->token = hold_sexp(x);
+    n_robj_live++;
+    return (PyObject *)self;
+}
+
+static void robject_dealloc(RObject *self) {
+    if (self->token) {
+        release_sexp(self->token);
+        n_robj_live--;
+    }
+    PyObject_Free(self);
+}
+
+static PyObject *robject_repr(RObject *self) {
+    return PyUnicode_FromFormat("<R object of type %s>", Rf_type2char(TYPEOF(self->sexp)));
+}
+
+/* Calling R from Python: conversions and evaluation run under R_tryCatch so that no R error or
+   interrupt unwinds through Python frames. */
+typedef struct {
+    SEXP fun;
+    PyObject *args, *kwargs;
+    int py_failed;     /* a Python exception is set (argument conversion failed) */
+    int r_failed;      /* 1: R error, 2: interrupt */
+    char *msg;
+} RCall;
+
+static SEXP quote_if_needed(SEXP v) {
+    int t = TYPEOF(v);
+    if (t == SYMSXP || t == LANGSXP || t == PROMSXP) return Rf_lang2(R_QuoteSymbol, v);
+    return v;
+}
+
+static SEXP rcall_body(void *data) {
+    RCall *c = data;
+    Py_ssize_t na = c->args ? PyTuple_GET_SIZE(c->args) : 0;
+    Py_ssize_t nk = c->kwargs ? PyDict_GET_SIZE(c->kwargs) : 0;
+    SEXP call = PROTECT(Rf_allocList((int)(na + nk + 1)));
+    SET_TYPEOF(call, LANGSXP);
+    SETCAR(call, c->fun);
+    SEXP cell = CDR(call);
+    for (Py_ssize_t i = 0; i < na; i++, cell = CDR(cell)) {
+        SEXP v = py2r(PyTuple_GET_ITEM(c->args, i));
+        if (!v) { c->py_failed = 1; UNPROTECT(1); return R_NilValue; }
+        SETCAR(cell, quote_if_needed(v));
+    }
+    Py_ssize_t pos = 0;
+    PyObject *k, *val;
+    while (nk && PyDict_Next(c->kwargs, &pos, &k, &val)) {
+        SEXP v = py2r(val);
+        if (!v) { c->py_failed = 1; UNPROTECT(1); return R_NilValue; }
+        SETCAR(cell, quote_if_needed(v));
+        const char *name = PyUnicode_AsUTF8(k);
+        if (!name) { c->py_failed = 1; UNPROTECT(1); return R_NilValue; }
+        SET_TAG(cell, Rf_install(name));
+        cell = CDR(cell);
+    }
+    SEXP res = Rf_eval(call, R_GlobalEnv);
+    UNPROTECT(1);
+    return res;
+}
+
+static SEXP rcall_handler(SEXP cond, void *data) {
+    RCall *c = data;
+    c->r_failed = Rf_inherits(cond, "interrupt") ? 2 : 1;
+    const char *m = "R error";
+    if (TYPEOF(cond) == VECSXP && XLENGTH(cond) > 0 && TYPEOF(VECTOR_ELT(cond, 0)) == STRSXP &&
+        XLENGTH(VECTOR_ELT(cond, 0)) > 0)
+        m = Rf_translateCharUTF8(STRING_ELT(VECTOR_ELT(cond, 0), 0));
+    c->msg = strdup(m);
+    return R_NilValue;
+}
+
+static PyObject *robject_call(RObject *self, PyObject *args, PyObject *kwargs) {
+    if (!Rf_isFunction(self->sexp)) {
+        PyErr_SetString(PyExc_TypeError, "this R object is not a function");
+        return NULL;
+    }
+    static SEXP conds = NULL;
+    if (!conds) {
+        conds = Rf_allocVector(STRSXP, 2);
+        R_PreserveObject(conds);
+        SET_STRING_ELT(conds, 0, Rf_mkChar("error"));
+        SET_STRING_ELT(conds, 1, Rf_mkChar("interrupt"));
+    }
+    RCall c = {self->sexp, args, kwargs, 0, 0, NULL};
+    int was_in_python = in_python;
+    in_python = 0;  /* R code runs now: Ctrl-C goes to R, which raises an interrupt condition */
+    SEXP res = R_tryCatch(rcall_body, &c, conds, rcall_handler, &c, NULL, NULL);
+    in_python = was_in_python;
+    if (c.py_failed) return NULL;
+    if (c.r_failed) {
+        if (c.r_failed == 2) PyErr_SetNone(PyExc_KeyboardInterrupt);
+        else PyErr_SetString(py_rerror ? py_rerror : PyExc_RuntimeError, c.msg ? c.msg : "R error");
+        free(c.msg);
+        return NULL;
+    }
+    PROTECT(res);
+    PyObject *out = r2py(res);
+    UNPROTECT(1);
+    return out;
+}
+
+static PyObject *robject_is_function(RObject *self, void *closure) {
+    return PyBool_FromLong(Rf_isFunction(self->sexp));
+}
+
+static PyObject *robject_rtype(RObject *self, void *closure) {
+    return PyUnicode_FromString(Rf_type2char(TYPEOF(self->sexp)));
+}
+
+static PyGetSetDef robject_getset[] = {
+    {"is_function", (getter)robject_is_function, NULL, "whether R can call it", NULL},
+    {"rtype", (getter)robject_rtype, NULL, "R's typeof()", NULL},
+    {NULL}
+};
+
+static PyTypeObject RObjectType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "rtorch_py.bridge._rnative.RObject",
+    .tp_basicsize = sizeof(RObject),
+    .tp_dealloc = (destructor)robject_dealloc,
+    .tp_repr = (reprfunc)robject_repr,
+    .tp_call = (ternaryfunc)robject_call,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "An R value held by Python; calling it calls the R function (an R error raises RError).",
+    .tp_getset = robject_getset,
+};
+
+/* _rnative module: the few things Python needs from this side. */
+static PyObject *native_stats(PyObject *self, PyObject *unused) {
+    return Py_BuildValue("{s:l,s:l,s:l}", "pointers_live", n_ptrs_live, "pointers_made", n_ptrs_made,
+                         "robjects_live", n_robj_live);
+}
+
+static PyObject *native_r_gc(PyObject *self, PyObject *unused) {
+    R_gc();
+    Py_RETURN_NONE;
+}
+
+static PyObject *native_in_call(PyObject *self, PyObject *unused) {
+    return PyBool_FromLong(in_python > 0);
+}
+
+static PyMethodDef native_methods[] = {
+    {"in_call", native_in_call, METH_NOARGS, "Whether Python runs inside a call from R."},
+    {"stats", native_stats, METH_NOARGS, "Counts of live R external pointers and RObjects."},
+    {"r_gc", native_r_gc, METH_NOARGS, "Run R's garbage collector (finalizers release Python objects)."},
+    {NULL, NULL, 0, NULL}
+};
+
+static struct PyModuleDef native_module = {
+    PyModuleDef_HEAD_INIT, "rtorch_py.bridge._rnative", "C side of the R bridge (r_shim/src/bridge.c).",
+    -1, native_methods
+};
+
+/* ------------------------------------------------------------------------------------------------ */
+/* R -> Python                                                                                       */
+
+static PyObject *ptr_object(SEXP p) {
+    PyObject *o = (PyObject *)R_ExternalPtrAddr(p);
+    if (!o) {
+        PyErr_SetString(PyExc_ValueError,
+                        "this torch object is no longer valid (saved and restored from an R session?)");
+        return NULL;
+    }
+    Py_INCREF(o);
+    return o;
+}
+
+static PyObject *r_array(SEXP x, SEXP dim) {
+    int nd = dim == R_NilValue ? 1 : (int)XLENGTH(dim);
+    npy_intp shape[NPY_MAXDIMS];
+    if (nd > NPY_MAXDIMS) {
+        PyErr_SetString(PyExc_ValueError, "array has too many dimensions");
+        return NULL;
+    }
+    if (dim == R_NilValue) shape[0] = (npy_intp)XLENGTH(x);
+    else for (int i = 0; i < nd; i++) shape[i] = INTEGER(dim)[i];
+    int t = TYPEOF(x);
+    int npt = t == REALSXP ? NPY_FLOAT64 : t == INTSXP ? NPY_INT32 : NPY_BOOL;
+    /* Fortran order: R's column-major buffer keeps t[i, j] == m[i, j]. */
+    PyObject *a = PyArray_New(&PyArray_Type, nd, shape, npt, NULL, NULL, 0, NPY_ARRAY_F_CONTIGUOUS, NULL);
+    if (!a) return NULL;
+    R_xlen_t n = XLENGTH(x);
+    if (t == REALSXP) memcpy(PyArray_DATA((PyArrayObject *)a), REAL(x), n * sizeof(double));
+    else if (t == INTSXP) memcpy(PyArray_DATA((PyArrayObject *)a), INTEGER(x), n * sizeof(int));
+    else {
+        npy_bool *d = PyArray_DATA((PyArrayObject *)a);
+        const int *l = LOGICAL(x);
+        for (R_xlen_t i = 0; i < n; i++) d[i] = l[i] != 0;
+    }
+    return a;
+}
+
+static PyObject *r_names_dict(SEXP x, SEXP names) {
+    PyObject *d = PyDict_New();
+    if (!d) return NULL;
+    R_xlen_t n = XLENGTH(x);
+    for (R_xlen_t i = 0; i < n; i++) {
+        PyObject *v = r2py(VECTOR_ELT(x, i));
+        if (!v) { Py_DECREF(d); return NULL; }
+        const char *nm = Rf_translateCharUTF8(STRING_ELT(names, i));
+        int rc = PyDict_SetItemString(d, nm, v);
+        Py_DECREF(v);
+        if (rc < 0) { Py_DECREF(d); return NULL; }
+    }
+    return d;
+}
+
+static PyObject *r2py(SEXP x) {
+    switch (TYPEOF(x)) {
+    case NILSXP:
+        Py_RETURN_NONE;
+    case EXTPTRSXP:
+        if (R_ExternalPtrTag(x) == sym_tag) return ptr_object(x);
+        return robject_new(x);
+    case REALSXP:
+    case INTSXP:
+    case LGLSXP: {
+        if (OBJECT(x) && Rf_inherits(x, "factor")) {
+            PyErr_SetString(PyExc_TypeError,
+                            "factors are not supported by torch: convert with as.integer() or "
+                            "as.character() first");
+            return NULL;
+        }
+        SEXP dim = Rf_getAttrib(x, R_DimSymbol);
+        if (XLENGTH(x) == 1 && dim == R_NilValue) {
+            if (TYPEOF(x) == REALSXP) return PyFloat_FromDouble(REAL(x)[0]);
+            if (TYPEOF(x) == INTSXP) {
+                if (INTEGER(x)[0] == NA_INTEGER) Py_RETURN_NONE;
+                return PyLong_FromLong(INTEGER(x)[0]);
+            }
+            if (LOGICAL(x)[0] == NA_LOGICAL) Py_RETURN_NONE;
+            return PyBool_FromLong(LOGICAL(x)[0]);
+        }
+        return r_array(x, dim);
+    }
+    case STRSXP: {
+        R_xlen_t n = XLENGTH(x);
+        if (n == 1 && Rf_getAttrib(x, R_DimSymbol) == R_NilValue) {
+            if (STRING_ELT(x, 0) == NA_STRING) Py_RETURN_NONE;
+            return PyUnicode_FromString(Rf_translateCharUTF8(STRING_ELT(x, 0)));
+        }
+        PyObject *l = PyList_New(n);
+        if (!l) return NULL;
+        for (R_xlen_t i = 0; i < n; i++) {
+            PyObject *s;
+            if (STRING_ELT(x, i) == NA_STRING) { s = Py_None; Py_INCREF(s); }
+            else s = PyUnicode_FromString(Rf_translateCharUTF8(STRING_ELT(x, i)));
+            if (!s) { Py_DECREF(l); return NULL; }
+            PyList_SET_ITEM(l, i, s);
+        }
+        return l;
+    }
+    case VECSXP: {
+        SEXP names = Rf_getAttrib(x, R_NamesSymbol);
+        if (names != R_NilValue) return r_names_dict(x, names);
+        R_xlen_t n = XLENGTH(x);
+        PyObject *l = PyList_New(n);
+        if (!l) return NULL;
+        for (R_xlen_t i = 0; i < n; i++) {
+            PyObject *v = r2py(VECTOR_ELT(x, i));
+            if (!v) { Py_DECREF(l); return NULL; }
+            PyList_SET_ITEM(l, i, v);
+        }
+        return l;
+    }
+    case CLOSXP: {
+        SEXP p = Rf_getAttrib(x, sym_rt_py);
+        if (TYPEOF(p) == EXTPTRSXP && R_ExternalPtrTag(p) == sym_tag) return ptr_object(p);
+        return robject_new(x);
+    }
+    case SYMSXP:
+        if (x == R_MissingArg) { Py_INCREF(py_missing); return py_missing; }
+        return robject_new(x);
+    default:
+        return robject_new(x);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Python -> R                                                                                       */
+
+typedef struct {
+    PyTypeObject *tp;
+    SEXP cls;   /* preserved class vector */
+    int kind;   /* 0: external pointer, 1: R function (closure) wrapping a callable */
+} ClassEntry;
+
+#define CLASS_CACHE 256
+static ClassEntry class_cache[CLASS_CACHE];
+static int n_class_cache = 0;
+
+static void ptr_finalizer(SEXP p) {
+    PyObject *o = (PyObject *)R_ExternalPtrAddr(p);
+    if (!o) return;
+    R_ClearExternalPtr(p);
+    n_ptrs_live--;
+    if (!Py_IsInitialized()) return;
+    PyGILState_STATE g = PyGILState_Ensure();
+    Py_DECREF(o);
+    PyGILState_Release(g);
+}
+
+static int class_of(PyObject *o, SEXP *cls, int *kind) {
+    PyTypeObject *tp = Py_TYPE(o);
+    for (int i = 0; i < n_class_cache; i++) {
+        if (class_cache[i].tp == tp) {
+            *cls = class_cache[i].cls;
+            *kind = class_cache[i].kind;
+            return 0;
+        }
+    }
+    /* Ask Python once per type: r_class(obj) -> (tuple of class names, kind) */
+    PyObject *r = PyObject_CallOneArg(py_rclass, o);
+    if (!r) return -1;
+    SEXP c = cls_default;
+    int k = 0;
+    if (r != Py_None) {
+        PyObject *names = NULL;
+        if (!PyArg_ParseTuple(r, "Oi", &names, &k)) { Py_DECREF(r); return -1; }
+        Py_ssize_t n = PySequence_Size(names);
+        if (n < 0) { Py_DECREF(r); return -1; }
+        c = PROTECT(Rf_allocVector(STRSXP, n));
+        for (Py_ssize_t i = 0; i < n; i++) {
+            PyObject *s = PySequence_GetItem(names, i);
+            const char *cs = s ? PyUnicode_AsUTF8(s) : NULL;
+            if (!cs) { Py_XDECREF(s); Py_DECREF(r); UNPROTECT(1); return -1; }
+            SET_STRING_ELT(c, i, Rf_mkCharCE(cs, CE_UTF8));
+            Py_DECREF(s);
+        }
+        R_PreserveObject(c);
+        MARK_NOT_MUTABLE(c);
+        UNPROTECT(1);
+    }
+    Py_DECREF(r);
+    if (n_class_cache < CLASS_CACHE) {
+        Py_INCREF(tp);
+        class_cache[n_class_cache].tp = tp;
+        class_cache[n_class_cache].cls = c;
+        class_cache[n_class_cache].kind = k;
+        n_class_cache++;
+    }
+    *cls = c;
+    *kind = k;
+    return 0;
+}
+
+/* A fresh external pointer (never reuse one: `class<-` on a pointer changes it for every holder). */
+static SEXP wrap_object(PyObject *o) {
+    SEXP cls;
+    int kind;
+    if (class_of(o, &cls, &kind) < 0) return NULL;
+    Py_INCREF(o);
+    SEXP p = PROTECT(R_MakeExternalPtr(o, sym_tag, R_NilValue));
+    R_RegisterCFinalizerEx(p, ptr_finalizer, FALSE);
+    n_ptrs_live++;
+    n_ptrs_made++;
+    wraps_since_check++;
+    if (kind == 1) {
+        /* function(...) .External(<C_rt_callobj>, <p>, ...) */
+        SEXP body = PROTECT(Rf_lang4(Rf_install(".External"), native_callobj, p, R_DotsSymbol));
+#if R_VERSION >= R_Version(4, 5, 0)
+        SEXP f = PROTECT(R_mkClosure(dots_formals, body, ns_env));
+#else
+        SEXP f = PROTECT(Rf_allocSExp(CLOSXP));
+        SET_FORMALS(f, dots_formals);
+        SET_BODY(f, body);
+        SET_CLOENV(f, ns_env);
+#endif
+        Rf_setAttrib(f, sym_rt_py, p);
+        Rf_setAttrib(f, R_ClassSymbol, cls);
+        UNPROTECT(3);
+        return f;
+    }
+    Rf_setAttrib(p, R_ClassSymbol, cls);
+    UNPROTECT(1);
+    return p;
+}
+
+static int is_scalar(PyObject *o, int *kind) {
+    /* kind: 1 logical, 2 integer, 3 double, 4 string */
+    if (PyBool_Check(o)) { *kind = 1; return 1; }
+    if (PyLong_Check(o)) { *kind = 2; return 1; }
+    if (PyFloat_Check(o)) { *kind = 3; return 1; }
+    if (PyUnicode_Check(o)) { *kind = 4; return 1; }
+    if (PyArray_IsScalar(o, Bool)) { *kind = 1; return 1; }
+    if (PyArray_IsScalar(o, Integer)) { *kind = 2; return 1; }
+    if (PyArray_IsScalar(o, Floating)) { *kind = 3; return 1; }
+    return 0;
+}
+
+static SEXP scalar_vector(PyObject *seq, int kind) {
+    /* a list/tuple of scalars as an atomic vector; integers that do not fit R's int become doubles */
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    if (kind == 2) {
+        for (Py_ssize_t i = 0; i < n; i++) {
+            int overflow = 0;
+            long long v = PyLong_AsLongLongAndOverflow(items[i], &overflow);
+            if (v == -1 && PyErr_Occurred()) return NULL;
+            if (overflow || v > INT_MAX || v <= INT_MIN) { kind = 3; break; }
+        }
+    }
+    SEXPTYPE t = kind == 1 ? LGLSXP : kind == 2 ? INTSXP : kind == 3 ? REALSXP : STRSXP;
+    SEXP out = PROTECT(Rf_allocVector(t, n));
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *it = items[i];
+        if (kind == 1) LOGICAL(out)[i] = PyObject_IsTrue(it);
+        else if (kind == 2) INTEGER(out)[i] = (int)PyLong_AsLong(it);
+        else if (kind == 3) {
+            double d = PyFloat_AsDouble(it);
+            if (d == -1.0 && PyErr_Occurred()) { UNPROTECT(1); return NULL; }
+            REAL(out)[i] = d;
+        } else {
+            Py_ssize_t len;
+            const char *s = PyUnicode_AsUTF8AndSize(it, &len);
+            if (!s) { UNPROTECT(1); return NULL; }
+            SET_STRING_ELT(out, i, Rf_mkCharLenCE(s, (int)len, CE_UTF8));
+        }
+    }
+    UNPROTECT(1);
+    return out;
+}
+
+static SEXP py_array_to_r(PyArrayObject *a) {
+    int t = PyArray_TYPE(a);
+    int target;
+    SEXPTYPE rt;
+    if (t == NPY_BOOL) { target = NPY_BOOL; rt = LGLSXP; }
+    else if (PyTypeNum_ISINTEGER(t)) {
+        target = NPY_INT32;
+        rt = INTSXP;
+        if (PyArray_ITEMSIZE(a) > 4 || t == NPY_UINT32) {
+            /* R integers are 32-bit: values that do not fit make the vector double */
+            PyArrayObject *w = (PyArrayObject *)PyArray_FromAny(
+                (PyObject *)a, PyArray_DescrFromType(t == NPY_UINT64 ? NPY_UINT64 : NPY_INT64), 0, 0,
+                NPY_ARRAY_CARRAY_RO | NPY_ARRAY_FORCECAST, NULL);
+            if (!w) return NULL;
+            npy_intp n = PyArray_SIZE(w);
+            int fits = 1;
+            if (t == NPY_UINT64) {
+                const npy_uint64 *d = PyArray_DATA(w);
+                for (npy_intp i = 0; i < n && fits; i++) fits = d[i] <= INT_MAX;
+            } else {
+                const npy_int64 *d = PyArray_DATA(w);
+                for (npy_intp i = 0; i < n && fits; i++) fits = d[i] <= INT_MAX && d[i] > INT_MIN;
+            }
+            Py_DECREF(w);
+            if (!fits) { target = NPY_FLOAT64; rt = REALSXP; }
+        }
+    } else if (PyTypeNum_ISFLOAT(t)) { target = NPY_FLOAT64; rt = REALSXP; }
+    else {
+        PyErr_Format(PyExc_TypeError, "cannot convert a numpy array of dtype %s to R",
+                     PyArray_DESCR(a)->typeobj->tp_name);
+        return NULL;
+    }
+    PyArrayObject *f = (PyArrayObject *)PyArray_FromAny(
+        (PyObject *)a, PyArray_DescrFromType(target), 0, 0,
+        NPY_ARRAY_F_CONTIGUOUS | NPY_ARRAY_ALIGNED | NPY_ARRAY_FORCECAST, NULL);
+    if (!f) return NULL;
+    npy_intp n = PyArray_SIZE(f);
+    int nd = PyArray_NDIM(f);
+    SEXP out = PROTECT(Rf_allocVector(rt, n));
+    if (rt == REALSXP) memcpy(REAL(out), PyArray_DATA(f), n * sizeof(double));
+    else if (rt == INTSXP) memcpy(INTEGER(out), PyArray_DATA(f), n * sizeof(int));
+    else {
+        const npy_bool *d = PyArray_DATA(f);
+        int *l = LOGICAL(out);
+        for (npy_intp i = 0; i < n; i++) l[i] = d[i] != 0;
+    }
+    if (nd >= 2) {
+        SEXP dim = PROTECT(Rf_allocVector(INTSXP, nd));
+        for (int i = 0; i < nd; i++) INTEGER(dim)[i] = (int)PyArray_DIM(f, i);
+        Rf_setAttrib(out, R_DimSymbol, dim);
+        UNPROTECT(1);
+    }
+    Py_DECREF(f);
+    UNPROTECT(1);
+    return out;
+}
+
+/* Returns NULL with a Python exception set on failure. */
+static SEXP py2r(PyObject *o) {
+    if (o == Py_None) return R_NilValue;
+    int kind;
+    if (is_scalar(o, &kind)) {
+        switch (kind) {
+        case 1: return Rf_ScalarLogical(PyObject_IsTrue(o));
+        case 2: {
+            int overflow = 0;
+            long long v = PyLong_AsLongLongAndOverflow(o, &overflow);
+            if (v == -1 && PyErr_Occurred()) return NULL;
+            if (overflow || v > INT_MAX || v <= INT_MIN) {
+                double d = PyFloat_AsDouble(o);
+                if (d == -1.0 && PyErr_Occurred()) return NULL;
+                return Rf_ScalarReal(d);
+            }
+            return Rf_ScalarInteger((int)v);
+        }
+        case 3: {
+            double d = PyFloat_AsDouble(o);
+            if (d == -1.0 && PyErr_Occurred()) return NULL;
+            return Rf_ScalarReal(d);
+        }
+        default: {
+            Py_ssize_t len;
+            const char *s = PyUnicode_AsUTF8AndSize(o, &len);
+            if (!s) return NULL;
+            return Rf_ScalarString(Rf_mkCharLenCE(s, (int)len, CE_UTF8));
+        }
+        }
+    }
+    if (Py_TYPE(o) == &RObjectType) return ((RObject *)o)->sexp;
+    if (PyArray_Check(o)) {
+        PyArrayObject *a = (PyArrayObject *)o;
+        if (PyArray_NDIM(a) == 0) {
+            PyObject *s = PyArray_ToScalar(PyArray_DATA(a), a);
+            if (!s) return NULL;
+            SEXP r = is_scalar(s, &kind) ? py2r(s) : NULL;
+            if (!r && !PyErr_Occurred())
+                PyErr_SetString(PyExc_TypeError, "cannot convert this 0-d array to R");
+            Py_DECREF(s);
+            return r;
+        }
+        return py_array_to_r(a);
+    }
+    if (PyList_Check(o) || PyTuple_Check(o)) {
+        PyObject *seq = PySequence_Fast(o, "");
+        if (!seq) return NULL;
+        Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+        PyObject **items = PySequence_Fast_ITEMS(seq);
+        /* homogeneous scalars (ints and floats mix as double) -> atomic vector; else a list */
+        int k0 = 0, atomic = n > 0;
+        for (Py_ssize_t i = 0; i < n && atomic; i++) {
+            int k;
+            if (!is_scalar(items[i], &k)) atomic = 0;
+            else if (i == 0) k0 = k;
+            else if (k != k0) {
+                if ((k == 2 || k == 3) && (k0 == 2 || k0 == 3)) k0 = 3;
+                else atomic = 0;
+            }
+        }
+        SEXP out;
+        if (atomic) out = scalar_vector(seq, k0);
+        else {
+            out = PROTECT(Rf_allocVector(VECSXP, n));
+            for (Py_ssize_t i = 0; i < n; i++) {
+                SEXP v = py2r(items[i]);
+                if (!v) { UNPROTECT(1); Py_DECREF(seq); return NULL; }
+                SET_VECTOR_ELT(out, i, v);
+            }
+            UNPROTECT(1);
+        }
+        Py_DECREF(seq);
+        return out;
+    }
+    if (PyDict_Check(o)) {
+        Py_ssize_t n = PyDict_GET_SIZE(o), pos = 0, i = 0;
+        SEXP out = PROTECT(Rf_allocVector(VECSXP, n));
+        SEXP names = PROTECT(Rf_allocVector(STRSXP, n));
+        PyObject *k, *v;
+        while (PyDict_Next(o, &pos, &k, &v)) {
+            PyObject *ks = PyObject_Str(k);
+            const char *s = ks ? PyUnicode_AsUTF8(ks) : NULL;
+            if (!s) { Py_XDECREF(ks); UNPROTECT(2); return NULL; }
+            SET_STRING_ELT(names, i, Rf_mkCharCE(s, CE_UTF8));
+            Py_DECREF(ks);
+            SEXP rv = py2r(v);
+            if (!rv) { UNPROTECT(2); return NULL; }
+            SET_VECTOR_ELT(out, i, rv);
+            i++;
+        }
+        Rf_setAttrib(out, R_NamesSymbol, names);
+        UNPROTECT(2);
+        return out;
+    }
+    return wrap_object(o);
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Errors, warnings, interrupts                                                                      */
+
+#define ENTER() PyGILState_STATE gil__ = PyGILState_Ensure(); in_python++
+#define LEAVE() do { in_python--; PyGILState_Release(gil__); } while (0)
+
+/* Copies the pending Python exception's message, drops it (tracebacks hold frames), releases the GIL
+   and raises an R error (or an R interrupt for KeyboardInterrupt). Never returns. */
+static void NORET fail(PyGILState_STATE g) {
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    PyErr_NormalizeException(&type, &value, &tb);
+    int interrupt = type && PyErr_GivenExceptionMatches(type, PyExc_KeyboardInterrupt);
+    errbuf[0] = 0;
+    if (value) {
+        PyObject *s = PyObject_Str(value);
+        const char *m = s ? PyUnicode_AsUTF8(s) : NULL;
+        if (m && *m) snprintf(errbuf, sizeof errbuf, "%s", m);
+        Py_XDECREF(s);
+        PyErr_Clear();
+    }
+    if (!errbuf[0] && type) snprintf(errbuf, sizeof errbuf, "%s", ((PyTypeObject *)type)->tp_name);
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    in_python--;
+    PyGILState_Release(g);
+    if (interrupt) {
+        Rf_onintr();
+        Rf_errorcall(R_NilValue, "interrupted");  /* only reached when interrupts are suspended */
+    }
+    Rf_errorcall(R_NilValue, "%s", errbuf[0] ? errbuf : "unknown Python error");
+}
+
+/* After a successful call: pending Ctrl-C, Python warnings (shown as R warnings after the GIL is
+   released, since warn = 2 turns them into errors). */
+static SEXP finish(PyGILState_STATE g, SEXP result) {
+    PROTECT(result);
+    if (PyErr_CheckSignals() < 0) { UNPROTECT(1); fail(g); }
+    SEXP warns = R_NilValue;
+    Py_ssize_t nw = PyList_GET_SIZE(py_warnings);
+    if (nw > 0) {
+        warns = PROTECT(Rf_allocVector(STRSXP, nw));
+        for (Py_ssize_t i = 0; i < nw; i++) {
+            const char *m = PyUnicode_AsUTF8(PyList_GET_ITEM(py_warnings, i));
+            SET_STRING_ELT(warns, i, Rf_mkCharCE(m ? m : "", CE_UTF8));
+        }
+        PyErr_Clear();
+        PyList_SetSlice(py_warnings, 0, nw, NULL);
+        UNPROTECT(1);
+    }
+    PROTECT(warns);
+    in_python--;
+    PyGILState_Release(g);
+    for (R_xlen_t i = 0; warns != R_NilValue && i < XLENGTH(warns); i++)
+        Rf_warningcall(R_NilValue, "%s", Rf_translateChar(STRING_ELT(warns, i)));
+    UNPROTECT(2);
+    return result;
+}
+
+static void on_sigint(int sig) {
+    got_sigint = 1;
+    R_interrupts_pending = 1;
+    if (in_python > 0) PyErr_SetInterruptEx(SIGINT);
+}
+
+static void install_sigint(void) {
+    if (sigint_installed) return;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = SA_RESTART;
+    sigaction(SIGINT, &sa, &prev_sigint);
+    sigint_installed = 1;
+}
+
+static void restore_sigint(void) {
+    if (!sigint_installed) return;
+    sigaction(SIGINT, &prev_sigint, NULL);
+    sigint_installed = 0;
+}
+
+/* R's garbage collector knows nothing of Python's memory: tensors released only by finalizers could
+   pile up between R collections. Past a growth in malloc'd bytes, run R's gc. */
+static void maybe_gc(void) {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+    if (wraps_since_check < 256) return;
+    wraps_since_check = 0;
+    struct mallinfo2 mi = mallinfo2();
+    size_t used = mi.uordblks + mi.hblkhd;
+    size_t floor = (size_t)64 << 20;
+    size_t slack = gc_base > floor ? gc_base : floor;
+    if (gc_base == 0) gc_base = used;
+    else if (used > gc_base + slack) {
+        R_gc();
+        mi = mallinfo2();
+        gc_base = mi.uordblks + mi.hblkhd;
+    }
+#endif
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Starting or attaching to Python                                                                   */
+
+static PyObject *hook(PyObject *api, const char *name) {
+    PyObject *v = PyDict_GetItemString(api, name);
+    if (!v) {
+        PyErr_Format(PyExc_RuntimeError, "rtorch_py.bridge._hooks.c_api() lacks '%s'", name);
+        return NULL;
+    }
+    Py_INCREF(v);
+    return v;
+}
+
+static int setup_python_side(void) {
+    /* Python-level SIGINT handler, so that PyErr_SetInterruptEx raises KeyboardInterrupt; the OS-level
+       handler is ours (installed after this). Only the main thread may set it. */
+    if (we_started_python) {
+        PyObject *r = PyRun_String(
+            "import signal as _s\n_s.signal(_s.SIGINT, _s.default_int_handler)\ndel _s\n",
+            Py_file_input, PyEval_GetBuiltins(), NULL);
+        if (!r) PyErr_Clear();
+        Py_XDECREF(r);
+    }
+    if (_import_array() < 0) return -1;
+    if (PyType_Ready(&RObjectType) < 0) return -1;
+    PyObject *mod = PyModule_Create(&native_module);
+    if (!mod) return -1;
+    Py_INCREF(&RObjectType);
+    PyModule_AddObject(mod, "RObject", (PyObject *)&RObjectType);
+    PyObject *modules = PyImport_GetModuleDict();
+    if (PyDict_SetItemString(modules, "rtorch_py.bridge._rnative", mod) < 0) { Py_DECREF(mod); return -1; }
+    Py_DECREF(mod);
+    PyObject *hooks = PyImport_ImportModule("rtorch_py.bridge._hooks");
+    if (!hooks) return -1;
+    PyObject *api = PyObject_CallMethod(hooks, "c_api", "i", we_started_python);
+    Py_DECREF(hooks);
+    if (!api) return -1;
+    if (!(py_dispatch = hook(api, "dispatch")) || !(py_dollar = hook(api, "dollar")) ||
+        !(py_setattr = hook(api, "setattr")) || !(py_rclass = hook(api, "r_class")) ||
+        !(py_method = hook(api, "METHOD")) || !(py_missing = hook(api, "MISSING")) ||
+        !(py_warnings = hook(api, "warnings")) || !(py_rerror = hook(api, "RError"))) {
+        Py_DECREF(api);
+        return -1;
+    }
+    Py_DECREF(api);
+    if (!PyList_Check(py_warnings)) {
+        PyErr_SetString(PyExc_TypeError, "c_api()['warnings'] must be a list");
+        return -1;
+    }
+    return 0;
+}
+
+static void capture_start_error(void) {
+    PyObject *t, *v, *tb;
+    PyErr_Fetch(&t, &v, &tb);
+    PyObject *s = v ? PyObject_Str(v) : NULL;
+    const char *m = s ? PyUnicode_AsUTF8(s) : NULL;
+    snprintf(start_error, sizeof start_error, "could not load rtorch_py into Python (%s): %s",
+             Py_GetVersion(), m ? m : "unknown error");
+    Py_XDECREF(s); Py_XDECREF(t); Py_XDECREF(v); Py_XDECREF(tb);
+    PyErr_Clear();
+}
+
+/* a namespace variable's value (lazy-loaded ones are promises) */
+static SEXP ns_value(const char *name) {
+    SEXP v = Rf_findVarInFrame(ns_env, Rf_install(name));
+    if (TYPEOF(v) == PROMSXP) v = Rf_eval(v, ns_env);
+    return v;
+}
+
+static void start_bridge(void) {
+    if (bridge_state == 1) return;
+    if (bridge_state == -1) Rf_error("%s", start_error);
+
+    /* R-side constants first (may allocate; no Python state yet) */
+    sym_tag = Rf_install("rtorch_py_object");
+    sym_rt_py = Rf_install("rtorch_py");
+    sym_colon = Rf_install(":");
+    sym_dotdot = Rf_install("..");
+    sym_N = Rf_install("N");
+    sym_newaxis = Rf_install("newaxis");
+    SEXP nsname = PROTECT(Rf_mkString("torch"));
+    ns_env = R_FindNamespace(nsname);
+    UNPROTECT(1);
+    R_PreserveObject(ns_env);
+    precious = Rf_cons(R_NilValue, R_NilValue);
+    R_PreserveObject(precious);
+    fn_keep = Rf_allocVector(STRSXP, 64);
+    R_PreserveObject(fn_keep);
+    absent_marker = ns_value(".rt_absent");
+    native_callm = ns_value("C_rt_callm");
+    native_callobj = ns_value("C_rt_callobj");
+    if (absent_marker == R_UnboundValue || native_callm == R_UnboundValue ||
+        native_callobj == R_UnboundValue)
+        Rf_error("the torch namespace is incomplete (reinstall the shim)");
+    dots_formals = Rf_cons(R_MissingArg, R_NilValue);
+    R_PreserveObject(dots_formals);
+    SET_TAG(dots_formals, R_DotsSymbol);
+    str_subset = Rf_mkString("r_subset");
+    R_PreserveObject(str_subset);
+    str_subassign = Rf_mkString("r_subassign");
+    R_PreserveObject(str_subassign);
+    cls_default = Rf_mkString("py_object");
+    R_PreserveObject(cls_default);
+    MARK_NOT_MUTABLE(cls_default);
+
+    if (!Py_IsInitialized()) {
+        /* Rscript hosts. R loaded our .so (and libpython with it) privately: re-open libpython globally so
+           that extension modules (numpy) resolve its symbols. */
+        Dl_info info;
+        if (dladdr((void *)&Py_InitializeFromConfig, &info) && info.dli_fname)
+            dlopen(info.dli_fname, RTLD_NOW | RTLD_GLOBAL | RTLD_NOLOAD);
+        const char *py = getenv("RTORCH_PYTHON");
+        if (!py || !*py) py = RTORCH_DEFAULT_PYTHON;
+        PyConfig config;
+        PyConfig_InitPythonConfig(&config);
+        config.install_signal_handlers = 0;
+        config.parse_argv = 0;
+        PyStatus st = PyConfig_SetBytesString(&config, &config.program_name, py);
+        if (!PyStatus_Exception(st)) st = Py_InitializeFromConfig(&config);
+        PyConfig_Clear(&config);
+        if (PyStatus_Exception(st)) {
+            snprintf(start_error, sizeof start_error, "could not start Python (%s): %s", py,
+                     st.err_msg ? st.err_msg : "unknown error");
+            bridge_state = -1;
+            Rf_error("%s", start_error);
+        }
+        we_started_python = 1;
+        /* the GIL is ours until PyEval_SaveThread */
+        int ok = setup_python_side() == 0;
+        if (!ok) capture_start_error();
+        saved_tstate = PyEval_SaveThread();
+        if (!ok) {
+            bridge_state = -1;
+            Rf_error("%s", start_error);
+        }
+        install_sigint();
+    } else {
+        /* Python hosts (rpy2), or reticulate started it: attach. */
+        PyGILState_STATE g = PyGILState_Ensure();
+        int ok = setup_python_side() == 0;
+        if (!ok) capture_start_error();
+        PyGILState_Release(g);
+        if (!ok) {
+            bridge_state = -1;
+            Rf_error("%s", start_error);
+        }
+    }
+    bridge_state = 1;
+}
+
+#define READY() do { if (bridge_state != 1) start_bridge(); maybe_gc(); } while (0)
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Dispatch by name: CHARSXP address -> callable (R's CHARSXPs are interned; we keep them alive).    */
+
+typedef struct { SEXP key; PyObject *fn; } FnEntry;
+static FnEntry *fn_tab = NULL;
+static size_t fn_cap = 0, fn_n = 0;
+
+static size_t fn_slot(FnEntry *tab, size_t cap, SEXP key) {
+    size_t i = ((uintptr_t)key >> 4) * 0x9E3779B97F4A7C15ULL >> 20;
+    i &= cap - 1;
+    while (tab[i].key && tab[i].key != key) i = (i + 1) & (cap - 1);
+    return i;
+}
+
+/* Only R allocation (keeping names alive) may fail here; callers hold the GIL, so it is done with
+   the table before Python runs. Returns a borrowed callable, or NULL with a Python error set. */
+static PyObject *lookup_fn(SEXP name) {
+    if (TYPEOF(name) != STRSXP || XLENGTH(name) != 1) {
+        PyErr_SetString(PyExc_TypeError, "bridge: function name must be a string");
+        return NULL;
+    }
+    SEXP key = STRING_ELT(name, 0);
+    if (fn_cap) {
+        size_t i = fn_slot(fn_tab, fn_cap, key);
+        if (fn_tab[i].key) return fn_tab[i].fn;
+    }
+    PyObject *k = PyUnicode_FromString(Rf_translateCharUTF8(key));
+    if (!k) return NULL;
+    PyObject *fn = PyObject_GetItem(py_dispatch, k);  /* the table resolves unknown names once */
+    Py_DECREF(k);
+    if (!fn) return NULL;
+    if ((fn_n + 1) * 2 > fn_cap) {
+        size_t ncap = fn_cap ? fn_cap * 2 : 512;
+        FnEntry *nt = calloc(ncap, sizeof(FnEntry));
+        if (!nt) { Py_DECREF(fn); PyErr_NoMemory(); return NULL; }
+        for (size_t j = 0; j < fn_cap; j++)
+            if (fn_tab[j].key) nt[fn_slot(nt, ncap, fn_tab[j].key)] = fn_tab[j];
+        free(fn_tab);
+        fn_tab = nt;
+        fn_cap = ncap;
+    }
+    if ((R_xlen_t)fn_n >= XLENGTH(fn_keep)) {
+        SEXP nk = Rf_allocVector(STRSXP, XLENGTH(fn_keep) * 2);
+        R_PreserveObject(nk);
+        for (R_xlen_t j = 0; j < XLENGTH(fn_keep); j++) SET_STRING_ELT(nk, j, STRING_ELT(fn_keep, j));
+        R_ReleaseObject(fn_keep);
+        fn_keep = nk;
+    }
+    SET_STRING_ELT(fn_keep, fn_n, key);
+    size_t i = fn_slot(fn_tab, fn_cap, key);
+    fn_tab[i].key = key;
+    fn_tab[i].fn = fn;  /* owned by the table */
+    fn_n++;
+    return fn;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Entry points                                                                                      */
+
+/* .Call(C_rt_call, name, a1, ..., an): positional arguments only (the hot path: Ops, `$`, print). */
+static SEXP call_n(SEXP name, int n, SEXP *a) {
+    READY();
+    ENTER();
+    PyObject *fn = lookup_fn(name);
+    if (!fn) fail(gil__);
+    PyObject *args[4];
+    int i;
+    for (i = 0; i < n; i++) {
+        args[i] = r2py(a[i]);
+        if (!args[i]) {
+            while (i-- > 0) Py_DECREF(args[i]);
+            fail(gil__);
+        }
+    }
+    PyObject *res = PyObject_Vectorcall(fn, args, n, NULL);
+    for (i = 0; i < n; i++) Py_DECREF(args[i]);
+    if (!res) fail(gil__);
+    SEXP out = py2r(res);
+    Py_DECREF(res);
+    if (!out) fail(gil__);
+    return finish(gil__, out);
+}
+
+static SEXP rt_call0(SEXP name) { return call_n(name, 0, NULL); }
+static SEXP rt_call1(SEXP name, SEXP a) { SEXP v[1] = {a}; return call_n(name, 1, v); }
+static SEXP rt_call2(SEXP name, SEXP a, SEXP b) { SEXP v[2] = {a, b}; return call_n(name, 2, v); }
+static SEXP rt_call3(SEXP name, SEXP a, SEXP b, SEXP c) { SEXP v[3] = {a, b, c}; return call_n(name, 3, v); }
+
+/* Calls fn with the R pairlist `args` (tags become keyword arguments; `.rt_absent` values are left
+   out so that Python's default applies). Steals nothing; returns a new reference or NULL. */
+static PyObject *call_pairlist(PyObject *fn, SEXP args) {
+    int n = 0, nkw = 0;
+    for (SEXP a = args; a != R_NilValue; a = CDR(a)) {
+        if (CAR(a) == absent_marker) continue;
+        if (TAG(a) != R_NilValue) nkw++;
+        else n++;
+    }
+    PyObject *small[8];
+    PyObject **vec = n + nkw <= 8 ? small : PyMem_Malloc((n + nkw) * sizeof(PyObject *));
+    if (!vec) return PyErr_NoMemory();
+    PyObject *kwnames = nkw ? PyTuple_New(nkw) : NULL;
+    if (nkw && !kwnames) { if (vec != small) PyMem_Free(vec); return NULL; }
+    int ip = 0, ik = 0, filled = 0;
+    PyObject *res = NULL;
+    /* positional first, then keywords, as vectorcall wants */
+    for (SEXP a = args; a != R_NilValue; a = CDR(a)) {
+        if (CAR(a) == absent_marker) continue;
+        PyObject *v = r2py(CAR(a));
+        if (!v) goto done;
+        if (TAG(a) != R_NilValue) {
+            PyObject *k = PyUnicode_FromString(Rf_translateCharUTF8(PRINTNAME(TAG(a))));
+            if (!k) { Py_DECREF(v); goto done; }
+            PyTuple_SET_ITEM(kwnames, ik, k);
+            vec[n + ik] = v;
+            ik++;
+        } else {
+            vec[ip++] = v;
+        }
+        filled++;
+    }
+    res = PyObject_Vectorcall(fn, vec, n, kwnames);
+done:
+    for (int i = 0; i < ip; i++) Py_DECREF(vec[i]);
+    for (int i = 0; i < ik; i++) Py_DECREF(vec[n + i]);
+    (void)filled;
+    Py_XDECREF(kwnames);
+    if (vec != small) PyMem_Free(vec);
+    return res;
+}
+
+/* .External(C_rt_callx, name, ...): any arguments, named ones become keyword arguments. */
+static SEXP rt_callx(SEXP args) {
+    args = CDR(args);
+    SEXP name = CAR(args);
+    READY();
+    ENTER();
+    PyObject *fn = lookup_fn(name);
+    if (!fn) fail(gil__);
+    PyObject *res = call_pairlist(fn, CDR(args));
+    if (!res) fail(gil__);
+    SEXP out = py2r(res);
+    Py_DECREF(res);
+    if (!out) fail(gil__);
+    return finish(gil__, out);
+}
+
+/* .External(C_rt_callobj, <pointer>, ...): call a Python callable wrapped as an R function. */
+static SEXP rt_callobj(SEXP args) {
+    args = CDR(args);
+    READY();
+    ENTER();
+    PyObject *obj = r2py(CAR(args));
+    if (!obj) fail(gil__);
+    PyObject *res = call_pairlist(obj, CDR(args));
+    Py_DECREF(obj);
+    if (!res) fail(gil__);
+    SEXP out = py2r(res);
+    Py_DECREF(res);
+    if (!out) fail(gil__);
+    return finish(gil__, out);
+}
+
+/* .External(C_rt_callm, x, name, ...): x$name(...), the closure that `$` returned for a method. */
+static SEXP rt_callm(SEXP args) {
+    args = CDR(args);
+    SEXP x = CAR(args), name = CADR(args);
+    READY();
+    ENTER();
+    PyObject *obj = r2py(x);
+    if (!obj) fail(gil__);
+    PyObject *m = PyObject_GetAttrString(obj, Rf_translateCharUTF8(STRING_ELT(name, 0)));
+    Py_DECREF(obj);
+    if (!m) fail(gil__);
+    PyObject *res = call_pairlist(m, CDDR(args));
+    Py_DECREF(m);
+    if (!res) fail(gil__);
+    SEXP out = py2r(res);
+    Py_DECREF(res);
+    if (!out) fail(gil__);
+    return finish(gil__, out);
+}
+
+/* x$name: a field's value, or for a method a closure function(...) .External(C_rt_callm, x, name, ...). */
+static SEXP rt_dollar(SEXP x, SEXP name) {
+    READY();
+    ENTER();
+    PyObject *obj = r2py(x);
+    if (!obj) fail(gil__);
+    PyObject *nm = PyUnicode_FromString(Rf_translateCharUTF8(STRING_ELT(name, 0)));
+    if (!nm) { Py_DECREF(obj); fail(gil__); }
+    PyObject *res = PyObject_CallFunctionObjArgs(py_dollar, obj, nm, NULL);
+    Py_DECREF(obj);
+    Py_DECREF(nm);
+    if (!res) fail(gil__);
+    SEXP out;
+    if (res == py_method) {
+        Py_DECREF(res);
+        SEXP body = PROTECT(Rf_lang5(Rf_install(".External"), native_callm, x, name, R_DotsSymbol));
+#if R_VERSION >= R_Version(4, 5, 0)
+        out = R_mkClosure(dots_formals, body, ns_env);
+#else
+        out = PROTECT(Rf_allocSExp(CLOSXP));
+        SET_FORMALS(out, dots_formals);
+        SET_BODY(out, body);
+        SET_CLOENV(out, ns_env);
+        UNPROTECT(1);
+#endif
+        UNPROTECT(1);
+    } else {
+        out = py2r(res);
+        Py_DECREF(res);
+        if (!out) fail(gil__);
+    }
+    return finish(gil__, out);
+}
+
+/* x$name <- value */
+static SEXP rt_setattr(SEXP x, SEXP name, SEXP value) {
+    READY();
+    ENTER();
+    PyObject *obj = r2py(x);
+    if (!obj) fail(gil__);
+    PyObject *v = r2py(value);
+    if (!v) { Py_DECREF(obj); fail(gil__); }
+    PyObject *nm = PyUnicode_FromString(Rf_translateCharUTF8(STRING_ELT(name, 0)));
+    PyObject *res = nm ? PyObject_CallFunctionObjArgs(py_setattr, obj, nm, v, NULL) : NULL;
+    Py_DECREF(obj);
+    Py_DECREF(v);
+    Py_XDECREF(nm);
+    if (!res) fail(gil__);
+    Py_DECREF(res);
+    return finish(gil__, x);
+}
+
+/* `[` and `[<-`: R's index syntax, evaluated here in R before Python runs (so R errors need no cleanup).
+   Each item becomes: MISSING (empty), Ellipsis (`..`), slice(start, end, step) for `a:b` / `a:b:c` with
+   R's values, or the evaluated value. `N` means the last index (.Machine$integer.max, as R torch) and
+   `newaxis` is NULL, in a mask over the caller's environment. */
+enum { IX_VALUE, IX_MISSING, IX_ELLIPSIS, IX_SLICE };
+
+static SEXP index_mask(SEXP env) {
+#if R_VERSION >= R_Version(4, 1, 0)
+    SEXP m = PROTECT(R_NewEnv(env, FALSE, 0));
+#else
+    SEXP m = PROTECT(Rf_eval(Rf_lang1(Rf_install("new.env")), env));
+#endif
+    Rf_defineVar(sym_N, Rf_ScalarInteger(INT_MAX), m);
+    Rf_defineVar(sym_newaxis, R_NilValue, m);
+    UNPROTECT(1);
+    return m;
+}
+
+static int is_colon(SEXP e) {
+    return TYPEOF(e) == LANGSXP && CAR(e) == sym_colon && Rf_length(e) == 3;
+}
+
+/* vals has n + 1 slots: the items, then the mask environment (made on first need), so protecting vals
+   protects everything. */
+static SEXP eval_index(SEXP e, SEXP vals, SEXP env) {
+    switch (TYPEOF(e)) {
+    case REALSXP: case INTSXP: case LGLSXP: case NILSXP: case STRSXP:
+        return e;
+    default: {
+        R_xlen_t last = XLENGTH(vals) - 1;
+        SEXP mask = VECTOR_ELT(vals, last);
+        if (mask == R_NilValue) {
+            mask = index_mask(env);
+            SET_VECTOR_ELT(vals, last, mask);
+        }
+        return Rf_eval(e, mask);
+    }
+    }
+}
+
+/* Returns a protected VECSXP (caller unprotects one) of evaluated items and fills kinds. */
+static SEXP eval_indices(SEXP call, SEXP env, int *kinds) {
+    SEXP items = CDR(call);
+    int n = Rf_length(items);
+    SEXP vals = PROTECT(Rf_allocVector(VECSXP, n + 1));
+    int i = 0;
+    for (SEXP it = items; it != R_NilValue; it = CDR(it), i++) {
+        SEXP e = CAR(it);
+        if (e == R_MissingArg) { kinds[i] = IX_MISSING; continue; }
+        if (e == sym_dotdot) { kinds[i] = IX_ELLIPSIS; continue; }
+        if (is_colon(e)) {
+            SEXP lhs = CADR(e), start, end, step = R_NilValue;
+            if (is_colon(lhs)) {  /* a:b:c parses as (a:b):c */
+                start = CADR(lhs);
+                end = CADDR(lhs);
+                step = CADDR(e);
+            } else {
+                start = lhs;
+                end = CADDR(e);
+            }
+            SEXP s3 = Rf_allocVector(VECSXP, 3);
+            SET_VECTOR_ELT(vals, i, s3);
+            SET_VECTOR_ELT(s3, 0, eval_index(start, vals, env));
+            SET_VECTOR_ELT(s3, 1, eval_index(end, vals, env));
+            if (step != R_NilValue) SET_VECTOR_ELT(s3, 2, eval_index(step, vals, env));
+            kinds[i] = IX_SLICE;
+            continue;
+        }
+        SET_VECTOR_ELT(vals, i, eval_index(e, vals, env));
+        kinds[i] = IX_VALUE;
+    }
+    return vals;
+}
+
+static PyObject *index_list(SEXP vals, const int *kinds) {
+    R_xlen_t n = XLENGTH(vals) - 1;
+    PyObject *l = PyList_New(n);
+    if (!l) return NULL;
+    for (R_xlen_t i = 0; i < n; i++) {
+        PyObject *v = NULL;
+        switch (kinds[i]) {
+        case IX_MISSING: v = py_missing; Py_INCREF(v); break;
+        case IX_ELLIPSIS: v = Py_Ellipsis; Py_INCREF(v); break;
+        case IX_SLICE: {
+            SEXP s3 = VECTOR_ELT(vals, i);
+            PyObject *a = r2py(VECTOR_ELT(s3, 0));
+            PyObject *b = a ? r2py(VECTOR_ELT(s3, 1)) : NULL;
+            PyObject *c = b ? r2py(VECTOR_ELT(s3, 2)) : NULL;
+            if (c) v = PySlice_New(a, b, c);
+            Py_XDECREF(a); Py_XDECREF(b); Py_XDECREF(c);
+            break;
+        }
+        default: v = r2py(VECTOR_ELT(vals, i));
+        }
+        if (!v) { Py_DECREF(l); return NULL; }
+        PyList_SET_ITEM(l, i, v);
+    }
+    return l;
+}
+
+#define MAX_INDICES 64
+
+static SEXP rt_subset(SEXP x, SEXP call, SEXP env, SEXP drop) {
+    int kinds[MAX_INDICES];
+    if (Rf_length(call) - 1 > MAX_INDICES) Rf_error("too many indices");
+    SEXP vals = eval_indices(call, env, kinds);
+    READY();
+    ENTER();
+    PyObject *fn = lookup_fn(str_subset);
+    PyObject *obj = fn ? r2py(x) : NULL;
+    PyObject *items = obj ? index_list(vals, kinds) : NULL;
+    PyObject *dr = items ? r2py(drop) : NULL;
+    PyObject *res = dr ? PyObject_CallFunctionObjArgs(fn, obj, items, dr, NULL) : NULL;
+    Py_XDECREF(obj); Py_XDECREF(items); Py_XDECREF(dr);
+    if (!res) { UNPROTECT(1); fail(gil__); }
+    SEXP out = py2r(res);
+    Py_DECREF(res);
+    if (!out) { UNPROTECT(1); fail(gil__); }
+    out = finish(gil__, out);
+    UNPROTECT(1);
+    return out;
+}
+
+static SEXP rt_subassign(SEXP x, SEXP call, SEXP env, SEXP value) {
+    int kinds[MAX_INDICES];
+    if (Rf_length(call) - 1 > MAX_INDICES) Rf_error("too many indices");
+    SEXP vals = eval_indices(call, env, kinds);
+    READY();
+    ENTER();
+    PyObject *fn = lookup_fn(str_subassign);
+    PyObject *obj = fn ? r2py(x) : NULL;
+    PyObject *items = obj ? index_list(vals, kinds) : NULL;
+    PyObject *v = items ? r2py(value) : NULL;
+    PyObject *res = v ? PyObject_CallFunctionObjArgs(fn, obj, items, v, NULL) : NULL;
+    Py_XDECREF(obj); Py_XDECREF(items); Py_XDECREF(v);
+    if (!res) { UNPROTECT(1); fail(gil__); }
+    Py_DECREF(res);
+    finish(gil__, R_NilValue);
+    UNPROTECT(1);
+    return x;
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+/* Hosting: Rscript's top-level loop, run from `rtorch run` (rpy2) or from R.                       */
+
+typedef struct { SEXP expr, env, value; Rboolean visible; } TopEval;
+
+static void top_eval(void *data) {
+    TopEval *t = data;
+    R_Visible = TRUE;
+    t->value = Rf_eval(t->expr, t->env);
+    t->visible = R_Visible;
+}
+
+static void top_print(void *data) {
+    TopEval *t = data;
+    SEXP fn = Rf_findVarInFrame(ns_env, Rf_install(".rt_autoprint"));
+    SEXP call = PROTECT(Rf_lang2(fn, Rf_lang2(R_QuoteSymbol, t->value)));
+    Rf_eval(call, R_GlobalEnv);
+    UNPROTECT(1);
+}
+
+/* R's printDeferredWarnings() prefixes "In addition: " (it is meant for after an error); Rscript's
+   REPL prints the warnings without it. When the console is a callback (embedded R), drop that piece. */
+static void (*console_orig)(const char *, int, int) = NULL;
+
+static void console_filter(const char *buf, int len, int otype) {
+    if (otype && strcmp(buf, "In addition: ") == 0) return;
+    console_orig(buf, len, otype);
+}
+
+static void top_flush_warnings(void *data) {
+    /* R prints deferred warnings after each top-level call (errors.c: PrintWarnings) */
+    SEXP call = PROTECT(Rf_lang2(Rf_install(".Internal"),
+                                 Rf_lang1(Rf_install("printDeferredWarnings"))));
+    Rf_eval(call, R_BaseEnv);
+    UNPROTECT(1);
+}
+
+/* .Call(C_rt_run_exprs, exprs, env): evaluates each expression as a separate top-level call, printing
+   visible values; an error is printed by R's own handler. Returns 0, 1 (error) or 130 (interrupted). */
+static SEXP rt_run_exprs(SEXP exprs, SEXP env) {
+    if (bridge_state != 1) start_bridge();
+    int own_sigint = !sigint_installed;
+    if (own_sigint) install_sigint();
+    got_sigint = 0;
+    int status = 0;
+    R_xlen_t n = XLENGTH(exprs);
+    for (R_xlen_t i = 0; i < n; i++) {
+        TopEval t = {VECTOR_ELT(exprs, i), env, R_NilValue, FALSE};
+        Rboolean ok = R_ToplevelExec(top_eval, &t);
+        if (ok) {
+            PROTECT(t.value);
+            if (t.visible) ok = R_ToplevelExec(top_print, &t);
+            UNPROTECT(1);
+        }
+        if (ok && ptr_R_WriteConsoleEx && !R_Consolefile) {
+            console_orig = ptr_R_WriteConsoleEx;
+            ptr_R_WriteConsoleEx = console_filter;
+            R_ToplevelExec(top_flush_warnings, NULL);
+            ptr_R_WriteConsoleEx = console_orig;
+        } else if (ok) {
+            R_ToplevelExec(top_flush_warnings, NULL);
+        }
+        if (!ok) {
+            status = got_sigint ? 130 : 1;
+            break;
+        }
+    }
+    if (own_sigint && !we_started_python) restore_sigint();
+    return Rf_ScalarInteger(status);
+}
+
+/* .Call(C_rt_sigint, on): Python hosts install our SIGINT handler around R evaluations. */
+static SEXP rt_sigint(SEXP on) {
+    if (Rf_asLogical(on)) install_sigint();
+    else if (!we_started_python) restore_sigint();
+    return Rf_ScalarLogical(sigint_installed);
+}
+
+/* .Call(C_rt_hold_gil): reticulate attached to the interpreter we started; reticulate 1.28 expects the
+   main thread to hold the GIL, so keep it (our PyGILState calls nest). */
+static SEXP rt_hold_gil(void) {
+    if (saved_tstate) {
+        PyEval_RestoreThread(saved_tstate);
+        saved_tstate = NULL;
+    }
+    return R_NilValue;
+}
+
+static SEXP rt_stats(void) {
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 4));
+    SEXP nm = PROTECT(Rf_allocVector(STRSXP, 4));
+    REAL(out)[0] = n_ptrs_live;
+    REAL(out)[1] = n_ptrs_made;
+    REAL(out)[2] = n_robj_live;
+    REAL(out)[3] = bridge_state;
+    SET_STRING_ELT(nm, 0, Rf_mkChar("pointers_live"));
+    SET_STRING_ELT(nm, 1, Rf_mkChar("pointers_made"));
+    SET_STRING_ELT(nm, 2, Rf_mkChar("robjects_live"));
+    SET_STRING_ELT(nm, 3, Rf_mkChar("state"));
+    Rf_setAttrib(out, R_NamesSymbol, nm);
+    UNPROTECT(2);
+    return out;
+}
+
+static SEXP rt_started(void) { return Rf_ScalarLogical(bridge_state == 1); }
+
+static SEXP rt_default_python(void) { return Rf_mkString(RTORCH_DEFAULT_PYTHON); }
+
+static SEXP rt_is_valid(SEXP x) {
+    if (TYPEOF(x) == CLOSXP) x = Rf_getAttrib(x, sym_rt_py ? sym_rt_py : Rf_install("rtorch_py"));
+    return Rf_ScalarLogical(TYPEOF(x) == EXTPTRSXP && R_ExternalPtrAddr(x) != NULL);
+}
+
+/* ------------------------------------------------------------------------------------------------ */
+
+static const R_CallMethodDef call_methods[] = {
+    {"rt_call0", (DL_FUNC)&rt_call0, 1},
+    {"rt_call1", (DL_FUNC)&rt_call1, 2},
+    {"rt_call2", (DL_FUNC)&rt_call2, 3},
+    {"rt_call3", (DL_FUNC)&rt_call3, 4},
+    {"rt_dollar", (DL_FUNC)&rt_dollar, 2},
+    {"rt_setattr", (DL_FUNC)&rt_setattr, 3},
+    {"rt_subset", (DL_FUNC)&rt_subset, 4},
+    {"rt_subassign", (DL_FUNC)&rt_subassign, 4},
+    {"rt_run_exprs", (DL_FUNC)&rt_run_exprs, 2},
+    {"rt_sigint", (DL_FUNC)&rt_sigint, 1},
+    {"rt_hold_gil", (DL_FUNC)&rt_hold_gil, 0},
+    {"rt_stats", (DL_FUNC)&rt_stats, 0},
+    {"rt_started", (DL_FUNC)&rt_started, 0},
+    {"rt_default_python", (DL_FUNC)&rt_default_python, 0},
+    {"rt_is_valid", (DL_FUNC)&rt_is_valid, 1},
+    {NULL, NULL, 0}
+};
+
+static const R_ExternalMethodDef external_methods[] = {
+    {"rt_callx", (DL_FUNC)&rt_callx, -1},
+    {"rt_callobj", (DL_FUNC)&rt_callobj, -1},
+    {"rt_callm", (DL_FUNC)&rt_callm, -1},
+    {NULL, NULL, 0}
+};
+
+void R_init_torch(DllInfo *dll) {
+    R_registerRoutines(dll, NULL, call_methods, NULL, external_methods);
+    R_useDynamicSymbols(dll, FALSE);
+    R_forceSymbols(dll, TRUE);
+}

@@ -1,0 +1,207 @@
+"""What the C bridge (``r_shim/src/bridge.c``) calls: the dispatch table, ``$``, the R classes of Python objects.
+
+The C side imports this module once, when the first R call reaches Python, and keeps the objects that
+:func:`c_api` returns. Everything R-specific that is not syntax lives in Python (:mod:`.rsemantics`,
+:mod:`.indexing`); the C side only converts values:
+
+- R -> Python: ``NULL`` -> ``None``; a length-1 plain double/integer/logical -> ``float``/``int``/``bool``
+  (``NA`` -> ``None`` for integer/logical); other numeric vectors -> numpy arrays of R's own types (float64,
+  int32, bool), Fortran-ordered with R's ``dim``; character -> ``str`` or list of ``str``; lists -> ``list``,
+  named lists -> ``dict``; our tensors and objects -> the same Python objects; other R functions and values ->
+  ``_rnative.RObject`` (callable for functions); an empty argument -> :data:`MISSING`; factors are refused.
+- Python -> R: ``None`` -> ``NULL``; scalars -> length-1 vectors; numpy arrays -> vectors/matrices/arrays
+  (int64 -> integer when it fits); lists/tuples of scalars -> atomic vectors, other lists -> lists, dicts ->
+  named lists; ``RObject`` -> the R value; anything else -> an external pointer with the R class that
+  :func:`r_class` gives (kind 1: an R function that calls the object, e.g. modules).
+"""
+
+from __future__ import annotations
+
+import inspect
+import os
+import sys
+import sysconfig
+import warnings as _warnings
+from typing import Any
+
+__all__ = ["c_api", "METHOD", "MISSING", "RError", "register_r_class", "DISPATCH"]
+
+
+class _Sentinel:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+METHOD = _Sentinel("METHOD")
+"""Returned by :func:`dollar` when ``x$name`` is a method: R then builds ``function(...)`` calling it."""
+
+MISSING = _Sentinel("MISSING")
+"""An empty R argument, as in ``x[, 1]``."""
+
+
+class RError(RuntimeError):
+    """An error raised by R code that Python called (an R callback); the message is R's."""
+
+
+WARNINGS: list[str] = []
+"""Python warnings raised during a bridge call; the C side turns them into R warnings afterwards."""
+
+
+_python_showwarning = _warnings.showwarning
+
+
+def _showwarning(message: Any, category: Any, filename: str, lineno: int, file: Any = None,
+                 line: Any = None) -> None:
+    """During a call from R, a Python warning becomes an R warning (R prints it its own way); otherwise
+    Python shows it as usual."""
+    from . import _rnative  # noqa: PLC0415 - created by the C side
+
+    if _rnative.in_call():
+        WARNINGS.append(str(message))
+    else:
+        _python_showwarning(message, category, filename, lineno, file, line)
+
+
+# -- dispatch by name ----------------------------------------------------------------------------------------
+
+class _Dispatch(dict):
+    """R function name -> Python callable. Unknown names resolve once: first the bridge's R-specific
+    implementations (:mod:`.rsemantics`), then ``rtorch_py``'s exported functions of that name."""
+
+    def __missing__(self, name: str) -> Any:
+        from . import rsemantics  # noqa: PLC0415
+
+        fn = rsemantics.TABLE.get(name)
+        if fn is None:
+            import rtorch_py  # noqa: PLC0415
+
+            fn = getattr(rtorch_py, name, None)
+            if fn is None:
+                for mod in ("nn", "optim"):
+                    sub = sys.modules.get(f"rtorch_py.{mod}")
+                    fn = getattr(sub, name, None) if sub else None
+                    if fn is not None:
+                        break
+        if fn is None or not callable(fn):
+            raise NotImplementedError(f"'{name}' is not available in rtorch_py yet")
+        self[name] = fn
+        return fn
+
+
+DISPATCH = _Dispatch()
+
+
+# -- `$` -------------------------------------------------------------------------------------------------------
+
+_FIELD, _METHOD_KIND = 0, 1
+_KINDS: dict[tuple[type, str], int] = {}
+_NOTHING = object()
+
+
+def _kind(obj: Any, name: str) -> tuple[int, bool]:
+    """Whether ``obj.name`` is a method (R: ``x$name(...)``) or a field, and whether the answer holds for
+    the whole class (instance attributes do not)."""
+    cls = type(obj)
+    attr = inspect.getattr_static(cls, name, _NOTHING)
+    if attr is _NOTHING:
+        return _FIELD, False  # instance attribute (or absent): its value, e.g. a submodule
+    if isinstance(attr, (property, staticmethod)) or not callable(attr):
+        return _FIELD, True
+    if isinstance(attr, type):
+        return _FIELD, True
+    return _METHOD_KIND, True
+
+
+def dollar(obj: Any, name: str) -> Any:
+    """R's ``obj$name``: the value of a field, :data:`METHOD` for a method, NULL when absent (as R torch)."""
+    key = (type(obj), name)
+    kind = _KINDS.get(key)
+    if kind is None:
+        kind, per_class = _kind(obj, name)
+        if per_class:
+            _KINDS[key] = kind
+    if kind == _METHOD_KIND:
+        return METHOD
+    return getattr(obj, name, None)
+
+
+def setattr_(obj: Any, name: str, value: Any) -> None:
+    """R's ``obj$name <- value``."""
+    setattr(obj, name, value)
+
+
+# -- R classes of Python objects -------------------------------------------------------------------------------
+
+_R_CLASSES: dict[type, tuple[tuple[str, ...], int]] = {}
+
+
+def register_r_class(pytype: type, classes: tuple[str, ...], callable_in_r: bool = False) -> None:
+    """The R ``class()`` of instances of ``pytype`` (and subclasses) as seen from R. With ``callable_in_r``
+    R sees a function (``model(x)``), as R torch's modules. A class may instead define ``__r_class__``
+    (a tuple of names) and ``__r_callable__``."""
+    _R_CLASSES[pytype] = (tuple(classes), int(callable_in_r))
+
+
+def _register_defaults() -> None:
+    from .._core.dtype import dtype  # noqa: PLC0415
+    from .._core.tensor import Tensor  # noqa: PLC0415
+
+    register_r_class(Tensor, ("torch_tensor", "R7"))
+    register_r_class(dtype, ("torch_dtype", "R7"))
+    try:
+        from ..creation import torch_device  # noqa: PLC0415
+
+        register_r_class(torch_device, ("torch_device", "R7"))
+    except ImportError:  # pragma: no cover - the core moved it
+        pass
+    try:
+        from .._core.autograd import Node  # noqa: PLC0415
+
+        register_r_class(Node, ("torch_Node", "R7"))
+    except ImportError:  # pragma: no cover
+        pass
+
+
+def r_class(obj: Any) -> tuple[tuple[str, ...], int] | None:
+    """``(class names, kind)`` for an object crossing into R; asked once per Python type (the C side caches)."""
+    if not _R_CLASSES:
+        _register_defaults()
+    cls = type(obj)
+    own = getattr(cls, "__r_class__", None)
+    if own:
+        return tuple(own), int(bool(getattr(cls, "__r_callable__", False)))
+    for klass in cls.__mro__:
+        if klass in _R_CLASSES:
+            return _R_CLASSES[klass]
+    if callable(obj) and not isinstance(obj, type):
+        return ("py_function", "py_object"), 1
+    return None
+
+
+# -- start-up -----------------------------------------------------------------------------------------------------
+
+def _fix_library_path() -> None:
+    """Child processes of an R-hosted process must find this Python's libpython before any other
+    (Rscript and rpy2 put R's library directories first)."""
+    libdir = sysconfig.get_config_var("LIBDIR")
+    if not libdir:
+        return
+    parts = [p for p in os.environ.get("LD_LIBRARY_PATH", "").split(":") if p and p != libdir]
+    os.environ["LD_LIBRARY_PATH"] = ":".join([libdir, *parts])
+
+
+def c_api(started_by_r: int) -> dict[str, Any]:
+    """The objects the C side keeps. Called once per process, when R first reaches Python."""
+    import rtorch_py  # noqa: F401, PLC0415 - fail here, with Python's message, if the package is broken
+
+    _fix_library_path()
+    _warnings.showwarning = _showwarning
+    return {
+        "dispatch": DISPATCH, "dollar": dollar, "setattr": setattr_, "r_class": r_class,
+        "METHOD": METHOD, "MISSING": MISSING, "warnings": WARNINGS, "RError": RError,
+    }

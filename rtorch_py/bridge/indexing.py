@@ -1,0 +1,165 @@
+"""R torch's ``[`` and ``[<-`` on tensors, translated to the core's 0-based subscripts.
+
+The C side evaluates R's index syntax and hands over one item per position: :data:`._hooks.MISSING` for an
+empty index (``x[, 1]``), ``Ellipsis`` for ``..``, ``slice(start, end, step)`` holding R's values for ``a:b``
+and ``a:b:c`` (1-based, end inclusive, ``N`` = ``.Machine$integer.max`` = the last), ``None`` for ``NULL`` /
+``newaxis``, and evaluated values otherwise: numbers (1-based; negative counts from the end, ``x[-1]`` is the
+last element), R vectors (numpy arrays: numeric ones index, logical ones mask), tensors (long: 1-based
+indices, bool: masks).
+
+Several vector indices select their outer product, as in R (``x[c(1, 2), c(1, 3)]`` is 2x2), not numpy's
+pairwise selection. ``drop = FALSE`` keeps the dimensions indexed by a number.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._core.tensor import Tensor
+from . import _hooks
+
+__all__ = ["r_subset", "r_subassign", "r_key"]
+
+_INT_MAX = 2**31 - 1
+
+
+def _whole(v: Any, what: str = "index") -> int:
+    if isinstance(v, (bool, np.bool_)):
+        raise TypeError(f"a logical {what} must be a vector the size of the dimension")
+    f = float(v)
+    if not f.is_integer():
+        raise TypeError(f"{what} must be a whole number, got {v}")
+    return int(f)
+
+
+def _scalar(v: Any, drop: bool) -> Any:
+    k = _whole(v)
+    if k == 0:
+        raise IndexError("Indexing starts at 1 but found a 0.")
+    k0 = -1 if k == _INT_MAX else (k - 1 if k > 0 else k)
+    if drop:
+        return k0
+    return slice(k0, k0 + 1 if k0 != -1 else None)
+
+
+def _slice(s: slice) -> slice:
+    start = 1 if s.start is None else _whole(s.start, "slice start")
+    end = -1 if s.stop is None else _whole(s.stop, "slice end")
+    step = 1 if s.step is None else _whole(s.step, "slice step")
+    if start == 0 or end == 0:
+        raise IndexError("Indexing starts at 1 but found a 0.")
+    if step < 1:
+        raise ValueError(f"slice step must be positive, got {step}")
+    a = -1 if start == _INT_MAX else (start - 1 if start > 0 else start)
+    if end in (-1, _INT_MAX):
+        b = None
+    else:
+        b = end + 1 if end < 0 else end
+    return slice(a, b, None if step == 1 else step)
+
+
+def _vector(v: np.ndarray) -> np.ndarray:
+    """An R numeric vector of 1-based indices (negative from the end) as 0-based indices."""
+    flat = np.asarray(v).reshape(-1)
+    if flat.dtype.kind == "f":
+        if not np.all(np.mod(flat, 1) == 0):
+            raise TypeError("indices must be whole numbers")
+    idx = flat.astype(np.int64)
+    if np.any(idx == 0):
+        raise IndexError("Indexing starts at 1 but found a 0.")
+    return np.where(idx > 0, idx - 1, idx)
+
+
+def _item(v: Any, drop: bool) -> tuple[Any, bool]:
+    """One R index as a 0-based subscript, and whether it is advanced (a vector or mask)."""
+    if v is _hooks.MISSING:
+        return slice(None), False
+    if v is Ellipsis or v is None:
+        return v, False
+    if isinstance(v, slice):
+        return _slice(v), False
+    if isinstance(v, Tensor):
+        d = v._data
+        if d.dtype == np.bool_:
+            return v, True
+        if d.dtype.kind not in "iu":
+            raise TypeError(f"tensors used as indices must be long or bool, not {v.dtype!r}")
+        if np.any(d == 0):
+            raise IndexError("Indexing starts at 1 but found a 0.")
+        return np.where(d > 0, d - 1, d), True
+    if isinstance(v, np.ndarray):
+        if v.dtype == np.bool_:
+            return v.reshape(-1), True
+        return _vector(v), True
+    if isinstance(v, (bool, np.bool_)):
+        return np.array([bool(v)]), True
+    if isinstance(v, (int, float, np.integer, np.floating)):
+        return _scalar(v, drop), False
+    raise TypeError(f"cannot index a tensor with an object of class {type(v).__name__}")
+
+
+def r_key(items: list[Any], drop: bool = True) -> tuple[list[Any], list[int]]:
+    """The 0-based subscripts for R's index items, and the positions of the advanced ones."""
+    key, advanced = [], []
+    for i, v in enumerate(items):
+        k, adv = _item(v, drop)
+        key.append(k)
+        if adv:
+            advanced.append(i)
+    return key, advanced
+
+
+def _out_position(key: list[Any], upto: int, ndim: int) -> int:
+    """The output dimension that key[upto] (an advanced index, others basic) maps to."""
+    consumed = sum(1 for k in key if k is not None and k is not Ellipsis)
+    pos = 0
+    for k in key[:upto]:
+        if k is Ellipsis:
+            pos += ndim - consumed
+        elif isinstance(k, (int, np.integer)):
+            continue
+        else:
+            pos += 1
+    return pos
+
+
+def r_subset(x: Tensor, items: list[Any], drop: Any = True) -> Tensor:
+    """R's ``x[...]``."""
+    key, advanced = r_key(items, bool(drop))
+    if len(advanced) <= 1 or any(isinstance(key[i], Tensor) or
+                                 (isinstance(key[i], np.ndarray) and key[i].dtype == np.bool_)
+                                 for i in advanced):
+        return x[tuple(key)]
+    # outer product of several vector indices: basic indexing first, then one index_select-like step each
+    basic = list(key)
+    for i in advanced:
+        basic[i] = slice(None)
+    out = x[tuple(basic)]
+    for i in advanced:
+        pos = _out_position(basic, i, x.ndim)
+        out = out[(slice(None),) * pos + (key[i],)]
+    return out
+
+
+def _value(v: Any) -> Any:
+    if isinstance(v, np.ndarray):
+        from .rsemantics import r_tensor  # noqa: PLC0415
+
+        return r_tensor(v)
+    return v
+
+
+def r_subassign(x: Tensor, items: list[Any], value: Any) -> None:
+    """R's ``x[...] <- value`` (in place, as R torch)."""
+    key, advanced = r_key(items, True)
+    if len(advanced) > 1 and all(isinstance(key[i], np.ndarray) and key[i].dtype != np.bool_ for i in advanced) \
+            and all(k is Ellipsis or not isinstance(k, (int, np.integer)) for k in key) and Ellipsis not in key \
+            and None not in key:
+        # outer product: every index as an index vector, combined with np.ix_
+        shape = x.shape
+        vecs = [k if isinstance(k, np.ndarray) else np.arange(shape[d])[k] for d, k in enumerate(key)]
+        x[np.ix_(*vecs)] = _value(value)
+        return
+    x[tuple(key)] = _value(value)

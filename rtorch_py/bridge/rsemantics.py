@@ -1,0 +1,234 @@
+"""R's semantics that R torch adds on top of the R-named API: R values as tensors, R's operators and Math
+group, ``print``, ``as_array``, ``length``/``dim``. Called by name from the R shim (``.Call(C_rt_call2, "*",
+e1, e2)``); :data:`TABLE` is the bridge's part of the dispatch table (``_hooks.DISPATCH``).
+
+R values arrive as the C bridge converts them (see :mod:`._hooks`): numeric vectors other than plain
+length-1 ones are numpy arrays of R's types (float64 / int32 / bool).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .. import creation as _C
+from .. import functions as _F
+from .._core.dtype import as_dtype, get_default_dtype
+from .._core.tensor import Tensor
+from . import indexing
+
+__all__ = ["TABLE", "r_tensor", "r_torch_tensor"]
+
+
+# -- R values as tensors -----------------------------------------------------------------------------------------
+
+def r_tensor(value: Any, dtype: Any = None) -> Tensor:
+    """A tensor from an R value with R torch's rule: doubles -> the default float type, integers -> long,
+    logicals -> bool; a length-1 vector has shape ``{1}``; matrices keep ``t[i, j] == m[i, j]``."""
+    if isinstance(value, Tensor):
+        return value if dtype is None else value.to(dtype=dtype)
+    if isinstance(value, np.ndarray):
+        if dtype is None:
+            kind = value.dtype.kind
+            target = get_default_dtype().np if kind == "f" else np.int64 if kind in "iu" else value.dtype
+        else:
+            target = as_dtype(dtype).np
+        return _C.torch_tensor(np.ascontiguousarray(value, dtype=target), dtype=dtype)
+    if isinstance(value, (bool, int, float)):
+        return _C.torch_tensor([value], dtype=dtype)
+    if value is None:
+        raise TypeError("torch_tensor: data must not be NULL")
+    return _C.torch_tensor(value, dtype=dtype)
+
+
+def r_torch_tensor(data: Any, dtype: Any = None, device: Any = None, requires_grad: bool = False,
+                   pin_memory: bool = False) -> Tensor:
+    """R's ``torch_tensor()``."""
+    t = r_tensor(data, dtype)
+    if t is data:
+        t = t.clone().detach()
+    _C._check_device(device)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _operand(x: Any) -> Any:
+    """An operand of an R operator: tensors and plain numbers as they are, R vectors as tensors."""
+    if isinstance(x, np.ndarray):
+        return r_tensor(x)
+    return x
+
+
+def _as_tensor(x: Any, like: Any) -> Tensor:
+    if isinstance(x, Tensor):
+        return x
+    if isinstance(x, np.ndarray):
+        return r_tensor(x)
+    return _C.torch_scalar_tensor(x)
+
+
+# -- Ops group ---------------------------------------------------------------------------------------------------
+
+_UNARY = object()
+
+
+def _binary(op: Callable[[Any, Any], Any], unary: Callable[[Any], Any] | None = None) -> Callable[..., Any]:
+    def f(e1: Any, e2: Any = _UNARY) -> Any:
+        if e2 is _UNARY:
+            if unary is None:
+                raise TypeError("invalid unary operator")
+            return unary(_operand(e1))
+        return op(_operand(e1), _operand(e2))
+
+    return f
+
+
+def _fmod(a: Any, b: Any) -> Tensor:
+    return _F.torch_fmod(_as_tensor(a, b), b)
+
+
+def _intdiv(a: Any, b: Any) -> Tensor:
+    return _F.torch_div(_as_tensor(a, b), b, rounding_mode="trunc")
+
+
+def _logical(fn: Callable[[Tensor, Tensor], Tensor]) -> Callable[[Any, Any], Tensor]:
+    return lambda a, b: fn(_as_tensor(a, b), _as_tensor(b, a))
+
+
+OPS: dict[str, Callable[..., Any]] = {
+    "+": _binary(lambda a, b: a + b, lambda a: a),
+    "-": _binary(lambda a, b: a - b, lambda a: -a),
+    "*": _binary(lambda a, b: a * b),
+    "/": _binary(lambda a, b: a / b),
+    "^": _binary(lambda a, b: a ** b),
+    "%%": _binary(_fmod),
+    "%/%": _binary(_intdiv),
+    "==": _binary(lambda a, b: a == b),
+    "!=": _binary(lambda a, b: a != b),
+    "<": _binary(lambda a, b: a < b),
+    "<=": _binary(lambda a, b: a <= b),
+    ">": _binary(lambda a, b: a > b),
+    ">=": _binary(lambda a, b: a >= b),
+    "&": _binary(_logical(_F.torch_logical_and)),
+    "|": _binary(_logical(_F.torch_logical_or)),
+    "!": _binary(lambda a, b: _F.torch_logical_not(a), lambda a: _F.torch_logical_not(a)),
+}
+
+
+# -- Math group --------------------------------------------------------------------------------------------------
+
+def _math(name: str) -> Callable[..., Any]:
+    fn_name = {"ceiling": "torch_ceil", "gamma": "torch_lgamma_exp"}.get(name, f"torch_{name}")
+
+    def f(x: Any, *args: Any, **kwargs: Any) -> Any:
+        fn = getattr(_F, fn_name, None) or getattr(_C, fn_name, None)
+        if fn is None:
+            raise NotImplementedError(f"{name}() is not implemented for tensors")
+        return fn(x, *args, **kwargs)
+
+    return f
+
+
+def _log(x: Tensor, base: Any = None) -> Tensor:
+    y = _F.torch_log(x)
+    return y if base is None else y / math.log(float(base))
+
+
+def _round(x: Tensor, digits: Any = 0) -> Tensor:
+    return _F.torch_round(x, decimals=int(digits))
+
+
+def _cum(name: str) -> Callable[[Tensor], Tensor]:
+    return lambda x: getattr(_F, f"torch_{name}")(x, dim=1)
+
+
+MATH: dict[str, Callable[..., Any]] = {
+    name: _math(name)
+    for name in ("abs", "sign", "sqrt", "floor", "ceiling", "trunc", "exp", "expm1", "log1p", "log2",
+                 "log10", "cos", "sin", "tan", "acos", "asin", "atan", "cosh", "sinh", "tanh", "acosh",
+                 "asinh", "atanh", "lgamma", "digamma")
+}
+MATH.update({"log": _log, "round": _round, "cumsum": _cum("cumsum"), "cumprod": _cum("cumprod")})
+
+
+# -- printing and conversion to R ------------------------------------------------------------------------------
+
+def r_format(x: Any, n: Any = 30, grad_suffix: Any = None) -> str:
+    """What ``print(x, n)`` writes for a tensor (ending in a newline), or for another object its text."""
+    if isinstance(x, Tensor):
+        from .._core.printing import r_tensor_text  # noqa: PLC0415
+        from .._core.tensor import print_options  # noqa: PLC0415
+
+        old = print_options.grad_suffix
+        if grad_suffix is not None:
+            print_options.grad_suffix = bool(grad_suffix)
+        try:
+            suffix = x._grad_suffix()
+        finally:
+            print_options.grad_suffix = old
+        return r_tensor_text(x._data, n=int(n) if n is not None else 30, suffix=suffix)
+    text = getattr(x, "r_format", None)
+    if callable(text):
+        return text()
+    s = repr(x)
+    return s if s.endswith("\n") else s + "\n"
+
+
+def r_as_array(x: Any) -> np.ndarray:
+    """R torch's ``as_array``: a numpy array (the C side makes it an R vector/matrix/array)."""
+    return _C.as_array(x)
+
+
+def r_length(x: Tensor) -> int:
+    return int(np.prod(x.shape, dtype=np.int64))
+
+
+def r_dim(x: Tensor) -> np.ndarray:
+    return np.asarray(x.shape, dtype=np.int32)
+
+
+# -- handing objects between the embedded R and its host -----------------------------------------------------------
+
+_HANDOFF: dict[int, Any] = {}
+_next_key = [0]
+
+
+def handoff_put(obj: Any) -> int:
+    """Keeps ``obj`` under a new key until :func:`handoff_take`: how objects cross without converting."""
+    _next_key[0] += 1
+    _HANDOFF[_next_key[0]] = obj
+    return _next_key[0]
+
+
+def handoff_take(key: Any) -> Any:
+    return _HANDOFF.pop(int(key))
+
+
+def _identity(x: Any) -> Any:
+    return x
+
+
+def _type_name(x: Any) -> str:
+    t = type(x)
+    return f"{t.__module__}.{t.__qualname__}"
+
+
+TABLE: dict[str, Callable[..., Any]] = {
+    **OPS,
+    **MATH,
+    "r_torch_tensor": r_torch_tensor,
+    "r_format": r_format,
+    "r_as_array": r_as_array,
+    "r_length": r_length,
+    "r_dim": r_dim,
+    "r_subset": indexing.r_subset,
+    "r_subassign": indexing.r_subassign,
+    "handoff_put": handoff_put,
+    "handoff_take": handoff_take,
+    "identity": _identity,
+    "type_name": _type_name,
+}

@@ -1,0 +1,152 @@
+"""Python hosting R: the embedded R session (rpy2), ``rtorch run`` and ``rtorch knit``.
+
+rpy2 only starts R and evaluates a few fixed R calls; values cross through the shim's C bridge (one
+``.Call`` per tensor op, the same objects on both sides), never through rpy2's conversions or callbacks.
+
+One embedded R per process (R cannot be restarted after it ends). Do not load reticulate inside it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+__all__ = ["RSession", "r_session", "shim_library"]
+
+_SESSION: RSession | None = None
+_LOCK = threading.Lock()
+
+
+def shim_library() -> str | None:
+    """The private R library holding the shim: ``RTORCH_RLIB``, else ``<project>/.rlib`` when installed."""
+    env = os.environ.get("RTORCH_RLIB")
+    if env:
+        return env
+    root = Path(__file__).resolve().parents[2]
+    lib = root / ".rlib"
+    return str(lib) if (lib / "torch").is_dir() else None
+
+
+def _r_string(s: str) -> str:
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+class RSession:
+    """The embedded R with the shim on its library path. Use :func:`r_session` to get the process's one.
+
+    ``eval`` returns R values converted by the bridge (tensors are the same Python objects R holds);
+    ``assign`` hands Python objects to R the same way.
+    """
+
+    def __init__(self, interactive: bool = False) -> None:
+        lib = shim_library()
+        if lib:
+            libs = [p for p in os.environ.get("R_LIBS", "").split(":") if p and p != lib]
+            os.environ["R_LIBS"] = ":".join([lib, *libs])
+        # Python's SIGINT handler must raise KeyboardInterrupt (rpy2 expects it; the bridge relies on it)
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+        import rpy2.rinterface as ri  # noqa: PLC0415
+        import rpy2.rinterface_lib.callbacks as cb  # noqa: PLC0415
+        from rpy2.rinterface_lib import embedded  # noqa: PLC0415
+
+        self._ri = ri
+        # Rscript's behaviour: no saved workspace, quiet, output to our streams as R writes it
+        embedded._options = ("rpy2", "--quiet", "--no-save", "--no-restore", "--no-echo")
+        cb.consolewrite_print = _write_stdout
+        cb.consolewrite_warnerror = _write_stderr
+        cb.showmessage = _write_stderr
+        ri.initr_checkenv(interactive=interactive)
+        from ._hooks import _fix_library_path  # noqa: PLC0415
+
+        _fix_library_path()
+        self._ns = None
+
+    # -- evaluation ------------------------------------------------------------------------------------------
+
+    def _torch_ns(self) -> Any:
+        if self._ns is None:
+            self._ns = self._ri.evalr('loadNamespace("torch")')
+        return self._ns
+
+    def _call(self, fname: str, *args: Any) -> Any:
+        fn = self._torch_ns().find(fname)
+        return fn(*args)
+
+    def run_file(self, path: str | os.PathLike) -> int:
+        """Runs an R script as Rscript does; returns the exit status (0, 1 after an error, 130 on Ctrl-C).
+        Errors and warnings are printed by R, in R's words."""
+        status = self._call(".rt_run_file", self._ri.StrSexpVector([str(path)]))[0]
+        _flush()
+        return int(status)
+
+    def run_code(self, code: str) -> int:
+        """Like :meth:`run_file` for R source text."""
+        exprs = self._ri.parse(code)
+        status = self._call(".rt_run_exprs", exprs)[0]
+        _flush()
+        return int(status)
+
+    def eval(self, code: str) -> Any:
+        """Evaluates R code in the global environment and returns its value through the bridge.
+        An R error raises :class:`rtorch_py.bridge.RError` with R's message."""
+        from ._hooks import RError  # noqa: PLC0415
+        from .rsemantics import handoff_take  # noqa: PLC0415
+
+        res = self._call(".rt_host_eval", self._ri.StrSexpVector([code]))
+        ok, payload = res[0][0], res[1][0]
+        if not ok:
+            raise RError(payload)
+        return handoff_take(payload)
+
+    def get(self, name: str) -> Any:
+        """The value of an R variable in the global environment."""
+        from .rsemantics import handoff_take  # noqa: PLC0415
+
+        return handoff_take(self._call(".rt_host_get", self._ri.StrSexpVector([name]))[0])
+
+    def assign(self, name: str, value: Any) -> None:
+        """Binds ``name`` in R's global environment to ``value`` (tensors stay the same objects)."""
+        from .rsemantics import handoff_put  # noqa: PLC0415
+
+        key = handoff_put(value)
+        self._call(".rt_host_assign", self._ri.StrSexpVector([name]), self._ri.IntSexpVector([key]))
+
+    def knit(self, input_path: str | os.PathLike, output_path: str | os.PathLike | None = None) -> str:
+        """Renders R Markdown to Markdown with knitr (outputs as ``## `` blocks); returns the output path."""
+        out = str(output_path) if output_path else str(Path(input_path).with_suffix(".md"))
+        code = f"invisible(torch:::.rt_knit({_r_string(str(input_path))}, {_r_string(out)}))"
+        if self.run_code(code) != 0:
+            from ._hooks import RError  # noqa: PLC0415
+
+            raise RError(f"knitting {input_path} failed")
+        return out
+
+
+def _write_stdout(s: str) -> None:
+    sys.stdout.write(s)
+
+
+def _write_stderr(s: str) -> None:
+    sys.stderr.write(s)
+
+
+def _flush() -> None:
+    for f in (sys.stdout, sys.stderr):
+        try:
+            f.flush()
+        except (OSError, ValueError):
+            pass
+
+
+def r_session(**kwargs: Any) -> RSession:
+    """The process's embedded R session, started on first use."""
+    global _SESSION
+    with _LOCK:
+        if _SESSION is None:
+            _SESSION = RSession(**kwargs)
+        return _SESSION
