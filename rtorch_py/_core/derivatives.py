@@ -485,8 +485,13 @@ def _loss_scale(g, reduction, n):
 
 
 def mse_loss(g, x, y, reduction, need_y):
-    n = int(np.prod(np.broadcast_shapes(x.shape, y.shape)))
-    gx = (x - y) * (_loss_scale(g, reduction, n) * 2.0)
+    if reduction == "mean":
+        xs, ys = x._data.shape, y._data.shape
+        n = x._data.size if xs == ys else math.prod(np.broadcast_shapes(xs, ys))
+        g = g * (2.0 / n)
+    else:
+        g = g * 2.0
+    gx = (x - y) * g
     return gx, (-gx if need_y else None)
 
 

@@ -721,8 +721,8 @@ def nnf_ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths: Any, target_
 
     Example:
         >>> lp = nnf_log_softmax(torch_randn(50, 16, 20), dim=3)
-        >>> tg = torch_randint(1, 20, size=c(16, 30))
-        >>> nnf_ctc_loss(lp, tg, rep(50, 16), torch_randint(10, 30, size=16))
+        >>> tg = torch_randint(1, 20, size=(16, 30))
+        >>> nnf_ctc_loss(lp, tg, [50] * 16, torch_randint(10, 30, size=16))
     """
     fn = "nnf_ctc_loss"
     red = _reduction(fn, reduction)
