@@ -99,6 +99,8 @@ def _infer(data: Any) -> np.ndarray:
     logicals -> bool; numpy arrays keep their dtype."""
     if isinstance(data, np.ndarray):
         return data.copy()
+    if isinstance(data, np.generic):  # numpy scalars keep their dtype, as numpy arrays do
+        return np.array(data)
     if isinstance(data, (bool, np.bool_)):
         return np.array(data, dtype=np.bool_)
     if isinstance(data, (int, np.integer)):

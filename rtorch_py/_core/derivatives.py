@@ -434,6 +434,13 @@ def _tensorize(key):
     return O.Tensor._wrap(key) if isinstance(key, np.ndarray) else key
 
 
+def copy_slices(g, pos, shape):
+    """The base after an in-place op on its view: the view's elements (flat positions ``pos``) came from the
+    view's node, the others from the base's previous graph."""
+    flat = O.reshape(g, (-1,))
+    return O.reshape(O.index_put(flat, pos, 0.0), shape), O.index(flat, pos)
+
+
 def index_put(g, key, vshape, accumulate):
     kt = _tensorize(key)
     gx = g if accumulate else O.index_put(g, kt, 0.0)

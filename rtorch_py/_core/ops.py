@@ -34,6 +34,8 @@ def record(out: Any, name: str, rule: Any, inputs: tuple, saved: tuple = (), vie
     t = _wrap(out)
     if view_of is not None:
         t._version = view_of._version
+        base = view_of._base
+        t._base = view_of if base is None else base
     if not _mode.enabled:
         return t
     for x in inputs:
@@ -1131,6 +1133,35 @@ def topk(x: Tensor, k: int, axis: int, largest: bool = True, sorted: bool = True
 def nonzero(x: Tensor) -> Tensor:
     return _wrap(np.stack(np.nonzero(x._data), axis=1).astype(np.int64) if x._data.ndim else
                  np.zeros((int(bool(x._data)), 0), np.int64))
+
+
+def copy_slices(base: Tensor, view: Tensor) -> None:
+    """After an in-place op recorded on ``view``, give its base libtorch's CopySlices node: the base's gradient
+    outside the view's elements flows to the base's previous graph, inside them to the view's new node."""
+    pos = _view_positions(base._data, view._data)
+    r = record(base._data, "CopySlices", D.copy_slices, (base, view), (Tensor._wrap(pos), base._data.shape))
+    base._grad_fn = r._grad_fn
+    base._requires_grad = True
+
+
+def _view_positions(root: np.ndarray, view: np.ndarray) -> np.ndarray:
+    """For each element of ``view`` (a numpy view into ``root``'s memory), its flat C-order index in root."""
+    it = root.itemsize
+    off = (view.__array_interface__["data"][0] - root.__array_interface__["data"][0]) // it
+    mem = np.full(view.shape, off, np.int64)
+    for k, (n, st) in enumerate(zip(view.shape, view.strides)):  # (ops.sum shadows the builtin here)
+        mem += (np.arange(n) * (st // it)).reshape((-1,) + (1,) * (view.ndim - k - 1))
+    if root.flags.c_contiguous:
+        return mem
+    rs = [st // it for st in root.strides]
+    if any(st < 0 for st in rs):
+        raise RuntimeError("in-place operation on a view of a tensor with negative strides is not supported "
+                           "under autograd; clone() the base first")
+    extent = 1 + int(np.dot([n - 1 for n in root.shape], rs)) if root.size else 0
+    where = np.full(extent, -1, np.int64)
+    np.lib.stride_tricks.as_strided(where, root.shape, [st * 8 for st in rs])[...] = \
+        np.arange(root.size).reshape(root.shape)
+    return where[mem]
 
 
 # -- Python operators on Tensor ------------------------------------------------------------------------------

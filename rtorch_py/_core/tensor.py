@@ -37,7 +37,7 @@ class Tensor:
     """
 
     __slots__ = ("_data", "_requires_grad", "_grad", "_grad_fn", "_version", "_hooks", "_retains_grad",
-                 "_is_param", "__weakref__")
+                 "_is_param", "_base", "__weakref__")
     __array_priority__ = 1000  # numpy scalars defer to Tensor's reflected operators
 
     # -- construction ----------------------------------------------------------------------------------
@@ -47,7 +47,7 @@ class Tensor:
         t = torch_tensor(data, dtype=dtype, requires_grad=requires_grad)
         self._data = t._data
         self._requires_grad = t._requires_grad
-        self._grad = self._grad_fn = self._hooks = None
+        self._grad = self._grad_fn = self._hooks = self._base = None
         self._version = [0]
         self._retains_grad = self._is_param = False
 
@@ -58,7 +58,7 @@ class Tensor:
         t = object.__new__(cls)
         t._data = data
         t._requires_grad = requires_grad
-        t._grad = t._grad_fn = t._hooks = None
+        t._grad = t._grad_fn = t._hooks = t._base = None  # _base: the tensor a view's storage belongs to
         t._version = [0]
         t._retains_grad = t._is_param = False
         return t
@@ -201,6 +201,9 @@ class Tensor:
         return t
 
     def detach_(self) -> Tensor:
+        """Detach this tensor from the graph in place (it becomes a leaf that does not require grad)."""
+        if self._base is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
         self._grad_fn = None
         self._requires_grad = False
         return self
@@ -212,17 +215,32 @@ class Tensor:
             return False
         if self._requires_grad and self._grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        base = self._base
+        if base is not None and base._requires_grad and base._grad_fn is None:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
+                               "operation.")
         return True
 
     def _assign_result(self, result: Tensor) -> Tensor:
         """Finish an in-place op: write the result into this storage (views see it), bump the version and,
-        when the result was recorded, take over its place in the graph (libtorch's rebase_history)."""
+        when the result was recorded, take over its place in the graph (libtorch's rebase_history). For a view,
+        its base takes a CopySlices node too, so gradients through the base see the write."""
         if result._data is not self._data:
+            if not self._data.flags.writeable:
+                raise RuntimeError(
+                    "unsupported operation: more than one element of the written-to tensor refers to a single "
+                    "memory location (an expanded view). Please clone() the tensor before performing the "
+                    "operation."
+                )
             np.copyto(self._data, result._data, casting="unsafe")
         self._version[0] += 1
         if result._grad_fn is not None:
             self._grad_fn = result._grad_fn
             self._requires_grad = True
+            if self._base is not None:
+                from .ops import copy_slices  # noqa: PLC0415
+
+                copy_slices(self._base, self)
         return self
 
     def _snapshot(self) -> Tensor:
