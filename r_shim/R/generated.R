@@ -29,20 +29,72 @@ cuda_is_available <- function() {
   .External(C_rt_callx, "cuda_is_available")
 }
 
+is_nn_buffer <- function(x) {
+  .External(C_rt_callx, "is_nn_buffer", x)
+}
+
+is_nn_module <- function(x) {
+  .External(C_rt_callx, "is_nn_module", x)
+}
+
+is_nn_parameter <- function(x) {
+  .External(C_rt_callx, "is_nn_parameter", x)
+}
+
+is_optim_required <- function(x) {
+  .External(C_rt_callx, "is_optim_required", x)
+}
+
+is_optimizer <- function(x) {
+  .External(C_rt_callx, "is_optimizer", x)
+}
+
 is_torch_dtype <- function(x) {
   .External(C_rt_callx, "is_torch_dtype", x)
 }
 
-local_enable_grad <- function() {
-  .External(C_rt_callx, "local_enable_grad")
+nn_Module <- function(...) {
+  .External(C_rt_callx, "nn_Module", ...)
 }
 
-local_no_grad <- function() {
-  .External(C_rt_callx, "local_no_grad")
+nn_buffer <- function(x, persistent = TRUE) {
+  .External(C_rt_callx, "nn_buffer", x, persistent)
 }
 
-local_torch_manual_seed <- function(seed) {
-  .External(C_rt_callx, "local_torch_manual_seed", seed)
+nn_module <- function(classname = NULL, inherit = NULL, initialize = NULL, forward = NULL, private = NULL, active = NULL, ...) {
+  .External(C_rt_callx, "nn_module", classname, inherit, initialize, forward, private = private, active = active, ...)
+}
+
+nn_module_dict <- function(...) {
+  .External(C_rt_callx, "nn_module_dict", ...)
+}
+
+nn_module_list <- function(...) {
+  .External(C_rt_callx, "nn_module_list", ...)
+}
+
+nn_module_print_width <- function() {
+  .External(C_rt_callx, "nn_module_print_width")
+}
+
+nn_parameter <- function(x, requires_grad = TRUE) {
+  .External(C_rt_callx, "nn_parameter", x, requires_grad)
+}
+
+nn_sequential <- function(...) {
+  .External(C_rt_callx, "nn_sequential", ...)
+}
+
+optim_adam <- function(params, lr = 0.001, betas = c(0.9, 0.999), eps = 1e-08, weight_decay = 0L, amsgrad = FALSE) {
+  .External(C_rt_callx, "optim_adam", params, lr, betas, eps, weight_decay, amsgrad)
+}
+
+optim_adamw <- function(params, lr = 0.001, betas = c(0.9, 0.999), eps = 1e-08, weight_decay = 0.01, amsgrad = FALSE) {
+  .External(C_rt_callx, "optim_adamw", params, lr, betas, eps, weight_decay, amsgrad)
+}
+
+optim_required <- function() {
+  .External(C_rt_callx, "optim_required")
 }
 
 torch_abs <- function(self) {
@@ -765,8 +817,8 @@ torch_trace <- function(self) {
   .External(C_rt_callx, "torch_trace", self)
 }
 
-torch_transpose <- function(self, dim0_, dim1) {
-  .External(C_rt_callx, "torch_transpose", self, dim0_, dim1)
+torch_transpose <- function(self, dim0, dim1) {
+  .External(C_rt_callx, "torch_transpose", self, dim0, dim1)
 }
 
 torch_tril <- function(self, diagonal = 0L) {
@@ -819,16 +871,4 @@ torch_zeros <- function(..., names = NULL, dtype = NULL, device = NULL, requires
 
 torch_zeros_like <- function(input, dtype = NULL, device = NULL, requires_grad = FALSE, ...) {
   .External(C_rt_callx, "torch_zeros_like", input, dtype, device, requires_grad, ...)
-}
-
-with_enable_grad <- function(code = NULL) {
-  .External(C_rt_callx, "with_enable_grad", code)
-}
-
-with_no_grad <- function(code = NULL) {
-  .External(C_rt_callx, "with_no_grad", code)
-}
-
-with_torch_manual_seed <- function(code, seed) {
-  .External(C_rt_callx, "with_torch_manual_seed", code, seed)
 }

@@ -67,6 +67,12 @@ def _showwarning(message: Any, category: Any, filename: str, lineno: int, file: 
         _python_showwarning(message, category, filename, lineno, file, line)
 
 
+def install_warning_hook() -> None:
+    """Python warnings raised during calls from R become R warnings (done at start; call it again inside a
+    ``warnings.catch_warnings()`` block, e.g. under pytest, which records warnings its own way)."""
+    _warnings.showwarning = _showwarning
+
+
 # -- dispatch by name ----------------------------------------------------------------------------------------
 
 class _Dispatch(dict):
@@ -200,7 +206,7 @@ def c_api(started_by_r: int) -> dict[str, Any]:
     import rtorch_py  # noqa: F401, PLC0415 - fail here, with Python's message, if the package is broken
 
     _fix_library_path()
-    _warnings.showwarning = _showwarning
+    install_warning_hook()
     return {
         "dispatch": DISPATCH, "dollar": dollar, "setattr": setattr_, "r_class": r_class,
         "METHOD": METHOD, "MISSING": MISSING, "warnings": WARNINGS, "RError": RError,

@@ -212,6 +212,46 @@ def _identity(x: Any) -> Any:
     return x
 
 
+def context_enter(cm: Any) -> None:
+    """R torch's ``local_*`` functions: enter a Python context manager now ..."""
+    cm.__enter__()
+
+
+def context_exit(cm: Any) -> None:
+    """... and exit it when the R frame exits (``on.exit``)."""
+    cm.__exit__(None, None, None)
+
+
+# -- helpers the shim's tests use -----------------------------------------------------------------------------
+
+def _test_call(f: Any, *args: Any, **kwargs: Any) -> Any:
+    """Calls ``f`` (an R function from R) from Python."""
+    return f(*args, **kwargs)
+
+
+def _test_raise(message: str, kind: str = "ValueError") -> None:
+    raise {"ValueError": ValueError, "RuntimeError": RuntimeError, "KeyboardInterrupt": KeyboardInterrupt,
+           "TypeError": TypeError}[kind](message)
+
+
+def _test_warn(message: str, value: Any = None) -> Any:
+    import warnings  # noqa: PLC0415
+
+    warnings.warn(message, UserWarning, stacklevel=1)
+    return value
+
+
+def _test_types(x: Any) -> Any:
+    """Python's view of an R value: its type name, and for arrays dtype, shape and Fortran order."""
+    if isinstance(x, np.ndarray):
+        return [type(x).__name__, str(x.dtype), list(x.shape), bool(x.flags.f_contiguous)]
+    if isinstance(x, dict):
+        return {k: _test_types(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [type(x).__name__, *[_test_types(v) for v in x]]
+    return type(x).__name__
+
+
 def _type_name(x: Any) -> str:
     t = type(x)
     return f"{t.__module__}.{t.__qualname__}"
@@ -231,4 +271,10 @@ TABLE: dict[str, Callable[..., Any]] = {
     "handoff_take": handoff_take,
     "identity": _identity,
     "type_name": _type_name,
+    "context_enter": context_enter,
+    "context_exit": context_exit,
+    "bridge_test_call": _test_call,
+    "bridge_test_raise": _test_raise,
+    "bridge_test_warn": _test_warn,
+    "bridge_test_types": _test_types,
 }

@@ -1,0 +1,86 @@
+test_that("R numbers become tensors with R torch's dtypes", {
+  expect_equal(torch_tensor(c(1.5, 2))$dtype, torch_float())
+  expect_equal(torch_tensor(1:3)$dtype, torch_long())
+  expect_equal(torch_tensor(c(TRUE, FALSE))$dtype, torch_bool())
+  expect_equal(torch_tensor(1)$shape, 1L)
+  expect_equal(torch_tensor(c(1, 2), dtype = torch_float64())$dtype, torch_double())
+})
+
+test_that("matrices and arrays keep t[i, j] == m[i, j]", {
+  m <- matrix(c(1, 2, 3, 4, 5, 6), nrow = 2)
+  t <- torch_tensor(m)
+  expect_equal(t$shape, c(2L, 3L))
+  for (i in 1:2) for (j in 1:3) expect_equal(t[i, j]$item(), m[i, j])
+  a <- array(1:24, dim = c(2, 3, 4))
+  ta <- torch_tensor(a)
+  expect_equal(ta$shape, c(2L, 3L, 4L))
+  expect_equal(ta[2, 3, 4]$item(), a[2, 3, 4])
+  expect_equal(as_array(ta), a)
+  expect_equal(as_array(t), m)
+})
+
+test_that("values come back with R's types", {
+  expect_type(torch_tensor(2.5)$item(), "double")
+  expect_type(torch_tensor(2L)$item(), "integer")
+  expect_type(torch_tensor(TRUE)$item(), "logical")
+  expect_identical(torch_randn(3, 2)$shape, c(3L, 2L))
+  expect_identical(as_array(torch_tensor(1:3)), 1:3)
+  expect_identical(as_array(torch_tensor(c(TRUE, NA, FALSE))), c(TRUE, TRUE, FALSE))
+  expect_identical(as_array(torch_tensor(c(1.5, 2.5), dtype = torch_float64())), c(1.5, 2.5))
+  expect_identical(as.numeric(torch_tensor(c(1, 2))), c(1, 2))
+  expect_identical(as.integer(torch_tensor(c(1L, 2L))), c(1L, 2L))
+  expect_identical(as.logical(torch_tensor(c(TRUE, FALSE))), c(TRUE, FALSE))
+  expect_identical(as.matrix(torch_tensor(matrix(1:4, 2))), matrix(1:4, 2))
+  big <- torch_tensor(3e9, dtype = torch_long())
+  expect_identical(as_array(big), 3e9)
+  expect_identical(length(torch_zeros(2, 3)), 6L)
+  expect_identical(dim(torch_zeros(2, 3)), c(2L, 3L))
+})
+
+test_that("Python sees R values as documented", {
+  expect_identical(py("bridge_test_types", 1.5), "float")
+  expect_identical(py("bridge_test_types", 2L), "int")
+  expect_identical(py("bridge_test_types", TRUE), "bool")
+  expect_identical(py("bridge_test_types", NULL), "NoneType")
+  expect_identical(py("bridge_test_types", "a"), "str")
+  expect_identical(py("bridge_test_types", c(1, 2)), list("ndarray", "float64", 2L, TRUE))
+  expect_identical(py("bridge_test_types", matrix(1:6, 2)), list("ndarray", "int32", c(2L, 3L), TRUE))
+  expect_identical(py("bridge_test_types", c(TRUE, FALSE)), list("ndarray", "bool", 2L, TRUE))
+  expect_identical(py("bridge_test_types", list(1, "a")), c("list", "float", "str"))
+  expect_identical(py("bridge_test_types", list(a = 1, b = 2L)), list(a = "float", b = "int"))
+  expect_identical(py("bridge_test_types", torch_zeros(1)), "Tensor")
+  expect_identical(py("bridge_test_types", function(x) x), "RObject")
+})
+
+test_that("values round-trip through Python", {
+  expect_identical(py("identity", NULL), NULL)
+  expect_identical(py("identity", 1.5), 1.5)
+  expect_identical(py("identity", 7L), 7L)
+  expect_identical(py("identity", NA), NULL)
+  expect_identical(py("identity", c(1.5, 2.5)), c(1.5, 2.5))
+  expect_identical(py("identity", matrix(c(1, 2, 3, 4), 2)), matrix(c(1, 2, 3, 4), 2))
+  expect_identical(py("identity", c("a", "b")), c("a", "b"))
+  expect_identical(py("identity", "é"), "é")
+  expect_identical(py("identity", list(a = 1, b = list(c = "x"))), list(a = 1, b = list(c = "x")))
+  expect_identical(py("identity", list(torch_zeros(1), 2))[[2]], 2)
+  e <- new.env()
+  expect_identical(py("identity", e), e)
+  f <- function(x) x + 1
+  expect_identical(py("identity", f), f)
+  x <- torch_randn(2)
+  y <- py("identity", x)
+  expect_s3_class(y, "torch_tensor")
+  y$requires_grad <- TRUE
+  expect_true(x$requires_grad)  # the same Python object
+})
+
+test_that("factors are refused with a clear error", {
+  expect_error(torch_tensor(factor(c("a", "b"))), "factors are not supported")
+})
+
+test_that("classes are R torch's", {
+  expect_identical(class(torch_zeros(1)), c("torch_tensor", "R7"))
+  expect_identical(class(torch_float()), c("torch_dtype", "R7"))
+  expect_true(is_torch_tensor(torch_zeros(1)))
+  expect_false(is_torch_tensor(1))
+})

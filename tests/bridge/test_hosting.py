@@ -1,0 +1,97 @@
+"""Both hosting modes as users run them: `rtorch run` / `python -m rtorch_py run` (Python hosts R) and
+`Rscript` with `make -s r-env` (R hosts Python), in subprocesses."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from rbridge_util import ROOT, require_r, run
+
+SCRIPT = """
+library(torch)
+x <- torch_tensor(c(1, 2))
+x * 2
+invisible(x)
+y <- x$sum()$item()
+y
+f <- function() warning("careful")
+f()
+cat("done\\n")
+"""
+
+EXPECTED_OUT = "torch_tensor\n 2\n 4\n[ CPUFloatType{2} ]\n[1] 3\ndone\n"
+EXPECTED_WARN = "Warning message:\nIn f() : careful\n"
+
+
+@pytest.fixture
+def script(tmp_path):
+    p = tmp_path / "s.R"
+    p.write_text(SCRIPT)
+    return p
+
+
+def test_rtorch_run_behaves_like_rscript(script, r_env):
+    py = run([sys.executable, "-m", "rtorch_py", "run", str(script)], env=r_env)
+    rs = run(["Rscript", str(script)], env=r_env)
+    for proc in (py, rs):
+        assert proc.returncode == 0, proc.stderr
+        assert proc.stdout == EXPECTED_OUT
+        assert EXPECTED_WARN in proc.stderr
+
+
+def test_errors_print_r_message_and_exit_1(tmp_path, r_env):
+    p = tmp_path / "e.R"
+    p.write_text('library(torch)\ncat("before\\n")\ntorch_randn(2) + torch_randn(3)\ncat("after\\n")\n')
+    for cmd in ([sys.executable, "-m", "rtorch_py", "run", str(p)], ["Rscript", str(p)]):
+        proc = run(cmd, env=r_env)
+        assert proc.returncode == 1
+        assert proc.stdout == "before\n"
+        assert "Error: add: The size of tensor a (2) must match" in proc.stderr or "must match" in proc.stderr
+        assert "Execution halted" in proc.stderr
+
+
+def test_run_expression(r_env):
+    proc = run([sys.executable, "-m", "rtorch_py", "run", "-e", "library(torch); torch_ones(1)$item()"],
+               env=r_env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "[1] 1\n"
+
+
+@pytest.mark.parametrize("host", ["rtorch", "Rscript"])
+def test_ctrl_c_interrupts_an_r_loop(tmp_path, r_env, host):
+    p = tmp_path / "loop.R"
+    p.write_text('library(torch)\nx <- torch_randn(10)\ncat("start\\n")\nwhile (TRUE) y <- x * 2\n')
+    cmd = [sys.executable, "-m", "rtorch_py", "run", str(p)] if host == "rtorch" else ["Rscript", str(p)]
+    proc = subprocess.Popen(cmd, env=r_env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline() == "start\n"
+    time.sleep(0.5)
+    proc.send_signal(signal.SIGINT)
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("Ctrl-C did not stop the R loop")
+    assert proc.returncode in (1, 130)
+
+
+def test_knit_writes_markdown_with_output_blocks(tmp_path, r_env):
+    rmd = tmp_path / "doc.Rmd"
+    rmd.write_text("# Title\n\n```{r}\nlibrary(torch)\ntorch_tensor(c(1, 2))\n```\n")
+    proc = run([sys.executable, "-m", "rtorch_py", "knit", str(rmd)], env=r_env)
+    assert proc.returncode == 0, proc.stderr
+    md = (tmp_path / "doc.md").read_text()
+    assert "```r\nlibrary(torch)\ntorch_tensor(c(1, 2))\n```" in md
+    assert "## torch_tensor\n##  1\n##  2\n## [ CPUFloatType{2} ]" in md
+
+
+def test_rscript_starts_the_configured_python(r_env, tmp_path):
+    require_r()
+    p = tmp_path / "v.R"
+    p.write_text("library(torch)\nx <- torch_ones(2)\ncat(torch:::.rt_stats()[['state']], '\\n')\n")
+    proc = run(["Rscript", str(p)], env=r_env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "1"
