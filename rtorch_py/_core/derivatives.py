@@ -541,3 +541,75 @@ def ctc_loss(g, grad):
         raise RuntimeError("the derivative for '_ctc_loss_backward' is not implemented.")
     return O.Tensor._wrap(grad * g._data[None, :, None])
 # -- end losses --
+
+
+# -- nn -----------------------------------------------------------------------------------------------------------
+# Rules of the primitives in nn_ops.py. The convolution family is closed under differentiation (each adjoint is
+# again conv2d / conv_transpose2d / conv2d_weight), so higher-order gradients work; gradients an input does not
+# need are skipped (the first layer's input rarely requires grad, and its adjoint is the costly one).
+
+def _nn():
+    from . import nn_ops  # noqa: PLC0415 - nn_ops imports this module
+
+    return nn_ops
+
+
+def conv2d(g, x, w, stride, padding, dilation, groups):
+    NO = _nn()  # noqa: N806
+    gx = NO.conv_transpose2d(g, w, None, stride, padding, dilation, groups, x.shape[2:]) \
+        if x._requires_grad else None
+    gw = NO.conv2d_weight(x, g, w.shape[2:], stride, padding, dilation, groups) if w._requires_grad else None
+    return gx, gw, O.sum(g, (0, 2, 3))
+
+
+def conv_transpose2d(g, y, w, stride, padding, dilation, groups):
+    NO = _nn()  # noqa: N806
+    gy = NO.conv2d(g, w, None, stride, padding, dilation, groups) if y._requires_grad else None
+    gw = NO.conv2d_weight(g, y, w.shape[2:], stride, padding, dilation, groups) if w._requires_grad else None
+    return gy, gw, O.sum(g, (0, 2, 3))
+
+
+def conv2d_weight(g, x, gy, stride, padding, dilation, groups):
+    NO = _nn()  # noqa: N806
+    gx = NO.conv_transpose2d(gy, g, None, stride, padding, dilation, groups, x.shape[2:]) \
+        if x._requires_grad else None
+    ggy = NO.conv2d(x, g, None, stride, padding, dilation, groups) if gy._requires_grad else None
+    return gx, ggy
+
+
+def pad_constant(g, pads):
+    return _nn().pad_constant(g, tuple((-a, -b) for a, b in pads), 0.0)
+
+
+def hardtanh(g, x, lo, hi):
+    return O.where(O.logical_and(O.gt(x, lo), O.lt(x, hi)), g, 0.0)
+
+
+def pool_index(g, shape, idx):
+    """Max pooling: each output's gradient goes to its argmax (0-based flat index into H*W per plane)."""
+    n, c, h, w = shape
+    if not O._mode.enabled:  # first-order backward: one bincount instead of a recorded scatter
+        planes = (np.arange(n * c, dtype=np.int64) * (h * w)).reshape(n, c, 1, 1)
+        acc = np.bincount((idx + planes).ravel(), weights=g._data.ravel(), minlength=n * c * h * w)
+        return O.Tensor._wrap(acc.astype(g._data.dtype).reshape(shape))
+    z = _zeros((n, c, h * w), g)
+    gx = O.scatter(z, 2, O.Tensor._wrap(idx.reshape(n, c, -1)), O.reshape(g, (n, c, -1)), reduce="add")
+    return O.reshape(gx, shape)
+
+
+def embedding(g, num, idx, padding_idx, scale_grad_by_freq):
+    dim = g.shape[-1]
+    flat = idx.reshape(-1)
+    g2 = O.reshape(g, (-1, dim))
+    if scale_grad_by_freq:
+        counts = np.bincount(flat, minlength=num)[flat].astype(g._data.dtype)
+        g2 = g2 / O.Tensor._wrap(counts.reshape(-1, 1))
+    if padding_idx is not None:
+        keep = flat != padding_idx
+        flat, g2 = flat[keep], O.index(g2, O.Tensor._wrap(keep))
+    if not O._mode.enabled:
+        out = np.zeros((num, dim), dtype=g._data.dtype)
+        np.add.at(out, flat, g2._data)
+        return O.Tensor._wrap(out)
+    return O.index_put(_zeros((num, dim), g), (O.Tensor._wrap(flat),), g2, accumulate=True)
+# -- end nn --

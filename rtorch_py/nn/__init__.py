@@ -2,3 +2,26 @@
 
 __all__: list[str] = []
 # Each submodule adds its public names; keep one line per submodule.
+
+
+# -- nn: modules, layers, initialisers, functionals (not losses) --
+from . import activation as _activation  # noqa: E402
+from . import conv as _conv  # noqa: E402
+from . import dropout as _dropout  # noqa: E402
+from . import embedding as _embedding  # noqa: E402
+from . import functional as _functional  # noqa: E402
+from . import functional_conv as _functional_conv  # noqa: E402
+from . import init as _init  # noqa: E402
+from . import linear as _linear  # noqa: E402
+from . import module as _module  # noqa: E402
+from . import normalization as _normalization  # noqa: E402
+from . import pooling as _pooling  # noqa: E402
+from . import rnn as _rnn  # noqa: E402
+from . import utils as _utils  # noqa: E402
+
+for _m in (_module, _init, _functional, _functional_conv, _linear, _activation, _conv, _pooling, _dropout,
+           _normalization, _embedding, _rnn, _utils):
+    globals().update({_n: getattr(_m, _n) for _n in _m.__all__})
+    __all__ += _m.__all__
+del _m
+# -- end nn --

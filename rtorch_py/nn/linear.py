@@ -1,0 +1,138 @@
+"""Linear layers and shape helpers: ``nn_linear``, ``nn_bilinear``, ``nn_identity``, ``nn_flatten``,
+``nn_unflatten``. Default initialisation is libtorch's, draw for draw (weight, then bias)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .._core import ops as O  # noqa: N812
+from .._core.tensor import Tensor
+from .._r import dim0, to_int
+from .functional import _shape_arg, nnf_bilinear, nnf_linear
+from .init import _fans, nn_init_kaiming_uniform_, nn_init_uniform_
+from .module import nn_Module, nn_parameter
+
+__all__ = ["nn_linear", "nn_bilinear", "nn_identity", "nn_flatten", "nn_unflatten"]
+
+
+def _empty(*shape: int) -> Tensor:
+    return Tensor._wrap(np.empty(shape, dtype=np.float32))
+
+
+def _features(v: Any, fn: str, arg: str) -> int:
+    n = to_int(v, f"{fn}: {arg}")
+    if n < 0:
+        raise ValueError(f"{fn}: `{arg}` must be non-negative, got {n}")
+    return n
+
+
+class nn_linear(nn_Module):  # noqa: N801
+    """y = x W^T + b. Weight (out_features, in_features) ~ U(-1/sqrt(in), 1/sqrt(in)) (kaiming_uniform_ with
+    a = sqrt(5)), bias likewise, drawn weight first as libtorch.
+
+    Example:
+        >>> torch_manual_seed(1); nn_linear(1, 1).weight.item()
+        0.5152631998062134
+    """
+
+    def initialize(self, in_features: int, out_features: int, bias: bool = True) -> None:
+        self.in_features = _features(in_features, "nn_linear", "in_features")
+        self.out_features = _features(out_features, "nn_linear", "out_features")
+        self.weight = nn_parameter(_empty(self.out_features, self.in_features))
+        self.bias = nn_parameter(_empty(self.out_features)) if bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        nn_init_kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in, _ = _fans(self.weight, "nn_linear")
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+            nn_init_uniform_(self.bias, -bound, bound)
+
+    def forward(self, input: Tensor) -> Tensor:
+        return nnf_linear(input, self.weight, self.bias)
+
+
+class nn_bilinear(nn_Module):  # noqa: N801
+    """y = x1^T A x2 + b, weight (out, in1, in2) and bias ~ U(-1/sqrt(in1), 1/sqrt(in1)).
+
+    Example:
+        >>> m = nn_bilinear(3, 4, 5); m(torch_randn(2, 3), torch_randn(2, 4)).shape
+        (2, 5)
+    """
+
+    def initialize(self, in1_features: int, in2_features: int, out_features: int, bias: bool = True) -> None:
+        self.in1_features = _features(in1_features, "nn_bilinear", "in1_features")
+        self.in2_features = _features(in2_features, "nn_bilinear", "in2_features")
+        self.out_features = _features(out_features, "nn_bilinear", "out_features")
+        self.weight = nn_parameter(_empty(self.out_features, self.in1_features, self.in2_features))
+        self.bias = nn_parameter(_empty(self.out_features)) if bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        bound = 1 / math.sqrt(self.weight.shape[1])
+        nn_init_uniform_(self.weight, -bound, bound)
+        if self.bias is not None:
+            nn_init_uniform_(self.bias, -bound, bound)
+
+    def forward(self, input1: Tensor, input2: Tensor) -> Tensor:
+        return nnf_bilinear(input1, input2, self.weight, self.bias)
+
+
+class nn_identity(nn_Module):  # noqa: N801
+    """Returns its input (arguments are accepted and ignored).
+
+    Example:
+        >>> nn_identity()(torch_ones(2)).shape
+        (2,)
+    """
+
+    def initialize(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def forward(self, input: Tensor) -> Tensor:
+        return input
+
+
+class nn_flatten(nn_Module):  # noqa: N801
+    """Flattens dims ``start_dim`` to ``end_dim`` (1-based; by default all but the batch dim).
+
+    Example:
+        >>> nn_flatten()(torch_ones(2, 3, 4)).shape
+        (2, 12)
+    """
+
+    def initialize(self, start_dim: int = 2, end_dim: int = -1) -> None:
+        self.start_dim = start_dim
+        self.end_dim = end_dim
+
+    def forward(self, input: Tensor) -> Tensor:
+        return input.flatten(self.start_dim, self.end_dim)
+
+
+class nn_unflatten(nn_Module):  # noqa: N801
+    """Splits dim ``dim`` (1-based) into ``unflattened_size``.
+
+    Example:
+        >>> nn_unflatten(2, c(3, 4))(torch_ones(2, 12)).shape  # R
+        [1] 2 3 4
+    """
+
+    def initialize(self, dim: int, unflattened_size: Any) -> None:
+        self.dim = dim
+        self.unflattened_size = _shape_arg(unflattened_size, "nn_unflatten", "unflattened_size")
+
+    def forward(self, input: Tensor) -> Tensor:
+        ax = dim0(self.dim, input.ndim)
+        sizes = list(self.unflattened_size)
+        n = input.shape[ax]
+        if sizes.count(-1) == 1:
+            known = math.prod(s for s in sizes if s != -1)
+            sizes[sizes.index(-1)] = n // known if known else 0
+        if math.prod(sizes) != n:
+            raise RuntimeError(f"nn_unflatten: Provided sizes {list(self.unflattened_size)} don't multiply up to the "
+                               f"size of dim {ax + 1} ({n}) in the input tensor")
+        return O.reshape(input, input.shape[:ax] + tuple(sizes) + input.shape[ax + 1:])

@@ -1,0 +1,742 @@
+"""The module system, R torch's way: ``nn_Module`` (the base class), ``nn_module()`` (a generator from
+functions taking ``self``), ``nn_parameter`` / ``nn_buffer`` marks, and the containers ``nn_sequential``,
+``nn_module_list`` and ``nn_module_dict``.
+
+Assigning a parameter, buffer or module to an attribute registers it, in assignment order. ``parameters`` and
+``buffers`` follow R torch's order (every child's entries first, then the module's own); ``state_dict()``
+follows R torch's too (own parameters, own persistent buffers, then each child). Printing reproduces R torch's
+``print.nn_module`` text.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import weakref
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from .._core.autograd import no_grad
+from .._core.dtype import as_dtype
+from .._core.tensor import Tensor
+
+__all__ = [
+    "nn_Module", "nn_module", "nn_parameter", "nn_buffer", "is_nn_module", "is_nn_parameter", "is_nn_buffer",
+    "nn_sequential", "nn_module_list", "nn_module_dict", "nn_module_print_width",
+]
+
+# -- marks -----------------------------------------------------------------------------------------------------
+
+# Tensor has __slots__, so a buffer mark cannot live on the tensor: keep it here, keyed by id and guarded by a
+# weak reference (the entry disappears with the tensor; a reused id never matches a dead reference).
+_BUFFER_MARKS: dict[int, tuple[weakref.ref, bool]] = {}
+
+
+def _forget_mark(key: int) -> Callable[[weakref.ref], None]:
+    def drop(_ref: weakref.ref) -> None:
+        _BUFFER_MARKS.pop(key, None)
+
+    return drop
+
+
+def nn_parameter(x: Tensor, requires_grad: bool = True) -> Tensor:
+    """Mark ``x`` as a parameter: assigned to a module attribute, it is registered as one.
+
+    The tensor itself is marked and returned (a non-leaf is detached first, as a parameter must be a leaf).
+
+    Example:
+        >>> w = nn_parameter(torch_randn(3, 2))
+        >>> w.requires_grad
+        True
+    """
+    if not isinstance(x, Tensor):
+        raise TypeError(f"nn_parameter: `x` must be a tensor, got {type(x).__name__}")
+    if x._grad_fn is not None:
+        x = x.detach()
+    x.requires_grad_(bool(requires_grad))
+    x._is_param = True
+    return x
+
+
+def nn_buffer(x: Tensor, persistent: bool = True) -> Tensor:
+    """Mark ``x`` as a buffer (state that is not trained, e.g. running statistics); returns ``x`` itself.
+
+    Non-persistent buffers are left out of ``state_dict()``.
+
+    Example:
+        >>> m = nn_module(initialize=lambda self: setattr(self, "count", nn_buffer(torch_zeros(1))))()
+        >>> list(m.buffers)
+        ['count']
+    """
+    if not isinstance(x, Tensor):
+        raise TypeError(f"nn_buffer: `x` must be a tensor, got {type(x).__name__}")
+    key = id(x)
+    _BUFFER_MARKS[key] = (weakref.ref(x, _forget_mark(key)), bool(persistent))
+    return x
+
+
+def _buffer_mark(x: Tensor) -> bool | None:
+    """The persistence of a tensor marked by nn_buffer, or None when unmarked."""
+    entry = _BUFFER_MARKS.get(id(x))
+    if entry is not None and entry[0]() is x:
+        return entry[1]
+    return None
+
+
+def is_nn_parameter(x: Any) -> bool:
+    """Whether ``x`` is a tensor marked with ``nn_parameter``."""
+    return isinstance(x, Tensor) and x._is_param
+
+
+def is_nn_buffer(x: Any) -> bool:
+    """Whether ``x`` is a tensor marked with ``nn_buffer``."""
+    return isinstance(x, Tensor) and _buffer_mark(x) is not None
+
+
+def is_nn_module(x: Any) -> bool:
+    """Whether ``x`` is a module instance (not a generator)."""
+    return isinstance(x, nn_Module)
+
+
+# -- super for generated classes -------------------------------------------------------------------------------
+
+# (instance, defining class) of the generated methods running now: `self.super` resolves from the class that
+# defined the running method, as R6's `super$`, not from type(self) (which would recurse forever).
+_DEFINING: list[tuple[Any, type]] = []
+
+
+def _bind(fn: Callable, holder: list) -> Callable:
+    @functools.wraps(fn)
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        _DEFINING.append((self, holder[0]))
+        try:
+            return fn(self, *args, **kwargs)
+        finally:
+            _DEFINING.pop()
+
+    return method
+
+
+# -- printing ----------------------------------------------------------------------------------------------------
+
+class nn_module_print_width:  # noqa: N801
+    """Console width for ``print(module)``'s rules (R: ``cli::console_width()``, 80 by default)."""
+
+    width = 80
+
+
+def _comma(n: int) -> str:
+    return f"{n:,}"
+
+
+def _rule(label: str) -> str:
+    # cli::cat_rule(left): two rule characters, the label between spaces, rule characters to the width.
+    return "──" + " " + label + " " + "─" * max(nn_module_print_width.width - len(label) - 4, 0)
+
+
+def _tensor_str(t: Tensor) -> str:
+    # make_str_torch_tensor: "Float [1:32, 1:3]"; R's paste0 recycles a 0-d shape into "1:".
+    dims = ", ".join(f"1:{s}" for s in t.shape) if t.ndim else "1:"
+    return f"{t.dtype.name} [{dims}]"
+
+
+# -- the base class ----------------------------------------------------------------------------------------------
+
+class nn_Module:  # noqa: N801 - R torch's name
+    """Base class of all modules. Subclass it with ``initialize(self, ...)`` and ``forward(self, ...)``, or build
+    a generator with ``nn_module()``. Instances are callable (``model(x)`` runs ``forward``).
+
+    Example:
+        >>> class Net(nn_Module):
+        ...     def initialize(self, n):
+        ...         self.fc = nn_linear(n, 1)
+        ...     def forward(self, x):
+        ...         return self.fc(x)
+        >>> list(Net(3).parameters)
+        ['fc.weight', 'fc.bias']
+    """
+
+    _classname = "nn_module"
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> nn_Module:
+        self = object.__new__(cls)
+        # Registries exist before any __init__/initialize runs, so subclasses never have to call super().
+        d = self.__dict__
+        d["_parameters"] = {}
+        d["_buffers"] = {}
+        d["_non_persistent"] = set()
+        d["_modules"] = {}
+        d["_training"] = True
+        return self
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.initialize(*args, **kwargs)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "_classname" not in cls.__dict__:
+            cls._classname = cls.__name__
+
+    def initialize(self) -> None:
+        """Define parameters, buffers and submodules (override it)."""
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation (override it)."""
+        raise NotImplementedError("Forward method is not implemented")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    @property
+    def super(self) -> Any:
+        """R6's ``super``: the parent class's methods bound to this instance (``self.super.initialize(...)``)."""
+        for obj, cls in reversed(_DEFINING):
+            if obj is self:
+                return super(cls, self)
+        return super(type(self), self)
+
+    # -- attributes and registration ---------------------------------------------------------------------------
+    def __setattr__(self, name: str, value: Any) -> None:
+        d = self.__dict__
+        if value.__class__ is Tensor:
+            if value._is_param:
+                self.register_parameter(name, value)
+                return
+            persistent = _buffer_mark(value)
+            if persistent is not None:
+                self.register_buffer(name, value, persistent)
+                return
+            if name in d["_buffers"]:  # a new value for a buffer keeps it a buffer
+                self.register_buffer(name, value, name not in d["_non_persistent"])
+                return
+            if name in d["_parameters"]:
+                raise TypeError(
+                    f"cannot assign a plain tensor as parameter '{name}' of <{self._classname}>: wrap it with "
+                    "nn_parameter() (or assign NULL to remove the parameter)"
+                )
+        elif isinstance(value, nn_Module):
+            self.add_module(name, value)
+            return
+        if name in d["_parameters"] or name in d["_buffers"] or name in d["_modules"]:
+            self._unregister(name)
+        if name == "training" or isinstance(getattr(type(self), name, None), property):
+            object.__setattr__(self, name, value)
+            return
+        d[name] = value
+
+    def __getattr__(self, name: str) -> Any:
+        # Only reached when normal lookup fails; registered objects normally sit in __dict__ too.
+        d = self.__dict__
+        for reg in ("_parameters", "_buffers", "_modules"):
+            r = d.get(reg)
+            if r is not None and name in r:
+                return r[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    def __delattr__(self, name: str) -> None:
+        d = self.__dict__
+        if name in d["_parameters"] or name in d["_buffers"] or name in d["_modules"]:
+            self._unregister(name)
+            d.pop(name, None)
+        else:
+            object.__delattr__(self, name)
+
+    def _unregister(self, name: str) -> None:
+        d = self.__dict__
+        d["_parameters"].pop(name, None)
+        d["_buffers"].pop(name, None)
+        d["_non_persistent"].discard(name)
+        d["_modules"].pop(name, None)
+        d.pop(name, None)
+
+    def register_parameter(self, name: Any, param: Tensor | None) -> None:
+        """Register ``param`` under ``name`` (marking it as a parameter)."""
+        name = str(name)
+        if param is None:
+            self._unregister(name)
+            self.__dict__[name] = None
+            return
+        if not isinstance(param, Tensor):
+            raise TypeError(f"register_parameter: `param` must be a tensor, got {type(param).__name__}")
+        if not param._is_param:
+            param = nn_parameter(param, param._requires_grad)
+        self._unregister(name)
+        self.__dict__["_parameters"][name] = param
+        self.__dict__[name] = param
+
+    def register_buffer(self, name: Any, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Register ``tensor`` as a buffer; non-persistent buffers stay out of ``state_dict()``."""
+        name = str(name)
+        d = self.__dict__
+        if tensor is not None and not isinstance(tensor, Tensor):
+            raise TypeError(f"register_buffer: `tensor` must be a tensor or NULL, got {type(tensor).__name__}")
+        d["_parameters"].pop(name, None)
+        d["_modules"].pop(name, None)
+        d["_buffers"][name] = tensor
+        if persistent:
+            d["_non_persistent"].discard(name)
+        else:
+            d["_non_persistent"].add(name)
+        d[name] = tensor
+
+    def add_module(self, name: Any, module: nn_Module) -> None:
+        """Register ``module`` as a child named ``name`` (numbers become their text, as R)."""
+        name = str(name)
+        if isinstance(module, type) and issubclass(module, nn_Module):
+            raise TypeError(f'Module "{name}" must be initialized')
+        if not isinstance(module, nn_Module):
+            raise TypeError(f"Expected <nn_module> but got object of type <{type(module).__name__}>")
+        self._unregister(name)
+        self.__dict__["_modules"][name] = module
+        self.__dict__[name] = module
+
+    register_module = add_module
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(self._parameters) | set(self._buffers) | set(self._modules))
+
+    # -- collections -------------------------------------------------------------------------------------------
+    @property
+    def parameters(self) -> dict[str, Tensor]:
+        """All parameters, name -> tensor: every child's first ("fc.weight"), then this module's own; shared
+        tensors appear once (R torch's ``$parameters``)."""
+        out: dict[str, Tensor] = {}
+        seen: set[int] = set()
+        self._collect("_parameters", "", out, seen)
+        return out
+
+    @parameters.setter
+    def parameters(self, value: Any) -> None:
+        raise RuntimeError("It's not possible to modify the parameters list.\n You can modify the parameter "
+                           "in-place or use `module$parameter_name <- new_value`")
+
+    @property
+    def buffers(self) -> dict[str, Tensor]:
+        """All buffers, name -> tensor, in the order of ``parameters``."""
+        out: dict[str, Tensor] = {}
+        seen: set[int] = set()
+        self._collect("_buffers", "", out, seen)
+        return out
+
+    @buffers.setter
+    def buffers(self, value: Any) -> None:
+        raise RuntimeError("It's not possible to modify the buffers list.\n You can modify the parameter "
+                           "in-place or use `module$parameter_name <- new_value`")
+
+    def _collect(self, reg: str, prefix: str, out: dict, seen: set) -> None:
+        for name, child in self.__dict__["_modules"].items():
+            child._collect(reg, f"{prefix}{name}.", out, seen)
+        for name, t in self.__dict__[reg].items():
+            if t is not None and id(t) not in seen:
+                seen.add(id(t))
+                out[prefix + name] = t
+
+    def named_parameters(self, recursive: bool = True) -> dict[str, Tensor]:
+        """``parameters`` (recursive) or only this module's own."""
+        return self.parameters if recursive else {k: v for k, v in self._parameters.items() if v is not None}
+
+    def named_buffers(self, recursive: bool = True) -> dict[str, Tensor]:
+        """``buffers`` (recursive) or only this module's own."""
+        return self.buffers if recursive else {k: v for k, v in self._buffers.items() if v is not None}
+
+    @property
+    def children(self) -> dict[str, nn_Module]:
+        """The direct submodules, name -> module."""
+        return dict(self._modules)
+
+    @children.setter
+    def children(self, value: Any) -> None:
+        raise RuntimeError("It's not possible to modify the children list.\n You can modify the modules in-place")
+
+    def named_children(self) -> dict[str, nn_Module]:
+        return dict(self._modules)
+
+    @property
+    def modules(self) -> list[nn_Module]:
+        """This module and every descendant, depth first, each once."""
+        out: list[nn_Module] = []
+        seen: set[int] = set()
+
+        def walk(m: nn_Module) -> None:
+            if id(m) in seen:
+                return
+            seen.add(id(m))
+            out.append(m)
+            for c in m._modules.values():
+                walk(c)
+
+        walk(self)
+        return out
+
+    @modules.setter
+    def modules(self, value: Any) -> None:
+        raise RuntimeError("It's not possible to modify the modules list.\n You can modify the modules in-place")
+
+    # -- training mode -------------------------------------------------------------------------------------------
+    @property
+    def training(self) -> bool:
+        return self.__dict__["_training"]
+
+    @training.setter
+    def training(self, value: Any) -> None:
+        if not isinstance(value, bool):
+            raise ValueError("Field `training` must be a logical flag.")
+        self.__dict__["_training"] = value
+
+    def train(self, mode: bool = True) -> nn_Module:
+        """Set training mode here and in every descendant; returns the module."""
+        self.training = mode
+        for m in self._modules.values():
+            m.train(mode)
+        return self
+
+    def eval(self) -> nn_Module:
+        """Evaluation mode (``train(FALSE)``)."""
+        return self.train(False)
+
+    # -- gradients, conversion, traversal --------------------------------------------------------------------------
+    def zero_grad(self) -> None:
+        """Zero every parameter's gradient in place (as R torch; gradients that do not exist stay NULL)."""
+        for p in self.parameters.values():
+            g = p._grad
+            if g is not None:
+                g.detach_()
+                g._data[...] = 0
+                g._version[0] += 1
+
+    def apply(self, fn: Callable[[nn_Module], Any]) -> nn_Module:
+        """Call ``fn`` on every descendant (children first), then on this module; returns the module."""
+        for m in self._modules.values():
+            m.apply(fn)
+        fn(self)
+        return self
+
+    def _apply(self, fn: Callable[[Tensor], Tensor]) -> nn_Module:
+        """Replace every parameter, gradient and buffer by ``fn`` of it (R torch's ``.apply``)."""
+        for m in self._modules.values():
+            m._apply(fn)
+        params = self._parameters
+        for name, p in list(params.items()):
+            if p is None:
+                continue
+            with no_grad():
+                new = fn(p)
+            if new is not p:
+                new = nn_parameter(new.detach() if new._data is p._data else new, p._requires_grad)
+                if p._grad is not None:
+                    with no_grad():
+                        new._grad = fn(p._grad)
+                params[name] = new
+                self.__dict__[name] = new
+        for name, b in list(self._buffers.items()):
+            if b is not None:
+                nb = fn(b)
+                self._buffers[name] = nb
+                self.__dict__[name] = nb
+        return self
+
+    def to(self, dtype: Any = None, device: Any = None, tensor: Tensor | None = None, non_blocking: bool = False,
+           copy: bool = False, memory_format: Any = None) -> nn_Module:
+        """Convert floating parameters and buffers to ``dtype`` (the device must be the CPU)."""
+        if tensor is not None:
+            dtype = tensor.dtype
+        if dtype is not None:
+            dt = as_dtype(dtype)
+            if not dt.is_floating_point:
+                raise ValueError(f"nn.Module.to only accepts floating point dtypes, but got desired dtype {dt}")
+        if device is not None:
+            from ..creation import torch_device  # noqa: PLC0415
+
+            torch_device(device)
+        if dtype is None:
+            return self
+        return self._apply(lambda x: x.to(dtype=dtype) if x.dtype.is_floating_point else x)
+
+    def cpu(self) -> nn_Module:
+        return self
+
+    def cuda(self, device: Any = None) -> nn_Module:
+        raise RuntimeError("cuda(): CUDA is not available (rtorch_py runs on the CPU only)")
+
+    # -- state dict ------------------------------------------------------------------------------------------------
+    def state_dict(self, prefix: str = "", keepvars: bool = False) -> dict[str, Tensor]:
+        """name -> tensor of every parameter and persistent buffer: own parameters, own buffers, then each
+        child's (R torch's order). Values are detached unless ``keepvars`` (they keep ``requires_grad``)."""
+        out: dict[str, Tensor] = {}
+        self._state_into(prefix, keepvars, out)
+        return out
+
+    def _state_into(self, prefix: str, keepvars: bool, out: dict) -> None:
+        for name, p in self._parameters.items():
+            if p is not None:
+                out[prefix + name] = p if keepvars else p.detach().requires_grad_(p._requires_grad)
+        for name, b in self._buffers.items():
+            if b is not None and name not in self._non_persistent:
+                out[prefix + name] = b if keepvars else b.detach()
+        for name, m in self._modules.items():
+            m._state_into(f"{prefix}{name}.", keepvars, out)
+
+    def _local_state(self, prefix: str, out: dict) -> None:
+        for name, p in self._parameters.items():
+            if p is not None:
+                out[prefix + name] = p
+        for name, b in self._buffers.items():
+            if b is not None and name not in self._non_persistent:
+                out[prefix + name] = b
+        for name, m in self._modules.items():
+            m._local_state(f"{prefix}{name}.", out)
+
+    def load_state_dict(self, state_dict: dict[str, Tensor], strict: bool = True) -> nn_Module:
+        """Copy values from ``state_dict`` into the parameters and buffers (in place, without gradient).
+
+        With ``strict`` (the default) every key of the module must be present and no other key may be;
+        otherwise missing and unexpected keys are skipped.
+        """
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"load_state_dict: `state_dict` must be a named list (dict), got "
+                            f"{type(state_dict).__name__}")
+        local: dict[str, Tensor] = {}
+        self._local_state("", local)
+        if strict:
+            missing = [k for k in local if k not in state_dict]
+            unexpected = [k for k in state_dict if k not in local]
+            if missing or unexpected:
+                parts = []
+                if missing:
+                    parts.append("Missing key(s) in state_dict: " + ", ".join(f'"{k}"' for k in missing) + ".")
+                if unexpected:
+                    parts.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected)
+                                 + ".")
+                first = f"Could not find {missing[0]} in the state_dict. " if missing else ""
+                raise ValueError(f"load_state_dict: {first}Error(s) in loading state_dict for "
+                                 f"<{self._classname}>:\n\t" + "\n\t".join(parts))
+        for key, target in local.items():
+            if key not in state_dict:
+                continue
+            src = state_dict[key]
+            if not isinstance(src, Tensor):
+                raise TypeError(f"load_state_dict: value for '{key}' must be a tensor, got {type(src).__name__}")
+            if src.shape != target.shape:
+                raise RuntimeError(
+                    f"load_state_dict: size mismatch for {key}: copying a param with shape {list(src.shape)} "
+                    f"from checkpoint, the shape in current model is {list(target.shape)}."
+                )
+            with no_grad():
+                target.copy_(src)
+        return self
+
+    # -- containers' protocol --------------------------------------------------------------------------------------
+    def __getitem__(self, key: Any) -> Any:
+        """``model[0]``: a child by 0-based position (Python's convention), or any member by name."""
+        if isinstance(key, str):
+            return getattr(self, key)
+        children = list(self._modules.values())
+        try:
+            return children[key]
+        except IndexError:
+            raise IndexError(f"index {key} is out of range for <{self._classname}> with {len(children)} "
+                             "children") from None
+        except TypeError:
+            raise TypeError(f"<{self._classname}>[]: expected an integer position or a name, got "
+                            f"{type(key).__name__}") from None
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __bool__(self) -> bool:
+        return True  # a module without children is still a module (__len__ would make it falsy)
+
+    __hash__ = object.__hash__
+
+    # -- printing ----------------------------------------------------------------------------------------------------
+    def _parameter_count(self) -> int:
+        return sum(p._data.size for p in self.parameters.values())
+
+    def __repr__(self) -> str:
+        lines = [f"An `nn_module` containing {_comma(self._parameter_count())} parameters."]
+        if self._modules:
+            lines += ["", _rule("Modules")]
+            lines += [f"• {name}: <{m._classname}> #{_comma(m._parameter_count())} parameters"
+                      for name, m in self._modules.items()]
+        params = {k: v for k, v in self._parameters.items() if v is not None}
+        if params:
+            lines += ["", _rule("Parameters")]
+            lines += [f"• {name}: {_tensor_str(t)}" for name, t in params.items()]
+        bufs = {k: v for k, v in self._buffers.items() if v is not None}
+        if bufs:
+            lines += ["", _rule("Buffers")]
+            lines += [f"• {name}: {_tensor_str(t)}" for name, t in bufs.items()]
+        return "\n".join(lines)
+
+    __str__ = __repr__
+
+
+# -- generators from functions ------------------------------------------------------------------------------------
+
+def nn_module(classname: str | None = None, inherit: type | None = None, initialize: Callable | None = None,
+              forward: Callable | None = None, *, private: dict | None = None, active: dict | None = None,
+              **methods: Any) -> type:
+    """A module generator, R torch's ``nn_module()``: functions take ``self``; the result is a class whose
+    instances are callable modules. ``inherit`` another generator to extend it; inside its methods
+    ``self.super.initialize(...)`` / ``self.super.forward(x)`` call the parent's (R's ``super$``).
+
+    ``private`` adds further members; ``active`` adds properties (a function of ``self`` and an optional
+    value, R6's active bindings). Other keyword arguments become methods (functions) or class fields.
+
+    Example:
+        >>> Net = nn_module("Net",
+        ...     initialize=lambda self, n: setattr(self, "fc", nn_linear(n, 1)),
+        ...     forward=lambda self, x: self.fc(x))
+        >>> Net(3)(torch_randn(2, 3)).shape
+        (2, 1)
+    """
+    base = nn_Module if inherit is None else inherit
+    if not (isinstance(base, type) and issubclass(base, nn_Module)):
+        raise TypeError(f"nn_module: `inherit` must be a module generator, got {type(base).__name__}")
+    if classname is not None and not isinstance(classname, str):
+        raise TypeError(f"nn_module: `classname` must be a string, got {type(classname).__name__}")
+    holder: list = [None]
+    ns: dict[str, Any] = {}
+    members = dict(methods)
+    if initialize is not None:
+        members["initialize"] = initialize
+    if forward is not None:
+        members["forward"] = forward
+    members.update(private or {})
+    for name, value in members.items():
+        ns[name] = _bind(value, holder) if inspect.isfunction(value) else value
+    for name, fn in (active or {}).items():
+        ns[name] = _active(fn, holder)
+    label = classname if classname is not None else base._classname
+    ns["_classname"] = label
+    ns["__module__"] = "rtorch_py.nn"
+    cls = type(classname or "nn_module", (base,), ns)
+    holder[0] = cls
+    init = cls.initialize
+    try:
+        sig = inspect.signature(init)
+        cls.__signature__ = sig.replace(parameters=list(sig.parameters.values())[1:])
+    except (TypeError, ValueError):
+        pass
+    return cls
+
+
+def _active(fn: Callable, holder: list) -> property:
+    bound = _bind(fn, holder)
+    nparams = len(inspect.signature(fn).parameters)
+
+    def get(self: Any) -> Any:
+        return bound(self)
+
+    def put(self: Any, value: Any) -> None:
+        if nparams < 2:
+            raise AttributeError("active binding is read-only")
+        bound(self, value)
+
+    return property(get, put)
+
+
+# -- containers --------------------------------------------------------------------------------------------------
+
+class nn_sequential(nn_Module):  # noqa: N801
+    """A chain of modules, called in order; children are named "0", "1", ...
+
+    Example:
+        >>> model = nn_sequential(nn_linear(3, 32), nn_relu(), nn_linear(32, 1))
+        >>> list(model.parameters)
+        ['0.weight', '0.bias', '2.weight', '2.bias']
+    """
+
+    def initialize(self, *modules: nn_Module) -> None:
+        for i, m in enumerate(modules):
+            self.add_module(i, m)
+
+    def forward(self, input: Any) -> Any:
+        for m in self._modules.values():
+            input = m(input)
+        return input
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, slice):
+            return nn_sequential(*list(self._modules.values())[key])
+        if isinstance(key, (list, tuple)):
+            children = list(self._modules.values())
+            return nn_sequential(*[children[i] for i in key])
+        return super().__getitem__(key)
+
+    def __iter__(self) -> Iterator[nn_Module]:
+        return iter(list(self._modules.values()))
+
+
+class nn_module_list(nn_Module):  # noqa: N801
+    """A list of modules, registered as children "0", "1", ... (``insert`` takes R's 1-based position).
+
+    Example:
+        >>> layers = nn_module_list([nn_linear(2, 2) for _ in range(3)])
+        >>> len(layers)
+        3
+    """
+
+    def initialize(self, modules: Iterable[nn_Module] = ()) -> None:
+        for i, m in enumerate(modules):
+            self.add_module(i, m)
+
+    def forward(self, *args: Any) -> Any:
+        raise NotImplementedError("nn_module_list has no forward() implementation: call its modules")
+
+    def insert(self, index: int, module: nn_Module) -> None:
+        """Insert ``module`` at R's 1-based position ``index``."""
+        mods = list(self._modules.values())
+        mods.insert(int(index) - 1, module)
+        for name in list(self._modules):
+            self._unregister(name)
+        for i, m in enumerate(mods):
+            self.add_module(i, m)
+
+    def append(self, module: nn_Module) -> nn_module_list:
+        self.add_module(len(self._modules), module)
+        return self
+
+    def extend(self, modules: Iterable[nn_Module]) -> nn_module_list:
+        for m in modules:
+            self.append(m)
+        return self
+
+    def __iter__(self) -> Iterator[nn_Module]:
+        return iter(list(self._modules.values()))
+
+
+class nn_module_dict(nn_Module):  # noqa: N801
+    """Named submodules (``dict["l1"]`` or ``dict.l1``).
+
+    Example:
+        >>> d = nn_module_dict({"l1": nn_linear(2, 3), "l2": nn_linear(3, 1)})
+        >>> list(d.parameters)[:2]
+        ['l1.weight', 'l1.bias']
+    """
+
+    _classname = "nn_module"  # R torch builds it with nn_module() and no classname
+
+    def initialize(self, dict: dict[str, nn_Module]) -> None:  # noqa: A002 - R's argument name
+        if not hasattr(dict, "items") or any(not isinstance(k, str) or not k for k in dict):
+            raise ValueError("All elements in `dict` must be named.")
+        for name, m in dict.items():
+            setattr(self, name, m)
+
+    def forward(self, *args: Any) -> Any:
+        raise NotImplementedError("`nn_module_dict()` has no `forward()` implementation.")
+
+    def keys(self) -> list[str]:
+        return list(self._modules)
+
+    def values(self) -> list[nn_Module]:
+        return list(self._modules.values())
+
+    def items(self) -> list[tuple[str, nn_Module]]:
+        return list(self._modules.items())
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._modules))
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._modules

@@ -1,0 +1,152 @@
+"""Normalization layers: ``nn_batch_norm1d/2d/3d`` (running statistics, momentum, train/eval),
+``nn_layer_norm``, ``nn_group_norm``. Parameters start at ones (weight) and zeros (bias), as libtorch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._core.tensor import Tensor
+from .._r import to_int
+from . import functional as F  # noqa: N812
+from .module import nn_buffer, nn_Module, nn_parameter
+
+__all__ = ["nn_batch_norm1d", "nn_batch_norm2d", "nn_batch_norm3d", "nn_layer_norm", "nn_group_norm"]
+
+
+def _full(shape: tuple, value: float, dtype: Any = np.float32) -> Tensor:
+    return Tensor._wrap(np.full(shape, value, dtype=dtype))
+
+
+class _BatchNorm(nn_Module):
+    _dims: tuple[int, ...] = (2, 3)
+
+    def initialize(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+                   track_running_stats: bool = True) -> None:
+        self.num_features = to_int(num_features, f"{type(self).__name__}: num_features")
+        self.eps = eps
+        self.momentum = momentum
+        self.affine = affine
+        self.track_running_stats = track_running_stats
+        n = self.num_features
+        if affine:
+            self.weight = nn_parameter(_full((n,), 1.0))
+            self.bias = nn_parameter(_full((n,), 0.0))
+        else:
+            self.weight = None
+            self.bias = None
+        if track_running_stats:
+            self.running_mean = nn_buffer(_full((n,), 0.0))
+            self.running_var = nn_buffer(_full((n,), 1.0))
+            self.num_batches_tracked = nn_buffer(Tensor._wrap(np.zeros((), dtype=np.int64)))
+        else:
+            self.running_mean = None
+            self.running_var = None
+            self.num_batches_tracked = None
+
+    def reset_running_stats(self) -> None:
+        if self.track_running_stats:
+            self.running_mean._data[...] = 0
+            self.running_var._data[...] = 1
+            self.num_batches_tracked._data[...] = 0
+            for b in (self.running_mean, self.running_var, self.num_batches_tracked):
+                b._version[0] += 1
+
+    def reset_parameters(self) -> None:
+        self.reset_running_stats()
+        if self.affine:
+            self.weight._data[...] = 1
+            self.bias._data[...] = 0
+
+    def forward(self, input: Tensor) -> Tensor:
+        if not isinstance(input, Tensor):
+            raise TypeError(f"{type(self).__name__}: `input` must be a torch_tensor, got {type(input).__name__}")
+        if input.ndim not in self._dims:
+            want = " or ".join(f"{d}D" for d in self._dims)
+            raise ValueError(f"{type(self).__name__}: expected {want} input (got {input.ndim}D input)")
+        factor = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats and self.num_batches_tracked is not None:
+            nbt = self.num_batches_tracked
+            nbt._data[...] += 1
+            nbt._version[0] += 1
+            factor = 1.0 / float(nbt._data) if self.momentum is None else self.momentum
+        bn_training = self.training or (self.running_mean is None and self.running_var is None)
+        use_stats = not self.training or self.track_running_stats
+        return F.nnf_batch_norm(input, self.running_mean if use_stats else None,
+                                self.running_var if use_stats else None, self.weight, self.bias, bn_training,
+                                factor, self.eps)
+
+
+class nn_batch_norm1d(_BatchNorm):  # noqa: N801
+    """Batch normalization of (N, C) or (N, C, L) input over the batch (and length).
+
+    Example:
+        >>> bn = nn_batch_norm1d(3); bn(torch_randn(8, 3)).shape
+        (8, 3)
+    """
+
+    _dims = (2, 3)
+
+
+class nn_batch_norm2d(_BatchNorm):  # noqa: N801
+    """Batch normalization of (N, C, H, W) input per channel."""
+
+    _dims = (4,)
+
+
+class nn_batch_norm3d(_BatchNorm):  # noqa: N801
+    """Batch normalization of (N, C, D, H, W) input per channel."""
+
+    _dims = (5,)
+
+
+class nn_layer_norm(nn_Module):  # noqa: N801
+    """Normalization over the last dims (``normalized_shape``) of each sample.
+
+    Example:
+        >>> nn_layer_norm(4)(torch_randn(2, 4)).shape
+        (2, 4)
+    """
+
+    def initialize(self, normalized_shape: Any, eps: float = 1e-5, elementwise_affine: bool = True,
+                   bias: bool = True) -> None:
+        self.normalized_shape = F._shape_arg(normalized_shape, "nn_layer_norm", "normalized_shape")
+        self.eps = eps
+        self.elementwise_affine = elementwise_affine
+        if elementwise_affine:
+            self.weight = nn_parameter(_full(self.normalized_shape, 1.0))
+            self.bias = nn_parameter(_full(self.normalized_shape, 0.0)) if bias else None
+        else:
+            self.weight = None
+            self.bias = None
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.nnf_layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
+
+
+class nn_group_norm(nn_Module):  # noqa: N801
+    """Normalization over groups of channels of each sample.
+
+    Example:
+        >>> nn_group_norm(2, 4)(torch_randn(3, 4, 5)).shape
+        (3, 4, 5)
+    """
+
+    def initialize(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True) -> None:
+        self.num_groups = to_int(num_groups, "nn_group_norm: num_groups")
+        self.num_channels = to_int(num_channels, "nn_group_norm: num_channels")
+        if self.num_groups <= 0 or self.num_channels % self.num_groups:
+            raise ValueError(f"nn_group_norm: num_channels ({self.num_channels}) must be divisible by num_groups "
+                             f"({self.num_groups})")
+        self.eps = eps
+        self.affine = affine
+        if affine:
+            self.weight = nn_parameter(_full((self.num_channels,), 1.0))
+            self.bias = nn_parameter(_full((self.num_channels,), 0.0))
+        else:
+            self.weight = None
+            self.bias = None
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.nnf_group_norm(input, self.num_groups, self.weight, self.bias, self.eps)

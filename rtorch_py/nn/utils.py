@@ -1,0 +1,74 @@
+"""Gradient clipping: ``nn_utils_clip_grad_norm_`` and ``nn_utils_clip_grad_value_`` (in place, as PyTorch)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .._core.tensor import Tensor
+
+__all__ = ["nn_utils_clip_grad_norm_", "nn_utils_clip_grad_value_"]
+
+
+def _params(parameters: Any, fn: str) -> list[Tensor]:
+    if isinstance(parameters, Tensor):
+        return [parameters]
+    if isinstance(parameters, dict):
+        parameters = list(parameters.values())
+    try:
+        items = list(parameters)
+    except TypeError:
+        raise TypeError(f"{fn}: `parameters` must be a tensor or a list of tensors, got "
+                        f"{type(parameters).__name__}") from None
+    for p in items:
+        if not isinstance(p, Tensor):
+            raise TypeError(f"{fn}: every element of `parameters` must be a tensor, got {type(p).__name__}")
+    return items
+
+
+def nn_utils_clip_grad_norm_(parameters: Any, max_norm: float, norm_type: float = 2,
+                             error_if_nonfinite: bool = False) -> Tensor:
+    """Scale the gradients in place so that their joint ``norm_type``-norm is at most ``max_norm``; returns
+    the joint norm before clipping.
+
+    Example:
+        >>> m = nn_linear(3, 1); m(torch_ones(1, 3)).sum().backward()
+        >>> total = nn_utils_clip_grad_norm_(m.parameters, 0.1)
+    """
+    grads = [p._grad for p in _params(parameters, "nn_utils_clip_grad_norm_") if p._grad is not None]
+    max_norm, norm_type = float(max_norm), float(norm_type)
+    if not grads:
+        return Tensor._wrap(np.zeros((), dtype=np.float32))
+    dt = grads[0]._data.dtype
+    if norm_type == math.inf:
+        norms = np.array([np.max(np.abs(g._data)) if g._data.size else 0 for g in grads], dtype=dt)
+        total = norms.max()
+    else:
+        norms = np.array([np.linalg.norm(g._data.reshape(-1), norm_type) for g in grads], dtype=dt)
+        total = np.linalg.norm(norms, norm_type).astype(dt)
+    if error_if_nonfinite and not np.isfinite(total):
+        raise RuntimeError(f"nn_utils_clip_grad_norm_: The total norm of order {norm_type} for gradients from "
+                           "`parameters` is non-finite, so it cannot be clipped. To disable this error and scale the "
+                           "gradients by the non-finite norm anyway, set `error_if_nonfinite=FALSE`")
+    coef = min(dt.type(max_norm) / (total + dt.type(1e-6)), dt.type(1.0))
+    for g in grads:
+        np.multiply(g._data, g._data.dtype.type(coef), out=g._data)
+        g._version[0] += 1
+    return Tensor._wrap(np.asarray(total, dtype=dt))
+
+
+def nn_utils_clip_grad_value_(parameters: Any, clip_value: float) -> None:
+    """Clamp every gradient in place to [-clip_value, clip_value].
+
+    Example:
+        >>> m = nn_linear(3, 1); m(torch_ones(1, 3)).sum().backward()
+        >>> nn_utils_clip_grad_value_(m.parameters, 0.1)
+    """
+    v = float(clip_value)
+    for p in _params(parameters, "nn_utils_clip_grad_value_"):
+        g = p._grad
+        if g is not None:
+            np.clip(g._data, -v, v, out=g._data)
+            g._version[0] += 1
