@@ -1,0 +1,132 @@
+"""Adam and AdamW (PyTorch's single-tensor update, float32 rounding as libtorch's CPU kernels)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._core.tensor import Tensor
+from ._kernels import addcdiv_, addcmul_, fma, lerp_, scalar
+from .optimizer import Optimizer, _check_nonneg
+
+__all__ = ["optim_adam", "optim_adamw"]
+
+
+def _zeros(param: Tensor) -> Tensor:
+    return Tensor._wrap(np.zeros_like(param._data))
+
+
+class _Adam(Optimizer):
+    """The update shared by Adam and AdamW; ``_decoupled`` selects AdamW's weight decay."""
+
+    _r_class = None  # an implementation detail, not an R class: printing skips it
+    _decoupled = False
+
+    def step(self, closure: Any = None) -> Any:
+        """One optimization step; returns ``closure()``'s loss, or None without a closure."""
+        return self._step_helper(closure, self._loop)
+
+    def _loop(self, group: dict, param: Tensor, g: int, p: int) -> None:
+        # PyTorch's _single_tensor_adam, operation by operation:
+        #   m.lerp_(grad, 1 - b1); v.mul_(b2).addcmul_(grad, grad, value=1 - b2)
+        #   denom = (v.sqrt() / sqrt(1 - b2^t)).add_(eps); param.addcdiv_(m, denom, value=-lr / (1 - b1^t))
+        data = param._data
+        st = self.state.get(param)
+        if st is None:
+            st = {"step": 0, "exp_avg": _zeros(param), "exp_avg_sq": _zeros(param)}
+            if group["amsgrad"]:
+                st["max_exp_avg_sq"] = _zeros(param)
+            self.state[param] = st
+        tmp, tmp2, wide = self._buffers(param, 2, True)
+        grad = param._grad._data
+        beta1, beta2 = group["betas"]
+        lr, weight_decay = group["lr"], group["weight_decay"]
+        step = st["step"] = st["step"] + 1
+        if weight_decay != 0:
+            if self._decoupled:
+                np.multiply(data, scalar(1 - lr * weight_decay, data), out=data)
+            else:
+                fma(data, scalar(weight_decay, data), grad, tmp2, wide)  # grad.add(param, alpha=wd)
+                grad = tmp2
+        m = st["exp_avg"]._data
+        v = st["exp_avg_sq"]._data
+        lerp_(m, grad, 1 - beta1, tmp, wide)
+        np.multiply(v, scalar(beta2, v), out=v)
+        addcmul_(v, grad, grad, 1 - beta2, tmp, wide)
+        bias_correction2_sqrt = (1 - beta2**step) ** 0.5
+        if group["amsgrad"]:
+            vmax = st["max_exp_avg_sq"]._data
+            np.maximum(vmax, v, out=vmax)
+            np.sqrt(vmax, out=tmp)
+        else:
+            np.sqrt(v, out=tmp)
+        np.divide(tmp, scalar(bias_correction2_sqrt, tmp), out=tmp)
+        np.add(tmp, scalar(group["eps"], tmp), out=tmp)
+        addcdiv_(data, m, tmp, -lr / (1 - beta1**step), tmp2)
+        param._version[0] += 1
+
+
+def _check_adam(lr: float, betas: Any, eps: float, eps_name: str) -> None:
+    _check_nonneg(lr, "learning rate")
+    _check_nonneg(eps, eps_name)
+    if len(betas) != 2:
+        raise ValueError(f"`betas` must have 2 values, got {len(betas)}")
+    for i, b in enumerate(betas, 1):  # R torch's message (1-based index); PyTorch requires b < 1, R b <= 1
+        if not 0 <= b <= 1:
+            raise ValueError(f"Invalid beta parameter at index {i}")
+
+
+class optim_adam(_Adam):  # noqa: N801 - R torch's name
+    r"""Adam (Kingma & Ba, 2014), R torch's ``optim_adam``.
+
+    With gradient :math:`g_t` (plus ``weight_decay * param`` when set), step :math:`t`:
+    :math:`m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t`, :math:`v_t = \beta_2 v_{t-1} + (1-\beta_2) g_t^2`
+    (``amsgrad``: :math:`\hat v_t = \max(\hat v_{t-1}, v_t)` is used instead of :math:`v_t`),
+    :math:`\theta_t = \theta_{t-1} - \frac{lr}{1-\beta_1^t} \frac{m_t}{\sqrt{v_t}/\sqrt{1-\beta_2^t} + \epsilon}`.
+    State per parameter: ``step``, ``exp_avg``, ``exp_avg_sq`` (``max_exp_avg_sq`` with amsgrad).
+
+    Example:
+        >>> x = torch_tensor([1.0, -2.0], requires_grad=True)
+        >>> opt = optim_adam(x, lr=0.01)
+        >>> (x * x).sum().backward()
+        >>> opt.step()  # returns None (R's NULL)
+        >>> x
+        torch_tensor
+         0.9900
+        -1.9900
+        [ CPUFloatType{2} ]
+    """
+
+    def initialize(self, params: Any, lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999),
+                   eps: float = 1e-08, weight_decay: float = 0, amsgrad: bool = False) -> None:
+        _check_adam(lr, betas, eps, "eps")
+        _check_nonneg(weight_decay, "weight decay value")
+        super().initialize(params, {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
+                                    "amsgrad": amsgrad})
+
+
+class optim_adamw(_Adam):  # noqa: N801 - R torch's name
+    r"""AdamW (Loshchilov & Hutter, 2017): Adam with decoupled weight decay, R torch's ``optim_adamw``.
+
+    Each step first shrinks the parameter, :math:`\theta \leftarrow \theta (1 - lr \cdot weight\_decay)`, then
+    applies Adam's update to the plain gradient.
+
+    Example:
+        >>> x = torch_tensor([1.0], requires_grad=True)
+        >>> opt = optim_adamw(x, lr=0.1, weight_decay=0.5)
+        >>> (x * 0).sum().backward(); opt.step()
+        >>> x
+        torch_tensor
+         0.9500
+        [ CPUFloatType{1} ]
+    """
+
+    _decoupled = True
+
+    def initialize(self, params: Any, lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999),
+                   eps: float = 1e-08, weight_decay: float = 0.01, amsgrad: bool = False) -> None:
+        _check_adam(lr, betas, eps, "epsilon value")
+        _check_nonneg(weight_decay, "weight_decay value")
+        super().initialize(params, {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
+                                    "amsgrad": amsgrad})

@@ -1,0 +1,74 @@
+"""Stochastic gradient descent with momentum, dampening, Nesterov momentum and weight decay."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._core.tensor import Tensor
+from ._kernels import fma, scalar
+from .optimizer import Optimizer, _check_nonneg, optim_required
+
+__all__ = ["optim_sgd"]
+
+
+class optim_sgd(Optimizer):  # noqa: N801 - R torch's name
+    r"""SGD, R torch's ``optim_sgd`` (``lr`` has no default).
+
+    With :math:`d = g + weight\_decay \cdot \theta`: with momentum :math:`\mu`, the buffer is :math:`b = d` on
+    the first step, then :math:`b = \mu b + (1 - dampening) d`; the step direction is :math:`d + \mu b`
+    (nesterov) or :math:`b`; :math:`\theta \leftarrow \theta - lr \cdot direction`. State: ``momentum_buffer``.
+    Weight decay is PyTorch's (R torch adds ``weight_decay`` times the parameter's index: a bug).
+
+    Example:
+        >>> x = torch_tensor([1.0], requires_grad=True)
+        >>> opt = optim_sgd(x, lr=0.1, momentum=0.9)
+        >>> for _ in range(2):
+        ...     opt.zero_grad(); (x * x).sum().backward(); opt.step()
+        >>> x
+        torch_tensor
+         0.6200
+        [ CPUFloatType{1} ]
+    """
+
+    def initialize(self, params: Any, lr: Any = optim_required(), momentum: float = 0, dampening: float = 0,  # noqa: B008
+                   weight_decay: float = 0, nesterov: bool = False) -> None:
+        _check_nonneg(lr, "learning rate")
+        _check_nonneg(momentum, "momentum value")
+        _check_nonneg(weight_decay, "weight_decay value")
+        if nesterov and (momentum <= 0 or dampening != 0):
+            raise ValueError("Nesterov momentum requires a momentum and zero dampening")
+        super().initialize(params, {"lr": lr, "momentum": momentum, "dampening": dampening,
+                                    "weight_decay": weight_decay, "nesterov": nesterov})
+
+    def step(self, closure: Any = None) -> Any:
+        """One optimization step; returns ``closure()``'s loss, or None without a closure."""
+        return self._step_helper(closure, self._loop)
+
+    def _loop(self, group: dict, param: Tensor, g: int, p: int) -> None:
+        # PyTorch's _single_tensor_sgd: grad.add(param, alpha=wd); buf.mul_(m).add_(grad, alpha=1 - d);
+        # grad.add(buf, alpha=m) for nesterov; param.add_(grad, alpha=-lr)
+        data = param._data
+        d_p, wide = self._buffers(param, 1, True)
+        grad = param._grad._data
+        weight_decay, momentum = group["weight_decay"], group["momentum"]
+        if weight_decay != 0:
+            fma(data, scalar(weight_decay, data), grad, d_p, wide)
+            grad = d_p
+        if momentum != 0:
+            st = self.state.get(param)
+            if st is None or "momentum_buffer" not in st:
+                buf = np.array(grad)
+                self.state[param] = {"momentum_buffer": Tensor._wrap(buf)}
+            else:
+                buf = st["momentum_buffer"]._data
+                np.multiply(buf, scalar(momentum, buf), out=buf)
+                fma(grad, scalar(1 - group["dampening"], buf), buf, buf, wide)
+            if group["nesterov"]:
+                fma(buf, scalar(momentum, buf), grad, d_p, wide)
+                grad = d_p
+            else:
+                grad = buf
+        fma(grad, scalar(-group["lr"], data), data, data, wide)
+        param._version[0] += 1
