@@ -62,6 +62,12 @@ def I(values: Any, dtype: str = "int64") -> dict:  # noqa: N802, E743
     return {"t": arr.tolist(), "dtype": dtype, "shape": list(arr.shape), "grad": False}
 
 
+def V(values: Any, grad: bool = True) -> dict:  # noqa: N802
+    """Fixed float32 values: boundary cases where the gradient depends on how ties are broken."""
+    arr = np.asarray(values, dtype=np.float32)
+    return {"t": arr.tolist(), "dtype": "float32", "shape": list(arr.shape), "grad": grad}
+
+
 def classes(shape: tuple, n_classes: int) -> dict:
     """1-based class targets, as R users write them."""
     return I(_rng.integers(1, n_classes + 1, shape))
@@ -242,11 +248,28 @@ def cases() -> list[dict]:
               distance_function="cosine", margin=0.5, **r),
         ]
         out += ctc_cases(red)
+    out += edge_cases()
     for shape in ((9,), (4, 5)):
         out.append(C("nnf_area_under_min_fpr_fnr", T(shape, "distinct"), I(_rng.integers(1, 3, shape))))
     out.append(C("nnf_area_under_min_fpr_fnr", T((6,), "distinct"), I([True, False, True, True, False, False],
                                                                       "bool")))
     return out
+
+
+def edge_cases() -> list[dict]:
+    """Exact boundaries (|d| == beta, a hinge exactly at its margin, ...): libtorch's choice of subgradient."""
+    r = {"reduction": "none"}
+    return [
+        C("nnf_l1_loss", V([1.0, 2.0, -0.5]), V([1.0, 3.0, -0.5]), **r),
+        C("nnf_smooth_l1_loss", V([0.5, -0.5, 0.25, 1.0]), V([0.0, 0.0, 0.0, 1.0]), beta=0.5, **r),
+        C("nnf_huber_loss", V([0.5, -0.5, 0.25, 1.0]), V([0.0, 0.0, 0.0, 1.0]), delta=0.5, **r),
+        C("nnf_hinge_embedding_loss", V([1.0, 0.5, 1.0]), V([-1.0, -1.0, 1.0], grad=False), **r),
+        C("nnf_margin_ranking_loss", V([1.5, 1.0]), V([1.0, 1.5]), V([1.0, -1.0], grad=False), margin=0.5, **r),
+        C("nnf_multi_margin_loss", V([[2.0, 1.0, 0.5], [0.0, 1.0, 1.0]]), I([1, 2]), **r),
+        C("nnf_multilabel_margin_loss", V([[2.0, 1.0, 0.5]]), I([[1, -1, 3]]), **r),
+        C("nnf_binary_cross_entropy_with_logits", V([0.0, 0.0]), V([1.0, 0.0]), **r),
+        C("nnf_cross_entropy", V([[1.0, 1.0], [1.0, 1.0]]), I([1, 2]), **r),
+    ]
 
 
 def ctc_cases(red: str) -> list[dict]:
