@@ -25,3 +25,12 @@ for _m in (_module, _init, _functional, _functional_conv, _linear, _activation, 
     __all__ += _m.__all__
 del _m
 # -- end nn --
+
+# -- losses --
+from .functional_loss import *  # noqa: F403, E402
+from .functional_loss import __all__ as _functional_loss_all  # noqa: E402
+from .loss import *  # noqa: F403, E402
+from .loss import __all__ as _loss_all  # noqa: E402
+
+__all__ += _functional_loss_all + _loss_all
+# -- end losses --

@@ -18,6 +18,7 @@ import numpy as np
 from .._core import loss_ops as L  # noqa: N812
 from .._core import ops as O  # noqa: N812
 from .._core.tensor import Tensor
+from .functional import nnf_pairwise_distance
 
 __all__ = [
     "nnf_mse_loss", "nnf_l1_loss", "nnf_smooth_l1_loss", "nnf_huber_loss", "nnf_kl_div",
@@ -633,11 +634,6 @@ def nnf_soft_margin_loss(input: Tensor, target: Tensor, reduction: str = "mean")
     return L.binary_cross_entropy_with_logits(z, ones, None, None, red)
 
 
-def _pairwise_distance(x1: Tensor, x2: Tensor, p: float, eps: float) -> Tensor:
-    # libtorch's pairwise_distance: the p-norm of x1 - x2 + eps over the last dim.
-    return O.norm(O.add(O.sub(x1, x2), eps), p, (max(x1._data.ndim, x2._data.ndim) - 1,))
-
-
 def nnf_triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1,
                             p: float = 2, eps: float = 1e-6, swap: bool = False,
                             reduction: str = "mean") -> Tensor:
@@ -659,10 +655,10 @@ def nnf_triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, 
                            f"number of dimensions, but got: anchor {dims[0]}D, positive {dims[1]}D, and negative "
                            f"{dims[2]}D inputs")
     pf, ef = _scalar(p, fn, "p"), _scalar(eps, fn, "eps")
-    d_pos = _pairwise_distance(a, pos, pf, ef)
-    d_neg = _pairwise_distance(a, neg, pf, ef)
+    d_pos = nnf_pairwise_distance(a, pos, pf, ef)
+    d_neg = nnf_pairwise_distance(a, neg, pf, ef)
     if swap:
-        d_neg = O.minimum(d_neg, _pairwise_distance(pos, neg, pf, ef))
+        d_neg = O.minimum(d_neg, nnf_pairwise_distance(pos, neg, pf, ef))
     out = O.clamp(O.sub(O.add(d_pos, _scalar(margin, fn, "margin")), d_neg), 0.0)
     return _reduce(out, red)
 
@@ -687,8 +683,7 @@ def nnf_triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, nega
     a = _tensor(anchor, fn, "anchor")
     pos = _tensor(positive, fn, "positive")
     neg = _tensor(negative, fn, "negative")
-    dist = distance_function if distance_function is not None else \
-        (lambda x1, x2: _pairwise_distance(x1, x2, 2.0, 1e-6))
+    dist = distance_function if distance_function is not None else nnf_pairwise_distance
     d_pos = dist(a, pos)
     d_neg = dist(a, neg)
     if swap:

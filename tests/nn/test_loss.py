@@ -38,11 +38,7 @@ def _distance(name: str | None) -> Any:
     if name == "l_inf":
         return lambda x, y: rt.torch_amax(rt.torch_abs(x - y), dim=2)
     if name == "cosine":
-        def cos(x: Tensor, y: Tensor) -> Tensor:
-            num = (x * y).sum(dim=2)
-            den = rt.torch_sqrt((x * x).sum(dim=2)) * rt.torch_sqrt((y * y).sum(dim=2))
-            return 1 - num / rt.torch_clamp(den, min=1e-8)
-        return cos
+        return lambda x, y: 1 - rt.nnf_cosine_similarity(x, y)
     return None
 
 
