@@ -172,6 +172,9 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
     buffers: dict[int, Tensor] = {}  # id(node or leaf) -> summed incoming gradient
     leaves: dict[int, Tensor] = {}
     root_nodes = []
+    for t in (*roots, *(inputs or ())):
+        if t._base is not None:
+            t._sync_view()
     for t, g in zip(roots, grads):
         key = t._grad_fn if t._grad_fn is not None else t
         if t._grad_fn is not None:
@@ -216,7 +219,7 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
             if node.has_out:
                 saved = tuple(Tensor._from_saved(s, node) if s.__class__ is SavedOutput else s for s in saved)
             in_grads = node.rule(g, *saved)
-            if not retain_graph:
+            if not retain_graph and node.versions:  # libtorch only refuses nodes that saved tensors
                 node.saved = _FREED
             if in_grads.__class__ is not tuple:
                 in_grads = (in_grads,)

@@ -441,6 +441,12 @@ def copy_slices(g, pos, shape):
     return O.reshape(O.index_put(flat, pos, 0.0), shape), O.index(flat, pos)
 
 
+def as_strided(g, pos, shape):
+    """A view regenerated from its base: its gradient goes to the base elements it reads (flat ``pos``)."""
+    flat = _zeros((int(np.prod(shape)),), g)
+    return O.reshape(O.index_put(flat, pos, O.reshape(g, (-1,)), accumulate=True), shape)
+
+
 def index_put(g, key, vshape, accumulate):
     kt = _tensorize(key)
     gx = g if accumulate else O.index_put(g, kt, 0.0)

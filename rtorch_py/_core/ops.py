@@ -35,12 +35,18 @@ def record(out: Any, name: str, rule: Any, inputs: tuple, saved: tuple = (), vie
     if view_of is not None:
         t._version = view_of._version
         base = view_of._base
-        t._base = view_of if base is None else base
+        if base is None:
+            base = view_of
+        t._base = base
+        t._base_fn = base._grad_fn
     if not _mode.enabled:
         return t
     for x in inputs:
-        if x.__class__ is Tensor and x._requires_grad:
-            break
+        if x.__class__ is Tensor:
+            if x._base is not None:
+                x._sync_view()
+            if x._requires_grad:
+                break
     else:
         return t
     nxt = []
@@ -154,11 +160,19 @@ def add(a: Any, b: Any, alpha: Any = 1) -> Tensor:
     return record(out, "AddBackward0", D.add, (a, b), (alpha,) if alpha != 1 else ())
 
 
+def _is_bool(x: Any) -> bool:
+    return x.__class__ is bool or (x.__class__ is Tensor and x._data.dtype == np.bool_) or \
+        isinstance(x, np.bool_)
+
+
 def sub(a: Any, b: Any, alpha: Any = 1) -> Tensor:
+    if _is_bool(a) or _is_bool(b):
+        if _is_bool(a) and _is_bool(b):
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                               "Use the `^` or `logical_xor()` operator instead.")
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
+                           "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
     xa, xb = _binary(a, b)
-    if np.asarray(xa).dtype == np.bool_ and np.asarray(xb).dtype == np.bool_:
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
-                           "Use the `^` or `logical_xor()` operator instead.")
     try:
         out = xa - xb if alpha == 1 else xa - xb * alpha
     except ValueError:
@@ -221,6 +235,8 @@ def pow(a: Any, b: Any) -> Tensor:  # noqa: A001 - torch's name
             out = np.power(xa, xb)
         except ValueError:
             raise _shape_error("pow", xa, xb) from None
+    if out.dtype == np.int8 and np.asarray(xa).dtype == np.bool_:  # numpy's bool ** bool is int8
+        out = out.astype(np.bool_)
     name = "PowBackward2" if a.__class__ is not Tensor else "PowBackward1" if b.__class__ is Tensor else \
         "PowBackward0"
     return record(out, name, D.pow, (a, b), (a, b, OUT))
@@ -236,8 +252,14 @@ def minimum(a: Tensor, b: Tensor) -> Tensor:
     return record(np.minimum(xa, xb), "MinimumBackward0", D.minimum, (a, b), (a, b))
 
 
+def _no_bool(op: str, xa: Any) -> None:
+    if np.asarray(xa).dtype == np.bool_:
+        raise RuntimeError(f'"{op}" not implemented for \'Bool\'')
+
+
 def fmod(a: Any, b: Any) -> Tensor:
     xa, xb = _binary(a, b)
+    _no_bool("fmod", xa)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.fmod(xa, xb)
     return record(out, "FmodBackward1" if b.__class__ is Tensor else "FmodBackward0", D.fmod, (a, b), (a, b))
@@ -245,6 +267,7 @@ def fmod(a: Any, b: Any) -> Tensor:
 
 def remainder(a: Any, b: Any) -> Tensor:
     xa, xb = _binary(a, b)
+    _no_bool("remainder", xa)
     with np.errstate(divide="ignore", invalid="ignore"):
         out = np.remainder(xa, xb)
     return record(out, "RemainderBackward1" if b.__class__ is Tensor else "RemainderBackward0", D.remainder,
@@ -1142,6 +1165,20 @@ def copy_slices(base: Tensor, view: Tensor) -> None:
     r = record(base._data, "CopySlices", D.copy_slices, (base, view), (Tensor._wrap(pos), base._data.shape))
     base._grad_fn = r._grad_fn
     base._requires_grad = True
+
+
+def view_from_base(base: Tensor, view: Tensor) -> None:
+    """Give ``view`` a node that reads its elements from ``base``'s current graph (AsStridedBackward0)."""
+    pos = _view_positions(base._data, view._data)
+    prev = _mode.enabled
+    _mode.enabled = True  # structural: the view's place in the graph, whatever the grad mode
+    try:
+        r = record(view._data, "AsStridedBackward0", D.as_strided, (base,), (Tensor._wrap(pos.reshape(-1)),
+                                                                             base._data.shape))
+    finally:
+        _mode.enabled = prev
+    view._grad_fn = r._grad_fn
+    view._requires_grad = True
 
 
 def _view_positions(root: np.ndarray, view: np.ndarray) -> np.ndarray:

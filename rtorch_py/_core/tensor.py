@@ -37,7 +37,7 @@ class Tensor:
     """
 
     __slots__ = ("_data", "_requires_grad", "_grad", "_grad_fn", "_version", "_hooks", "_retains_grad",
-                 "_is_param", "_base", "__weakref__")
+                 "_is_param", "_base", "_base_fn", "__weakref__")
     __array_priority__ = 1000  # numpy scalars defer to Tensor's reflected operators
 
     # -- construction ----------------------------------------------------------------------------------
@@ -90,14 +90,20 @@ class Tensor:
 
     @property
     def is_leaf(self) -> bool:
+        if self._base is not None:
+            self._sync_view()
         return self._grad_fn is None
 
     @property
     def grad_fn(self) -> Node | None:
+        if self._base is not None:
+            self._sync_view()
         return self._grad_fn
 
     @property
     def requires_grad(self) -> bool:
+        if self._base is not None:
+            self._sync_view()
         return self._requires_grad
 
     @requires_grad.setter
@@ -213,6 +219,8 @@ class Tensor:
         """Whether an in-place op on this tensor must be recorded; raises libtorch's error for leaves."""
         if not autograd._GradMode.enabled:
             return False
+        if self._base is not None:
+            self._sync_view()
         if self._requires_grad and self._grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
         base = self._base
@@ -241,7 +249,21 @@ class Tensor:
                 from .ops import copy_slices  # noqa: PLC0415
 
                 copy_slices(self._base, self)
+                self._base_fn = self._base._grad_fn  # this view is current with its base
         return self
+
+    def _sync_view(self) -> None:
+        """A view whose base has been changed in place since the view was made (base's grad_fn replaced by
+        an in-place op or CopySlices) takes a fresh node reading from the base's current graph (libtorch
+        regenerates it as AsStridedBackward0)."""
+        base = self._base
+        if base._grad_fn is self._base_fn:
+            return
+        self._base_fn = base._grad_fn
+        if base._requires_grad:
+            from .ops import view_from_base  # noqa: PLC0415
+
+            view_from_base(base, self)
 
     def _snapshot(self) -> Tensor:
         """A copy of this tensor that keeps its place in the graph: in-place ops record their out-of-place

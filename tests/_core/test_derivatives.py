@@ -282,6 +282,14 @@ case("fill_", lambda x: (x * 1).fill_(2.0) * x, N(2, 3))
 case("zero_", lambda x: (x * 1).zero_() + x, N(2, 3))
 case("masked_fill_", lambda x, m: (x * 1).masked_fill_(m, 0.5), N(2, 3), B(2, 3))
 case("view-then-inplace", lambda x: _view_inplace(x), N(2, 3))
+case("stale-view", lambda x: _stale_view(x), N(2, 3), second=True)
+
+
+def _stale_view(x: Tensor) -> Tensor:
+    y = x * 1
+    v = y.t()[1:]  # a view made before the base changes
+    y.mul_(x)  # the base changes in place: v must read the new values through the new graph
+    return v * v
 
 
 def _view_inplace(x: Tensor) -> Tensor:
