@@ -397,30 +397,26 @@ def nnf_dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: b
     return _dropout(x, pv, x.shape, inplace)
 
 
-def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool, fn: str, batched_ndim: int
-                     ) -> Tensor:
+def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool, fn: str) -> Tensor:
+    # R torch calls libtorch's feature_dropout for any input: (N, C, ...) with one draw per (sample, channel).
     x = _float(_t(input, fn), fn)
     pv = _check_p(p, fn)
-    if x.ndim not in (batched_ndim - 1, batched_ndim):
-        raise RuntimeError(f"{fn}: expected {batched_ndim - 1}-D (unbatched) or {batched_ndim}-D (batched) input, "
-                           f"got input of shape {list(x.shape)}")
+    if x.ndim < 2:
+        raise RuntimeError(f"{fn}: Feature dropout requires at least 2 dimensions in the input, got shape "
+                           f"{list(x.shape)}")
     if not training or pv == 0 or x._data.size == 0:
         return x
-    if x.ndim == batched_ndim:
-        shape = x.shape[:2] + (1,) * (x.ndim - 2)
-    else:  # unbatched (C, ...): one draw per channel
-        shape = x.shape[:1] + (1,) * (x.ndim - 1)
-    return _dropout(x, pv, shape, inplace)
+    return _dropout(x, pv, x.shape[:2] + (1,) * (x.ndim - 2), inplace)
 
 
 def nnf_dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    """Zero whole channels of (N, C, H, W) (or unbatched (C, H, W)) input with probability ``p``."""
-    return _feature_dropout(input, p, training, inplace, "nnf_dropout2d", 4)
+    """Zero whole channels (dim 2) of (N, C, H, W) input with probability ``p``, scaling the rest."""
+    return _feature_dropout(input, p, training, inplace, "nnf_dropout2d")
 
 
 def nnf_dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
-    """Zero whole channels of (N, C, D, H, W) (or unbatched (C, D, H, W)) input with probability ``p``."""
-    return _feature_dropout(input, p, training, inplace, "nnf_dropout3d", 5)
+    """Zero whole channels (dim 2) of (N, C, D, H, W) input with probability ``p``, scaling the rest."""
+    return _feature_dropout(input, p, training, inplace, "nnf_dropout3d")
 
 
 def nnf_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
@@ -491,8 +487,9 @@ def nnf_batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tens
     else:
         if running_mean is None or running_var is None:
             raise RuntimeError("nnf_batch_norm: running_mean and running_var must be given when training is FALSE")
-        mean = O.reshape(running_mean, cs)
-        var = O.reshape(running_var, cs)
+        # Running statistics are state, not inputs: libtorch gives them no gradient.
+        mean = _wrap(running_mean._data.reshape(cs))
+        var = _wrap(running_var._data.reshape(cs))
     out = O.mul(O.sub(x, mean), O.rsqrt(O.add(var, eps)))
     if weight is not None:
         out = O.mul(out, O.reshape(weight, cs))
