@@ -395,6 +395,18 @@ def run_functional(c: Case) -> dict:
     return run_case(c)
 
 
+def r_trunc_normal_(t: torch.Tensor, mean: float, std: float, a: float, b: float) -> torch.Tensor:
+    """R torch's nn_init_trunc_normal_ (inverse CDF: uniform, erfinv, scale, clamp), in libtorch ops; PyTorch
+    2.13's own trunc_normal_ samples by rejection instead."""
+    def cdf(x: float) -> float:
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+    lo, hi = cdf((a - mean) / std), cdf((b - mean) / std)
+    with torch.no_grad():
+        t.uniform_(2 * lo - 1, 2 * hi - 1).erfinv_().mul_(std * math.sqrt(2.0)).add_(mean).clamp_(min=a, max=b)
+    return t
+
+
 def init_cases() -> list[dict]:
     """Initialisers on fresh tensors after manual_seed; exact except orthogonal_ (LAPACK) and trunc_normal_."""
     init = tnn.init
@@ -420,7 +432,7 @@ def init_cases() -> list[dict]:
         ("nn_init_orthogonal_", [], {}, lambda t: init.orthogonal_(t), (5, 7), False),
         ("nn_init_orthogonal_", [], {"gain": 2}, lambda t: init.orthogonal_(t, gain=2), (6, 3, 2), False),
         ("nn_init_trunc_normal_", [], {"std": 0.5, "a": -0.6, "b": 1.0},
-         lambda t: init.trunc_normal_(t, std=0.5, a=-0.6, b=1.0), (40, 7), False),
+         lambda t: r_trunc_normal_(t, 0.0, 0.5, -0.6, 1.0), (40, 7), False),
         ("nn_init_sparse_", [0.4], {}, lambda t: init.sparse_(t, 0.4), (10, 4), True),
     ]
     out = []
