@@ -5,19 +5,27 @@ VENV := $(ROOT)/.venv
 PY := $(VENV)/bin/python
 RLIB := $(ROOT)/.rlib
 R_PKGS := r-base-core r-base-dev r-cran-testthat r-cran-knitr r-cran-rmarkdown r-cran-magrittr r-cran-r6
+R_PKGS_OPTIONAL := r-cran-reticulate
 
 .PHONY: setup setup-r setup-py setup-shim demo test test-py test-r bench lint r-env fixtures
 
 setup: setup-r setup-py setup-shim
 
-# R from Debian's packages, only when missing (no CRAN here); --no-install-recommends keeps it to ~100 packages.
+# R from Debian's packages, only when R or one of the R packages the shim needs is missing (no CRAN here);
+# --no-install-recommends keeps it to ~100 packages. reticulate is optional (the shim works without it).
+R_NEEDS := testthat knitr rmarkdown magrittr
 setup-r:
-	@if ! command -v Rscript >/dev/null 2>&1; then \
+	@if ! command -v Rscript >/dev/null 2>&1 || \
+	    ! Rscript -e 'for (p in commandArgs(TRUE)) if (!requireNamespace(p, quietly = TRUE)) quit(status = 1)' \
+	      $(R_NEEDS) >/dev/null 2>&1; then \
 	  if command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing R (apt-get)"; \
-	    $$( [ "$$(id -u)" = 0 ] || echo sudo ) apt-get update -qq && \
-	    DEBIAN_FRONTEND=noninteractive $$( [ "$$(id -u)" = 0 ] || echo sudo ) \
-	      apt-get install -y -qq --no-install-recommends $(R_PKGS) >/dev/null; \
+	    SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	    $$SUDO apt-get update -qq && \
+	    { DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	        $(R_PKGS) $(R_PKGS_OPTIONAL) >/dev/null || \
+	      DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends \
+	        $(R_PKGS) >/dev/null; }; \
 	  else echo "R is missing and apt-get is not available: install R >= 4.2 by hand" >&2; exit 1; fi; \
 	fi
 
@@ -39,7 +47,9 @@ test: setup
 	$(PY) -m pytest
 	@$(MAKE) -s test-r
 
+# The shim's testthat suite with R hosting Python (pytest's tests/bridge runs it with Python hosting R).
 test-r:
+	@test -d $(RLIB)/torch || { echo "the shim is not installed: run make setup" >&2; exit 1; }
 	@eval "$$($(MAKE) -s r-env)" && cd r_shim/tests && Rscript testthat.R
 
 bench: setup

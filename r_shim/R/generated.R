@@ -2,7 +2,7 @@
 # Each wrapper is one call into Python (see R/bridge.R).
 
 autograd_backward <- function(tensors, grad_tensors = NULL, retain_graph = NULL, create_graph = FALSE) {
-  .External(C_rt_callx, "autograd_backward", tensors, grad_tensors, retain_graph, create_graph)
+  invisible(.External(C_rt_callx, "autograd_backward", tensors, grad_tensors, retain_graph, create_graph))
 }
 
 autograd_function <- function(forward, backward) {
@@ -18,7 +18,7 @@ autograd_is_enabled <- function() {
 }
 
 autograd_set_grad_mode <- function(enabled) {
-  .External(C_rt_callx, "autograd_set_grad_mode", enabled)
+  invisible(.External(C_rt_callx, "autograd_set_grad_mode", enabled))
 }
 
 cuda_device_count <- function() {
@@ -53,12 +53,312 @@ is_torch_dtype <- function(x) {
   .External(C_rt_callx, "is_torch_dtype", x)
 }
 
+lr_cosine_annealing <- function(optimizer, T_max, eta_min = 0L, last_epoch = -1L, verbose = FALSE) {
+  .External(C_rt_callx, "lr_cosine_annealing", optimizer, T_max, eta_min, last_epoch, verbose)
+}
+
+lr_lambda <- function(optimizer, lr_lambda, last_epoch = -1L, verbose = FALSE) {
+  .External(C_rt_callx, "lr_lambda", optimizer, lr_lambda, last_epoch, verbose)
+}
+
+lr_multiplicative <- function(optimizer, lr_lambda, last_epoch = -1L, verbose = FALSE) {
+  .External(C_rt_callx, "lr_multiplicative", optimizer, lr_lambda, last_epoch, verbose)
+}
+
+lr_one_cycle <- function(optimizer, max_lr, total_steps = NULL, epochs = NULL, steps_per_epoch = NULL, pct_start = 0.3, anneal_strategy = "cos", cycle_momentum = TRUE, base_momentum = 0.85, max_momentum = 0.95, div_factor = 25L, final_div_factor = 10000L, last_epoch = -1L, verbose = FALSE, three_phase = FALSE) {
+  .External(C_rt_callx, "lr_one_cycle", optimizer, max_lr, total_steps, epochs, steps_per_epoch, pct_start, anneal_strategy, cycle_momentum, base_momentum, max_momentum, div_factor, final_div_factor, last_epoch, verbose, three_phase = three_phase)
+}
+
+lr_reduce_on_plateau <- function(optimizer, mode = "min", factor = 0.1, patience = 10L, threshold = 0.0001, threshold_mode = "rel", cooldown = 0L, min_lr = 0L, eps = 1e-08, verbose = FALSE) {
+  .External(C_rt_callx, "lr_reduce_on_plateau", optimizer, mode, factor, patience, threshold, threshold_mode, cooldown, min_lr, eps, verbose)
+}
+
+lr_scheduler <- function(classname = NULL, inherit = .rt_absent, ...) {
+  .External(C_rt_callx, "lr_scheduler", classname, inherit, ...)
+}
+
+lr_step <- function(optimizer, step_size, gamma = 0.1, last_epoch = -1L) {
+  .External(C_rt_callx, "lr_step", optimizer, step_size, gamma, last_epoch)
+}
+
 nn_Module <- function(...) {
   .External(C_rt_callx, "nn_Module", ...)
 }
 
+nn_adaptive_avg_pool1d <- function(...) {
+  .External(C_rt_callx, "nn_adaptive_avg_pool1d", ...)
+}
+
+nn_adaptive_avg_pool2d <- function(...) {
+  .External(C_rt_callx, "nn_adaptive_avg_pool2d", ...)
+}
+
+nn_adaptive_log_softmax_with_loss <- function(...) {
+  .External(C_rt_callx, "nn_adaptive_log_softmax_with_loss", ...)
+}
+
+nn_adaptive_max_pool1d <- function(...) {
+  .External(C_rt_callx, "nn_adaptive_max_pool1d", ...)
+}
+
+nn_adaptive_max_pool2d <- function(...) {
+  .External(C_rt_callx, "nn_adaptive_max_pool2d", ...)
+}
+
+nn_alpha_dropout <- function(...) {
+  .External(C_rt_callx, "nn_alpha_dropout", ...)
+}
+
+nn_aum_loss <- function(...) {
+  .External(C_rt_callx, "nn_aum_loss", ...)
+}
+
+nn_avg_pool1d <- function(...) {
+  .External(C_rt_callx, "nn_avg_pool1d", ...)
+}
+
+nn_avg_pool2d <- function(...) {
+  .External(C_rt_callx, "nn_avg_pool2d", ...)
+}
+
+nn_batch_norm1d <- function(...) {
+  .External(C_rt_callx, "nn_batch_norm1d", ...)
+}
+
+nn_batch_norm2d <- function(...) {
+  .External(C_rt_callx, "nn_batch_norm2d", ...)
+}
+
+nn_batch_norm3d <- function(...) {
+  .External(C_rt_callx, "nn_batch_norm3d", ...)
+}
+
+nn_bce_loss <- function(...) {
+  .External(C_rt_callx, "nn_bce_loss", ...)
+}
+
+nn_bce_with_logits_loss <- function(...) {
+  .External(C_rt_callx, "nn_bce_with_logits_loss", ...)
+}
+
+nn_bilinear <- function(...) {
+  .External(C_rt_callx, "nn_bilinear", ...)
+}
+
 nn_buffer <- function(x, persistent = TRUE) {
   .External(C_rt_callx, "nn_buffer", x, persistent)
+}
+
+nn_celu <- function(...) {
+  .External(C_rt_callx, "nn_celu", ...)
+}
+
+nn_conv1d <- function(...) {
+  .External(C_rt_callx, "nn_conv1d", ...)
+}
+
+nn_conv2d <- function(...) {
+  .External(C_rt_callx, "nn_conv2d", ...)
+}
+
+nn_conv_transpose1d <- function(...) {
+  .External(C_rt_callx, "nn_conv_transpose1d", ...)
+}
+
+nn_conv_transpose2d <- function(...) {
+  .External(C_rt_callx, "nn_conv_transpose2d", ...)
+}
+
+nn_cosine_embedding_loss <- function(...) {
+  .External(C_rt_callx, "nn_cosine_embedding_loss", ...)
+}
+
+nn_cross_entropy_loss <- function(...) {
+  .External(C_rt_callx, "nn_cross_entropy_loss", ...)
+}
+
+nn_ctc_loss <- function(...) {
+  .External(C_rt_callx, "nn_ctc_loss", ...)
+}
+
+nn_dropout <- function(...) {
+  .External(C_rt_callx, "nn_dropout", ...)
+}
+
+nn_dropout2d <- function(...) {
+  .External(C_rt_callx, "nn_dropout2d", ...)
+}
+
+nn_dropout3d <- function(...) {
+  .External(C_rt_callx, "nn_dropout3d", ...)
+}
+
+nn_elu <- function(...) {
+  .External(C_rt_callx, "nn_elu", ...)
+}
+
+nn_embedding <- function(...) {
+  .External(C_rt_callx, "nn_embedding", ...)
+}
+
+nn_flatten <- function(...) {
+  .External(C_rt_callx, "nn_flatten", ...)
+}
+
+nn_gelu <- function(...) {
+  .External(C_rt_callx, "nn_gelu", ...)
+}
+
+nn_glu <- function(...) {
+  .External(C_rt_callx, "nn_glu", ...)
+}
+
+nn_group_norm <- function(...) {
+  .External(C_rt_callx, "nn_group_norm", ...)
+}
+
+nn_gru <- function(...) {
+  .External(C_rt_callx, "nn_gru", ...)
+}
+
+nn_hardshrink <- function(...) {
+  .External(C_rt_callx, "nn_hardshrink", ...)
+}
+
+nn_hardsigmoid <- function(...) {
+  .External(C_rt_callx, "nn_hardsigmoid", ...)
+}
+
+nn_hardswish <- function(...) {
+  .External(C_rt_callx, "nn_hardswish", ...)
+}
+
+nn_hardtanh <- function(...) {
+  .External(C_rt_callx, "nn_hardtanh", ...)
+}
+
+nn_hinge_embedding_loss <- function(...) {
+  .External(C_rt_callx, "nn_hinge_embedding_loss", ...)
+}
+
+nn_huber_loss <- function(...) {
+  .External(C_rt_callx, "nn_huber_loss", ...)
+}
+
+nn_identity <- function(...) {
+  .External(C_rt_callx, "nn_identity", ...)
+}
+
+nn_init_calculate_gain <- function(nonlinearity, param = NULL) {
+  .External(C_rt_callx, "nn_init_calculate_gain", nonlinearity, param)
+}
+
+nn_init_constant_ <- function(tensor, val) {
+  .External(C_rt_callx, "nn_init_constant_", tensor, val)
+}
+
+nn_init_dirac_ <- function(tensor, groups = 1L) {
+  .External(C_rt_callx, "nn_init_dirac_", tensor, groups)
+}
+
+nn_init_eye_ <- function(tensor) {
+  .External(C_rt_callx, "nn_init_eye_", tensor)
+}
+
+nn_init_kaiming_normal_ <- function(tensor, a = 0L, mode = "fan_in", nonlinearity = "leaky_relu", generator = NULL) {
+  .External(C_rt_callx, "nn_init_kaiming_normal_", tensor, a, mode, nonlinearity, generator)
+}
+
+nn_init_kaiming_uniform_ <- function(tensor, a = 0L, mode = "fan_in", nonlinearity = "leaky_relu", generator = NULL) {
+  .External(C_rt_callx, "nn_init_kaiming_uniform_", tensor, a, mode, nonlinearity, generator)
+}
+
+nn_init_normal_ <- function(tensor, mean = 0L, std = 1L, generator = NULL) {
+  .External(C_rt_callx, "nn_init_normal_", tensor, mean, std, generator)
+}
+
+nn_init_ones_ <- function(tensor) {
+  .External(C_rt_callx, "nn_init_ones_", tensor)
+}
+
+nn_init_orthogonal_ <- function(tensor, gain = 1L, generator = NULL) {
+  .External(C_rt_callx, "nn_init_orthogonal_", tensor, gain, generator)
+}
+
+nn_init_sparse_ <- function(tensor, sparsity, std = 0.01, generator = NULL) {
+  .External(C_rt_callx, "nn_init_sparse_", tensor, sparsity, std, generator)
+}
+
+nn_init_trunc_normal_ <- function(tensor, mean = 0L, std = 1L, a = -2L, b = 2L, generator = NULL) {
+  .External(C_rt_callx, "nn_init_trunc_normal_", tensor, mean, std, a, b, generator)
+}
+
+nn_init_uniform_ <- function(tensor, a = 0L, b = 1L, generator = NULL) {
+  .External(C_rt_callx, "nn_init_uniform_", tensor, a, b, generator)
+}
+
+nn_init_xavier_normal_ <- function(tensor, gain = 1.0, generator = NULL) {
+  .External(C_rt_callx, "nn_init_xavier_normal_", tensor, gain, generator)
+}
+
+nn_init_xavier_uniform_ <- function(tensor, gain = 1.0, generator = NULL) {
+  .External(C_rt_callx, "nn_init_xavier_uniform_", tensor, gain, generator)
+}
+
+nn_init_zeros_ <- function(tensor) {
+  .External(C_rt_callx, "nn_init_zeros_", tensor)
+}
+
+nn_kl_div_loss <- function(...) {
+  .External(C_rt_callx, "nn_kl_div_loss", ...)
+}
+
+nn_l1_loss <- function(...) {
+  .External(C_rt_callx, "nn_l1_loss", ...)
+}
+
+nn_layer_norm <- function(...) {
+  .External(C_rt_callx, "nn_layer_norm", ...)
+}
+
+nn_leaky_relu <- function(...) {
+  .External(C_rt_callx, "nn_leaky_relu", ...)
+}
+
+nn_linear <- function(...) {
+  .External(C_rt_callx, "nn_linear", ...)
+}
+
+nn_log_sigmoid <- function(...) {
+  .External(C_rt_callx, "nn_log_sigmoid", ...)
+}
+
+nn_log_softmax <- function(...) {
+  .External(C_rt_callx, "nn_log_softmax", ...)
+}
+
+nn_loss <- function(...) {
+  .External(C_rt_callx, "nn_loss", ...)
+}
+
+nn_lstm <- function(...) {
+  .External(C_rt_callx, "nn_lstm", ...)
+}
+
+nn_margin_ranking_loss <- function(...) {
+  .External(C_rt_callx, "nn_margin_ranking_loss", ...)
+}
+
+nn_max_pool1d <- function(...) {
+  .External(C_rt_callx, "nn_max_pool1d", ...)
+}
+
+nn_max_pool2d <- function(...) {
+  .External(C_rt_callx, "nn_max_pool2d", ...)
+}
+
+nn_mish <- function(...) {
+  .External(C_rt_callx, "nn_mish", ...)
 }
 
 nn_module <- function(classname = NULL, inherit = NULL, initialize = NULL, forward = NULL, private = NULL, active = NULL, ...) {
@@ -77,12 +377,448 @@ nn_module_print_width <- function() {
   .External(C_rt_callx, "nn_module_print_width")
 }
 
+nn_mse_loss <- function(...) {
+  .External(C_rt_callx, "nn_mse_loss", ...)
+}
+
+nn_multi_margin_loss <- function(...) {
+  .External(C_rt_callx, "nn_multi_margin_loss", ...)
+}
+
+nn_multilabel_margin_loss <- function(...) {
+  .External(C_rt_callx, "nn_multilabel_margin_loss", ...)
+}
+
+nn_multilabel_soft_margin_loss <- function(...) {
+  .External(C_rt_callx, "nn_multilabel_soft_margin_loss", ...)
+}
+
+nn_nll_loss <- function(...) {
+  .External(C_rt_callx, "nn_nll_loss", ...)
+}
+
 nn_parameter <- function(x, requires_grad = TRUE) {
   .External(C_rt_callx, "nn_parameter", x, requires_grad)
 }
 
+nn_poisson_nll_loss <- function(...) {
+  .External(C_rt_callx, "nn_poisson_nll_loss", ...)
+}
+
+nn_prelu <- function(...) {
+  .External(C_rt_callx, "nn_prelu", ...)
+}
+
+nn_relu <- function(...) {
+  .External(C_rt_callx, "nn_relu", ...)
+}
+
+nn_relu6 <- function(...) {
+  .External(C_rt_callx, "nn_relu6", ...)
+}
+
+nn_rnn <- function(...) {
+  .External(C_rt_callx, "nn_rnn", ...)
+}
+
+nn_rrelu <- function(...) {
+  .External(C_rt_callx, "nn_rrelu", ...)
+}
+
+nn_selu <- function(...) {
+  .External(C_rt_callx, "nn_selu", ...)
+}
+
 nn_sequential <- function(...) {
   .External(C_rt_callx, "nn_sequential", ...)
+}
+
+nn_sigmoid <- function(...) {
+  .External(C_rt_callx, "nn_sigmoid", ...)
+}
+
+nn_silu <- function(...) {
+  .External(C_rt_callx, "nn_silu", ...)
+}
+
+nn_smooth_l1_loss <- function(...) {
+  .External(C_rt_callx, "nn_smooth_l1_loss", ...)
+}
+
+nn_soft_margin_loss <- function(...) {
+  .External(C_rt_callx, "nn_soft_margin_loss", ...)
+}
+
+nn_softmax <- function(...) {
+  .External(C_rt_callx, "nn_softmax", ...)
+}
+
+nn_softmin <- function(...) {
+  .External(C_rt_callx, "nn_softmin", ...)
+}
+
+nn_softplus <- function(...) {
+  .External(C_rt_callx, "nn_softplus", ...)
+}
+
+nn_softshrink <- function(...) {
+  .External(C_rt_callx, "nn_softshrink", ...)
+}
+
+nn_softsign <- function(...) {
+  .External(C_rt_callx, "nn_softsign", ...)
+}
+
+nn_tanh <- function(...) {
+  .External(C_rt_callx, "nn_tanh", ...)
+}
+
+nn_tanhshrink <- function(...) {
+  .External(C_rt_callx, "nn_tanhshrink", ...)
+}
+
+nn_threshold <- function(...) {
+  .External(C_rt_callx, "nn_threshold", ...)
+}
+
+nn_triplet_margin_loss <- function(...) {
+  .External(C_rt_callx, "nn_triplet_margin_loss", ...)
+}
+
+nn_triplet_margin_with_distance_loss <- function(...) {
+  .External(C_rt_callx, "nn_triplet_margin_with_distance_loss", ...)
+}
+
+nn_unflatten <- function(...) {
+  .External(C_rt_callx, "nn_unflatten", ...)
+}
+
+nn_utils_clip_grad_norm_ <- function(parameters, max_norm, norm_type = 2L, error_if_nonfinite = FALSE) {
+  .External(C_rt_callx, "nn_utils_clip_grad_norm_", parameters, max_norm, norm_type, error_if_nonfinite)
+}
+
+nn_utils_clip_grad_value_ <- function(parameters, clip_value) {
+  invisible(.External(C_rt_callx, "nn_utils_clip_grad_value_", parameters, clip_value))
+}
+
+nn_weighted_loss <- function(...) {
+  .External(C_rt_callx, "nn_weighted_loss", ...)
+}
+
+nnf_adaptive_avg_pool1d <- function(input, output_size) {
+  .External(C_rt_callx, "nnf_adaptive_avg_pool1d", input, output_size)
+}
+
+nnf_adaptive_avg_pool2d <- function(input, output_size) {
+  .External(C_rt_callx, "nnf_adaptive_avg_pool2d", input, output_size)
+}
+
+nnf_adaptive_max_pool1d <- function(input, output_size, return_indices = FALSE) {
+  .External(C_rt_callx, "nnf_adaptive_max_pool1d", input, output_size, return_indices)
+}
+
+nnf_adaptive_max_pool2d <- function(input, output_size, return_indices = FALSE) {
+  .External(C_rt_callx, "nnf_adaptive_max_pool2d", input, output_size, return_indices)
+}
+
+nnf_alpha_dropout <- function(input, p = 0.5, training = FALSE, inplace = FALSE) {
+  .External(C_rt_callx, "nnf_alpha_dropout", input, p, training, inplace)
+}
+
+nnf_area_under_min_fpr_fnr <- function(input, target) {
+  .External(C_rt_callx, "nnf_area_under_min_fpr_fnr", input, target)
+}
+
+nnf_avg_pool1d <- function(input, kernel_size, stride = NULL, padding = 0L, ceil_mode = FALSE, count_include_pad = TRUE) {
+  .External(C_rt_callx, "nnf_avg_pool1d", input, kernel_size, stride, padding, ceil_mode, count_include_pad)
+}
+
+nnf_avg_pool2d <- function(input, kernel_size, stride = NULL, padding = 0L, ceil_mode = FALSE, count_include_pad = TRUE, divisor_override = NULL) {
+  .External(C_rt_callx, "nnf_avg_pool2d", input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+}
+
+nnf_batch_norm <- function(input, running_mean, running_var, weight = NULL, bias = NULL, training = FALSE, momentum = 0.1, eps = 1e-05) {
+  .External(C_rt_callx, "nnf_batch_norm", input, running_mean, running_var, weight, bias, training, momentum, eps)
+}
+
+nnf_bilinear <- function(input1, input2, weight, bias = NULL) {
+  .External(C_rt_callx, "nnf_bilinear", input1, input2, weight, bias)
+}
+
+nnf_binary_cross_entropy <- function(input, target, weight = NULL, reduction = "mean") {
+  .External(C_rt_callx, "nnf_binary_cross_entropy", input, target, weight, reduction)
+}
+
+nnf_binary_cross_entropy_with_logits <- function(input, target, weight = NULL, reduction = "mean", pos_weight = NULL) {
+  .External(C_rt_callx, "nnf_binary_cross_entropy_with_logits", input, target, weight, reduction, pos_weight)
+}
+
+nnf_celu <- function(input, alpha = 1L, inplace = FALSE) {
+  .External(C_rt_callx, "nnf_celu", input, alpha, inplace)
+}
+
+nnf_conv1d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, dilation = 1L, groups = 1L) {
+  .External(C_rt_callx, "nnf_conv1d", input, weight, bias, stride, padding, dilation, groups)
+}
+
+nnf_conv2d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, dilation = 1L, groups = 1L) {
+  .External(C_rt_callx, "nnf_conv2d", input, weight, bias, stride, padding, dilation, groups)
+}
+
+nnf_conv_transpose1d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, dilation = 1L) {
+  .External(C_rt_callx, "nnf_conv_transpose1d", input, weight, bias, stride, padding, output_padding, groups, dilation)
+}
+
+nnf_conv_transpose2d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, dilation = 1L) {
+  .External(C_rt_callx, "nnf_conv_transpose2d", input, weight, bias, stride, padding, output_padding, groups, dilation)
+}
+
+nnf_cosine_embedding_loss <- function(input1, input2, target, margin = 0L, reduction = "mean") {
+  .External(C_rt_callx, "nnf_cosine_embedding_loss", input1, input2, target, margin, reduction)
+}
+
+nnf_cosine_similarity <- function(x1, x2, dim = 2L, eps = 1e-08) {
+  .External(C_rt_callx, "nnf_cosine_similarity", x1, x2, dim, eps)
+}
+
+nnf_cross_entropy <- function(input, target, weight = NULL, ignore_index = -100L, reduction = "mean", label_smoothing = 0.0) {
+  .External(C_rt_callx, "nnf_cross_entropy", input, target, weight, ignore_index, reduction, label_smoothing)
+}
+
+nnf_ctc_loss <- function(log_probs, targets, input_lengths, target_lengths, blank = 0L, reduction = "mean", zero_infinity = FALSE) {
+  .External(C_rt_callx, "nnf_ctc_loss", log_probs, targets, input_lengths, target_lengths, blank, reduction, zero_infinity)
+}
+
+nnf_dropout <- function(input, p = 0.5, training = TRUE, inplace = FALSE) {
+  .External(C_rt_callx, "nnf_dropout", input, p, training, inplace)
+}
+
+nnf_dropout2d <- function(input, p = 0.5, training = TRUE, inplace = FALSE) {
+  .External(C_rt_callx, "nnf_dropout2d", input, p, training, inplace)
+}
+
+nnf_dropout3d <- function(input, p = 0.5, training = TRUE, inplace = FALSE) {
+  .External(C_rt_callx, "nnf_dropout3d", input, p, training, inplace)
+}
+
+nnf_elu <- function(input, alpha = 1L, inplace = FALSE) {
+  .External(C_rt_callx, "nnf_elu", input, alpha, inplace)
+}
+
+nnf_embedding <- function(input, weight, padding_idx = NULL, max_norm = NULL, norm_type = 2L, scale_grad_by_freq = FALSE, sparse = FALSE) {
+  .External(C_rt_callx, "nnf_embedding", input, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse)
+}
+
+nnf_gelu <- function(input, approximate = "none") {
+  .External(C_rt_callx, "nnf_gelu", input, approximate)
+}
+
+nnf_glu <- function(input, dim = -1L) {
+  .External(C_rt_callx, "nnf_glu", input, dim)
+}
+
+nnf_group_norm <- function(input, num_groups, weight = NULL, bias = NULL, eps = 1e-05) {
+  .External(C_rt_callx, "nnf_group_norm", input, num_groups, weight, bias, eps)
+}
+
+nnf_hardshrink <- function(input, lambd = 0.5) {
+  .External(C_rt_callx, "nnf_hardshrink", input, lambd)
+}
+
+nnf_hardsigmoid <- function(input, inplace = FALSE) {
+  .External(C_rt_callx, "nnf_hardsigmoid", input, inplace)
+}
+
+nnf_hardswish <- function(input, inplace = FALSE) {
+  .External(C_rt_callx, "nnf_hardswish", input, inplace)
+}
+
+nnf_hardtanh <- function(input, min_val = -1L, max_val = 1L, inplace = FALSE) {
+  .External(C_rt_callx, "nnf_hardtanh", input, min_val, max_val, inplace)
+}
+
+nnf_hinge_embedding_loss <- function(input, target, margin = 1L, reduction = "mean") {
+  .External(C_rt_callx, "nnf_hinge_embedding_loss", input, target, margin, reduction)
+}
+
+nnf_huber_loss <- function(input, target, reduction = "mean", delta = 1.0) {
+  .External(C_rt_callx, "nnf_huber_loss", input, target, reduction, delta)
+}
+
+nnf_instance_norm <- function(input, running_mean = NULL, running_var = NULL, weight = NULL, bias = NULL, use_input_stats = TRUE, momentum = 0.1, eps = 1e-05) {
+  .External(C_rt_callx, "nnf_instance_norm", input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps)
+}
+
+nnf_kl_div <- function(input, target, reduction = "mean", log_target = FALSE) {
+  .External(C_rt_callx, "nnf_kl_div", input, target, reduction, log_target)
+}
+
+nnf_l1_loss <- function(input, target, reduction = "mean") {
+  .External(C_rt_callx, "nnf_l1_loss", input, target, reduction)
+}
+
+nnf_layer_norm <- function(input, normalized_shape, weight = NULL, bias = NULL, eps = 1e-05) {
+  .External(C_rt_callx, "nnf_layer_norm", input, normalized_shape, weight, bias, eps)
+}
+
+nnf_leaky_relu <- function(input, negative_slope = 0.01, inplace = FALSE) {
+  .External(C_rt_callx, "nnf_leaky_relu", input, negative_slope, inplace)
+}
+
+nnf_linear <- function(input, weight, bias = NULL) {
+  .External(C_rt_callx, "nnf_linear", input, weight, bias)
+}
+
+nnf_log_sigmoid <- function(input) {
+  .External(C_rt_callx, "nnf_log_sigmoid", input)
+}
+
+nnf_log_softmax <- function(input, dim = NULL, dtype = NULL) {
+  .External(C_rt_callx, "nnf_log_softmax", input, dim, dtype)
+}
+
+nnf_logsigmoid <- function(input) {
+  .External(C_rt_callx, "nnf_logsigmoid", input)
+}
+
+nnf_margin_ranking_loss <- function(input1, input2, target, margin = 0L, reduction = "mean") {
+  .External(C_rt_callx, "nnf_margin_ranking_loss", input1, input2, target, margin, reduction)
+}
+
+nnf_max_pool1d <- function(input, kernel_size, stride = NULL, padding = 0L, dilation = 1L, ceil_mode = FALSE, return_indices = FALSE) {
+  .External(C_rt_callx, "nnf_max_pool1d", input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+}
+
+nnf_max_pool2d <- function(input, kernel_size, stride = NULL, padding = 0L, dilation = 1L, ceil_mode = FALSE, return_indices = FALSE) {
+  .External(C_rt_callx, "nnf_max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+}
+
+nnf_mish <- function(input, inplace = FALSE) {
+  .External(C_rt_callx, "nnf_mish", input, inplace)
+}
+
+nnf_mse_loss <- function(input, target, reduction = "mean") {
+  .External(C_rt_callx, "nnf_mse_loss", input, target, reduction)
+}
+
+nnf_multi_margin_loss <- function(input, target, p = 1L, margin = 1L, weight = NULL, reduction = "mean") {
+  .External(C_rt_callx, "nnf_multi_margin_loss", input, target, p, margin, weight, reduction)
+}
+
+nnf_multilabel_margin_loss <- function(input, target, reduction = "mean") {
+  .External(C_rt_callx, "nnf_multilabel_margin_loss", input, target, reduction)
+}
+
+nnf_multilabel_soft_margin_loss <- function(input, target, weight = NULL, reduction = "mean") {
+  .External(C_rt_callx, "nnf_multilabel_soft_margin_loss", input, target, weight, reduction)
+}
+
+nnf_nll_loss <- function(input, target, weight = NULL, ignore_index = -100L, reduction = "mean") {
+  .External(C_rt_callx, "nnf_nll_loss", input, target, weight, ignore_index, reduction)
+}
+
+nnf_normalize <- function(input, p = 2L, dim = 2L, eps = 1e-12, out = NULL) {
+  .External(C_rt_callx, "nnf_normalize", input, p, dim, eps, out)
+}
+
+nnf_one_hot <- function(tensor, num_classes = -1L) {
+  .External(C_rt_callx, "nnf_one_hot", tensor, num_classes)
+}
+
+nnf_pad <- function(input, pad, mode = "constant", value = NULL) {
+  .External(C_rt_callx, "nnf_pad", input, pad, mode, value)
+}
+
+nnf_pairwise_distance <- function(x1, x2, p = 2L, eps = 1e-06, keepdim = FALSE) {
+  .External(C_rt_callx, "nnf_pairwise_distance", x1, x2, p, eps, keepdim)
+}
+
+nnf_poisson_nll_loss <- function(input, target, log_input = TRUE, full = FALSE, eps = 1e-08, reduction = "mean") {
+  .External(C_rt_callx, "nnf_poisson_nll_loss", input, target, log_input, full, eps, reduction)
+}
+
+nnf_prelu <- function(input, weight) {
+  .External(C_rt_callx, "nnf_prelu", input, weight)
+}
+
+nnf_relu <- function(input, inplace = FALSE) {
+  .External(C_rt_callx, "nnf_relu", input, inplace)
+}
+
+nnf_relu6 <- function(input, inplace = FALSE) {
+  .External(C_rt_callx, "nnf_relu6", input, inplace)
+}
+
+nnf_rrelu <- function(input, lower = 0.125, upper = 0.3333333333333333, training = FALSE, inplace = FALSE) {
+  .External(C_rt_callx, "nnf_rrelu", input, lower, upper, training, inplace)
+}
+
+nnf_selu <- function(input, inplace = FALSE) {
+  .External(C_rt_callx, "nnf_selu", input, inplace)
+}
+
+nnf_sigmoid <- function(input) {
+  .External(C_rt_callx, "nnf_sigmoid", input)
+}
+
+nnf_silu <- function(input, inplace = FALSE) {
+  .External(C_rt_callx, "nnf_silu", input, inplace)
+}
+
+nnf_smooth_l1_loss <- function(input, target, reduction = "mean", beta = 1.0) {
+  .External(C_rt_callx, "nnf_smooth_l1_loss", input, target, reduction, beta)
+}
+
+nnf_soft_margin_loss <- function(input, target, reduction = "mean") {
+  .External(C_rt_callx, "nnf_soft_margin_loss", input, target, reduction)
+}
+
+nnf_softmax <- function(input, dim, dtype = NULL) {
+  .External(C_rt_callx, "nnf_softmax", input, dim, dtype)
+}
+
+nnf_softmin <- function(input, dim, dtype = NULL) {
+  .External(C_rt_callx, "nnf_softmin", input, dim, dtype)
+}
+
+nnf_softplus <- function(input, beta = 1L, threshold = 20L) {
+  .External(C_rt_callx, "nnf_softplus", input, beta, threshold)
+}
+
+nnf_softshrink <- function(input, lambd = 0.5) {
+  .External(C_rt_callx, "nnf_softshrink", input, lambd)
+}
+
+nnf_softsign <- function(input) {
+  .External(C_rt_callx, "nnf_softsign", input)
+}
+
+nnf_tanh <- function(input) {
+  .External(C_rt_callx, "nnf_tanh", input)
+}
+
+nnf_tanhshrink <- function(input) {
+  .External(C_rt_callx, "nnf_tanhshrink", input)
+}
+
+nnf_threshold <- function(input, threshold, value, inplace = FALSE) {
+  .External(C_rt_callx, "nnf_threshold", input, threshold, value, inplace)
+}
+
+nnf_triplet_margin_loss <- function(anchor, positive, negative, margin = 1L, p = 2L, eps = 1e-06, swap = FALSE, reduction = "mean") {
+  .External(C_rt_callx, "nnf_triplet_margin_loss", anchor, positive, negative, margin, p, eps, swap, reduction)
+}
+
+nnf_triplet_margin_with_distance_loss <- function(anchor, positive, negative, distance_function = NULL, margin = 1.0, swap = FALSE, reduction = "mean") {
+  .External(C_rt_callx, "nnf_triplet_margin_with_distance_loss", anchor, positive, negative, distance_function, margin, swap, reduction)
+}
+
+optim_adadelta <- function(params, lr = 1.0, rho = 0.9, eps = 1e-06, weight_decay = 0L) {
+  .External(C_rt_callx, "optim_adadelta", params, lr, rho, eps, weight_decay)
+}
+
+optim_adagrad <- function(params, lr = 0.01, lr_decay = 0L, weight_decay = 0L, initial_accumulator_value = 0L, eps = 1e-10) {
+  .External(C_rt_callx, "optim_adagrad", params, lr, lr_decay, weight_decay, initial_accumulator_value, eps)
 }
 
 optim_adam <- function(params, lr = 0.001, betas = c(0.9, 0.999), eps = 1e-08, weight_decay = 0L, amsgrad = FALSE) {
@@ -93,8 +829,28 @@ optim_adamw <- function(params, lr = 0.001, betas = c(0.9, 0.999), eps = 1e-08, 
   .External(C_rt_callx, "optim_adamw", params, lr, betas, eps, weight_decay, amsgrad)
 }
 
+optim_asgd <- function(params, lr = 0.01, lambd = 0.0001, alpha = 0.75, t0 = 1000000L, weight_decay = 0L, ...) {
+  .External(C_rt_callx, "optim_asgd", params, lr, lambd, alpha, t0, weight_decay, ...)
+}
+
+optim_lbfgs <- function(params, lr = 1L, max_iter = 20L, max_eval = NULL, tolerance_grad = 1e-07, tolerance_change = 1e-09, history_size = 100L, line_search_fn = NULL) {
+  .External(C_rt_callx, "optim_lbfgs", params, lr, max_iter, max_eval, tolerance_grad, tolerance_change, history_size, line_search_fn)
+}
+
 optim_required <- function() {
   .External(C_rt_callx, "optim_required")
+}
+
+optim_rmsprop <- function(params, lr = 0.01, alpha = 0.99, eps = 1e-08, weight_decay = 0L, momentum = 0L, centered = FALSE) {
+  .External(C_rt_callx, "optim_rmsprop", params, lr, alpha, eps, weight_decay, momentum, centered)
+}
+
+optim_rprop <- function(params, lr = 0.01, etas = c(0.5, 1.2), step_sizes = c(1e-06, 50L)) {
+  .External(C_rt_callx, "optim_rprop", params, lr, etas, step_sizes)
+}
+
+optim_sgd <- function(params, lr = .rt_absent, momentum = 0L, dampening = 0L, weight_decay = 0L, nesterov = FALSE) {
+  .External(C_rt_callx, "optim_sgd", params, lr, momentum, dampening, weight_decay, nesterov)
 }
 
 torch_abs <- function(self) {
@@ -530,7 +1286,7 @@ torch_lt <- function(self, other) {
 }
 
 torch_manual_seed <- function(seed) {
-  .External(C_rt_callx, "torch_manual_seed", seed)
+  invisible(.External(C_rt_callx, "torch_manual_seed", seed))
 }
 
 torch_masked_fill <- function(self, mask, value) {
@@ -722,11 +1478,11 @@ torch_seed <- function() {
 }
 
 torch_set_default_dtype <- function(d) {
-  .External(C_rt_callx, "torch_set_default_dtype", d)
+  invisible(.External(C_rt_callx, "torch_set_default_dtype", d))
 }
 
 torch_set_rng_state <- function(state) {
-  .External(C_rt_callx, "torch_set_rng_state", state)
+  invisible(.External(C_rt_callx, "torch_set_rng_state", state))
 }
 
 torch_short <- function() {

@@ -74,7 +74,7 @@ static SEXP dots_formals = NULL;    /* pairlist(... = ) */
 static SEXP cls_default = NULL;     /* class of Python objects nobody registered */
 static SEXP str_subset = NULL, str_subassign = NULL;
 
-static PyObject *py_dispatch, *py_dollar, *py_setattr, *py_rclass, *py_method, *py_missing;
+static PyObject *py_dispatch, *py_dollar, *py_setattr, *py_rclass, *py_method, *py_method_invisible, *py_missing;
 static PyObject *py_warnings, *py_rerror, *py_on_start;
 
 static long n_ptrs_live = 0, n_ptrs_made = 0, n_robj_live = 0;
@@ -433,19 +433,20 @@ static int class_of(PyObject *o, SEXP *cls, int *kind) {
     PyTypeObject *tp = Py_TYPE(o);
     for (int i = 0; i < n_class_cache; i++) {
         if (class_cache[i].tp == tp) {
-            *cls = class_cache[i].cls;
+            *cls = PROTECT(class_cache[i].cls);
             *kind = class_cache[i].kind;
             return 0;
         }
     }
-    /* Ask Python once per type: r_class(obj) -> (tuple of class names, kind) */
+    /* Ask Python: r_class(obj) -> (class names, kind[, cacheable]); cached per type unless the answer
+       depends on the object (classes of classes, say). The result is protected once (callers unprotect). */
     PyObject *r = PyObject_CallOneArg(py_rclass, o);
     if (!r) return -1;
     SEXP c = cls_default;
-    int k = 0;
+    int k = 0, cacheable = 1;
     if (r != Py_None) {
         PyObject *names = NULL;
-        if (!PyArg_ParseTuple(r, "Oi", &names, &k)) { Py_DECREF(r); return -1; }
+        if (!PyArg_ParseTuple(r, "Oi|p", &names, &k, &cacheable)) { Py_DECREF(r); return -1; }
         Py_ssize_t n = PySequence_Size(names);
         if (n < 0) { Py_DECREF(r); return -1; }
         c = PROTECT(Rf_allocVector(STRSXP, n));
@@ -456,12 +457,13 @@ static int class_of(PyObject *o, SEXP *cls, int *kind) {
             SET_STRING_ELT(c, i, Rf_mkCharCE(cs, CE_UTF8));
             Py_DECREF(s);
         }
-        R_PreserveObject(c);
-        MARK_NOT_MUTABLE(c);
         UNPROTECT(1);
     }
     Py_DECREF(r);
-    if (n_class_cache < CLASS_CACHE) {
+    PROTECT(c);
+    if (cacheable && n_class_cache < CLASS_CACHE) {
+        R_PreserveObject(c);
+        MARK_NOT_MUTABLE(c);
         Py_INCREF(tp);
         class_cache[n_class_cache].tp = tp;
         class_cache[n_class_cache].cls = c;
@@ -477,7 +479,7 @@ static int class_of(PyObject *o, SEXP *cls, int *kind) {
 static SEXP wrap_object(PyObject *o) {
     SEXP cls;
     int kind;
-    if (class_of(o, &cls, &kind) < 0) return NULL;
+    if (class_of(o, &cls, &kind) < 0) return NULL;  /* cls comes back protected */
     Py_INCREF(o);
     SEXP p = PROTECT(R_MakeExternalPtr(o, sym_tag, R_NilValue));
     R_RegisterCFinalizerEx(p, ptr_finalizer, FALSE);
@@ -497,11 +499,11 @@ static SEXP wrap_object(PyObject *o) {
 #endif
         Rf_setAttrib(f, sym_rt_py, p);
         Rf_setAttrib(f, R_ClassSymbol, cls);
-        UNPROTECT(3);
+        UNPROTECT(4);
         return f;
     }
     Rf_setAttrib(p, R_ClassSymbol, cls);
-    UNPROTECT(1);
+    UNPROTECT(2);
     return p;
 }
 
@@ -846,7 +848,8 @@ static int setup_python_side(void) {
     if (!api) return -1;
     if (!(py_dispatch = hook(api, "dispatch")) || !(py_dollar = hook(api, "dollar")) ||
         !(py_setattr = hook(api, "setattr")) || !(py_rclass = hook(api, "r_class")) ||
-        !(py_method = hook(api, "METHOD")) || !(py_missing = hook(api, "MISSING")) ||
+        !(py_method = hook(api, "METHOD")) || !(py_method_invisible = hook(api, "METHOD_INVISIBLE")) ||
+        !(py_missing = hook(api, "MISSING")) ||
         !(py_warnings = hook(api, "warnings")) || !(py_rerror = hook(api, "RError"))) {
         Py_DECREF(api);
         return -1;
@@ -1155,9 +1158,15 @@ static SEXP rt_dollar(SEXP x, SEXP name) {
     Py_DECREF(nm);
     if (!res) fail(gil__);
     SEXP out;
-    if (res == py_method) {
+    if (res == py_method || res == py_method_invisible) {
+        int invisible = res == py_method_invisible;
         Py_DECREF(res);
         SEXP body = PROTECT(Rf_lang5(Rf_install(".External"), native_callm, x, name, R_DotsSymbol));
+        if (invisible) {
+            body = Rf_lang2(Rf_install("invisible"), body);
+            UNPROTECT(1);
+            PROTECT(body);
+        }
 #if R_VERSION >= R_Version(4, 5, 0)
         out = R_mkClosure(dots_formals, body, ns_env);
 #else

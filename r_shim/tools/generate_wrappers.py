@@ -96,7 +96,10 @@ def wrapper(name: str, fn: object) -> str | None:
             passed = f"{rn} = {rn}"
         args.append(passed)
     call = ", ".join([f'"{name}"', *args])
-    return f"{name} <- function({', '.join(formals)}) {{\n  .External(C_rt_callx, {call})\n}}\n"
+    body = f".External(C_rt_callx, {call})"
+    if not inspect.isclass(fn) and sig.return_annotation in (None, "None", type(None)):
+        body = f"invisible({body})"  # R torch returns nothing visibly here (torch_manual_seed(1) prints nothing)
+    return f"{name} <- function({', '.join(formals)}) {{\n  {body}\n}}\n"
 
 
 def collect() -> dict[str, object]:

@@ -24,7 +24,7 @@ import sysconfig
 import warnings as _warnings
 from typing import Any
 
-__all__ = ["c_api", "METHOD", "MISSING", "RError", "register_r_class", "DISPATCH"]
+__all__ = ["c_api", "METHOD", "METHOD_INVISIBLE", "MISSING", "RError", "register_r_class", "DISPATCH"]
 
 
 class _Sentinel:
@@ -39,6 +39,10 @@ class _Sentinel:
 
 METHOD = _Sentinel("METHOD")
 """Returned by :func:`dollar` when ``x$name`` is a method: R then builds ``function(...)`` calling it."""
+
+METHOD_INVISIBLE = _Sentinel("METHOD_INVISIBLE")
+"""As :data:`METHOD`, for methods whose result R torch returns invisibly (``x$backward()``, in-place ``x$add_()``,
+methods annotated ``-> None``): at top level they print nothing."""
 
 MISSING = _Sentinel("MISSING")
 """An empty R argument, as in ``x[, 1]``."""
@@ -104,7 +108,7 @@ DISPATCH = _Dispatch()
 
 # -- `$` -------------------------------------------------------------------------------------------------------
 
-_FIELD, _METHOD_KIND = 0, 1
+_FIELD, _METHOD_KIND, _METHOD_INVISIBLE_KIND = 0, 1, 2
 _KINDS: dict[tuple[type, str], int] = {}
 _NOTHING = object()
 
@@ -120,7 +124,16 @@ def _kind(obj: Any, name: str) -> tuple[int, bool]:
         return _FIELD, True
     if isinstance(attr, type):
         return _FIELD, True
-    return _METHOD_KIND, True
+    return (_METHOD_INVISIBLE_KIND if returns_invisibly(attr, name) else _METHOD_KIND), True
+
+
+def returns_invisibly(fn: Any, name: str) -> bool:
+    """Whether R torch returns this function's value invisibly: in-place methods (``add_``) and functions
+    annotated ``-> None`` (``backward``, ``torch_manual_seed``)."""
+    if name.endswith("_") and not name.endswith("__"):
+        return True
+    ann = getattr(getattr(fn, "__func__", fn), "__annotations__", None) or {}
+    return ann.get("return", "") in (None, "None", type(None))
 
 
 def dollar(obj: Any, name: str) -> Any:
@@ -133,6 +146,8 @@ def dollar(obj: Any, name: str) -> Any:
             _KINDS[key] = kind
     if kind == _METHOD_KIND:
         return METHOD
+    if kind == _METHOD_INVISIBLE_KIND:
+        return METHOD_INVISIBLE
     return getattr(obj, name, None)
 
 
@@ -173,8 +188,25 @@ def _register_defaults() -> None:
         pass
 
 
-def r_class(obj: Any) -> tuple[tuple[str, ...], int] | None:
-    """``(class names, kind)`` for an object crossing into R; asked once per Python type (the C side caches)."""
+def _family_class(cls: type) -> tuple[tuple[str, ...], int] | None:
+    """Modules and optimizers: classes named per Python class, as R torch's generators name them."""
+    nn = sys.modules.get("rtorch_py.nn.module")
+    if nn is not None and issubclass(cls, nn.nn_Module):
+        name = getattr(cls, "_classname", None) or cls.__name__
+        return ((name, "nn_module") if name != "nn_module" else ("nn_module",)), 1
+    opt = sys.modules.get("rtorch_py.optim.optimizer")
+    if opt is not None and issubclass(cls, getattr(opt, "Optimizer", ())):
+        return (cls.__name__, "torch_optimizer", "R6"), 0
+    sched = sys.modules.get("rtorch_py.optim.lr_scheduler")
+    base = getattr(sched, "LRScheduler", None) if sched is not None else None
+    if base is not None and issubclass(cls, base):
+        return (cls.__name__, "lr_scheduler", "R6"), 0
+    return None
+
+
+def r_class(obj: Any) -> tuple[Any, ...] | None:
+    """``(class names, kind[, cacheable])`` for an object crossing into R. The C side caches the answer per
+    Python type unless ``cacheable`` is False (an answer that depends on the object, as for classes)."""
     if not _R_CLASSES:
         _register_defaults()
     cls = type(obj)
@@ -184,9 +216,17 @@ def r_class(obj: Any) -> tuple[tuple[str, ...], int] | None:
     for klass in cls.__mro__:
         if klass in _R_CLASSES:
             return _R_CLASSES[klass]
-    if callable(obj) and not isinstance(obj, type):
+    family = _family_class(cls)
+    if family is not None:
+        return family
+    if isinstance(obj, type):  # a generator: calling it makes an instance
+        nn = sys.modules.get("rtorch_py.nn.module")
+        if nn is not None and issubclass(obj, nn.nn_Module):
+            return (getattr(obj, "_classname", obj.__name__), "nn_module_generator"), 1, False
+        return (obj.__name__, "py_class", "py_object"), 1, False
+    if callable(obj):
         return ("py_function", "py_object"), 1
-    return None
+    return (cls.__name__, "py_object"), 0
 
 
 # -- start-up -----------------------------------------------------------------------------------------------------
@@ -209,5 +249,6 @@ def c_api(started_by_r: int) -> dict[str, Any]:
     install_warning_hook()
     return {
         "dispatch": DISPATCH, "dollar": dollar, "setattr": setattr_, "r_class": r_class,
-        "METHOD": METHOD, "MISSING": MISSING, "warnings": WARNINGS, "RError": RError,
+        "METHOD": METHOD, "METHOD_INVISIBLE": METHOD_INVISIBLE, "MISSING": MISSING, "warnings": WARNINGS,
+        "RError": RError,
     }

@@ -208,6 +208,21 @@ def handoff_take(key: Any) -> Any:
     return _HANDOFF.pop(int(key))
 
 
+def r_module_child(module: Any, i: Any) -> Any:
+    """``model[[i]]``: the i-th child (1-based) or the child, parameter or buffer named ``i``."""
+    if isinstance(i, str):
+        return getattr(module, i)
+    k = int(i)
+    children = list(module._modules.values())
+    if k < 1 or k > len(children):
+        raise IndexError(f"subscript out of bounds: the module has {len(children)} children")
+    return children[k - 1]
+
+
+def r_module_length(module: Any) -> int:
+    return len(module._modules)
+
+
 def _identity(x: Any) -> Any:
     return x
 
@@ -269,6 +284,8 @@ TABLE: dict[str, Callable[..., Any]] = {
     "r_subassign": indexing.r_subassign,
     "handoff_put": handoff_put,
     "handoff_take": handoff_take,
+    "r_module_child": r_module_child,
+    "r_module_length": r_module_length,
     "identity": _identity,
     "type_name": _type_name,
     "context_enter": context_enter,

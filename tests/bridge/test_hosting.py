@@ -68,7 +68,7 @@ def test_ctrl_c_interrupts_an_r_loop(tmp_path, r_env, host):
     cmd = [sys.executable, "-m", "rtorch_py", "run", str(p)] if host == "rtorch" else ["Rscript", str(p)]
     proc = subprocess.Popen(cmd, env=r_env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout.readline() == "start\n"
-    time.sleep(0.5)
+    time.sleep(1.0)
     proc.send_signal(signal.SIGINT)
     try:
         proc.wait(timeout=20)

@@ -1,0 +1,48 @@
+# S3 methods of modules, optimizers, schedulers and other Python objects: `$` reads a field or returns a
+# method as an R function, `$<-` assigns (a module registers parameters and submodules), print writes the
+# object's R torch text. Modules are R functions (model(x) runs forward), as in R torch.
+
+#' @export
+`$.nn_module` <- function(x, name) .Call(C_rt_dollar, x, name)
+
+#' @export
+`$<-.nn_module` <- function(x, name, value) .Call(C_rt_setattr, x, name, value)
+
+#' @export
+`[[.nn_module` <- function(x, i) .Call(C_rt_call2, "r_module_child", x, i)
+
+#' @export
+`[[<-.nn_module` <- function(x, i, value) .Call(C_rt_setattr, x, as.character(i), value)
+
+#' @export
+length.nn_module <- function(x) .Call(C_rt_call1, "r_module_length", x)
+
+#' @export
+print.nn_module <- function(x, ...) {
+  cat(.Call(C_rt_call1, "r_format", x))
+  invisible(x)
+}
+
+#' @export
+`$.nn_module_generator` <- `$.nn_module`
+
+#' @export
+print.nn_module_generator <- print.nn_module
+
+#' @export
+`$.torch_optimizer` <- `$.nn_module`
+
+#' @export
+`$<-.torch_optimizer` <- `$<-.nn_module`
+
+#' @export
+print.torch_optimizer <- print.nn_module
+
+#' @export
+`$.lr_scheduler` <- `$.nn_module`
+
+#' @export
+`$<-.lr_scheduler` <- `$<-.nn_module`
+
+#' @export
+print.lr_scheduler <- print.nn_module
