@@ -112,9 +112,13 @@ def _infer(data: Any) -> np.ndarray:
     if isinstance(data, (list, tuple)):
         if any(isinstance(x, Tensor) for x in data):
             data = [x._data if isinstance(x, Tensor) else x for x in data]
-        arr = np.array(data)
+        try:
+            arr = np.array(data)
+        except ValueError:
+            arr = np.array(None, dtype=object)
         if arr.dtype == object:
-            raise ValueError("torch_tensor: data must be a rectangular nested list of numbers")
+            raise ValueError("torch_tensor: data must be a rectangular nested list of numbers (all rows of the same "
+                             "length)")
         if arr.dtype.kind == "f":
             return arr.astype(get_default_dtype().np)
         if arr.dtype.kind in "iu":

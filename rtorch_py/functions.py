@@ -469,7 +469,10 @@ def torch_flatten(self: Tensor, start_dim: Any = 1, end_dim: Any = -1) -> Tensor
 
 
 def torch_permute(self: Tensor, dims: Any) -> Tensor:
+    """The dims reordered (1-based ``dims``, a view)."""
     d = dims0(dims, self.ndim)
+    if len(d) == self.ndim and len(set(d)) != len(d):
+        raise RuntimeError(f"permute(): duplicate dims are not allowed (dims = {list(dims)})")
     if sorted(d) != list(range(self.ndim)):
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
                            f"length of the desired ordering of dimensions i.e. input.dim() = {self.ndim} is not "

@@ -631,7 +631,13 @@ def argmax(x: Tensor, axis: int | None = None, keepdim: bool = False, largest: b
     return _wrap(np.asarray(out, dtype=np.int64))
 
 
+def _float_only(x: Tensor, what: str) -> None:
+    if x._data.dtype.kind != "f":
+        raise RuntimeError(f"{what} only support floating point and complex dtypes, got {x.dtype.name}")
+
+
 def var(x: Tensor, axes: Any = None, correction: float = 1, keepdim: bool = False) -> Tensor:
+    _float_only(x, "std and var")
     d = x._data
     ax = _axes(axes, d.ndim)
     n = d.size if ax is None else int(np.prod([d.shape[a] for a in ax]))
@@ -642,6 +648,7 @@ def var(x: Tensor, axes: Any = None, correction: float = 1, keepdim: bool = Fals
 
 
 def std(x: Tensor, axes: Any = None, correction: float = 1, keepdim: bool = False) -> Tensor:
+    _float_only(x, "std and var")
     d = x._data
     ax = _axes(axes, d.ndim)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -650,6 +657,9 @@ def std(x: Tensor, axes: Any = None, correction: float = 1, keepdim: bool = Fals
 
 
 def norm(x: Tensor, p: float = 2, axes: Any = None, keepdim: bool = False) -> Tensor:
+    if x._data.dtype.kind != "f":
+        raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got {x.dtype.name} "
+                           "instead.")
     d = x._data
     ax = _axes(axes, d.ndim)
     a = np.abs(d)
@@ -999,8 +1009,17 @@ def diagonal(x: Tensor, offset: int = 0, a1: int = 0, a2: int = 1) -> Tensor:
     nd = x._data.ndim
     if nd < 2 or {a1 % nd, a2 % nd} != {nd - 2, nd - 1}:
         raise NotImplementedError("diagonal: only the last two dimensions are supported")
-    return record(np.diagonal(x._data, offset, a1, a2), "DiagonalBackward0", D.diagonal, (x,),
-                  (x._data.shape, offset, a1, a2))
+    d = x._data
+    ax1, ax2 = a1 % nd, a2 % nd
+    n = np.diagonal(d, offset, ax1, ax2).shape[-1]
+    start = [slice(None)] * nd
+    start[ax1], start[ax2] = slice(max(-offset, 0), None), slice(max(offset, 0), None)
+    v = d[tuple(start)]
+    others = [i for i in range(nd) if i not in (ax1, ax2)]
+    # a writable strided view (np.diagonal's is read-only), so in-place ops write into x as libtorch's do
+    out = np.lib.stride_tricks.as_strided(v, tuple(d.shape[i] for i in others) + (n,),
+                                          tuple(v.strides[i] for i in others) + (v.strides[ax1] + v.strides[ax2],))
+    return record(out, "DiagonalBackward0", D.diagonal, (x,), (d.shape, offset, a1, a2), view_of=x)
 
 
 # -- indexing ------------------------------------------------------------------------------------------------
@@ -1025,10 +1044,33 @@ def index(x: Tensor, key: Any) -> Tensor:
     try:
         out = d[k]
     except IndexError as e:
-        raise IndexError(f"index out of range: {e}") from None
-    name = ("SelectBackward0" if isinstance(k, (int, np.integer)) else "SliceBackward0") if basic \
-        else "IndexBackward0"
-    return record(out, name, D.index, (x,), (d.shape, k), view_of=x if basic else None)
+        msg = str(e)
+        if "arrays used as indices" in msg:
+            msg = "tensors used as indices must be long, int, byte or bool tensors"
+        raise IndexError(msg.replace(" axis ", " dimension ")) from None
+    if basic and out.__class__ is not np.ndarray:  # every dim indexed by an int: a 0-d view, not a copy
+        out = d[(k if k.__class__ is tuple else (k,)) + (Ellipsis,)]
+    return record(out, _basic_name(k) if basic else "IndexBackward0", D.index, (x,), (d.shape, k),
+                  view_of=x if basic else None)
+
+
+def _basic_name(k: Any) -> str:
+    """libtorch's node for a basic subscript: the last view op it applies (full slices after the first item
+    are skipped; a lone ``...`` is an alias)."""
+    if k.__class__ is not tuple:
+        k = (k,)
+    name = "AliasBackward0"
+    for item in k:
+        if item is None:
+            name = "UnsqueezeBackward0"
+        elif item is Ellipsis:
+            continue
+        elif item.__class__ is slice:
+            if len(k) == 1 or item != slice(None):
+                name = "SliceBackward0"
+        else:
+            name = "SelectBackward0"
+    return name
 
 
 def index_put(x: Tensor, key: Any, value: Any, accumulate: bool = False) -> Tensor:
@@ -1099,6 +1141,8 @@ def index_select(x: Tensor, axis: int, idx: Tensor) -> Tensor:
     i = idx._data
     if i.dtype.kind not in "iu":
         raise RuntimeError("index_select(): Expected dtype int32/int64 for index")
+    if i.ndim > 1:
+        raise IndexError(f"index_select(): Index is supposed to be a vector, got shape {list(i.shape)}")
     d = x._data
     _check_index_range(i, d.shape[axis] if d.ndim else 1, "index_select")
     return record(np.take(d, i.reshape(-1), axis=axis) if d.ndim else d[()] * np.ones(i.shape, d.dtype),
@@ -1233,6 +1277,21 @@ def _setitem(self: Tensor, key: Any, value: Any) -> None:
     self._version[0] += 1
 
 
+def _neg(a: Tensor) -> Tensor:
+    if a._data.dtype == np.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
+    return neg(a)
+
+
+def _contains(a: Tensor, element: Any) -> bool:
+    """``v in x``: whether any element equals v (torch's Tensor.__contains__)."""
+    if not isinstance(element, (Tensor, int, float, bool, np.number)):
+        raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                           f"{type(element).__name__}.")
+    return bool(np.any(eq(a, element)._data))
+
+
 def _invert(a: Tensor) -> Tensor:
     if a._data.dtype == np.bool_:
         return logical_not(a)
@@ -1255,7 +1314,7 @@ _OPERATORS = {
     "__add__": add, "__radd__": lambda a, b: add(b, a), "__sub__": sub, "__rsub__": _rsub,
     "__mul__": mul, "__rmul__": lambda a, b: mul(b, a), "__truediv__": div, "__rtruediv__": _rdiv,
     "__pow__": pow, "__rpow__": _rpow, "__matmul__": matmul, "__rmatmul__": lambda a, b: matmul(b, a),
-    "__neg__": neg, "__abs__": abs, "__pos__": lambda a: a,
+    "__neg__": _neg, "__abs__": abs, "__contains__": _contains, "__pos__": lambda a: a,
     "__mod__": remainder, "__rmod__": lambda a, b: remainder(b, a),
     "__floordiv__": lambda a, b: div(a, b, "floor"), "__rfloordiv__": lambda a, b: div(b, a, "floor"),
     "__eq__": eq, "__ne__": ne, "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge,
