@@ -73,10 +73,6 @@ lr_reduce_on_plateau <- function(optimizer, mode = "min", factor = 0.1, patience
   .External(C_rt_callx, "lr_reduce_on_plateau", optimizer, mode, factor, patience, threshold, threshold_mode, cooldown, min_lr, eps, verbose)
 }
 
-lr_scheduler <- function(classname = NULL, inherit = .rt_absent, ...) {
-  .External(C_rt_callx, "lr_scheduler", classname, inherit, ...)
-}
-
 lr_step <- function(optimizer, step_size, gamma = 0.1, last_epoch = -1L) {
   .External(C_rt_callx, "lr_step", optimizer, step_size, gamma, last_epoch)
 }
@@ -359,10 +355,6 @@ nn_max_pool2d <- function(...) {
 
 nn_mish <- function(...) {
   .External(C_rt_callx, "nn_mish", ...)
-}
-
-nn_module <- function(classname = NULL, inherit = NULL, initialize = NULL, forward = NULL, private = NULL, active = NULL, ...) {
-  .External(C_rt_callx, "nn_module", classname, inherit, initialize, forward, private = private, active = active, ...)
 }
 
 nn_module_dict <- function(...) {

@@ -235,7 +235,30 @@ static PyObject *robject_rtype(RObject *self, void *closure) {
     return PyUnicode_FromString(Rf_type2char(TYPEOF(self->sexp)));
 }
 
+static PyObject *py_signature = NULL;  /* _hooks.signature_from_formals */
+
+/* inspect.signature() of an R closure: its formals (`...` is *args), so Python code that inspects
+   callbacks (autograd_function, optimizers) sees R's parameters. */
+static PyObject *robject_signature(RObject *self, void *closure) {
+    if (TYPEOF(self->sexp) != CLOSXP || !py_signature) Py_RETURN_NONE;
+    SEXP f = FORMALS(self->sexp);
+    Py_ssize_t n = 0;
+    for (SEXP a = f; a != R_NilValue; a = CDR(a)) n++;
+    PyObject *names = PyList_New(n), *defaults = PyList_New(n);
+    if (!names || !defaults) { Py_XDECREF(names); Py_XDECREF(defaults); return NULL; }
+    Py_ssize_t i = 0;
+    for (SEXP a = f; a != R_NilValue; a = CDR(a), i++) {
+        PyList_SET_ITEM(names, i, PyUnicode_FromString(Rf_translateCharUTF8(PRINTNAME(TAG(a)))));
+        PyList_SET_ITEM(defaults, i, PyBool_FromLong(CAR(a) != R_MissingArg));
+    }
+    PyObject *sig = PyObject_CallFunctionObjArgs(py_signature, names, defaults, NULL);
+    Py_DECREF(names);
+    Py_DECREF(defaults);
+    return sig;
+}
+
 static PyGetSetDef robject_getset[] = {
+    {"__signature__", (getter)robject_signature, NULL, "R's formals as an inspect.Signature", NULL},
     {"is_function", (getter)robject_is_function, NULL, "whether R can call it", NULL},
     {"rtype", (getter)robject_rtype, NULL, "R's typeof()", NULL},
     {NULL}
@@ -850,7 +873,8 @@ static int setup_python_side(void) {
         !(py_setattr = hook(api, "setattr")) || !(py_rclass = hook(api, "r_class")) ||
         !(py_method = hook(api, "METHOD")) || !(py_method_invisible = hook(api, "METHOD_INVISIBLE")) ||
         !(py_missing = hook(api, "MISSING")) ||
-        !(py_warnings = hook(api, "warnings")) || !(py_rerror = hook(api, "RError"))) {
+        !(py_warnings = hook(api, "warnings")) || !(py_rerror = hook(api, "RError")) ||
+        !(py_signature = hook(api, "signature_from_formals"))) {
         Py_DECREF(api);
         return -1;
     }

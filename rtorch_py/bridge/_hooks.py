@@ -229,6 +229,20 @@ def r_class(obj: Any) -> tuple[Any, ...] | None:
     return (cls.__name__, "py_object"), 0
 
 
+def signature_from_formals(names: list[str], has_default: list[bool]) -> inspect.Signature:
+    """The Python signature of an R closure (``...`` -> ``*args``, then keyword-only parameters)."""
+    params, seen_dots = [], False
+    for name, default in zip(names, has_default):
+        if name == "...":
+            params.append(inspect.Parameter("args", inspect.Parameter.VAR_POSITIONAL))
+            seen_dots = True
+            continue
+        kind = inspect.Parameter.KEYWORD_ONLY if seen_dots else inspect.Parameter.POSITIONAL_OR_KEYWORD
+        ident = name if name.isidentifier() else name.replace(".", "_")
+        params.append(inspect.Parameter(ident, kind, default=None if default else inspect.Parameter.empty))
+    return inspect.Signature(params)
+
+
 # -- start-up -----------------------------------------------------------------------------------------------------
 
 def _fix_library_path() -> None:
@@ -250,5 +264,5 @@ def c_api(started_by_r: int) -> dict[str, Any]:
     return {
         "dispatch": DISPATCH, "dollar": dollar, "setattr": setattr_, "r_class": r_class,
         "METHOD": METHOD, "METHOD_INVISIBLE": METHOD_INVISIBLE, "MISSING": MISSING, "warnings": WARNINGS,
-        "RError": RError,
+        "RError": RError, "signature_from_formals": signature_from_formals,
     }

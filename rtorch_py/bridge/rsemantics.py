@@ -8,6 +8,7 @@ length-1 ones are numpy arrays of R's types (float64 / int32 / bool).
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections.abc import Callable
 from typing import Any
@@ -223,6 +224,52 @@ def r_module_length(module: Any) -> int:
     return len(module._modules)
 
 
+# -- classes defined in R: nn_module(), optimizer(), lr_scheduler() ------------------------------------------------
+
+_CLASS_MAKERS = {
+    "nn_module": ("rtorch_py.nn", "nn_module"),
+    "optimizer": ("rtorch_py.optim", "optimizer"),
+    "lr_scheduler": ("rtorch_py.optim", "lr_scheduler"),
+}
+
+
+def _as_method(f: Any, call_method: Any, name: str) -> Any:
+    """An R function (which uses ``self``, ``super`` and ``private`` from its environment, R6 style) as a
+    Python method taking ``self``: R's ``.rt_call_method(f, self, ...)`` runs it with those bound."""
+    from ._rnative import RObject  # noqa: PLC0415
+
+    if not (isinstance(f, RObject) and f.is_function):
+        return f
+
+    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
+        return call_method(f, self, *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = name
+    sig = f.__signature__
+    if sig is not None:
+        self_param = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
+        method.__signature__ = sig.replace(parameters=[self_param, *sig.parameters.values()])
+    return method
+
+
+def r_class_maker(maker: str, classname: Any, inherit: Any, members: dict, private: Any, active: Any,
+                  call_method: Any) -> type:
+    """R's ``nn_module("Net", initialize = function(...) ..., forward = ...)`` and its kin: the R functions
+    become methods of a Python class made by rtorch_py's own constructor."""
+    import importlib  # noqa: PLC0415
+
+    modname, fname = _CLASS_MAKERS[maker]
+    make = getattr(importlib.import_module(modname), fname)
+    kwargs = {k: _as_method(v, call_method, k) for k, v in (members or {}).items()}
+    for group, values in (("private", private), ("active", active)):
+        if values:
+            kwargs[group] = {k: _as_method(v, call_method, k) for k, v in values.items()}
+    args = [classname]
+    if inherit is not None:
+        args.append(inherit)
+    return make(*args, **kwargs)
+
+
 def _identity(x: Any) -> Any:
     return x
 
@@ -285,6 +332,7 @@ TABLE: dict[str, Callable[..., Any]] = {
     "handoff_put": handoff_put,
     "handoff_take": handoff_take,
     "r_module_child": r_module_child,
+    "r_class_maker": r_class_maker,
     "r_module_length": r_module_length,
     "identity": _identity,
     "type_name": _type_name,

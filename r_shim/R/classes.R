@@ -1,0 +1,50 @@
+# Classes defined in R, as R torch's R6-style constructors: nn_module(), optimizer(), lr_scheduler().
+# Their functions use `self`, `super` and `private` without declaring them; rtorch_py's constructors want
+# methods taking `self`. The Python side wraps each R function so that a call runs .rt_call_method(f, self,
+# ...), which binds those names around a copy of f.
+
+.rt_call_method <- function(f, self, ...) {
+  env <- new.env(parent = environment(f))
+  env$self <- self
+  makeActiveBinding("super", function() .Call(C_rt_dollar, self, "super"), env)
+  makeActiveBinding("private", function() {
+    p <- .Call(C_rt_dollar, self, "private")
+    if (is.null(p)) self else p
+  }, env)
+  environment(f) <- env
+  f(...)
+}
+
+.rt_make_class <- function(maker, classname, inherit, members, private, active) {
+  .External(C_rt_callx, "r_class_maker", maker, classname, inherit, members, private, active,
+            .rt_call_method)
+}
+
+#' Defines a module class (a generator: calling it makes a module)
+#'
+#' @param classname the class name.
+#' @param inherit a module generator to extend (its methods are `super$...`).
+#' @param ... methods (`initialize`, `forward`, others) and fields; methods use `self`, `super`, `private`.
+#' @param private,active private members and active bindings (functions of `value`).
+#' @param parent_env unused (R torch's).
+#' @export
+nn_module <- function(classname = NULL, inherit = NULL, ..., private = NULL, active = NULL,
+                      parent_env = parent.frame()) {
+  .rt_make_class("nn_module", classname, inherit, list(...), private, active)
+}
+
+#' Defines an optimizer class
+#' @inheritParams nn_module
+#' @param name the class name.
+#' @export
+optimizer <- function(name = NULL, inherit = NULL, ..., private = NULL, active = NULL,
+                      parent_env = parent.frame()) {
+  .rt_make_class("optimizer", name, inherit, list(...), private, active)
+}
+
+#' Defines a learning-rate scheduler class
+#' @inheritParams nn_module
+#' @export
+lr_scheduler <- function(classname = NULL, inherit = NULL, ..., parent_env = parent.frame()) {
+  .rt_make_class("lr_scheduler", classname, inherit, list(...), NULL, NULL)
+}
