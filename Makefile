@@ -40,8 +40,9 @@ setup-py: $(PY)
 setup-shim: setup-py
 	@$(MAKE) -s -C r_shim install RLIB=$(RLIB) PY=$(PY)
 
+# The seed tutorial's R code, unmodified, through the shim with Python hosting R (`rtorch run`).
 demo: setup
-	@$(PY) vignettes/using-torch-optimizers.py
+	@$(PY) -m rtorch_py run vignettes/using-torch-optimizers.R
 
 test: setup
 	$(PY) -m pytest
