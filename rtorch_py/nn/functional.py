@@ -336,8 +336,14 @@ def nnf_linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Ten
     if w.ndim not in (1, 2):
         raise RuntimeError(f"nnf_linear: weight must be a matrix (out_features x in_features), got shape "
                            f"{list(w.shape)}")
-    if bias is not None:
-        _t(bias, "nnf_linear", "bias")
+    if x.ndim == 0 or x.shape[-1] != w.shape[-1]:
+        lead = "x".join(map(str, x.shape[:-1] or (1,)))
+        raise RuntimeError(f"nnf_linear: input of size {list(x.shape)} does not fit weight of size {list(w.shape)} "
+                           f"(in_features {w.shape[-1]}): mat1 and mat2 shapes cannot be multiplied "
+                           f"({lead}x{x.shape[-1] if x.ndim else 1} and {w.shape[-1]}x{w.shape[0]})")
+    if bias is not None and _t(bias, "nnf_linear", "bias").shape not in ((w.shape[0],), ()):
+        raise RuntimeError(f"nnf_linear: bias of size {list(bias.shape)} does not match out_features "
+                           f"{w.shape[0]}")
     if w.ndim == 1:
         out = O.matmul(x, w)
         return out if bias is None else O.add(out, bias)
