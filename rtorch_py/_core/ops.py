@@ -207,7 +207,8 @@ def div(a: Any, b: Any, rounding_mode: str | None = None) -> Tensor:
             with np.errstate(divide="ignore", invalid="ignore"):
                 out = np.floor_divide(xa, xb) if np.asarray(xa).dtype.kind == "f" else _int_div(xa, xb, False)
         else:
-            raise ValueError(f"div: rounding_mode must be NULL, 'trunc' or 'floor', got {rounding_mode!r}")
+            raise ValueError(f"div expected rounding_mode to be one of NULL, 'trunc', or 'floor' but found "
+                             f"{rounding_mode!r}")
     except ValueError as e:
         if "rounding_mode" in str(e):
             raise
@@ -978,13 +979,12 @@ def cat(tensors: Sequence[Tensor], axis: int) -> Tensor:
 
 def stack(tensors: Sequence[Tensor], axis: int) -> Tensor:
     arrays = [t._data for t in tensors]
-    try:
-        out = np.stack(arrays, axis=axis)
-    except ValueError:
-        raise RuntimeError(
-            "stack expects each tensor to be equal size, but got "
-            + " and ".join(f"[{', '.join(map(str, a.shape))}]" for a in arrays[:2])
-        ) from None
+    for i, a in enumerate(arrays[1:], 2):
+        if a.shape != arrays[0].shape:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(arrays[0].shape)} at "
+                               f"entry 1 and {list(a.shape)} at entry {i}")
+    dt = result_type(*arrays) if len({a.dtype for a in arrays}) > 1 else None
+    out = np.stack(arrays, axis=axis, dtype=dt)
     return record(out, "StackBackward0", D.stack, tuple(tensors), (axis, len(arrays)))
 
 
