@@ -193,31 +193,66 @@ def _inplace(fn: Any, name: str) -> Any:
 _INPLACE = [
     "add", "sub", "mul", "div", "pow", "clamp", "clip", "addcmul", "addcdiv", "lerp", "fmod", "remainder",
     "masked_fill", "scatter", "scatter_add", "square", "round", "float_power", "maximum", "minimum",
-    "t", "transpose", "squeeze", "unsqueeze", "logical_not", "logical_and", "logical_or", *F._UNARY,
+    "logical_not", "logical_and", "logical_or", *F._UNARY,
 ]
 for _name in _INPLACE:
     setattr(Tensor, f"{_name}_", _inplace(getattr(Tensor, _name), f"{_name}_"))
 
 
+def _inplace_view(fn: Any, name: str, node_names: tuple[str, str]) -> Any:
+    """``t_``, ``transpose_``, ``squeeze_``, ``unsqueeze_``: change this tensor's shape/strides in place (same
+    storage), as libtorch (nodes TBackward1, TransposeBackward1, SqueezeBackward3/4, UnsqueezeBackward1)."""
+
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        if self._check_inplace() and self._requires_grad:
+            result = fn(self, *args, **kwargs)
+            self._grad_fn = result._grad_fn
+            if self._grad_fn is not None:
+                self._grad_fn.name = node_names[bool(args or kwargs)]
+        else:
+            with no_grad():
+                result = fn(self, *args, **kwargs)
+        self._data = result._data
+        return self._bump()
+
+    method.__name__ = name
+    method.__doc__ = f"In-place ``{name[:-1]}``: this tensor takes the new shape (same storage) and is returned."
+    return method
+
+
+for _name, _names in {"t": ("TBackward1", "TBackward1"), "transpose": ("TransposeBackward1", "TransposeBackward1"),
+                      "squeeze": ("SqueezeBackward3", "SqueezeBackward4"),
+                      "unsqueeze": ("UnsqueezeBackward1", "UnsqueezeBackward1")}.items():
+    setattr(Tensor, f"{_name}_", _inplace_view(getattr(Tensor, _name), f"{_name}_", _names))
+
+
 def _fill_(self: Tensor, value: Any) -> Tensor:
-    v = value._data if isinstance(value, Tensor) else value
+    """Set every element to ``value`` (a number or a 0-d tensor)."""
+    if isinstance(value, Tensor) and value.ndim:
+        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
+                           "dimensions.")
     if self._check_inplace() and (self._requires_grad or (isinstance(value, Tensor) and value._requires_grad)):
-        return self._assign_result(O.add(O.mul(self._snapshot(), 0), value))
-    self._data[...] = v
+        return self._assign_result(O.fill(self._snapshot(), value))
+    if not self._data.flags.writeable:
+        return self._assign_result(O.fill(self, value))  # the clear error for expanded views
+    self._data[...] = value._data if isinstance(value, Tensor) else value
     return self._bump()
 
 
 def _zero_(self: Tensor) -> Tensor:
+    """Set every element to 0 (ZeroBackward0 under autograd)."""
+    if self._check_inplace() and self._requires_grad:
+        return self._assign_result(O.fill(self._snapshot(), 0, "ZeroBackward0"))
     return _fill_(self, 0)
 
 
 def _copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
     """Copy ``src`` (broadcast, cast) into ``self``."""
-    s = src._data if isinstance(src, Tensor) else np.asarray(src)
     if self._check_inplace() and (self._requires_grad or (isinstance(src, Tensor) and src._requires_grad)):
-        res = O.add(O.mul(self._snapshot(), 0), O.to_dtype(src, self._data.dtype) if isinstance(src, Tensor)
-                    else src)
-        return self._assign_result(res)
+        return self._assign_result(O.copy(self._snapshot(), src))
+    s = src._data if isinstance(src, Tensor) else np.asarray(src)
+    if not self._data.flags.writeable:
+        return self._assign_result(O.copy(self, src))
     try:
         np.copyto(self._data, s, casting="unsafe")
     except ValueError:
@@ -226,11 +261,14 @@ def _copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
     return self._bump()
 
 
-def _random_fill(draw: Any) -> Any:
+def _random_fill(draw: Any, node: str) -> Any:
     def method(self: Tensor, *args: Any, generator: Any = None, **kwargs: Any) -> Tensor:
-        if self._check_inplace() and self._requires_grad:
-            pass  # _check_inplace raised for leaves; non-leaves are overwritten without gradient, as torch
         g = rng.default_generator if generator is None else generator
+        if self._check_inplace() and self._requires_grad:
+            # a non-leaf is overwritten: its node passes no gradient back (UniformBackward0, ... in libtorch)
+            values = draw(g, self, *args, **kwargs)
+            return self._assign_result(O.record(np.asarray(values, dtype=self._data.dtype), node, O.D.zero_grad1,
+                                                (self._snapshot(),)))
         self._data[...] = draw(g, self, *args, **kwargs)
         return self._bump()
 
@@ -262,8 +300,9 @@ def _requires_grad_(self: Tensor, requires_grad: bool = True) -> Tensor:
 
 
 for _name, _fn in {
-    "fill_": _fill_, "zero_": _zero_, "copy_": _copy_, "uniform_": _random_fill(_uniform),
-    "normal_": _random_fill(_normal), "bernoulli_": _random_fill(_bernoulli), "random_": _random_fill(_random),
+    "fill_": _fill_, "zero_": _zero_, "copy_": _copy_, "uniform_": _random_fill(_uniform, "UniformBackward0"),
+    "normal_": _random_fill(_normal, "NormalBackward0"), "bernoulli_": _random_fill(_bernoulli, "BernoulliBackward2"),
+    "random_": _random_fill(_random, "RandomBackward1"),
 }.items():
     _fn.__name__ = _name
     setattr(Tensor, _name, _fn)

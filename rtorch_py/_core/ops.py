@@ -511,6 +511,28 @@ def to_dtype(x: Tensor, npdtype: np.dtype, copy: bool = False) -> Tensor:
     return record(out, "ToCopyBackward0", D.identity, (x,))
 
 
+def fill(x: Tensor, value: Any, name: str | None = None) -> Tensor:
+    """A tensor like ``x`` filled with ``value`` (a number or 0-d tensor): fill_/zero_'s recorded form
+    (FillBackward2/3, ZeroBackward0: no gradient to x, the sum to a tensor value)."""
+    out = np.empty_like(x._data)
+    out[...] = _data(value)
+    if name is None:
+        name = "FillBackward3" if value.__class__ is Tensor else "FillBackward2"
+    return record(out, name, D.fill, (x, value))
+
+
+def copy(x: Tensor, src: Any) -> Tensor:
+    """``src`` broadcast and cast to ``x``'s shape and dtype: copy_'s recorded form (CopyBackwards)."""
+    out = np.empty_like(x._data)
+    s = _data(src)
+    try:
+        np.copyto(out, s, casting="unsafe")
+    except ValueError:
+        raise RuntimeError(f"copy_: the size of src ({list(np.shape(s))}) must be broadcastable to self "
+                           f"({list(x.shape)})") from None
+    return record(out, "CopyBackwards", D.copy, (x, src))
+
+
 def clone(x: Tensor) -> Tensor:
     return record(x._data.copy(), "CloneBackward0", D.identity, (x,))
 
