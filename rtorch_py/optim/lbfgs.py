@@ -138,7 +138,7 @@ class optim_lbfgs(Optimizer):  # noqa: N801 - R torch's name
         ...     return loss
         >>> for _ in range(3):
         ...     _ = opt.step(closure)
-        >>> [round(v, 4) for v in x.tolist()]
+        >>> [round(float(v), 4) for v in as_array(x)]
         [1.0, 1.0]
     """
 

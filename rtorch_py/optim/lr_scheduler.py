@@ -267,8 +267,8 @@ class lr_one_cycle(LRScheduler):  # noqa: N801 - R torch's name
     Example:
         >>> opt = optim_sgd([torch_zeros(1, requires_grad=True)], lr=0.1, momentum=0.9)
         >>> s = lr_one_cycle(opt, max_lr=1, total_steps=10)
-        >>> s.get_last_lr()
-        [0.04]
+        >>> [round(lr, 6) for lr in s.get_last_lr()], opt.param_groups[0]["momentum"]
+        ([0.04], 0.95)
     """
 
     _r_class = "lr_one_cycle"

@@ -28,7 +28,7 @@ class optim_sgd(Optimizer):  # noqa: N801 - R torch's name
         ...     opt.zero_grad(); (x * x).sum().backward(); opt.step()
         >>> x
         torch_tensor
-         0.6200
+         0.4600
         [ CPUFloatType{1} ]
     """
 
