@@ -136,7 +136,8 @@ def autograd_function(forward: Callable, backward: Callable) -> Callable:
         with no_grad():
             out = forward(ctx, *args, **kwargs)
         if not isinstance(out, Tensor):
-            raise TypeError("autograd_function: forward must return a tensor")
+            raise TypeError(f"autograd_function: forward must return one tensor (several outputs are not supported), "
+                            f"got {type(out).__name__}")
 
         def rule(g: Tensor) -> tuple:
             grads = backward(ctx, g)

@@ -12,7 +12,6 @@ from fixture_cases import load
 
 import rtorch_py as rt
 from rtorch_py import Tensor, torch_tensor
-from rtorch_py._core import autograd
 
 ERR = load("core_errors.json")
 
@@ -360,71 +359,6 @@ def test_numpy_of_requires_grad_errors() -> None:
         leaf([1.0]).numpy()
     x = torch_tensor([1.0])
     assert np.shares_memory(x.numpy(), x._data)
-
-
-# -- grad modes --------------------------------------------------------------------------------------------------
-
-def test_no_grad_and_enable_grad_context_managers() -> None:
-    x = leaf([1.0])
-    with rt.with_no_grad():
-        y = x * 2
-        assert not rt.autograd_is_enabled()
-        with rt.with_enable_grad():
-            z = x * 2
-            assert rt.autograd_is_enabled()
-        assert not rt.autograd_is_enabled()
-    assert rt.autograd_is_enabled()
-    assert not y.requires_grad and z.requires_grad
-
-
-def test_grad_mode_restored_after_exception() -> None:
-    with pytest.raises(ValueError, match="boom"), rt.with_no_grad():
-        raise ValueError("boom")
-    assert rt.autograd_is_enabled()
-
-
-def test_grad_mode_decorators() -> None:
-    x = leaf([1.0])
-
-    @rt.with_no_grad()
-    def f(t: Tensor) -> Tensor:
-        return t * 2
-
-    @rt.no_grad()
-    def f2(t: Tensor) -> Tensor:
-        return t * 2
-
-    @rt.enable_grad()
-    def h(t: Tensor) -> Tensor:
-        return t * 2
-
-    assert not f(x).requires_grad and not f2(x).requires_grad
-    assert f.__name__ == "f"
-    with rt.with_no_grad():
-        assert h(x).requires_grad
-        assert not (x * 2).requires_grad
-
-
-def test_with_no_grad_runs_a_function() -> None:
-    x = leaf([1.0])
-    y = rt.with_no_grad(lambda: x * 2)
-    assert not y.requires_grad
-    with rt.with_no_grad():
-        z = rt.with_enable_grad(lambda: x * 2)
-    assert z.requires_grad
-
-
-def test_local_grad_modes_and_set_grad_mode() -> None:
-    with rt.local_no_grad():
-        assert not rt.autograd_is_enabled()
-        with rt.local_enable_grad():
-            assert rt.autograd_is_enabled()
-    rt.autograd_set_grad_mode(False)
-    try:
-        assert not (leaf([1.0]) * 2).requires_grad
-    finally:
-        rt.autograd_set_grad_mode(True)
-    assert autograd.is_grad_enabled()
 
 
 # -- higher order -----------------------------------------------------------------------------------------------
