@@ -591,6 +591,12 @@ def pad_constant(g, pads):
     return _nn().pad_constant(g, tuple((-a, -b) for a, b in pads), 0.0)
 
 
+def narrow(g, axis, before, after, ndim):
+    pads = [(0, 0)] * ndim
+    pads[axis] = (before, after)
+    return _nn().pad_constant(g, tuple(pads), 0.0)
+
+
 def hardtanh(g, x, lo, hi):
     return O.where(O.logical_and(O.gt(x, lo), O.lt(x, hi)), g, 0.0)
 

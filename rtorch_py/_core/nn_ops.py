@@ -45,10 +45,13 @@ def _windows(xp: np.ndarray, k: Pair, out: Pair, s: Pair, d: Pair) -> np.ndarray
                       (s0, s1, s2 * d[0], s3 * d[1], s2 * s[0], s3 * s[1]), writeable=False)
 
 
-def _pad_hw(x: np.ndarray, p: Pair, value: float = 0.0) -> np.ndarray:
+def _pad_hw(x: np.ndarray, p: Pair) -> np.ndarray:
     if not p[0] and not p[1]:
         return x
-    return np.pad(x, ((0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])), constant_values=value)
+    n, c, h, w = x.shape
+    out = np.zeros((n, c, h + 2 * p[0], w + 2 * p[1]), dtype=x.dtype)
+    out[:, :, p[0]:p[0] + h, p[1]:p[1] + w] = x
+    return out
 
 
 def _cols(x: np.ndarray, k: Pair, out: Pair, s: Pair, p: Pair, d: Pair, groups: int) -> np.ndarray:
@@ -136,12 +139,22 @@ def conv2d_weight(x: Tensor, gy: Tensor, k: Pair, stride: Pair, padding: Pair, d
 def pad_constant(x: Tensor, pads: Sequence[Pair], value: float = 0.0) -> Tensor:
     """Pad (positive) or crop (negative) each axis by (before, after); ``pads`` has one pair per axis."""
     d = x._data
-    crop = tuple(slice(max(-a, 0), d.shape[i] - max(-b, 0)) for i, (a, b) in enumerate(pads))
     if any(a < 0 or b < 0 for a, b in pads):
-        d = d[crop]
-    widths = [(max(a, 0), max(b, 0)) for a, b in pads]
-    out = np.pad(d, widths, constant_values=value) if any(a or b for a, b in widths) else d.copy()
+        d = d[tuple(slice(max(-a, 0), d.shape[i] - max(-b, 0)) for i, (a, b) in enumerate(pads))]
+    shape = tuple(n + max(a, 0) + max(b, 0) for n, (a, b) in zip(d.shape, pads))
+    # A filled buffer and one slice assignment: np.pad's generality costs ~100 us per call.
+    out = np.zeros(shape, dtype=d.dtype) if value == 0 else np.full(shape, value, dtype=d.dtype)
+    out[tuple(slice(max(a, 0), max(a, 0) + n) for n, (a, _b) in zip(d.shape, pads))] = d
     return record(out, "ConstantPadNdBackward0", D.pad_constant, (x,), (tuple(pads),))
+
+
+def narrow(x: Tensor, axis: int, start: int, length: int) -> Tensor:
+    """A view of ``length`` entries along ``axis`` from ``start``; its gradient is a zero padding (one np.pad,
+    cheaper than the general index rule's scatter when a recurrent cell slices its gates every step)."""
+    d = x._data
+    key = (slice(None),) * axis + (slice(start, start + length),)
+    after = d.shape[axis] - start - length
+    return record(d[key], "SliceBackward0", D.narrow, (x,), (axis, start, after, d.ndim), view_of=x)
 
 
 def hardtanh(x: Tensor, lo: float, hi: float) -> Tensor:
@@ -155,23 +168,37 @@ def hardtanh(x: Tensor, lo: float, hi: float) -> Tensor:
 
 def max_pool2d(x: Tensor, k: Pair, s: Pair, p: Pair, d: Pair, out: Pair) -> tuple[Tensor, np.ndarray]:
     """Max over windows (``out`` from the caller: ceil_mode adds windows); also the 0-based flat index
-    (into H*W) of each maximum, the first one in window order as libtorch."""
+    (into H*W) of each maximum. One vectorised pass per kernel element, updating where the value is greater
+    or NaN: libtorch's scan order, so ties go to the first maximum and NaN propagates as in libtorch."""
     xd = x._data
     n, c, h, w = xd.shape
     need_h, need_w = (out[0] - 1) * s[0] + d[0] * (k[0] - 1) + 1, (out[1] - 1) * s[1] + d[1] * (k[1] - 1) + 1
-    fill = -np.inf if xd.dtype.kind == "f" else np.iinfo(xd.dtype).min
-    xp = np.full((n, c, max(need_h, h + 2 * p[0]), max(need_w, w + 2 * p[1])), fill, dtype=xd.dtype)
-    xp[:, :, p[0]:p[0] + h, p[1]:p[1] + w] = xd
-    win = _windows(xp, k, out, s, d)  # (N, C, kh, kw, oh, ow)
-    flat = win.reshape(n, c, k[0] * k[1], out[0], out[1])
-    am = np.argmax(flat, axis=2)  # first maximum; NaN counts as the maximum
-    vals = np.take_along_axis(flat, am[:, :, None], axis=2)[:, :, 0]
-    ki, kj = np.divmod(am, k[1])
+    if p[0] or p[1] or need_h > h or need_w > w:
+        fill = -np.inf if xd.dtype.kind == "f" else np.iinfo(xd.dtype).min
+        xp = np.full((n, c, max(need_h, h + 2 * p[0]), max(need_w, w + 2 * p[1])), fill, dtype=xd.dtype)
+        xp[:, :, p[0]:p[0] + h, p[1]:p[1] + w] = xd
+    else:
+        xp = xd
+    best = None
+    kidx = np.zeros((n, c) + tuple(out), dtype=np.int64)
+    floating = xd.dtype.kind == "f"
+    for i in range(k[0]):
+        for j in range(k[1]):
+            sl = xp[:, :, i * d[0]:i * d[0] + s[0] * (out[0] - 1) + 1:s[0],
+                    j * d[1]:j * d[1] + s[1] * (out[1] - 1) + 1:s[1]]
+            if best is None:
+                best = sl.copy()
+                continue
+            upd = sl > best
+            if floating:
+                upd |= np.isnan(sl)
+            np.copyto(best, sl, where=upd)
+            kidx[upd] = i * k[1] + j
+    ki, kj = np.divmod(kidx, k[1])
     rows = np.arange(out[0]).reshape(-1, 1) * s[0] - p[0] + ki * d[0]
     cols = np.arange(out[1]) * s[1] - p[1] + kj * d[1]
-    idx = (rows * w + cols).astype(np.int64)
-    t = record(np.ascontiguousarray(vals), "MaxPool2DWithIndicesBackward0", D.pool_index, (x,),
-               (xd.shape, idx))
+    idx = rows * w + cols
+    t = record(best, "MaxPool2DWithIndicesBackward0", D.pool_index, (x,), (xd.shape, idx))
     return t, idx
 
 

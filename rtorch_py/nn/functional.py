@@ -167,10 +167,7 @@ def nnf_glu(input: Tensor, dim: int = -1) -> Tensor:
     n = x.shape[ax]
     if n % 2:
         raise RuntimeError(f"nnf_glu: Halving dimension must be even, but dimension {ax + 1} is size {n}")
-    key_a = [slice(None)] * x.ndim
-    key_b = [slice(None)] * x.ndim
-    key_a[ax], key_b[ax] = slice(0, n // 2), slice(n // 2, n)
-    return O.mul(O.index(x, tuple(key_a)), O.sigmoid(O.index(x, tuple(key_b))))
+    return O.mul(NO.narrow(x, ax, 0, n // 2), O.sigmoid(NO.narrow(x, ax, n // 2, n // 2)))
 
 
 def nnf_sigmoid(input: Tensor) -> Tensor:

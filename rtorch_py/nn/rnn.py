@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from .._core import nn_ops as NO  # noqa: N812
 from .._core import ops as O  # noqa: N812
 from .._core.tensor import Tensor
 from .._r import to_int
@@ -212,10 +213,10 @@ class nn_lstm(_RNNBase):  # noqa: N801
         w_ih, w_hh, b_ih, b_hh = w
         hs = self.hidden_size
         gates = O.add(_linear(x, w_ih, b_ih), _linear(h, w_hh, b_hh))
-        i = O.sigmoid(O.index(gates, (slice(None), slice(0, hs))))
-        f = O.sigmoid(O.index(gates, (slice(None), slice(hs, 2 * hs))))
-        g = O.tanh(O.index(gates, (slice(None), slice(2 * hs, 3 * hs))))
-        o = O.sigmoid(O.index(gates, (slice(None), slice(3 * hs, 4 * hs))))
+        i = O.sigmoid(NO.narrow(gates, 1, 0, hs))
+        f = O.sigmoid(NO.narrow(gates, 1, hs, hs))
+        g = O.tanh(NO.narrow(gates, 1, 2 * hs, hs))
+        o = O.sigmoid(NO.narrow(gates, 1, 3 * hs, hs))
         c = O.add(O.mul(f, c), O.mul(i, g))
         h = O.mul(o, O.tanh(c))
         return h, (h, c)
@@ -246,7 +247,7 @@ class nn_gru(_RNNBase):  # noqa: N801
         gh = _linear(h, w_hh, b_hh)
 
         def part(t: Tensor, k: int) -> Tensor:
-            return O.index(t, (slice(None), slice(k * hs, (k + 1) * hs)))
+            return NO.narrow(t, 1, k * hs, hs)
 
         r = O.sigmoid(O.add(part(gi, 0), part(gh, 0)))
         z = O.sigmoid(O.add(part(gi, 1), part(gh, 1)))

@@ -86,6 +86,12 @@ def test_pad_modes(mode: str) -> None:
     gradcheck(lambda x: rt.nnf_pad(x, [2, 1, 1, 3], mode=mode), [r(1, 2, 4, 5)])
 
 
+@pytest.mark.parametrize("axis, start, length", [(0, 1, 2), (1, 0, 3), (2, 2, 1)])
+def test_narrow(axis: int, start: int, length: int) -> None:
+    gradcheck(lambda x: NO.narrow(x, axis, start, length), [r(3, 4, 3)])
+    gradcheck(lambda x: NO.narrow(x, axis, start, length) ** 2, [r(3, 4, 3)], second_order=True)
+
+
 def test_hardtanh() -> None:
     x = r(4, 6) * 2
     x[np.abs(np.abs(x) - 1) < 1e-3] = 0.3  # stay off the kinks
