@@ -26,13 +26,14 @@ __all__ = ["r6_format", "r_num", "deparse_signature", "r_arg_name"]
 _CUTOFF = 60
 
 
-def r_num(x: float) -> str:
-    """A double as R prints it with 15 significant digits: the shortest of fixed and scientific notation
-    (fixed on a tie), e.g. ``0.001``, ``1e-08``, ``1e+06``, ``20``.
+def r_num(x: float, digits: int = 15) -> str:
+    """A double as R writes it with ``digits`` significant digits (15: deparse/as.character; 7: print and
+    cat): the fewest digits that show the value to that precision, in the shorter of fixed and scientific
+    notation (fixed on a tie), e.g. ``0.001``, ``1e-08``, ``1e+06``, ``20``.
 
     Example:
-        >>> r_num(1e-8), r_num(0.001), r_num(100000)
-        ('1e-08', '0.001', '1e+05')
+        >>> r_num(1e-8), r_num(0.001), r_num(100000), r_num(41.468501, 7)
+        ('1e-08', '0.001', '1e+05', '41.4685')
     """
     x = float(x)
     if math.isnan(x):
@@ -41,9 +42,9 @@ def r_num(x: float) -> str:
         return "Inf" if x > 0 else "-Inf"
     if x == 0:
         return "0"
-    # The fewest significant digits that give the same number at R's 15-digit precision.
-    target = float(f"{x:.14e}")
-    for sig in range(1, 16):
+    # The fewest significant digits that give the same number at R's `digits`-digit precision.
+    target = float(f"{x:.{digits - 1}e}")
+    for sig in range(1, digits + 1):
         if float(f"{x:.{sig - 1}e}") == target:
             break
     mantissa, exp = f"{x:.{sig - 1}e}".split("e")
