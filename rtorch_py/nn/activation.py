@@ -1,7 +1,11 @@
 """Activation modules: thin wrappers holding the arguments of the ``nnf_*`` functions.
 
 Example:
-    >>> nn_leaky_relu(0.2)(torch_tensor(c(-1, 1)))  # R
+    >>> nn_leaky_relu(0.2)(torch_tensor([-1.0, 1.0]))
+    torch_tensor
+    -0.2000
+     1.0000
+    [ CPUFloatType{2} ]
 """
 
 from __future__ import annotations
@@ -142,7 +146,8 @@ class nn_softmax(nn_Module):  # noqa: N801
     """softmax along ``dim`` (1-based).
 
     Example:
-        >>> nn_softmax(2)(torch_ones(2, 2))  # R
+        >>> nn_softmax(2)(torch_ones(2, 2)).sum().item()
+        2.0
     """
 
     def initialize(self, dim: int) -> None:

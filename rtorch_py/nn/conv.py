@@ -108,8 +108,8 @@ class nn_conv2d(_ConvNd):  # noqa: N801
     """2-D convolution over (N, C_in, H, W).
 
     Example:
-        >>> nn_conv2d(1, 8, 3, padding = 1)(torch_randn(2, 1, 5, 5))$shape  # R
-        [1] 2 8 5 5
+        >>> nn_conv2d(1, 8, 3, padding=1)(torch_randn(2, 1, 5, 5)).shape
+        (2, 8, 5, 5)
     """
 
     def initialize(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
@@ -151,8 +151,8 @@ class nn_conv_transpose2d(_ConvNd):  # noqa: N801
     """2-D transposed convolution over (N, C_in, H, W); weight (C_in, C_out / groups, kH, kW).
 
     Example:
-        >>> nn_conv_transpose2d(4, 2, 3, stride = 2)(torch_randn(1, 4, 5, 5))$shape  # R
-        [1]  1  2 11 11
+        >>> nn_conv_transpose2d(4, 2, 3, stride=2)(torch_randn(1, 4, 5, 5)).shape
+        (1, 2, 11, 11)
     """
 
     _transposed = True

@@ -23,7 +23,7 @@ class nn_dropout(_Dropout):  # noqa: N801
     """Zero elements with probability ``p`` during training, scaling the rest by 1 / (1 - p).
 
     Example:
-        >>> m = nn_dropout(0.5); m.eval(); m(torch_ones(3)).sum().item()
+        >>> m = nn_dropout(0.5).eval(); m(torch_ones(3)).sum().item()
         3.0
     """
 

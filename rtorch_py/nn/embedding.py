@@ -18,9 +18,9 @@ class nn_embedding(nn_Module):  # noqa: N801
     """Embedding table of ``num_embeddings`` rows of size ``embedding_dim``.
 
     Example:
-        >>> emb = nn_embedding(10, 3, padding_idx = 1)
-        >>> emb(torch_tensor(c(1L, 5L)))$shape  # R
-        [1] 2 3
+        >>> emb = nn_embedding(10, 3, padding_idx=1)
+        >>> emb(torch_tensor([1, 5])).shape
+        (2, 3)
     """
 
     def initialize(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,

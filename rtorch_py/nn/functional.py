@@ -74,7 +74,7 @@ def nnf_relu(input: Tensor, inplace: bool = False) -> Tensor:
     """max(0, x).
 
     Example:
-        >>> nnf_relu(torch_tensor(c(-1, 2)))
+        >>> nnf_relu(torch_tensor([-1.0, 2.0]))
         torch_tensor
          0
          2
@@ -137,8 +137,8 @@ def nnf_gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """x * Phi(x) (``approximate = "tanh"``: the tanh approximation).
 
     Example:
-        >>> nnf_gelu(torch_tensor(1))$item()  # R
-        0.8413447
+        >>> round(nnf_gelu(torch_tensor(1.0)).item(), 4)
+        0.8413
     """
     x = _float(_t(input, "nnf_gelu"), "nnf_gelu")
     if approximate == "none":
@@ -194,7 +194,7 @@ def nnf_softmax(input: Tensor, dim: Any, dtype: Any = None) -> Tensor:
     """exp(x) / sum(exp(x)) along ``dim`` (1-based).
 
     Example:
-        >>> nnf_softmax(torch_tensor(c(1, 1)), dim = 1)
+        >>> nnf_softmax(torch_tensor([1.0, 1.0]), dim=1)
         torch_tensor
          0.5000
          0.5000
@@ -325,8 +325,8 @@ def nnf_linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Ten
     """x W^T + b (one node; libtorch's AddmmBackward0 for matrix input).
 
     Example:
-        >>> nnf_linear(torch_ones(2, 3), torch_ones(4, 3))$shape  # R
-        [1] 2 4
+        >>> nnf_linear(torch_ones(2, 3), torch_ones(4, 3)).shape
+        (2, 4)
     """
     x = _t(input, "nnf_linear")
     w = _t(weight, "nnf_linear", "weight")
@@ -390,8 +390,8 @@ def nnf_dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: b
     """Zero each element with probability ``p`` and scale the rest by 1 / (1 - p) (training only).
 
     Example:
-        >>> torch_manual_seed(1); nnf_dropout(torch_ones(4), p = 0.5)$shape  # R
-        [1] 4
+        >>> torch_manual_seed(1); nnf_dropout(torch_ones(4), p=0.5).shape
+        (4,)
     """
     x = _float(_t(input, "nnf_dropout"), "nnf_dropout")
     pv = _check_p(p, "nnf_dropout")
@@ -453,8 +453,8 @@ def nnf_batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tens
 
     Example:
         >>> x = torch_randn(8, 3)
-        >>> nnf_batch_norm(x, torch_zeros(3), torch_ones(3), training = TRUE)$shape  # R
-        [1] 8 3
+        >>> nnf_batch_norm(x, torch_zeros(3), torch_ones(3), training=True).shape
+        (8, 3)
     """
     x = _float(_t(input, "nnf_batch_norm"), "nnf_batch_norm")
     if x.ndim < 2:
@@ -593,8 +593,8 @@ def nnf_embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
     (1-based) gets no gradient. With ``max_norm``, referenced rows longer than it are renormalized in place.
 
     Example:
-        >>> nnf_embedding(torch_tensor(c(1L, 3L)), torch_randn(4, 2))$shape  # R
-        [1] 2 2
+        >>> nnf_embedding(torch_tensor([1, 3]), torch_randn(4, 2)).shape
+        (2, 2)
     """
     idx_t = _t(input, "nnf_embedding")
     w = _t(weight, "nnf_embedding", "weight")
@@ -630,7 +630,7 @@ def nnf_one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """One-hot encoding of 1-based class values (R's convention): shape (..., num_classes), long.
 
     Example:
-        >>> nnf_one_hot(torch_tensor(c(1L, 3L)))
+        >>> nnf_one_hot(torch_tensor([1, 3]))
         torch_tensor
          1  0  0
          0  0  1
@@ -659,8 +659,8 @@ def nnf_pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: fl
     values crop). Modes: "constant" (with ``value``), "reflect", "replicate", "circular".
 
     Example:
-        >>> nnf_pad(torch_ones(2, 2), c(1, 1))$shape  # R
-        [1] 2 4
+        >>> nnf_pad(torch_ones(2, 2), [1, 1]).shape
+        (2, 4)
     """
     x = _t(input, "nnf_pad")
     pads = [to_int(p, "nnf_pad: pad") for p in (pad._data.reshape(-1).tolist() if isinstance(pad, Tensor)

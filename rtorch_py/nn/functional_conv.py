@@ -133,8 +133,8 @@ def nnf_conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride
     """1-D convolution of (N, C_in, L) with weight (C_out, C_in / groups, k).
 
     Example:
-        >>> nnf_conv1d(torch_randn(2, 3, 10), torch_randn(4, 3, 3))$shape  # R
-        [1] 2 4 8
+        >>> nnf_conv1d(torch_randn(2, 3, 10), torch_randn(4, 3, 3)).shape
+        (2, 4, 8)
     """
     return _conv(input, weight, bias, stride, padding, dilation, groups, 1, "nnf_conv1d")
 
@@ -145,8 +145,8 @@ def nnf_conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride
     "valid" or "same".
 
     Example:
-        >>> nnf_conv2d(torch_randn(2, 3, 8, 8), torch_randn(4, 3, 3, 3), padding = 1)$shape  # R
-        [1] 2 4 8 8
+        >>> nnf_conv2d(torch_randn(2, 3, 8, 8), torch_randn(4, 3, 3, 3), padding=1).shape
+        (2, 4, 8, 8)
     """
     return _conv(input, weight, bias, stride, padding, dilation, groups, 2, "nnf_conv2d")
 
@@ -204,8 +204,8 @@ def nnf_conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = No
     """2-D transposed convolution ("deconvolution"), weight (C_in, C_out / groups, kH, kW).
 
     Example:
-        >>> nnf_conv_transpose2d(torch_randn(1, 4, 5, 5), torch_randn(4, 2, 3, 3), stride = 2)$shape  # R
-        [1]  1  2 11 11
+        >>> nnf_conv_transpose2d(torch_randn(1, 4, 5, 5), torch_randn(4, 2, 3, 3), stride=2).shape
+        (1, 2, 11, 11)
     """
     return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 2,
                            "nnf_conv_transpose2d")
@@ -276,8 +276,8 @@ def nnf_max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding:
     With ``return_indices``: ``list(output, indices)``, indices 1-based and flat over H * W.
 
     Example:
-        >>> nnf_max_pool2d(torch_randn(1, 1, 4, 4), 2)$shape  # R
-        [1] 1 1 2 2
+        >>> nnf_max_pool2d(torch_randn(1, 1, 4, 4), 2).shape
+        (1, 1, 2, 2)
     """
     return _max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, return_indices, 2,
                      "nnf_max_pool2d")
@@ -335,8 +335,8 @@ def nnf_avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding:
     """Average over sliding windows of (N, C, H, W); zero padding counts unless ``count_include_pad = FALSE``.
 
     Example:
-        >>> nnf_avg_pool2d(torch_ones(1, 1, 4, 4), 2)$sum()$item()  # R
-        [1] 4
+        >>> nnf_avg_pool2d(torch_ones(1, 1, 4, 4), 2).sum().item()
+        4.0
     """
     return _avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 2,
                      "nnf_avg_pool2d")
@@ -378,8 +378,8 @@ def nnf_adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     """Average pooling of (N, C, H, W) to ``output_size`` (one number or two; NA/NULL keeps a size).
 
     Example:
-        >>> nnf_adaptive_avg_pool2d(torch_randn(1, 3, 7, 5), c(2, 3))$shape  # R
-        [1] 1 3 2 3
+        >>> nnf_adaptive_avg_pool2d(torch_randn(1, 3, 7, 5), [2, 3]).shape
+        (1, 3, 2, 3)
     """
     return _adaptive_avg(input, output_size, 2, "nnf_adaptive_avg_pool2d")
 

@@ -119,7 +119,7 @@ def nn_init_trunc_normal_(tensor: Tensor, mean: float = 0, std: float = 1, a: fl
     """Fill with N(mean, std^2) truncated to [a, b] (inverse-CDF method: uniform, erfinv, scale, clamp).
 
     Example:
-        >>> w = nn_init_trunc_normal_(torch_empty(100), std = 0.02)
+        >>> w = nn_init_trunc_normal_(torch_empty(100), std=0.02)
     """
     t = _check(tensor, "nn_init_trunc_normal_")
     dt = _float_dtype(t, "nn_init_trunc_normal_")
@@ -240,7 +240,7 @@ def nn_init_kaiming_uniform_(tensor: Tensor, a: float = 0, mode: str = "fan_in",
     """U(-bound, bound) with ``bound = gain * sqrt(3 / fan)`` (He); layers use ``a = sqrt(5)``.
 
     Example:
-        >>> w = nn_init_kaiming_uniform_(torch_empty(3, 5), a = sqrt(5))
+        >>> w = nn_init_kaiming_uniform_(torch_empty(3, 5), a=5 ** 0.5)
     """
     t = _check(tensor, "nn_init_kaiming_uniform_")
     if 0 in t.shape:

@@ -117,8 +117,8 @@ class nn_unflatten(nn_Module):  # noqa: N801
     """Splits dim ``dim`` (1-based) into ``unflattened_size``.
 
     Example:
-        >>> nn_unflatten(2, c(3, 4))(torch_ones(2, 12)).shape  # R
-        [1] 2 3 4
+        >>> nn_unflatten(2, [3, 4])(torch_ones(2, 12)).shape
+        (2, 3, 4)
     """
 
     def initialize(self, dim: int, unflattened_size: Any) -> None:

@@ -10,6 +10,7 @@ follows R torch's too (own parameters, own persistent buffers, then each child).
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 import weakref
@@ -457,6 +458,32 @@ class nn_Module:  # noqa: N801 - R torch's name
 
     def cuda(self, device: Any = None) -> nn_Module:
         raise RuntimeError("cuda(): CUDA is not available (rtorch_py runs on the CPU only)")
+
+    def clone(self, deep: bool = False) -> nn_Module:
+        """A copy (R6's ``clone``). Shallow: new registries holding the same tensors and submodules. Deep:
+        submodules, parameters and buffers copied too, tensors shared inside the module stay shared, copies
+        are detached leaves keeping ``requires_grad`` (and no gradient), as R torch's ``clone_module``.
+
+        Example:
+            >>> a = nn_linear(2, 2); b = a.clone(deep=True)
+            >>> b.weight is a.weight
+            False
+        """
+        if not deep:
+            out = copy.copy(self)
+            d = out.__dict__
+            for reg in ("_parameters", "_buffers", "_modules"):
+                d[reg] = dict(d[reg])
+            d["_non_persistent"] = set(d["_non_persistent"])
+            return out
+        memo: dict[int, Any] = {}
+        for m in self.modules:
+            for t in list(m._parameters.values()) + list(m._buffers.values()):
+                if t is not None and id(t) not in memo:
+                    c = Tensor._wrap(t._data.copy(), t._requires_grad)
+                    c._is_param = t._is_param
+                    memo[id(t)] = c
+        return copy.deepcopy(self, memo)
 
     # -- state dict ------------------------------------------------------------------------------------------------
     def state_dict(self, prefix: str = "", keepvars: bool = False) -> dict[str, Tensor]:

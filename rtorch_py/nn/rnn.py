@@ -191,7 +191,7 @@ class nn_lstm(_RNNBase):  # noqa: N801
     """Long short-term memory. ``forward(input, hx = list(h_0, c_0))`` returns ``list(output, list(h_n, c_n))``.
 
     Example:
-        >>> out = nn_lstm(4, 8, num_layers = 2)(torch_randn(5, 2, 4)); out[1][1].shape
+        >>> out = nn_lstm(4, 8, num_layers=2)(torch_randn(5, 2, 4)); out[1][1].shape
         (2, 2, 8)
     """
 
@@ -230,7 +230,7 @@ class nn_gru(_RNNBase):  # noqa: N801
     """Gated recurrent unit. ``forward(input, hx)`` returns ``list(output, h_n)``.
 
     Example:
-        >>> out = nn_gru(4, 8, bidirectional = TRUE)(torch_randn(5, 2, 4)); out[0].shape
+        >>> out = nn_gru(4, 8, bidirectional=True)(torch_randn(5, 2, 4)); out[0].shape
         (5, 2, 16)
     """
 

@@ -284,6 +284,38 @@ def test_zero_grad_apply_and_to() -> None:
         m.cuda()
 
 
+def test_clone() -> None:
+    lin = rt.nn_linear(2, 2)
+    model = rt.nn_sequential(lin, rt.nn_relu(), lin, rt.nn_batch_norm1d(2))
+    model(torch_randn(4, 2)).sum().backward()
+    deep = model.clone(deep=True)
+    assert deep is not model and deep[0] is not lin and deep[0] is deep[2]  # sharing preserved
+    p, q = model.parameters, deep.parameters
+    assert list(p) == list(q)
+    for k in p:
+        assert q[k] is not p[k] and np.array_equal(q[k]._data, p[k]._data)
+        assert q[k].requires_grad and q[k].is_leaf and q[k].grad is None and rt.is_nn_parameter(q[k])
+    with rt.with_no_grad():
+        deep[0].weight.add_(1)
+    assert not np.array_equal(deep[0].weight._data, lin.weight._data)
+    x = torch_randn(3, 2)
+    assert deep.eval()(x).shape == (3, 2) and model.training
+    shallow = model.clone()
+    assert shallow[0] is lin and shallow.parameters["0.weight"] is lin.weight
+    shallow.add_module("extra", rt.nn_relu())
+    assert "extra" not in model.children
+
+
+def test_grad_fn_names_follow_libtorch() -> None:
+    x = torch_randn(2, 3, 5, 5, requires_grad=True)
+    assert rt.nn_linear(5, 2)(torch_randn(4, 5)).grad_fn.name == "AddmmBackward0"
+    assert rt.nn_conv2d(3, 2, 3)(x).grad_fn.name == "ConvolutionBackward0"
+    assert rt.nnf_max_pool2d(x, 2).grad_fn.name == "MaxPool2DWithIndicesBackward0"
+    assert rt.nnf_pad(x, [1, 1]).grad_fn.name == "ConstantPadNdBackward0"
+    assert rt.nnf_relu6(x).grad_fn.name == "HardtanhBackward0"
+    assert rt.nn_embedding(4, 2)(torch_tensor([1, 2])).grad_fn.name == "EmbeddingBackward0"
+
+
 # -- printing ---------------------------------------------------------------------------------------------------------
 
 def test_print_sequential_as_r_torch() -> None:
