@@ -60,9 +60,11 @@ lint:
 	$(VENV)/bin/ruff check rtorch_py tests tools bench
 
 # The environment Rscript needs to find the shim and the project's Python: eval "$(make -s r-env)".
+# reticulate, if used, must run the same Python (one interpreter per process).
 r-env:
 	@echo "export R_LIBS=$(RLIB)$${R_LIBS:+:$$R_LIBS}"
 	@echo "export RTORCH_PYTHON=$(PY)"
+	@echo "export RETICULATE_PYTHON=$(PY)"
 
 fixtures:
 	$(PY) tools/make_fixtures.py

@@ -34,9 +34,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
 
 #ifndef RTORCH_DEFAULT_PYTHON
 #define RTORCH_DEFAULT_PYTHON "python3"
@@ -79,7 +79,6 @@ static PyObject *py_warnings, *py_rerror, *py_on_start;
 
 static long n_ptrs_live = 0, n_ptrs_made = 0, n_robj_live = 0;
 static long wraps_since_check = 0;
-static size_t gc_base = 0;          /* malloc'd bytes after the last R gc we triggered */
 
 static char errbuf[8192];
 
@@ -498,6 +497,8 @@ static int class_of(PyObject *o, SEXP *cls, int *kind) {
     return 0;
 }
 
+static void count_bytes(PyObject *o);
+
 /* A fresh external pointer (never reuse one: `class<-` on a pointer changes it for every holder). */
 static SEXP wrap_object(PyObject *o) {
     SEXP cls;
@@ -509,6 +510,7 @@ static SEXP wrap_object(PyObject *o) {
     n_ptrs_live++;
     n_ptrs_made++;
     wraps_since_check++;
+    count_bytes(o);
     if (kind == 1) {
         /* function(...) .External(<C_rt_callobj>, <p>, ...) */
         SEXP body = PROTECT(Rf_lang4(Rf_install(".External"), native_callobj, p, R_DotsSymbol));
@@ -814,22 +816,56 @@ static void restore_sigint(void) {
 }
 
 /* R's garbage collector knows nothing of Python's memory: tensors released only by finalizers could
-   pile up between R collections. Past a growth in malloc'd bytes, run R's gc. */
+   pile up between R collections. Every 1024 new pointers, read the resident set size; past a growth of
+   max(64 MB, the size after the last collection we triggered), run R's gc. (glibc's mallinfo2 walks the
+   free lists and cost 10% of a small op.) */
+static long resident_mb(void) {
+    static int fd = -2;
+    if (fd == -2) fd = open("/proc/self/statm", O_RDONLY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    char buf[128];
+    ssize_t n = pread(fd, buf, sizeof buf - 1, 0);
+    if (n <= 0) return -1;
+    buf[n] = 0;
+    long pages_total, pages_resident;
+    if (sscanf(buf, "%ld %ld", &pages_total, &pages_resident) != 2) return -1;
+    return pages_resident * (sysconf(_SC_PAGESIZE) / 1024) / 1024;
+}
+
+static long gc_base_mb = 0;
+static PyTypeObject *tensor_type = NULL;  /* _hooks: the Tensor class, whose `_data` is a numpy array */
+static PyObject *tensor_data_attr = NULL;
+static size_t bytes_since_gc = 0;
+#define GC_BYTES ((size_t)256 << 20)
+
+/* Tensor data handed to R since the last collection (views count again: a gc too many is cheap). */
+static void count_bytes(PyObject *o) {
+    if (!tensor_type || Py_TYPE(o) != tensor_type) return;
+    PyObject *d = PyObject_GetAttr(o, tensor_data_attr);
+    if (!d) { PyErr_Clear(); return; }
+    if (PyArray_Check(d)) bytes_since_gc += (size_t)PyArray_NBYTES((PyArrayObject *)d);
+    Py_DECREF(d);
+}
+
 static void maybe_gc(void) {
-#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
-    if (wraps_since_check < 256) return;
-    wraps_since_check = 0;
-    struct mallinfo2 mi = mallinfo2();
-    size_t used = mi.uordblks + mi.hblkhd;
-    size_t floor = (size_t)64 << 20;
-    size_t slack = gc_base > floor ? gc_base : floor;
-    if (gc_base == 0) gc_base = used;
-    else if (used > gc_base + slack) {
+    if (bytes_since_gc > GC_BYTES) {
+        bytes_since_gc = 0;
+        wraps_since_check = 0;
         R_gc();
-        mi = mallinfo2();
-        gc_base = mi.uordblks + mi.hblkhd;
+        gc_base_mb = resident_mb();
+        return;
     }
-#endif
+    if (wraps_since_check < 1024) return;
+    wraps_since_check = 0;
+    long rss = resident_mb();
+    if (rss < 0) return;
+    if (gc_base_mb == 0) gc_base_mb = rss;
+    long slack = gc_base_mb > 64 ? gc_base_mb : 64;
+    if (rss > gc_base_mb + slack) {
+        R_gc();
+        bytes_since_gc = 0;
+        gc_base_mb = resident_mb();
+    }
 }
 
 /* ------------------------------------------------------------------------------------------------ */
@@ -877,6 +913,12 @@ static int setup_python_side(void) {
         !(py_signature = hook(api, "signature_from_formals"))) {
         Py_DECREF(api);
         return -1;
+    }
+    PyObject *tt = PyDict_GetItemString(api, "tensor_type");
+    if (tt && PyType_Check(tt)) {
+        Py_INCREF(tt);
+        tensor_type = (PyTypeObject *)tt;
+        tensor_data_attr = PyUnicode_InternFromString("_data");
     }
     Py_DECREF(api);
     if (!PyList_Check(py_warnings)) {
@@ -1458,12 +1500,14 @@ static SEXP rt_hold_gil(void) {
 }
 
 static SEXP rt_stats(void) {
-    SEXP out = PROTECT(Rf_allocVector(REALSXP, 4));
-    SEXP nm = PROTECT(Rf_allocVector(STRSXP, 4));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 5));
+    SEXP nm = PROTECT(Rf_allocVector(STRSXP, 5));
     REAL(out)[0] = n_ptrs_live;
     REAL(out)[1] = n_ptrs_made;
     REAL(out)[2] = n_robj_live;
     REAL(out)[3] = bridge_state;
+    REAL(out)[4] = we_started_python;
+    SET_STRING_ELT(nm, 4, Rf_mkChar("r_hosts_python"));
     SET_STRING_ELT(nm, 0, Rf_mkChar("pointers_live"));
     SET_STRING_ELT(nm, 1, Rf_mkChar("pointers_made"));
     SET_STRING_ELT(nm, 2, Rf_mkChar("robjects_live"));

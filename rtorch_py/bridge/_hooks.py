@@ -255,6 +255,14 @@ def _fix_library_path() -> None:
     os.environ["LD_LIBRARY_PATH"] = ":".join([libdir, *parts])
 
 
+def _tensor_type() -> type | None:
+    try:
+        from .._core.tensor import Tensor  # noqa: PLC0415
+    except ImportError:  # pragma: no cover
+        return None
+    return Tensor if hasattr(Tensor, "_data") else None  # the numpy array holding a tensor's values
+
+
 def c_api(started_by_r: int) -> dict[str, Any]:
     """The objects the C side keeps. Called once per process, when R first reaches Python."""
     import rtorch_py  # noqa: F401, PLC0415 - fail here, with Python's message, if the package is broken
@@ -265,4 +273,6 @@ def c_api(started_by_r: int) -> dict[str, Any]:
         "dispatch": DISPATCH, "dollar": dollar, "setattr": setattr_, "r_class": r_class,
         "METHOD": METHOD, "METHOD_INVISIBLE": METHOD_INVISIBLE, "MISSING": MISSING, "warnings": WARNINGS,
         "RError": RError, "signature_from_formals": signature_from_formals,
+        # the C side counts the bytes of tensors handed to R (tensor._data.nbytes) to run R's gc in time
+        "tensor_type": _tensor_type(),
     }

@@ -303,6 +303,13 @@ def _test_warn(message: str, value: Any = None) -> Any:
     return value
 
 
+def _python_info() -> dict:
+    """Which Python the bridge runs in (tests check that Rscript starts the configured one)."""
+    import sys  # noqa: PLC0415
+
+    return {"version": sys.version, "executable": sys.executable, "prefix": sys.prefix}
+
+
 def _test_types(x: Any) -> Any:
     """Python's view of an R value: its type name, and for arrays dtype, shape and Fortran order."""
     if isinstance(x, np.ndarray):
@@ -342,4 +349,5 @@ TABLE: dict[str, Callable[..., Any]] = {
     "bridge_test_raise": _test_raise,
     "bridge_test_warn": _test_warn,
     "bridge_test_types": _test_types,
+    "bridge_python_info": _python_info,
 }

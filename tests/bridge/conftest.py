@@ -22,6 +22,7 @@ def r_env() -> dict[str, str]:
     env = dict(os.environ)
     env["R_LIBS"] = str(RLIB) + (":" + env["R_LIBS"] if env.get("R_LIBS") else "")
     env["RTORCH_PYTHON"] = sys.executable
+    env["RETICULATE_PYTHON"] = sys.executable
     return env
 
 

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from rbridge_util import ROOT, require_r, run
@@ -95,3 +96,36 @@ def test_rscript_starts_the_configured_python(r_env, tmp_path):
     proc = run(["Rscript", str(p)], env=r_env)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == "1"
+
+
+def test_rscript_runs_the_venv_python_not_a_system_libpython(r_env, tmp_path):
+    """Rscript puts the system library directory first on LD_LIBRARY_PATH; the shim must still load this
+    Python's libpython (same soname, other version), and report this Python."""
+    p = tmp_path / "which.R"
+    p.write_text('library(torch)\ninfo <- .External(torch:::C_rt_callx, "bridge_python_info")\n'
+                 'cat(info$version, "\\n", sep = "")\n'
+                 'm <- readLines(sprintf("/proc/%d/maps", Sys.getpid()))\n'
+                 'cat(unique(sub(".* ", "", m[grepl("libpython", m)])), sep = "\\n")\n')
+    proc = run(["Rscript", str(p)], env=r_env)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.strip().splitlines()
+    assert lines[0] == sys.version
+    import sysconfig
+
+    assert lines[1:] == [str(Path(sysconfig.get_config_var("LIBDIR")) / sysconfig.get_config_var("INSTSONAME"))]
+
+
+def test_reticulate_started_first_is_shared(r_env, tmp_path):
+    """reticulate starts Python first; the shim attaches to it and tensors cross through reticulate."""
+    if run(["Rscript", "-e", "quit(status = !requireNamespace('reticulate', quietly = TRUE))"],
+           env=r_env).returncode != 0:
+        pytest.skip("reticulate is not installed (optional)")
+    p = tmp_path / "ret.R"
+    p.write_text('library(reticulate)\npy_run_string("import sys")\nlibrary(torch)\n'
+                 'x <- torch_tensor(c(1, 2))\nmain <- py_run_string("def f(t):\\n    return t + 1\\n", '
+                 'convert = FALSE)\ny <- py_to_r(main$f(r_to_py(x)))\ncat(as_array(y), "\\n")\n'
+                 'cat(py_eval("sys.version") == .External(torch:::C_rt_callx, '
+                 '"bridge_python_info")$version, "\\n")\n')
+    proc = run(["Rscript", str(p)], env=r_env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.split() == ["2", "3", "TRUE"]
