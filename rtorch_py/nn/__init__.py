@@ -3,7 +3,6 @@
 __all__: list[str] = []
 # Each submodule adds its public names; keep one line per submodule.
 
-
 # -- nn: modules, layers, initialisers, functionals (not losses) --
 from . import activation as _activation  # noqa: E402
 from . import conv as _conv  # noqa: E402
