@@ -44,7 +44,11 @@ def dim0(dim: Any, ndim: int) -> int:
 def dims0(dim: Any, ndim: int) -> tuple[int, ...]:
     """One dim or a vector of dims, 1-based, as a tuple of 0-based axes."""
     if isinstance(dim, (list, tuple, np.ndarray)):
-        return tuple(dim0(d, ndim) for d in dim)
+        axes = tuple(dim0(d, ndim) for d in dim)
+        if len(set(axes)) != len(axes):
+            dup = next(a for a in axes if axes.count(a) > 1)
+            raise RuntimeError(f"dim {dup + 1} appears multiple times in the list of dims")
+        return axes
     return (dim0(dim, ndim),)
 
 

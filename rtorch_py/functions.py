@@ -231,12 +231,12 @@ def torch_sum(self: Tensor, dim: Any = None, keepdim: bool = False, dtype: Dtype
         >>> torch_sum(torch_ones(2, 3), dim = 1).shape
         (3,)
     """
-    x = self if dtype is None else O.to_dtype(self, as_dtype(dtype).np)
+    x = _t(self, "torch_sum") if dtype is None else O.to_dtype(_t(self, "torch_sum"), as_dtype(dtype).np)
     return O.sum(x, _dims_or_none(dim, self.ndim), keepdim)
 
 
 def torch_mean(self: Tensor, dim: Any = None, keepdim: bool = False, dtype: Dtype | None = None) -> Tensor:
-    x = self if dtype is None else O.to_dtype(self, as_dtype(dtype).np)
+    x = _t(self, "torch_mean") if dtype is None else O.to_dtype(_t(self, "torch_mean"), as_dtype(dtype).np)
     return O.mean(x, _dims_or_none(dim, self.ndim), keepdim)
 
 
@@ -246,6 +246,7 @@ def torch_prod(self: Tensor, dim: Any = None, keepdim: bool = False, dtype: Dtyp
 
 
 def _extreme(self: Tensor, dim: Any, other: Any, keepdim: bool, largest: bool) -> Any:
+    _t(self, "torch_max" if largest else "torch_min")
     if isinstance(dim, Tensor) and other is None:
         dim, other = None, dim
     if other is not None:
@@ -416,6 +417,10 @@ def torch_dot(self: Tensor, tensor: Tensor) -> Tensor:
 
 
 def torch_outer(self: Tensor, vec2: Tensor) -> Tensor:
+    """Outer product of two vectors (a matrix)."""
+    for name, v in (("self", self), ("vec2", vec2)):
+        if _t(v, "torch_outer", name).ndim != 1:
+            raise RuntimeError(f"outer: Expected 1-D argument {name}, but got {v.ndim}-D")
     return O.mul(O.unsqueeze(self, 1), O.unsqueeze(vec2, 0))
 
 
@@ -470,7 +475,7 @@ def torch_flatten(self: Tensor, start_dim: Any = 1, end_dim: Any = -1) -> Tensor
 
 def torch_permute(self: Tensor, dims: Any) -> Tensor:
     """The dims reordered (1-based ``dims``, a view)."""
-    d = dims0(dims, self.ndim)
+    d = tuple(_dim0(v, self.ndim) for v in (dims if isinstance(dims, (list, tuple, np.ndarray)) else [dims]))
     if len(d) == self.ndim and len(set(d)) != len(d):
         raise RuntimeError(f"permute(): duplicate dims are not allowed (dims = {list(dims)})")
     if sorted(d) != list(range(self.ndim)):

@@ -47,6 +47,11 @@ def _view_as(self: Tensor, other: Tensor) -> Tensor:
     return O.view(self, other.shape)
 
 
+def _reshape(self: Tensor, *shape: Any) -> Tensor:
+    """The same values in another shape (a view when possible); sizes as arguments or one vector."""
+    return O.reshape(self, F._shape_from(shape, "reshape", self._data.size))
+
+
 def _reshape_as(self: Tensor, other: Tensor) -> Tensor:
     return O.reshape(self, other.shape)
 
@@ -147,7 +152,8 @@ def _new_tensor(self: Tensor, data: Any, dtype: Any = None, requires_grad: bool 
 
 
 for _name, _fn in {
-    "where": _where, "view": _view, "view_as": _view_as, "reshape_as": _reshape_as, "expand": _expand,
+    "where": _where, "view": _view, "reshape": _reshape, "view_as": _view_as, "reshape_as": _reshape_as,
+    "expand": _expand,
     "expand_as": _expand_as, "repeat": _repeat, "size": _size, "dim": _dim, "numel": _numel,
     "stride": _stride, "is_contiguous": _is_contiguous, "contiguous": _contiguous, "to": _to,
     "type_as": _type_as, "float": _caster("float32"), "double": _caster("float64"), "half": _caster("float16"),

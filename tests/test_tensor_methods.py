@@ -22,7 +22,8 @@ def t(a: np.ndarray = X, dtype: object = None) -> Tensor:
 def test_every_method_is_bound_to_its_function() -> None:
     for name in tensor_methods._METHODS:
         fn = getattr(rt, f"torch_{name}", None)
-        assert getattr(Tensor, name) is fn or fn is None, name
+        if name != "reshape":  # a method of its own: sizes as arguments, as x$view()
+            assert getattr(Tensor, name) is fn or fn is None, name
 
 
 def test_methods_are_the_functions() -> None:

@@ -151,8 +151,15 @@ def as_tensor(x: Any) -> Tensor:
 
 # -- elementwise binary ------------------------------------------------------------------------------------
 
+def _check_alpha(xa: Any, alpha: Any, op: str) -> None:
+    if isinstance(alpha, float) and np.asarray(xa).dtype.kind in "biu":
+        raise RuntimeError(f"{op}: For integral input tensors, argument alpha must not be a floating point number.")
+
+
 def add(a: Any, b: Any, alpha: Any = 1) -> Tensor:
     xa, xb = _binary(a, b)
+    if alpha != 1:
+        _check_alpha(xa, alpha, "add")
     try:
         out = xa + xb if alpha == 1 else xa + xb * alpha
     except ValueError:
@@ -173,6 +180,8 @@ def sub(a: Any, b: Any, alpha: Any = 1) -> Tensor:
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
                            "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
     xa, xb = _binary(a, b)
+    if alpha != 1:
+        _check_alpha(xa, alpha, "sub")
     try:
         out = xa - xb if alpha == 1 else xa - xb * alpha
     except ValueError:
@@ -293,6 +302,8 @@ def lerp(a: Tensor, b: Tensor, weight: Any) -> Tensor:
     """a + weight * (b - a) in one node (libtorch's LerpBackward0 for a number weight, LerpBackward1 for a
     tensor)."""
     xa, xb = _binary(a, b)
+    if np.asarray(xa).dtype.kind != "f":
+        raise RuntimeError(f"lerp: expected floating-point tensors, got {as_tensor(xa).dtype.name}")
     w = _data(weight)
     if w.__class__ is np.ndarray and w.dtype != xa.dtype:
         raise RuntimeError(f"lerp: expected dtype {as_tensor(xa).dtype.name} for `weight` but got dtype "
