@@ -160,8 +160,17 @@ class Tensor:
 
     def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None,
                  create_graph: bool = False, inputs: Any = None) -> None:
-        """Accumulate the gradient of this tensor into the graph's leaves (returns nothing, as in R)."""
-        autograd.backward([self], None if gradient is None else [gradient], retain_graph, create_graph)
+        """Accumulate the gradient of this tensor into the graph's leaves (returns nothing, as in R); with
+        ``inputs``, only into those tensors' ``.grad`` (leaves or not)."""
+        grads = None if gradient is None else [gradient]
+        if inputs is None:
+            autograd.backward([self], grads, retain_graph, create_graph)
+            return
+        inputs = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+        found = autograd.grad([self], inputs, grads, retain_graph, create_graph, allow_unused=True)
+        for t, g in zip(inputs, found):
+            if g is not None:
+                t._accumulate_grad(g, create_graph)
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> Callable[[], None]:
         """Call ``hook(grad)`` when this tensor's gradient is computed; a returned tensor replaces it."""

@@ -415,3 +415,14 @@ def test_next_functions_and_node_names() -> None:
     acc = mul.next_functions[0]
     assert repr(acc) == "<AccumulateGrad>" and acc.variable is x
     assert y.grad_fn.name_() == "SumBackward0"
+
+
+def test_backward_inputs_limits_accumulation() -> None:
+    x, w = leaf([1.0, 2.0]), leaf([3.0])
+    h = x * w
+    (h * h).sum().backward(inputs=[w])
+    assert x.grad is None
+    np.testing.assert_allclose(g(w), [2 * 3.0 * (1 + 4)])
+    h2 = x * w
+    (h2 * 1).sum().backward(inputs=h2)  # a non-leaf input gets .grad too
+    np.testing.assert_allclose(g(h2), [1.0, 1.0])

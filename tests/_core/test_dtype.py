@@ -119,3 +119,22 @@ def test_float16_storage() -> None:
     assert x.float().dtype is rt.torch_float()
     assert x.element_size() == 2
     assert "CPUHalfType{2}" in str(x)
+
+
+def test_issue_promotion_rules() -> None:
+    """The rules the issue names: int + float -> float32; float32 op Python float -> float32; comparisons ->
+    bool; int / int -> float32; float64 dims win over float32 0-d; Python ints keep integer tensors."""
+    i, f = rt.torch_tensor([1, 2]), rt.torch_tensor([1.0, 2.0])
+    assert (i + f).dtype is rt.torch_float() and (f + i).dtype is rt.torch_float()
+    assert (f * 2.5).dtype is rt.torch_float() and (2.5 * f).dtype is rt.torch_float()
+    assert (i * 2.5).dtype is rt.torch_float() and (i * 2).dtype is rt.torch_long()
+    assert (i / i).dtype is rt.torch_float()
+    for cmp in [i < f, i == 2, f >= 1.5, f != f]:
+        assert cmp.dtype is rt.torch_bool()
+    d = rt.torch_tensor([1.0], dtype=rt.torch_double())
+    assert (d + rt.torch_tensor(1.0)).dtype is rt.torch_double()
+    assert (f + rt.torch_tensor(1.0, dtype=rt.torch_double())).dtype is rt.torch_float()
+    assert (i + rt.torch_tensor(1.5)).dtype is rt.torch_float()
+    b = rt.torch_tensor([True, False])
+    assert (b + b).dtype is rt.torch_bool() and (b + 1).dtype is rt.torch_long() and (b * 1.5).dtype is rt.torch_float()
+    assert (b & b).dtype is rt.torch_bool() and (~b).dtype is rt.torch_bool()
