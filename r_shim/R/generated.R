@@ -77,168 +77,168 @@ lr_step <- function(optimizer, step_size, gamma = 0.1, last_epoch = -1L) {
   .External(C_rt_callx, "lr_step", optimizer, step_size, gamma, last_epoch)
 }
 
-nn_Module <- function(...) {
-  .External(C_rt_callx, "nn_Module", ...)
+nn_Module <- function() {
+  .External(C_rt_callx, "nn_Module")
 }
 
-nn_adaptive_avg_pool1d <- function(...) {
-  .External(C_rt_callx, "nn_adaptive_avg_pool1d", ...)
+nn_adaptive_avg_pool1d <- function(output_size) {
+  .External(C_rt_callx, "nn_adaptive_avg_pool1d", output_size)
 }
 
-nn_adaptive_avg_pool2d <- function(...) {
-  .External(C_rt_callx, "nn_adaptive_avg_pool2d", ...)
+nn_adaptive_avg_pool2d <- function(output_size) {
+  .External(C_rt_callx, "nn_adaptive_avg_pool2d", output_size)
 }
 
-nn_adaptive_log_softmax_with_loss <- function(...) {
-  .External(C_rt_callx, "nn_adaptive_log_softmax_with_loss", ...)
+nn_adaptive_log_softmax_with_loss <- function(in_features, n_classes, cutoffs, div_value = 4.0, head_bias = FALSE) {
+  .External(C_rt_callx, "nn_adaptive_log_softmax_with_loss", in_features, n_classes, cutoffs, div_value, head_bias)
 }
 
-nn_adaptive_max_pool1d <- function(...) {
-  .External(C_rt_callx, "nn_adaptive_max_pool1d", ...)
+nn_adaptive_max_pool1d <- function(output_size, return_indices = FALSE) {
+  .External(C_rt_callx, "nn_adaptive_max_pool1d", output_size, return_indices)
 }
 
-nn_adaptive_max_pool2d <- function(...) {
-  .External(C_rt_callx, "nn_adaptive_max_pool2d", ...)
+nn_adaptive_max_pool2d <- function(output_size, return_indices = FALSE) {
+  .External(C_rt_callx, "nn_adaptive_max_pool2d", output_size, return_indices)
 }
 
-nn_alpha_dropout <- function(...) {
-  .External(C_rt_callx, "nn_alpha_dropout", ...)
+nn_alpha_dropout <- function(p = 0.5, inplace = FALSE) {
+  .External(C_rt_callx, "nn_alpha_dropout", p, inplace)
 }
 
-nn_aum_loss <- function(...) {
-  .External(C_rt_callx, "nn_aum_loss", ...)
+nn_aum_loss <- function() {
+  .External(C_rt_callx, "nn_aum_loss")
 }
 
-nn_avg_pool1d <- function(...) {
-  .External(C_rt_callx, "nn_avg_pool1d", ...)
+nn_avg_pool1d <- function(kernel_size, stride = NULL, padding = 0L, ceil_mode = FALSE, count_include_pad = TRUE) {
+  .External(C_rt_callx, "nn_avg_pool1d", kernel_size, stride, padding, ceil_mode, count_include_pad)
 }
 
-nn_avg_pool2d <- function(...) {
-  .External(C_rt_callx, "nn_avg_pool2d", ...)
+nn_avg_pool2d <- function(kernel_size, stride = NULL, padding = 0L, ceil_mode = FALSE, count_include_pad = TRUE, divisor_override = NULL) {
+  .External(C_rt_callx, "nn_avg_pool2d", kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 }
 
-nn_batch_norm1d <- function(...) {
-  .External(C_rt_callx, "nn_batch_norm1d", ...)
+nn_batch_norm1d <- function(num_features, eps = 1e-05, momentum = 0.1, affine = TRUE, track_running_stats = TRUE) {
+  .External(C_rt_callx, "nn_batch_norm1d", num_features, eps, momentum, affine, track_running_stats)
 }
 
-nn_batch_norm2d <- function(...) {
-  .External(C_rt_callx, "nn_batch_norm2d", ...)
+nn_batch_norm2d <- function(num_features, eps = 1e-05, momentum = 0.1, affine = TRUE, track_running_stats = TRUE) {
+  .External(C_rt_callx, "nn_batch_norm2d", num_features, eps, momentum, affine, track_running_stats)
 }
 
-nn_batch_norm3d <- function(...) {
-  .External(C_rt_callx, "nn_batch_norm3d", ...)
+nn_batch_norm3d <- function(num_features, eps = 1e-05, momentum = 0.1, affine = TRUE, track_running_stats = TRUE) {
+  .External(C_rt_callx, "nn_batch_norm3d", num_features, eps, momentum, affine, track_running_stats)
 }
 
-nn_bce_loss <- function(...) {
-  .External(C_rt_callx, "nn_bce_loss", ...)
+nn_bce_loss <- function(weight = NULL, reduction = "mean") {
+  .External(C_rt_callx, "nn_bce_loss", weight, reduction)
 }
 
-nn_bce_with_logits_loss <- function(...) {
-  .External(C_rt_callx, "nn_bce_with_logits_loss", ...)
+nn_bce_with_logits_loss <- function(weight = NULL, reduction = "mean", pos_weight = NULL) {
+  .External(C_rt_callx, "nn_bce_with_logits_loss", weight, reduction, pos_weight)
 }
 
-nn_bilinear <- function(...) {
-  .External(C_rt_callx, "nn_bilinear", ...)
+nn_bilinear <- function(in1_features, in2_features, out_features, bias = TRUE) {
+  .External(C_rt_callx, "nn_bilinear", in1_features, in2_features, out_features, bias)
 }
 
 nn_buffer <- function(x, persistent = TRUE) {
   .External(C_rt_callx, "nn_buffer", x, persistent)
 }
 
-nn_celu <- function(...) {
-  .External(C_rt_callx, "nn_celu", ...)
+nn_celu <- function(alpha = 1L, inplace = FALSE) {
+  .External(C_rt_callx, "nn_celu", alpha, inplace)
 }
 
-nn_conv1d <- function(...) {
-  .External(C_rt_callx, "nn_conv1d", ...)
+nn_conv1d <- function(in_channels, out_channels, kernel_size, stride = 1L, padding = 0L, dilation = 1L, groups = 1L, bias = TRUE, padding_mode = "zeros") {
+  .External(C_rt_callx, "nn_conv1d", in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode)
 }
 
-nn_conv2d <- function(...) {
-  .External(C_rt_callx, "nn_conv2d", ...)
+nn_conv2d <- function(in_channels, out_channels, kernel_size, stride = 1L, padding = 0L, dilation = 1L, groups = 1L, bias = TRUE, padding_mode = "zeros") {
+  .External(C_rt_callx, "nn_conv2d", in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode)
 }
 
-nn_conv_transpose1d <- function(...) {
-  .External(C_rt_callx, "nn_conv_transpose1d", ...)
+nn_conv_transpose1d <- function(in_channels, out_channels, kernel_size, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, bias = TRUE, dilation = 1L, padding_mode = "zeros") {
+  .External(C_rt_callx, "nn_conv_transpose1d", in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation, padding_mode)
 }
 
-nn_conv_transpose2d <- function(...) {
-  .External(C_rt_callx, "nn_conv_transpose2d", ...)
+nn_conv_transpose2d <- function(in_channels, out_channels, kernel_size, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, bias = TRUE, dilation = 1L, padding_mode = "zeros") {
+  .External(C_rt_callx, "nn_conv_transpose2d", in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation, padding_mode)
 }
 
-nn_cosine_embedding_loss <- function(...) {
-  .External(C_rt_callx, "nn_cosine_embedding_loss", ...)
+nn_cosine_embedding_loss <- function(margin = 0L, reduction = "mean") {
+  .External(C_rt_callx, "nn_cosine_embedding_loss", margin, reduction)
 }
 
-nn_cross_entropy_loss <- function(...) {
-  .External(C_rt_callx, "nn_cross_entropy_loss", ...)
+nn_cross_entropy_loss <- function(weight = NULL, ignore_index = -100L, reduction = "mean", label_smoothing = 0.0) {
+  .External(C_rt_callx, "nn_cross_entropy_loss", weight, ignore_index, reduction, label_smoothing)
 }
 
-nn_ctc_loss <- function(...) {
-  .External(C_rt_callx, "nn_ctc_loss", ...)
+nn_ctc_loss <- function(blank = 0L, reduction = "mean", zero_infinity = FALSE) {
+  .External(C_rt_callx, "nn_ctc_loss", blank, reduction, zero_infinity)
 }
 
-nn_dropout <- function(...) {
-  .External(C_rt_callx, "nn_dropout", ...)
+nn_dropout <- function(p = 0.5, inplace = FALSE) {
+  .External(C_rt_callx, "nn_dropout", p, inplace)
 }
 
-nn_dropout2d <- function(...) {
-  .External(C_rt_callx, "nn_dropout2d", ...)
+nn_dropout2d <- function(p = 0.5, inplace = FALSE) {
+  .External(C_rt_callx, "nn_dropout2d", p, inplace)
 }
 
-nn_dropout3d <- function(...) {
-  .External(C_rt_callx, "nn_dropout3d", ...)
+nn_dropout3d <- function(p = 0.5, inplace = FALSE) {
+  .External(C_rt_callx, "nn_dropout3d", p, inplace)
 }
 
-nn_elu <- function(...) {
-  .External(C_rt_callx, "nn_elu", ...)
+nn_elu <- function(alpha = 1L, inplace = FALSE) {
+  .External(C_rt_callx, "nn_elu", alpha, inplace)
 }
 
-nn_embedding <- function(...) {
-  .External(C_rt_callx, "nn_embedding", ...)
+nn_embedding <- function(num_embeddings, embedding_dim, padding_idx = NULL, max_norm = NULL, norm_type = 2L, scale_grad_by_freq = FALSE, sparse = FALSE, `_weight` = NULL) {
+  .External(C_rt_callx, "nn_embedding", num_embeddings, embedding_dim, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse, `_weight`)
 }
 
-nn_flatten <- function(...) {
-  .External(C_rt_callx, "nn_flatten", ...)
+nn_flatten <- function(start_dim = 2L, end_dim = -1L) {
+  .External(C_rt_callx, "nn_flatten", start_dim, end_dim)
 }
 
-nn_gelu <- function(...) {
-  .External(C_rt_callx, "nn_gelu", ...)
+nn_gelu <- function(approximate = "none") {
+  .External(C_rt_callx, "nn_gelu", approximate)
 }
 
-nn_glu <- function(...) {
-  .External(C_rt_callx, "nn_glu", ...)
+nn_glu <- function(dim = -1L) {
+  .External(C_rt_callx, "nn_glu", dim)
 }
 
-nn_group_norm <- function(...) {
-  .External(C_rt_callx, "nn_group_norm", ...)
+nn_group_norm <- function(num_groups, num_channels, eps = 1e-05, affine = TRUE) {
+  .External(C_rt_callx, "nn_group_norm", num_groups, num_channels, eps, affine)
 }
 
-nn_gru <- function(...) {
-  .External(C_rt_callx, "nn_gru", ...)
+nn_gru <- function(input_size, hidden_size, num_layers = 1L, bias = TRUE, batch_first = FALSE, dropout = 0L, bidirectional = FALSE) {
+  .External(C_rt_callx, "nn_gru", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional)
 }
 
-nn_hardshrink <- function(...) {
-  .External(C_rt_callx, "nn_hardshrink", ...)
+nn_hardshrink <- function(lambd = 0.5) {
+  .External(C_rt_callx, "nn_hardshrink", lambd)
 }
 
-nn_hardsigmoid <- function(...) {
-  .External(C_rt_callx, "nn_hardsigmoid", ...)
+nn_hardsigmoid <- function(inplace = FALSE) {
+  .External(C_rt_callx, "nn_hardsigmoid", inplace)
 }
 
-nn_hardswish <- function(...) {
-  .External(C_rt_callx, "nn_hardswish", ...)
+nn_hardswish <- function(inplace = FALSE) {
+  .External(C_rt_callx, "nn_hardswish", inplace)
 }
 
-nn_hardtanh <- function(...) {
-  .External(C_rt_callx, "nn_hardtanh", ...)
+nn_hardtanh <- function(min_val = -1L, max_val = 1L, inplace = FALSE) {
+  .External(C_rt_callx, "nn_hardtanh", min_val, max_val, inplace)
 }
 
-nn_hinge_embedding_loss <- function(...) {
-  .External(C_rt_callx, "nn_hinge_embedding_loss", ...)
+nn_hinge_embedding_loss <- function(margin = 1.0, reduction = "mean") {
+  .External(C_rt_callx, "nn_hinge_embedding_loss", margin, reduction)
 }
 
-nn_huber_loss <- function(...) {
-  .External(C_rt_callx, "nn_huber_loss", ...)
+nn_huber_loss <- function(reduction = "mean", delta = 1.0) {
+  .External(C_rt_callx, "nn_huber_loss", reduction, delta)
 }
 
 nn_identity <- function(...) {
@@ -305,184 +305,184 @@ nn_init_zeros_ <- function(tensor) {
   .External(C_rt_callx, "nn_init_zeros_", tensor)
 }
 
-nn_kl_div_loss <- function(...) {
-  .External(C_rt_callx, "nn_kl_div_loss", ...)
+nn_kl_div_loss <- function(reduction = "mean", log_target = FALSE) {
+  .External(C_rt_callx, "nn_kl_div_loss", reduction, log_target)
 }
 
-nn_l1_loss <- function(...) {
-  .External(C_rt_callx, "nn_l1_loss", ...)
+nn_l1_loss <- function(reduction = "mean") {
+  .External(C_rt_callx, "nn_l1_loss", reduction)
 }
 
-nn_layer_norm <- function(...) {
-  .External(C_rt_callx, "nn_layer_norm", ...)
+nn_layer_norm <- function(normalized_shape, eps = 1e-05, elementwise_affine = TRUE, bias = TRUE) {
+  .External(C_rt_callx, "nn_layer_norm", normalized_shape, eps, elementwise_affine, bias)
 }
 
-nn_leaky_relu <- function(...) {
-  .External(C_rt_callx, "nn_leaky_relu", ...)
+nn_leaky_relu <- function(negative_slope = 0.01, inplace = FALSE) {
+  .External(C_rt_callx, "nn_leaky_relu", negative_slope, inplace)
 }
 
-nn_linear <- function(...) {
-  .External(C_rt_callx, "nn_linear", ...)
+nn_linear <- function(in_features, out_features, bias = TRUE) {
+  .External(C_rt_callx, "nn_linear", in_features, out_features, bias)
 }
 
-nn_log_sigmoid <- function(...) {
-  .External(C_rt_callx, "nn_log_sigmoid", ...)
+nn_log_sigmoid <- function() {
+  .External(C_rt_callx, "nn_log_sigmoid")
 }
 
-nn_log_softmax <- function(...) {
-  .External(C_rt_callx, "nn_log_softmax", ...)
+nn_log_softmax <- function(dim) {
+  .External(C_rt_callx, "nn_log_softmax", dim)
 }
 
-nn_loss <- function(...) {
-  .External(C_rt_callx, "nn_loss", ...)
+nn_loss <- function(reduction = "mean") {
+  .External(C_rt_callx, "nn_loss", reduction)
 }
 
-nn_lstm <- function(...) {
-  .External(C_rt_callx, "nn_lstm", ...)
+nn_lstm <- function(input_size, hidden_size, num_layers = 1L, bias = TRUE, batch_first = FALSE, dropout = 0L, bidirectional = FALSE) {
+  .External(C_rt_callx, "nn_lstm", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional)
 }
 
-nn_margin_ranking_loss <- function(...) {
-  .External(C_rt_callx, "nn_margin_ranking_loss", ...)
+nn_margin_ranking_loss <- function(margin = 0L, reduction = "mean") {
+  .External(C_rt_callx, "nn_margin_ranking_loss", margin, reduction)
 }
 
-nn_max_pool1d <- function(...) {
-  .External(C_rt_callx, "nn_max_pool1d", ...)
+nn_max_pool1d <- function(kernel_size, stride = NULL, padding = 0L, dilation = 1L, return_indices = FALSE, ceil_mode = FALSE) {
+  .External(C_rt_callx, "nn_max_pool1d", kernel_size, stride, padding, dilation, return_indices, ceil_mode)
 }
 
-nn_max_pool2d <- function(...) {
-  .External(C_rt_callx, "nn_max_pool2d", ...)
+nn_max_pool2d <- function(kernel_size, stride = NULL, padding = 0L, dilation = 1L, return_indices = FALSE, ceil_mode = FALSE) {
+  .External(C_rt_callx, "nn_max_pool2d", kernel_size, stride, padding, dilation, return_indices, ceil_mode)
 }
 
-nn_mish <- function(...) {
-  .External(C_rt_callx, "nn_mish", ...)
+nn_mish <- function(inplace = FALSE) {
+  .External(C_rt_callx, "nn_mish", inplace)
 }
 
-nn_module_dict <- function(...) {
-  .External(C_rt_callx, "nn_module_dict", ...)
+nn_module_dict <- function(dict) {
+  .External(C_rt_callx, "nn_module_dict", dict)
 }
 
-nn_module_list <- function(...) {
-  .External(C_rt_callx, "nn_module_list", ...)
+nn_module_list <- function(modules = .rt_absent) {
+  .External(C_rt_callx, "nn_module_list", modules)
 }
 
 nn_module_print_width <- function() {
   .External(C_rt_callx, "nn_module_print_width")
 }
 
-nn_mse_loss <- function(...) {
-  .External(C_rt_callx, "nn_mse_loss", ...)
+nn_mse_loss <- function(reduction = "mean") {
+  .External(C_rt_callx, "nn_mse_loss", reduction)
 }
 
-nn_multi_margin_loss <- function(...) {
-  .External(C_rt_callx, "nn_multi_margin_loss", ...)
+nn_multi_margin_loss <- function(p = 1L, margin = 1L, weight = NULL, reduction = "mean") {
+  .External(C_rt_callx, "nn_multi_margin_loss", p, margin, weight, reduction)
 }
 
-nn_multilabel_margin_loss <- function(...) {
-  .External(C_rt_callx, "nn_multilabel_margin_loss", ...)
+nn_multilabel_margin_loss <- function(reduction = "mean") {
+  .External(C_rt_callx, "nn_multilabel_margin_loss", reduction)
 }
 
-nn_multilabel_soft_margin_loss <- function(...) {
-  .External(C_rt_callx, "nn_multilabel_soft_margin_loss", ...)
+nn_multilabel_soft_margin_loss <- function(weight = NULL, reduction = "mean") {
+  .External(C_rt_callx, "nn_multilabel_soft_margin_loss", weight, reduction)
 }
 
-nn_nll_loss <- function(...) {
-  .External(C_rt_callx, "nn_nll_loss", ...)
+nn_nll_loss <- function(weight = NULL, ignore_index = -100L, reduction = "mean") {
+  .External(C_rt_callx, "nn_nll_loss", weight, ignore_index, reduction)
 }
 
 nn_parameter <- function(x, requires_grad = TRUE) {
   .External(C_rt_callx, "nn_parameter", x, requires_grad)
 }
 
-nn_poisson_nll_loss <- function(...) {
-  .External(C_rt_callx, "nn_poisson_nll_loss", ...)
+nn_poisson_nll_loss <- function(log_input = TRUE, full = FALSE, eps = 1e-08, reduction = "mean") {
+  .External(C_rt_callx, "nn_poisson_nll_loss", log_input, full, eps, reduction)
 }
 
-nn_prelu <- function(...) {
-  .External(C_rt_callx, "nn_prelu", ...)
+nn_prelu <- function(num_parameters = 1L, init = 0.25) {
+  .External(C_rt_callx, "nn_prelu", num_parameters, init)
 }
 
-nn_relu <- function(...) {
-  .External(C_rt_callx, "nn_relu", ...)
+nn_relu <- function(inplace = FALSE) {
+  .External(C_rt_callx, "nn_relu", inplace)
 }
 
-nn_relu6 <- function(...) {
-  .External(C_rt_callx, "nn_relu6", ...)
+nn_relu6 <- function(inplace = FALSE) {
+  .External(C_rt_callx, "nn_relu6", inplace)
 }
 
-nn_rnn <- function(...) {
-  .External(C_rt_callx, "nn_rnn", ...)
+nn_rnn <- function(input_size, hidden_size, num_layers = 1L, nonlinearity = NULL, bias = TRUE, batch_first = FALSE, dropout = 0L, bidirectional = FALSE) {
+  .External(C_rt_callx, "nn_rnn", input_size, hidden_size, num_layers, nonlinearity, bias, batch_first, dropout, bidirectional)
 }
 
-nn_rrelu <- function(...) {
-  .External(C_rt_callx, "nn_rrelu", ...)
+nn_rrelu <- function(lower = 0.125, upper = 0.3333333333333333, inplace = FALSE) {
+  .External(C_rt_callx, "nn_rrelu", lower, upper, inplace)
 }
 
-nn_selu <- function(...) {
-  .External(C_rt_callx, "nn_selu", ...)
+nn_selu <- function(inplace = FALSE) {
+  .External(C_rt_callx, "nn_selu", inplace)
 }
 
 nn_sequential <- function(...) {
   .External(C_rt_callx, "nn_sequential", ...)
 }
 
-nn_sigmoid <- function(...) {
-  .External(C_rt_callx, "nn_sigmoid", ...)
+nn_sigmoid <- function() {
+  .External(C_rt_callx, "nn_sigmoid")
 }
 
-nn_silu <- function(...) {
-  .External(C_rt_callx, "nn_silu", ...)
+nn_silu <- function(inplace = FALSE) {
+  .External(C_rt_callx, "nn_silu", inplace)
 }
 
-nn_smooth_l1_loss <- function(...) {
-  .External(C_rt_callx, "nn_smooth_l1_loss", ...)
+nn_smooth_l1_loss <- function(reduction = "mean", beta = 1.0) {
+  .External(C_rt_callx, "nn_smooth_l1_loss", reduction, beta)
 }
 
-nn_soft_margin_loss <- function(...) {
-  .External(C_rt_callx, "nn_soft_margin_loss", ...)
+nn_soft_margin_loss <- function(reduction = "mean") {
+  .External(C_rt_callx, "nn_soft_margin_loss", reduction)
 }
 
-nn_softmax <- function(...) {
-  .External(C_rt_callx, "nn_softmax", ...)
+nn_softmax <- function(dim) {
+  .External(C_rt_callx, "nn_softmax", dim)
 }
 
-nn_softmin <- function(...) {
-  .External(C_rt_callx, "nn_softmin", ...)
+nn_softmin <- function(dim) {
+  .External(C_rt_callx, "nn_softmin", dim)
 }
 
-nn_softplus <- function(...) {
-  .External(C_rt_callx, "nn_softplus", ...)
+nn_softplus <- function(beta = 1L, threshold = 20L) {
+  .External(C_rt_callx, "nn_softplus", beta, threshold)
 }
 
-nn_softshrink <- function(...) {
-  .External(C_rt_callx, "nn_softshrink", ...)
+nn_softshrink <- function(lambd = 0.5) {
+  .External(C_rt_callx, "nn_softshrink", lambd)
 }
 
-nn_softsign <- function(...) {
-  .External(C_rt_callx, "nn_softsign", ...)
+nn_softsign <- function() {
+  .External(C_rt_callx, "nn_softsign")
 }
 
-nn_tanh <- function(...) {
-  .External(C_rt_callx, "nn_tanh", ...)
+nn_tanh <- function() {
+  .External(C_rt_callx, "nn_tanh")
 }
 
-nn_tanhshrink <- function(...) {
-  .External(C_rt_callx, "nn_tanhshrink", ...)
+nn_tanhshrink <- function() {
+  .External(C_rt_callx, "nn_tanhshrink")
 }
 
-nn_threshold <- function(...) {
-  .External(C_rt_callx, "nn_threshold", ...)
+nn_threshold <- function(threshold, value, inplace = FALSE) {
+  .External(C_rt_callx, "nn_threshold", threshold, value, inplace)
 }
 
-nn_triplet_margin_loss <- function(...) {
-  .External(C_rt_callx, "nn_triplet_margin_loss", ...)
+nn_triplet_margin_loss <- function(margin = 1L, p = 2L, eps = 1e-06, swap = FALSE, reduction = "mean") {
+  .External(C_rt_callx, "nn_triplet_margin_loss", margin, p, eps, swap, reduction)
 }
 
-nn_triplet_margin_with_distance_loss <- function(...) {
-  .External(C_rt_callx, "nn_triplet_margin_with_distance_loss", ...)
+nn_triplet_margin_with_distance_loss <- function(distance_function = NULL, margin = 1L, swap = FALSE, reduction = "mean") {
+  .External(C_rt_callx, "nn_triplet_margin_with_distance_loss", distance_function, margin, swap, reduction)
 }
 
-nn_unflatten <- function(...) {
-  .External(C_rt_callx, "nn_unflatten", ...)
+nn_unflatten <- function(dim, unflattened_size) {
+  .External(C_rt_callx, "nn_unflatten", dim, unflattened_size)
 }
 
 nn_utils_clip_grad_norm_ <- function(parameters, max_norm, norm_type = 2L, error_if_nonfinite = FALSE) {
@@ -493,8 +493,8 @@ nn_utils_clip_grad_value_ <- function(parameters, clip_value) {
   invisible(.External(C_rt_callx, "nn_utils_clip_grad_value_", parameters, clip_value))
 }
 
-nn_weighted_loss <- function(...) {
-  .External(C_rt_callx, "nn_weighted_loss", ...)
+nn_weighted_loss <- function(weight = NULL, reduction = "mean") {
+  .External(C_rt_callx, "nn_weighted_loss", weight, reduction)
 }
 
 nnf_adaptive_avg_pool1d <- function(input, output_size) {

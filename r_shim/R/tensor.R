@@ -101,3 +101,11 @@ is_torch_tensor <- function(x) inherits(x, "torch_tensor")
 torch_tensor <- function(data, dtype = NULL, device = NULL, requires_grad = FALSE, pin_memory = FALSE) {
   .External(C_rt_callx, "r_torch_tensor", data, dtype, device, requires_grad, pin_memory)
 }
+
+#' @export
+Ops.torch_dtype <- function(e1, e2) {
+  switch(.Generic,
+         "==" = identical(e1, e2),
+         "!=" = !identical(e1, e2),
+         stop(gettextf("%s is not defined for dtypes", sQuote(.Generic)), call. = FALSE))
+}

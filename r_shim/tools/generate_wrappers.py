@@ -67,9 +67,20 @@ def _r_name(name: str) -> str:
     return f"`{name}`" if name in R_RESERVED or not re.match(r"^[A-Za-z.][A-Za-z0-9._]*$", name) else name
 
 
+def _signature(fn: object) -> inspect.Signature:
+    """A function's signature; for a class with R6-style ``initialize(self, ...)`` (modules), that one's."""
+    if inspect.isclass(fn):
+        init = getattr(fn, "initialize", None)
+        if init is not None and inspect.isfunction(init):
+            sig = inspect.signature(init)
+            return sig.replace(parameters=list(sig.parameters.values())[1:],
+                               return_annotation=inspect.Signature.empty)
+    return inspect.signature(fn)
+
+
 def wrapper(name: str, fn: object) -> str | None:
     try:
-        sig = inspect.signature(fn)
+        sig = _signature(fn)
     except (TypeError, ValueError):
         return None
     formals, args = [], []

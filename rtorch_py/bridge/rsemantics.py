@@ -175,6 +175,8 @@ def r_format(x: Any, n: Any = 30, grad_suffix: Any = None) -> str:
     text = getattr(x, "r_format", None)
     if callable(text):
         return text()
+    if isinstance(x, type):  # a generator (nn_module(), optimizer(), ...)
+        return f"<{getattr(x, '_classname', None) or x.__name__}> object generator\n"
     s = repr(x)
     return s if s.endswith("\n") else s + "\n"
 
@@ -303,6 +305,16 @@ def _test_warn(message: str, value: Any = None) -> Any:
     return value
 
 
+def _test_busy(seconds: Any) -> float:
+    """Python busy for ``seconds`` (Ctrl-C tests interrupt it)."""
+    import time  # noqa: PLC0415
+
+    end = time.monotonic() + float(seconds)
+    while time.monotonic() < end:
+        time.sleep(0.01)
+    return float(seconds)
+
+
 def _python_info() -> dict:
     """Which Python the bridge runs in (tests check that Rscript starts the configured one)."""
     import sys  # noqa: PLC0415
@@ -350,4 +362,5 @@ TABLE: dict[str, Callable[..., Any]] = {
     "bridge_test_warn": _test_warn,
     "bridge_test_types": _test_types,
     "bridge_python_info": _python_info,
+    "bridge_test_busy": _test_busy,
 }

@@ -129,3 +129,25 @@ def test_reticulate_started_first_is_shared(r_env, tmp_path):
     proc = run(["Rscript", str(p)], env=r_env)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == ["2", "3", "TRUE"]
+
+
+@pytest.mark.parametrize("host", ["rtorch", "Rscript"])
+def test_ctrl_c_interrupts_python_work(tmp_path, r_env, host):
+    """Ctrl-C while Python runs inside a bridge call: Python raises KeyboardInterrupt, R gets an interrupt."""
+    p = tmp_path / "busy.R"
+    p.write_text('library(torch)\ninvisible(torch_ones(1))\ncat("start\\n")\n'
+                 '.External(torch:::C_rt_callx, "bridge_test_busy", 60)\ncat("not reached\\n")\n')
+    cmd = [sys.executable, "-m", "rtorch_py", "run", str(p)] if host == "rtorch" else ["Rscript", str(p)]
+    proc = subprocess.Popen(cmd, env=r_env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout.readline() == "start\n"
+    time.sleep(1.0)
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGINT)
+    try:
+        out, _ = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("Ctrl-C did not stop the Python work")
+    assert time.monotonic() - t0 < 10
+    assert "not reached" not in out
+    assert proc.returncode in (1, 130)

@@ -84,3 +84,9 @@ test_that("classes are R torch's", {
   expect_true(is_torch_tensor(torch_zeros(1)))
   expect_false(is_torch_tensor(1))
 })
+
+test_that("dtypes compare with == as R torch's", {
+  expect_true(torch_tensor(1)$dtype == torch_float32())
+  expect_true(torch_tensor(1L)$dtype != torch_float())
+  expect_identical(torch_ones(1)$dtype, torch_float())
+})
