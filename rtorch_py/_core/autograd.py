@@ -82,12 +82,12 @@ class Node:
     ``grad_fn`` objects are nodes; they print with libtorch's names (``MulBackward0``).
     """
 
-    __slots__ = ("name", "rule", "next", "meta", "saved", "versions", "seq", "pre_hooks", "has_out",
+    __slots__ = ("_name", "rule", "next", "meta", "saved", "versions", "seq", "pre_hooks", "has_out",
                  "__weakref__")
 
     def __init__(self, name: str, rule: Callable, next_: tuple, meta: tuple, saved: tuple,
                  versions: tuple) -> None:
-        self.name = name
+        self._name = name
         self.rule = rule  # rule(grad, *saved) -> one gradient (or None) per input
         self.next = next_  # per input: Node, leaf Tensor, or None (no gradient wanted)
         self.meta = meta  # per input: (shape, numpy dtype), to undo broadcasting and promotion
@@ -98,16 +98,34 @@ class Node:
         self.has_out = False  # whether saved holds a SavedOutput (unpacked per backward)
 
     def __repr__(self) -> str:
-        return f"<{self.name}>"
+        return f"<{self._name}>"
+
+    @property
+    def name(self) -> _NodeName:
+        """libtorch's name of the op (``MulBackward0``): a string, also callable as ``grad_fn.name()``."""
+        return _NodeName(self._name)
+
+    @name.setter
+    def name(self, value: str) -> None:
+        self._name = value
 
     def name_(self) -> str:
-        return self.name
+        return self._name
 
     @property
     def next_functions(self) -> tuple:
         """The nodes feeding this one (leaves appear as AccumulateGrad), as in torch."""
         return tuple(None if e is None else e if isinstance(e, Node) else _AccumulateGrad(e)
                      for e in self.next)
+
+
+class _NodeName(str):
+    """A node's name: compares and prints as a string; calling it returns it, as torch's ``grad_fn.name()``."""
+
+    __slots__ = ()
+
+    def __call__(self) -> str:
+        return str(self)
 
 
 class _AccumulateGrad:
@@ -118,6 +136,10 @@ class _AccumulateGrad:
 
     def __repr__(self) -> str:
         return "<AccumulateGrad>"
+
+    @property
+    def name(self) -> _NodeName:
+        return _NodeName("torch::autograd::AccumulateGrad")
 
 
 class SavedOutput:

@@ -415,6 +415,8 @@ def test_next_functions_and_node_names() -> None:
     acc = mul.next_functions[0]
     assert repr(acc) == "<AccumulateGrad>" and acc.variable is x
     assert y.grad_fn.name_() == "SumBackward0"
+    assert y.grad_fn.name() == "SumBackward0" and mul.name() == "MulBackward0"  # callable, as torch's
+    assert acc.name() == "torch::autograd::AccumulateGrad"
 
 
 def test_backward_inputs_limits_accumulation() -> None:
