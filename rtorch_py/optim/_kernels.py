@@ -9,67 +9,90 @@ against PyTorch 2.13 element by element on arrays of every length 1..1000:
 - ``add_(other, alpha=a)``: ``fma(other, a, self)``;
 - ``addcdiv_(t1, t2, value=v)``: ``self + (v * t1) / t2`` (no fusion); ``t / s``: a true division.
 numpy has no fma ufunc; for float32 operands the product is exact in float64, so computing ``a * b + c`` in
-float64 and rounding once to float32 gives the fused result (``wide`` is a float64 scratch array). Other dtypes
-take the plain two-rounding path.
+float64 and rounding once to float32 gives the fused result. ``wide`` is a pair of float64 scratch arrays
+(operands are converted by assignment, the cheapest cast numpy has, so the arithmetic runs on one dtype);
+other dtypes pass ``wide=None`` and take the plain two-rounding path.
 
-Every function writes into arrays it is given: no allocation on the float32 path.
+Scalars are 0-d arrays (numpy's fast path for array-scalar ufuncs), made once per step by the optimizers:
+:func:`scalar` for float32 arithmetic, :func:`wide_scalar` for the multiplier of an :func:`fma`.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["scalar", "fma", "lerp_", "addcmul_", "addcdiv_"]
+__all__ = ["scalar", "wide_scalar", "lerp_weight", "fma", "lerp_", "addcmul_", "addcdiv_"]
 
-_F32 = np.dtype(np.float32)
-
-
-def scalar(v: float, like: np.ndarray) -> np.ndarray:
-    """``v`` cast to ``like``'s dtype, as libtorch casts a Scalar argument (a 0-d array: numpy's fast path)."""
-    return np.array(v, dtype=like.dtype)
+Wide = tuple[np.ndarray, np.ndarray] | None
 
 
-def fma(a: np.ndarray, b: np.ndarray, c: np.ndarray, out: np.ndarray, wide: np.ndarray | None) -> None:
-    """``out = a * b + c`` rounded once (float32 with a float64 ``wide`` buffer), else rounded twice.
+def scalar(v: float, dtype: np.dtype) -> np.ndarray:
+    """``v`` cast to ``dtype``, as libtorch casts a Scalar argument to the tensor's dtype (0-d array)."""
+    return np.array(v, dtype=dtype)
+
+
+def wide_scalar(v: float, dtype: np.dtype) -> np.ndarray:
+    """``v`` rounded to ``dtype`` and held in float64: the scalar multiplier of :func:`fma`."""
+    return np.array(np.array(v, dtype=dtype), dtype=np.float64)
+
+
+def lerp_weight(weight: float, dtype: np.dtype) -> tuple[np.ndarray, bool]:
+    """(multiplier, from_end) for :func:`lerp_`: libtorch interpolates from ``self`` with ``w`` when
+    ``|w| < 0.5``, else from ``end`` with ``w - 1`` (both in ``dtype``)."""
+    w = np.dtype(dtype).type(weight)
+    if abs(w) < 0.5:
+        return np.array(w, dtype=np.float64), False
+    return np.array(w - w.dtype.type(1), dtype=np.float64), True
+
+
+def fma(a: np.ndarray, b: np.ndarray, c: np.ndarray, out: np.ndarray, wide: Wide) -> None:
+    """``out = a * b + c`` rounded once (float32 with ``wide`` buffers), else rounded twice. ``b``: an array
+    like ``a`` or a :func:`wide_scalar`; ``out`` may be ``a`` or ``c``.
 
     Example:
-        >>> a = np.float32([1 + 2**-12]); out = np.empty(1, np.float32)
-        >>> fma(a, a, np.float32([-1]), out, np.empty(1)); float(out[0]) == 2**-11 + 2**-24
+        >>> a = np.float32([1 + 2**-12]); out = np.empty(1, np.float32); wide = (np.empty(1), np.empty(1))
+        >>> fma(a, a, np.float32([-1]), out, wide); float(out[0]) == 2**-11 + 2**-24
         True
     """
     if wide is None:
         np.add(a * b, c, out=out)
+        return
+    w, w2 = wide
+    w[...] = a
+    if b.ndim:
+        w2[...] = b
+        np.multiply(w, w2, out=w)  # exact: a product of two float32 values fits in float64
     else:
-        np.multiply(a, b, out=wide, dtype=np.float64)
-        np.add(wide, c, out=wide)
-        out[...] = wide
+        np.multiply(w, b, out=w)
+    w2[...] = c
+    np.add(w, w2, out=w)
+    out[...] = w  # the one rounding to float32
 
 
-def lerp_(start: np.ndarray, end: np.ndarray, weight: float, tmp: np.ndarray, wide: np.ndarray | None) -> None:
-    """``start.lerp_(end, weight)`` with a scalar weight, in place (``tmp``: scratch like ``start``)."""
-    w = start.dtype.type(weight)
+def lerp_(start: np.ndarray, end: np.ndarray, weight: tuple[np.ndarray, bool], tmp: np.ndarray,
+          wide: Wide) -> None:
+    """``start.lerp_(end, w)`` with a scalar weight (``weight``: :func:`lerp_weight`), in place."""
+    coef, from_end = weight
     np.subtract(end, start, out=tmp)
-    if abs(w) < 0.5:
-        fma(tmp, np.array(w), start, start, wide)
-    else:
-        fma(tmp, np.array(w - start.dtype.type(1)), end, start, wide)
+    fma(tmp, coef, end if from_end else start, start, wide)
 
 
-def addcmul_(self: np.ndarray, t1: np.ndarray, t2: np.ndarray, value: float, tmp: np.ndarray,
-             wide: np.ndarray | None) -> None:
-    """``self.addcmul_(t1, t2, value=value)`` in place (``tmp``: scratch like ``self``)."""
-    if value == 1:
+def addcmul_(self: np.ndarray, t1: np.ndarray, t2: np.ndarray, value: np.ndarray | None, tmp: np.ndarray,
+             wide: Wide) -> None:
+    """``self.addcmul_(t1, t2, value=v)`` in place; ``value``: a :func:`scalar`, None for 1."""
+    if value is None:
         fma(t1, t2, self, self, wide)
     else:
-        np.multiply(t1, scalar(value, self), out=tmp)
+        np.multiply(t1, value, out=tmp)
         fma(tmp, t2, self, self, wide)
 
 
-def addcdiv_(self: np.ndarray, t1: np.ndarray, t2: np.ndarray, value: float, tmp: np.ndarray) -> None:
-    """``self.addcdiv_(t1, t2, value=value)`` in place (``tmp``: scratch like ``self``, may be ``t1``)."""
-    if value == 1:
+def addcdiv_(self: np.ndarray, t1: np.ndarray, t2: np.ndarray, value: np.ndarray | None, tmp: np.ndarray) -> None:
+    """``self.addcdiv_(t1, t2, value=v)`` in place; ``value``: a :func:`scalar`, None for 1; ``tmp`` may be
+    ``t1``."""
+    if value is None:
         np.divide(t1, t2, out=tmp)
     else:
-        np.multiply(t1, scalar(value, self), out=tmp)
+        np.multiply(t1, value, out=tmp)
         np.divide(tmp, t2, out=tmp)
     np.add(self, tmp, out=self)

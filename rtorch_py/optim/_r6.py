@@ -136,10 +136,16 @@ def _atomic(v: Any) -> str | None:
     return None
 
 
+class _Active:
+    """Marks an R6 active binding (a Python property) in a member list."""
+
+
 def summary(v: Any) -> str:
     """One member's summary, as R6's ``object_summaries``."""
     from .._core.tensor import Tensor  # noqa: PLC0415
 
+    if v is _Active:
+        return "active binding"
     if v is None:
         return "NULL"
     if inspect.ismethod(v) or inspect.isfunction(v):
@@ -197,9 +203,9 @@ def _members(obj: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         if c is object:
             continue
         for name, v in c.__dict__.items():
-            if name.startswith("_") or name in hidden or isinstance(v, property):
+            if name.startswith("_") or name in hidden:
                 continue
-            public[name] = getattr(obj, name)
+            public[name] = _Active if isinstance(v, property) else getattr(obj, name)
     for name, v in vars(obj).items():
         if not name.startswith("_") and name not in hidden:
             public[name] = v

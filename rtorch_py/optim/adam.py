@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .._core.tensor import Tensor
-from ._kernels import addcdiv_, addcmul_, fma, lerp_, scalar
+from ._kernels import addcdiv_, addcmul_, fma, lerp_, lerp_weight, scalar, wide_scalar
 from .optimizer import Optimizer, _check_nonneg
 
 __all__ = ["optim_adam", "optim_adamw"]
@@ -25,9 +25,23 @@ class _Adam(Optimizer):
 
     def step(self, closure: Any = None) -> Any:
         """One optimization step; returns ``closure()``'s loss, or None without a closure."""
-        return self._step_helper(closure, self._loop)
+        consts: dict = {}  # per (group, step, dtype): the scalars, made once per step, not per parameter
+        return self._step_helper(closure, lambda group, param, g, p: self._loop(group, param, g, consts))
 
-    def _loop(self, group: dict, param: Tensor, g: int, p: int) -> None:
+    def _constants(self, group: dict, step: int, dtype: np.dtype) -> tuple:
+        beta1, beta2 = group["betas"]
+        lr, weight_decay = group["lr"], group["weight_decay"]
+        if weight_decay == 0:
+            decay = None
+        elif self._decoupled:
+            decay = scalar(1 - lr * weight_decay, dtype)
+        else:
+            decay = wide_scalar(weight_decay, dtype)
+        return (decay, lerp_weight(1 - beta1, dtype), scalar(beta2, dtype), scalar(1 - beta2, dtype),
+                scalar((1 - beta2**step) ** 0.5, dtype), scalar(group["eps"], dtype),
+                scalar(-lr / (1 - beta1**step), dtype))
+
+    def _loop(self, group: dict, param: Tensor, g: int, consts: dict) -> None:
         # PyTorch's _single_tensor_adam, operation by operation:
         #   m.lerp_(grad, 1 - b1); v.mul_(b2).addcmul_(grad, grad, value=1 - b2)
         #   denom = (v.sqrt() / sqrt(1 - b2^t)).add_(eps); param.addcdiv_(m, denom, value=-lr / (1 - b1^t))
@@ -38,32 +52,34 @@ class _Adam(Optimizer):
             if group["amsgrad"]:
                 st["max_exp_avg_sq"] = _zeros(param)
             self.state[param] = st
+        step = st["step"] = st["step"] + 1
+        key = (g, step, data.dtype)
+        c = consts.get(key)
+        if c is None:
+            c = consts[key] = self._constants(group, step, data.dtype)
+        decay, weight, beta2, one_minus_beta2, bias_correction2_sqrt, eps, neg_step_size = c
         tmp, tmp2, wide = self._buffers(param, 2, True)
         grad = param._grad._data
-        beta1, beta2 = group["betas"]
-        lr, weight_decay = group["lr"], group["weight_decay"]
-        step = st["step"] = st["step"] + 1
-        if weight_decay != 0:
+        if decay is not None:
             if self._decoupled:
-                np.multiply(data, scalar(1 - lr * weight_decay, data), out=data)
+                np.multiply(data, decay, out=data)
             else:
-                fma(data, scalar(weight_decay, data), grad, tmp2, wide)  # grad.add(param, alpha=wd)
+                fma(data, decay, grad, tmp2, wide)  # grad.add(param, alpha=weight_decay)
                 grad = tmp2
         m = st["exp_avg"]._data
         v = st["exp_avg_sq"]._data
-        lerp_(m, grad, 1 - beta1, tmp, wide)
-        np.multiply(v, scalar(beta2, v), out=v)
-        addcmul_(v, grad, grad, 1 - beta2, tmp, wide)
-        bias_correction2_sqrt = (1 - beta2**step) ** 0.5
+        lerp_(m, grad, weight, tmp, wide)
+        np.multiply(v, beta2, out=v)
+        addcmul_(v, grad, grad, one_minus_beta2, tmp, wide)
         if group["amsgrad"]:
             vmax = st["max_exp_avg_sq"]._data
             np.maximum(vmax, v, out=vmax)
             np.sqrt(vmax, out=tmp)
         else:
             np.sqrt(v, out=tmp)
-        np.divide(tmp, scalar(bias_correction2_sqrt, tmp), out=tmp)
-        np.add(tmp, scalar(group["eps"], tmp), out=tmp)
-        addcdiv_(data, m, tmp, -lr / (1 - beta1**step), tmp2)
+        np.divide(tmp, bias_correction2_sqrt, out=tmp)
+        np.add(tmp, eps, out=tmp)
+        addcdiv_(data, m, tmp, neg_step_size, tmp2)
         param._version[0] += 1
 
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .._core.tensor import Tensor
-from ._kernels import addcdiv_, addcmul_, fma, lerp_, scalar
+from ._kernels import addcdiv_, addcmul_, fma, lerp_, lerp_weight, scalar, wide_scalar
 from ._r6 import r_num
 from .optimizer import Optimizer, _check_nonneg, _param_values
 
@@ -19,24 +19,38 @@ def _zeros(param: Tensor) -> Tensor:
 
 
 class _LoopOptimizer(Optimizer):
-    """``step`` = R torch's ``private$step_helper(closure, loop_fun)`` with the class's ``_loop``."""
+    """``step`` = R torch's ``private$step_helper(closure, loop_fun)`` with the class's ``_loop``, which gets
+    the group's scalars from ``_constants`` (made once per step and group, not once per parameter)."""
 
     _r_class = None  # an implementation detail, not an R class: printing skips it
 
     def step(self, closure: Any = None) -> Any:
         """One optimization step; returns ``closure()``'s loss, or None without a closure."""
-        return self._step_helper(closure, self._loop)
+        consts: dict = {}
 
-    def _loop(self, group: dict, param: Tensor, g: int, p: int) -> None:
+        def loop(group: dict, param: Tensor, g: int, p: int) -> None:
+            key = (g, param._data.dtype)
+            c = consts.get(key)
+            if c is None:
+                c = consts[key] = self._constants(group, param._data.dtype)
+            self._loop(group, param, c)
+
+        return self._step_helper(closure, loop)
+
+    def _constants(self, group: dict, dtype: np.dtype) -> tuple:
         raise NotImplementedError
 
-    def _decayed_grad(self, group: dict, param: Tensor, out: np.ndarray, wide: np.ndarray | None) -> np.ndarray:
+    def _loop(self, group: dict, param: Tensor, c: tuple) -> None:
+        raise NotImplementedError
+
+    @staticmethod
+    def _decayed_grad(group: dict, param: Tensor, out: np.ndarray, wide: Any, dtype: np.dtype) -> np.ndarray:
         """``grad.add(param, alpha=weight_decay)`` into ``out`` (the gradient itself without decay)."""
         grad = param._grad._data
         wd = group["weight_decay"]
         if wd == 0:
             return grad
-        fma(param._data, scalar(wd, grad), grad, out, wide)
+        fma(param._data, wide_scalar(wd, dtype), grad, out, wide)
         return out
 
 
@@ -72,22 +86,27 @@ class optim_adagrad(_LoopOptimizer):  # noqa: N801 - R torch's name
                 self.state[param] = {"step": 0, "sum": Tensor._wrap(
                     np.full_like(param._data, group["initial_accumulator_value"]))}
 
-    def _loop(self, group: dict, param: Tensor, g: int, p: int) -> None:
+    def _constants(self, group: dict, dtype: np.dtype) -> tuple:
+        return (scalar(group["eps"], dtype),)
+
+    def _loop(self, group: dict, param: Tensor, c: tuple) -> None:
         # PyTorch: clr = lr / (1 + (step - 1) * lr_decay); sum.addcmul_(g, g, value=1);
         # std = sum.sqrt().add_(eps); param.addcdiv_(g, std, value=-clr)
+        (eps,) = c
+        data = param._data
         st = self.state.get(param)
         if st is None:
             st = self.state[param] = {"step": 0, "sum": Tensor._wrap(
-                np.full_like(param._data, group["initial_accumulator_value"]))}
+                np.full_like(data, group["initial_accumulator_value"]))}
         tmp, dec, wide = self._buffers(param, 2, True)
-        grad = self._decayed_grad(group, param, dec, wide)
+        grad = self._decayed_grad(group, param, dec, wide, data.dtype)
         step = st["step"] = st["step"] + 1
         clr = group["lr"] / (1 + (step - 1) * group["lr_decay"])
         s = st["sum"]._data
-        addcmul_(s, grad, grad, 1, tmp, wide)
+        addcmul_(s, grad, grad, None, tmp, wide)
         np.sqrt(s, out=tmp)
-        np.add(tmp, scalar(group["eps"], tmp), out=tmp)
-        addcdiv_(param._data, grad, tmp, -clr, dec)
+        np.add(tmp, eps, out=tmp)
+        addcdiv_(data, grad, tmp, scalar(-clr, data.dtype), dec)
         param._version[0] += 1
 
 
@@ -115,30 +134,35 @@ class optim_adadelta(_LoopOptimizer):  # noqa: N801 - R torch's name
         _check_nonneg(weight_decay, "weight_decay value")
         super().initialize(params, {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay})
 
-    def _loop(self, group: dict, param: Tensor, g: int, p: int) -> None:
+    def _constants(self, group: dict, dtype: np.dtype) -> tuple:
+        rho = group["rho"]
+        return (scalar(rho, dtype), scalar(1 - rho, dtype), scalar(group["eps"], dtype),
+                wide_scalar(-group["lr"], dtype))
+
+    def _loop(self, group: dict, param: Tensor, c: tuple) -> None:
         # PyTorch: square_avg.mul_(rho).addcmul_(g, g, value=1 - rho); std = square_avg.add(eps).sqrt_();
         # delta = acc_delta.add(eps).sqrt_().div_(std).mul_(g);
         # acc_delta.mul_(rho).addcmul_(delta, delta, value=1 - rho); param.add_(delta, alpha=-lr)
+        rho, one_minus_rho, eps, neg_lr = c
+        data = param._data
         st = self.state.get(param)
         if st is None:
             st = self.state[param] = {"step": 0, "square_avg": _zeros(param), "acc_delta": _zeros(param)}
         std, delta, dec, wide = self._buffers(param, 3, True)
-        grad = self._decayed_grad(group, param, dec, wide)
+        grad = self._decayed_grad(group, param, dec, wide, data.dtype)
         st["step"] += 1
-        rho, eps = group["rho"], group["eps"]
         sq, acc = st["square_avg"]._data, st["acc_delta"]._data
-        np.multiply(sq, scalar(rho, sq), out=sq)
-        addcmul_(sq, grad, grad, 1 - rho, std, wide)
-        eps_ = scalar(eps, sq)
-        np.add(sq, eps_, out=std)
+        np.multiply(sq, rho, out=sq)
+        addcmul_(sq, grad, grad, one_minus_rho, std, wide)
+        np.add(sq, eps, out=std)
         np.sqrt(std, out=std)
-        np.add(acc, eps_, out=delta)
+        np.add(acc, eps, out=delta)
         np.sqrt(delta, out=delta)
         np.divide(delta, std, out=delta)
         np.multiply(delta, grad, out=delta)
-        np.multiply(acc, scalar(rho, acc), out=acc)
-        addcmul_(acc, delta, delta, 1 - rho, std, wide)
-        fma(delta, scalar(-group["lr"], delta), param._data, param._data, wide)
+        np.multiply(acc, rho, out=acc)
+        addcmul_(acc, delta, delta, one_minus_rho, std, wide)
+        fma(delta, neg_lr, data, data, wide)
         param._version[0] += 1
 
 
@@ -171,10 +195,18 @@ class optim_rmsprop(_LoopOptimizer):  # noqa: N801 - R torch's name
         super().initialize(params, {"lr": lr, "alpha": alpha, "eps": eps, "weight_decay": weight_decay,
                                     "momentum": momentum, "centered": centered})
 
-    def _loop(self, group: dict, param: Tensor, g: int, p: int) -> None:
+    def _constants(self, group: dict, dtype: np.dtype) -> tuple:
+        alpha, lr = group["alpha"], group["lr"]
+        return (scalar(alpha, dtype), scalar(1 - alpha, dtype), lerp_weight(1 - alpha, dtype), scalar(-1, dtype),
+                scalar(group["eps"], dtype), scalar(group["momentum"], dtype), wide_scalar(-lr, dtype),
+                scalar(-lr, dtype))
+
+    def _loop(self, group: dict, param: Tensor, c: tuple) -> None:
         # PyTorch: square_avg.mul_(alpha).addcmul_(g, g, value=1 - alpha); centered: grad_avg.lerp_(g, 1 - alpha),
         # avg = square_avg.addcmul(grad_avg, grad_avg, value=-1).sqrt_() else square_avg.sqrt(); avg.add_(eps);
         # momentum: buf.mul_(m).addcdiv_(g, avg), param.add_(buf, alpha=-lr); else param.addcdiv_(g, avg, -lr)
+        alpha, one_minus_alpha, weight, minus_one, eps, momentum_t, neg_lr_w, neg_lr = c
+        data = param._data
         st = self.state.get(param)
         momentum, centered = group["momentum"], group["centered"]
         if st is None:
@@ -184,29 +216,27 @@ class optim_rmsprop(_LoopOptimizer):  # noqa: N801 - R torch's name
             if centered:
                 st["grad_avg"] = _zeros(param)
         avg, tmp, dec, wide = self._buffers(param, 3, True)
-        grad = self._decayed_grad(group, param, dec, wide)
+        grad = self._decayed_grad(group, param, dec, wide, data.dtype)
         st["step"] += 1
-        alpha = group["alpha"]
         sq = st["square_avg"]._data
-        np.multiply(sq, scalar(alpha, sq), out=sq)
-        addcmul_(sq, grad, grad, 1 - alpha, tmp, wide)
+        np.multiply(sq, alpha, out=sq)
+        addcmul_(sq, grad, grad, one_minus_alpha, tmp, wide)
         if centered:
             ga = st["grad_avg"]._data
-            lerp_(ga, grad, 1 - alpha, tmp, wide)
+            lerp_(ga, grad, weight, tmp, wide)
             avg[...] = sq
-            addcmul_(avg, ga, ga, -1, tmp, wide)
+            addcmul_(avg, ga, ga, minus_one, tmp, wide)
             np.sqrt(avg, out=avg)
         else:
             np.sqrt(sq, out=avg)
-        np.add(avg, scalar(group["eps"], avg), out=avg)
-        data = param._data
+        np.add(avg, eps, out=avg)
         if momentum > 0:
             buf = st["momentum_buffer"]._data
-            np.multiply(buf, scalar(momentum, buf), out=buf)
-            addcdiv_(buf, grad, avg, 1, tmp)
-            fma(buf, scalar(-group["lr"], buf), data, data, wide)
+            np.multiply(buf, momentum_t, out=buf)
+            addcdiv_(buf, grad, avg, None, tmp)
+            fma(buf, neg_lr_w, data, data, wide)
         else:
-            addcdiv_(data, grad, avg, -group["lr"], tmp)
+            addcdiv_(data, grad, avg, neg_lr, tmp)
         param._version[0] += 1
 
 
@@ -234,17 +264,21 @@ class optim_rprop(_LoopOptimizer):  # noqa: N801 - R torch's name
             raise ValueError(f"Invalid eta values: {r_num(etas[0])}, {r_num(etas[1])}")
         super().initialize(params, {"lr": lr, "etas": etas, "step_sizes": step_sizes})
 
-    def _loop(self, group: dict, param: Tensor, g: int, p: int) -> None:
+    def _constants(self, group: dict, dtype: np.dtype) -> tuple:
+        (etaminus, etaplus), (lo, hi) = group["etas"], group["step_sizes"]
+        return scalar(etaminus, dtype), scalar(etaplus, dtype), scalar(lo, dtype), scalar(hi, dtype)
+
+    def _loop(self, group: dict, param: Tensor, c: tuple) -> None:
         # PyTorch: sign = grad.mul(prev).sign(); sign[>0] = etaplus; sign[<0] = etaminus; sign[==0] = 1;
         # step_size.mul_(sign).clamp_(min, max); grad = grad.clone(); grad[sign == etaminus] = 0;
         # param.addcmul_(grad.sign(), step_size, value=-1); prev.copy_(grad)
+        etaminus, etaplus, lo, hi = c
         st = self.state.get(param)
         if st is None:
             st = self.state[param] = {"step": 0, "prev": _zeros(param), "step_size": Tensor._wrap(
                 np.full_like(param._data, group["lr"]))}
         sign, grad, _ = self._buffers(param, 2, False)
         st["step"] += 1
-        etaminus, etaplus = (scalar(e, sign) for e in group["etas"])
         prev, step_size = st["prev"]._data, st["step_size"]._data
         np.copyto(grad, param._grad._data)
         np.multiply(grad, prev, out=sign)
@@ -254,8 +288,7 @@ class optim_rprop(_LoopOptimizer):  # noqa: N801 - R torch's name
         np.copyto(sign, etaminus, where=sign < 0)
         np.copyto(sign, 1, where=sign == 0)
         np.multiply(step_size, sign, out=step_size)
-        lo, hi = group["step_sizes"]
-        np.clip(step_size, scalar(lo, sign), scalar(hi, sign), out=step_size)
+        np.clip(step_size, lo, hi, out=step_size)
         grad[sign == etaminus] = 0
         np.copyto(prev, grad)
         np.sign(grad, out=sign)
@@ -293,25 +326,29 @@ class optim_asgd(_LoopOptimizer):  # noqa: N801 - R torch's name
         super().initialize(params, {"lr": lr, "lambda": lambd, "alpha": alpha, "t0": t0,
                                     "weight_decay": weight_decay})
 
-    def _loop(self, group: dict, param: Tensor, g: int, p: int) -> None:
+    def _constants(self, group: dict, dtype: np.dtype) -> tuple:
+        return ()
+
+    def _loop(self, group: dict, param: Tensor, c: tuple) -> None:
         # PyTorch (eta and mu are float32 scalars): param.mul_(1 - lambd * eta); param.add_(g, alpha=-eta);
         # ax.add_(param.sub(ax).mul_(mu)) if mu != 1 else ax.copy_(param);
         # eta = lr / (1 + lambd * lr * step) ** alpha; mu = 1 / max(1, step - t0)
+        data = param._data
+        dtype = data.dtype
         st = self.state.get(param)
         if st is None:
             st = self.state[param] = {"step": 0, "eta": float(np.float32(group["lr"])), "mu": 1.0,
                                       "ax": _zeros(param)}
         tmp, dec, wide = self._buffers(param, 2, True)
-        grad = self._decayed_grad(group, param, dec, wide)
+        grad = self._decayed_grad(group, param, dec, wide, dtype)
         step = st["step"] = st["step"] + 1
         lr, lambd, eta, mu = group["lr"], group["lambda"], st["eta"], st["mu"]
-        data = param._data
-        np.multiply(data, scalar(1 - lambd * eta, data), out=data)
-        fma(grad, scalar(-eta, data), data, data, wide)
+        np.multiply(data, scalar(1 - lambd * eta, dtype), out=data)
+        fma(grad, wide_scalar(-eta, dtype), data, data, wide)
         ax = st["ax"]._data
         if mu != 1:
             np.subtract(data, ax, out=tmp)
-            np.multiply(tmp, scalar(mu, tmp), out=tmp)
+            np.multiply(tmp, scalar(mu, dtype), out=tmp)
             np.add(ax, tmp, out=ax)
         else:
             np.copyto(ax, data)

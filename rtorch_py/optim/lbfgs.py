@@ -14,7 +14,7 @@ import numpy as np
 
 from .._core import autograd
 from .._core.tensor import Tensor
-from ._kernels import fma, scalar
+from ._kernels import fma, wide_scalar
 from .optimizer import Optimizer, _check_nonneg, _param_values
 
 __all__ = ["optim_lbfgs"]
@@ -168,7 +168,8 @@ class optim_lbfgs(Optimizer):  # noqa: N801 - R torch's name
             data = p._data
             n = data.size
             (wide,) = self._buffers(p, 0, True)
-            fma(update[offset:offset + n].reshape(data.shape), scalar(step_size, data), data, data, wide)
+            fma(update[offset:offset + n].reshape(data.shape), wide_scalar(step_size, data.dtype), data, data,
+                wide)
             p._version[0] += 1
             offset += n
 
@@ -231,7 +232,7 @@ class optim_lbfgs(Optimizer):  # noqa: N801 - R torch's name
         h_diag = state.get("H_diag")
         prev_flat_grad = _unwrap(state.get("prev_flat_grad"))
         prev_loss = state.get("prev_loss")
-        wide = np.empty(flat_grad.size) if flat_grad.dtype == np.float32 else None
+        wide = (np.empty(flat_grad.size), np.empty(flat_grad.size)) if flat_grad.dtype == np.float32 else None
 
         n_iter = 0
         while n_iter < max_iter:
@@ -264,11 +265,11 @@ class optim_lbfgs(Optimizer):  # noqa: N801 - R torch's name
                 q = -flat_grad
                 for i in range(num_old - 1, -1, -1):
                     al[i] = old_stps[i].dot(q) * ro[i]
-                    fma(old_dirs[i], scalar(-al[i], q), q, q, wide)
+                    fma(old_dirs[i], wide_scalar(-al[i], q.dtype), q, q, wide)
                 d = r = q * h_diag
                 for i in range(num_old):
                     be_i = old_dirs[i].dot(r) * ro[i]
-                    fma(old_stps[i], scalar(al[i] - be_i, r), r, r, wide)
+                    fma(old_stps[i], wide_scalar(al[i] - be_i, r.dtype), r, r, wide)
 
             if prev_flat_grad is None:
                 prev_flat_grad = flat_grad.copy()

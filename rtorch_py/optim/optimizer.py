@@ -245,15 +245,15 @@ class Optimizer:
         return loss
 
     # -- helpers for loop bodies --------------------------------------------------------------------------
-    def _buffers(self, param: Tensor, n32: int, wide: bool) -> tuple:
-        """Per-parameter scratch arrays reused across steps (kept out of ``state``): ``n32`` arrays like the
-        parameter, then a float64 array for fused multiply-adds (None unless ``wide`` and float32: see
+    def _buffers(self, param: Tensor, n: int, wide: bool) -> tuple:
+        """Per-parameter scratch arrays reused across steps (kept out of ``state``): ``n`` arrays like the
+        parameter, then the float64 pair for fused multiply-adds (None unless ``wide`` and float32: see
         ``_kernels.fma``)."""
         bufs = self._scratch.get(param)
         data = param._data
-        if bufs is None or bufs[0] != data.shape or bufs[1] != data.dtype or len(bufs) != n32 + 3:
-            bufs = (data.shape, data.dtype, *(np.empty_like(data) for _ in range(n32)),
-                    np.empty(data.shape) if wide and data.dtype == np.float32 else None)
+        if bufs is None or bufs[0] != data.shape or bufs[1] != data.dtype or len(bufs) != n + 3:
+            pair = (np.empty(data.shape), np.empty(data.shape)) if wide and data.dtype == np.float32 else None
+            bufs = (data.shape, data.dtype, *(np.empty_like(data) for _ in range(n)), pair)
             self._scratch[param] = bufs
         return bufs[2:]
 

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .._core.tensor import Tensor
-from ._kernels import fma, scalar
+from ._kernels import fma, scalar, wide_scalar
 from .optimizer import Optimizer, _check_nonneg, optim_required
 
 __all__ = ["optim_sgd"]
@@ -44,31 +44,43 @@ class optim_sgd(Optimizer):  # noqa: N801 - R torch's name
 
     def step(self, closure: Any = None) -> Any:
         """One optimization step; returns ``closure()``'s loss, or None without a closure."""
-        return self._step_helper(closure, self._loop)
+        consts: dict = {}  # per (group, dtype): the scalars, made once per step, not per parameter
+        return self._step_helper(closure, lambda group, param, g, p: self._loop(group, param, g, consts))
 
-    def _loop(self, group: dict, param: Tensor, g: int, p: int) -> None:
+    @staticmethod
+    def _constants(group: dict, dtype: np.dtype) -> tuple:
+        momentum = group["momentum"]
+        return (wide_scalar(group["weight_decay"], dtype), scalar(momentum, dtype),
+                wide_scalar(1 - group["dampening"], dtype), wide_scalar(momentum, dtype),
+                wide_scalar(-group["lr"], dtype))
+
+    def _loop(self, group: dict, param: Tensor, g: int, consts: dict) -> None:
         # PyTorch's _single_tensor_sgd: grad.add(param, alpha=wd); buf.mul_(m).add_(grad, alpha=1 - d);
         # grad.add(buf, alpha=m) for nesterov; param.add_(grad, alpha=-lr)
         data = param._data
+        key = (g, data.dtype)
+        c = consts.get(key)
+        if c is None:
+            c = consts[key] = self._constants(group, data.dtype)
+        weight_decay, momentum_t, one_minus_dampening, momentum_w, neg_lr = c
         d_p, wide = self._buffers(param, 1, True)
         grad = param._grad._data
-        weight_decay, momentum = group["weight_decay"], group["momentum"]
-        if weight_decay != 0:
-            fma(data, scalar(weight_decay, data), grad, d_p, wide)
+        if group["weight_decay"] != 0:
+            fma(data, weight_decay, grad, d_p, wide)
             grad = d_p
-        if momentum != 0:
+        if group["momentum"] != 0:
             st = self.state.get(param)
             if st is None or "momentum_buffer" not in st:
                 buf = np.array(grad)
                 self.state[param] = {"momentum_buffer": Tensor._wrap(buf)}
             else:
                 buf = st["momentum_buffer"]._data
-                np.multiply(buf, scalar(momentum, buf), out=buf)
-                fma(grad, scalar(1 - group["dampening"], buf), buf, buf, wide)
+                np.multiply(buf, momentum_t, out=buf)
+                fma(grad, one_minus_dampening, buf, buf, wide)
             if group["nesterov"]:
-                fma(buf, scalar(momentum, buf), grad, d_p, wide)
+                fma(buf, momentum_w, grad, d_p, wide)
                 grad = d_p
             else:
                 grad = buf
-        fma(grad, scalar(-group["lr"], data), data, data, wide)
+        fma(grad, neg_lr, data, data, wide)
         param._version[0] += 1

@@ -95,6 +95,9 @@ def test_user_defined_optimizer_prints_its_members() -> None:
         '    helper: function (x, y = NULL) ',
         '    step_helper: function (closure, loop_fun)',
     ])
+    # active bindings (properties) print as R6 prints them
+    optim_active = rt.optimizer("optim_active", inherit=optim_mine, active={"doubled": lambda self: 2})
+    assert "    doubled: active binding" in repr(optim_active([rt.torch_zeros(1, requires_grad=True)]))
     # inheriting from a built-in optimizer names it as the parent
     optim_adam2 = rt.optimizer("optim_adam2", inherit=rt.optim_adam)
     assert repr(optim_adam2([rt.torch_zeros(1, requires_grad=True)])).splitlines()[:2] == [
