@@ -323,3 +323,57 @@ def test_masks_and_selection() -> None:
     assert arr(v).tolist() == [1, 1, 2, 2] and arr(i).tolist() == [2, 4, 1, 3]  # stable
     with pytest.raises(RuntimeError, match="selected index k out of range"):
         rt.torch_topk(x, 4)
+
+
+def test_shape_and_dtype_errors_name_the_function() -> None:
+    x, four = t(), rt.torch_ones(4)
+    for call, fn in [(lambda: rt.torch_maximum(x, four), "maximum"), (lambda: rt.torch_fmod(x, four), "fmod"),
+                     (lambda: rt.torch_remainder(x, four), "remainder"), (lambda: rt.torch_atan2(x, four), "atan2"),
+                     (lambda: rt.torch_where(x > 1, x, four), "where"), (lambda: x ** four, "pow"),
+                     (lambda: rt.torch_clamp(x, min=four), "clamp"), (lambda: x == four, "equal"),
+                     (lambda: rt.torch_masked_select(x, torch_tensor([True, False])), "masked_select"),
+                     (lambda: rt.torch_lerp(x, four, 0.5), "lerp"),
+                     (lambda: rt.torch_addcmul(x, x, four), "addcmul")]:
+        with pytest.raises(RuntimeError, match=rf"^{fn}: The size of tensor a \(\d\) must match the size of tensor "
+                                               rf"b \(\d\) at non-singleton dimension \d$"):
+            call()
+    with pytest.raises(TypeError, match="operands must be tensors or numbers, not str"):
+        x + "a"
+    with pytest.raises(TypeError, match="expected at least one tensor operand, got int and int"):
+        rt.torch_add(1, 2)
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        rt.torch_fmod(torch_tensor([1]), 0)
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        torch_tensor([1]) % 0
+    assert np.isnan(arr(rt.torch_fmod(t([1.0]), 0.0))[0])
+    with pytest.raises(RuntimeError, match="isn't allowed in a leading, non-existing dimension 1"):
+        x.expand(-1, -1, 3)
+
+
+def test_gather_scatter_index_shapes() -> None:
+    x = t(np.arange(12.0).reshape(3, 4))
+    assert arr(rt.torch_gather(x, 1, torch_tensor([[3, 1], [2, 2]]))).tolist() == [[8.0, 1.0], [4.0, 5.0]]
+    with pytest.raises(RuntimeError, match=r"gather\(\): Index tensor must have the same number of dimensions"):
+        rt.torch_gather(x, 1, torch_tensor([1, 2]))
+    with pytest.raises(RuntimeError, match=r"gather\(\): Size does not match at dimension 2 expected index "
+                                           r"\[1, 5\] to be smaller than self \[3, 4\] apart from dimension 1"):
+        rt.torch_gather(x, 1, torch_tensor([[1, 1, 1, 1, 1]]))
+    s = rt.torch_scatter(rt.torch_zeros(2, 3), 1, torch_tensor([[2, 1]]), rt.torch_ones(2, 3) * 5)
+    assert arr(s).tolist() == [[0.0, 5.0, 0.0], [5.0, 0.0, 0.0]]
+    with pytest.raises(RuntimeError, match=r"scatter\(\): Expected index \[1, 3\] to be smaller than self \[2, 3\] "
+                                           r"apart from dimension 1 and to be smaller size than src \[1, 2\]"):
+        rt.torch_scatter(rt.torch_zeros(2, 3), 1, torch_tensor([[1, 2, 1]]), rt.torch_ones(1, 2))
+
+
+def test_zero_dim_tensors_take_dim_one() -> None:
+    s = torch_tensor(3.0)
+    for fn in [rt.torch_sum, rt.torch_mean, rt.torch_amax, rt.torch_prod, rt.torch_var]:
+        assert fn(s, dim=1).shape == ()
+    assert rt.torch_cumsum(s, 1).shape == () and rt.torch_logsumexp(s, -1).item() == 3.0
+    assert rt.torch_flip(s, 1).item() == 3.0 and rt.torch_softmax(s, 1).item() == 1.0
+    assert [v.shape for v in rt.torch_sort(s)] == [(), ()] and rt.torch_sort(s)[1].item() == 1
+    assert rt.torch_topk(s, 1)[1].item() == 1 and rt.torch_gather(s, 1, torch_tensor(1)).item() == 3.0
+    assert rt.torch_unsqueeze(s, 1).shape == (1,) and rt.torch_squeeze(s, 1).shape == ()
+    with pytest.raises(IndexError, match=r"Dimension out of range \(expected to be in range of \[-1, 1\], but got "
+                                         r"2\)"):
+        rt.torch_sum(s, dim=2)

@@ -608,6 +608,9 @@ case("torch_triu/k", "torch_triu", T((3, 4)), diagonal=1)
 case("torch_gather/dim1", "torch_gather", T((3, 4)), 1, I([[1, 3, 2, 1], [3, 3, 1, 2]]))
 case("torch_gather/dim2", "torch_gather", T((3, 4)), 2, I([[4, 1], [2, 2], [1, 3]]))
 case("torch_gather/3d", "torch_gather", T((2, 3, 2)), -1, I([[[2], [1], [2]], [[1], [1], [2]]]))
+case("torch_gather/smaller", "torch_gather", T((3, 4)), 1, I([[3, 1], [2, 2]]))  # index smaller than self
+case("torch_gather/0d", "torch_gather", T(()), 1, I(1))
+case("torch_scatter/src-larger", "torch_scatter", T((3, 4)), 1, I([[2, 1]]), src=T((2, 3), grad=False))
 case("torch_scatter/src", "torch_scatter", T((3, 4)), 2, I([[2, 1], [4, 3], [1, 2]]), src=T((3, 2)))
 case("torch_scatter/value", "torch_scatter", T((3, 4)), 1, I([[1, 3, 2, 1]]), value=-1.5)
 case("torch_scatter/add", "torch_scatter", T((3, 4)), 2, I([[2, 2], [4, 4], [1, 1]]), src=T((3, 2)),
@@ -636,6 +639,16 @@ case("torch_sort/int", "torch_sort", T((6,), "int64", "int"))
 case("torch_topk/t", "torch_topk", T((6,), kind="distinct"), 3)
 case("torch_topk/smallest", "torch_topk", T((3, 5), kind="distinct"), 2, largest=False)
 case("torch_topk/dim1", "torch_topk", T((4, 3), kind="distinct"), 2, dim=1)
+
+# 0-d tensors take dim 1 (and -1) as their one virtual dim
+for fn in ["torch_sum", "torch_mean", "torch_amax", "torch_prod", "torch_logsumexp", "torch_cumsum",
+           "torch_cumprod", "torch_softmax", "torch_argmax", "torch_max"]:
+    case(f"{fn}/0d-dim", fn, T(()), dim=1)
+case("torch_flip/0d", "torch_flip", T(()), dims=1)
+case("torch_sort/0d", "torch_sort", T(()))
+case("torch_topk/0d", "torch_topk", T(()), 1)
+case("torch_unsqueeze/0d-neg", "torch_unsqueeze", T(()), dim=-1)
+case("torch_squeeze/0d", "torch_squeeze", T(()), dim=1)
 
 # creation
 case("torch_arange/int", "torch_arange", 1, 5)

@@ -458,6 +458,8 @@ def index_put(g, key, vshape, accumulate):
 
 
 def gather(g, shape, axis, idx):
+    if not shape:  # a 0-d input: its one element was taken
+        return g
     return O.scatter(_zeros(shape, g), axis, O.Tensor._wrap(idx), g, reduce="add")
 
 

@@ -94,9 +94,10 @@ def _binary(a: Any, b: Any) -> tuple:
     elif tb and xa.__class__ is float and xb.dtype.kind == "f":
         return xa, xb
     if not ta and not tb:
-        raise TypeError("expected at least one tensor operand")
-    if isinstance(xa, (list, tuple)) or isinstance(xb, (list, tuple)):
-        raise TypeError("operands must be tensors or numbers, not lists")
+        raise TypeError(f"expected at least one tensor operand, got {type(xa).__name__} and {type(xb).__name__}")
+    for x in (xa, xb):
+        if not isinstance(x, (np.ndarray, int, float, np.number, np.bool_)):
+            raise TypeError(f"operands must be tensors or numbers, not {type(x).__name__}")
     rt = result_type(xa, xb)
     return _cast(xa, rt), _cast(xb, rt)
 
@@ -252,41 +253,52 @@ def pow(a: Any, b: Any) -> Tensor:  # noqa: A001 - torch's name
     return record(out, name, D.pow, (a, b), (a, b, OUT))
 
 
+def _apply(fn: Any, op: str, *operands: Any) -> np.ndarray:
+    """``fn(*operands)`` with libtorch's error when the shapes do not broadcast."""
+    try:
+        return fn(*operands)
+    except ValueError:
+        raise _shape_error(op, *operands) from None
+
+
 def maximum(a: Tensor, b: Tensor) -> Tensor:
     xa, xb = _binary(a, b)
-    return record(np.maximum(xa, xb), "MaximumBackward0", D.maximum, (a, b), (a, b))
+    return record(_apply(np.maximum, "maximum", xa, xb), "MaximumBackward0", D.maximum, (a, b), (a, b))
 
 
 def minimum(a: Tensor, b: Tensor) -> Tensor:
     xa, xb = _binary(a, b)
-    return record(np.minimum(xa, xb), "MinimumBackward0", D.minimum, (a, b), (a, b))
+    return record(_apply(np.minimum, "minimum", xa, xb), "MinimumBackward0", D.minimum, (a, b), (a, b))
 
 
-def _no_bool(op: str, xa: Any) -> None:
-    if np.asarray(xa).dtype == np.bool_:
+def _no_bool(op: str, xa: Any, xb: Any) -> None:
+    kind = np.asarray(xa).dtype.kind
+    if kind == "b":
         raise RuntimeError(f'"{op}" not implemented for \'Bool\'')
+    if kind in "iu" and np.any(np.asarray(xb) == 0):
+        raise RuntimeError("ZeroDivisionError")  # libtorch's error for integer division by zero
 
 
 def fmod(a: Any, b: Any) -> Tensor:
     xa, xb = _binary(a, b)
-    _no_bool("fmod", xa)
+    _no_bool("fmod", xa, xb)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.fmod(xa, xb)
+        out = _apply(np.fmod, "fmod", xa, xb)
     return record(out, "FmodBackward1" if b.__class__ is Tensor else "FmodBackward0", D.fmod, (a, b), (a, b))
 
 
 def remainder(a: Any, b: Any) -> Tensor:
     xa, xb = _binary(a, b)
-    _no_bool("remainder", xa)
+    _no_bool("remainder", xa, xb)
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.remainder(xa, xb)
+        out = _apply(np.remainder, "remainder", xa, xb)
     return record(out, "RemainderBackward1" if b.__class__ is Tensor else "RemainderBackward0", D.remainder,
                   (a, b), (a, b))
 
 
 def atan2(a: Tensor, b: Tensor) -> Tensor:
     xa, xb = _binary(a, b)
-    return record(np.arctan2(xa, xb), "Atan2Backward0", D.atan2, (a, b), (a, b))
+    return record(_apply(np.arctan2, "atan2", xa, xb), "Atan2Backward0", D.atan2, (a, b), (a, b))
 
 
 def where(cond: Tensor, a: Any, b: Any) -> Tensor:
@@ -295,7 +307,7 @@ def where(cond: Tensor, a: Any, b: Any) -> Tensor:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{as_tensor(c).dtype.name}")
     xa, xb = _binary(a, b)
-    return record(np.where(c, xa, xb), "WhereBackward0", D.where, (a, b), (c,))
+    return record(_apply(np.where, "where", c, xa, xb), "WhereBackward0", D.where, (a, b), (c,))
 
 
 def lerp(a: Tensor, b: Tensor, weight: Any) -> Tensor:
@@ -557,7 +569,7 @@ def contiguous(x: Tensor) -> Tensor:
 # -- reductions (axes are 0-based tuples or None) ------------------------------------------------------------
 
 def _axes(axes: Any, ndim: int) -> tuple | None:
-    if axes is None:
+    if axes is None or ndim == 0:  # a 0-d tensor reduced over its one (virtual) dim: over everything
         return None
     if isinstance(axes, int):
         return (axes,)
@@ -573,7 +585,7 @@ def sum(x: Tensor, axes: Any = None, keepdim: bool = False, dtype: Any = None) -
     ax = _axes(axes, d.ndim)
     # np.add.reduce skips np.sum's Python-level dispatch (a few microseconds per call).
     out = np.add.reduce(d, axis=ax, keepdims=keepdim, dtype=dtype or _sum_dtype(d))
-    name = "SumBackward0" if ax is None else "SumBackward1"
+    name = "SumBackward0" if axes is None else "SumBackward1"
     return record(out, name, D.sum, (x,), (d.shape, ax, keepdim))
 
 
@@ -586,7 +598,7 @@ def mean(x: Tensor, axes: Any = None, keepdim: bool = False) -> Tensor:
         )
     ax = _axes(axes, d.ndim)
     out = np.mean(d, axis=ax, keepdims=keepdim)
-    name = "MeanBackward0" if ax is None else "MeanBackward1"
+    name = "MeanBackward0" if axes is None else "MeanBackward1"
     return record(out, name, D.mean, (x,), (d.shape, ax, keepdim))
 
 
@@ -607,9 +619,10 @@ def expand_to(g: Tensor, shape: tuple) -> Tensor:
 
 def prod(x: Tensor, axis: int | None = None, keepdim: bool = False) -> Tensor:
     d = x._data
-    out = np.prod(d, axis=axis, keepdims=keepdim, dtype=_sum_dtype(d))
+    ax = None if d.ndim == 0 else axis
+    out = np.prod(d, axis=ax, keepdims=keepdim, dtype=_sum_dtype(d))
     name = "ProdBackward0" if axis is None else "ProdBackward1"
-    return record(out, name, D.prod, (x,), (x, OUT, axis, keepdim))
+    return record(out, name, D.prod, (x,), (x, OUT, ax, keepdim))
 
 
 def amax(x: Tensor, axes: Any = None, keepdim: bool = False) -> Tensor:
@@ -725,11 +738,15 @@ def logsumexp(x: Tensor, axes: Any, keepdim: bool = False) -> Tensor:
 
 def cumsum(x: Tensor, axis: int) -> Tensor:
     d = x._data
+    if d.ndim == 0:
+        return record(d.astype(_sum_dtype(d) or d.dtype), "CumsumBackward0", D.identity, (x,))
     return record(np.cumsum(d, axis=axis, dtype=_sum_dtype(d)), "CumsumBackward0", D.cumsum, (x,), (axis,))
 
 
 def cumprod(x: Tensor, axis: int) -> Tensor:
     d = x._data
+    if d.ndim == 0:
+        return record(d.astype(_sum_dtype(d) or d.dtype), "CumprodBackward0", D.identity, (x,))
     return record(np.cumprod(d, axis=axis, dtype=_sum_dtype(d)), "CumprodBackward0", D.cumprod, (x,),
                   (x, OUT, axis))
 
@@ -955,6 +972,10 @@ def expand(x: Tensor, shape: Sequence[int]) -> Tensor:
             f"number of sizes provided ({len(shape)}) must be greater or equal to the number of dimensions in "
             f"the tensor ({d.ndim})"
         )
+    for i, n in enumerate(shape[:lead]):
+        if n < 0:
+            raise RuntimeError(f"expand: the expanded size of the tensor ({n}) isn't allowed in a leading, "
+                               f"non-existing dimension {i + 1}")
     full = tuple(d.shape[i - lead] if s == -1 else s for i, s in enumerate(shape))
     try:
         out = np.broadcast_to(d, full)
@@ -1022,6 +1043,8 @@ def stack(tensors: Sequence[Tensor], axis: int) -> Tensor:
 
 
 def flip(x: Tensor, axes: Sequence[int]) -> Tensor:
+    if x._data.ndim == 0:
+        return record(x._data.copy(), "FlipBackward0", D.identity, (x,))
     return record(np.flip(x._data, tuple(axes)).copy(), "FlipBackward0", D.flip, (x,), (tuple(axes),))
 
 
@@ -1123,19 +1146,46 @@ def index_put(x: Tensor, key: Any, value: Any, accumulate: bool = False) -> Tens
 
 
 def gather(x: Tensor, axis: int, idx: Tensor) -> Tensor:
+    """Values of ``x`` along ``axis`` at ``idx`` (0-based); ``idx`` may be smaller than ``x`` in the other dims
+    (libtorch's rule)."""
     i = idx._data
     _check_index_dtype(i, "gather")
     d = x._data
+    if d.ndim == 0:
+        d, i = d.reshape(1), i.reshape(1)
+        _check_index_range(i, 1, "gather")
+        return record(d[i].reshape(()), "GatherBackward0", D.gather, (x,), ((), 0, i))
+    _check_index_shape(i, d, None, axis, "gather")
     _check_index_range(i, d.shape[axis], "gather")
-    return record(np.take_along_axis(d, i, axis), "GatherBackward0", D.gather, (x,), (d.shape, axis, i))
+    return record(d[_scatter_coords(i, axis)], "GatherBackward0", D.gather, (x,), (d.shape, axis, i))
+
+
+def _check_index_shape(i: np.ndarray, d: np.ndarray, src: Any, axis: int, fn: str) -> None:
+    """libtorch's gather/scatter rules: index has self's number of dims, is no larger than self outside
+    ``axis`` and no larger than src anywhere (dims reported 1-based)."""
+    if i.ndim != d.ndim:
+        raise RuntimeError(f"{fn}(): Index tensor must have the same number of dimensions as input tensor "
+                           f"(index {list(i.shape)}, input {list(d.shape)})")
+    for k in range(d.ndim):
+        if k != axis and i.shape[k] > d.shape[k]:
+            raise RuntimeError(f"{fn}(): Size does not match at dimension {k + 1} expected index {list(i.shape)} "
+                               f"to be smaller than self {list(d.shape)} apart from dimension {axis + 1}")
+        if src is not None and np.ndim(src) and i.shape[k] > np.shape(src)[k]:
+            raise RuntimeError(f"{fn}(): Expected index {list(i.shape)} to be smaller than self {list(d.shape)} "
+                               f"apart from dimension {axis + 1} and to be smaller size than src "
+                               f"{list(np.shape(src))}")
 
 
 def scatter(x: Tensor, axis: int, idx: Tensor, src: Any, reduce: str | None = None) -> Tensor:
     i = idx._data
     _check_index_dtype(i, "scatter")
+    s = _data(src)
+    if np.ndim(s) and np.ndim(s) != i.ndim:
+        raise RuntimeError(f"scatter(): Index tensor must have the same number of dimensions as src tensor "
+                           f"(index {list(i.shape)}, src {list(np.shape(s))})")
+    _check_index_shape(i, x._data, s, axis, "scatter")
     _check_index_range(i, x._data.shape[axis], "scatter")
     out = x._data.copy()
-    s = _data(src)
     s_arr = np.broadcast_to(np.asarray(s, dtype=out.dtype), i.shape) if np.ndim(s) == 0 else \
         np.asarray(s)[tuple(slice(0, n) for n in i.shape)]
     coords = _scatter_coords(i, axis)
@@ -1192,7 +1242,7 @@ def masked_fill(x: Tensor, mask: Tensor, value: Any) -> Tensor:
         raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                            f"{np.ndim(v)} dimension(s).")
     d = x._data
-    out = np.where(m, np.asarray(v, dtype=d.dtype), d)
+    out = _apply(np.where, "masked_fill", m, np.asarray(v, dtype=d.dtype), d)
     name = "MaskedFillBackward1" if value.__class__ is Tensor else "MaskedFillBackward0"
     return record(out, name, D.masked_fill, (x, value), (m,))
 
@@ -1201,12 +1251,17 @@ def masked_select(x: Tensor, mask: Tensor) -> Tensor:
     m = mask._data
     if m.dtype != np.bool_:
         raise RuntimeError(f"masked_select: expected BoolTensor for mask, got {mask.dtype.name}")
-    d, mb = np.broadcast_arrays(x._data, m)
+    try:
+        d, mb = np.broadcast_arrays(x._data, m)
+    except ValueError:
+        raise _shape_error("masked_select", x._data, m) from None
     return record(d[mb], "MaskedSelectBackward0", D.masked_select, (x,), (d.shape, mb))
 
 
 def sort(x: Tensor, axis: int, descending: bool = False, stable: bool = True) -> tuple[Tensor, Tensor]:
     d = x._data
+    if d.ndim == 0:
+        return record(d.copy(), "SortBackward0", D.identity, (x,)), _wrap(np.zeros((), np.int64))
     if descending:
         # Stable descending order keeps equal elements in their original order, as torch's stable sort.
         idx = np.flip(np.argsort(np.flip(d, axis), axis=axis, kind="stable"), axis)
@@ -1223,6 +1278,8 @@ def topk(x: Tensor, k: int, axis: int, largest: bool = True, sorted: bool = True
     n = d.shape[axis] if d.ndim else 1
     if not 0 <= k <= n:
         raise RuntimeError(f"selected index k out of range (k = {k}, size = {n})")
+    if d.ndim == 0:
+        return record(d.copy(), "TopkBackward0", D.identity, (x,)), _wrap(np.zeros((), np.int64))
     _, idx_sorted = sort(_wrap(d), axis, descending=largest)
     idx = np.take(idx_sorted._data, np.arange(k), axis=axis)
     vals = np.take_along_axis(d, idx, axis)
