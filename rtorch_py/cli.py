@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
             _parser().error("run needs a script or -e CODE")
         try:
             r = r_session()
+            r.start_bridge(tune_gc=True)  # this process is ours: tune Python's collector for R-driven work
             status = r.run_code("\n".join(args.expr)) if args.expr else r.run_file(args.script)
         except KeyboardInterrupt:
             status = 130
@@ -42,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
         from .bridge._hooks import RError  # noqa: PLC0415
 
         try:
-            out = r_session().knit(args.input, args.output)
+            r = r_session()
+            r.start_bridge(tune_gc=True)
+            out = r.knit(args.input, args.output)
         except RError as e:
             sys.stderr.write(f"{e}\n")
             return 1

@@ -255,6 +255,20 @@ def _fix_library_path() -> None:
     os.environ["LD_LIBRARY_PATH"] = ":".join([libdir, *parts])
 
 
+def tune_gc() -> None:
+    """Python's cyclic collector when R drives: tensors (and their graph nodes) live until R's collector
+    finalizes them, so thousands of dead-but-unreleased objects survive young collections and make full
+    ones walk everything. Freeze what exists now (modules, functions) out of the collector's sight and
+    collect the young generation less often. Done when R hosts, or for `rtorch run`; a Python program
+    using the bridge keeps its own settings."""
+    import gc  # noqa: PLC0415
+
+    gc.collect()
+    gc.freeze()
+    g0, g1, g2 = gc.get_threshold()
+    gc.set_threshold(max(g0, 10000), max(g1, 20), max(g2, 20))
+
+
 def _tensor_type() -> type | None:
     try:
         from .._core.tensor import Tensor  # noqa: PLC0415
@@ -269,6 +283,8 @@ def c_api(started_by_r: int) -> dict[str, Any]:
 
     _fix_library_path()
     install_warning_hook()
+    if started_by_r:
+        tune_gc()
     return {
         "dispatch": DISPATCH, "dollar": dollar, "setattr": setattr_, "r_class": r_class,
         "METHOD": METHOD, "METHOD_INVISIBLE": METHOD_INVISIBLE, "MISSING": MISSING, "warnings": WARNINGS,

@@ -315,6 +315,13 @@ def _test_busy(seconds: Any) -> float:
     return float(seconds)
 
 
+def _python_gc_stats() -> list:
+    """Python's collector: collections per generation so far (benchmarks compare settings)."""
+    import gc  # noqa: PLC0415
+
+    return [g["collections"] for g in gc.get_stats()]
+
+
 def _python_info() -> dict:
     """Which Python the bridge runs in (tests check that Rscript starts the configured one)."""
     import sys  # noqa: PLC0415
@@ -363,4 +370,5 @@ TABLE: dict[str, Callable[..., Any]] = {
     "bridge_test_types": _test_types,
     "bridge_python_info": _python_info,
     "bridge_test_busy": _test_busy,
+    "bridge_python_gc_stats": _python_gc_stats,
 }

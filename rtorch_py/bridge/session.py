@@ -77,6 +77,16 @@ class RSession:
         fn = self._torch_ns().find(fname)
         return fn(*args)
 
+    def start_bridge(self, tune_gc: bool = False) -> None:
+        """Loads the shim and starts the bridge now (otherwise the first tensor op does). With ``tune_gc``,
+        sets Python's cyclic collector for R-driven work (see ``_hooks.tune_gc``): for programs that are
+        only R, such as ``rtorch run``."""
+        self.eval("invisible(torch::torch_ones(1)); NULL")
+        if tune_gc:
+            from ._hooks import tune_gc as _tune  # noqa: PLC0415
+
+            _tune()
+
     def run_file(self, path: str | os.PathLike) -> int:
         """Runs an R script as Rscript does; returns the exit status (0, 1 after an error, 130 on Ctrl-C).
         Errors and warnings are printed by R, in R's words."""
