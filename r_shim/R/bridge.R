@@ -16,6 +16,12 @@
     py <- Sys.getenv("RTORCH_PYTHON", .Call(C_rt_default_python))
     if (file.exists(py)) Sys.setenv(RETICULATE_PYTHON = py)
   }
+  configured <- Sys.getenv("RTORCH_PYTHON")
+  built <- .Call(C_rt_default_python)
+  if (nzchar(configured) && file.exists(configured) && file.exists(built) &&
+      normalizePath(configured) != normalizePath(built))
+    packageStartupMessage("torch: RTORCH_PYTHON (", configured, ") is not the Python the shim was built for (",
+                          built, "): reinstall the shim with that Python (make setup)")
   setHook(packageEvent("reticulate", "onLoad"), function(...) .rt_reticulate_loaded())
   if ("reticulate" %in% loadedNamespaces()) .rt_reticulate_loaded()
   invisible()

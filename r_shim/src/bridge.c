@@ -933,7 +933,11 @@ static void capture_start_error(void) {
     PyErr_Fetch(&t, &v, &tb);
     PyObject *s = v ? PyObject_Str(v) : NULL;
     const char *m = s ? PyUnicode_AsUTF8(s) : NULL;
-    snprintf(start_error, sizeof start_error, "could not load rtorch_py into Python (%s): %s",
+    const char *py = getenv("RTORCH_PYTHON");
+    snprintf(start_error, sizeof start_error,
+             "could not load rtorch_py into Python %s (%s): %s\n(RTORCH_PYTHON must name the project's "
+             "Python: eval \"$(make -s r-env)\")",
+             we_started_python ? (py && *py ? py : RTORCH_DEFAULT_PYTHON) : "(already running)",
              Py_GetVersion(), m ? m : "unknown error");
     Py_XDECREF(s); Py_XDECREF(t); Py_XDECREF(v); Py_XDECREF(tb);
     PyErr_Clear();
