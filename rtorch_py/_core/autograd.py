@@ -184,12 +184,25 @@ def _collect(roots: Sequence[Node]) -> list[Node]:
 _FREED = ("<freed>",)  # a distinct object: an empty saved tuple is the shared ()
 
 
+_LATE: tuple = ()
+
+
+def _late() -> tuple:
+    """(Tensor, ops.sum_to), imported on first use: both modules import this one."""
+    global _LATE
+    if not _LATE:
+        from .ops import sum_to  # noqa: PLC0415
+        from .tensor import Tensor  # noqa: PLC0415
+
+        _LATE = (Tensor, sum_to)
+    return _LATE
+
+
 def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_graph: bool,
                  inputs: Sequence | None = None, allow_unused: bool = False) -> list | None:
     """The engine. roots: tensors; grads: their gradients (tensors). With ``inputs`` given (autograd_grad),
     returns the gradients of those tensors instead of accumulating into leaves' ``.grad``."""
-    from .ops import sum_to  # noqa: PLC0415 - ops imports this module
-    from .tensor import Tensor  # noqa: PLC0415
+    Tensor, sum_to = _late()
 
     buffers: dict[int, Tensor] = {}  # id(node or leaf) -> summed incoming gradient
     leaves: dict[int, Tensor] = {}

@@ -329,14 +329,15 @@ def addmm(g, a, b, beta=1, alpha=1):
     return (g if beta == 1 else g * beta), O.matmul(ga, _mT(b)), O.matmul(_mT(a), ga)
 
 
-def linear(g, x, w):
+def linear(g, x, w, need_x, need_w, need_b):
     # x: (..., in), w: (out, in), g: (..., out). The bias gradient sums g over every leading dim.
-    gx = O.matmul(g, w)
+    gx = O.matmul(g, w) if need_x else None
     if g.ndim == 1:
-        return gx, O.matmul(O.unsqueeze(g, 1), O.unsqueeze(x, 0)), g
+        return gx, O.matmul(O.unsqueeze(g, 1), O.unsqueeze(x, 0)) if need_w else None, g
     g2 = O.reshape(g, (-1, g.shape[-1])) if g.ndim > 2 else g
     x2 = O.reshape(x, (-1, x.shape[-1])) if x.ndim > 2 else x
-    return gx, O.matmul(O.transpose(g2, 0, 1), x2), O.sum(g2, (0,))
+    gw = O.matmul(O.transpose(g2, 0, 1), x2) if need_w else None
+    return gx, gw, O.sum(g2, (0,)) if need_b else None
 
 
 def einsum(g, equation, *operands):

@@ -833,8 +833,11 @@ def linear(x: Tensor, w: Tensor, b: Tensor | None = None) -> Tensor:
     out = xd @ wd.T
     if b is not None:
         out += b._data
+    if not _mode.enabled:
+        return _wrap(out)
+    # Which gradients the rule must compute: the first layer's input gradient is wasted work otherwise.
     return record(out, "AddmmBackward0" if xd.ndim == 2 and b is not None else "MmBackward0", D.linear,
-                  (x, w, b), (x, w))
+                  (x, w, b), (x, w, x._requires_grad, w._requires_grad, b is not None and b._requires_grad))
 
 
 def einsum(equation: str, *operands: Tensor) -> Tensor:
