@@ -9,9 +9,9 @@ against PyTorch 2.13 element by element on arrays of every length 1..1000:
 - ``add_(other, alpha=a)``: ``fma(other, a, self)``;
 - ``addcdiv_(t1, t2, value=v)``: ``self + (v * t1) / t2`` (no fusion); ``t / s``: a true division.
 numpy has no fma ufunc; for float32 operands the product is exact in float64, so computing ``a * b + c`` in
-float64 and rounding once to float32 gives the fused result. ``wide`` is a pair of float64 scratch arrays
-(operands are converted by assignment, the cheapest cast numpy has, so the arithmetic runs on one dtype);
-other dtypes pass ``wide=None`` and take the plain two-rounding path.
+float64 and rounding once to float32 gives the fused result: three numpy calls (multiply with dtype=float64,
+add, copy back) into the first of the ``wide`` float64 scratch arrays; other dtypes pass ``wide=None`` and
+take the plain two-rounding path.
 
 Scalars are 0-d arrays (numpy's fast path for array-scalar ufuncs), made once per step by the optimizers:
 :func:`scalar` for float32 arithmetic, :func:`wide_scalar` for the multiplier of an :func:`fma`.
@@ -57,16 +57,10 @@ def fma(a: np.ndarray, b: np.ndarray, c: np.ndarray, out: np.ndarray, wide: Wide
     if wide is None:
         np.add(a * b, c, out=out)
         return
-    w, w2 = wide
-    w[...] = a
-    if b.ndim:
-        w2[...] = b
-        np.multiply(w, w2, out=w)  # exact: a product of two float32 values fits in float64
-    else:
-        np.multiply(w, b, out=w)
-    w2[...] = c
-    np.add(w, w2, out=w)
-    out[...] = w  # the one rounding to float32
+    w = wide[0]
+    np.multiply(a, b, out=w, dtype=np.float64)  # exact: a product of two float32 values fits in float64
+    np.add(w, c, out=w)
+    np.copyto(out, w, casting="same_kind")  # the one rounding to float32
 
 
 def lerp_(start: np.ndarray, end: np.ndarray, weight: tuple[np.ndarray, bool], tmp: np.ndarray,
