@@ -46,3 +46,17 @@ print.torch_optimizer <- print.nn_module
 
 #' @export
 print.lr_scheduler <- print.nn_module
+
+# Completion of `x$` in R consoles and RStudio.
+.rt_dollar_names <- function(x, pattern = "") {
+  grep(pattern, .Call(C_rt_call1, "r_dollar_names", x), value = TRUE)
+}
+
+#' @export
+.DollarNames.R7 <- .rt_dollar_names
+
+#' @export
+.DollarNames.nn_module <- .rt_dollar_names
+
+#' @export
+.DollarNames.torch_optimizer <- .rt_dollar_names

@@ -679,6 +679,7 @@ static SEXP py2r(PyObject *o) {
         }
         return py_array_to_r(a);
     }
+    if (PyTuple_Check(o) && PyTuple_GET_SIZE(o) == 0) return Rf_allocVector(INTSXP, 0);  /* a 0-d shape */
     if (PyList_Check(o) || PyTuple_Check(o)) {
         PyObject *seq = PySequence_Fast(o, "");
         if (!seq) return NULL;

@@ -222,6 +222,11 @@ def r_module_child(module: Any, i: Any) -> Any:
     return children[k - 1]
 
 
+def r_dollar_names(obj: Any) -> list[str]:
+    """What ``x$`` completes to (R's ``.DollarNames``): public fields and methods."""
+    return sorted(n for n in dir(obj) if not n.startswith("_"))
+
+
 def r_module_length(module: Any) -> int:
     return len(module._modules)
 
@@ -360,6 +365,7 @@ TABLE: dict[str, Callable[..., Any]] = {
     "r_module_child": r_module_child,
     "r_class_maker": r_class_maker,
     "r_module_length": r_module_length,
+    "r_dollar_names": r_dollar_names,
     "identity": _identity,
     "type_name": _type_name,
     "context_enter": context_enter,

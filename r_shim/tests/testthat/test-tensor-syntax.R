@@ -96,3 +96,8 @@ test_that("print shows R torch's text", {
 test_that("%>% is exported", {
   expect_equal(torch_ones(2) %>% torch_sum() %>% as_array(), 2)
 })
+
+test_that("0-d shapes are integer(0); $ completes names", {
+  expect_identical(torch_tensor(1)$sum()$shape, integer(0))
+  expect_true(all(c("shape", "backward", "sum") %in% utils:::.DollarNames(torch_zeros(1), "")))
+})
