@@ -307,7 +307,35 @@ def where(cond: Tensor, a: Any, b: Any) -> Tensor:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
                            f"{as_tensor(c).dtype.name}")
     xa, xb = _binary(a, b)
-    return record(_apply(np.where, "where", c, xa, xb), "WhereBackward0", D.where, (a, b), (c,))
+    out = _select_or_zero(c, xa, xb)
+    if out is None:
+        out = _apply(np.where, "where", c, xa, xb)
+    return record(out, "WhereBackward0", D.where, (a, b), (c,))
+
+
+_INT_OF = {np.dtype(np.float32): np.int32, np.dtype(np.float64): np.int64}
+
+
+def _select_or_zero(c: np.ndarray, xa: Any, xb: Any) -> np.ndarray | None:
+    """``where(c, x, 0)`` / ``where(c, 0, x)`` for a float array x of c's shape (what relu's, clamp's and
+    masked gradients do), as a bitwise AND with an all-ones/all-zeros mask: exactly np.where's result
+    (+0.0 where not selected, NaN kept only where selected) at a fraction of its cost on large arrays."""
+    if xb.__class__ is np.ndarray:
+        if xa.__class__ is np.ndarray or xa != 0:
+            return None
+        x, keep = xb, False
+    elif xa.__class__ is np.ndarray and xb == 0:
+        x, keep = xa, True
+    else:
+        return None
+    it = _INT_OF.get(x.dtype)
+    if it is None or x.shape != c.shape or x.size < 4096 or not x.flags.c_contiguous:
+        return None
+    mask = c.view(np.uint8).astype(it)
+    if not keep:
+        mask ^= 1
+    np.negative(mask, out=mask)  # 1 -> all bits set, 0 -> none
+    return np.bitwise_and(x.view(it), mask, out=mask).view(x.dtype)
 
 
 def lerp(a: Tensor, b: Tensor, weight: Any) -> Tensor:
