@@ -75,7 +75,9 @@ static SEXP cls_default = NULL;     /* class of Python objects nobody registered
 static SEXP str_subset = NULL, str_subassign = NULL;
 
 static PyObject *py_dispatch, *py_dollar, *py_setattr, *py_rclass, *py_method, *py_method_invisible, *py_missing;
-static PyObject *py_warnings, *py_rerror, *py_on_start;
+static PyObject *py_warnings, *py_rerror;
+static PyTypeObject *tensor_type = NULL;  /* _hooks: the Tensor class, whose `_data` is a numpy array */
+static PyObject *tensor_data_attr = NULL;
 
 static long n_ptrs_live = 0, n_ptrs_made = 0, n_robj_live = 0;
 static long wraps_since_check = 0;
@@ -637,6 +639,7 @@ static SEXP py_array_to_r(PyArrayObject *a) {
 /* Returns NULL with a Python exception set on failure. */
 static SEXP py2r(PyObject *o) {
     if (o == Py_None) return R_NilValue;
+    if (tensor_type && Py_TYPE(o) == tensor_type) return wrap_object(o);  /* the common case first */
     int kind;
     if (is_scalar(o, &kind)) {
         switch (kind) {
@@ -834,8 +837,7 @@ static long resident_mb(void) {
 }
 
 static long gc_base_mb = 0;
-static PyTypeObject *tensor_type = NULL;  /* _hooks: the Tensor class, whose `_data` is a numpy array */
-static PyObject *tensor_data_attr = NULL;
+
 static size_t bytes_since_gc = 0;
 #define GC_BYTES ((size_t)256 << 20)
 
