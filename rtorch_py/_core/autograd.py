@@ -233,10 +233,7 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
             if g is None:
                 continue
             if node.pre_hooks:
-                for hook in node.pre_hooks:
-                    r = hook(g)
-                    if r is not None:
-                        g = r
+                g = _run_hooks(node.pre_hooks, g)
             if wanted and id(node) in wanted:
                 captured[wanted[id(node)]] = g
             if node.saved is _FREED:
@@ -280,10 +277,7 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
         if g is None:
             continue
         if leaf._hooks:
-            for hook in leaf._hooks:
-                r = hook(g)
-                if r is not None:
-                    g = r
+            g = _run_hooks(leaf._hooks, g)
         if key in wanted:
             captured[wanted[key]] = g
         elif inputs is None:
@@ -297,6 +291,15 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
                 )
         return captured
     return None
+
+
+def _run_hooks(hooks: list, g: Tensor) -> Tensor:
+    """Call the gradient hooks in order; a hook that returns a tensor replaces the gradient for the next."""
+    for hook in hooks:
+        r = hook(g)
+        if r is not None:
+            g = r
+    return g
 
 
 def _add_to(buffers: dict, key: int, g: Tensor) -> None:
