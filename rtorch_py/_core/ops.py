@@ -4,7 +4,7 @@ grad mode is on and an input requires grad, records one graph node whose rule co
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -654,19 +654,23 @@ def prod(x: Tensor, axis: int | None = None, keepdim: bool = False) -> Tensor:
 
 
 def amax(x: Tensor, axes: Any = None, keepdim: bool = False) -> Tensor:
-    d = x._data
-    _check_nonempty(d, "max")
-    out = np.max(d, axis=_axes(axes, d.ndim), keepdims=keepdim)
-    return record(out, "MaxBackward1" if axes is None else "AmaxBackward0", D.amax, (x,),
-                  (x, OUT, _axes(axes, d.ndim), keepdim))
+    """Max over the given axes (all when None); the gradient is shared evenly among tied maxima."""
+    return _extreme(x, axes, keepdim, np.max, "max", "MaxBackward1", "AmaxBackward0")
 
 
 def amin(x: Tensor, axes: Any = None, keepdim: bool = False) -> Tensor:
+    """Min over the given axes (all when None); the gradient is shared evenly among tied minima."""
+    return _extreme(x, axes, keepdim, np.min, "min", "MinBackward1", "AminBackward0")
+
+
+def _extreme(x: Tensor, axes: Any, keepdim: bool, reduce: Callable, name: str, all_name: str,
+             dim_name: str) -> Tensor:
+    """amax/amin: one rule (D.amax) serves both, since it routes the gradient to the elements equal to out."""
     d = x._data
-    _check_nonempty(d, "min")
-    out = np.min(d, axis=_axes(axes, d.ndim), keepdims=keepdim)
-    return record(out, "MinBackward1" if axes is None else "AminBackward0", D.amax, (x,),
-                  (x, OUT, _axes(axes, d.ndim), keepdim))
+    _check_nonempty(d, name)
+    ax = _axes(axes, d.ndim)
+    out = reduce(d, axis=ax, keepdims=keepdim)
+    return record(out, all_name if axes is None else dim_name, D.amax, (x,), (x, OUT, ax, keepdim))
 
 
 def _check_nonempty(d: np.ndarray, name: str) -> None:
