@@ -444,6 +444,21 @@ def _channel_shape(x: Tensor) -> tuple:
     return (1, x.shape[1]) + (1,) * (x.ndim - 2)
 
 
+def _normalize(x: Tensor, mean: Tensor, var: Tensor, eps: float) -> Tensor:
+    """(x - mean) / sqrt(var + eps), the step every norm shares."""
+    return O.mul(O.sub(x, mean), O.rsqrt(O.add(var, eps)))
+
+
+def _affine(out: Tensor, weight: Tensor | None, bias: Tensor | None, shape: tuple | None = None) -> Tensor:
+    """out * weight + bias, each optional; weight and bias are reshaped to ``shape`` (the channel shape)
+    when given, else broadcast as they are."""
+    if weight is not None:
+        out = O.mul(out, weight if shape is None else O.reshape(weight, shape))
+    if bias is not None:
+        out = O.add(out, bias if shape is None else O.reshape(bias, shape))
+    return out
+
+
 def nnf_batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
                    weight: Tensor | None = None, bias: Tensor | None = None, training: bool = False,
                    momentum: float | None = 0.1, eps: float = 1e-5) -> Tensor:
@@ -493,12 +508,7 @@ def nnf_batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tens
         # Running statistics are state, not inputs: libtorch gives them no gradient.
         mean = _wrap(running_mean._data.reshape(cs))
         var = _wrap(running_var._data.reshape(cs))
-    out = O.mul(O.sub(x, mean), O.rsqrt(O.add(var, eps)))
-    if weight is not None:
-        out = O.mul(out, O.reshape(weight, cs))
-    if bias is not None:
-        out = O.add(out, O.reshape(bias, cs))
-    return out
+    return _affine(_normalize(x, mean, var, eps), weight, bias, cs)
 
 
 def nnf_instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var: Tensor | None = None,
@@ -518,13 +528,7 @@ def nnf_instance_norm(input: Tensor, running_mean: Tensor | None = None, running
         with no_grad():
             running_mean._data[...] = rm._data.reshape(n, c).mean(0)
             running_var._data[...] = rv._data.reshape(n, c).mean(0)
-    out = O.reshape(out, x.shape)
-    cs = _channel_shape(x)
-    if weight is not None:
-        out = O.mul(out, O.reshape(weight, cs))
-    if bias is not None:
-        out = O.add(out, O.reshape(bias, cs))
-    return out
+    return _affine(O.reshape(out, x.shape), weight, bias, _channel_shape(x))
 
 
 def _shape_arg(shape: Any, fn: str, arg: str) -> tuple[int, ...]:
@@ -547,12 +551,7 @@ def nnf_layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None =
     axes = tuple(range(x.ndim - k, x.ndim))
     mean = O.mean(x, axes, keepdim=True)
     var = O.var(x, axes, correction=0, keepdim=True)
-    out = O.mul(O.sub(x, mean), O.rsqrt(O.add(var, eps)))
-    if weight is not None:
-        out = O.mul(out, weight)
-    if bias is not None:
-        out = O.add(out, bias)
-    return out
+    return _affine(_normalize(x, mean, var, eps), weight, bias)
 
 
 def nnf_group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
@@ -567,13 +566,7 @@ def nnf_group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None,
     grouped = O.reshape(x, (n, g, -1))
     mean = O.mean(grouped, (2,), keepdim=True)
     var = O.var(grouped, (2,), correction=0, keepdim=True)
-    out = O.reshape(O.mul(O.sub(grouped, mean), O.rsqrt(O.add(var, eps))), x.shape)
-    cs = _channel_shape(x)
-    if weight is not None:
-        out = O.mul(out, O.reshape(weight, cs))
-    if bias is not None:
-        out = O.add(out, O.reshape(bias, cs))
-    return out
+    return _affine(O.reshape(_normalize(grouped, mean, var, eps), x.shape), weight, bias, _channel_shape(x))
 
 
 # -- embedding and one-hot ----------------------------------------------------------------------------------------
