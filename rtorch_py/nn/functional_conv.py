@@ -13,6 +13,7 @@ from .._core import nn_ops as NO  # noqa: N812
 from .._core import ops as O  # noqa: N812
 from .._core.tensor import Tensor
 from .._r import to_int
+from .functional import _t
 
 __all__ = [
     "nnf_conv1d", "nnf_conv2d", "nnf_conv_transpose1d", "nnf_conv_transpose2d", "nnf_max_pool1d",
@@ -21,12 +22,6 @@ __all__ = [
 ]
 
 _wrap = Tensor._wrap
-
-
-def _t(x: Any, fn: str, arg: str = "input") -> Tensor:
-    if isinstance(x, Tensor):
-        return x
-    raise TypeError(f"{fn}: `{arg}` must be a torch_tensor, got {type(x).__name__}")
 
 
 def _ntuple(v: Any, n: int, fn: str, arg: str) -> tuple[int, ...]:
@@ -57,34 +52,57 @@ def _batched(x: Tensor, spatial: int, fn: str) -> tuple[Tensor, bool]:
                        f"{_shape_str(x.shape)}")
 
 
-def _same_dtype(x: Tensor, w: Tensor, fn: str) -> None:
-    if x._data.dtype != w._data.dtype:
-        raise RuntimeError(f"{fn}: Input type ({x.dtype.name}) and weight type ({w.dtype.name}) should be the same")
+def _check_float(x: Tensor, fn: str) -> None:
     if x._data.dtype.kind != "f":
         raise RuntimeError(f"{fn}: expected a floating point input, got {x.dtype.name}")
 
 
+def _unbatch_max(y: Tensor, idx: np.ndarray, spatial: int, unbatched: bool, return_indices: bool) -> Any:
+    """A max pooling's result back from the 2-D batched primitive: drop the unit height (1-D) and the batch dim
+    (unbatched input); ``list(output, indices)`` with 1-based indices when asked for."""
+    if spatial == 1:
+        y, idx = O.squeeze(y, 2), idx[:, :, 0]
+    if unbatched:
+        y, idx = O.squeeze(y, 0), idx[0]
+    if return_indices:
+        return [y, _wrap(idx + 1)]
+    return y
+
+
 # -- convolution --------------------------------------------------------------------------------------------------
 
-def _conv(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any, padding: Any, dilation: Any,
-          groups: Any, spatial: int, fn: str) -> Tensor:
+def _conv_inputs(input: Tensor, weight: Tensor, groups: Any, spatial: int, layout: str,
+                 fn: str) -> tuple[Tensor, bool, Tensor, int]:
+    """Checks shared by convolutions and transposed ones: (batched input, unbatched, weight, groups)."""
     x, unbatched = _batched(_t(input, fn), spatial, fn)
     w = _t(weight, fn, "weight")
-    _same_dtype(x, w, fn)
+    if x._data.dtype != w._data.dtype:
+        raise RuntimeError(f"{fn}: Input type ({x.dtype.name}) and weight type ({w.dtype.name}) should be the same")
+    _check_float(x, fn)
     if w.ndim != spatial + 2:
-        raise RuntimeError(f"{fn}: weight must be {spatial + 2}-D (out_channels, in_channels/groups, kernel...), "
-                           f"got size {_shape_str(w.shape)}")
+        raise RuntimeError(f"{fn}: weight must be {spatial + 2}-D ({layout}, kernel...), got size "
+                           f"{_shape_str(w.shape)}")
     g = to_int(groups, f"{fn}: groups")
     if g < 1:
         raise RuntimeError(f"{fn}: non-positive groups is not supported, got groups={g}")
+    return x, unbatched, w, g
+
+
+def _check_groups_divide(w: Tensor, g: int, fn: str) -> None:
+    if w.shape[0] % g:
+        raise RuntimeError(f"{fn}: Given groups={g}, expected weight to be divisible by {g} at dimension 0, but "
+                           f"got weight of size {_shape_str(w.shape)} instead")
+
+
+def _conv(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any, padding: Any, dilation: Any,
+          groups: Any, spatial: int, fn: str) -> Tensor:
+    x, unbatched, w, g = _conv_inputs(input, weight, groups, spatial, "out_channels, in_channels/groups", fn)
     c = x.shape[1]
     if c != w.shape[1] * g:
         raise RuntimeError(f"{fn}: Given groups={g}, weight of size {_shape_str(w.shape)}, expected "
                            f"input{_shape_str(x.shape)} to have {w.shape[1] * g} channels, but got {c} channels "
                            "instead")
-    if w.shape[0] % g:
-        raise RuntimeError(f"{fn}: Given groups={g}, expected weight to be divisible by {g} at dimension 0, but "
-                           f"got weight of size {_shape_str(w.shape)} instead")
+    _check_groups_divide(w, g, fn)
     if bias is not None:
         b = _t(bias, fn, "bias")
         if b.shape != (w.shape[0],):
@@ -153,20 +171,12 @@ def nnf_conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride
 
 def _conv_transpose(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any, padding: Any,
                     output_padding: Any, groups: Any, dilation: Any, spatial: int, fn: str) -> Tensor:
-    x, unbatched = _batched(_t(input, fn), spatial, fn)
-    w = _t(weight, fn, "weight")
-    _same_dtype(x, w, fn)
-    if w.ndim != spatial + 2:
-        raise RuntimeError(f"{fn}: weight must be {spatial + 2}-D (in_channels, out_channels/groups, kernel...), "
-                           f"got size {_shape_str(w.shape)}")
-    g = to_int(groups, f"{fn}: groups")
+    x, unbatched, w, g = _conv_inputs(input, weight, groups, spatial, "in_channels, out_channels/groups", fn)
     if x.shape[1] != w.shape[0]:
         raise RuntimeError(f"{fn}: Given transposed=1, weight of size {_shape_str(w.shape)}, expected "
                            f"input{_shape_str(x.shape)} to have {w.shape[0]} channels, but got {x.shape[1]} "
                            "channels instead")
-    if w.shape[0] % g:
-        raise RuntimeError(f"{fn}: Given groups={g}, expected weight to be divisible by {g} at dimension 0, but "
-                           f"got weight of size {_shape_str(w.shape)} instead")
+    _check_groups_divide(w, g, fn)
     cout = w.shape[1] * g
     if bias is not None and _t(bias, fn, "bias").shape != (cout,):
         raise RuntimeError(f"{fn}: expected bias of size [{cout}], got {_shape_str(bias.shape)}")
@@ -254,13 +264,7 @@ def _max_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, dilati
         k, s, d, out = (1,) + k, (1,) + s, (1,) + d, (1,) + out
         p = (0,) + p
     y, idx = NO.max_pool2d(x, k, s, p, d, out)
-    if spatial == 1:
-        y, idx = O.squeeze(y, 2), idx[:, :, 0]
-    if unbatched:
-        y, idx = O.squeeze(y, 0), idx[0]
-    if return_indices:
-        return [y, _wrap(idx + 1)]
-    return y
+    return _unbatch_max(y, idx, spatial, unbatched, return_indices)
 
 
 def nnf_max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
@@ -286,8 +290,7 @@ def nnf_max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding:
 def _avg_pool(input: Tensor, kernel_size: Any, stride: Any, padding: Any, ceil_mode: bool,
               count_include_pad: bool, divisor_override: Any, spatial: int, fn: str) -> Tensor:
     x, unbatched = _batched(_t(input, fn), spatial, fn)
-    if x._data.dtype.kind != "f":
-        raise RuntimeError(f"{fn}: expected a floating point input, got {x.dtype.name}")
+    _check_float(x, fn)
     k, s, p, _d, out = _pool_args(x, kernel_size, stride, padding, 1, ceil_mode, spatial, fn)
     if spatial == 1:
         x = O.unsqueeze(x, 2)
@@ -356,8 +359,7 @@ def _out_size(output_size: Any, x: Tensor, spatial: int, fn: str) -> tuple[int, 
 
 def _adaptive_avg(input: Tensor, output_size: Any, spatial: int, fn: str) -> Tensor:
     x, unbatched = _batched(_t(input, fn), spatial, fn)
-    if x._data.dtype.kind != "f":
-        raise RuntimeError(f"{fn}: expected a floating point input, got {x.dtype.name}")
+    _check_float(x, fn)
     out = _out_size(output_size, x, spatial, fn)
     dt = x._data.dtype
     # Adaptive averaging is separable: A_h x A_w^T with one averaging matrix per spatial dim.
@@ -391,13 +393,7 @@ def _adaptive_max(input: Tensor, output_size: Any, return_indices: bool, spatial
         x = O.unsqueeze(x, 2)
         out = (1,) + out
     y, idx = NO.adaptive_max_pool2d(x, out)
-    if spatial == 1:
-        y, idx = O.squeeze(y, 2), idx[:, :, 0]
-    if unbatched:
-        y, idx = O.squeeze(y, 0), idx[0]
-    if return_indices:
-        return [y, _wrap(idx + 1)]
-    return y
+    return _unbatch_max(y, idx, spatial, unbatched, return_indices)
 
 
 def nnf_adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Any:

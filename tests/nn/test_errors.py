@@ -27,6 +27,8 @@ CASES = [
     (lambda: rt.nn_conv2d(2, 2, 3, stride=2, padding="same"), ValueError, "not supported for strided convolutions"),
     (lambda: rt.nnf_conv_transpose2d(torch_randn(1, 2, 3, 3), torch_randn(2, 1, 3, 3), output_padding=1),
      RuntimeError, "nnf_conv_transpose2d: output padding must be smaller than either stride or dilation"),
+    (lambda: rt.nnf_conv_transpose2d(torch_randn(1, 4, 3, 3), torch_randn(4, 1, 3, 3), groups=0), RuntimeError,
+     "nnf_conv_transpose2d: non-positive groups is not supported, got groups=0"),
     (lambda: rt.nn_max_pool2d(4)(torch_randn(1, 1, 3, 3)), RuntimeError,
      r"nnf_max_pool2d: Given input size: \(1x3x3\). Calculated output size: \(1x0x0\). Output size is too small"),
     (lambda: rt.nnf_max_pool2d(torch_randn(1, 1, 6, 6), 2, padding=2), RuntimeError,
