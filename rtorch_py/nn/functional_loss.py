@@ -70,9 +70,10 @@ def _shape(s: tuple) -> str:
     return f"[{', '.join(map(str, s))}]"
 
 
-def _broadcast_target(fn: str, x: Tensor, y: Tensor) -> None:
+def _broadcast_target(fn: str, x: Tensor, y: Tensor, stacklevel: int = 3) -> None:
     """Elementwise regression losses broadcast a target of another size with R torch's (and PyTorch's)
-    warning; shapes that cannot broadcast are an error naming both."""
+    warning; shapes that cannot broadcast are an error naming both. ``stacklevel`` points the warning at the
+    caller of the nnf_ function."""
     if x._data.shape == y._data.shape:
         return
     try:
@@ -82,13 +83,56 @@ def _broadcast_target(fn: str, x: Tensor, y: Tensor) -> None:
                            f"{_shape(x.shape)} and cannot be broadcast to it") from None
     warnings.warn(f"{fn}: Using a target size {_shape(y.shape)} that is different to the input size "
                   f"{_shape(x.shape)}. This will likely lead to incorrect results due to broadcasting. "
-                  "Please ensure they have the same size.", UserWarning, stacklevel=3)
+                  "Please ensure they have the same size.", UserWarning, stacklevel=stacklevel)
+
+
+def _input_and_target(fn: str, input: Any, target: Any) -> tuple[Tensor, Tensor]:  # noqa: A002
+    """A floating ``input`` and ``target`` cast to its dtype, broadcast with R torch's warning (the
+    elementwise losses)."""
+    x = _float_input(input, fn)
+    y = target if target.__class__ is Tensor and target._data.dtype == x._data.dtype else \
+        _like(x, target, fn, "target")
+    if x._data.shape != y._data.shape:
+        _broadcast_target(fn, x, y, stacklevel=4)
+    return x, y
 
 
 def _same_shape(fn: str, x: Tensor, y: Tensor, what: str = "target") -> None:
     if x._data.shape != y._data.shape:
         raise ValueError(f"{fn}: Using a {what} size ({_shape(y.shape)}) that is different to the input size "
                          f"({_shape(x.shape)}) is deprecated. Please ensure they have the same size.")
+
+
+def _same_size_target(fn: str, x: Tensor, y: Tensor) -> None:
+    if x._data.shape != y._data.shape:
+        raise ValueError(f"{fn}: Target size ({_shape(y.shape)}) must be the same as input size "
+                         f"({_shape(x.shape)})")
+
+
+def _class_axis(fn: str, x: Tensor) -> int:
+    """The class axis: 1 for (N, C, ...), 0 for an unbatched (C) input."""
+    if x._data.ndim == 0:
+        raise ValueError(f"{fn}: input must have a class dimension, got a 0-d tensor")
+    return 0 if x._data.ndim == 1 else 1
+
+
+def _target_out_of_bounds(fn: str, v: int, n_classes: int) -> IndexError:
+    hint = " (class indices are 1-based)" if v == 0 else ""
+    return IndexError(f"{fn}: Target {v} is out of bounds.{hint} Expected values in 1..{n_classes}")
+
+
+def _check_vector_or_matrix(fn: str, x: Tensor, allow_empty: bool) -> None:
+    """Input of the multi-class hinge losses: (C) or (N, C)."""
+    if x._data.ndim not in (1, 2) or (not allow_empty and x._data.size == 0):
+        raise ValueError(f"{fn}: Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
+                         f"{_shape(x.shape)}")
+
+
+def _reduce_rows(loss: Tensor, x: Tensor, reduction: str) -> Tensor:
+    """Per-sample losses of a (C) or (N, C) input, reduced (an unbatched input drops its batch dim first)."""
+    if x._data.ndim == 1:
+        loss = O.squeeze(loss, 0)
+    return _reduce(loss, reduction)
 
 
 def _broadcast_weight(fn: str, w: Any, x: Tensor, arg: str) -> Tensor | None:
@@ -131,9 +175,7 @@ def _class_targets(fn: str, x: Tensor, target: Any, ignore_index: Any = None) ->
     target = _tensor(target, fn, "target")
     t = target._data
     d = x._data
-    if d.ndim == 0:
-        raise ValueError(f"{fn}: input must have a class dimension, got a 0-d tensor")
-    axis = 0 if d.ndim == 1 else 1
+    axis = _class_axis(fn, x)
     n_classes = d.shape[axis]
     if t.dtype.kind not in "iu":
         raise RuntimeError(f"{fn}: expected scalar type Long but found {target.dtype.name} for argument 'target' "
@@ -155,9 +197,7 @@ def _class_targets(fn: str, x: Tensor, target: Any, ignore_index: Any = None) ->
     if keep is not None:
         bad &= keep
     if bad.any():
-        v = int(t[bad].reshape(-1)[0])
-        hint = " (class indices are 1-based)" if v == 0 else ""
-        raise IndexError(f"{fn}: Target {v} is out of bounds.{hint} Expected values in 1..{n_classes}")
+        raise _target_out_of_bounds(fn, int(t[bad].reshape(-1)[0]), n_classes)
     t0 = t.astype(np.int64) - 1
     if keep is not None:
         t0 = np.where(keep, t0, 0)
@@ -185,11 +225,7 @@ def nnf_mse_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tens
     """
     fn = "nnf_mse_loss"
     red = _reduction(fn, reduction)
-    x = _float_input(input, fn)
-    y = target if target.__class__ is Tensor and target._data.dtype == x._data.dtype else \
-        _like(x, target, fn, "target")
-    if x._data.shape != y._data.shape:
-        _broadcast_target(fn, x, y)
+    x, y = _input_and_target(fn, input, target)
     return L.mse_loss(x, y, red)
 
 
@@ -202,9 +238,7 @@ def nnf_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tenso
     """
     fn = "nnf_l1_loss"
     red = _reduction(fn, reduction)
-    x = _float_input(input, fn)
-    y = _like(x, target, fn, "target")
-    _broadcast_target(fn, x, y)
+    x, y = _input_and_target(fn, input, target)
     return _reduce(O.abs(O.sub(x, y)), red)
 
 
@@ -220,9 +254,7 @@ def nnf_smooth_l1_loss(input: Tensor, target: Tensor, reduction: str = "mean",  
     beta = _scalar(beta, fn, "beta")
     if beta < 0:
         raise RuntimeError(f"{fn}: smooth_l1_loss does not support negative values for beta, got {beta}")
-    x = _float_input(input, fn)
-    y = _like(x, target, fn, "target")
-    _broadcast_target(fn, x, y)
+    x, y = _input_and_target(fn, input, target)
     d = O.sub(x, y)
     z = O.abs(d)
     if beta == 0:  # the quadratic piece vanishes: L1, as libtorch
@@ -243,9 +275,7 @@ def nnf_huber_loss(input: Tensor, target: Tensor, reduction: str = "mean",  # no
     delta = _scalar(delta, fn, "delta")
     if delta <= 0:
         raise RuntimeError(f"{fn}: huber_loss does not support non-positive values for delta, got {delta}")
-    x = _float_input(input, fn)
-    y = _like(x, target, fn, "target")
-    _broadcast_target(fn, x, y)
+    x, y = _input_and_target(fn, input, target)
     d = O.sub(x, y)
     z = O.abs(d)
     loss = O.where(O.lt(z, delta), O.mul(O.mul(d, d), 0.5), O.mul(O.sub(z, 0.5 * delta), delta))
@@ -271,9 +301,7 @@ def nnf_kl_div(input: Tensor, target: Tensor, reduction: str = "mean",  # noqa: 
                       "'batchmean' divides only by the batch size, and aligns with the KL div math definition. "
                       "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
                       UserWarning, stacklevel=2)
-    x = _float_input(input, fn)
-    y = _like(x, target, fn, "target")
-    _broadcast_target(fn, x, y)
+    x, y = _input_and_target(fn, input, target)
     if log_target:
         loss = O.mul(O.exp(y), O.sub(y, x))
     else:
@@ -296,9 +324,7 @@ def nnf_poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, 
     """
     fn = "nnf_poisson_nll_loss"
     red = _reduction(fn, reduction)
-    x = _float_input(input, fn)
-    y = _like(x, target, fn, "target")
-    _broadcast_target(fn, x, y)
+    x, y = _input_and_target(fn, input, target)
     if log_input:
         loss = O.sub(O.exp(x), O.mul(y, x))
     else:
@@ -348,9 +374,7 @@ def nnf_binary_cross_entropy_with_logits(input: Tensor, target: Tensor,  # noqa:
     red = _reduction(fn, reduction)
     x = _float_input(input, fn)
     y = _like(x, target, fn, "target")
-    if x._data.shape != y._data.shape:
-        raise ValueError(f"{fn}: Target size ({_shape(y.shape)}) must be the same as input size "
-                         f"({_shape(x.shape)})")
+    _same_size_target(fn, x, y)
     return L.binary_cross_entropy_with_logits(x, y, _broadcast_weight(fn, weight, x, "weight"),
                                               _broadcast_weight(fn, pos_weight, x, "pos_weight"), red)
 
@@ -392,9 +416,7 @@ def nnf_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = Non
     if not 0.0 <= eps <= 1.0:
         raise ValueError(f"{fn}: label_smoothing must be between 0.0 and 1.0. Got: {eps}")
     d = x._data
-    if d.ndim == 0:
-        raise ValueError(f"{fn}: input must have a class dimension, got a 0-d tensor")
-    axis = 0 if d.ndim == 1 else 1
+    axis = _class_axis(fn, x)
     n_classes = d.shape[axis]
     logp = O.log_softmax(x, axis)
     tgt = _tensor(target, fn, "target")
@@ -450,9 +472,7 @@ def nnf_multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: flo
     if p not in (1, 2):
         raise ValueError(f"{fn}: only p == 1 and p == 2 supported, got p = {p}")
     x = _float_input(input, fn)
-    if x._data.ndim not in (1, 2):
-        raise ValueError(f"{fn}: Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
-                         f"{_shape(x.shape)}")
+    _check_vector_or_matrix(fn, x, allow_empty=True)
     t0, _, n_classes = _class_targets(fn, x, target)
     w = _class_weight(fn, weight, x, n_classes)
     x2 = x if x._data.ndim == 2 else O.unsqueeze(x, 0)
@@ -466,9 +486,7 @@ def nnf_multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: flo
         h = O.mul(h, _wrap(w._data[t2]))
     own = np.arange(n_classes)[None, :] == t2
     loss = O.div(O.sum(O.where(_wrap(own), 0.0, h), (1,)), n_classes)
-    if x._data.ndim == 1:
-        loss = O.squeeze(loss, 0)
-    return _reduce(loss, red)
+    return _reduce_rows(loss, x, red)
 
 
 def nnf_multilabel_margin_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:  # noqa: A002
@@ -483,9 +501,7 @@ def nnf_multilabel_margin_loss(input: Tensor, target: Tensor, reduction: str = "
     x = _float_input(input, fn)
     tt = _tensor(target, fn, "target")
     t = tt._data
-    if x._data.ndim not in (1, 2) or x._data.size == 0:
-        raise ValueError(f"{fn}: Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
-                         f"{_shape(x.shape)}")
+    _check_vector_or_matrix(fn, x, allow_empty=False)
     if t.dtype.kind not in "iu":
         raise RuntimeError(f"{fn}: expected scalar type Long but found {tt.dtype.name} for argument 'target'")
     if t.shape != x._data.shape:
@@ -497,9 +513,7 @@ def nnf_multilabel_margin_loss(input: Tensor, target: Tensor, reduction: str = "
     valid = np.cumprod(t2 >= 0, axis=1).astype(bool)
     bad = valid & ((t2 < 1) | (t2 > n_classes))
     if bad.any():
-        v = int(t2[bad][0])
-        hint = " (class indices are 1-based)" if v == 0 else ""
-        raise IndexError(f"{fn}: Target {v} is out of bounds.{hint} Expected values in 1..{n_classes}")
+        raise _target_out_of_bounds(fn, int(t2[bad][0]), n_classes)
     t0 = np.where(valid, t2 - 1, 0)
     is_target = np.zeros(t2.shape, bool)
     rows = np.nonzero(valid)[0]
@@ -509,9 +523,7 @@ def nnf_multilabel_margin_loss(input: Tensor, target: Tensor, reduction: str = "
     z = O.add(O.sub(O.unsqueeze(x2, 1), O.unsqueeze(xy, 2)), 1.0)  # (N, target slot, class)
     pair = valid[:, :, None] & ~is_target[:, None, :]
     loss = O.div(O.sum(O.where(_wrap(pair), O.relu(z), 0.0), (1, 2)), n_classes)
-    if x._data.ndim == 1:
-        loss = O.squeeze(loss, 0)
-    return _reduce(loss, red)
+    return _reduce_rows(loss, x, red)
 
 
 def nnf_multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noqa: A002
@@ -526,11 +538,8 @@ def nnf_multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tenso
     red = _reduction(fn, reduction)
     x = _float_input(input, fn)
     y = _like(x, target, fn, "target")
-    if x._data.shape != y._data.shape:
-        raise ValueError(f"{fn}: Target size ({_shape(y.shape)}) must be the same as input size "
-                         f"({_shape(x.shape)})")
-    if x._data.ndim == 0:
-        raise ValueError(f"{fn}: input must have a class dimension, got a 0-d tensor")
+    _same_size_target(fn, x, y)
+    _class_axis(fn, x)
     # -(y log sigmoid(x) + (1 - y) log sigmoid(-x)) is exactly the stable logits form of the BCE.
     per = L.binary_cross_entropy_with_logits(x, y, _broadcast_weight(fn, weight, x, "weight"), None, "none")
     axis = x._data.ndim - 1
@@ -625,9 +634,7 @@ def nnf_soft_margin_loss(input: Tensor, target: Tensor, reduction: str = "mean")
     """
     fn = "nnf_soft_margin_loss"
     red = _reduction(fn, reduction)
-    x = _float_input(input, fn)
-    y = _like(x, target, fn, "target")
-    _broadcast_target(fn, x, y)
+    x, y = _input_and_target(fn, input, target)
     z = O.mul(y, x)
     # log(1 + exp(-z)) = -log_sigmoid(z): the logits BCE against a target of ones.
     ones = _wrap(np.ones(z._data.shape, z._data.dtype))
