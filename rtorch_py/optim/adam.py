@@ -8,13 +8,9 @@ import numpy as np
 
 from .._core.tensor import Tensor
 from ._kernels import addcdiv_, addcmul_, fma, lerp_, lerp_weight, scalar, wide_scalar
-from .optimizer import Optimizer, _check_nonneg
+from .optimizer import Optimizer, _check_nonneg, _zeros_like
 
 __all__ = ["optim_adam", "optim_adamw"]
-
-
-def _zeros(param: Tensor) -> Tensor:
-    return Tensor._wrap(np.zeros_like(param._data))
 
 
 class _Adam(Optimizer):
@@ -22,6 +18,22 @@ class _Adam(Optimizer):
 
     _r_class = None  # an implementation detail, not an R class: printing skips it
     _decoupled = False
+    _eps_what = "eps"  # how R torch's constructor checks name eps and weight_decay (they differ per class)
+    _decay_what = "weight decay value"
+
+    def _initialize(self, params: Any, lr: float, betas: Any, eps: float, weight_decay: float,
+                    amsgrad: bool) -> None:
+        """The constructor's checks and defaults, shared by optim_adam and optim_adamw."""
+        _check_nonneg(lr, "learning rate")
+        _check_nonneg(eps, self._eps_what)
+        if len(betas) != 2:
+            raise ValueError(f"`betas` must have 2 values, got {len(betas)}")
+        for i, b in enumerate(betas, 1):  # R torch's message (1-based index); PyTorch requires b < 1, R b <= 1
+            if not 0 <= b <= 1:
+                raise ValueError(f"Invalid beta parameter at index {i}")
+        _check_nonneg(weight_decay, self._decay_what)
+        super().initialize(params, {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
+                                    "amsgrad": amsgrad})
 
     def step(self, closure: Any = None) -> Any:
         """One optimization step; returns ``closure()``'s loss, or None without a closure."""
@@ -48,9 +60,9 @@ class _Adam(Optimizer):
         data = param._data
         st = self.state.get(param)
         if st is None:
-            st = {"step": 0, "exp_avg": _zeros(param), "exp_avg_sq": _zeros(param)}
+            st = {"step": 0, "exp_avg": _zeros_like(param), "exp_avg_sq": _zeros_like(param)}
             if group["amsgrad"]:
-                st["max_exp_avg_sq"] = _zeros(param)
+                st["max_exp_avg_sq"] = _zeros_like(param)
             self.state[param] = st
         step = st["step"] = st["step"] + 1
         key = (g, step, data.dtype)
@@ -83,16 +95,6 @@ class _Adam(Optimizer):
         param._version[0] += 1
 
 
-def _check_adam(lr: float, betas: Any, eps: float, eps_name: str) -> None:
-    _check_nonneg(lr, "learning rate")
-    _check_nonneg(eps, eps_name)
-    if len(betas) != 2:
-        raise ValueError(f"`betas` must have 2 values, got {len(betas)}")
-    for i, b in enumerate(betas, 1):  # R torch's message (1-based index); PyTorch requires b < 1, R b <= 1
-        if not 0 <= b <= 1:
-            raise ValueError(f"Invalid beta parameter at index {i}")
-
-
 class optim_adam(_Adam):  # noqa: N801 - R torch's name
     r"""Adam (Kingma & Ba, 2014), R torch's ``optim_adam``.
 
@@ -116,10 +118,7 @@ class optim_adam(_Adam):  # noqa: N801 - R torch's name
 
     def initialize(self, params: Any, lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999),
                    eps: float = 1e-08, weight_decay: float = 0, amsgrad: bool = False) -> None:
-        _check_adam(lr, betas, eps, "eps")
-        _check_nonneg(weight_decay, "weight decay value")
-        super().initialize(params, {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
-                                    "amsgrad": amsgrad})
+        self._initialize(params, lr, betas, eps, weight_decay, amsgrad)
 
 
 class optim_adamw(_Adam):  # noqa: N801 - R torch's name
@@ -139,10 +138,9 @@ class optim_adamw(_Adam):  # noqa: N801 - R torch's name
     """
 
     _decoupled = True
+    _eps_what = "epsilon value"
+    _decay_what = "weight_decay value"
 
     def initialize(self, params: Any, lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999),
                    eps: float = 1e-08, weight_decay: float = 0.01, amsgrad: bool = False) -> None:
-        _check_adam(lr, betas, eps, "epsilon value")
-        _check_nonneg(weight_decay, "weight_decay value")
-        super().initialize(params, {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
-                                    "amsgrad": amsgrad})
+        self._initialize(params, lr, betas, eps, weight_decay, amsgrad)

@@ -9,13 +9,9 @@ import numpy as np
 from .._core.tensor import Tensor
 from ._kernels import addcdiv_, addcmul_, fma, lerp_, lerp_weight, scalar, wide_scalar
 from ._r6 import r_num
-from .optimizer import Optimizer, _check_nonneg, _param_values
+from .optimizer import Optimizer, _check_nonneg, _param_values, _zeros_like
 
 __all__ = ["optim_adagrad", "optim_adadelta", "optim_rmsprop", "optim_rprop", "optim_asgd"]
-
-
-def _zeros(param: Tensor) -> Tensor:
-    return Tensor._wrap(np.zeros_like(param._data))
 
 
 class _LoopOptimizer(Optimizer):
@@ -147,7 +143,7 @@ class optim_adadelta(_LoopOptimizer):  # noqa: N801 - R torch's name
         data = param._data
         st = self.state.get(param)
         if st is None:
-            st = self.state[param] = {"step": 0, "square_avg": _zeros(param), "acc_delta": _zeros(param)}
+            st = self.state[param] = {"step": 0, "square_avg": _zeros_like(param), "acc_delta": _zeros_like(param)}
         std, delta, dec, wide = self._buffers(param, 3, True)
         grad = self._decayed_grad(group, param, dec, wide, data.dtype)
         st["step"] += 1
@@ -210,11 +206,11 @@ class optim_rmsprop(_LoopOptimizer):  # noqa: N801 - R torch's name
         st = self.state.get(param)
         momentum, centered = group["momentum"], group["centered"]
         if st is None:
-            st = self.state[param] = {"step": 0, "square_avg": _zeros(param)}
+            st = self.state[param] = {"step": 0, "square_avg": _zeros_like(param)}
             if momentum > 0:
-                st["momentum_buffer"] = _zeros(param)
+                st["momentum_buffer"] = _zeros_like(param)
             if centered:
-                st["grad_avg"] = _zeros(param)
+                st["grad_avg"] = _zeros_like(param)
         avg, tmp, dec, wide = self._buffers(param, 3, True)
         grad = self._decayed_grad(group, param, dec, wide, data.dtype)
         st["step"] += 1
@@ -275,7 +271,7 @@ class optim_rprop(_LoopOptimizer):  # noqa: N801 - R torch's name
         etaminus, etaplus, lo, hi = c
         st = self.state.get(param)
         if st is None:
-            st = self.state[param] = {"step": 0, "prev": _zeros(param), "step_size": Tensor._wrap(
+            st = self.state[param] = {"step": 0, "prev": _zeros_like(param), "step_size": Tensor._wrap(
                 np.full_like(param._data, group["lr"]))}
         sign, grad, _ = self._buffers(param, 2, False)
         st["step"] += 1
@@ -338,7 +334,7 @@ class optim_asgd(_LoopOptimizer):  # noqa: N801 - R torch's name
         st = self.state.get(param)
         if st is None:
             st = self.state[param] = {"step": 0, "eta": float(np.float32(group["lr"])), "mu": 1.0,
-                                      "ax": _zeros(param)}
+                                      "ax": _zeros_like(param)}
         tmp, dec, wide = self._buffers(param, 2, True)
         grad = self._decayed_grad(group, param, dec, wide, dtype)
         step = st["step"] = st["step"] + 1

@@ -63,6 +63,11 @@ def _param_values(params: Any) -> Iterable[Tensor]:
     return params.values() if isinstance(params, Mapping) else params
 
 
+def _zeros_like(param: Tensor) -> Tensor:
+    """A fresh zero state buffer shaped and typed as ``param``."""
+    return Tensor._wrap(np.zeros_like(param._data))
+
+
 def _check_nonneg(value: Any, what: str) -> None:
     """R torch's constructor checks: ``Invalid <what>: <value>`` for a negative value."""
     if not is_optim_required(value) and value < 0:
