@@ -16,15 +16,12 @@ Run: ``.venv/bin/python tools/make_core_fixtures.py`` (deterministic; rerun afte
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
+from _fixture_util import FIXTURES, NP, I, call_torch, spec
 
-OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
-NP = {"float32": np.float32, "float64": np.float64, "float16": np.float16, "int64": np.int64,
-      "int32": np.int32, "int16": np.int16, "int8": np.int8, "uint8": np.uint8, "bool": np.bool_}
 TORCH_DT = {"float32": torch.float32, "float64": torch.float64, "float16": torch.float16, "int64": torch.int64,
             "int32": torch.int32, "int16": torch.int16, "int8": torch.int8, "uint8": torch.uint8,
             "bool": torch.bool}
@@ -65,30 +62,11 @@ def T(shape: tuple, dtype: str = "float32", kind: str = "normal", grad: bool | N
     arr = np.asarray(v).astype(NP[dtype]).reshape(shape)
     if grad is None:
         grad = dtype.startswith("float") and dtype != "float16"
-    return {"t": arr.tolist(), "dtype": dtype, "shape": list(shape), "grad": bool(grad)}
-
-
-def I(values: Any, dtype: str = "int64") -> dict:  # noqa: N802, E743
-    """A fixed (index or mask) tensor input, never requiring grad."""
-    arr = np.asarray(values, dtype=NP[dtype])
-    return {"t": arr.tolist(), "dtype": dtype, "shape": list(arr.shape), "grad": False}
+    return spec(arr, dtype, grad)
 
 
 def TL(*specs: dict) -> dict:  # noqa: N802
     return {"tl": list(specs)}
-
-
-def to_torch(spec: Any, leaves: list) -> Any:
-    if isinstance(spec, dict) and "t" in spec:
-        arr = np.array(spec["t"], dtype=NP[spec["dtype"]]).reshape(spec["shape"])
-        t = torch.from_numpy(arr)
-        if spec["grad"]:
-            t.requires_grad_(True)
-        leaves.append((spec, t))
-        return t
-    if isinstance(spec, dict) and "tl" in spec:
-        return [to_torch(s, leaves) for s in spec["tl"]]
-    return spec
 
 
 def encode_out(x: Any) -> Any:
@@ -673,10 +651,7 @@ case("torch_eye/long", "torch_eye", 2, dtype="int64")
 # -- run --------------------------------------------------------------------------------------------------------
 
 def run_case(cid: str, fn: str, args: list, kwargs: dict) -> dict:
-    leaves: list = []
-    targs = [to_torch(a, leaves) for a in args]
-    tkw = {k: to_torch(v, leaves) for k, v in kwargs.items()}
-    out = R[fn](*targs, **tkw)
+    out, leaves = call_torch(R[fn], args, kwargs)
     rec = {"id": cid, "fn": fn, "args": args, "kwargs": kwargs, "out": encode_out(out)}
     first = out[0] if isinstance(out, (list, tuple)) else out
     if isinstance(first, torch.Tensor) and first.grad_fn is not None:
@@ -801,16 +776,16 @@ def errors() -> dict:
 
 
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
+    FIXTURES.mkdir(parents=True, exist_ok=True)
     ids = [c[0] for c in CASES]
     dup = {i for i in ids if ids.count(i) > 1}
     assert not dup, dup
     recs = [run_case(*c) for c in CASES]
     about = ("R-style calls (1-based dims/indices) and PyTorch " + torch.__version__ +
              " results: out, grad_fn name, grads of sum(out * cot). Written by tools/make_core_fixtures.py.")
-    (OUT / "core_ops.json").write_text(json.dumps({"about": about, "cases": recs}, allow_nan=True) + "\n")
-    (OUT / "core_promotion.json").write_text(json.dumps(promotion(), indent=0, sort_keys=True) + "\n")
-    (OUT / "core_errors.json").write_text(json.dumps(errors(), indent=0, sort_keys=True) + "\n")
+    (FIXTURES / "core_ops.json").write_text(json.dumps({"about": about, "cases": recs}, allow_nan=True) + "\n")
+    (FIXTURES / "core_promotion.json").write_text(json.dumps(promotion(), indent=0, sort_keys=True) + "\n")
+    (FIXTURES / "core_errors.json").write_text(json.dumps(errors(), indent=0, sort_keys=True) + "\n")
     print(f"{len(recs)} op cases; grads for {sum('grads' in r for r in recs)}")
 
 

@@ -18,15 +18,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 import torch.nn.functional as F  # noqa: N812
+from _fixture_util import FIXTURES, NP, I, call_torch, spec
 
-OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
-NP = {"float32": np.float32, "float64": np.float64, "int64": np.int64, "bool": np.bool_}
 _rng = np.random.default_rng(20240611)
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -54,34 +52,17 @@ def T(shape: tuple, kind: str = "normal", grad: bool = True, dtype: str = "float
     else:
         raise ValueError(kind)
     arr = np.asarray(v).astype(NP[dtype]).reshape(shape)
-    return {"t": arr.tolist(), "dtype": dtype, "shape": list(shape), "grad": bool(grad and dtype != "int64")}
-
-
-def I(values: Any, dtype: str = "int64") -> dict:  # noqa: N802, E743
-    arr = np.asarray(values, dtype=NP[dtype])
-    return {"t": arr.tolist(), "dtype": dtype, "shape": list(arr.shape), "grad": False}
+    return spec(arr, dtype, grad and dtype != "int64")
 
 
 def V(values: Any, grad: bool = True) -> dict:  # noqa: N802
     """Fixed float32 values: boundary cases where the gradient depends on how ties are broken."""
-    arr = np.asarray(values, dtype=np.float32)
-    return {"t": arr.tolist(), "dtype": "float32", "shape": list(arr.shape), "grad": grad}
+    return spec(np.asarray(values, dtype=np.float32), "float32", grad)
 
 
 def classes(shape: tuple, n_classes: int) -> dict:
     """1-based class targets, as R users write them."""
     return I(_rng.integers(1, n_classes + 1, shape))
-
-
-def to_torch(spec: Any, leaves: list) -> Any:
-    if isinstance(spec, dict) and "t" in spec:
-        arr = np.array(spec["t"], dtype=NP[spec["dtype"]]).reshape(spec["shape"])
-        t = torch.from_numpy(arr)
-        if spec["grad"]:
-            t.requires_grad_(True)
-        leaves.append((spec, t))
-        return t
-    return spec
 
 
 def encode(x: torch.Tensor) -> dict:
@@ -294,10 +275,7 @@ def ctc_cases(red: str) -> list[dict]:
 # -- run -----------------------------------------------------------------------------------------------------------
 
 def run(case: dict) -> dict:
-    leaves: list = []
-    args = [to_torch(a, leaves) for a in case["args"]]
-    kwargs = {k: to_torch(v, leaves) for k, v in case["kwargs"].items()}
-    out = ORACLE[case["fn"]](*args, **kwargs)
+    out, leaves = call_torch(ORACLE[case["fn"]], case["args"], case["kwargs"])
     rec = dict(case)
     rec["out"] = encode(out)
     grads = [(spec, t) for spec, t in leaves if spec["grad"]]
@@ -329,9 +307,9 @@ def adaptive_case() -> dict:
 
 def main() -> None:
     recs = [run(c) for c in cases()]
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "loss_functional.json").write_text(json.dumps(recs, separators=(",", ":")))
-    (OUT / "loss_modules.json").write_text(json.dumps({"adaptive": adaptive_case()}, separators=(",", ":")))
+    FIXTURES.mkdir(parents=True, exist_ok=True)
+    (FIXTURES / "loss_functional.json").write_text(json.dumps(recs, separators=(",", ":")))
+    (FIXTURES / "loss_modules.json").write_text(json.dumps({"adaptive": adaptive_case()}, separators=(",", ":")))
     print(f"{len(recs)} loss cases")
 
 

@@ -15,15 +15,14 @@ import json
 import math
 import warnings
 import zlib
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 import torch.nn as tnn
 import torch.nn.functional as TF
+from _fixture_util import FIXTURES
 
-OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 torch.set_num_threads(1)
 warnings.filterwarnings("ignore")  # PyTorch's deprecation notes (3-D dropout2d, 'same' padding copies)
 
@@ -465,15 +464,15 @@ def clip_cases() -> list[dict]:
 
 
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
+    FIXTURES.mkdir(parents=True, exist_ok=True)
     about = "PyTorch 2.13 CPU via tools/make_nn_fixtures.py; R-side calls use R torch's names and 1-based conventions"
     layers = [run_case(c) for c in layer_cases()]
-    (OUT / "nn_layers.json").write_text(json.dumps({"about": about, "cases": layers}))
+    (FIXTURES / "nn_layers.json").write_text(json.dumps({"about": about, "cases": layers}))
     acts = [run_case(c) for c in activation_cases()]
-    (OUT / "nn_activations.json").write_text(json.dumps({"about": about, "cases": acts}))
+    (FIXTURES / "nn_activations.json").write_text(json.dumps({"about": about, "cases": acts}))
     funs = [run_functional(c) for c in functional_cases()]
-    (OUT / "nn_functional.json").write_text(json.dumps({"about": about, "cases": funs}))
-    (OUT / "nn_init.json").write_text(json.dumps({"about": about, "init": init_cases()[0], "clip": clip_cases()}))
+    (FIXTURES / "nn_functional.json").write_text(json.dumps({"about": about, "cases": funs}))
+    (FIXTURES / "nn_init.json").write_text(json.dumps({"about": about, "init": init_cases()[0], "clip": clip_cases()}))
     print(f"{len(layers)} layer, {len(acts)} activation, {len(funs)} functional cases")
 
 

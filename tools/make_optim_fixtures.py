@@ -17,13 +17,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
+from _fixture_util import FIXTURES
 
-OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 STEPS = 25
 torch.set_num_threads(1)
 
@@ -267,7 +266,7 @@ def vignette(seed: int) -> list[float]:
 
 
 def main() -> None:
-    OUT.mkdir(parents=True, exist_ok=True)
+    FIXTURES.mkdir(parents=True, exist_ok=True)
     files = {
         "optim_trajectories.json": trajectories(),
         "optim_schedulers.json": {"steps": 30, "cases": schedulers()},
@@ -276,7 +275,7 @@ def main() -> None:
     }
     for name, content in files.items():
         text = json.dumps(content, separators=(",", ":"))
-        (OUT / name).write_text(text + "\n")
+        (FIXTURES / name).write_text(text + "\n")
         print(f"{name}: {len(text) / 1024:.0f} KiB")
 
 

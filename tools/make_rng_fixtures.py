@@ -16,13 +16,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
+from _fixture_util import FIXTURES
 
-OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "rng_extra.json"
+OUT = FIXTURES / "rng_extra.json"
 TORCH_VERSION = "2.13.0"
 
 _TDTYPE = {"float16": torch.float16, "float32": torch.float32, "float64": torch.float64,
