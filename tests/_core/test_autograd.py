@@ -150,23 +150,19 @@ def test_backward_returns_none_and_engine_is_iterative() -> None:
 
 
 def test_deterministic_order_of_hooks() -> None:
-    seen = []
-    x = leaf([1.0])
-    a = x * 2
-    b = x * 3
-    a.register_hook(lambda gr: seen.append("a"))
-    b.register_hook(lambda gr: seen.append("b"))
-    (a + b).sum().backward()
-    first = list(seen)
-    for _ in range(3):
-        seen.clear()
-        x2 = leaf([1.0])
-        a = x2 * 2
-        b = x2 * 3
+    def hook_order() -> list:
+        seen: list = []
+        x = leaf([1.0])
+        a = x * 2
+        b = x * 3
         a.register_hook(lambda gr: seen.append("a"))
         b.register_hook(lambda gr: seen.append("b"))
         (a + b).sum().backward()
-        assert seen == first
+        return seen
+
+    first = hook_order()
+    for _ in range(3):
+        assert hook_order() == first
     assert first == ["b", "a"]  # newest node first, as libtorch's single-threaded engine
 
 
