@@ -42,7 +42,7 @@ setup-shim: setup-py
 
 # The seed tutorial's R code, unmodified, through the shim with Python hosting R (`rtorch run`).
 demo: setup
-	@$(PY) -m rtorch_py run vignettes/using-torch-optimizers.R
+	@$(PY) -m rtorch_py run vignettes/using-torch-optimizers.Rmd
 
 test: setup
 	$(PY) -m pytest

@@ -89,7 +89,18 @@ class RSession:
 
     def run_file(self, path: str | os.PathLike) -> int:
         """Runs an R script as Rscript does; returns the exit status (0, 1 after an error, 130 on Ctrl-C).
-        Errors and warnings are printed by R, in R's words."""
+        Errors and warnings are printed by R, in R's words. An R Markdown file runs its code chunks in
+        order (extracted with knitr::purl)."""
+        if str(path).lower().endswith(".rmd"):
+            import tempfile  # noqa: PLC0415
+
+            with tempfile.TemporaryDirectory() as tmp:
+                script = str(Path(tmp) / (Path(path).stem + ".R"))
+                code = (f"invisible(knitr::purl({_r_string(str(path))}, output = {_r_string(script)}, "
+                        "quiet = TRUE, documentation = 0))")
+                if self.run_code(code) != 0:
+                    return 1
+                return self.run_file(script)
         status = self._call(".rt_run_file", self._ri.StrSexpVector([str(path)]))[0]
         _flush()
         return int(status)
