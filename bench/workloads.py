@@ -32,6 +32,20 @@ def timed(step: Callable[[], object], iters: int, repeats: int, warmup: int = 20
     return out
 
 
+def training_step(model: Callable, x: object, loss_fn: Callable, opt: object,
+                  zero_grad: Callable[[], object]) -> Callable[[], None]:
+    """One full-batch step as a closure: forward, loss, zero_grad, backward, optimizer step (same for rtorch
+    and torch; torch's zero_grad keeps the gradient buffers, as rtorch's does)."""
+
+    def step() -> None:
+        loss = loss_fn(model(x))
+        zero_grad()
+        loss.backward()
+        opt.step()
+
+    return step
+
+
 # -- SMALL: the seed network, Adam --------------------------------------------------------------------------
 
 def small_rtorch() -> Callable[[], object]:
@@ -42,14 +56,7 @@ def small_rtorch() -> Callable[[], object]:
     y = x[:, 0:1] * 0.2 - x[:, 1:2] * 1.3 - x[:, 2:3] * 0.5 + rt.torch_randn(N, 1)
     model = rt.nn_sequential(rt.nn_linear(D_IN, D_HIDDEN), rt.nn_relu(), rt.nn_linear(D_HIDDEN, D_OUT))
     opt = rt.optim_adam(model.parameters, lr=LR)
-
-    def step() -> None:
-        loss = rt.nnf_mse_loss(model(x), y, reduction="sum")
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-
-    return step
+    return training_step(model, x, lambda out: rt.nnf_mse_loss(out, y, reduction="sum"), opt, opt.zero_grad)
 
 
 def small_torch() -> Callable[[], object]:
@@ -60,14 +67,8 @@ def small_torch() -> Callable[[], object]:
     y = x[:, 0:1] * 0.2 - x[:, 1:2] * 1.3 - x[:, 2:3] * 0.5 + torch.randn(N, 1)
     model = torch.nn.Sequential(torch.nn.Linear(D_IN, D_HIDDEN), torch.nn.ReLU(), torch.nn.Linear(D_HIDDEN, D_OUT))
     opt = torch.optim.Adam(model.parameters(), lr=LR)
-
-    def step() -> None:
-        loss = torch.nn.functional.mse_loss(model(x), y, reduction="sum")
-        opt.zero_grad(set_to_none=False)
-        loss.backward()
-        opt.step()
-
-    return step
+    return training_step(model, x, lambda out: torch.nn.functional.mse_loss(out, y, reduction="sum"), opt,
+                         lambda: opt.zero_grad(set_to_none=False))
 
 
 class _NumpyAdam:
@@ -141,14 +142,7 @@ def big_rtorch() -> Callable[[], object]:
     model = rt.nn_sequential(rt.nn_linear(BIG_IN, BIG_H), rt.nn_relu(), rt.nn_linear(BIG_H, BIG_H), rt.nn_relu(),
                              rt.nn_linear(BIG_H, BIG_C))
     opt = rt.optim_adam(model.parameters, lr=1e-3)
-
-    def step() -> None:
-        loss = rt.nnf_cross_entropy(model(x), y)
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-
-    return step
+    return training_step(model, x, lambda out: rt.nnf_cross_entropy(out, y), opt, opt.zero_grad)
 
 
 def big_torch() -> Callable[[], object]:
@@ -160,14 +154,8 @@ def big_torch() -> Callable[[], object]:
     model = torch.nn.Sequential(torch.nn.Linear(BIG_IN, BIG_H), torch.nn.ReLU(), torch.nn.Linear(BIG_H, BIG_H),
                                 torch.nn.ReLU(), torch.nn.Linear(BIG_H, BIG_C))
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-
-    def step() -> None:
-        loss = torch.nn.functional.cross_entropy(model(x), y)
-        opt.zero_grad(set_to_none=False)
-        loss.backward()
-        opt.step()
-
-    return step
+    return training_step(model, x, lambda out: torch.nn.functional.cross_entropy(out, y), opt,
+                         lambda: opt.zero_grad(set_to_none=False))
 
 
 def big_numpy() -> Callable[[], object]:
