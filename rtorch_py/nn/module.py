@@ -143,6 +143,12 @@ def _tensor_str(t: Tensor) -> str:
 
 # -- the base class ----------------------------------------------------------------------------------------------
 
+def _read_only(what: str) -> RuntimeError:
+    """R torch's error for assigning to ``$parameters`` / ``$buffers``."""
+    return RuntimeError(f"It's not possible to modify the {what} list.\n You can modify the parameter "
+                        "in-place or use `module$parameter_name <- new_value`")
+
+
 class nn_Module:  # noqa: N801 - R torch's name
     """Base class of all modules. Subclass it with ``initialize(self, ...)`` and ``forward(self, ...)``, or build
     a generator with ``nn_module()``. Instances are callable (``model(x)`` runs ``forward``).
@@ -301,28 +307,25 @@ class nn_Module:  # noqa: N801 - R torch's name
     def parameters(self) -> dict[str, Tensor]:
         """All parameters, name -> tensor: every child's first ("fc.weight"), then this module's own; shared
         tensors appear once (R torch's ``$parameters``)."""
-        out: dict[str, Tensor] = {}
-        seen: set[int] = set()
-        self._collect("_parameters", "", out, seen)
-        return out
+        return self._collected("_parameters")
 
     @parameters.setter
     def parameters(self, value: Any) -> None:
-        raise RuntimeError("It's not possible to modify the parameters list.\n You can modify the parameter "
-                           "in-place or use `module$parameter_name <- new_value`")
+        raise _read_only("parameters")
 
     @property
     def buffers(self) -> dict[str, Tensor]:
         """All buffers, name -> tensor, in the order of ``parameters``."""
-        out: dict[str, Tensor] = {}
-        seen: set[int] = set()
-        self._collect("_buffers", "", out, seen)
-        return out
+        return self._collected("_buffers")
 
     @buffers.setter
     def buffers(self, value: Any) -> None:
-        raise RuntimeError("It's not possible to modify the buffers list.\n You can modify the parameter "
-                           "in-place or use `module$parameter_name <- new_value`")
+        raise _read_only("buffers")
+
+    def _collected(self, reg: str) -> dict[str, Tensor]:
+        out: dict[str, Tensor] = {}
+        self._collect(reg, "", out, set())
+        return out
 
     def _collect(self, reg: str, prefix: str, out: dict, seen: set) -> None:
         for name, child in self.__dict__["_modules"].items():
