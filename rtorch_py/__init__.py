@@ -11,7 +11,8 @@ Example:
 """
 
 from . import tensor_methods as _tensor_methods  # noqa: F401 - attaches the R-named methods
-from ._core.tensor import Tensor, print_options
+from ._core.tensor import Tensor as Tensor  # re-exported
+from ._core.tensor import print_options as print_options  # re-exported
 from .autograd_api import *  # noqa: F403
 from .creation import *  # noqa: F403
 from .dtypes import *  # noqa: F403

@@ -40,21 +40,25 @@ def with_enable_grad(code: Callable[[], Any] | None = None) -> Any:
 
 @contextlib.contextmanager
 def local_no_grad() -> Iterator[None]:
+    """Gradient recording off until the end of the ``with`` block (R's ``local_no_grad()``)."""
     with no_grad():
         yield
 
 
 @contextlib.contextmanager
 def local_enable_grad() -> Iterator[None]:
+    """Gradient recording on until the end of the ``with`` block (R's ``local_enable_grad()``)."""
     with enable_grad():
         yield
 
 
 def autograd_set_grad_mode(enabled: bool) -> None:
+    """Turn gradient recording on or off."""
     autograd.set_grad_enabled(enabled)
 
 
 def autograd_is_enabled() -> bool:
+    """Whether gradient recording is on."""
     return autograd.is_grad_enabled()
 
 
@@ -80,6 +84,14 @@ def autograd_grad(outputs: Any, inputs: Any, grad_outputs: Any = None, retain_gr
 
 def autograd_backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool | None = None,
                       create_graph: bool = False) -> None:
+    """Accumulate the gradients of ``tensors`` (weighted by ``grad_tensors``) into the leaves' ``$grad``.
+
+    Example:
+        >>> x = torch_tensor(2.0, requires_grad=True)
+        >>> autograd_backward(x * x)
+        >>> x.grad.item()
+        4.0
+    """
     autograd.backward(_as_list(tensors), _as_list(grad_tensors), retain_graph, create_graph)
 
 
@@ -92,6 +104,7 @@ class AutogradContext:
         self._needs: tuple = ()
 
     def save_for_backward(self, *args: Any, **kwargs: Any) -> None:
+        """Keep values (tensors or others; a list or named arguments) for the backward."""
         if kwargs:
             self._saved = dict(kwargs)
         else:
@@ -99,14 +112,16 @@ class AutogradContext:
 
     @property
     def saved_variables(self) -> Any:
+        """What ``save_for_backward`` kept (a list, or a dict for named arguments)."""
         return self._saved
 
     @property
     def needs_input_grad(self) -> tuple:
+        """Per argument of the forward, whether its gradient is wanted."""
         return self._needs
 
     def mark_non_differentiable(self, *args: Any) -> None:
-        pass
+        """Accepted for R torch's API; it has no effect here (no output is marked)."""
 
 
 def autograd_function(forward: Callable, backward: Callable) -> Callable:

@@ -68,6 +68,7 @@ def cuda_is_available() -> bool:
 
 
 def cuda_device_count() -> int:
+    """Number of CUDA devices: always 0 (rtorch_py computes on the CPU)."""
     return 0
 
 
@@ -164,6 +165,7 @@ def as_array(x: Tensor) -> np.ndarray:
 
 
 def is_torch_tensor(x: Any) -> bool:
+    """Whether ``x`` is a torch_tensor."""
     return isinstance(x, Tensor)
 
 
@@ -200,6 +202,15 @@ def torch_full(size: Any, fill_value: Any, names: Any = None, dtype: Dtype | Non
 
 def torch_eye(n: Any, m: Any = None, dtype: Dtype | None = None, device: Any = None,
               requires_grad: bool = False) -> Tensor:
+    """An ``n`` x ``m`` (default ``n`` x ``n``) matrix with ones on the diagonal.
+
+    Example:
+        >>> torch_eye(2)
+        torch_tensor
+         1  0
+         0  1
+        [ CPUFloatType{2,2} ]
+    """
     n = to_int(n, "n")
     return _finish(np.eye(n, n if m is None else to_int(m, "m"), dtype=_default_np(dtype)), None, device,
                    requires_grad)
@@ -222,6 +233,7 @@ torch_empty_like = _like(torch_empty, "torch_empty_like")
 
 def torch_full_like(input: Tensor, fill_value: Any, dtype: Dtype | None = None, device: Any = None,
                     requires_grad: bool = False) -> Tensor:
+    """A tensor of ``input``'s shape (and dtype, unless given) filled with ``fill_value``."""
     return torch_full(list(input.shape), fill_value, dtype=dtype or input.dtype, device=device,
                       requires_grad=requires_grad)
 
@@ -272,6 +284,18 @@ def torch_range(start: Any, end: Any, step: Any = 1, dtype: Dtype | None = None,
 
 def torch_linspace(start: Any, end: Any, steps: Any = 100, dtype: Dtype | None = None, device: Any = None,
                    requires_grad: bool = False) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end``, both included.
+
+    Example:
+        >>> torch_linspace(0, 1, 5)
+        torch_tensor
+         0.0000
+         0.2500
+         0.5000
+         0.7500
+         1.0000
+        [ CPUFloatType{5} ]
+    """
     steps = to_int(steps, "steps")
     if steps < 0:
         raise RuntimeError("number of steps must be non-negative")
@@ -287,11 +311,13 @@ def torch_linspace(start: Any, end: Any, steps: Any = 100, dtype: Dtype | None =
 
 def torch_logspace(start: Any, end: Any, steps: Any = 100, base: float = 10.0, dtype: Dtype | None = None,
                    device: Any = None, requires_grad: bool = False) -> Tensor:
+    """``base ^ torch_linspace(start, end, steps)``."""
     lin = torch_linspace(start, end, steps, dtype=torch_float64_dtype())._data
     return _finish(np.power(base, lin).astype(_default_np(dtype)), None, device, requires_grad)
 
 
 def torch_float64_dtype() -> Dtype:
+    """The float64 dtype (``torch_float64()``)."""
     return as_dtype("float64")
 
 
@@ -338,16 +364,19 @@ def torch_randint(low: Any, high: Any, size: Any, generator: Any = None, dtype: 
 
 def torch_randint_like(input: Tensor, low: Any, high: Any = None, dtype: Dtype | None = None,
                        requires_grad: bool = False) -> Tensor:
+    """Random integers in ``[low, high)`` (``[0, low)`` with one bound) in ``input``'s shape."""
     if high is None:
         low, high = 0, low
     return torch_randint(low, high, list(input.shape), dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def torch_rand_like(input: Tensor, dtype: Dtype | None = None, requires_grad: bool = False) -> Tensor:
+    """Uniform [0, 1) random values in ``input``'s shape (and dtype, unless given)."""
     return torch_rand(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
 def torch_randn_like(input: Tensor, dtype: Dtype | None = None, requires_grad: bool = False) -> Tensor:
+    """Standard normal random values in ``input``'s shape (and dtype, unless given)."""
     return torch_randn(*input.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
 
 
@@ -405,6 +434,7 @@ def torch_manual_seed(seed: Any) -> None:
 
 
 def torch_seed() -> int:
+    """The seed the default generator was last seeded with (``torch_initial_seed``)."""
     return rng.default_generator.initial_seed()
 
 
@@ -417,6 +447,7 @@ def torch_get_rng_state() -> Tensor:
 
 
 def torch_set_rng_state(state: Tensor) -> None:
+    """Restore the default generator from a state saved by ``torch_get_rng_state()``."""
     rng.default_generator.set_state(state._data if isinstance(state, Tensor) else np.asarray(state))
 
 

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._core import dtype as D  # noqa: N812
 from ._core.dtype import as_dtype, dtype
+
+if TYPE_CHECKING:
+    from ._core.tensor import Tensor
 
 __all__ = ["torch_float", "torch_float32", "torch_double", "torch_float64", "torch_half", "torch_float16",
            "torch_long", "torch_int64", "torch_int", "torch_int32", "torch_short", "torch_int16",
@@ -37,12 +42,20 @@ def torch_get_default_dtype() -> dtype:
 
 
 def torch_set_default_dtype(d: dtype) -> None:
+    """Set the dtype of new floating-point tensors (a floating dtype, e.g. ``torch_float64()``)."""
     D.set_default_dtype(as_dtype(d))
 
 
-def torch_is_floating_point(x) -> bool:  # noqa: ANN001
+def torch_is_floating_point(x: Tensor) -> bool:
+    """Whether ``x``'s dtype is a floating-point one.
+
+    Example:
+        >>> torch_is_floating_point(torch_tensor(1))
+        False
+    """
     return x.dtype.is_floating_point
 
 
 def is_torch_dtype(x: object) -> bool:
+    """Whether ``x`` is a torch dtype object (``torch_float()``, ...)."""
     return isinstance(x, dtype)

@@ -41,22 +41,32 @@ def torch_add(self: Tensor, other: Any, alpha: Any = 1) -> Tensor:
 
 
 def torch_sub(self: Tensor, other: Any, alpha: Any = 1) -> Tensor:
+    """``self - alpha * other`` with broadcasting."""
     return O.sub(self, other, alpha)
 
 
 def torch_mul(self: Tensor, other: Any) -> Tensor:
+    """Elementwise product with broadcasting.
+
+    Example:
+        >>> torch_mul(torch_tensor([1.0, 2.0]), 3).sum().item()
+        9.0
+    """
     return O.mul(self, other)
 
 
 def torch_div(self: Tensor, other: Any, rounding_mode: str | None = None) -> Tensor:
+    """Elementwise quotient; ``rounding_mode`` "trunc" or "floor" rounds it (integer division)."""
     return O.div(self, other, rounding_mode)
 
 
 def torch_pow(self: Any, exponent: Any) -> Tensor:
+    """``self ^ exponent`` elementwise, with broadcasting (``self`` may be a number)."""
     return O.pow(self, exponent)
 
 
 def torch_float_power(self: Any, exponent: Any) -> Tensor:
+    """``self ^ exponent`` computed in double precision (the result is float64)."""
     return O.pow(O.to_dtype(self, np.dtype(np.float64)), exponent)
 
 
@@ -64,22 +74,27 @@ torch_multiply, torch_divide, torch_subtract, torch_true_divide = torch_mul, tor
 
 
 def torch_maximum(self: Tensor, other: Tensor) -> Tensor:
+    """Elementwise maximum of two tensors (NaN propagates)."""
     return O.maximum(self, other)
 
 
 def torch_minimum(self: Tensor, other: Tensor) -> Tensor:
+    """Elementwise minimum of two tensors (NaN propagates)."""
     return O.minimum(self, other)
 
 
 def torch_fmod(self: Tensor, other: Any) -> Tensor:
+    """Remainder of the division, with the sign of the dividend (C's fmod)."""
     return O.fmod(self, other)
 
 
 def torch_remainder(self: Tensor, other: Any) -> Tensor:
+    """Remainder of the division, with the sign of the divisor (R's ``%%``)."""
     return O.remainder(self, other)
 
 
 def torch_atan2(self: Tensor, other: Tensor) -> Tensor:
+    """Elementwise ``atan(self / other)`` in the quadrant of the point (other, self)."""
     return O.atan2(self, other)
 
 
@@ -91,10 +106,21 @@ def torch_where(condition: Tensor, self: Any = None, other: Any = None) -> Any:
 
 
 def torch_lerp(self: Tensor, end: Tensor, weight: Any) -> Tensor:
+    """Linear interpolation ``self + weight * (end - self)``."""
     return O.lerp(self, end, weight)
 
 
 def torch_clamp(self: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
+    """Elements limited to ``[min, max]`` (either bound may be NULL; bounds may be tensors).
+
+    Example:
+        >>> torch_clamp(torch_tensor([-2.0, 0.5, 3.0]), min = -1, max = 1)
+        torch_tensor
+        -1.0000
+         0.5000
+         1.0000
+        [ CPUFloatType{3} ]
+    """
     return O.clamp(self, min, max)
 
 
@@ -102,6 +128,7 @@ torch_clip = torch_clamp
 
 
 def torch_square(self: Tensor) -> Tensor:
+    """Elementwise ``self * self``."""
     return O.square(self)
 
 
@@ -145,26 +172,32 @@ def torch_round(self: Tensor, decimals: int = 0) -> Tensor:
 # -- comparisons ------------------------------------------------------------------------------------------------
 
 def torch_eq(self: Tensor, other: Any) -> Tensor:
+    """Elementwise ``self == other`` (a bool tensor)."""
     return O.eq(self, other)
 
 
 def torch_ne(self: Tensor, other: Any) -> Tensor:
+    """Elementwise ``self != other`` (a bool tensor)."""
     return O.ne(self, other)
 
 
 def torch_lt(self: Tensor, other: Any) -> Tensor:
+    """Elementwise ``self < other`` (a bool tensor)."""
     return O.lt(self, other)
 
 
 def torch_le(self: Tensor, other: Any) -> Tensor:
+    """Elementwise ``self <= other`` (a bool tensor)."""
     return O.le(self, other)
 
 
 def torch_gt(self: Tensor, other: Any) -> Tensor:
+    """Elementwise ``self > other`` (a bool tensor)."""
     return O.gt(self, other)
 
 
 def torch_ge(self: Tensor, other: Any) -> Tensor:
+    """Elementwise ``self >= other`` (a bool tensor)."""
     return O.ge(self, other)
 
 
@@ -173,30 +206,37 @@ torch_not_equal = torch_ne
 
 
 def torch_logical_and(self: Tensor, other: Tensor) -> Tensor:
+    """Elementwise logical and (non-zero is true); a bool tensor."""
     return O.logical_and(self, other)
 
 
 def torch_logical_or(self: Tensor, other: Tensor) -> Tensor:
+    """Elementwise logical or (non-zero is true); a bool tensor."""
     return O.logical_or(self, other)
 
 
 def torch_logical_xor(self: Tensor, other: Tensor) -> Tensor:
+    """Elementwise logical exclusive or (non-zero is true); a bool tensor."""
     return O.logical_xor(self, other)
 
 
 def torch_logical_not(self: Tensor) -> Tensor:
+    """Elementwise logical not (non-zero is true); a bool tensor."""
     return O.logical_not(self)
 
 
 def torch_isnan(self: Tensor) -> Tensor:
+    """Which elements are NaN (a bool tensor)."""
     return _wrap(np.isnan(self._data))
 
 
 def torch_isinf(self: Tensor) -> Tensor:
+    """Which elements are +-Inf (a bool tensor)."""
     return _wrap(np.isinf(self._data))
 
 
 def torch_isfinite(self: Tensor) -> Tensor:
+    """Which elements are neither NaN nor +-Inf (a bool tensor)."""
     return _wrap(np.isfinite(self._data))
 
 
@@ -208,6 +248,7 @@ def torch_allclose(self: Tensor, other: Tensor, rtol: float = 1e-05, atol: float
 
 def torch_isclose(self: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08,
                   equal_nan: bool = False) -> Tensor:
+    """Elementwise ``|self - other| <= atol + rtol * |other|`` (a bool tensor)."""
     return _wrap(np.isclose(self._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
@@ -236,11 +277,21 @@ def torch_sum(self: Tensor, dim: Any = None, keepdim: bool = False, dtype: Dtype
 
 
 def torch_mean(self: Tensor, dim: Any = None, keepdim: bool = False, dtype: Dtype | None = None) -> Tensor:
+    """Mean of all elements, or over ``dim`` (1-based; a vector of dims allowed).
+
+    Example:
+        >>> torch_mean(torch_tensor([[1.0, 2.0], [3.0, 4.0]]), dim = 2)
+        torch_tensor
+         1.5000
+         3.5000
+        [ CPUFloatType{2} ]
+    """
     x = _t(self, "torch_mean") if dtype is None else O.to_dtype(_t(self, "torch_mean"), as_dtype(dtype).np)
     return O.mean(x, _dims_or_none(dim, self.ndim), keepdim)
 
 
 def torch_prod(self: Tensor, dim: Any = None, keepdim: bool = False, dtype: Dtype | None = None) -> Tensor:
+    """Product of all elements, or along one (1-based) ``dim``."""
     x = self if dtype is None else O.to_dtype(self, as_dtype(dtype).np)
     return O.prod(x, None if dim is None else dim0(dim, self.ndim), keepdim)
 
@@ -263,6 +314,7 @@ def torch_max(self: Tensor, dim: Any = None, other: Any = None, keepdim: bool = 
 
 
 def torch_min(self: Tensor, dim: Any = None, other: Any = None, keepdim: bool = False) -> Any:
+    """The minimum; with ``dim`` a list of values and 1-based indices; with ``other`` the elementwise min."""
     return _extreme(self, dim, other, keepdim, False)
 
 
@@ -272,6 +324,7 @@ def torch_amax(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 
 def torch_amin(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """Minimum over ``dim`` (all dims when NULL); ties share the gradient."""
     return O.amin(self, _dims_or_all(dim, self.ndim), keepdim)
 
 
@@ -286,6 +339,7 @@ def torch_argmax(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor
 
 
 def torch_argmin(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+    """1-based index of the minimum (of the flattened tensor without ``dim``)."""
     return O.add(O.argmax(self, None if dim is None else dim0(dim, self.ndim), keepdim, largest=False), 1)
 
 
@@ -308,10 +362,12 @@ def torch_std(self: Tensor, dim: Any = None, unbiased: bool = True, keepdim: boo
 
 
 def torch_var_mean(self: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False) -> list:
+    """``list(variance, mean)`` over ``dim`` (unbiased variance by default)."""
     return [torch_var(self, dim, unbiased, keepdim), torch_mean(self, dim, keepdim)]
 
 
 def torch_std_mean(self: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False) -> list:
+    """``list(standard deviation, mean)`` over ``dim`` (unbiased by default)."""
     return [torch_std(self, dim, unbiased, keepdim), torch_mean(self, dim, keepdim)]
 
 
@@ -326,19 +382,32 @@ def torch_norm(self: Tensor, p: Any = 2, dim: Any = None, keepdim: bool = False,
 
 
 def torch_dist(self: Tensor, other: Tensor, p: Any = 2) -> Tensor:
+    """The p-norm of ``self - other``."""
     return torch_norm(O.sub(self, other), p)
 
 
 def torch_logsumexp(self: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+    """``log(sum(exp(self)))`` over ``dim``, computed without overflow."""
     return O.logsumexp(self, dims0(dim, self.ndim), keepdim)
 
 
 def torch_cumsum(self: Tensor, dim: Any, dtype: Dtype | None = None) -> Tensor:
+    """Cumulative sum along a (1-based) ``dim``.
+
+    Example:
+        >>> torch_cumsum(torch_tensor([1, 2, 3]), dim = 1)
+        torch_tensor
+         1
+         3
+         6
+        [ CPULongType{3} ]
+    """
     x = self if dtype is None else O.to_dtype(self, as_dtype(dtype).np)
     return O.cumsum(x, dim0(dim, self.ndim))
 
 
 def torch_cumprod(self: Tensor, dim: Any, dtype: Dtype | None = None) -> Tensor:
+    """Cumulative product along a (1-based) ``dim``."""
     x = self if dtype is None else O.to_dtype(self, as_dtype(dtype).np)
     return O.cumprod(x, dim0(dim, self.ndim))
 
@@ -358,16 +427,19 @@ def torch_any(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
 
 
 def torch_count_nonzero(self: Tensor, dim: Any = None) -> Tensor:
+    """Number of non-zero elements (over ``dim`` when given), a long tensor."""
     ax = _dims_or_none(dim, self.ndim)
     return _wrap(np.asarray(np.count_nonzero(self._data, axis=ax), dtype=np.int64))
 
 
 def torch_softmax(self: Tensor, dim: Any, dtype: Dtype | None = None) -> Tensor:
+    """``exp(x) / sum(exp(x))`` along a (1-based) ``dim``, computed stably."""
     x = self if dtype is None else O.to_dtype(self, as_dtype(dtype).np)
     return O.softmax(x, dim0(dim, self.ndim))
 
 
 def torch_log_softmax(self: Tensor, dim: Any, dtype: Dtype | None = None) -> Tensor:
+    """``log(softmax(x))`` along a (1-based) ``dim``, computed stably."""
     x = self if dtype is None else O.to_dtype(self, as_dtype(dtype).np)
     return O.log_softmax(x, dim0(dim, self.ndim))
 
@@ -385,6 +457,7 @@ def torch_matmul(self: Tensor, other: Tensor) -> Tensor:
 
 
 def torch_mm(self: Tensor, mat2: Tensor) -> Tensor:
+    """Product of two matrices."""
     if self.ndim != 2 or mat2.ndim != 2:
         raise RuntimeError(f"torch_mm: self must be a matrix and mat2 must be a matrix, got {self.ndim}-d "
                            f"and {mat2.ndim}-d tensors")
@@ -392,6 +465,7 @@ def torch_mm(self: Tensor, mat2: Tensor) -> Tensor:
 
 
 def torch_bmm(self: Tensor, mat2: Tensor) -> Tensor:
+    """Batched matrix product of (b, n, m) and (b, m, p) tensors."""
     if self.ndim != 3 or mat2.ndim != 3:
         raise RuntimeError(f"batch1 must be a 3D tensor (got {self.ndim}-d) and batch2 too (got {mat2.ndim}-d)")
     if self.shape[0] != mat2.shape[0]:
@@ -401,12 +475,14 @@ def torch_bmm(self: Tensor, mat2: Tensor) -> Tensor:
 
 
 def torch_mv(self: Tensor, vec: Tensor) -> Tensor:
+    """Product of a matrix and a vector."""
     if self.ndim != 2 or vec.ndim != 1:
         raise RuntimeError(f"torch_mv: expected a matrix and a vector, got {self.ndim}-d and {vec.ndim}-d tensors")
     return O.matmul(self, vec, "MvBackward0")
 
 
 def torch_dot(self: Tensor, tensor: Tensor) -> Tensor:
+    """Inner product of two vectors of the same length (a 0-d tensor)."""
     if self.ndim != 1 or tensor.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {self.ndim}D and {tensor.ndim}D tensors")
     if self.shape != tensor.shape:
@@ -452,18 +528,27 @@ def _shape_from(size: Sequence[Any], fn: str, numel: int) -> tuple[int, ...]:
 
 
 def torch_reshape(self: Tensor, shape: Any) -> Tensor:
+    """The elements in a new shape (one size may be -1, inferred); a view when possible.
+
+    Example:
+        >>> torch_reshape(torch_arange(1, 6), [2, -1]).shape
+        (2, 3)
+    """
     return O.reshape(self, _shape_from((shape,), "reshape", self._data.size))
 
 
 def torch_squeeze(self: Tensor, dim: Any = None) -> Tensor:
+    """Size-1 dims removed (all of them, or only the (1-based) ``dim``)."""
     return O.squeeze(self, None if dim is None else dim0(dim, self.ndim))
 
 
 def torch_unsqueeze(self: Tensor, dim: Any) -> Tensor:
+    """A size-1 dim inserted at (1-based) position ``dim``; a view."""
     return O.unsqueeze(self, dim0(dim, self.ndim + 1))
 
 
 def torch_flatten(self: Tensor, start_dim: Any = 1, end_dim: Any = -1) -> Tensor:
+    """Dims ``start_dim`` to ``end_dim`` (1-based, inclusive) merged into one."""
     if self.ndim == 0:
         return O.reshape(self, (1,))
     s, e = dim0(start_dim, self.ndim), dim0(end_dim, self.ndim)
@@ -491,6 +576,7 @@ def torch_transpose(self: Tensor, dim0: Any, dim1: Any) -> Tensor:  # noqa: F811
 
 
 def torch_movedim(self: Tensor, source: Any, destination: Any) -> Tensor:
+    """Dims moved from ``source`` to ``destination`` positions (1-based); a view."""
     src, dst = dims0(source, self.ndim), dims0(destination, self.ndim)
     order = [d for d in range(self.ndim) if d not in src]
     for s_, d_ in sorted(zip(dst, src)):
@@ -513,6 +599,12 @@ torch_concat = torch_cat
 
 
 def torch_stack(tensors: Sequence[Tensor], dim: Any = 1) -> Tensor:
+    """Tensors of one shape joined along a new (1-based) ``dim``.
+
+    Example:
+        >>> torch_stack([torch_ones(2), torch_zeros(2)]).shape
+        (2, 2)
+    """
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
@@ -520,10 +612,12 @@ def torch_stack(tensors: Sequence[Tensor], dim: Any = 1) -> Tensor:
 
 
 def torch_hstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Tensors concatenated column-wise (along dim 1 for vectors, dim 2 otherwise)."""
     return torch_cat(tensors, 1 if tensors[0].ndim == 1 else 2)
 
 
 def torch_vstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Tensors concatenated row-wise (vectors become rows)."""
     return torch_cat([t if t.ndim > 1 else O.unsqueeze(t, 0) for t in tensors], 1)
 
 
@@ -560,6 +654,7 @@ def torch_split(self: Tensor, split_size: Any, dim: Any = 1) -> list[Tensor]:
 
 
 def torch_chunk(self: Tensor, chunks: Any, dim: Any = 1) -> list[Tensor]:
+    """``chunks`` (nearly) equal pieces along ``dim``; the last may be smaller."""
     c = to_int(chunks, "chunks")
     if c <= 0:
         raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {c}")
@@ -568,15 +663,18 @@ def torch_chunk(self: Tensor, chunks: Any, dim: Any = 1) -> list[Tensor]:
 
 
 def torch_unbind(self: Tensor, dim: Any = 1) -> list[Tensor]:
+    """The slices along ``dim`` (1-based), each without that dim."""
     ax = dim0(dim, self.ndim)
     return [O.index(self, (slice(None),) * ax + (i,)) for i in range(self.shape[ax])]
 
 
 def torch_flip(self: Tensor, dims: Any) -> Tensor:
+    """Elements in reverse order along the (1-based) ``dims``."""
     return O.flip(self, dims0(dims, self.ndim))
 
 
 def torch_roll(self: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+    """Elements shifted circularly by ``shifts`` along ``dims`` (of the flattened tensor without dims)."""
     sh = [to_int(s) for s in (shifts if isinstance(shifts, (list, tuple)) else [shifts])]
     if dims is None:
         return O.reshape(O.roll(O.reshape(self, (-1,)), sh, (0,)), self.shape)
@@ -584,18 +682,22 @@ def torch_roll(self: Tensor, shifts: Any, dims: Any = None) -> Tensor:
 
 
 def torch_tril(self: Tensor, diagonal: int = 0) -> Tensor:
+    """The lower triangle (on and below diagonal ``diagonal``); the rest zero."""
     return O.tril(self, to_int(diagonal))
 
 
 def torch_triu(self: Tensor, diagonal: int = 0) -> Tensor:
+    """The upper triangle (on and above diagonal ``diagonal``); the rest zero."""
     return O.triu(self, to_int(diagonal))
 
 
 def torch_diagonal(self: Tensor, offset: int = 0, dim1: Any = 1, dim2: Any = 2) -> Tensor:
+    """The diagonal at ``offset`` of the (1-based) dims ``dim1`` and ``dim2``; a view."""
     return O.diagonal(self, to_int(offset), dim0(dim1, self.ndim), dim0(dim2, self.ndim))
 
 
 def torch_diag(self: Tensor, diagonal: int = 0) -> Tensor:
+    """A vector's diagonal matrix, or a matrix's diagonal (at ``diagonal``)."""
     if self.ndim == 1:
         n = self.shape[0] + abs(diagonal)
         z = O.Tensor._wrap(np.zeros((n, n), dtype=self._data.dtype))
@@ -605,10 +707,12 @@ def torch_diag(self: Tensor, diagonal: int = 0) -> Tensor:
 
 
 def torch_trace(self: Tensor) -> Tensor:
+    """Sum of the main diagonal of a matrix."""
     return O.sum(O.diagonal(self))
 
 
 def torch_broadcast_tensors(tensors: Sequence[Tensor]) -> list[Tensor]:
+    """The tensors expanded to their common broadcast shape (views)."""
     shape = np.broadcast_shapes(*[t.shape for t in tensors])
     return [O.expand(t, shape) for t in tensors]
 
@@ -632,6 +736,7 @@ def torch_scatter(self: Tensor, dim: Any, index: Tensor, src: Any = None, value:
 
 
 def torch_scatter_add(self: Tensor, dim: Any, index: Tensor, src: Tensor) -> Tensor:
+    """A copy of ``self`` with ``src`` added at the 1-based ``index`` along ``dim``."""
     return O.scatter(self, dim0(dim, self.ndim), _wrap(index0(index, "scatter_add")), src, "add")
 
 
@@ -642,10 +747,12 @@ def torch_index_select(self: Tensor, dim: Any, index: Tensor) -> Tensor:
 
 
 def torch_masked_fill(self: Tensor, mask: Tensor, value: Any) -> Tensor:
+    """A copy of ``self`` with ``value`` where ``mask`` is true."""
     return O.masked_fill(self, mask, value)
 
 
 def torch_masked_select(self: Tensor, mask: Tensor) -> Tensor:
+    """The elements where ``mask`` is true, as a vector."""
     return O.masked_select(self, mask)
 
 
@@ -664,6 +771,7 @@ def torch_sort(self: Tensor, dim: Any = -1, descending: bool = False, stable: bo
 
 
 def torch_argsort(self: Tensor, dim: Any = -1, descending: bool = False) -> Tensor:
+    """1-based indices that sort ``self`` along ``dim``."""
     return torch_sort(self, dim, descending)[1]
 
 
@@ -674,10 +782,12 @@ def torch_topk(self: Tensor, k: Any, dim: Any = -1, largest: bool = True, sorted
 
 
 def torch_clone(self: Tensor, memory_format: Any = None) -> Tensor:
+    """A copy with its own storage (differentiable)."""
     return O.clone(self)
 
 
 def torch_cdist(x1: Tensor, x2: Tensor, p: float = 2) -> Tensor:
+    """p-norm distances between the rows of ``x1`` (.., P, M) and ``x2`` (.., R, M): (.., P, R)."""
     diff = O.sub(O.unsqueeze(x1, -2), O.unsqueeze(x2, -3))
     return O.norm(diff, float(p), (-1,))
 
