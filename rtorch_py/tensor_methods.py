@@ -36,14 +36,22 @@ for _name in _METHODS:
 
 
 def _where(self: Tensor, condition: Tensor, other: Any) -> Tensor:
+    """Elements of ``self`` where ``condition``, else of ``other`` (``torch_where(condition, self, other)``)."""
     return O.where(condition, self, other)
 
 
 def _view(self: Tensor, *size: Any) -> Tensor:
+    """The same storage in another shape (sizes as arguments or one vector; one may be -1).
+
+    Example:
+        >>> torch_arange(1, 6).view(2, 3).shape
+        (2, 3)
+    """
     return O.view(self, F._shape_from(size, "view", self._data.size))
 
 
 def _view_as(self: Tensor, other: Tensor) -> Tensor:
+    """A view of ``self`` in ``other``'s shape."""
     return O.view(self, other.shape)
 
 
@@ -53,18 +61,22 @@ def _reshape(self: Tensor, *shape: Any) -> Tensor:
 
 
 def _reshape_as(self: Tensor, other: Tensor) -> Tensor:
+    """``self`` in ``other``'s shape (a view when possible)."""
     return O.reshape(self, other.shape)
 
 
 def _expand(self: Tensor, *size: Any) -> Tensor:
+    """A view with size-1 dims repeated to ``size`` (-1 keeps a size); no copy."""
     return O.expand(self, F._shape_from(size, "expand", self._data.size))
 
 
 def _expand_as(self: Tensor, other: Tensor) -> Tensor:
+    """A view of ``self`` expanded to ``other``'s shape."""
     return O.expand(self, other.shape)
 
 
 def _repeat(self: Tensor, *sizes: Any) -> Tensor:
+    """``self`` tiled ``sizes`` times along each dim (a copy)."""
     return O.repeat(self, size_arg(sizes, "repeat"))
 
 
@@ -76,23 +88,28 @@ def _size(self: Tensor, dim: Any = None) -> Any:
 
 
 def _dim(self: Tensor) -> int:
+    """The number of dims."""
     return self._data.ndim
 
 
 def _numel(self: Tensor) -> int:
+    """The number of elements."""
     return int(self._data.size)
 
 
 def _stride(self: Tensor, dim: Any = None) -> Any:
+    """Steps in elements between neighbours along each dim (or along one 1-based ``dim``)."""
     st = [s // self._data.itemsize for s in self._data.strides]
     return st if dim is None else st[dim0(dim, self.ndim)]
 
 
 def _is_contiguous(self: Tensor) -> bool:
+    """Whether the elements lie in row-major order without gaps."""
     return bool(self._data.flags.c_contiguous)
 
 
 def _contiguous(self: Tensor) -> Tensor:
+    """``self`` if contiguous, else a contiguous copy."""
     return O.contiguous(self)
 
 
@@ -111,6 +128,7 @@ def _to(self: Tensor, dtype: Any = None, device: Any = None, other: Any = None, 
 
 
 def _type_as(self: Tensor, other: Tensor) -> Tensor:
+    """``self`` converted to ``other``'s dtype."""
     return O.to_dtype(self, other._data.dtype)
 
 
@@ -119,35 +137,48 @@ def _caster(name: str) -> Any:
         return O.to_dtype(self, as_dtype(name).np)
 
     cast.__name__ = name
+    cast.__doc__ = f"``self`` converted to {name}."
     return cast
 
 
 def _cpu(self: Tensor, memory_format: Any = None) -> Tensor:
+    """``self``: tensors live on the CPU."""
     return self
 
 
 def _cuda(self: Tensor, device: Any = None, non_blocking: bool = False, memory_format: Any = None) -> Tensor:
+    """Raises: CUDA is not available."""
     raise RuntimeError("cuda(): CUDA is not available (rtorch_py runs on the CPU only; cuda_is_available() "
                        "is FALSE)")
 
 
 def _element_size(self: Tensor) -> int:
+    """Bytes per element."""
     return self._data.itemsize
 
 
 def _new_zeros(self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Zeros of ``size`` with this tensor's dtype (unless given)."""
     return C.torch_zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
 def _new_ones(self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Ones of ``size`` with this tensor's dtype (unless given)."""
     return C.torch_ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
 def _new_full(self: Tensor, size: Any, fill_value: Any, dtype: Any = None) -> Tensor:
+    """``fill_value`` in a tensor of ``size`` with this tensor's dtype (unless given)."""
     return C.torch_full(size, fill_value, dtype=dtype or self.dtype)
 
 
+def _is_floating_point(self: Tensor) -> bool:
+    """Whether the dtype is a floating-point one."""
+    return self.dtype.is_floating_point
+
+
 def _new_tensor(self: Tensor, data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor from ``data`` with this tensor's dtype (unless given)."""
     return C.torch_tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
@@ -160,7 +191,7 @@ for _name, _fn in {
     "long": _caster("int64"), "int": _caster("int32"), "short": _caster("int16"), "char": _caster("int8"),
     "byte": _caster("uint8"), "bool": _caster("bool"), "cpu": _cpu, "cuda": _cuda,
     "element_size": _element_size, "new_zeros": _new_zeros, "new_ones": _new_ones, "new_full": _new_full,
-    "new_tensor": _new_tensor, "is_floating_point": lambda self: self.dtype.is_floating_point,
+    "new_tensor": _new_tensor, "is_floating_point": _is_floating_point,
 }.items():
     setattr(Tensor, _name, _fn)
 
@@ -278,30 +309,36 @@ def _random_fill(draw: Any, node: str) -> Any:
         self._data[...] = draw(g, self, *args, **kwargs)
         return self._bump()
 
+    method.__doc__ = f"In place: {draw.__doc__} Returns ``self``."
     return method
 
 
 def _uniform(g: rng.Generator, self: Tensor, a: float = 0.0, b: float = 1.0, **kw: Any) -> np.ndarray:
+    """``uniform_(from, to)``: uniform values in ``[from, to)`` (default [0, 1))."""
     kw.pop("from_", None)
     return g.uniform(self.shape, float(a), float(b), self._data.dtype)
 
 
 def _normal(g: rng.Generator, self: Tensor, mean: float = 0.0, std: float = 1.0) -> np.ndarray:
+    """``normal_(mean, std)``: normal values."""
     return g.normal(self.shape, float(mean), float(std), self._data.dtype)
 
 
 def _bernoulli(g: rng.Generator, self: Tensor, p: Any = 0.5) -> np.ndarray:
+    """``bernoulli_(p)``: 1 with probability ``p`` (a number or a tensor), else 0."""
     probs = p._data if isinstance(p, Tensor) else float(p)
     return g.bernoulli(probs, self.shape, self._data.dtype)
 
 
 def _random(g: rng.Generator, self: Tensor, from_: Any = 0, to: Any = None) -> np.ndarray:
+    """``random_(from, to)``: integers in ``[from, to)`` (``[0, from)`` with one bound)."""
     if to is None:
         from_, to = 0, from_ if from_ else 2 ** 24 + 1
     return g.randint(to_int(from_), to_int(to), self.shape).astype(self._data.dtype)
 
 
 def _requires_grad_(self: Tensor, requires_grad: bool = True) -> Tensor:
+    """Set ``requires_grad`` on a leaf; returns the tensor."""
     return Tensor.requires_grad_(self, requires_grad)
 
 

@@ -74,34 +74,41 @@ class Tensor:
     # -- fields ----------------------------------------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:
+        """The size of each dim (a tuple; R's ``$shape``)."""
         return self._data.shape
 
     @property
     def dtype(self) -> dtype:
+        """The element type (``torch_float()`` ...)."""
         return from_numpy_dtype(self._data.dtype)
 
     @property
     def device(self) -> str:
+        """Always "cpu"."""
         return _CPU
 
     @property
     def ndim(self) -> int:
+        """The number of dims."""
         return self._data.ndim
 
     @property
     def is_leaf(self) -> bool:
+        """Whether no recorded op produced this tensor (its gradient accumulates in ``.grad``)."""
         if self._base is not None:
             self._sync_view()
         return self._grad_fn is None
 
     @property
     def grad_fn(self) -> Node | None:
+        """The graph node that produced this tensor (NULL for leaves)."""
         if self._base is not None:
             self._sync_view()
         return self._grad_fn
 
     @property
     def requires_grad(self) -> bool:
+        """Whether ops on this tensor are recorded for autograd."""
         if self._base is not None:
             self._sync_view()
         return self._requires_grad
@@ -111,6 +118,12 @@ class Tensor:
         self.requires_grad_(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` on a leaf (floating dtypes only); returns the tensor.
+
+        Example:
+            >>> torch_ones(2).requires_grad_().requires_grad
+            True
+        """
         if self._grad_fn is not None:
             if requires_grad:
                 return self
@@ -125,6 +138,7 @@ class Tensor:
 
     @property
     def grad(self) -> Tensor | None:
+        """The gradient accumulated by backward (NULL before the first); assignable."""
         return self._grad
 
     @grad.setter
