@@ -27,10 +27,12 @@ class _GradMode:
 
 
 def is_grad_enabled() -> bool:
+    """Whether ops are recorded for autograd now."""
     return _GradMode.enabled
 
 
 def set_grad_enabled(mode: bool) -> None:
+    """Turn recording of ops for autograd on or off."""
     _GradMode.enabled = bool(mode)
 
 
@@ -110,6 +112,7 @@ class Node:
         self._name = value
 
     def name_(self) -> str:
+        """The name as a plain string."""
         return self._name
 
     @property

@@ -83,10 +83,12 @@ def as_dtype(x: object) -> dtype:
 
 
 def get_default_dtype() -> dtype:
+    """The dtype of new floating-point tensors (float32 unless changed)."""
     return _default
 
 
 def set_default_dtype(d: dtype) -> None:
+    """Set the dtype of new floating-point tensors (a floating dtype; TypeError otherwise)."""
     global _default
     d = as_dtype(d)
     if not d.is_floating_point:

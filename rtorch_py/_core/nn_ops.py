@@ -34,6 +34,7 @@ Pair = tuple[int, int]
 # -- helpers ----------------------------------------------------------------------------------------------------
 
 def conv_out_size(size: int, k: int, s: int, p: int, d: int) -> int:
+    """Output length of a convolution or pooling window along one dim (floor mode)."""
     return (size + 2 * p - d * (k - 1) - 1) // s + 1
 
 

@@ -31,8 +31,12 @@ from __future__ import annotations
 import math
 import operator
 import os
+from collections.abc import Sequence
 
 import numpy as np
+from numpy.typing import DTypeLike
+
+Shape = int | Sequence[int]
 
 __all__ = ["Generator", "default_generator"]
 
@@ -297,7 +301,7 @@ def _normal_fill16_f64(d: np.ndarray, mean: float, std: float) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------------------
 # Argument checking
 # ---------------------------------------------------------------------------------------------------------
-def _shape(shape, fn: str) -> tuple[int, ...]:
+def _shape(shape: Shape, fn: str) -> tuple[int, ...]:
     if isinstance(shape, (int, np.integer)) and not isinstance(shape, bool):
         shape = (shape,)
     try:
@@ -485,7 +489,7 @@ class _StlTopK:
             else:
                 self.linear_insert(i)
 
-    def adjust_heap(self, first: int, hole: int, length: int, v, vi: int) -> None:
+    def adjust_heap(self, first: int, hole: int, length: int, v: float, vi: int) -> None:
         K, I = self.K, self.I
         top = second = hole
         while second < (length - 1) // 2:
@@ -704,7 +708,7 @@ class Generator:
         return self._d64(n)
 
     # -- distributions ----------------------------------------------------------------------------------
-    def uniform(self, shape, low: float = 0.0, high: float = 1.0, dtype=np.float32) -> np.ndarray:
+    def uniform(self, shape: Shape, low: float = 0.0, high: float = 1.0, dtype: DTypeLike = np.float32) -> np.ndarray:
         """``torch.empty(shape, dtype).uniform_(low, high)`` (``rand`` for (0, 1)); one draw per element.
 
         float32/float16 use ``fma(u24, hi - lo, lo)`` in float32 (float16 then rounds; a value that
@@ -734,7 +738,7 @@ class Generator:
         x[x == hi] = lo
         return x.reshape(shape)
 
-    def normal(self, shape, mean: float = 0.0, std: float = 1.0, dtype=np.float32) -> np.ndarray:
+    def normal(self, shape: Shape, mean: float = 0.0, std: float = 1.0, dtype: DTypeLike = np.float32) -> np.ndarray:
         """``torch.empty(shape, dtype).normal_(mean, std)`` (``randn`` for (0, 1)).
 
         n >= 16 (contiguous, as here): the vectorised Box-Muller over blocks of 16 (float32 Cephes
@@ -801,7 +805,7 @@ class Generator:
             vals = _fma64(vals, std, mean)  # val * std + mean, contracted by GCC
         return vals
 
-    def randint(self, low: int, high: int, shape, dtype=np.int64) -> np.ndarray:
+    def randint(self, low: int, high: int, shape: Shape, dtype: DTypeLike = np.int64) -> np.ndarray:
         """``torch.randint(low, high, shape)``: ``low + draw % (high - low)``, no rejection.
 
         One 32-bit draw per element while ``high - low < 2**28``, else one 64-bit draw (libtorch's
@@ -843,7 +847,7 @@ class Generator:
         z = (d % np.arange(1, n + 1, dtype=np.uint64)).astype(np.int64)
         return _randperm_inside_out(n, z)
 
-    def bernoulli(self, p, shape=None, dtype=None) -> np.ndarray:
+    def bernoulli(self, p: float | np.ndarray, shape: Shape | None = None, dtype: DTypeLike = None) -> np.ndarray:
         """``torch.empty(shape).bernoulli_(p)`` for scalar ``p``; ``torch.bernoulli(p)`` for an array ``p``.
 
         Scalar p: one 64-bit draw per element, ``u53 < p`` (``dtype`` default float32). Array p (float16,
@@ -931,7 +935,7 @@ class Generator:
         out = out.astype(np.int64, copy=False)
         return out.reshape(k) if p.ndim == 1 else out
 
-    def exponential(self, shape, lambd: float = 1.0, dtype=np.float32) -> np.ndarray:
+    def exponential(self, shape: Shape, lambd: float = 1.0, dtype: DTypeLike = np.float32) -> np.ndarray:
         """``torch.empty(shape, dtype).exponential_(lambd)``: ``(-1 / lambd) * log1p(-u53)`` in float64."""
         shape = _shape(shape, "exponential")
         dt = _float_dtype(dtype, "exponential")
@@ -941,7 +945,7 @@ class Generator:
         u = self._u53(math.prod(shape))
         return ((-1.0 / lam) * _libm("log1p")(-u)).astype(dt).reshape(shape)
 
-    def geometric(self, shape, p: float, dtype=np.float32) -> np.ndarray:
+    def geometric(self, shape: Shape, p: float, dtype: DTypeLike = np.float32) -> np.ndarray:
         """``torch.empty(shape, dtype).geometric_(p)``: ``ceil(log(u53) / log1p(-p))``, 1-based."""
         shape = _shape(shape, "geometric")
         pv = _real(p, "geometric", "p")

@@ -62,6 +62,7 @@ class _ConvNd(nn_Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """PyTorch's initialization: weight kaiming-uniform (a = sqrt(5)), bias uniform in +-1/sqrt(fan_in)."""
         nn_init_kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             fan_in, _ = _fans(self.weight, type(self).__name__)

@@ -45,6 +45,7 @@ class nn_embedding(nn_Module):  # noqa: N801
             self.weight = nn_parameter(_weight)
 
     def reset_parameters(self) -> None:
+        """Weight standard normal, the ``padding_idx`` row zero."""
         nn_init_normal_(self.weight)
         if self._pad0 is not None:
             self.weight._data[self._pad0] = 0

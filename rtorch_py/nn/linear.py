@@ -46,6 +46,7 @@ class nn_linear(nn_Module):  # noqa: N801
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """PyTorch's initialization: weight kaiming-uniform (a = sqrt(5)), bias uniform in +-1/sqrt(in_features)."""
         nn_init_kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             fan_in, _ = _fans(self.weight, "nn_linear")
@@ -73,6 +74,7 @@ class nn_bilinear(nn_Module):  # noqa: N801
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """Weight and bias uniform in +-1/sqrt(in1_features), as PyTorch."""
         bound = 1 / math.sqrt(self.weight.shape[1])
         nn_init_uniform_(self.weight, -bound, bound)
         if self.bias is not None:

@@ -350,6 +350,7 @@ class nn_adaptive_log_softmax_with_loss(nn_Module):  # noqa: N801
         ])
 
     def reset_parameters(self) -> None:
+        """Reinitialize the head and every tail projection."""
         self.head.reset_parameters()
         for proj in self.tail:
             for lin in proj:

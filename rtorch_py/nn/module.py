@@ -353,6 +353,7 @@ class nn_Module:  # noqa: N801 - R torch's name
         raise RuntimeError("It's not possible to modify the children list.\n You can modify the modules in-place")
 
     def named_children(self) -> dict[str, nn_Module]:
+        """The direct submodules, name -> module."""
         return dict(self._modules)
 
     @property
@@ -379,6 +380,7 @@ class nn_Module:  # noqa: N801 - R torch's name
     # -- training mode -------------------------------------------------------------------------------------------
     @property
     def training(self) -> bool:
+        """Whether the module is in training mode (``train()`` / ``eval()`` set it)."""
         return self.__dict__["_training"]
 
     @training.setter
@@ -457,9 +459,11 @@ class nn_Module:  # noqa: N801 - R torch's name
         return self._apply(lambda x: x.to(dtype=dtype) if x.dtype.is_floating_point else x)
 
     def cpu(self) -> nn_Module:
+        """``self``: modules live on the CPU."""
         return self
 
     def cuda(self, device: Any = None) -> nn_Module:
+        """Raises: CUDA is not available."""
         raise RuntimeError("cuda(): CUDA is not available (rtorch_py runs on the CPU only)")
 
     def clone(self, deep: bool = False) -> nn_Module:
@@ -724,10 +728,12 @@ class nn_module_list(nn_Module):  # noqa: N801
             self.add_module(i, m)
 
     def append(self, module: nn_Module) -> nn_module_list:
+        """Add ``module`` at the end; returns the list."""
         self.add_module(len(self._modules), module)
         return self
 
     def extend(self, modules: Iterable[nn_Module]) -> nn_module_list:
+        """Add each of ``modules`` at the end; returns the list."""
         for m in modules:
             self.append(m)
         return self
@@ -757,12 +763,15 @@ class nn_module_dict(nn_Module):  # noqa: N801
         raise NotImplementedError("`nn_module_dict()` has no `forward()` implementation.")
 
     def keys(self) -> list[str]:
+        """The names of the modules, in insertion order."""
         return list(self._modules)
 
     def values(self) -> list[nn_Module]:
+        """The modules, in insertion order."""
         return list(self._modules.values())
 
     def items(self) -> list[tuple[str, nn_Module]]:
+        """(name, module) pairs, in insertion order."""
         return list(self._modules.items())
 
     def __iter__(self) -> Iterator[str]:
