@@ -34,3 +34,12 @@ test_that("with_torch_manual_seed reproduces draws", {
   b <- with_torch_manual_seed(torch_randn(3), seed = 7)
   expect_equal(as_array(a), as_array(b))
 })
+
+test_that("with_* keep the visibility of their code, as R torch (an assignment prints nothing)", {
+  x <- torch_randn(2, requires_grad = TRUE)
+  expect_invisible(with_no_grad(z <- x * 2))
+  expect_false(z$requires_grad)
+  expect_visible(with_no_grad(x * 2))
+  expect_invisible(with_enable_grad(z <- x * 2))
+  expect_invisible(with_torch_manual_seed(z <- torch_randn(1), seed = 1))
+})
