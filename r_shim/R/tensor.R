@@ -45,6 +45,12 @@ Ops.torch_tensor <- function(e1, e2) {
 Math.torch_tensor <- function(x, ...) .External(C_rt_callx, .Generic, x, ...)
 
 #' @export
+Summary.torch_tensor <- function(..., na.rm = FALSE) .External(C_rt_callx, paste0("summary_", .Generic), ...)
+
+#' @export
+mean.torch_tensor <- function(x, ...) .External(C_rt_callx, "torch_mean", x, ...)
+
+#' @export
 `[.torch_tensor` <- function(x, ..., drop = TRUE) {
   .Call(C_rt_subset, x, substitute(list(...)), parent.frame(), drop)
 }

@@ -156,6 +156,25 @@ MATH: dict[str, Callable[..., Any]] = {
 MATH.update({"log": _log, "round": _round, "cumsum": _cum("cumsum"), "cumprod": _cum("cumprod")})
 
 
+# -- Summary group and mean --------------------------------------------------------------------------------------
+
+def _summary(name: str) -> Callable[..., Any]:
+    fn = getattr(_F, f"torch_{name}")
+
+    def f(*xs: Any, na_rm: Any = False) -> Any:
+        if len(xs) != 1 or not isinstance(xs[0], Tensor):
+            raise ValueError(f"{name}() on tensors takes exactly one tensor, got {len(xs)} arguments; "
+                             f"use torch_{name}() or torch_cat() first")
+        return fn(xs[0])
+
+    return f
+
+
+SUMMARY: dict[str, Callable[..., Any]] = {
+    f"summary_{name}": _summary(name) for name in ("sum", "prod", "max", "min", "all", "any")
+}
+
+
 # -- printing and conversion to R ------------------------------------------------------------------------------
 
 def r_format(x: Any, n: Any = 30, grad_suffix: Any = None) -> str:
@@ -353,6 +372,7 @@ def _type_name(x: Any) -> str:
 TABLE: dict[str, Callable[..., Any]] = {
     **OPS,
     **MATH,
+    **SUMMARY,
     "r_torch_tensor": r_torch_tensor,
     "r_format": r_format,
     "r_as_array": r_as_array,
