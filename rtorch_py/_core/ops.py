@@ -145,6 +145,7 @@ def _float_data(x: Tensor) -> np.ndarray:
 
 
 def as_tensor(x: Any) -> Tensor:
+    """``x`` itself if a Tensor, else a new leaf wrapping ``np.asarray(x)``."""
     if x.__class__ is Tensor:
         return x
     return _wrap(np.asarray(x))
@@ -158,6 +159,7 @@ def _check_alpha(xa: Any, alpha: Any, op: str) -> None:
 
 
 def add(a: Any, b: Any, alpha: Any = 1) -> Tensor:
+    """``a + alpha * b`` with broadcasting and torch's type promotion (AddBackward0)."""
     xa, xb = _binary(a, b)
     if alpha != 1:
         _check_alpha(xa, alpha, "add")
@@ -174,6 +176,7 @@ def _is_bool(x: Any) -> bool:
 
 
 def sub(a: Any, b: Any, alpha: Any = 1) -> Tensor:
+    """``a - alpha * b`` (SubBackward0; RsubBackward1 when ``a`` is a number); refuses bool operands."""
     if _is_bool(a) or _is_bool(b):
         if _is_bool(a) and _is_bool(b):
             raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
@@ -193,6 +196,7 @@ def sub(a: Any, b: Any, alpha: Any = 1) -> Tensor:
 
 
 def mul(a: Any, b: Any) -> Tensor:
+    """``a * b`` with broadcasting (MulBackward0)."""
     xa, xb = _binary(a, b)
     try:
         out = xa * xb
@@ -202,6 +206,7 @@ def mul(a: Any, b: Any) -> Tensor:
 
 
 def div(a: Any, b: Any, rounding_mode: str | None = None) -> Tensor:
+    """``a / b`` (integers give the default float dtype); ``rounding_mode`` "trunc"/"floor" rounds (no gradient)."""
     xa, xb = _binary(a, b)
     try:
         if rounding_mode is None:
@@ -238,6 +243,7 @@ def _int_div(xa: Any, xb: Any, trunc: bool) -> np.ndarray:
 
 
 def pow(a: Any, b: Any) -> Tensor:  # noqa: A001 - torch's name
+    """``a ** b`` (PowBackward0/1/2 for tensor^number, tensor^tensor, number^tensor)."""
     xa, xb = _binary(a, b)
     if np.asarray(xa).dtype.kind in "iu" and np.any(np.asarray(xb) < 0):
         raise RuntimeError("Integers to negative integer powers are not allowed.")
@@ -262,11 +268,13 @@ def _apply(fn: Any, op: str, *operands: Any) -> np.ndarray:
 
 
 def maximum(a: Tensor, b: Tensor) -> Tensor:
+    """Elementwise maximum; ties split the gradient evenly."""
     xa, xb = _binary(a, b)
     return record(_apply(np.maximum, "maximum", xa, xb), "MaximumBackward0", D.maximum, (a, b), (a, b))
 
 
 def minimum(a: Tensor, b: Tensor) -> Tensor:
+    """Elementwise minimum; ties split the gradient evenly."""
     xa, xb = _binary(a, b)
     return record(_apply(np.minimum, "minimum", xa, xb), "MinimumBackward0", D.minimum, (a, b), (a, b))
 
@@ -280,6 +288,7 @@ def _no_bool(op: str, xa: Any, xb: Any) -> None:
 
 
 def fmod(a: Any, b: Any) -> Tensor:
+    """C's fmod (sign of the dividend)."""
     xa, xb = _binary(a, b)
     _no_bool("fmod", xa, xb)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -288,6 +297,7 @@ def fmod(a: Any, b: Any) -> Tensor:
 
 
 def remainder(a: Any, b: Any) -> Tensor:
+    """Python's / R's remainder (sign of the divisor)."""
     xa, xb = _binary(a, b)
     _no_bool("remainder", xa, xb)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -297,11 +307,13 @@ def remainder(a: Any, b: Any) -> Tensor:
 
 
 def atan2(a: Tensor, b: Tensor) -> Tensor:
+    """Elementwise ``atan2(a, b)``."""
     xa, xb = _binary(a, b)
     return record(_apply(np.arctan2, "atan2", xa, xb), "Atan2Backward0", D.atan2, (a, b), (a, b))
 
 
 def where(cond: Tensor, a: Any, b: Any) -> Tensor:
+    """``a`` where the bool ``cond``, else ``b`` (WhereBackward0)."""
     c = _data(cond)
     if np.asarray(c).dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
@@ -392,6 +404,7 @@ def _compare(fn: Any) -> Any:
             raise _shape_error(fn.__name__, xa, xb) from None
 
     op.__name__ = fn.__name__
+    op.__doc__ = f"Elementwise ``{fn.__name__}`` with broadcasting: a bool tensor, not differentiable."
     return op
 
 
@@ -407,10 +420,12 @@ logical_xor = _compare(np.logical_xor)
 
 
 def logical_not(a: Tensor) -> Tensor:
+    """Elementwise logical not (a bool tensor; not differentiable)."""
     return _wrap(np.asarray(np.logical_not(a._data)))
 
 
 def bitwise(fn: Any, a: Any, b: Any) -> Tensor:
+    """``fn(a, b)`` for a numpy bitwise ufunc on integer or bool tensors (not differentiable)."""
     xa, xb = _binary(a, b)
     if np.asarray(xa).dtype.kind == "f":
         raise RuntimeError(f"{fn.__name__} is not implemented for floating-point tensors")
@@ -435,6 +450,7 @@ def _unary(np_fn: Any, name: str, rule: Any, save: str | None, floating: bool = 
         return record(out, name, rule, (x,), (x,) if save == "in" else saved or ())
 
     op.__name__ = name
+    op.__doc__ = f"Elementwise ``{np_fn.__name__.lstrip('_')}`` (recorded as {name})."
     return op
 
 
@@ -509,10 +525,12 @@ def round_decimals(x: Tensor, decimals: int) -> Tensor:
 
 
 def square(x: Tensor) -> Tensor:
+    """``x * x`` (recorded as PowBackward0, as libtorch)."""
     return pow(x, 2)
 
 
 def erf(x: Tensor) -> Tensor:
+    """The error function (ErfBackward0)."""
     d = _float_data(x)
     return record(_erf(d), "ErfBackward0", D.erf, (x,), (x,))
 
@@ -554,6 +572,7 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
 # -- type conversion and copies ------------------------------------------------------------------------------
 
 def to_dtype(x: Tensor, npdtype: np.dtype, copy: bool = False) -> Tensor:
+    """``x`` cast to ``npdtype`` (``x`` itself when already of it, unless ``copy``); ToCopyBackward0 for floats."""
     if x._data.dtype == npdtype and not copy:
         return x
     out = x._data.astype(npdtype)
@@ -585,10 +604,12 @@ def copy(x: Tensor, src: Any) -> Tensor:
 
 
 def clone(x: Tensor) -> Tensor:
+    """A copy with its own storage (CloneBackward0)."""
     return record(x._data.copy(), "CloneBackward0", D.identity, (x,))
 
 
 def contiguous(x: Tensor) -> Tensor:
+    """``x`` if C-contiguous, else a contiguous copy."""
     if x._data.flags.c_contiguous:
         return x
     return record(np.ascontiguousarray(x._data), "CloneBackward0", D.identity, (x,))
@@ -609,6 +630,7 @@ def _sum_dtype(d: np.ndarray) -> Any:
 
 
 def sum(x: Tensor, axes: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:  # noqa: A001
+    """Sum over ``axes`` (all when None); integers and bools sum in int64."""
     d = x._data
     ax = _axes(axes, d.ndim)
     # np.add.reduce skips np.sum's Python-level dispatch (a few microseconds per call).
@@ -618,6 +640,7 @@ def sum(x: Tensor, axes: Any = None, keepdim: bool = False, dtype: Any = None) -
 
 
 def mean(x: Tensor, axes: Any = None, keepdim: bool = False) -> Tensor:
+    """Mean over ``axes`` (all when None); floating dtypes only, as libtorch."""
     d = x._data
     if d.dtype.kind != "f":
         raise RuntimeError(
@@ -642,10 +665,12 @@ def sum_to(g: Tensor, shape: tuple) -> Tensor:
 
 
 def expand_to(g: Tensor, shape: tuple) -> Tensor:
+    """``g`` broadcast to ``shape`` (a read-only view; ExpandBackward0)."""
     return record(np.broadcast_to(g._data, shape), "ExpandBackward0", D.identity, (g,), view_of=g)
 
 
 def prod(x: Tensor, axis: int | None = None, keepdim: bool = False) -> Tensor:
+    """Product over one ``axis`` (all when None)."""
     d = x._data
     ax = None if d.ndim == 0 else axis
     out = np.prod(d, axis=ax, keepdims=keepdim, dtype=_sum_dtype(d))
@@ -699,6 +724,7 @@ def max_dim(x: Tensor, axis: int, keepdim: bool = False, largest: bool = True) -
 
 
 def argmax(x: Tensor, axis: int | None = None, keepdim: bool = False, largest: bool = True) -> Tensor:
+    """0-based index of the max (min when not ``largest``) along ``axis``, or of the flattened tensor."""
     d = x._data
     fn = np.argmax if largest else np.argmin
     if axis is None:
@@ -716,6 +742,7 @@ def _float_only(x: Tensor, what: str) -> None:
 
 
 def var(x: Tensor, axes: Any = None, correction: float = 1, keepdim: bool = False) -> Tensor:
+    """Variance over ``axes`` with ``correction`` (1: unbiased); nan when no degrees of freedom are left."""
     _float_only(x, "std and var")
     d = x._data
     ax = _axes(axes, d.ndim)
@@ -727,6 +754,7 @@ def var(x: Tensor, axes: Any = None, correction: float = 1, keepdim: bool = Fals
 
 
 def std(x: Tensor, axes: Any = None, correction: float = 1, keepdim: bool = False) -> Tensor:
+    """Standard deviation over ``axes`` with ``correction`` (1: unbiased)."""
     _float_only(x, "std and var")
     d = x._data
     ax = _axes(axes, d.ndim)
@@ -736,6 +764,7 @@ def std(x: Tensor, axes: Any = None, correction: float = 1, keepdim: bool = Fals
 
 
 def norm(x: Tensor, p: float = 2, axes: Any = None, keepdim: bool = False) -> Tensor:
+    """The p-norm over ``axes`` (p = inf: max |x|, -inf: min |x|, 0: count of non-zeros)."""
     if x._data.dtype.kind != "f":
         raise RuntimeError(f"norm(): input dtype should be either floating point or complex. Got {x.dtype.name} "
                            "instead.")
@@ -758,6 +787,7 @@ def norm(x: Tensor, p: float = 2, axes: Any = None, keepdim: bool = False) -> Te
 
 
 def logsumexp(x: Tensor, axes: Any, keepdim: bool = False) -> Tensor:
+    """``log(sum(exp(x)))`` over ``axes``, shifted by the max so it does not overflow."""
     d = x._data
     ax = _axes(axes, d.ndim)
     m = np.max(d, axis=ax, keepdims=True)
@@ -769,6 +799,7 @@ def logsumexp(x: Tensor, axes: Any, keepdim: bool = False) -> Tensor:
 
 
 def cumsum(x: Tensor, axis: int) -> Tensor:
+    """Cumulative sum along ``axis`` (integers in int64)."""
     d = x._data
     if d.ndim == 0:
         return record(d.astype(_sum_dtype(d) or d.dtype), "CumsumBackward0", D.identity, (x,))
@@ -776,6 +807,7 @@ def cumsum(x: Tensor, axis: int) -> Tensor:
 
 
 def cumprod(x: Tensor, axis: int) -> Tensor:
+    """Cumulative product along ``axis`` (integers in int64)."""
     d = x._data
     if d.ndim == 0:
         return record(d.astype(_sum_dtype(d) or d.dtype), "CumprodBackward0", D.identity, (x,))
@@ -784,6 +816,7 @@ def cumprod(x: Tensor, axis: int) -> Tensor:
 
 
 def softmax(x: Tensor, axis: int) -> Tensor:
+    """``exp(x) / sum(exp(x))`` along ``axis``, shifted by the max."""
     d = _float_data(x)
     e = np.exp(d - np.max(d, axis=axis, keepdims=True))
     e /= np.sum(e, axis=axis, keepdims=True)
@@ -791,6 +824,7 @@ def softmax(x: Tensor, axis: int) -> Tensor:
 
 
 def log_softmax(x: Tensor, axis: int) -> Tensor:
+    """``x - logsumexp(x)`` along ``axis``, computed stably (its own rule)."""
     d = _float_data(x)
     s = d - np.max(d, axis=axis, keepdims=True)
     s -= np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
@@ -910,6 +944,7 @@ def _einsum_explicit(equation: str, ndims: Sequence[int]) -> str:
 # -- shape ops (views share storage and the version counter) -------------------------------------------------
 
 def reshape(x: Tensor, shape: Sequence[int]) -> Tensor:
+    """``x`` in ``shape``: a view when numpy can make one (ViewBackward0), else a copy."""
     d = x._data
     try:
         out = d.reshape(shape)
@@ -921,6 +956,7 @@ def reshape(x: Tensor, shape: Sequence[int]) -> Tensor:
 
 
 def view(x: Tensor, shape: Sequence[int]) -> Tensor:
+    """A view of ``x`` in ``shape``; libtorch's error when the strides do not allow one."""
     d = x._data
     try:
         out = d.view()
@@ -936,6 +972,7 @@ def view(x: Tensor, shape: Sequence[int]) -> Tensor:
 
 
 def permute(x: Tensor, axes: Sequence[int]) -> Tensor:
+    """A view with the axes in the order ``axes``."""
     return record(np.transpose(x._data, axes), "PermuteBackward0", D.permute, (x,), (tuple(axes),), view_of=x)
 
 
@@ -949,6 +986,7 @@ def movedim_last(x: Tensor, axis: int) -> Tensor:
 
 
 def movedim_back(x: Tensor, axis: int) -> Tensor:
+    """Undo ``movedim_last``: the last axis moved back to ``axis`` (a view)."""
     nd = x._data.ndim
     axis %= nd
     if axis == nd - 1:
@@ -959,6 +997,7 @@ def movedim_back(x: Tensor, axis: int) -> Tensor:
 
 
 def transpose(x: Tensor, a0: int, a1: int) -> Tensor:
+    """A view with axes ``a0`` and ``a1`` swapped."""
     name = "TransposeBackward0"
     return record(np.swapaxes(x._data, a0, a1), name, D.transpose, (x,), (a0, a1), view_of=x)
 
@@ -983,6 +1022,7 @@ def split(x: Tensor, axis: int, sizes: Sequence[int], name: str = "SplitBackward
 
 
 def squeeze(x: Tensor, axis: int | None = None) -> Tensor:
+    """Size-1 axes removed (all, or only ``axis`` when it has size 1); a view."""
     d = x._data
     if axis is None:
         out = np.squeeze(d)
@@ -993,11 +1033,13 @@ def squeeze(x: Tensor, axis: int | None = None) -> Tensor:
 
 
 def unsqueeze(x: Tensor, axis: int) -> Tensor:
+    """A size-1 axis inserted at ``axis``; a view."""
     d = x._data
     return record(np.expand_dims(d, axis), "UnsqueezeBackward0", D.reshape, (x,), (d.shape,), view_of=x)
 
 
 def expand(x: Tensor, shape: Sequence[int]) -> Tensor:
+    """A read-only broadcast view to ``shape`` (-1 keeps a size), with libtorch's errors."""
     d = x._data
     shape = tuple(shape)
     lead = len(shape) - d.ndim
@@ -1024,6 +1066,7 @@ def expand(x: Tensor, shape: Sequence[int]) -> Tensor:
 
 
 def repeat(x: Tensor, repeats: Sequence[int]) -> Tensor:
+    """``x`` tiled ``repeats`` times along each axis (leading axes added as needed); a copy."""
     d = x._data
     repeats = tuple(repeats)
     if len(repeats) < d.ndim:
@@ -1067,6 +1110,7 @@ def cat(tensors: Sequence[Tensor], axis: int) -> Tensor:
 
 
 def stack(tensors: Sequence[Tensor], axis: int) -> Tensor:
+    """Equal-shaped tensors joined along a new ``axis`` (promoted dtype)."""
     arrays = [t._data for t in tensors]
     for i, a in enumerate(arrays[1:], 2):
         if a.shape != arrays[0].shape:
@@ -1078,25 +1122,30 @@ def stack(tensors: Sequence[Tensor], axis: int) -> Tensor:
 
 
 def flip(x: Tensor, axes: Sequence[int]) -> Tensor:
+    """A copy with the elements reversed along ``axes``."""
     if x._data.ndim == 0:
         return record(x._data.copy(), "FlipBackward0", D.identity, (x,))
     return record(np.flip(x._data, tuple(axes)).copy(), "FlipBackward0", D.flip, (x,), (tuple(axes),))
 
 
 def roll(x: Tensor, shifts: Sequence[int], axes: Sequence[int]) -> Tensor:
+    """A copy shifted circularly by ``shifts`` along ``axes``."""
     return record(np.roll(x._data, tuple(shifts), tuple(axes)), "RollBackward0", D.roll, (x,),
                   (tuple(shifts), tuple(axes)))
 
 
 def tril(x: Tensor, k: int = 0) -> Tensor:
+    """The lower triangle from diagonal ``k``; the rest zero."""
     return record(np.tril(x._data, k), "TrilBackward0", D.tril, (x,), (k,))
 
 
 def triu(x: Tensor, k: int = 0) -> Tensor:
+    """The upper triangle from diagonal ``k``; the rest zero."""
     return record(np.triu(x._data, k), "TriuBackward0", D.triu, (x,), (k,))
 
 
 def diagonal(x: Tensor, offset: int = 0, a1: int = 0, a2: int = 1) -> Tensor:
+    """A writable view of the diagonal at ``offset`` of the last two axes."""
     nd = x._data.ndim
     if nd < 2 or {a1 % nd, a2 % nd} != {nd - 2, nd - 1}:
         raise NotImplementedError("diagonal: only the last two dimensions are supported")
@@ -1212,6 +1261,7 @@ def _check_index_shape(i: np.ndarray, d: np.ndarray, src: Any, axis: int, fn: st
 
 
 def scatter(x: Tensor, axis: int, idx: Tensor, src: Any, reduce: str | None = None) -> Tensor:
+    """A copy of ``x`` with ``src`` written at the 0-based ``idx`` along ``axis`` (``reduce``: "add", "multiply")."""
     i = idx._data
     _check_index_dtype(i, "scatter")
     s = _data(src)
@@ -1256,6 +1306,7 @@ def _check_index_range(i: np.ndarray, n: int, fn: str) -> None:
 
 
 def index_select(x: Tensor, axis: int, idx: Tensor) -> Tensor:
+    """Slices of ``x`` along ``axis`` at the 0-based vector ``idx``."""
     i = idx._data
     if i.dtype.kind not in "iu":
         raise RuntimeError("index_select(): Expected dtype int32/int64 for index")
@@ -1268,6 +1319,7 @@ def index_select(x: Tensor, axis: int, idx: Tensor) -> Tensor:
 
 
 def masked_fill(x: Tensor, mask: Tensor, value: Any) -> Tensor:
+    """A copy of ``x`` with ``value`` (a number or 0-d tensor) where the bool ``mask`` is true."""
     m = mask._data
     if m.dtype != np.bool_:
         raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype "
@@ -1283,6 +1335,7 @@ def masked_fill(x: Tensor, mask: Tensor, value: Any) -> Tensor:
 
 
 def masked_select(x: Tensor, mask: Tensor) -> Tensor:
+    """The elements of ``x`` where the bool ``mask`` (broadcast) is true, as a vector."""
     m = mask._data
     if m.dtype != np.bool_:
         raise RuntimeError(f"masked_select: expected BoolTensor for mask, got {mask.dtype.name}")
@@ -1294,6 +1347,7 @@ def masked_select(x: Tensor, mask: Tensor) -> Tensor:
 
 
 def sort(x: Tensor, axis: int, descending: bool = False, stable: bool = True) -> tuple[Tensor, Tensor]:
+    """Values sorted along ``axis`` (stably) and their 0-based int64 indices."""
     d = x._data
     if d.ndim == 0:
         return record(d.copy(), "SortBackward0", D.identity, (x,)), _wrap(np.zeros((), np.int64))
@@ -1309,6 +1363,7 @@ def sort(x: Tensor, axis: int, descending: bool = False, stable: bool = True) ->
 
 
 def topk(x: Tensor, k: int, axis: int, largest: bool = True, sorted: bool = True) -> tuple[Tensor, Tensor]:  # noqa: A002
+    """The ``k`` largest (smallest) values along ``axis`` and their 0-based indices."""
     d = x._data
     n = d.shape[axis] if d.ndim else 1
     if not 0 <= k <= n:
@@ -1323,6 +1378,7 @@ def topk(x: Tensor, k: int, axis: int, largest: bool = True, sorted: bool = True
 
 
 def nonzero(x: Tensor) -> Tensor:
+    """0-based coordinates of the non-zero elements, one row each (int64)."""
     return _wrap(np.stack(np.nonzero(x._data), axis=1).astype(np.int64) if x._data.ndim else
                  np.zeros((int(bool(x._data)), 0), np.int64))
 
