@@ -102,6 +102,10 @@ class Node:
     def __repr__(self) -> str:
         return f"<{self._name}>"
 
+    def r_format(self) -> str:
+        """What R torch prints for ``x$grad_fn``: the bare node name."""
+        return f"{self._name}\n"
+
     @property
     def name(self) -> _NodeName:
         """libtorch's name of the op (``MulBackward0``): a string, also callable as ``grad_fn.name()``."""

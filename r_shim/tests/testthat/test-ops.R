@@ -10,3 +10,9 @@ test_that("Summary group and mean on a tensor reduce it to a 0-d tensor", {
   expect_false(all(x > 4)$item())
   expect_error(sum(x, x), "exactly one tensor")
 })
+
+test_that("grad_fn prints libtorch's node name as R torch does", {
+  a <- torch_tensor(3, requires_grad = TRUE)
+  expect_output(print((a * 2)$grad_fn), "^MulBackward0$")
+  expect_null(a$grad_fn)
+})
