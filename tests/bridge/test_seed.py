@@ -115,3 +115,20 @@ def test_seeded_program_equals_the_python_api(clean_r):
     for name in ("l1", "l2", "w1", "final"):
         np.testing.assert_array_equal(clean_r.get(name).numpy(), py[name].numpy(), err_msg=name)
     assert list(clean_r.get("losses")) == pytest.approx(py["losses"], rel=0, abs=0)
+
+
+def test_vignette_knits_to_the_seeds_outputs(tmp_path, r_env):
+    """vignettes/using-torch-optimizers.Rmd (our words, the seed's code) knits to the seed's output blocks."""
+    import shutil
+    import sys
+
+    from rbridge_util import run
+
+    rmd = tmp_path / "vignette.Rmd"
+    shutil.copy(Path(__file__).resolve().parents[2] / "vignettes" / "using-torch-optimizers.Rmd", rmd)
+    proc = run([sys.executable, "-m", "rtorch_py", "knit", str(rmd)], env=r_env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    md = (tmp_path / "vignette.md").read_text()
+    got = [re.sub(r"^## ?", "", b, flags=re.M) for b in re.findall(r"```\n(## .*?)```", md, re.S)]
+    _, expected = seed_blocks()
+    assert [shape_of(g) for g in got] == [shape_of(e) for e in expected]
