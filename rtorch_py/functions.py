@@ -28,6 +28,11 @@ def _t(x: Any, fn: str, arg: str = "self") -> Tensor:
     raise TypeError(f"{fn}: argument '{arg}' must be a torch_tensor, got {type(x).__name__}")
 
 
+def _cast(x: Tensor, dtype: Any) -> Tensor:
+    """``x`` converted to ``dtype`` first when one is given (the ``dtype`` argument of reductions, softmax)."""
+    return x if dtype is None else O.to_dtype(x, as_dtype(dtype).np)
+
+
 # -- elementwise ----------------------------------------------------------------------------------------------
 
 def torch_add(self: Tensor, other: Any, alpha: Any = 1) -> Tensor:
@@ -272,7 +277,7 @@ def torch_sum(self: Tensor, dim: Any = None, keepdim: bool = False, dtype: Dtype
         >>> torch_sum(torch_ones(2, 3), dim = 1).shape
         (3,)
     """
-    x = _t(self, "torch_sum") if dtype is None else O.to_dtype(_t(self, "torch_sum"), as_dtype(dtype).np)
+    x = _cast(_t(self, "torch_sum"), dtype)
     return O.sum(x, _dims_or_none(dim, self.ndim), keepdim)
 
 
@@ -286,13 +291,13 @@ def torch_mean(self: Tensor, dim: Any = None, keepdim: bool = False, dtype: Dtyp
          3.5000
         [ CPUFloatType{2} ]
     """
-    x = _t(self, "torch_mean") if dtype is None else O.to_dtype(_t(self, "torch_mean"), as_dtype(dtype).np)
+    x = _cast(_t(self, "torch_mean"), dtype)
     return O.mean(x, _dims_or_none(dim, self.ndim), keepdim)
 
 
 def torch_prod(self: Tensor, dim: Any = None, keepdim: bool = False, dtype: Dtype | None = None) -> Tensor:
     """Product of all elements, or along one (1-based) ``dim``."""
-    x = self if dtype is None else O.to_dtype(self, as_dtype(dtype).np)
+    x = _cast(self, dtype)
     return O.prod(x, None if dim is None else dim0(dim, self.ndim), keepdim)
 
 
@@ -377,7 +382,7 @@ def torch_norm(self: Tensor, p: Any = 2, dim: Any = None, keepdim: bool = False,
         if p != "fro":
             raise ValueError(f"torch_norm: p must be a number or 'fro', got {p!r}")
         p = 2
-    x = self if dtype is None else O.to_dtype(self, as_dtype(dtype).np)
+    x = _cast(self, dtype)
     return O.norm(x, float(p), _dims_or_none(dim, self.ndim), keepdim)
 
 
@@ -402,13 +407,13 @@ def torch_cumsum(self: Tensor, dim: Any, dtype: Dtype | None = None) -> Tensor:
          6
         [ CPULongType{3} ]
     """
-    x = self if dtype is None else O.to_dtype(self, as_dtype(dtype).np)
+    x = _cast(self, dtype)
     return O.cumsum(x, dim0(dim, self.ndim))
 
 
 def torch_cumprod(self: Tensor, dim: Any, dtype: Dtype | None = None) -> Tensor:
     """Cumulative product along a (1-based) ``dim``."""
-    x = self if dtype is None else O.to_dtype(self, as_dtype(dtype).np)
+    x = _cast(self, dtype)
     return O.cumprod(x, dim0(dim, self.ndim))
 
 
@@ -434,13 +439,13 @@ def torch_count_nonzero(self: Tensor, dim: Any = None) -> Tensor:
 
 def torch_softmax(self: Tensor, dim: Any, dtype: Dtype | None = None) -> Tensor:
     """``exp(x) / sum(exp(x))`` along a (1-based) ``dim``, computed stably."""
-    x = self if dtype is None else O.to_dtype(self, as_dtype(dtype).np)
+    x = _cast(self, dtype)
     return O.softmax(x, dim0(dim, self.ndim))
 
 
 def torch_log_softmax(self: Tensor, dim: Any, dtype: Dtype | None = None) -> Tensor:
     """``log(softmax(x))`` along a (1-based) ``dim``, computed stably."""
-    x = self if dtype is None else O.to_dtype(self, as_dtype(dtype).np)
+    x = _cast(self, dtype)
     return O.log_softmax(x, dim0(dim, self.ndim))
 
 

@@ -19,9 +19,9 @@ from .._core import nn_ops as NO  # noqa: N812
 from .._core import ops as O  # noqa: N812
 from .._core import rng
 from .._core.autograd import no_grad
-from .._core.dtype import as_dtype
 from .._core.tensor import Tensor
 from .._r import dim0, index0, to_int
+from ..functions import _cast
 
 __all__ = [
     "nnf_relu", "nnf_relu6", "nnf_leaky_relu", "nnf_elu", "nnf_selu", "nnf_celu", "nnf_gelu", "nnf_silu",
@@ -184,10 +184,6 @@ def _softmax_dim(x: Tensor, dim: Any, fn: str) -> int:
     if dim is None:  # PyTorch's legacy implicit choice
         return 0 if x.ndim in (0, 1, 3) else 1
     return dim0(dim, x.ndim)
-
-
-def _cast(x: Tensor, dtype: Any) -> Tensor:
-    return x if dtype is None else O.to_dtype(x, as_dtype(dtype).np)
 
 
 def nnf_softmax(input: Tensor, dim: Any, dtype: Any = None) -> Tensor:
