@@ -267,16 +267,20 @@ def _apply(fn: Any, op: str, *operands: Any) -> np.ndarray:
         raise _shape_error(op, *operands) from None
 
 
+def _binary_op(np_fn: Callable, op: str, a: Any, b: Any, name: str, rule: Callable) -> Tensor:
+    """A broadcasting binary primitive whose rule saves both operands."""
+    xa, xb = _binary(a, b)
+    return record(_apply(np_fn, op, xa, xb), name, rule, (a, b), (a, b))
+
+
 def maximum(a: Tensor, b: Tensor) -> Tensor:
     """Elementwise maximum; ties split the gradient evenly."""
-    xa, xb = _binary(a, b)
-    return record(_apply(np.maximum, "maximum", xa, xb), "MaximumBackward0", D.maximum, (a, b), (a, b))
+    return _binary_op(np.maximum, "maximum", a, b, "MaximumBackward0", D.maximum)
 
 
 def minimum(a: Tensor, b: Tensor) -> Tensor:
     """Elementwise minimum; ties split the gradient evenly."""
-    xa, xb = _binary(a, b)
-    return record(_apply(np.minimum, "minimum", xa, xb), "MinimumBackward0", D.minimum, (a, b), (a, b))
+    return _binary_op(np.minimum, "minimum", a, b, "MinimumBackward0", D.minimum)
 
 
 def _no_bool(op: str, xa: Any, xb: Any) -> None:
@@ -287,29 +291,29 @@ def _no_bool(op: str, xa: Any, xb: Any) -> None:
         raise RuntimeError("ZeroDivisionError")  # libtorch's error for integer division by zero
 
 
+def _modulo(np_fn: Callable, op: str, node: str, rule: Callable, a: Any, b: Any) -> Tensor:
+    """fmod / remainder: not for bools, libtorch's error for an integer zero divisor, ``<node>Backward1`` for a
+    tensor divisor and ``<node>Backward0`` for a number."""
+    xa, xb = _binary(a, b)
+    _no_bool(op, xa, xb)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = _apply(np_fn, op, xa, xb)
+    return record(out, f"{node}Backward1" if b.__class__ is Tensor else f"{node}Backward0", rule, (a, b), (a, b))
+
+
 def fmod(a: Any, b: Any) -> Tensor:
     """C's fmod (sign of the dividend)."""
-    xa, xb = _binary(a, b)
-    _no_bool("fmod", xa, xb)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = _apply(np.fmod, "fmod", xa, xb)
-    return record(out, "FmodBackward1" if b.__class__ is Tensor else "FmodBackward0", D.fmod, (a, b), (a, b))
+    return _modulo(np.fmod, "fmod", "Fmod", D.fmod, a, b)
 
 
 def remainder(a: Any, b: Any) -> Tensor:
     """Python's / R's remainder (sign of the divisor)."""
-    xa, xb = _binary(a, b)
-    _no_bool("remainder", xa, xb)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = _apply(np.remainder, "remainder", xa, xb)
-    return record(out, "RemainderBackward1" if b.__class__ is Tensor else "RemainderBackward0", D.remainder,
-                  (a, b), (a, b))
+    return _modulo(np.remainder, "remainder", "Remainder", D.remainder, a, b)
 
 
 def atan2(a: Tensor, b: Tensor) -> Tensor:
     """Elementwise ``atan2(a, b)``."""
-    xa, xb = _binary(a, b)
-    return record(_apply(np.arctan2, "atan2", xa, xb), "Atan2Backward0", D.atan2, (a, b), (a, b))
+    return _binary_op(np.arctan2, "atan2", a, b, "Atan2Backward0", D.atan2)
 
 
 def where(cond: Tensor, a: Any, b: Any) -> Tensor:
