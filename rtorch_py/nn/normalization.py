@@ -19,6 +19,12 @@ def _full(shape: tuple, value: float, dtype: Any = np.float32) -> Tensor:
     return Tensor._wrap(np.full(shape, value, dtype=dtype))
 
 
+def _affine_parameters(module: nn_Module, shape: tuple, affine: bool, bias: bool = True) -> None:
+    """``weight`` (ones) and ``bias`` (zeros) of ``shape`` when ``affine`` (bias only with ``bias``), else None."""
+    module.weight = nn_parameter(_full(shape, 1.0)) if affine else None
+    module.bias = nn_parameter(_full(shape, 0.0)) if affine and bias else None
+
+
 class _BatchNorm(nn_Module):
     _dims: tuple[int, ...] = (2, 3)
 
@@ -30,12 +36,7 @@ class _BatchNorm(nn_Module):
         self.affine = affine
         self.track_running_stats = track_running_stats
         n = self.num_features
-        if affine:
-            self.weight = nn_parameter(_full((n,), 1.0))
-            self.bias = nn_parameter(_full((n,), 0.0))
-        else:
-            self.weight = None
-            self.bias = None
+        _affine_parameters(self, (n,), affine)
         if track_running_stats:
             self.running_mean = nn_buffer(_full((n,), 0.0))
             self.running_var = nn_buffer(_full((n,), 1.0))
@@ -114,12 +115,7 @@ class nn_layer_norm(nn_Module):  # noqa: N801
         self.normalized_shape = F._shape_arg(normalized_shape, "nn_layer_norm", "normalized_shape")
         self.eps = eps
         self.elementwise_affine = elementwise_affine
-        if elementwise_affine:
-            self.weight = nn_parameter(_full(self.normalized_shape, 1.0))
-            self.bias = nn_parameter(_full(self.normalized_shape, 0.0)) if bias else None
-        else:
-            self.weight = None
-            self.bias = None
+        _affine_parameters(self, self.normalized_shape, elementwise_affine, bias)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.nnf_layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -141,12 +137,7 @@ class nn_group_norm(nn_Module):  # noqa: N801
                              f"({self.num_groups})")
         self.eps = eps
         self.affine = affine
-        if affine:
-            self.weight = nn_parameter(_full((self.num_channels,), 1.0))
-            self.bias = nn_parameter(_full((self.num_channels,), 0.0))
-        else:
-            self.weight = None
-            self.bias = None
+        _affine_parameters(self, (self.num_channels,), affine)
 
     def forward(self, input: Tensor) -> Tensor:
         return F.nnf_group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
