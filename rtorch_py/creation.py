@@ -95,9 +95,11 @@ def _default_np(dtype: Any) -> np.dtype:
 
 # -- from data ------------------------------------------------------------------------------------------------
 
-def _infer(data: Any) -> np.ndarray:
+def _infer(data: Any, float_np: Any = None) -> np.ndarray:
     """R torch's rule for values without a dtype: doubles -> float32 (the default type), integers -> int64,
-    logicals -> bool; numpy arrays keep their dtype."""
+    logicals -> bool; numpy arrays keep their dtype. ``float_np`` overrides the type of floats (float64 when a
+    dtype is given, so that ``torch_tensor(0.1, dtype = torch_double())`` is not rounded to float32 first)."""
+    float_np = float_np or get_default_dtype().np
     if isinstance(data, np.ndarray):
         return data.copy()
     if isinstance(data, np.generic):  # numpy scalars keep their dtype, as numpy arrays do
@@ -107,7 +109,7 @@ def _infer(data: Any) -> np.ndarray:
     if isinstance(data, (int, np.integer)):
         return np.array(data, dtype=np.int64)
     if isinstance(data, (float, np.floating)):
-        return np.array(data, dtype=get_default_dtype().np)
+        return np.array(data, dtype=float_np)
     if isinstance(data, Tensor):
         return data._data.copy()
     if isinstance(data, (list, tuple)):
@@ -121,7 +123,7 @@ def _infer(data: Any) -> np.ndarray:
             raise ValueError("torch_tensor: data must be a rectangular nested list of numbers (all rows of the same "
                              "length)")
         if arr.dtype.kind == "f":
-            return arr.astype(get_default_dtype().np)
+            return arr.astype(float_np)
         if arr.dtype.kind in "iu":
             return arr.astype(np.int64)
         if arr.dtype.kind == "b":
@@ -140,13 +142,13 @@ def torch_tensor(data: Any, dtype: Dtype | None = None, device: Any = None, requ
         >>> torch_tensor([1, 2, 3]).dtype
         torch_Long
     """
-    return _finish(_infer(data), dtype, device, requires_grad)
+    return _finish(_infer(data, None if dtype is None else np.float64), dtype, device, requires_grad)
 
 
 def torch_scalar_tensor(value: Any, dtype: Dtype | None = None, device: Any = None,
                         requires_grad: bool = False) -> Tensor:
     """A 0-dimensional tensor."""
-    arr = _infer(value._data if isinstance(value, Tensor) else value)
+    arr = _infer(value._data if isinstance(value, Tensor) else value, None if dtype is None else np.float64)
     if arr.size != 1:
         raise ValueError(f"torch_scalar_tensor: value must have one element, got {arr.size}")
     return _finish(arr.reshape(()), dtype, device, requires_grad)

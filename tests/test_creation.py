@@ -34,6 +34,10 @@ def test_torch_tensor_dtype_and_requires_grad() -> None:
     assert x.dtype is rt.torch_double() and x.requires_grad and x.is_leaf
     assert torch_tensor([1.7, -1.7], dtype=rt.torch_long())._data.tolist() == [1, -1]
     assert torch_tensor([1.0], dtype="float64").dtype is rt.torch_double()
+    # a float64 request keeps the Python float exactly (no detour through the default float32)
+    assert torch_tensor(0.1, dtype=rt.torch_double()).item() == 0.1
+    assert torch_tensor([0.1, 1e-300], dtype=rt.torch_double())._data.tolist() == [0.1, 1e-300]
+    assert rt.torch_scalar_tensor(0.1, dtype=rt.torch_double()).item() == 0.1
     with pytest.raises(RuntimeError, match="only Tensors of floating point dtype can require gradients"):
         torch_tensor([1, 2], requires_grad=True)
 

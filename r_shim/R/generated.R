@@ -53,7 +53,7 @@ is_torch_dtype <- function(x) {
   .External(C_rt_callx, "is_torch_dtype", x)
 }
 
-lr_cosine_annealing <- function(optimizer, T_max, eta_min = 0L, last_epoch = -1L, verbose = FALSE) {
+lr_cosine_annealing <- function(optimizer, T_max, eta_min = 0.0, last_epoch = -1L, verbose = FALSE) {
   .External(C_rt_callx, "lr_cosine_annealing", optimizer, T_max, eta_min, last_epoch, verbose)
 }
 
@@ -65,7 +65,7 @@ lr_multiplicative <- function(optimizer, lr_lambda, last_epoch = -1L, verbose = 
   .External(C_rt_callx, "lr_multiplicative", optimizer, lr_lambda, last_epoch, verbose)
 }
 
-lr_one_cycle <- function(optimizer, max_lr, total_steps = NULL, epochs = NULL, steps_per_epoch = NULL, pct_start = 0.3, anneal_strategy = "cos", cycle_momentum = TRUE, base_momentum = 0.85, max_momentum = 0.95, div_factor = 25L, final_div_factor = 10000L, last_epoch = -1L, verbose = FALSE, three_phase = FALSE) {
+lr_one_cycle <- function(optimizer, max_lr, total_steps = NULL, epochs = NULL, steps_per_epoch = NULL, pct_start = 0.3, anneal_strategy = "cos", cycle_momentum = TRUE, base_momentum = 0.85, max_momentum = 0.95, div_factor = 25.0, final_div_factor = 10000.0, last_epoch = -1L, verbose = FALSE, three_phase = FALSE) {
   .External(C_rt_callx, "lr_one_cycle", optimizer, max_lr, total_steps, epochs, steps_per_epoch, pct_start, anneal_strategy, cycle_momentum, base_momentum, max_momentum, div_factor, final_div_factor, last_epoch, verbose, three_phase = three_phase)
 }
 
@@ -805,15 +805,15 @@ nnf_triplet_margin_with_distance_loss <- function(anchor, positive, negative, di
   .External(C_rt_callx, "nnf_triplet_margin_with_distance_loss", anchor, positive, negative, distance_function, margin, swap, reduction)
 }
 
-optim_adadelta <- function(params, lr = 1.0, rho = 0.9, eps = 1e-06, weight_decay = 0L) {
+optim_adadelta <- function(params, lr = 1.0, rho = 0.9, eps = 1e-06, weight_decay = 0.0) {
   .External(C_rt_callx, "optim_adadelta", params, lr, rho, eps, weight_decay)
 }
 
-optim_adagrad <- function(params, lr = 0.01, lr_decay = 0L, weight_decay = 0L, initial_accumulator_value = 0L, eps = 1e-10) {
+optim_adagrad <- function(params, lr = 0.01, lr_decay = 0.0, weight_decay = 0.0, initial_accumulator_value = 0.0, eps = 1e-10) {
   .External(C_rt_callx, "optim_adagrad", params, lr, lr_decay, weight_decay, initial_accumulator_value, eps)
 }
 
-optim_adam <- function(params, lr = 0.001, betas = c(0.9, 0.999), eps = 1e-08, weight_decay = 0L, amsgrad = FALSE) {
+optim_adam <- function(params, lr = 0.001, betas = c(0.9, 0.999), eps = 1e-08, weight_decay = 0.0, amsgrad = FALSE) {
   .External(C_rt_callx, "optim_adam", params, lr, betas, eps, weight_decay, amsgrad)
 }
 
@@ -821,11 +821,11 @@ optim_adamw <- function(params, lr = 0.001, betas = c(0.9, 0.999), eps = 1e-08, 
   .External(C_rt_callx, "optim_adamw", params, lr, betas, eps, weight_decay, amsgrad)
 }
 
-optim_asgd <- function(params, lr = 0.01, lambd = 0.0001, alpha = 0.75, t0 = 1000000L, weight_decay = 0L, ...) {
+optim_asgd <- function(params, lr = 0.01, lambd = 0.0001, alpha = 0.75, t0 = 1000000.0, weight_decay = 0.0, ...) {
   .External(C_rt_callx, "optim_asgd", params, lr, lambd, alpha, t0, weight_decay, ...)
 }
 
-optim_lbfgs <- function(params, lr = 1L, max_iter = 20L, max_eval = NULL, tolerance_grad = 1e-07, tolerance_change = 1e-09, history_size = 100L, line_search_fn = NULL) {
+optim_lbfgs <- function(params, lr = 1.0, max_iter = 20L, max_eval = NULL, tolerance_grad = 1e-07, tolerance_change = 1e-09, history_size = 100L, line_search_fn = NULL) {
   .External(C_rt_callx, "optim_lbfgs", params, lr, max_iter, max_eval, tolerance_grad, tolerance_change, history_size, line_search_fn)
 }
 
@@ -833,7 +833,7 @@ optim_required <- function() {
   .External(C_rt_callx, "optim_required")
 }
 
-optim_rmsprop <- function(params, lr = 0.01, alpha = 0.99, eps = 1e-08, weight_decay = 0L, momentum = 0L, centered = FALSE) {
+optim_rmsprop <- function(params, lr = 0.01, alpha = 0.99, eps = 1e-08, weight_decay = 0.0, momentum = 0.0, centered = FALSE) {
   .External(C_rt_callx, "optim_rmsprop", params, lr, alpha, eps, weight_decay, momentum, centered)
 }
 
@@ -841,7 +841,7 @@ optim_rprop <- function(params, lr = 0.01, etas = c(0.5, 1.2), step_sizes = c(1e
   .External(C_rt_callx, "optim_rprop", params, lr, etas, step_sizes)
 }
 
-optim_sgd <- function(params, lr = .rt_absent, momentum = 0L, dampening = 0L, weight_decay = 0L, nesterov = FALSE) {
+optim_sgd <- function(params, lr = .rt_absent, momentum = 0.0, dampening = 0.0, weight_decay = 0.0, nesterov = FALSE) {
   .External(C_rt_callx, "optim_sgd", params, lr, momentum, dampening, weight_decay, nesterov)
 }
 

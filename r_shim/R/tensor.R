@@ -25,8 +25,9 @@ print.R7 <- function(x, ...) {
 #' @export
 print.py_object <- print.R7
 
+# R torch's as.character(torch_float()) is libtorch's name, "Float" (print() writes "torch_Float").
 #' @export
-as.character.torch_dtype <- function(x, ...) .Call(C_rt_call1, "r_format", x)
+as.character.torch_dtype <- function(x, ...) .Call(C_rt_dollar, x, "name")
 
 # -- tensors -----------------------------------------------------------------------------------------------------
 

@@ -186,8 +186,9 @@ class Tensor:
             if g is not None:
                 t._accumulate_grad(g, create_graph)
 
-    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> Callable[[], None]:
-        """Call ``hook(grad)`` when this tensor's gradient is computed; a returned tensor replaces it."""
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> TorchHook:
+        """Call ``hook(grad)`` when this tensor's gradient is computed; a returned tensor replaces it. Returns a
+        handle whose ``remove()`` (or a call) removes the hook."""
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self._grad_fn is None:
@@ -199,12 +200,7 @@ class Tensor:
                 self._grad_fn.pre_hooks = []
             hooks = self._grad_fn.pre_hooks
         hooks.append(hook)
-
-        def remove() -> None:
-            if hook in hooks:
-                hooks.remove(hook)
-
-        return remove
+        return TorchHook(hooks, hook)
 
     def retain_grad(self) -> Tensor:
         """Keep the gradient of a non-leaf tensor in ``.grad`` after backward."""
@@ -365,6 +361,30 @@ class Tensor:
         return "[ requires_grad = TRUE ]" if self._requires_grad else ""
 
     __str__ = __repr__
+
+
+class TorchHook:
+    """The handle ``register_hook()`` returns (R torch's ``torch_hook``): ``remove()`` removes the hook."""
+
+    __slots__ = ("_hooks", "_hook")
+    __r_class__ = ("torch_hook", "py_object")
+
+    def __init__(self, hooks: list, hook: Callable) -> None:
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        """Remove the hook (again: nothing happens)."""
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+    __call__ = remove
+
+    def __repr__(self) -> str:
+        return "<torch_hook>"
+
+    def r_format(self) -> str:
+        """What R torch prints: ``<torch_hook>``, without a newline (its ``cat("<torch_hook>")``)."""
+        return "<torch_hook>"
 
 
 _CPU = "cpu"

@@ -113,6 +113,13 @@ _KINDS: dict[tuple[type, str], int] = {}
 _NOTHING = object()
 
 
+# Methods that R torch returns invisibly although they return a value here (`model$eval()` at top level prints
+# nothing): module methods ending in invisible(self) or an assignment in its nn_Module; Tensor's retain_grad.
+_MODULE_INVISIBLE = frozenset({"train", "eval", "to", "cpu", "cuda", "apply", "load_state_dict", "zero_grad",
+                               "add_module", "register_module", "register_parameter", "register_buffer"})
+_TENSOR_INVISIBLE = frozenset({"retain_grad"})
+
+
 def _kind(obj: Any, name: str) -> tuple[int, bool]:
     """Whether ``obj.name`` is a method (R: ``x$name(...)``) or a field, and whether the answer holds for
     the whole class (instance attributes do not)."""
@@ -124,7 +131,15 @@ def _kind(obj: Any, name: str) -> tuple[int, bool]:
         return _FIELD, True
     if isinstance(attr, type):
         return _FIELD, True
-    return (_METHOD_INVISIBLE_KIND if returns_invisibly(attr, name) else _METHOD_KIND), True
+    invisible = returns_invisibly(attr, name) or _invisible_in_r(cls, name)
+    return (_METHOD_INVISIBLE_KIND if invisible else _METHOD_KIND), True
+
+
+def _invisible_in_r(cls: type, name: str) -> bool:
+    if name in _TENSOR_INVISIBLE and issubclass(cls, _tensor_type() or ()):
+        return True
+    nn = sys.modules.get("rtorch_py.nn.module")
+    return name in _MODULE_INVISIBLE and nn is not None and issubclass(cls, nn.nn_Module)
 
 
 def returns_invisibly(fn: Any, name: str) -> bool:

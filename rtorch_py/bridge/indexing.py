@@ -8,7 +8,9 @@ last element), R vectors (numpy arrays: numeric ones index, logical ones mask), 
 indices, bool: masks).
 
 Several vector indices select their outer product, as in R (``x[c(1, 2), c(1, 3)]`` is 2x2), not numpy's
-pairwise selection. ``drop = FALSE`` keeps the dimensions indexed by a number.
+pairwise selection; R torch treats numeric and logical vectors, long tensors and 1-d bool tensors alike there
+(``x[c(1, 3), c(TRUE, FALSE, TRUE)]``). A bool tensor of several dims is a mask over those dims.
+``drop = FALSE`` keeps the dimensions indexed by a number.
 """
 
 from __future__ import annotations
@@ -125,12 +127,26 @@ def _out_position(key: list[Any], upto: int, ndim: int) -> int:
     return pos
 
 
+def _per_dim(k: Any) -> bool:
+    """Whether an advanced index selects along one dimension (a 1-d index vector or mask)."""
+    vector_like = isinstance(k, np.ndarray) or (isinstance(k, Tensor) and k._data.dtype == np.bool_)
+    return vector_like and len(k.shape) == 1
+
+
+def _positions(k: Any, size: int) -> np.ndarray:
+    """A per-dimension index as 0-based positions (a mask must have the dimension's size)."""
+    d = k._data if isinstance(k, Tensor) else k
+    if d.dtype != np.bool_:
+        return d
+    if d.shape[0] != size:
+        raise IndexError(f"a logical index of length {d.shape[0]} does not match the dimension's size {size}")
+    return np.flatnonzero(d)
+
+
 def r_subset(x: Tensor, items: list[Any], drop: Any = True) -> Tensor:
     """R's ``x[...]``."""
     key, advanced = r_key(items, bool(drop))
-    if len(advanced) <= 1 or any(isinstance(key[i], Tensor) or
-                                 (isinstance(key[i], np.ndarray) and key[i].dtype == np.bool_)
-                                 for i in advanced):
+    if len(advanced) <= 1 or not all(_per_dim(key[i]) for i in advanced):
         return x[tuple(key)]
     # outer product of several vector indices: basic indexing first, then one index_select-like step each
     basic = list(key)
@@ -154,12 +170,11 @@ def _value(v: Any) -> Any:
 def r_subassign(x: Tensor, items: list[Any], value: Any) -> None:
     """R's ``x[...] <- value`` (in place, as R torch)."""
     key, advanced = r_key(items, True)
-    if len(advanced) > 1 and all(isinstance(key[i], np.ndarray) and key[i].dtype != np.bool_ for i in advanced) \
-            and all(k is Ellipsis or not isinstance(k, (int, np.integer)) for k in key) and Ellipsis not in key \
-            and None not in key:
+    if len(advanced) > 1 and all(_per_dim(key[i]) for i in advanced) \
+            and not any(k is Ellipsis or k is None or isinstance(k, (int, np.integer)) for k in key):
         # outer product: every index as an index vector, combined with np.ix_
         shape = x.shape
-        vecs = [k if isinstance(k, np.ndarray) else np.arange(shape[d])[k] for d, k in enumerate(key)]
+        vecs = [_positions(k, shape[d]) if d in advanced else np.arange(shape[d])[k] for d, k in enumerate(key)]
         x[np.ix_(*vecs)] = _value(value)
         return
     x[tuple(key)] = _value(value)

@@ -158,14 +158,28 @@ MATH.update({"log": _log, "round": _round, "cumsum": _cum("cumsum"), "cumprod": 
 
 # -- Summary group and mean --------------------------------------------------------------------------------------
 
+_COMBINE: dict[str, Callable[[Tensor, Tensor], Tensor]] = {
+    "sum": lambda a, b: a + b, "prod": lambda a, b: a * b, "max": _F.torch_maximum, "min": _F.torch_minimum,
+}
+
+
 def _summary(name: str) -> Callable[..., Any]:
+    """R torch's sum/prod/max/min methods: one tensor reduced (sum and prod take ``dim``, ``keepdim``); several
+    tensors each reduced, then combined (``sum(x, y)`` is ``x$sum() + y$sum()``)."""
     fn = getattr(_F, f"torch_{name}")
 
-    def f(*xs: Any, na_rm: Any = False) -> Any:
-        if len(xs) != 1 or not isinstance(xs[0], Tensor):
-            raise ValueError(f"{name}() on tensors takes exactly one tensor, got {len(xs)} arguments; "
-                             f"use torch_{name}() or torch_cat() first")
-        return fn(xs[0])
+    def f(*xs: Any, na_rm: Any = False, **kwargs: Any) -> Any:
+        if not xs or not all(isinstance(x, Tensor) for x in xs):
+            raise ValueError(f"{name}() on tensors takes tensors only, got "
+                             f"{', '.join(type(x).__name__ for x in xs) or 'nothing'}")
+        if len(xs) == 1:
+            return fn(xs[0], **kwargs)
+        if kwargs or name not in _COMBINE:
+            raise ValueError(f"{name}() on several tensors takes no other arguments; use torch_{name}() on each")
+        out = fn(xs[0])
+        for x in xs[1:]:
+            out = _COMBINE[name](out, fn(x))
+        return out
 
     return f
 

@@ -117,7 +117,7 @@ class optim_adam(_Adam):  # noqa: N801 - R torch's name
     """
 
     def initialize(self, params: Any, lr: float = 0.001, betas: tuple[float, float] = (0.9, 0.999),
-                   eps: float = 1e-08, weight_decay: float = 0, amsgrad: bool = False) -> None:
+                   eps: float = 1e-08, weight_decay: float = 0.0, amsgrad: bool = False) -> None:
         self._initialize(params, lr, betas, eps, weight_decay, amsgrad)
 
 

@@ -67,8 +67,8 @@ class optim_adagrad(_LoopOptimizer):  # noqa: N801 - R torch's name
         [ CPUFloatType{1} ]
     """
 
-    def initialize(self, params: Any, lr: float = 0.01, lr_decay: float = 0, weight_decay: float = 0,
-                   initial_accumulator_value: float = 0, eps: float = 1e-10) -> None:
+    def initialize(self, params: Any, lr: float = 0.01, lr_decay: float = 0.0, weight_decay: float = 0.0,
+                   initial_accumulator_value: float = 0.0, eps: float = 1e-10) -> None:
         _check_nonneg(lr, "learning rate")
         _check_nonneg(lr_decay, "lr_decay value")
         _check_nonneg(weight_decay, "weight_decay value")
@@ -122,7 +122,7 @@ class optim_adadelta(_LoopOptimizer):  # noqa: N801 - R torch's name
     """
 
     def initialize(self, params: Any, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-06,
-                   weight_decay: float = 0) -> None:
+                   weight_decay: float = 0.0) -> None:
         _check_nonneg(lr, "learning rate")
         if not 0 <= rho <= 1:
             raise ValueError(f"Invalid rho value: {r_num(rho)}")
@@ -182,7 +182,7 @@ class optim_rmsprop(_LoopOptimizer):  # noqa: N801 - R torch's name
     """
 
     def initialize(self, params: Any, lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-08,
-                   weight_decay: float = 0, momentum: float = 0, centered: bool = False) -> None:
+                   weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False) -> None:
         _check_nonneg(lr, "learning rate")
         _check_nonneg(eps, "epsilon value")
         _check_nonneg(momentum, "momentum value")
@@ -312,7 +312,7 @@ class optim_asgd(_LoopOptimizer):  # noqa: N801 - R torch's name
     """
 
     def initialize(self, params: Any, lr: float = 0.01, lambd: float = 0.0001, alpha: float = 0.75,
-                   t0: float = 1000000, weight_decay: float = 0, **kwargs: Any) -> None:
+                   t0: float = 1000000.0, weight_decay: float = 0.0, **kwargs: Any) -> None:
         if "lambda" in kwargs:
             lambd = kwargs.pop("lambda")
         if kwargs:

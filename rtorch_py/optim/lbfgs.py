@@ -14,6 +14,7 @@ import numpy as np
 
 from .._core import autograd
 from .._core.tensor import Tensor
+from .._r import to_int
 from ._kernels import fma, wide_scalar
 from .optimizer import Optimizer, _check_nonneg, _param_values
 
@@ -142,7 +143,7 @@ class optim_lbfgs(Optimizer):  # noqa: N801 - R torch's name
         [1.0, 1.0]
     """
 
-    def initialize(self, params: Any, lr: float = 1, max_iter: int = 20, max_eval: int | None = None,
+    def initialize(self, params: Any, lr: float = 1.0, max_iter: int = 20, max_eval: int | None = None,
                    tolerance_grad: float = 1e-07, tolerance_change: float = 1e-09, history_size: int = 100,
                    line_search_fn: str | None = None) -> None:
         _check_nonneg(lr, "learning rate")
@@ -209,7 +210,8 @@ class optim_lbfgs(Optimizer):  # noqa: N801 - R torch's name
         group = self.param_groups[0]
         lr, max_iter, max_eval = group["lr"], group["max_iter"], group["max_eval"]
         tolerance_grad, tolerance_change = group["tolerance_grad"], group["tolerance_change"]
-        line_search_fn, history_size = group["line_search_fn"], group["history_size"]
+        line_search_fn = group["line_search_fn"]
+        history_size = to_int(group["history_size"], "history_size")  # R passes whole doubles (history_size = 3)
 
         # L-BFGS has only global state; like PyTorch and R torch, it is kept as the first parameter's state.
         state = self.state.setdefault(self._params[0], {})

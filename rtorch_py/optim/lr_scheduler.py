@@ -224,7 +224,7 @@ class lr_cosine_annealing(LRScheduler):  # noqa: N801 - R torch's name
 
     _r_class = "lr_cosine_annealing"
 
-    def initialize(self, optimizer: Any, T_max: int, eta_min: float = 0, last_epoch: int = -1,  # noqa: N803
+    def initialize(self, optimizer: Any, T_max: int, eta_min: float = 0.0, last_epoch: int = -1,  # noqa: N803
                    verbose: bool = False) -> None:
         self.T_max = T_max
         self.eta_min = eta_min
@@ -276,7 +276,7 @@ class lr_one_cycle(LRScheduler):  # noqa: N801 - R torch's name
     def initialize(self, optimizer: Any, max_lr: Any, total_steps: int | None = None, epochs: int | None = None,
                    steps_per_epoch: int | None = None, pct_start: float = 0.3, anneal_strategy: str = "cos",
                    cycle_momentum: bool = True, base_momentum: Any = 0.85, max_momentum: Any = 0.95,
-                   div_factor: float = 25, final_div_factor: float = 10000, last_epoch: int = -1,
+                   div_factor: float = 25.0, final_div_factor: float = 10000.0, last_epoch: int = -1,
                    verbose: bool = False, *, three_phase: bool = False) -> None:
         if not is_optimizer(optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")

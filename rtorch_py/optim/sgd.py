@@ -32,8 +32,8 @@ class optim_sgd(Optimizer):  # noqa: N801 - R torch's name
         [ CPUFloatType{1} ]
     """
 
-    def initialize(self, params: Any, lr: Any = optim_required(), momentum: float = 0, dampening: float = 0,  # noqa: B008
-                   weight_decay: float = 0, nesterov: bool = False) -> None:
+    def initialize(self, params: Any, lr: Any = optim_required(), momentum: float = 0.0, dampening: float = 0.0,  # noqa: B008
+                   weight_decay: float = 0.0, nesterov: bool = False) -> None:
         _check_nonneg(lr, "learning rate")
         _check_nonneg(momentum, "momentum value")
         _check_nonneg(weight_decay, "weight_decay value")

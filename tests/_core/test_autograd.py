@@ -283,6 +283,16 @@ def test_hooks_see_and_replace_gradients() -> None:
     assert len(seen) == 1
 
 
+def test_hook_handle_removes_with_remove() -> None:
+    x = leaf([1.0, 2.0])
+    handle = x.register_hook(lambda gr: gr * 0)
+    assert repr(handle) == "<torch_hook>"  # R torch's torch_hook
+    handle.remove()
+    handle.remove()  # a second removal does nothing
+    (x * 5).sum().backward()
+    np.testing.assert_allclose(g(x), [5.0, 5.0])
+
+
 def test_leaf_hook_can_replace_gradient() -> None:
     x = leaf([1.0, 2.0])
     x.register_hook(lambda gr: gr * 0)

@@ -389,3 +389,24 @@ def test_float64_parameters() -> None:
     x.grad = rt.torch_ones(2, dtype=rt.torch_float64())
     rt.optim_sgd(x, lr=0.5, momentum=0.5).step()
     assert x._data.dtype == np.float64
+
+
+def test_lbfgs_takes_whole_doubles_as_counts() -> None:
+    """R passes every number as a double: history_size = 3, max_iter = 8 must work as their integers."""
+    x = rt.torch_tensor([-1.0, 1.0], requires_grad=True)
+    y = rt.torch_tensor([-1.0, 1.0], requires_grad=True)
+    a = rt.optim_lbfgs(x, max_iter=8.0, history_size=3.0)
+    b = rt.optim_lbfgs(y, max_iter=8, history_size=3)
+
+    def closure(p: rt.Tensor, opt: rt.optim_lbfgs) -> object:
+        def f() -> rt.Tensor:
+            opt.zero_grad()
+            loss = (1 - p[0]) ** 2 + 5 * (p[1] - p[0] ** 2) ** 2
+            loss.backward()
+            return loss
+        return f
+
+    for _ in range(2):
+        a.step(closure(x, a))
+        b.step(closure(y, b))
+    np.testing.assert_array_equal(x._data, y._data)

@@ -8,7 +8,11 @@ test_that("Summary group and mean on a tensor reduce it to a 0-d tensor", {
   expect_equal(mean(x)$item(), 8 / 3, tolerance = 1e-6)
   expect_true(any(x > 4)$item())
   expect_false(all(x > 4)$item())
-  expect_error(sum(x, x), "exactly one tensor")
+  # several tensors: each reduced, then combined (R torch's sum/prod/max/min methods); sum/prod take dim
+  expect_equal(sum(x, x * 2)$item(), 24)
+  expect_equal(max(x, torch_tensor(c(-1, 7)))$item(), 7)
+  expect_equal(as_array(sum(torch_ones(2, 3), dim = 2)), c(3, 3))
+  expect_error(sum(x, 1), "tensors only")
 })
 
 test_that("grad_fn prints libtorch's node name as R torch does", {
