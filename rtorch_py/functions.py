@@ -159,7 +159,8 @@ def _unary_api(op: Any, rname: str) -> Any:
 _UNARY = {
     "abs": O.abs, "exp": O.exp, "log": O.log, "log1p": O.log1p, "log2": O.log2, "log10": O.log10,
     "expm1": O.expm1, "sqrt": O.sqrt, "rsqrt": O.rsqrt, "sin": O.sin, "cos": O.cos, "tan": O.tan,
-    "asin": O.asin, "acos": O.acos, "atan": O.atan, "sinh": O.sinh, "cosh": O.cosh, "tanh": O.tanh,
+    "asin": O.asin, "acos": O.acos, "atan": O.atan,
+    "asinh": O.asinh, "acosh": O.acosh, "atanh": O.atanh, "sinh": O.sinh, "cosh": O.cosh, "tanh": O.tanh,
     "sigmoid": O.sigmoid, "relu": O.relu, "sign": O.sign, "floor": O.floor, "ceil": O.ceil,
     "trunc": O.trunc, "reciprocal": O.reciprocal, "neg": O.neg, "erf": O.erf, "fix": O.trunc,
     "negative": O.neg, "absolute": O.abs, "arcsin": O.asin, "arccos": O.acos, "arctan": O.atan,
@@ -624,6 +625,27 @@ def torch_hstack(tensors: Sequence[Tensor]) -> Tensor:
 def torch_vstack(tensors: Sequence[Tensor]) -> Tensor:
     """Tensors concatenated row-wise (vectors become rows)."""
     return torch_cat([t if t.ndim > 1 else O.unsqueeze(t, 0) for t in tensors], 1)
+
+
+def torch_select(self: Tensor, dim: Any, index: Any) -> Tensor:
+    """The slice at 1-based ``index`` along ``dim`` (that dim removed); a negative index counts from the end.
+
+    Example:
+        >>> torch_select(torch_tensor([[1, 2], [3, 4]]), 1, 2)
+        torch_tensor
+         3
+         4
+        [ CPULongType{2} ]
+    """
+    ax = dim0(dim, self.ndim)
+    n = self.shape[ax]
+    i = to_int(index, "index")
+    if i == 0:
+        raise IndexError("Indexing starts at 1 but found a 0.")
+    if not -n <= i <= n:
+        raise IndexError(f"select(): index {i} out of range for tensor of size {list(self.shape)} at dimension "
+                         f"{ax + 1}")
+    return O.index(self, (slice(None),) * ax + (i - 1 if i > 0 else i + n,))
 
 
 def torch_narrow(self: Tensor, dim: Any, start: Any, length: Any) -> Tensor:

@@ -25,7 +25,7 @@ _METHODS = [
     "allclose", "isclose", "equal", "sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin",
     "var", "std", "norm", "dist", "logsumexp", "cumsum", "cumprod", "all", "any", "count_nonzero",
     "softmax", "log_softmax", "matmul", "mm", "bmm", "mv", "dot", "outer", "ger", "t", "addmm", "reshape",
-    "squeeze", "unsqueeze", "flatten", "permute", "transpose", "movedim", "narrow", "split", "chunk",
+    "squeeze", "unsqueeze", "flatten", "permute", "transpose", "movedim", "narrow", "select", "split", "chunk",
     "unbind", "flip", "roll", "tril", "triu", "diagonal", "diag", "trace", "gather", "scatter", "scatter_add",
     "index_select", "masked_fill", "masked_select", "nonzero", "sort", "argsort", "topk", "clone",
     "bernoulli", "multinomial", *F._UNARY,

@@ -377,3 +377,16 @@ def test_zero_dim_tensors_take_dim_one() -> None:
     with pytest.raises(IndexError, match=r"Dimension out of range \(expected to be in range of \[-1, 1\], but got "
                                          r"2\)"):
         rt.torch_sum(s, dim=2)
+
+
+def test_inverse_hyperbolic_functions_and_select_values():
+    x = rt.torch_tensor([0.5, 0.25, -0.75], dtype=rt.torch_float64())
+    np.testing.assert_allclose(rt.torch_asinh(x).numpy(), np.arcsinh([0.5, 0.25, -0.75]))
+    np.testing.assert_allclose(rt.torch_atanh(x).numpy(), np.arctanh([0.5, 0.25, -0.75]))
+    np.testing.assert_allclose(rt.torch_acosh(x + 2).numpy(), np.arccosh([2.5, 2.25, 1.25]))
+    assert rt.torch_asinh(x).grad_fn is None
+    m = rt.torch_tensor([[1, 2, 3], [4, 5, 6]])
+    assert rt.as_array(m.select(1, 2)).tolist() == [4, 5, 6]
+    assert rt.as_array(rt.torch_select(m, 2, -1)).tolist() == [3, 6]
+    with pytest.raises(IndexError, match="Indexing starts at 1"):
+        rt.torch_select(m, 1, 0)

@@ -857,6 +857,10 @@ torch_acos <- function(self) {
   .External(C_rt_callx, "torch_acos", self)
 }
 
+torch_acosh <- function(self) {
+  .External(C_rt_callx, "torch_acosh", self)
+}
+
 torch_add <- function(self, other, alpha = 1L) {
   .External(C_rt_callx, "torch_add", self, other, alpha)
 }
@@ -925,12 +929,20 @@ torch_asin <- function(self) {
   .External(C_rt_callx, "torch_asin", self)
 }
 
+torch_asinh <- function(self) {
+  .External(C_rt_callx, "torch_asinh", self)
+}
+
 torch_atan <- function(self) {
   .External(C_rt_callx, "torch_atan", self)
 }
 
 torch_atan2 <- function(self, other) {
   .External(C_rt_callx, "torch_atan2", self, other)
+}
+
+torch_atanh <- function(self) {
+  .External(C_rt_callx, "torch_atanh", self)
 }
 
 torch_bernoulli <- function(self, p = NULL, generator = NULL) {
@@ -1467,6 +1479,10 @@ torch_scatter_add <- function(self, dim, index, src) {
 
 torch_seed <- function() {
   .External(C_rt_callx, "torch_seed")
+}
+
+torch_select <- function(self, dim, index) {
+  .External(C_rt_callx, "torch_select", self, dim, index)
 }
 
 torch_set_default_dtype <- function(d) {

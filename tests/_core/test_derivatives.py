@@ -98,11 +98,13 @@ case("clone", lambda x: rt.torch_clone(x) * 2, N(2, 3))
 # -- unary --------------------------------------------------------------------------------------------------
 UNARY = {"abs": A, "neg": N, "exp": N, "log": P, "log1p": P, "log2": P, "log10": P, "expm1": N, "sqrt": P,
          "rsqrt": P, "sin": N, "cos": N, "tan": U, "asin": U, "acos": U, "atan": N, "sinh": N, "cosh": N,
-         "tanh": N, "sigmoid": N, "relu": A, "reciprocal": A, "erf": N}
+         "tanh": N, "sigmoid": N, "relu": A, "reciprocal": A, "erf": N, "asinh": N, "atanh": U}
 for name, gen in UNARY.items():
     f = getattr(rt, f"torch_{name}")
     case(f"{name}/2x3", lambda x, f=f: f(x), gen(2, 3), second=name not in ("abs", "relu", "neg"))
     case(f"{name}/0d", lambda x, f=f: f(x), gen())
+case("acosh/2x3", lambda x: rt.torch_acosh(x), P(2, 3) + 1.1, second=True)
+case("select/dim2", lambda x: rt.torch_select(x, 2, -1), N(3, 4))
 case("sigmoid/large", lambda x: rt.torch_sigmoid(x), np.array([-30.0, -5.0, 0.0, 5.0, 30.0]))
 for name in ["floor", "ceil", "trunc", "round", "sign"]:  # zero gradient almost everywhere
     f = getattr(rt, f"torch_{name}")
