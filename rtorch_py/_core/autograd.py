@@ -315,7 +315,7 @@ def _add_to(buffers: dict, key: int, g: Tensor) -> None:
 
 
 def _check_roots(tensors: Sequence, grad_tensors: Sequence | None) -> list:
-    from .tensor import Tensor
+    Tensor = _late()[0]  # noqa: N806
 
     if grad_tensors is None:
         grad_tensors = [None] * len(tensors)

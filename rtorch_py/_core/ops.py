@@ -81,6 +81,11 @@ def _data(x: Any) -> Any:
     return x._data if x.__class__ is Tensor else x
 
 
+# A Python int keeps the type of a float or int64 tensor in torch and in numpy (NEP 50) alike, so it needs no
+# promotion step (small int types are left to the general path: numpy refuses out-of-range ints there).
+_KEEPS_INT = {np.dtype(t) for t in (np.float16, np.float32, np.float64, np.int64)}.__contains__
+
+
 def _binary(a: Any, b: Any) -> tuple:
     """Numpy operands for a binary op with torch's type promotion (Python scalars stay Python scalars)."""
     xa = a._data if a.__class__ is Tensor else a
@@ -89,9 +94,9 @@ def _binary(a: Any, b: Any) -> tuple:
     if ta and tb:
         if xa.dtype == xb.dtype:
             return xa, xb
-    elif ta and xb.__class__ is float and xa.dtype.kind == "f":
+    elif ta and (xb.__class__ is float and xa.dtype.kind == "f" or xb.__class__ is int and _KEEPS_INT(xa.dtype)):
         return xa, xb
-    elif tb and xa.__class__ is float and xb.dtype.kind == "f":
+    elif tb and (xa.__class__ is float and xb.dtype.kind == "f" or xa.__class__ is int and _KEEPS_INT(xb.dtype)):
         return xa, xb
     if not ta and not tb:
         raise TypeError(f"expected at least one tensor operand, got {type(xa).__name__} and {type(xb).__name__}")
@@ -335,7 +340,8 @@ _INT_OF = {np.dtype(np.float32): np.int32, np.dtype(np.float64): np.int64}
 def _select_or_zero(c: np.ndarray, xa: Any, xb: Any) -> np.ndarray | None:
     """``where(c, x, 0)`` / ``where(c, 0, x)`` for a float array x of c's shape (what relu's, clamp's and
     masked gradients do), as a bitwise AND with an all-ones/all-zeros mask: exactly np.where's result
-    (+0.0 where not selected, NaN kept only where selected) at a fraction of its cost on large arrays."""
+    (+0.0 where not selected, NaN kept only where selected) at a fraction of its cost (2x on 100x32, 6x on
+    large arrays)."""
     if xb.__class__ is np.ndarray:
         if xa.__class__ is np.ndarray or xa != 0:
             return None
@@ -345,7 +351,7 @@ def _select_or_zero(c: np.ndarray, xa: Any, xb: Any) -> np.ndarray | None:
     else:
         return None
     it = _INT_OF.get(x.dtype)
-    if it is None or x.shape != c.shape or x.size < 4096 or not x.flags.c_contiguous:
+    if it is None or x.shape != c.shape or not x.flags.c_contiguous:
         return None
     mask = c.view(np.uint8).astype(it)
     if not keep:
@@ -673,7 +679,28 @@ def sum_to(g: Tensor, shape: tuple) -> Tensor:
 
 def expand_to(g: Tensor, shape: tuple) -> Tensor:
     """``g`` broadcast to ``shape`` (a read-only view; ExpandBackward0)."""
-    return record(np.broadcast_to(g._data, shape), "ExpandBackward0", D.identity, (g,), view_of=g)
+    return record(broadcast_view(g._data, shape), "ExpandBackward0", D.identity, (g,), view_of=g)
+
+
+def broadcast_view(a: np.ndarray, shape: tuple) -> np.ndarray:
+    """np.broadcast_to(a, shape) built directly with zero strides: a read-only view, ~10x cheaper than
+    numpy's Python-level broadcast_to (every reduction's gradient passes here). Falls back to it for
+    non-contiguous input or shapes that do not broadcast (for its error)."""
+    shape = tuple(shape)
+    lead = len(shape) - a.ndim
+    if lead < 0 or not a.flags.c_contiguous:
+        return np.broadcast_to(a, shape)
+    strides = [0] * lead
+    for n, m, st in zip(a.shape, shape[lead:], a.strides):
+        if n == m:
+            strides.append(st)
+        elif n == 1:
+            strides.append(0)
+        else:
+            return np.broadcast_to(a, shape)
+    out = np.ndarray(shape, a.dtype, buffer=a, strides=strides)
+    out.flags.writeable = False
+    return out
 
 
 def prod(x: Tensor, axis: int | None = None, keepdim: bool = False) -> Tensor:
@@ -1062,7 +1089,7 @@ def expand(x: Tensor, shape: Sequence[int]) -> Tensor:
                                f"non-existing dimension {i + 1}")
     full = tuple(d.shape[i - lead] if s == -1 else s for i, s in enumerate(shape))
     try:
-        out = np.broadcast_to(d, full)
+        out = broadcast_view(d, full)
     except ValueError:
         raise RuntimeError(
             f"The expanded size of the tensor ({full[-1]}) must match the existing size ({d.shape[-1]}) at "
