@@ -27,7 +27,7 @@ PLAN = [
     ("small", "rtorch", 2), ("small", "torch", 2), ("small", "numpy", 2),
     ("big", "rtorch", 2), ("big", "torch", 2), ("big", "numpy", 2),
     ("r-rscript", "rtorch", 1), ("r-rtorch-run", "rtorch", 1),
-    ("memory", "rtorch", 1),
+    ("memory", "rtorch", 1), ("r-memory-rscript", "rtorch", 1), ("r-memory-rtorch-run", "rtorch", 1),
 ]
 
 
@@ -53,8 +53,8 @@ def measure(workload: str, impl: str, threads: int) -> dict | None:
         return None
     if workload.startswith("r-"):
         env = _r_env(env)
-        cmd = ["Rscript", str(HERE / "small.R")] if workload == "r-rscript" else \
-            [PY, "-m", "rtorch_py", "run", str(HERE / "small.R")]
+        script = str(HERE / ("r_memory.R" if workload.startswith("r-memory") else "small.R"))
+        cmd = ["Rscript", script] if workload.endswith("rscript") else [PY, "-m", "rtorch_py", "run", script]
     else:
         cmd = [PY, str(HERE / "workloads.py"), workload, impl, str(threads)]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
@@ -130,6 +130,10 @@ def main() -> None:
     mem = results.get("memory/rtorch/1") or {}
     print(f"memory: RSS growth over {mem.get('iterations', '-')} SMALL iterations: "
           f"{f(mem.get('rss_growth_mb'))} MB")
+    for label, key in (("Rscript", "r-memory-rscript/rtorch/1"), ("rtorch run", "r-memory-rtorch-run/rtorch/1")):
+        r = results.get(key) or {}
+        print(f"memory: RSS growth over {r.get('iterations', '-')} SMALL iterations from R ({label}): "
+              f"{f(r.get('growth_mb'))} MB")
     print("(vs floor for the R rows: ratio to the Python API's SMALL time)")
     errors = {k: v["error"] for k, v in results.items() if v and "error" in v}
     for k, e in errors.items():
