@@ -11,6 +11,7 @@ import importlib.util
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -20,15 +21,19 @@ ROOT = HERE.parent
 PY = sys.executable
 HAVE_TORCH = importlib.util.find_spec("torch") is not None
 
-# (workload, impl, threads)
-PLAN = [
-    ("op", "rtorch", 1), ("op", "torch", 1), ("op", "numpy", 1),
-    ("small", "rtorch", 1), ("small", "torch", 1), ("small", "numpy", 1),
-    ("small", "rtorch", 2), ("small", "torch", 2), ("small", "numpy", 2),
-    ("big", "rtorch", 2), ("big", "torch", 2), ("big", "numpy", 2),
-    ("r-rscript", "rtorch", 1), ("r-rtorch-run", "rtorch", 1),
-    ("memory", "rtorch", 1), ("r-memory-rscript", "rtorch", 1), ("r-memory-rtorch-run", "rtorch", 1),
+# Groups of (workload, impl, threads) compared with each other. The members of a group run round-robin, one
+# process each, ROUNDS times, and each keeps the median of its rounds: on a shared machine a noisy minute
+# then hits every member of a comparison alike instead of one of them.
+GROUPS = [
+    [("op", "rtorch", 1), ("op", "torch", 1), ("op", "numpy", 1)],
+    [("small", "rtorch", 1), ("small", "torch", 1), ("small", "numpy", 1),
+     ("r-rscript", "rtorch", 1), ("r-rtorch-run", "rtorch", 1)],
+    [("small", "rtorch", 2), ("small", "torch", 2), ("small", "numpy", 2)],
+    [("big", "rtorch", 2), ("big", "torch", 2), ("big", "numpy", 2)],
 ]
+ONCE = [("memory", "rtorch", 1), ("r-memory-rscript", "rtorch", 1), ("r-memory-rtorch-run", "rtorch", 1)]
+ROUNDS = int(os.environ.get("RTORCH_BENCH_ROUNDS", "3"))
+TIMED_KEYS = ("median_us", "small_median_us", "op_median_us")
 
 
 def _env(threads: int) -> dict[str, str]:
@@ -93,13 +98,29 @@ def machine() -> dict:
     return info
 
 
+def combine(runs: list[dict | None]) -> dict | None:
+    """One result from a member's rounds: the median of each timing, every round's value kept."""
+    ok = [r for r in runs if r and "error" not in r]
+    if not ok:
+        return next((r for r in runs if r), None)
+    out: dict = {**ok[0], "rounds": ok}
+    for key in TIMED_KEYS:
+        vals = [r[key] for r in ok if key in r]
+        if vals:
+            out[key] = statistics.median(vals)
+    return out
+
+
 def main() -> None:
     results: dict[str, dict] = {}
-    for i, (w, impl, th) in enumerate(PLAN):
-        progress(i, len(PLAN), f"{w} {impl} {th}t")
-        results[f"{w}/{impl}/{th}"] = measure(w, impl, th)
-    progress(len(PLAN), len(PLAN), "done")
+    steps = [(r, m) for g in GROUPS for r in range(ROUNDS) for m in g] + [(0, m) for m in ONCE]
+    runs: dict[str, list] = {}
+    for i, (r, (w, impl, th)) in enumerate(steps):
+        progress(i, len(steps), f"{w} {impl} {th}t r{r + 1}")
+        runs.setdefault(f"{w}/{impl}/{th}", []).append(measure(w, impl, th))
+    progress(len(steps), len(steps), "done")
     sys.stderr.write("\n")
+    results = {k: combine(v) for k, v in runs.items()}
 
     def med(key: str) -> float | None:
         r = results.get(key)
