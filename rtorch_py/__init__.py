@@ -11,6 +11,7 @@ Example:
 """
 
 from . import tensor_methods as _tensor_methods  # noqa: F401 - attaches the R-named methods
+from ._core.malloc import tune_malloc as _tune_malloc
 from ._core.tensor import Tensor as Tensor  # re-exported
 from ._core.tensor import print_options as print_options  # re-exported
 from .autograd_api import *  # noqa: F403
@@ -19,5 +20,6 @@ from .dtypes import *  # noqa: F403
 from .functions import *  # noqa: F403
 
 __version__ = "0.1.0"
+_tune_malloc()  # large temporaries reuse heap memory instead of fresh mmaps (see _core/malloc.py)
 from .nn import *  # noqa: F403, E402
 from .optim import *  # noqa: F403, E402
