@@ -349,3 +349,8 @@ for _name, _fn in {
 }.items():
     _fn.__name__ = _name
     setattr(Tensor, _name, _fn)
+
+# Python's augmented assignment works in place, as in PyTorch (`w -= lr * w.grad` under no_grad updates the
+# parameter itself rather than rebinding the name to a new tensor).
+for _op, _name in (("__iadd__", "add_"), ("__isub__", "sub_"), ("__imul__", "mul_"), ("__itruediv__", "div_")):
+    setattr(Tensor, _op, getattr(Tensor, _name))

@@ -220,3 +220,27 @@ def test_overwriting_inplace_ops_cut_the_gradient_with_libtorch_nodes() -> None:
     assert v.grad.item() == 6.0
     with pytest.raises(RuntimeError, match="fill_ only supports 0-dimension value tensor"):
         rt.torch_zeros(3).fill_(rt.torch_ones(3))
+
+
+def test_augmented_assignment_works_in_place_as_pytorch():
+    w = rt.torch_ones(3, requires_grad=True)
+    (w * 2).sum().backward()
+    same = w
+    with rt.with_no_grad():
+        w -= 0.5 * w.grad  # a manual SGD step must update the parameter itself
+    assert same is w
+    assert rt.as_array(w).tolist() == [0.0, 0.0, 0.0]
+    x = rt.torch_tensor([1.0, 2.0])
+    alias = x
+    version = x._version[0]
+    x += 1
+    x *= 2
+    x /= 4
+    assert alias is x and x._version[0] == version + 3
+    assert rt.as_array(alias).tolist() == [1.0, 1.5]
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        leaf = rt.torch_ones(2, requires_grad=True)
+        leaf += 1
+    n = rt.torch_tensor([1, 2])
+    with pytest.raises(RuntimeError, match="can't be cast"):
+        n += 0.5
