@@ -58,7 +58,9 @@ def measure(workload: str, impl: str, threads: int) -> dict | None:
         return None
     if workload.startswith("r-"):
         env = _r_env(env)
-        script = str(HERE / ("r_memory.R" if workload.startswith("r-memory") else "small.R"))
+        if workload.startswith("r-memory"):
+            env["RTORCH_BENCH_MODE"] = "memory"
+        script = str(HERE / "small.R")
         cmd = ["Rscript", script] if workload.endswith("rscript") else [PY, "-m", "rtorch_py", "run", script]
     else:
         cmd = [PY, str(HERE / "workloads.py"), workload, impl, str(threads)]
