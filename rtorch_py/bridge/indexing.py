@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from .._core.tensor import Tensor
+from .._r import position_of, positions_of, stop_of
 from . import _hooks
 
 __all__ = ["r_subset", "r_subassign", "r_key"]
@@ -38,28 +39,22 @@ def _whole(v: Any, what: str = "index") -> int:
 
 def _scalar(v: Any, drop: bool) -> Any:
     k = _whole(v)
-    if k == 0:
-        raise IndexError("Indexing starts at 1 but found a 0.")
-    k0 = -1 if k == _INT_MAX else (k - 1 if k > 0 else k)
+    k0 = -1 if k == _INT_MAX else position_of(k)
     if drop:
         return k0
-    return slice(k0, k0 + 1 if k0 != -1 else None)
+    return slice(k0, stop_of(k if k != _INT_MAX else -1) if k0 != -1 else None)
 
 
 def _slice(s: slice) -> slice:
     start = 1 if s.start is None else _whole(s.start, "slice start")
     end = -1 if s.stop is None else _whole(s.stop, "slice end")
     step = 1 if s.step is None else _whole(s.step, "slice step")
-    if start == 0 or end == 0:
+    if end == 0:
         raise IndexError("Indexing starts at 1 but found a 0.")
     if step < 1:
         raise ValueError(f"slice step must be positive, got {step}")
-    a = -1 if start == _INT_MAX else (start - 1 if start > 0 else start)
-    if end in (-1, _INT_MAX):
-        b = None
-    else:
-        b = end + 1 if end < 0 else end
-    return slice(a, b, None if step == 1 else step)
+    a = -1 if start == _INT_MAX else position_of(start)
+    return slice(a, stop_of(-1 if end == _INT_MAX else end), None if step == 1 else step)
 
 
 def _vector(v: np.ndarray) -> np.ndarray:
@@ -68,10 +63,7 @@ def _vector(v: np.ndarray) -> np.ndarray:
     if flat.dtype.kind == "f":
         if not np.all(np.mod(flat, 1) == 0):
             raise TypeError("indices must be whole numbers")
-    idx = flat.astype(np.int64)
-    if np.any(idx == 0):
-        raise IndexError("Indexing starts at 1 but found a 0.")
-    return np.where(idx > 0, idx - 1, idx)
+    return positions_of(flat.astype(np.int64))
 
 
 def _item(v: Any, drop: bool) -> tuple[Any, bool]:
@@ -88,9 +80,7 @@ def _item(v: Any, drop: bool) -> tuple[Any, bool]:
             return v, True
         if d.dtype.kind not in "iu":
             raise TypeError(f"tensors used as indices must be long or bool, not {v.dtype!r}")
-        if np.any(d == 0):
-            raise IndexError("Indexing starts at 1 but found a 0.")
-        return np.where(d > 0, d - 1, d), True
+        return positions_of(d), True
     if isinstance(v, np.ndarray):
         if v.dtype == np.bool_:
             return v.reshape(-1), True
