@@ -4,6 +4,7 @@ grad mode is on and an input requires grad, records one graph node whose rule co
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -1268,6 +1269,20 @@ def _is_basic(key: Any) -> bool:
     return all(k is None or k is Ellipsis or isinstance(k, (int, slice, np.integer)) for k in items)
 
 
+_NP_OUT_OF_BOUNDS = re.compile(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)")
+
+
+def _index_error(msg: str) -> BaseException:
+    """numpy's indexing error in libtorch's words, worded so that R's ``[`` reports it 1-based."""
+    m = _NP_OUT_OF_BOUNDS.search(msg)
+    if m:
+        return worded(IndexError, "index {i} is out of bounds for dimension {d} with size {n}", i=Pos(int(m[1])),
+                      d=Axis(int(m[2])), n=int(m[3]))
+    if "arrays used as indices" in msg:
+        return IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    return IndexError(msg.replace(" axis ", " dimension "))
+
+
 def index(x: Tensor, key: Any) -> Tensor:
     """``x[key]`` (0-based). Basic indexing returns a view; tensors/lists/bools index advanced (a copy)."""
     k = _index_key(key)
@@ -1276,10 +1291,7 @@ def index(x: Tensor, key: Any) -> Tensor:
     try:
         out = d[k]
     except IndexError as e:
-        msg = str(e)
-        if "arrays used as indices" in msg:
-            msg = "tensors used as indices must be long, int, byte or bool tensors"
-        raise IndexError(msg.replace(" axis ", " dimension ")) from None
+        raise _index_error(str(e)) from None
     if basic and out.__class__ is not np.ndarray:  # every dim indexed by an int: a 0-d view, not a copy
         out = d[(k if k.__class__ is tuple else (k,)) + (Ellipsis,)]
     return record(out, _basic_name(k) if basic else "IndexBackward0", D.index, (x,), (d.shape, k),

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .._core.tensor import Tensor
-from .._r import position_of, positions_of, stop_of
+from .._r import position_of, positions_of, r_api, stop_of
 from . import _hooks
 
 __all__ = ["r_subset", "r_subassign", "r_key"]
@@ -133,6 +133,7 @@ def _positions(k: Any, size: int) -> np.ndarray:
     return np.flatnonzero(d)
 
 
+@r_api  # no declared arguments: R's subscripts are converted by r_key; errors are reworded 1-based
 def r_subset(x: Tensor, items: list[Any], drop: Any = True) -> Tensor:
     """R's ``x[...]``."""
     key, advanced = r_key(items, bool(drop))
@@ -157,6 +158,7 @@ def _value(v: Any) -> Any:
     return v
 
 
+@r_api
 def r_subassign(x: Tensor, items: list[Any], value: Any) -> None:
     """R's ``x[...] <- value`` (in place, as R torch)."""
     key, advanced = r_key(items, True)
