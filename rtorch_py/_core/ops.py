@@ -4,6 +4,9 @@ grad mode is on and an input requires grad, records one graph node whose rule co
 
 from __future__ import annotations
 
+import ast
+import inspect
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -68,10 +71,68 @@ def record(out: Any, name: str, rule: Any, inputs: tuple, saved: tuple = (), vie
                 has_out = True
             elif s.__class__ is Tensor:
                 versions.append((s._version, s._version[0], s._data))
+    if (rule, len(nxt), len(saved)) not in _CONTRACTS_OK:
+        check_rule(name, rule, len(nxt), len(saved))
     node = t._grad_fn = Node(name, rule, tuple(nxt), tuple(meta), tuple(saved), tuple(versions))
     node.has_out = has_out
     t._requires_grad = True
     return t
+
+
+# -- the rule contract ---------------------------------------------------------------------------------------
+
+_CONTRACTS_OK: set[tuple[Any, int, int]] = set()  # (rule, inputs, saved) already checked
+
+
+def _return_arities(rule: Any) -> set[int] | None:
+    """How many gradients the rule's ``return`` statements give (a tuple's length; 1 for an arithmetic
+    expression), from its source; None where that cannot be read. Returns of a name or a call are skipped."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(rule)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return None
+    fn = tree.body[0] if tree.body else None
+    if not isinstance(fn, ast.FunctionDef):  # a lambda or a callable object: not read
+        return None
+    found: set[int] = set()
+    todo = list(fn.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            continue  # a nested function's returns are its own
+        if isinstance(node, ast.Return) and node.value is not None:
+            v = node.value
+            if isinstance(v, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in v.elts):
+                found.add(len(v.elts))
+            elif isinstance(v, ast.BinOp | ast.UnaryOp):
+                found.add(1)
+        todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def check_rule(name: str, rule: Any, n_inputs: int, n_saved: int) -> None:
+    """The contract of ``record(out, name, rule, inputs, saved)``: the engine calls ``rule(grad, *saved)`` and
+    takes one gradient per input (a rule shared with a form that has more tensor operands, as lerp's with a
+    number weight, may return trailing extra entries: they are ignored). Raises TypeError (naming the node
+    and the rule) when the rule's signature cannot take the gradient and ``n_saved`` values, or its returns
+    give fewer gradients than ``n_inputs``. Checked once per (rule, arity) when a node is first recorded, so a wrong arity fails the
+    op's first test, not a user's backward."""
+    label = getattr(rule, "__qualname__", repr(rule))
+    try:
+        sig = inspect.signature(rule)
+    except (TypeError, ValueError):
+        sig = None
+    if sig is not None:
+        try:
+            sig.bind(None, *([None] * n_saved))
+        except TypeError as e:
+            raise TypeError(f"{name}: derivative rule {label}{sig} cannot be called with the gradient and "
+                            f"{n_saved} saved value(s): {e}") from None
+    arities = _return_arities(rule)
+    if arities and min(arities) < n_inputs:
+        raise TypeError(f"{name}: derivative rule {label} returns {min(arities)} gradient(s) for {n_inputs} "
+                        "inputs")
+    _CONTRACTS_OK.add((rule, n_inputs, n_saved))
 
 
 # -- operands and promotion ------------------------------------------------------------------------------
