@@ -115,8 +115,8 @@ def check_rule(name: str, rule: Any, n_inputs: int, n_saved: int) -> None:
     takes one gradient per input (a rule shared with a form that has more tensor operands, as lerp's with a
     number weight, may return trailing extra entries: they are ignored). Raises TypeError (naming the node
     and the rule) when the rule's signature cannot take the gradient and ``n_saved`` values, or its returns
-    give fewer gradients than ``n_inputs``. Checked once per (rule, arity) when a node is first recorded, so a wrong arity fails the
-    op's first test, not a user's backward."""
+    give fewer gradients than ``n_inputs``. Checked once per (rule, arity) when a node is first recorded, so
+    a wrong arity fails the op's first test, not a user's backward."""
     label = getattr(rule, "__qualname__", repr(rule))
     try:
         sig = inspect.signature(rule)

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _check
 from .._core import autograd
 from .._core.tensor import Tensor
 from .._r6 import R6, r6_class, r_num
@@ -68,10 +69,6 @@ def _zeros_like(param: Tensor) -> Tensor:
     return Tensor._wrap(np.zeros_like(param._data))
 
 
-def _check_nonneg(value: Any, what: str) -> None:
-    """R torch's constructor checks: ``Invalid <what>: <value>`` for a negative value."""
-    if not is_optim_required(value) and value < 0:
-        raise ValueError(f"Invalid {what}: {r_num(value)}")
 
 
 class Optimizer(R6):
@@ -221,6 +218,20 @@ class Optimizer(R6):
         finally:
             mode.enabled = prev
         return loss
+
+    # -- constructor checks ---------------------------------------------------------------------------------
+    def _nonneg(self, value: Any, arg: str, what: str) -> None:
+        """R torch's constructor check of a hyperparameter: a number (rtorch_py._check's wording, naming the
+        optimizer and the argument), then ``Invalid <what>: <value>`` when it is negative."""
+        if is_optim_required(value):
+            return
+        v = _check.number(value, type(self).__name__, arg)
+        if v < 0:
+            raise ValueError(f"Invalid {what}: {r_num(v)}")
+
+    def _number(self, value: Any, arg: str, **bounds: Any) -> float:
+        """``value`` checked as a number (optionally within ``min``/``max``) for this optimizer."""
+        return _check.number(value, type(self).__name__, arg, **bounds)
 
     # -- helpers for loop bodies --------------------------------------------------------------------------
     def _buffers(self, param: Tensor, n: int, wide: bool) -> tuple:
