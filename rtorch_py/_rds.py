@@ -8,9 +8,11 @@ lists saved from R and save lists that R loads, without R. Anything else R can s
 environments) is refused with an error naming its type: only R can read those.
 
 Python values: ``None`` <-> ``NULL``; a length-1 vector without attributes <-> a Python scalar (``NA`` is
-``None``); longer vectors <-> numpy arrays (character vectors: lists of ``str``); ``dim`` gives the array its
+``None``); longer vectors -> numpy arrays (character vectors: lists of ``str``; a Python list is always written as an R
+list); ``dim`` gives the array its
 shape (R's column-major order); raw <-> ``bytes``; an unnamed list <-> ``list``, a named list <-> ``dict``
-(unnamed elements of a partly named list have their 1-based position as key); a vector with a ``class``
+(unnamed elements of a partly named list have their 1-based position as key; written back, keys are
+names: an integer key becomes its text); a vector with a ``class``
 attribute <-> :class:`RClassed`.
 """
 
@@ -188,6 +190,10 @@ def r_unserialize(data: bytes) -> Any:
 
 # -- writing -------------------------------------------------------------------------------------------------
 
+class _Strings(list):
+    """A character vector to write (a plain Python list is an R list)."""
+
+
 class _Writer:
     def __init__(self) -> None:
         self.parts: list[bytes] = []
@@ -242,7 +248,10 @@ class _Writer:
     def item(self, x: Any, attrs: list[tuple[str, Any]] | None = None) -> None:
         attrs = list(attrs or [])
         if isinstance(x, RClassed):
-            self.item(x.value, [*attrs, ("class", list(x.classes))])
+            v = x.value
+            if isinstance(v, list) and v and all(isinstance(e, str) for e in v):
+                v = _Strings(v)  # a classed character vector, e.g. torch_tensor_address
+            self.item(v, [*attrs, ("class", _Strings(x.classes))])
             return
         if x is None and not attrs:
             self.int(_NILVALUE_SXP)
@@ -254,7 +263,7 @@ class _Writer:
         elif isinstance(x, (float, np.floating)):
             x = np.array([x], np.float64)
         elif isinstance(x, str):
-            x = [x]
+            x = _Strings([x])
         if isinstance(x, (bytes, bytearray)):
             self.vector(_RAWSXP, len(x), attrs, lambda: self.parts.append(bytes(x)))
         elif isinstance(x, np.ndarray):
@@ -269,17 +278,17 @@ class _Writer:
             elif kind in "iuf":
                 self.vector(_REALSXP, flat.size, attrs, lambda: self.parts.append(flat.astype(">f8").tobytes()))
             elif kind in "UO":
-                self.item([str(v) for v in flat], attrs)
+                self.item(_Strings(str(v) for v in flat), attrs)
             else:
                 raise TypeError(f"r_serialize: cannot write a numpy array of dtype {x.dtype} as an R value")
-        elif isinstance(x, list) and x and all(isinstance(v, str) or v is None for v in x) and \
-                any(isinstance(v, str) for v in x):
+        elif isinstance(x, _Strings):
             self.vector(_STRSXP, len(x), attrs, lambda: [self.charsxp(v) for v in x])
         elif isinstance(x, (list, tuple)):
             self.vector(_VECSXP, len(x), attrs, lambda: [self.item(v) for v in x])
         elif isinstance(x, dict):
-            names = ["" if isinstance(k, int) else str(k) for k in x]
-            self.item(list(x.values()), [("names", names), *attrs])
+            values = list(x.values())
+            self.vector(_VECSXP, len(values), [("names", _Strings(str(k) for k in x)), *attrs],
+                        lambda: [self.item(v) for v in values])
         elif x is None:  # NULL with attributes cannot exist in R: an empty list carries them
             self.vector(_VECSXP, 0, attrs, lambda: None)
         else:

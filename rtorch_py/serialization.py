@@ -70,7 +70,7 @@ def _write(kind: str, tensors: dict[str, Tensor], robj: bytes | None) -> bytes:
     for name, t in tensors.items():
         if not isinstance(t, Tensor):
             raise TypeError(f"torch_save: the value for '{name}' must be a tensor, got {type(t).__name__}")
-        arrays[name] = np.ascontiguousarray(t._data)
+        arrays[name] = np.asarray(t._data, order="C")  # (ascontiguousarray makes 0-d arrays 1-d)
         if t.requires_grad:
             requires_grad[name] = True
     if robj is not None:
@@ -133,8 +133,7 @@ def _check_load_device(device: Any) -> None:
         raise ValueError("torch_load: Unexpected device NULL")
     from .creation import torch_device  # noqa: PLC0415
 
-    if torch_device(device).type != "cpu":
-        raise ValueError(f"torch_load: rtorch_py loads tensors on the CPU only, got device '{device}'")
+    torch_device(device)  # the CPU: any other device is an error naming it
 
 
 def _source_bytes(path: Any) -> bytes:
@@ -190,7 +189,7 @@ class _Encoder:
         if isinstance(v, _dtype):
             return RClassed(v.name, ["torch_dtype"])
         if isinstance(v, np.ndarray):
-            return RClassed({"dtype": v.dtype.str, "shape": list(v.shape), "data": np.ascontiguousarray(v).tobytes()},
+            return RClassed({"dtype": v.dtype.str, "shape": list(v.shape), "data": v.tobytes()},
                             ["py_ndarray"])
         if isinstance(v, tuple):
             return RClassed([self.value(e, f"{where}[{i}]") for i, e in enumerate(v)], ["py_tuple"])
@@ -254,14 +253,14 @@ class _Decoder:
         if isinstance(v, RClassed):
             kind = v.classes[0]
             if kind == _ADDRESS:
-                name = v.value[0] if isinstance(v.value, list) else v.value
+                name = _scalar(v.value)
                 if name not in self.tensors:
                     raise ValueError(f"torch_load: the file refers to tensor '{name}', which it does not hold")
                 return self.tensors[name]
             if kind == _OBJECT:
                 return self.object(v.value)
             if kind == _OBJREF:
-                return self.objects[int(v.value)]
+                return self.objects[int(_scalar(v.value))]
             if kind == "py_tuple":
                 return tuple(self.value(e) for e in _as_list(v.value))
             if kind == "py_set":
@@ -270,7 +269,7 @@ class _Decoder:
                 keys, values = _as_list(v.value["keys"]), _as_list(v.value["values"])
                 return {self.value(k): self.value(e) for k, e in zip(keys, values)}
             if kind == "torch_dtype":
-                return as_dtype(v.value if isinstance(v.value, str) else v.value[0])
+                return as_dtype(_scalar(v.value))
             if kind == "py_ndarray":
                 spec = v.value
                 shape = [int(s) for s in np.atleast_1d(spec["shape"])] if spec["shape"] is not None else []
@@ -310,6 +309,15 @@ class _Decoder:
         for k, v in (spec.get("attrs") or {}).items():
             d[k] = self.value(v)
         return obj
+
+
+def _scalar(v: Any) -> Any:
+    """The one element of a classed R vector (which keeps its vector form)."""
+    if isinstance(v, np.ndarray):
+        return v.ravel()[0].item()
+    if isinstance(v, list):
+        return v[0]
+    return v
 
 
 def _as_list(v: Any) -> list:

@@ -6,12 +6,15 @@
   views of one storage, a 0-d tensor and an empty one;
 - ``state_dict_legacy.pt``: the same with ``_use_new_zipfile_serialization=False`` (the legacy format);
 - ``parameters.pt``: a dict of ``nn.Parameter`` objects (``_rebuild_parameter``), one not requiring grad;
-- ``expected.json``: every tensor's dtype, shape and values.
+- ``expected.json``: every tensor's dtype, shape and values;
+- ``r_list.rds``, ``r_closure.rds``: R's own ``serialize()`` output (written by Rscript) of the R side of a
+  list as R torch stores it in ``__robj__``, and of a function (which only R can read).
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
 
 import torch
 from _fixture_util import FIXTURES
@@ -50,6 +53,12 @@ def main() -> None:
     expected = {k: {"dtype": str(v.dtype).replace("torch.", ""), "shape": list(v.shape),
                     "values": v.detach().reshape(-1).tolist()} for k, v in sd.items()}
     (OUT / "expected.json").write_text(json.dumps(expected, indent=1) + "\n")
+    r_code = (
+        'l <- list(a = structure("k1", class = "torch_tensor_address"), b = list(y = 4), c = "s");'
+        f'writeBin(serialize(l, NULL), "{OUT / "r_list.rds"}");'
+        f'writeBin(serialize(function(x) x + 1, NULL), "{OUT / "r_closure.rds"}")'
+    )
+    subprocess.run(["Rscript", "-e", r_code], check=True)
 
 
 if __name__ == "__main__":
