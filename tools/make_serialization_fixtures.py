@@ -8,14 +8,22 @@
 - ``parameters.pt``: a dict of ``nn.Parameter`` objects (``_rebuild_parameter``), one not requiring grad;
 - ``expected.json``: every tensor's dtype, shape and values;
 - ``r_list.rds``, ``r_closure.rds``: R's own ``serialize()`` output (written by Rscript) of the R side of a
-  list as R torch stores it in ``__robj__``, and of a function (which only R can read).
+  list as R torch stores it in ``__robj__``, and of a function (which only R can read);
+- ``malicious.pt``: a zip checkpoint whose pickle would run ``os.system("touch rtorch_malicious_pickle_ran")``
+  (load_state_dict must refuse it and create nothing);
+- ``plain.safetensors``: a safetensors file without R torch's metadata.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import pickle
 import subprocess
+import zipfile
 
+import numpy as np
+import safetensors.numpy
 import torch
 from _fixture_util import FIXTURES
 
@@ -42,6 +50,11 @@ def state() -> dict[str, torch.Tensor]:
     return sd
 
 
+class Malicious:
+    def __reduce__(self):
+        return (os.system, ("touch rtorch_malicious_pickle_ran",))
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     sd = state()
@@ -59,6 +72,10 @@ def main() -> None:
         f'writeBin(serialize(function(x) x + 1, NULL), "{OUT / "r_closure.rds"}")'
     )
     subprocess.run(["Rscript", "-e", r_code], check=True)
+    with zipfile.ZipFile(OUT / "malicious.pt", "w") as z:
+        z.writestr("archive/data.pkl", pickle.dumps({"weight": Malicious()}, protocol=2))
+        z.writestr("archive/version", "3\n")
+    safetensors.numpy.save_file({"a": np.arange(3, dtype=np.float32), "b": np.eye(2)}, OUT / "plain.safetensors")
 
 
 if __name__ == "__main__":

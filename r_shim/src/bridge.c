@@ -311,7 +311,8 @@ static PyObject *ptr_object(SEXP p) {
     PyObject *o = (PyObject *)R_ExternalPtrAddr(p);
     if (!o) {
         PyErr_SetString(PyExc_ValueError,
-                        "this torch object is no longer valid (saved and restored from an R session?)");
+                        "this torch object is no longer valid: it was saved and restored by R (saveRDS/readRDS, "
+                        "save/load), which cannot keep tensors; use torch_save() and torch_load() instead");
         return NULL;
     }
     Py_INCREF(o);
