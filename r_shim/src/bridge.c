@@ -515,8 +515,10 @@ static SEXP wrap_object(PyObject *o) {
     wraps_since_check++;
     count_bytes(o);
     if (kind == 1) {
-        /* function(...) .External(<C_rt_callobj>, <p>, ...) */
-        SEXP body = PROTECT(Rf_lang4(Rf_install(".External"), native_callobj, p, R_DotsSymbol));
+        /* function(...) .External(C_rt_callobj, <p>, ...): the routine by name (found in the namespace, the
+           closure's environment), so that a copy restored by readRDS() reaches rt_callobj, whose error then
+           points to torch_save(), instead of failing on a stale NativeSymbolInfo address */
+        SEXP body = PROTECT(Rf_lang4(Rf_install(".External"), Rf_install("C_rt_callobj"), p, R_DotsSymbol));
 #if R_VERSION >= R_Version(4, 5, 0)
         SEXP f = PROTECT(R_mkClosure(dots_formals, body, ns_env));
 #else

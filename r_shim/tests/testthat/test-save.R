@@ -138,9 +138,13 @@ test_that("torch_load reads a plain safetensors file with a warning, and checks 
   expect_error(torch_serialize(nn_linear(1, 1), path = tempfile()), "matched")
 })
 
-test_that("saveRDS()/readRDS() of a tensor points to torch_save()", {
+test_that("saveRDS()/readRDS() of a tensor or module points to torch_save()", {
   f <- tempfile(fileext = ".rds")
   saveRDS(torch_ones(2), f)
   y <- readRDS(f)
-  expect_error(y + 1, "torch_save")
+  expect_error(y + 1, "use torch_save\\(\\) and torch_load\\(\\) instead")
+  saveRDS(nn_linear(2, 1), f)
+  m <- readRDS(f)
+  expect_error(m(torch_ones(1, 2)), "use torch_save\\(\\) and torch_load\\(\\) instead")
+  expect_error(m$weight, "use torch_save\\(\\) and torch_load\\(\\) instead")
 })
