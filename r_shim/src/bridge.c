@@ -311,7 +311,8 @@ static PyObject *ptr_object(SEXP p) {
     PyObject *o = (PyObject *)R_ExternalPtrAddr(p);
     if (!o) {
         PyErr_SetString(PyExc_ValueError,
-                        "this torch object is no longer valid (saved and restored from an R session?)");
+                        "this torch object is no longer valid: it was saved and restored by R (saveRDS/readRDS, "
+                        "save/load), which cannot keep tensors; use torch_save() and torch_load() instead");
         return NULL;
     }
     Py_INCREF(o);
@@ -514,8 +515,10 @@ static SEXP wrap_object(PyObject *o) {
     wraps_since_check++;
     count_bytes(o);
     if (kind == 1) {
-        /* function(...) .External(<C_rt_callobj>, <p>, ...) */
-        SEXP body = PROTECT(Rf_lang4(Rf_install(".External"), native_callobj, p, R_DotsSymbol));
+        /* function(...) .External(C_rt_callobj, <p>, ...): the routine by name (found in the namespace, the
+           closure's environment), so that a copy restored by readRDS() reaches rt_callobj, whose error then
+           points to torch_save(), instead of failing on a stale NativeSymbolInfo address */
+        SEXP body = PROTECT(Rf_lang4(Rf_install(".External"), Rf_install("C_rt_callobj"), p, R_DotsSymbol));
 #if R_VERSION >= R_Version(4, 5, 0)
         SEXP f = PROTECT(R_mkClosure(dots_formals, body, ns_env));
 #else

@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import creation as _C
 from .. import functions as _F
+from .. import serialization as _S
 from .._core.dtype import as_dtype, get_default_dtype
 from .._core.tensor import Tensor
 from . import indexing
@@ -398,6 +399,10 @@ TABLE: dict[str, Callable[..., Any]] = {
     "handoff_take": handoff_take,
     "r_module_child": r_module_child,
     "r_class_maker": r_class_maker,
+    "rt_save": _S.r_save,  # torch_save / torch_load from R (r_shim/R/save.R)
+    "rt_save_list": _S.r_save_list,
+    "rt_load": _S.r_load,
+    "xptr_address": _S.xptr_address,
     "r_module_length": r_module_length,
     "r_dollar_names": r_dollar_names,
     "identity": _identity,
