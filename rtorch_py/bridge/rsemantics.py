@@ -285,6 +285,7 @@ def _as_method(f: Any, call_method: Any, name: str) -> Any:
         return call_method(f, self, *args, **kwargs)
 
     method.__name__ = method.__qualname__ = name
+    method._r_values = True  # R code gets R values unchanged, NA included
     sig = f.__signature__
     if sig is not None:
         self_param = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
@@ -382,6 +383,9 @@ def _type_name(x: Any) -> str:
     t = type(x)
     return f"{t.__module__}.{t.__qualname__}"
 
+
+for _f in (handoff_put, _identity, _type_name, _test_call, _test_types):
+    _f._r_values = True  # R values pass as they are, NA included
 
 TABLE: dict[str, Callable[..., Any]] = {
     **OPS,
