@@ -7,6 +7,11 @@
 #' @export
 `$.R7` <- function(x, name) .Call(C_rt_dollar, x, name)
 
+# Tensors' own `$` (the same function), exported: S3 dispatch finds it on the search path at once instead of
+# failing there for "torch_tensor" before the registered "R7" method (a third of a `x$mean(dim = 1)` call).
+#' @export
+`$.torch_tensor` <- function(x, name) .Call(C_rt_dollar, x, name)
+
 #' @export
 `$<-.R7` <- function(x, name, value) .Call(C_rt_setattr, x, name, value)
 
