@@ -72,6 +72,10 @@ length.torch_tensor <- function(x) .Call(C_rt_call1, "r_length", x)
 #' @export
 dim.torch_tensor <- function(x) .Call(C_rt_call1, "r_dim", x)
 
+# rev.default would index x[length(x):1] (the number of elements, along the first dim): flip that dim instead.
+#' @export
+rev.torch_tensor <- function(x) .Call(C_rt_call1, "r_rev", x)
+
 #' Converts a tensor to an R vector, matrix or array
 #'
 #' 0/1-d tensors give vectors, 2-d matrices, more an array; long -> integer, float -> double,

@@ -6,8 +6,9 @@ The C side imports this module once, when the first R call reaches Python, and k
 
 - R -> Python: ``NULL`` -> ``None``; a length-1 plain double/integer/logical -> ``float``/``int``/``bool``
   (a double ``NA`` is NaN; a logical/integer/character value holding ``NA`` stays an ``RObject``, and as an
-  argument of a Python function it is refused by :func:`reject_na`, naming the argument); other numeric vectors -> numpy arrays of R's own types (float64,
-  int32, bool), Fortran-ordered with R's ``dim``; character -> ``str`` or list of ``str``; lists -> ``list``,
+  argument of a Python function it is refused by :func:`reject_na`, naming the argument); other numeric
+  vectors -> numpy arrays of R's own types (float64, int32, bool), Fortran-ordered with R's ``dim``;
+  character -> ``str`` or list of ``str``; lists -> ``list``,
   named lists -> ``dict``; our tensors and objects -> the same Python objects; other R functions and values ->
   ``_rnative.RObject`` (callable for functions); an empty argument -> :data:`MISSING`; factors are refused.
 - Python -> R: ``None`` -> ``NULL``; scalars -> length-1 vectors; numpy arrays -> vectors/matrices/arrays

@@ -219,6 +219,14 @@ def r_as_array(x: Any) -> np.ndarray:
     return _C.as_array(x)
 
 
+def r_rev(x: Tensor) -> Tensor:
+    """R's ``rev(x)``: the first dimension in reverse order (for a 1-d tensor, its elements, as ``rev`` of
+    an R vector)."""
+    if x.ndim == 0:
+        raise ValueError("rev(): a 0-d tensor has no dimension to reverse")
+    return _F.torch_flip(x, 1)
+
+
 def r_length(x: Tensor) -> int:
     return int(np.prod(x.shape, dtype=np.int64))
 
@@ -395,6 +403,7 @@ TABLE: dict[str, Callable[..., Any]] = {
     "r_format": r_format,
     "r_as_array": r_as_array,
     "r_length": r_length,
+    "r_rev": r_rev,
     "r_dim": r_dim,
     "r_subset": indexing.r_subset,
     "r_subassign": indexing.r_subassign,
