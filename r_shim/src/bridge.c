@@ -69,6 +69,7 @@ static struct sigaction prev_sigint;
 static int sigint_installed = 0;
 
 static SEXP sym_tag;      /* tag of our external pointers */
+static SEXP sym_weak;     /* tag of our pointers holding a Python weak reference */
 static SEXP sym_rt_py;    /* attribute holding the pointer of an R closure that wraps a Python callable */
 static SEXP sym_colon, sym_dotdot, sym_N, sym_newaxis;
 static SEXP ns_env = NULL;          /* the package namespace */
@@ -530,8 +531,20 @@ static PyObject *ptr_object(SEXP p) {
     PyObject *o = (PyObject *)R_ExternalPtrAddr(p);
     if (!o) {
         PyErr_SetString(PyExc_ValueError,
-                        "this torch object is no longer valid (saved and restored from an R session?)");
+                        "this torch object is no longer valid: it was saved and restored (saveRDS/readRDS, "
+                        "save/load) or came from another R session; torch objects live only in the session "
+                        "that made them (use torch_save()/torch_load() for tensors and modules)");
         return NULL;
+    }
+    if (R_ExternalPtrTag(p) == sym_weak) {
+        o = PyWeakref_GetObject(o);
+        if (!o) return NULL;
+        if (o == Py_None) {
+            PyErr_SetString(PyExc_ReferenceError,
+                            "this torch object (`self` of a method kept after its object was deleted) no "
+                            "longer exists");
+            return NULL;
+        }
     }
     Py_INCREF(o);
     return o;
@@ -629,7 +642,7 @@ static PyObject *r2py(SEXP x) {
     case NILSXP:
         Py_RETURN_NONE;
     case EXTPTRSXP:
-        if (R_ExternalPtrTag(x) == sym_tag) return ptr_object(x);
+        if (R_ExternalPtrTag(x) == sym_tag || R_ExternalPtrTag(x) == sym_weak) return ptr_object(x);
         return robject_new(x);
     case REALSXP:
     case INTSXP:
@@ -684,7 +697,8 @@ static PyObject *r2py(SEXP x) {
     }
     case CLOSXP: {
         SEXP p = Rf_getAttrib(x, sym_rt_py);
-        if (TYPEOF(p) == EXTPTRSXP && R_ExternalPtrTag(p) == sym_tag) return ptr_object(p);
+        if (TYPEOF(p) == EXTPTRSXP && (R_ExternalPtrTag(p) == sym_tag || R_ExternalPtrTag(p) == sym_weak))
+            return ptr_object(p);
         return robject_new(x);
     }
     case SYMSXP:
@@ -767,14 +781,16 @@ static int class_of(PyObject *o, SEXP *cls, int *kind) {
 
 static void count_bytes(PyObject *o);
 
-/* A fresh external pointer (never reuse one: `class<-` on a pointer changes it for every holder). */
-static SEXP wrap_object(PyObject *o) {
+/* A fresh external pointer (never reuse one: `class<-` on a pointer changes it for every holder) to `held`,
+   with the R class of `o`: held is o itself, or (tag sym_weak) a Python weak reference to o. */
+static SEXP wrap_as(PyObject *o, PyObject *held, SEXP tag) {
     SEXP cls;
     int kind;
     if (class_of(o, &cls, &kind) < 0) return NULL;  /* cls comes back protected */
-    Py_INCREF(o);
-    SEXP p = PROTECT(R_MakeExternalPtr(o, sym_tag, R_NilValue));
+    SEXP p = PROTECT(R_MakeExternalPtr(NULL, tag, R_NilValue));
     R_RegisterCFinalizerEx(p, ptr_finalizer, FALSE);
+    Py_INCREF(held);  /* only once R can no longer fail before the finalizer owns it */
+    R_SetExternalPtrAddr(p, held);
     n_ptrs_live++;
     n_ptrs_made++;
     wraps_since_check++;
@@ -798,6 +814,19 @@ static SEXP wrap_object(PyObject *o) {
     Rf_setAttrib(p, R_ClassSymbol, cls);
     UNPROTECT(2);
     return p;
+}
+
+static SEXP wrap_object(PyObject *o) { return wrap_as(o, o, sym_tag); }
+
+/* A Python weakref.ref crossing into R: a pointer that does not keep its object alive but otherwise is the
+   object (same class; it resolves to the object when it comes back). R-defined methods get `self` this
+   way, so a closure a module stores in itself (`self$act <- function(x) ...`, whose environment holds
+   `self`) makes no cycle across the two collectors. */
+static SEXP wrap_weak(PyObject *ref) {
+    PyObject *target = PyWeakref_GetObject(ref);  /* borrowed */
+    if (!target) return NULL;
+    if (target == Py_None) return R_NilValue;
+    return wrap_as(target, ref, sym_weak);
 }
 
 /* A Python str as an R string; R's strings cannot hold NUL (mkChar would raise an R error). */
@@ -973,6 +1002,7 @@ static SEXP py2r(PyObject *o) {
         }
     }
     if (Py_TYPE(o) == &RObjectType) return ((RObject *)o)->sexp;
+    if (PyWeakref_CheckRefExact(o)) return wrap_weak(o);
     if (PyArray_Check(o)) {
         PyArrayObject *a = (PyArrayObject *)o;
         if (PyArray_NDIM(a) == 0) {
@@ -1304,6 +1334,7 @@ static void start_bridge(void) {
 
     /* R-side constants first (may allocate; no Python state yet) */
     sym_tag = Rf_install("rtorch_py_object");
+    sym_weak = Rf_install("rtorch_py_weak");
     sym_rt_py = Rf_install("rtorch_py");
     sym_colon = Rf_install(":");
     sym_dotdot = Rf_install("..");

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -290,7 +291,13 @@ def _as_method(f: Any, call_method: Any, name: str) -> Any:
         return f
 
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        return call_method(f, self, *args, **kwargs)
+        # `self` crosses as a weak reference (R sees the object itself): a closure that the method stores in
+        # the object (its environment holds `self`) then makes no cycle through R that neither collector sees
+        try:
+            me = weakref.ref(self)
+        except TypeError:
+            me = self
+        return call_method(f, me, *args, **kwargs)
 
     method.__name__ = method.__qualname__ = name
     method._r_values = True  # R code gets R values unchanged, NA included
