@@ -163,6 +163,11 @@ def as_array(x: Tensor) -> np.ndarray:
     """
     if not isinstance(x, Tensor):
         raise TypeError(f"as_array: expected a torch_tensor, got {type(x).__name__}")
+    if x._requires_grad:
+        # writing into it would bypass autograd (PyTorch's numpy() refuses): a read-only view
+        view = x._data.view()
+        view.flags.writeable = False
+        return view
     return x._data
 
 

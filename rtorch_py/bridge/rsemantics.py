@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -220,6 +221,14 @@ def r_as_array(x: Any) -> np.ndarray:
     return _C.as_array(x)
 
 
+def r_rev(x: Tensor) -> Tensor:
+    """R's ``rev(x)``: the first dimension in reverse order (for a 1-d tensor, its elements, as ``rev`` of
+    an R vector)."""
+    if x.ndim == 0:
+        raise ValueError("rev(): a 0-d tensor has no dimension to reverse")
+    return _F.torch_flip(x, 1)
+
+
 def r_length(x: Tensor) -> int:
     return int(np.prod(x.shape, dtype=np.int64))
 
@@ -283,9 +292,16 @@ def _as_method(f: Any, call_method: Any, name: str) -> Any:
         return f
 
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        return call_method(f, self, *args, **kwargs)
+        # `self` crosses as a weak reference (R sees the object itself): a closure that the method stores in
+        # the object (its environment holds `self`) then makes no cycle through R that neither collector sees
+        try:
+            me = weakref.ref(self)
+        except TypeError:
+            me = self
+        return call_method(f, me, *args, **kwargs)
 
     method.__name__ = method.__qualname__ = name
+    method._r_values = True  # R code gets R values unchanged, NA included
     sig = f.__signature__
     if sig is not None:
         self_param = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
@@ -384,6 +400,9 @@ def _type_name(x: Any) -> str:
     return f"{t.__module__}.{t.__qualname__}"
 
 
+for _f in (handoff_put, _identity, _type_name, _test_call, _test_types):
+    _f._r_values = True  # R values pass as they are, NA included
+
 TABLE: dict[str, Callable[..., Any]] = {
     **OPS,
     **MATH,
@@ -392,6 +411,7 @@ TABLE: dict[str, Callable[..., Any]] = {
     "r_format": r_format,
     "r_as_array": r_as_array,
     "r_length": r_length,
+    "r_rev": r_rev,
     "r_dim": r_dim,
     "r_subset": indexing.r_subset,
     "r_subassign": indexing.r_subassign,
