@@ -330,6 +330,15 @@ def test_module_class_must_exist() -> None:
         torch_load(st.save(arrays, metadata={"__r__": meta}))
 
 
+def test_r_torch_module_file_is_a_clear_error() -> None:
+    # R torch stores the module's R6 object (R closures and environments) in __robj__
+    robj = (FIX / "r_closure.rds").read_bytes()
+    tensors = {"weight": np.ones((1, 1), np.float32), "__robj__": np.frombuffer(robj, np.uint8)}
+    meta = json.dumps({"type": "module", "version": 3, "requires_grad": {"weight": True}, "special_dtype": []})
+    with pytest.raises(ValueError, match=r"holds an R torch module \(an R6 object saved by R torch\)"):
+        torch_load(st.save(tensors, metadata={"__r__": meta}))
+
+
 class Stateful:
     """An object with a state_dict (R torch saves datasets this way)."""
 

@@ -52,6 +52,7 @@ test_that("modules defined in R round-trip with their fields, requires_grad and 
       self$bn <- nn_batch_norm1d(3)
       self$scale <- 2
       self$tag <- "net"
+      self$act <- function(v) v * 2
     },
     forward = function(x) self$bn(self$fc(x)) * self$scale
   )
@@ -69,6 +70,7 @@ test_that("modules defined in R round-trip with their fields, requires_grad and 
   expect_true(net2$fc$weight$requires_grad)
   expect_equal(net2$scale, 2)
   expect_equal(net2$tag, "net")
+  expect_equal(net2$act(3), 6)
   same_tensor(net2(x), net(x))
   same_tensor(net2$bn$running_mean, net$bn$running_mean)
   expect_equal(names(net2$state_dict()), names(net$state_dict()))
