@@ -150,3 +150,33 @@ test_that("saveRDS()/readRDS() of a tensor or module points to torch_save()", {
   expect_error(m(torch_ones(1, 2)), "use torch_save\\(\\) and torch_load\\(\\) instead")
   expect_error(m$weight, "use torch_save\\(\\) and torch_load\\(\\) instead")
 })
+
+test_that("optimizers written in R keep per-parameter state with state$get()/state$set()", {
+  optim_count <- optimizer(
+    "optim_count",
+    initialize = function(params, lr = 0.1) super$initialize(params, list(lr = lr)),
+    step = function(closure = NULL) {
+      private$step_helper(closure, function(group, param, g, p) {
+        st <- self$state$get(param)
+        if (is.null(st)) st <- list(n = 0)
+        st$n <- st$n + 1
+        self$state$set(param, st)
+        param$sub_(param$grad * group$lr)
+      })
+    }
+  )
+  x <- torch_tensor(1, requires_grad = TRUE)
+  o <- optim_count(x)
+  for (i in 1:3) {
+    o$zero_grad()
+    (x * x)$backward()
+    o$step()
+  }
+  expect_equal(o$state$get(x)$n, 3)
+  expect_length(o$state$map, 1)
+  sd <- torch_load(torch_serialize(o$state_dict()))
+  expect_equal(sd$state[[1]]$n, 3)
+  o2 <- optim_count(x)
+  o2$load_state_dict(sd)
+  expect_equal(o2$state$get(x)$n, 3)
+})
