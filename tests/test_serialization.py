@@ -315,19 +315,32 @@ def test_module_file_is_safetensors_with_state_dict_names() -> None:
     assert meta["type"] == "module" and meta["requires_grad"] == {k: True for k in m.parameters}
 
 
-def test_module_class_must_exist() -> None:
-    m = N.nn_linear(2, 2)
-    data = bytearray(torch_serialize(m))
-    robj = st.load(bytes(data))["__robj__"].tobytes()
-    tree = r_unserialize(robj)
-    tree.value["class"] = "nowhere:Missing"
-    tree.value["classname"] = "Missing"
-    tree.value["token"] = "other-process:1"
-    arrays = {k: v for k, v in st.load(bytes(data)).items() if k != "__robj__"}
+def _as_if_from_another_process(data: bytes, **changes: str) -> bytes:
+    """The file with its object's class token (and ``changes``) rewritten: loading it cannot use the class
+    object of this process."""
+    arrays = st.load(data)
+    tree = r_unserialize(arrays.pop("__robj__").tobytes())
+    tree.value.update(token="other-process:1", **changes)
     arrays["__robj__"] = np.frombuffer(r_serialize(tree), np.uint8)
-    meta = json.dumps({"type": "module", "version": 3, "requires_grad": [], "special_dtype": []})
+    header = json.loads(data[8:8 + struct.unpack("<Q", data[:8])[0]])
+    return st.save(arrays, metadata=header["__metadata__"])
+
+
+def test_module_class_must_exist() -> None:
+    data = _as_if_from_another_process(torch_serialize(N.nn_linear(2, 2)), **{"class": "nowhere:Missing",
+                                                                              "classname": "Missing"})
     with pytest.raises(ValueError, match=r"class 'Missing', which is not defined in this session"):
-        torch_load(st.save(arrays, metadata={"__r__": meta}))
+        torch_load(data)
+
+
+def test_run_time_class_is_found_by_name_even_if_it_shadows_a_layer() -> None:
+    Shadow = nn_module("nn_relu", initialize=lambda self: setattr(self, "w", N.nn_parameter(torch_randn(1))),
+                       forward=lambda self, x: x * self.w)
+    m = Shadow()
+    out = torch_load(_as_if_from_another_process(torch_serialize(m)))
+    assert type(out) is Shadow and same(out.w, m.w)
+    relu = torch_load(_as_if_from_another_process(torch_serialize(N.nn_relu())))
+    assert type(relu) is N.nn_relu
 
 
 def test_r_torch_module_file_is_a_clear_error() -> None:
@@ -502,6 +515,8 @@ def test_errors(tmp_path: Path) -> None:
         torch_serialize(lambda: 1)
     with pytest.raises(TypeError, match=r"torch_save: cannot save obj\$f, a value of type builtin_function_or_method"):
         torch_serialize({"f": print})
+    with pytest.raises(TypeError, match=r"cannot save an optimizer or scheduler \(optim_sgd\) itself"):
+        torch_serialize(O.optim_sgd([torch_randn(1, requires_grad=True)], lr=0.1))
     with pytest.raises(ValueError, match="Unexpected device NULL"):
         torch_load(torch_serialize(torch_randn(1)), device=None)
     with pytest.raises(RuntimeError, match="CPU only"):

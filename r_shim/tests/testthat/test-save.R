@@ -137,6 +137,8 @@ test_that("torch_load reads a plain safetensors file with a warning, and checks 
   expect_error(torch_load(torch_serialize(torch_ones(1)), device = NULL), "Unexpected device NULL")
   expect_error(torch_save(torch_ones(1), 3), "`path` must be a connection or a file name")
   expect_error(torch_save(environment(), tempfile()), "cannot save an object of class <environment>")
+  opt <- optim_sgd(list(torch_ones(1, requires_grad = TRUE)), lr = 0.1)
+  expect_error(torch_save(opt, tempfile()), "save its state_dict\\(\\)")
   expect_error(torch_serialize(nn_linear(1, 1), path = tempfile()), "matched")
 })
 
