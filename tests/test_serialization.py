@@ -288,6 +288,17 @@ def test_load_state_dict_strict_and_not_strict() -> None:
         N.nn_linear(4, 2).load_state_dict(m.state_dict())
 
 
+def test_load_state_dict_refer_to_state_dict() -> None:
+    a = N.nn_sequential(N.nn_linear(2, 1), N.nn_batch_norm1d(1))
+    sd = torch_load(torch_serialize(a.state_dict()))
+    b = N.nn_sequential(N.nn_linear(2, 1), N.nn_batch_norm1d(1))
+    b.load_state_dict(sd, **{".refer_to_state_dict": True})  # R torch's argument, as R passes it
+    assert b.parameters["0.weight"] is sd["0.weight"] and b[1].running_mean is sd["1.running_mean"]
+    assert b[0].weight.requires_grad and not b[1].running_mean.requires_grad
+    with pytest.raises(TypeError, match="load_state_dict: unused argument"):
+        b.load_state_dict(sd, foo=1)
+
+
 def test_custom_module_shared_parameters_requires_grad_and_fields() -> None:
     Net = nn_module("SaveNet",
                     initialize=lambda self: (setattr(self, "a", N.nn_linear(3, 3)), setattr(self, "k", 7),
