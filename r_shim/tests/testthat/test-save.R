@@ -182,3 +182,14 @@ test_that("optimizers written in R keep per-parameter state with state$get()/sta
   o2$load_state_dict(sd)
   expect_equal(o2$state$get(x)$n, 3)
 })
+
+test_that("is_undefined_tensor: a gradient dropped by zero_grad(set_to_none = TRUE) is undefined", {
+  x <- torch_tensor(1, requires_grad = TRUE)
+  expect_true(is_undefined_tensor(x$grad))
+  (2 * x)$backward()
+  expect_false(is_undefined_tensor(x$grad))
+  opt <- optim_sgd(x, lr = 0.1)
+  opt$zero_grad(set_to_none = TRUE)
+  expect_true(is_undefined_tensor(x$grad))
+  expect_error(is_undefined_tensor(1), "must be a tensor")
+})
