@@ -106,11 +106,21 @@ def _read(data: bytes, device: Any) -> tuple[dict | None, dict[str, Tensor]]:
     header = _header(data)
     meta_text = (header.get("__metadata__") or {}).get(R_KEY)
     for name, info in header.items():
-        if name != "__metadata__" and info.get("dtype") not in _ST_DTYPES:
+        if name == "__metadata__":
+            continue
+        if not isinstance(info, dict):
+            raise ValueError(f"torch_load: not a torch_save() (safetensors) file: entry '{name}' is malformed")
+        if info.get("dtype") not in _ST_DTYPES:
             raise ValueError(f"torch_load: tensor '{name}' has dtype {info.get('dtype')}, which rtorch_py does "
                              f"not support (supported: {', '.join(_ST_DTYPES)})")
-    arrays = load(bytes(data))
-    meta = json.loads(meta_text) if meta_text else None
+    try:
+        arrays = load(bytes(data))
+    except Exception as e:  # noqa: BLE001 - safetensors' own error type: say which function failed
+        raise ValueError(f"torch_load: not a valid safetensors file: {e}") from None
+    try:
+        meta = json.loads(meta_text) if meta_text else None
+    except ValueError:
+        meta = "not JSON"
     if meta is not None and not isinstance(meta, dict):
         raise ValueError("torch_load: the file's '__r__' metadata is not a JSON object")
     special = (meta or {}).get("special_dtype") or {}

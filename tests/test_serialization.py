@@ -538,6 +538,11 @@ def test_errors(tmp_path: Path) -> None:
         torch_load(b"abc")
     with pytest.raises(ValueError, match="header is truncated"):
         torch_load(struct.pack("<Q", 1000) + b"{}")
+    good = torch_serialize(torch_randn(2))
+    with pytest.raises(ValueError, match="not a valid safetensors file"):
+        torch_load(good[:-4])
+    with pytest.raises(ValueError, match="'__r__' metadata is not a JSON object"):
+        torch_load(st.save({"x": np.zeros(1, np.float32)}, metadata={"__r__": "{broken"}))
     with pytest.raises(TypeError, match="`path` must be a file path"):
         torch_save(torch_randn(1), 3)
     with pytest.raises(ValueError, match="dtype BF16, which rtorch_py does not support"):
