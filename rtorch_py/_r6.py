@@ -385,7 +385,7 @@ def summary(v: Any) -> str:
         return _trim(a)
     if isinstance(v, tuple) and v and all(_atomic(e) is not None for e in v):
         return _trim(" ".join(_atomic(e) for e in v))  # type: ignore[misc]
-    if isinstance(v, dict | list | tuple):
+    if isinstance(v, Mapping | list | tuple):  # the optimizer's state too: R torch printed it as a list
         return "list"
     if isinstance(v, Tensor):
         return "torch_tensor, R7"

@@ -106,11 +106,21 @@ def _read(data: bytes, device: Any) -> tuple[dict | None, dict[str, Tensor]]:
     header = _header(data)
     meta_text = (header.get("__metadata__") or {}).get(R_KEY)
     for name, info in header.items():
-        if name != "__metadata__" and info.get("dtype") not in _ST_DTYPES:
+        if name == "__metadata__":
+            continue
+        if not isinstance(info, dict):
+            raise ValueError(f"torch_load: not a torch_save() (safetensors) file: entry '{name}' is malformed")
+        if info.get("dtype") not in _ST_DTYPES:
             raise ValueError(f"torch_load: tensor '{name}' has dtype {info.get('dtype')}, which rtorch_py does "
                              f"not support (supported: {', '.join(_ST_DTYPES)})")
-    arrays = load(bytes(data))
-    meta = json.loads(meta_text) if meta_text else None
+    try:
+        arrays = load(bytes(data))
+    except Exception as e:  # noqa: BLE001 - safetensors' own error type: say which function failed
+        raise ValueError(f"torch_load: not a valid safetensors file: {e}") from None
+    try:
+        meta = json.loads(meta_text) if meta_text else None
+    except ValueError:
+        meta = "not JSON"
     if meta is not None and not isinstance(meta, dict):
         raise ValueError("torch_load: the file's '__r__' metadata is not a JSON object")
     special = (meta or {}).get("special_dtype") or {}
@@ -221,6 +231,8 @@ class _Encoder:
         spec: dict[str, Any] = {
             "id": n, "class": f"{cls.__module__}:{cls.__qualname__}",
             "classname": getattr(cls, "_classname", None) or cls.__name__, "token": f"{_SESSION}:{id(cls)}",
+            "bases": [f"{b.__module__}:{b.__qualname__}" for b in cls.__mro__[1:] if b is not object],
+            "importable": _import(f"{cls.__module__}:{cls.__qualname__}") is cls,
         }
         d = dict(obj.__dict__)
         if isinstance(obj, nn_Module):
@@ -289,7 +301,8 @@ class _Decoder:
     def object(self, spec: dict) -> Any:
         from .nn.module import nn_Module  # noqa: PLC0415
 
-        cls = _find_class(spec["class"], spec.get("classname"), spec.get("token"))
+        cls = _find_class(spec["class"], spec.get("classname"), spec.get("token"), _as_list(spec.get("bases")),
+                          bool(spec.get("importable", True)))
         obj = cls.__new__(cls)
         self.objects[int(spec["id"])] = obj
         d = obj.__dict__
@@ -340,33 +353,48 @@ def _subclasses(base: type) -> list[type]:
     return out
 
 
-def _find_class(qualified: str, classname: str | None, token: str | None) -> type:
+def _import(qualified: str) -> type | None:
+    module, _, qualname = qualified.partition(":")
+    if not module or "<locals>" in qualname:
+        return None
+    try:
+        obj: Any = importlib.import_module(module)
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError):
+        return None
+    return obj if isinstance(obj, type) else None
+
+
+def _find_class(qualified: str, classname: str | None, token: str | None, bases: list[str],
+                importable: bool) -> type:
     """The class of a saved object: the very class when saved by this process; else the class of that module
-    and name (rtorch_py's layers), else the latest defined module generator of that name."""
+    and name (rtorch_py's layers); else, among the subclasses of its nearest importable base class (classes
+    made at run time, such as R's nn_module() generators), the latest defined one of that name."""
     from .nn.module import nn_Module  # noqa: PLC0415
 
-    module, _, qualname = qualified.partition(":")
-    candidates = _subclasses(nn_Module)
-    if token and token.startswith(_SESSION + ":"):
+    root = _import(bases[-1]) if bases else None
+    if token and token.startswith(_SESSION + ":") and root is not None:
         want = int(token.split(":")[1])
-        for c in candidates:
+        for c in _subclasses(root):
             if id(c) == want:
                 return c
-    if module and "<locals>" not in qualname:
-        try:
-            obj: Any = importlib.import_module(module)
-            for part in qualname.split("."):
-                obj = getattr(obj, part)
-            if isinstance(obj, type):
-                return obj
-        except (ImportError, AttributeError):
-            pass
-    found = [c for c in candidates if c.__qualname__ == qualname and
-             (getattr(c, "_classname", None) or c.__name__) == classname]
-    if found:
-        return found[-1]
+    cls = _import(qualified) if importable else None  # a run-time class may share a layer's name
+    if cls is not None:
+        return cls
+    qualname = qualified.partition(":")[2]
+    for base in bases:
+        b = _import(base)
+        if b is None:
+            continue
+        found = [c for c in _subclasses(b) if c.__qualname__ == qualname and
+                 (getattr(c, "_classname", None) or c.__name__) == classname]
+        if found:
+            return found[-1]
+        break
     label = classname or qualname
-    raise ValueError(f"torch_load: the file holds a module of class '{label}', which is not defined in this "
+    what = "a module" if any(_import(b) is nn_Module for b in bases) else "an object"
+    raise ValueError(f"torch_load: the file holds {what} of class '{label}', which is not defined in this "
                      f"session: define its generator (e.g. {label} <- nn_module(\"{label}\", ...)) before loading")
 
 
@@ -381,6 +409,12 @@ def _object_parts(obj: Any, r_serialize_fn: Callable | None = None) -> tuple[str
         enc = _Encoder(r_serialize_fn=r_serialize_fn)
         robj = r_serialize(enc.value(list(obj) if isinstance(obj, tuple) else obj, "obj"))
         return "list", enc.tensors, robj
+    from .optim.lr_scheduler import LRScheduler  # noqa: PLC0415
+    from .optim.optimizer import Optimizer  # noqa: PLC0415
+
+    if isinstance(obj, (Optimizer, LRScheduler)):
+        raise TypeError(f"torch_save: cannot save an optimizer or scheduler ({type(obj).__name__}) itself: save its "
+                        "state_dict() and load it with load_state_dict() into a new one")
     if _is_stateful(obj):
         state = obj.state_dict()
         if not isinstance(state, dict):

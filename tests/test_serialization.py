@@ -288,6 +288,17 @@ def test_load_state_dict_strict_and_not_strict() -> None:
         N.nn_linear(4, 2).load_state_dict(m.state_dict())
 
 
+def test_load_state_dict_refer_to_state_dict() -> None:
+    a = N.nn_sequential(N.nn_linear(2, 1), N.nn_batch_norm1d(1))
+    sd = torch_load(torch_serialize(a.state_dict()))
+    b = N.nn_sequential(N.nn_linear(2, 1), N.nn_batch_norm1d(1))
+    b.load_state_dict(sd, **{".refer_to_state_dict": True})  # R torch's argument, as R passes it
+    assert b.parameters["0.weight"] is sd["0.weight"] and b[1].running_mean is sd["1.running_mean"]
+    assert b[0].weight.requires_grad and not b[1].running_mean.requires_grad
+    with pytest.raises(TypeError, match="load_state_dict: unused argument"):
+        b.load_state_dict(sd, foo=1)
+
+
 def test_custom_module_shared_parameters_requires_grad_and_fields() -> None:
     Net = nn_module("SaveNet",
                     initialize=lambda self: (setattr(self, "a", N.nn_linear(3, 3)), setattr(self, "k", 7),
@@ -315,19 +326,41 @@ def test_module_file_is_safetensors_with_state_dict_names() -> None:
     assert meta["type"] == "module" and meta["requires_grad"] == {k: True for k in m.parameters}
 
 
-def test_module_class_must_exist() -> None:
-    m = N.nn_linear(2, 2)
-    data = bytearray(torch_serialize(m))
-    robj = st.load(bytes(data))["__robj__"].tobytes()
-    tree = r_unserialize(robj)
-    tree.value["class"] = "nowhere:Missing"
-    tree.value["classname"] = "Missing"
-    tree.value["token"] = "other-process:1"
-    arrays = {k: v for k, v in st.load(bytes(data)).items() if k != "__robj__"}
+def _as_if_from_another_process(data: bytes, **changes: str) -> bytes:
+    """The file with its object's class token (and ``changes``) rewritten: loading it cannot use the class
+    object of this process."""
+    arrays = st.load(data)
+    tree = r_unserialize(arrays.pop("__robj__").tobytes())
+    tree.value.update(token="other-process:1", **changes)
     arrays["__robj__"] = np.frombuffer(r_serialize(tree), np.uint8)
-    meta = json.dumps({"type": "module", "version": 3, "requires_grad": [], "special_dtype": []})
+    header = json.loads(data[8:8 + struct.unpack("<Q", data[:8])[0]])
+    return st.save(arrays, metadata=header["__metadata__"])
+
+
+def test_module_class_must_exist() -> None:
+    data = _as_if_from_another_process(torch_serialize(N.nn_linear(2, 2)), **{"class": "nowhere:Missing",
+                                                                              "classname": "Missing"})
     with pytest.raises(ValueError, match=r"class 'Missing', which is not defined in this session"):
-        torch_load(st.save(arrays, metadata={"__r__": meta}))
+        torch_load(data)
+
+
+def test_run_time_class_is_found_by_name_even_if_it_shadows_a_layer() -> None:
+    Shadow = nn_module("nn_relu", initialize=lambda self: setattr(self, "w", N.nn_parameter(torch_randn(1))),
+                       forward=lambda self, x: x * self.w)
+    m = Shadow()
+    out = torch_load(_as_if_from_another_process(torch_serialize(m)))
+    assert type(out) is Shadow and same(out.w, m.w)
+    relu = torch_load(_as_if_from_another_process(torch_serialize(N.nn_relu())))
+    assert type(relu) is N.nn_relu
+
+
+def test_r_torch_module_file_is_a_clear_error() -> None:
+    # R torch stores the module's R6 object (R closures and environments) in __robj__
+    robj = (FIX / "r_closure.rds").read_bytes()
+    tensors = {"weight": np.ones((1, 1), np.float32), "__robj__": np.frombuffer(robj, np.uint8)}
+    meta = json.dumps({"type": "module", "version": 3, "requires_grad": {"weight": True}, "special_dtype": []})
+    with pytest.raises(ValueError, match=r"holds an R torch module \(an R6 object saved by R torch\)"):
+        torch_load(st.save(tensors, metadata={"__r__": meta}))
 
 
 class Stateful:
@@ -493,6 +526,8 @@ def test_errors(tmp_path: Path) -> None:
         torch_serialize(lambda: 1)
     with pytest.raises(TypeError, match=r"torch_save: cannot save obj\$f, a value of type builtin_function_or_method"):
         torch_serialize({"f": print})
+    with pytest.raises(TypeError, match=r"cannot save an optimizer or scheduler \(optim_sgd\) itself"):
+        torch_serialize(O.optim_sgd([torch_randn(1, requires_grad=True)], lr=0.1))
     with pytest.raises(ValueError, match="Unexpected device NULL"):
         torch_load(torch_serialize(torch_randn(1)), device=None)
     with pytest.raises(RuntimeError, match="CPU only"):
@@ -503,6 +538,11 @@ def test_errors(tmp_path: Path) -> None:
         torch_load(b"abc")
     with pytest.raises(ValueError, match="header is truncated"):
         torch_load(struct.pack("<Q", 1000) + b"{}")
+    good = torch_serialize(torch_randn(2))
+    with pytest.raises(ValueError, match="not a valid safetensors file"):
+        torch_load(good[:-4])
+    with pytest.raises(ValueError, match="'__r__' metadata is not a JSON object"):
+        torch_load(st.save({"x": np.zeros(1, np.float32)}, metadata={"__r__": "{broken"}))
     with pytest.raises(TypeError, match="`path` must be a file path"):
         torch_save(torch_randn(1), 3)
     with pytest.raises(ValueError, match="dtype BF16, which rtorch_py does not support"):

@@ -58,8 +58,13 @@ torch_save.list <- function(obj, path, ..., compress = TRUE) {
 }
 
 #' @export
+torch_save.dataset <- .rt_save_object
+
+#' @export
 torch_save.default <- function(obj, path, ..., compress = TRUE) {
-  if (inherits(obj, "py_object") && is.function(tryCatch(obj$state_dict, error = function(e) NULL)))
+  # any torch object (an external pointer, or a function wrapping one) with a state_dict() method
+  is_py <- typeof(obj) == "externalptr" || (is.function(obj) && !is.null(attr(obj, "rtorch_py")))
+  if (is_py && is.function(tryCatch(obj$state_dict, error = function(e) NULL)))
     return(.rt_save_object(obj, path))
   stop("torch_save: cannot save an object of class <", paste(class(obj), collapse = "/"), ">: expected a ",
        "tensor, a list, an nn_module or an object with a state_dict() method", call. = FALSE)

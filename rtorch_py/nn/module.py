@@ -482,12 +482,21 @@ class nn_Module(R6):  # noqa: N801 - R torch's name
         for name, m in self._modules.items():
             m._local_state(f"{prefix}{name}.", out)
 
-    def load_state_dict(self, state_dict: dict[str, Tensor], strict: bool = True) -> nn_Module:
+    def load_state_dict(self, state_dict: dict[str, Tensor], strict: bool = True, **kwargs: Any) -> nn_Module:
         """Copy values from ``state_dict`` into the parameters and buffers (in place, without gradient).
 
         With ``strict`` (the default) every key of the module must be present and no other key may be;
-        otherwise missing and unexpected keys are skipped.
+        otherwise missing and unexpected keys are skipped. R torch's ``.refer_to_state_dict = TRUE`` makes the
+        module use the given tensors themselves instead of copying them.
+
+        Example:
+            >>> a, b = nn_linear(2, 1), nn_linear(2, 1)
+            >>> torch_equal(b.load_state_dict(a.state_dict()).weight, a.weight)
+            True
         """
+        refer = bool(kwargs.pop(".refer_to_state_dict", kwargs.pop("refer_to_state_dict", False)))
+        if kwargs:
+            raise TypeError(f"load_state_dict: unused argument(s) {', '.join(kwargs)}")
         if not isinstance(state_dict, dict):
             raise _check.fail_type("load_state_dict", "state_dict", "a named list (dict)", state_dict)
         local: dict[str, Tensor] = {}
@@ -516,9 +525,25 @@ class nn_Module(R6):  # noqa: N801 - R torch's name
                     f"load_state_dict: size mismatch for {key}: copying a param with shape {list(src.shape)} "
                     f"from checkpoint, the shape in current model is {list(target.shape)}."
                 )
+            if refer and src.dtype == target.dtype:
+                self._replace(key, src, target)
+                continue
             with no_grad():
                 target.copy_(src)
         return self
+
+    def _replace(self, key: str, src: Tensor, old: Tensor) -> None:
+        """Make ``src`` the parameter or buffer ``key`` (``.refer_to_state_dict``): every registry that held
+        the old tensor (shared ones included) gets the new one."""
+        if old._is_param:
+            src = nn_parameter(src.detach() if src._grad_fn is not None else src, old._requires_grad)
+        for m in self.modules:
+            for reg in ("_parameters", "_buffers"):
+                r = m.__dict__[reg]
+                for name, t in r.items():
+                    if t is old:
+                        r[name] = src
+                        m.__dict__[name] = src
 
     # -- containers' protocol --------------------------------------------------------------------------------------
     def __getitem__(self, key: Any) -> Any:

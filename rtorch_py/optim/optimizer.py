@@ -13,7 +13,7 @@ Object model (PyTorch's ``torch/optim/optimizer.py``, with R torch's names and l
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
 import numpy as np
@@ -23,7 +23,7 @@ from .._core import autograd
 from .._core.tensor import Tensor
 from .._r6 import R6, r6_class, r_num
 
-__all__ = ["Optimizer", "optimizer", "optim_required", "is_optim_required", "is_optimizer"]
+__all__ = ["Optimizer", "OptimizerState", "optimizer", "optim_required", "is_optim_required", "is_optimizer"]
 
 
 class optim_required:  # noqa: N801 - R torch's name
@@ -71,6 +71,58 @@ def _zeros_like(param: Tensor) -> Tensor:
 
 
 
+class OptimizerState(MutableMapping):
+    """Per-parameter state: a mapping parameter -> dict for Python code (``opt.state[p]``) and R torch's state
+    object for R code: ``opt$state$get(param)``, ``opt$state$set(param, list(...))``, ``opt$state$map``
+    (the states by parameter address). A dict would reach R as a plain list, losing the parameters.
+
+    Example:
+        >>> x = torch_zeros(1, requires_grad=True)
+        >>> opt = optim_adam([x]); (x * 2).sum().backward(); opt.step()
+        >>> opt.state.get(x)["step"], len(opt.state.map)
+        (1, 1)
+    """
+
+    __slots__ = ("_d",)
+
+    def __init__(self, items: Any = ()) -> None:
+        self._d: dict[Tensor, Any] = dict(items)
+
+    def __getitem__(self, param: Tensor) -> Any:
+        return self._d[param]
+
+    def __setitem__(self, param: Tensor, value: Any) -> None:
+        self._d[param] = value
+
+    def __delitem__(self, param: Tensor) -> None:
+        del self._d[param]
+
+    def __iter__(self) -> Iterator[Tensor]:
+        return iter(self._d)
+
+    def __len__(self) -> int:
+        return len(self._d)
+
+    def __contains__(self, param: object) -> bool:
+        return param in self._d
+
+    def get(self, param: Tensor, default: Any = None) -> Any:
+        """The state of ``param`` (NULL in R when it has none)."""
+        return self._d.get(param, default)
+
+    def set(self, param: Tensor, value: Any) -> None:
+        """Set the state of ``param`` (R torch's ``state$set(param, value)``)."""
+        self._d[param] = value
+
+    @property
+    def map(self) -> dict[str, Any]:
+        """The states by parameter address (R torch's ``state$map``)."""
+        return {f"0x{id(p):x}": v for p, v in self._d.items()}
+
+    def __repr__(self) -> str:
+        return f"OptimizerState({len(self._d)} parameters)"
+
+
 class Optimizer(R6):
     """Base class of all optimizers (R torch's ``torch_Optimizer``).
 
@@ -105,13 +157,13 @@ class Optimizer(R6):
 
     defaults: dict[str, Any]
     param_groups: list[dict[str, Any]]
-    state: dict[Tensor, dict[str, Any]]
+    state: OptimizerState
 
     def initialize(self, params: Any, defaults: dict[str, Any]) -> None:
         """Set up ``defaults``, ``state`` and ``param_groups`` from ``params``: a tensor, a list of tensors, a
         name -> tensor dict (one group), or a list of dicts (one group each, ``"params"`` plus overrides)."""
         self.defaults = defaults
-        self.state = {}
+        self.state = OptimizerState()
         self.param_groups = []
         self._scratch: dict[Tensor, Any] = {}
         if isinstance(params, Tensor):
@@ -253,7 +305,7 @@ class Optimizer(R6):
         new = copy.copy(self)
         new.defaults = dict(self.defaults)
         new.param_groups = [{**g, "params": copy.copy(g["params"])} for g in self.param_groups]
-        new.state = {p: _copy_state(s, deep) for p, s in self.state.items()}
+        new.state = OptimizerState((p, _copy_state(s, deep)) for p, s in self.state.items())
         new._scratch = {}
         return new
 
@@ -298,7 +350,7 @@ class Optimizer(R6):
         for mine, theirs in zip(self.param_groups, groups):
             mine.update((k, _like(mine.get(k), v)) for k, v in theirs.items() if k != "params")
         params = self._all_params()
-        self.state = {}
+        self.state = OptimizerState()
         state = state_dict["state"]
         if isinstance(state, list):  # an empty R list, or R's unnamed list: positions in order
             state = dict(enumerate(state, 1))

@@ -52,6 +52,7 @@ test_that("modules defined in R round-trip with their fields, requires_grad and 
       self$bn <- nn_batch_norm1d(3)
       self$scale <- 2
       self$tag <- "net"
+      self$act <- function(v) v * 2
     },
     forward = function(x) self$bn(self$fc(x)) * self$scale
   )
@@ -69,6 +70,7 @@ test_that("modules defined in R round-trip with their fields, requires_grad and 
   expect_true(net2$fc$weight$requires_grad)
   expect_equal(net2$scale, 2)
   expect_equal(net2$tag, "net")
+  expect_equal(net2$act(3), 6)
   same_tensor(net2(x), net(x))
   same_tensor(net2$bn$running_mean, net$bn$running_mean)
   expect_equal(names(net2$state_dict()), names(net$state_dict()))
@@ -135,6 +137,8 @@ test_that("torch_load reads a plain safetensors file with a warning, and checks 
   expect_error(torch_load(torch_serialize(torch_ones(1)), device = NULL), "Unexpected device NULL")
   expect_error(torch_save(torch_ones(1), 3), "`path` must be a connection or a file name")
   expect_error(torch_save(environment(), tempfile()), "cannot save an object of class <environment>")
+  opt <- optim_sgd(list(torch_ones(1, requires_grad = TRUE)), lr = 0.1)
+  expect_error(torch_save(opt, tempfile()), "save its state_dict\\(\\)")
   expect_error(torch_serialize(nn_linear(1, 1), path = tempfile()), "matched")
 })
 
@@ -147,4 +151,45 @@ test_that("saveRDS()/readRDS() of a tensor or module points to torch_save()", {
   m <- readRDS(f)
   expect_error(m(torch_ones(1, 2)), "use torch_save\\(\\) and torch_load\\(\\) instead")
   expect_error(m$weight, "use torch_save\\(\\) and torch_load\\(\\) instead")
+})
+
+test_that("optimizers written in R keep per-parameter state with state$get()/state$set()", {
+  optim_count <- optimizer(
+    "optim_count",
+    initialize = function(params, lr = 0.1) super$initialize(params, list(lr = lr)),
+    step = function(closure = NULL) {
+      private$step_helper(closure, function(group, param, g, p) {
+        st <- self$state$get(param)
+        if (is.null(st)) st <- list(n = 0)
+        st$n <- st$n + 1
+        self$state$set(param, st)
+        param$sub_(param$grad * group$lr)
+      })
+    }
+  )
+  x <- torch_tensor(1, requires_grad = TRUE)
+  o <- optim_count(x)
+  for (i in 1:3) {
+    o$zero_grad()
+    (x * x)$backward()
+    o$step()
+  }
+  expect_equal(o$state$get(x)$n, 3)
+  expect_length(o$state$map, 1)
+  sd <- torch_load(torch_serialize(o$state_dict()))
+  expect_equal(sd$state[[1]]$n, 3)
+  o2 <- optim_count(x)
+  o2$load_state_dict(sd)
+  expect_equal(o2$state$get(x)$n, 3)
+})
+
+test_that("is_undefined_tensor: a gradient dropped by zero_grad(set_to_none = TRUE) is undefined", {
+  x <- torch_tensor(1, requires_grad = TRUE)
+  expect_true(is_undefined_tensor(x$grad))
+  (2 * x)$backward()
+  expect_false(is_undefined_tensor(x$grad))
+  opt <- optim_sgd(x, lr = 0.1)
+  opt$zero_grad(set_to_none = TRUE)
+  expect_true(is_undefined_tensor(x$grad))
+  expect_error(is_undefined_tensor(1), "must be a tensor")
 })
