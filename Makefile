@@ -33,9 +33,12 @@ $(PY):
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 
-setup-py: $(PY)
-	@$(PY) -c "import rtorch_py, rpy2, pytest, hypothesis" 2>/dev/null || \
-	  $(PY) -m pip install -q -e ".[r,test,dev]"
+# Reinstalled whenever pyproject.toml changes (new dependencies reach existing venvs too).
+setup-py: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e ".[r,test,dev]"
+	@touch $@
 
 setup-shim: setup-py
 	@$(MAKE) -s -C r_shim install RLIB=$(RLIB) PY=$(PY)

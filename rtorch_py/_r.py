@@ -1,23 +1,80 @@
-"""R torch's conventions, converted in one place: 1-based dims and indices, sizes given as separate arguments
-or one vector, R's numbers (whole doubles) where integers are meant."""
+"""R torch's conventions, declared once and converted in one place.
+
+R-named functions declare what each argument *is* with an annotation from this module, and ``@r_api``
+converts it before the body runs, as R torch's C++ glue converts by argument type (so no function writes
+``dim - 1``)::
+
+    @r_api
+    def torch_sum(self: Tensor, dim: Dims | None = None, keepdim: bool = False) -> Tensor:
+        ...  # here `dim` is a tuple of 0-based axes of `self`, or None
+
+Argument kinds (:data:`KINDS`): ``Dim`` (one 1-based dim of the reference tensor -> 0-based axis; negative
+counts from the end; 0 is an error), ``DimNew`` (a dim of the result, which has one more: unsqueeze/stack),
+``Dims`` (one dim or a vector of dims -> tuple of axes; NULL or empty -> None), ``Pos1`` (a 1-based position
+-> 0-based; negative counts from the end), ``Index1`` (a tensor of 1-based indices -> 0-based int64 tensor),
+``Size`` (sizes as separate arguments or one vector -> tuple of ints), ``Int`` (a whole number -> int).
+The reference tensor of dims is the first parameter (its first element when it is a list of tensors) unless
+``@r_api(ref="name")`` names another. Return kinds: ``Indices1`` (the result is 0-based indices),
+``ValuesIndices1`` (a ``[values, indices]`` pair), ``IndicesList1`` (a list of index tensors); each is returned
+1-based. A :class:`~rtorch_py._core.errors.Worded` error from the core is re-raised 1-based, so R users read
+"dimension 1" where Python's ``x[...]`` reads "dimension 0".
+
+The decorator generates a plain wrapper with the function's own signature (``help()`` and
+``inspect.signature`` show the real arguments, and r_shim/tools/generate_wrappers.py writes the R wrapper from
+it); the declarations stay readable through :func:`declared`.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import functools
+import inspect
+import linecache
+import re
+import types
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 
+from ._core.errors import Worded
 from ._core.tensor import Tensor
 
-__all__ = ["dim0", "dims0", "size_arg", "index0", "to_int", "first_index"]
+__all__ = [
+    "r_api", "declared", "one_based", "KINDS", "RETURN_KINDS",
+    "axis_of", "axes_of", "position_of", "positions_of", "stop_of", "index_of", "sizes_of", "to_int",
+    "Dim", "DimNew", "Dims", "DimOrder", "Pos1", "Index1", "Size", "Int", "Indices1", "ValuesIndices1", "IndicesList1",
+]
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+# The annotation names (type aliases: what the argument holds as the caller writes it).
+Dim = int
+DimNew = int
+Dims = Any
+DimOrder = Any
+Pos1 = int
+Index1 = Any
+Size = Any
+Int = int
+Indices1 = Tensor
+ValuesIndices1 = list
+IndicesList1 = list
+
+
+# -- converters ------------------------------------------------------------------------------------------------
 
 def to_int(x: Any, what: str = "value") -> int:
-    """An integer from an int, a whole float (R's numbers are doubles) or a one-element tensor."""
-    if isinstance(x, (bool, np.bool_)):
-        return int(x)
-    if isinstance(x, (int, np.integer)):
+    """An integer from an int, a whole float (R's numbers are doubles) or a one-element integer tensor.
+
+    Example:
+        >>> to_int(3.0), to_int(np.int64(2))
+        (3, 2)
+    """
+    cls = x.__class__
+    if cls is int:
+        return x
+    if isinstance(x, (bool, np.bool_, int, np.integer)):
         return int(x)
     if isinstance(x, (float, np.floating)) and float(x).is_integer():
         return int(x)
@@ -28,34 +85,114 @@ def to_int(x: Any, what: str = "value") -> int:
     raise TypeError(f"{what} must be a whole number, got {x!r}")
 
 
-def dim0(dim: Any, ndim: int) -> int:
-    """A 1-based R dim (negative counts from the end) as a 0-based axis, with R torch's errors."""
-    d = to_int(dim, "dim")
+def axis_of(dim: Any, ndim: int) -> int:
+    """A 1-based R dim (negative counts from the end) as a 0-based axis, with R torch's errors.
+
+    Example:
+        >>> axis_of(1, 3), axis_of(-1, 3)
+        (0, 2)
+    """
+    d = dim if dim.__class__ is int else to_int(dim, "dim")
     if d == 0:
         raise IndexError("Indexing starts at 1 but found a 0.")
-    n = max(ndim, 1)
+    n = ndim if ndim > 0 else 1
     if d > n or d < -n:
-        raise IndexError(
-            f"Dimension out of range (expected to be in range of [{-n}, {n}], but got {d})"
-        )
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n}], but got {d})")
     return d - 1 if d > 0 else d + n
 
 
-def dims0(dim: Any, ndim: int) -> tuple[int, ...]:
-    """One dim or a vector of dims, 1-based, as a tuple of 0-based axes."""
-    if isinstance(dim, (list, tuple, np.ndarray)):
-        axes = tuple(dim0(d, ndim) for d in dim)
+def axes_of(dims: Any, ndim: int) -> tuple[int, ...] | None:
+    """One dim or a vector of dims, 1-based, as a tuple of 0-based axes; NULL or an empty vector is None.
+
+    Example:
+        >>> axes_of([1, -1], 3)
+        (0, 2)
+    """
+    if dims is None:
+        return None
+    if isinstance(dims, Tensor):
+        dims = dims._data.reshape(-1).tolist()
+    if isinstance(dims, (list, tuple, np.ndarray)):
+        if len(dims) == 0:
+            return None
+        axes = tuple(axis_of(d, ndim) for d in dims)
         if len(set(axes)) != len(axes):
             dup = next(a for a in axes if axes.count(a) > 1)
             raise RuntimeError(f"dim {dup + 1} appears multiple times in the list of dims")
         return axes
-    return (dim0(dim, ndim),)
+    return (axis_of(dims, ndim),)
 
 
-def size_arg(size: Sequence[Any], fn: str = "size") -> tuple[int, ...]:
-    """Sizes as separate arguments (``torch_randn(2, 3)``) or one vector (``torch_randn(c(2, 3))``)."""
+def position_of(pos: Any, what: str = "index") -> int:
+    """A 1-based position as a 0-based one; a negative position counts from the end (-1 is the last).
+
+    Example:
+        >>> position_of(1), position_of(-1)
+        (0, -1)
+    """
+    i = pos if pos.__class__ is int else to_int(pos, what)
+    if i == 0:
+        raise IndexError("Indexing starts at 1 but found a 0.")
+    return i - 1 if i > 0 else i
+
+
+def positions_of(pos: np.ndarray) -> np.ndarray:
+    """A vector of 1-based positions (negative count from the end) as 0-based ones, as :func:`position_of`.
+
+    Example:
+        >>> positions_of(np.array([1, 3, -1])).tolist()
+        [0, 2, -1]
+    """
+    idx = np.asarray(pos)
+    if idx.size and (idx == 0).any():
+        raise IndexError("Indexing starts at 1 but found a 0.")
+    return np.where(idx > 0, idx - 1, idx)
+
+
+def stop_of(end: int) -> int | None:
+    """The exclusive 0-based stop of an inclusive 1-based end (``a:b`` in R; negative counts from the end).
+
+    Example:
+        >>> stop_of(3), stop_of(-1), stop_of(-2)
+        (3, None, -1)
+    """
+    if end == -1:
+        return None
+    return end if end > 0 else end + 1
+
+
+def index_of(index: Any, fn: str = "index", size: int | None = None) -> Tensor:
+    """A tensor (or vector) of 1-based indices as a 0-based int64 tensor; 0 is an error, as in R torch.
+
+    Negative indices count from the end when ``size`` is given.
+
+    Example:
+        >>> index_of([1, 3])._data.tolist()
+        [0, 2]
+    """
+    arr = index._data if isinstance(index, Tensor) else np.asarray(index)
+    if arr.dtype.kind == "f":
+        if not np.all(np.mod(arr, 1) == 0):
+            raise TypeError(f"{fn}: index must hold whole numbers")
+    elif arr.dtype.kind not in "iub" or arr.dtype.kind == "b":
+        raise RuntimeError(f"{fn}(): Expected dtype int64 for index, got {arr.dtype}")
+    arr = arr.astype(np.int64)
+    if arr.size and (arr == 0).any():
+        raise IndexError("Indexing starts at 1 but found a 0.")
+    if size is not None and arr.size and (arr < 0).any():
+        return Tensor._wrap(np.where(arr < 0, arr + size, arr - 1))
+    return Tensor._wrap(arr - 1)
+
+
+def sizes_of(size: Sequence[Any], fn: str = "size") -> tuple[int, ...]:
+    """Sizes as separate arguments (``torch_randn(2, 3)``) or one vector (``torch_randn(c(2, 3))``).
+
+    Example:
+        >>> sizes_of((2, 3)), sizes_of(([2, 3],))
+        ((2, 3), (2, 3))
+    """
     if len(size) == 1 and isinstance(size[0], (list, tuple, np.ndarray, Tensor)):
-        size = list(np.asarray(size[0]._data if isinstance(size[0], Tensor) else size[0]).reshape(-1))
+        size = np.asarray(size[0]._data if isinstance(size[0], Tensor) else size[0]).reshape(-1).tolist()
     out = []
     for s in size:
         n = to_int(s, f"{fn}: size")
@@ -66,25 +203,204 @@ def size_arg(size: Sequence[Any], fn: str = "size") -> tuple[int, ...]:
     return tuple(out)
 
 
-def index0(index: Any, fn: str, size: int | None = None) -> np.ndarray:
-    """A 1-based index tensor (gather, index_select, scatter, embedding) as a 0-based int64 array.
+def _ndim(ref: Any, fn: str, arg: str) -> int:
+    if ref.__class__ is Tensor or isinstance(ref, Tensor):
+        return ref._data.ndim
+    if isinstance(ref, (list, tuple)) and ref and all(isinstance(t, Tensor) for t in ref):
+        return max(t._data.ndim for t in ref)
+    raise TypeError(f"{fn}(): argument '{arg}' must be a torch_tensor, got {_r_type(ref)}")
 
-    Negative indices count from the end when ``size`` is given; 0 is an error, as in R torch.
+
+def _r_type(x: Any) -> str:
+    if x is None:
+        return "NULL"
+    return {bool: "logical", int: "integer", float: "numeric", str: "character", list: "list",
+            tuple: "list"}.get(type(x), type(x).__name__)
+
+
+# -- the kinds -------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Kind:
+    """One argument convention: what R passes (``doc``, used in R help) and its converter.
+
+    ``convert(value, ref, fn, arg)`` gets the argument, the reference tensor (or None), the function's and
+    the argument's names.
     """
-    arr = index._data if isinstance(index, Tensor) else np.asarray(index)
-    if arr.dtype.kind == "f":
-        if not np.all(np.mod(arr, 1) == 0):
-            raise TypeError(f"{fn}: index must hold whole numbers")
-    elif arr.dtype.kind not in "iu":
-        raise RuntimeError(f"{fn}(): Expected dtype int64 for index, got {arr.dtype}")
-    arr = arr.astype(np.int64)
-    if arr.size and (arr == 0).any():
-        raise IndexError("Indexing starts at 1 but found a 0.")
-    if size is not None and arr.size and (arr < 0).any():
-        return np.where(arr < 0, arr + size, arr - 1)
-    return arr - 1
+
+    name: str
+    doc: str
+    convert: Callable[[Any, Any, str, str], Any]
+    uses_ref: bool = False
 
 
-def first_index(x: Any) -> Any:
-    """Python-side 0-based indices turned into R torch's 1-based ones (results of argmax, sort, ...)."""
-    return x + 1
+def _dim(v: Any, ref: Any, fn: str, arg: str) -> int:
+    return axis_of(v, _ndim(ref, fn, "self"))
+
+
+def _dim_new(v: Any, ref: Any, fn: str, arg: str) -> int:
+    if isinstance(ref, (list, tuple)) and ref and isinstance(ref[0], Tensor):
+        return axis_of(v, ref[0]._data.ndim + 1)
+    return axis_of(v, _ndim(ref, fn, "self") + 1)
+
+
+def _dim_order(v: Any, ndim: int) -> tuple[int, ...]:
+    seq = v._data.reshape(-1).tolist() if isinstance(v, Tensor) else v
+    return tuple(axis_of(d, ndim) for d in (seq if isinstance(seq, (list, tuple, np.ndarray)) else [seq]))
+
+
+def _size(v: Any, ref: Any, fn: str, arg: str) -> tuple[int, ...]:
+    if v.__class__ is tuple and all(s.__class__ is int and s >= 0 for s in v):
+        return v  # the common case, torch_randn(2, 3) from Python
+    # One size argument or the tuple of `*size`: sizes_of unnests either (torch_randn(2, 3), c(2, 3), list(2, 3)).
+    return sizes_of((v,), fn)
+
+
+KINDS: dict[str, Kind] = {k.name: k for k in (
+    Kind("Dim", "a dimension, 1-based (negative counts from the end)", _dim, uses_ref=True),
+    Kind("DimNew", "a dimension of the result, 1-based (negative counts from the end)", _dim_new,
+         uses_ref=True),
+    Kind("Dims", "one dimension or a vector of dimensions, 1-based",
+         lambda v, ref, fn, arg: axes_of(v, _ndim(ref, fn, "self")), uses_ref=True),
+    Kind("DimOrder", "a vector of dimensions, 1-based, in a new order (a permutation)",
+         lambda v, ref, fn, arg: _dim_order(v, _ndim(ref, fn, "self")), uses_ref=True),
+    Kind("Pos1", "a position, 1-based (negative counts from the end)", lambda v, ref, fn, arg: position_of(v, arg)),
+    Kind("Index1", "a tensor of 1-based indices", lambda v, ref, fn, arg: index_of(v, fn.removeprefix("torch_"))),
+    Kind("Size", "sizes, as separate numbers or one vector", _size),
+    Kind("Int", "a whole number", lambda v, ref, fn, arg: to_int(v, arg)),
+)}
+
+RETURN_KINDS = {
+    "Indices1": "1-based indices",
+    "ValuesIndices1": "a list of the values and their 1-based indices",
+    "IndicesList1": "a list of tensors of 1-based indices",
+}
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _kind_names(annotation: Any) -> list[str]:
+    text = annotation if isinstance(annotation, str) else getattr(annotation, "__name__", "")
+    return _NAME.findall(text or "")
+
+
+def one_based(out: Any, kind: str) -> Any:
+    """A result holding 0-based indices returned 1-based, by its return kind (for functions that return
+    indices only on request, e.g. max pooling's ``return_indices``; declared functions do this themselves).
+
+    Example:
+        >>> one_based(Tensor._wrap(np.array([0, 2])), "Indices1")._data.tolist()
+        [1, 3]
+    """
+    return _one_based_result(kind, out)
+
+
+def _one_based_result(kind: str, out: Any) -> Any:
+    if kind == "Indices1":
+        return Tensor._wrap(out._data + 1)
+    if kind == "ValuesIndices1":
+        v, i = out
+        return [v, Tensor._wrap(i._data + 1)]
+    return [Tensor._wrap(i._data + 1) for i in out]
+
+
+def _reword(err: Worded) -> BaseException:
+    return err.one_based()
+
+
+# -- the decorator ---------------------------------------------------------------------------------------------
+
+def declared(fn: Callable) -> dict[str, str]:
+    """The declared kinds of ``fn``'s arguments (and ``"return"``), e.g. ``{"dim": "Dims"}``.
+
+    Example:
+        >>> from rtorch_py import torch_sum
+        >>> declared(torch_sum)
+        {'dim': 'Dims'}
+    """
+    return dict(getattr(fn, "__r_kinds__", {}))
+
+
+def r_api(fn: F | None = None, *, ref: str | None = None) -> Any:
+    """Declare an R-named function: its annotated arguments are converted from R's conventions, its declared
+    result to them, and worded core errors are re-raised 1-based (see the module's docstring).
+
+    Example:
+        >>> @r_api
+        ... def first_axis(self: Tensor, dim: Dim) -> int:
+        ...     return dim
+        >>> first_axis(torch_ones(2, 3), -1)
+        1
+    """
+    if fn is None:
+        return lambda f: _declare(f, ref)
+    return _declare(fn, ref)
+
+
+def _declare(fn: Callable, ref: str | None) -> Callable:
+    sig = inspect.signature(fn)
+    params = list(sig.parameters.values())
+    ann = fn.__annotations__
+    kinds: dict[str, str] = {}
+    for p in params:
+        names = [n for n in _kind_names(ann.get(p.name)) if n in KINDS]
+        if names:
+            kinds[p.name] = names[0]
+    ret = next((n for n in _kind_names(ann.get("return")) if n in RETURN_KINDS), None)
+    ref = ref or (params[0].name if params else None)
+    free: dict[str, Any] = {"_impl": fn, "_Worded": Worded, "_reword": _reword, "_result": _one_based_result}
+    formals, call, body = [], [], []
+    for p in params:
+        name = p.name
+        if p.kind is p.POSITIONAL_ONLY:
+            raise TypeError(f"r_api: {fn.__name__} has positional-only parameters")
+        if p.default is not p.empty:
+            free[f"_d_{name}"] = p.default
+        if p.kind is p.VAR_POSITIONAL:
+            formals.append(f"*{name}")
+            call.append(f"*{name}")
+        elif p.kind is p.VAR_KEYWORD:
+            formals.append(f"**{name}")
+            call.append(f"**{name}")
+        else:
+            if p.kind is p.KEYWORD_ONLY and not any(f.startswith("*") for f in formals):
+                formals.append("*")
+            formals.append(name if p.default is p.empty else f"{name}=_d_{name}")
+            call.append(f"{name}={name}" if p.kind is p.KEYWORD_ONLY else name)
+        kind = kinds.get(name)
+        if kind is None:
+            continue
+        free[f"_k_{name}"] = KINDS[kind].convert
+        ref_expr = ref if KINDS[kind].uses_ref else "None"
+        conv = f"_k_{name}({name}, {ref_expr}, {fn.__name__!r}, {name!r})"
+        if p.kind is p.VAR_POSITIONAL:
+            body.append(f"{name} = {conv}")
+        else:
+            body.append(f"if {name} is not None: {name} = {conv}")
+    result = f"_impl({', '.join(call)})"
+    if ret is not None:
+        result = f"_result({ret!r}, {result})"
+    # The wrapper is compiled inside a factory so that its helpers are closure cells (fast to read), then
+    # re-made with the defining module's globals, so doctest and introspection see a function of that module.
+    src = "\n".join([
+        f"def _factory({', '.join(free)}):",
+        f"  def {fn.__name__}({', '.join(formals)}):",
+        "    try:",
+        *(f"      {line}" for line in body),
+        f"      return {result}",
+        "    except _Worded as e:",
+        "      raise _reword(e) from None",
+        f"  return {fn.__name__}",
+    ])
+    ns: dict[str, Any] = {}
+    filename = f"<r_api {fn.__module__}.{fn.__qualname__}>"
+    linecache.cache[filename] = (len(src), None, src.splitlines(True), filename)  # tracebacks show the wrapper
+    exec(compile(src, filename, "exec"), ns)  # noqa: S102
+    made = ns["_factory"](**free)
+    wrapper = types.FunctionType(made.__code__, fn.__globals__, fn.__name__, made.__defaults__, made.__closure__)
+    wrapper.__kwdefaults__ = made.__kwdefaults__
+    functools.update_wrapper(wrapper, fn)
+    del wrapper.__wrapped__  # the signature is set explicitly; tools must not unwrap to the undeclared body
+    wrapper.__signature__ = sig
+    wrapper.__r_kinds__ = {**kinds, **({"return": ret} if ret else {})}
+    return wrapper

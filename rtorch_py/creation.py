@@ -14,7 +14,7 @@ from ._core import rng
 from ._core.dtype import as_dtype, get_default_dtype
 from ._core.dtype import dtype as Dtype  # noqa: N812
 from ._core.tensor import Tensor
-from ._r import size_arg, to_int
+from ._r import Indices1, Int, Size, r_api, to_int
 
 __all__ = [
     "torch_tensor", "torch_scalar_tensor", "torch_zeros", "torch_ones", "torch_empty", "torch_full",
@@ -163,6 +163,11 @@ def as_array(x: Tensor) -> np.ndarray:
     """
     if not isinstance(x, Tensor):
         raise TypeError(f"as_array: expected a torch_tensor, got {type(x).__name__}")
+    if x._requires_grad:
+        # writing into it would bypass autograd (PyTorch's numpy() refuses): a read-only view
+        view = x._data.view()
+        view.flags.writeable = False
+        return view
     return x._data
 
 
@@ -174,16 +179,15 @@ def is_torch_tensor(x: Any) -> bool:
 # -- filled -----------------------------------------------------------------------------------------------------
 
 def _filled(fill: Any, name: str) -> Any:
-    def make(*size: Any, names: Any = None, dtype: Dtype | None = None, device: Any = None,
+    def make(*size: Size, names: Any = None, dtype: Dtype | None = None, device: Any = None,
              requires_grad: bool = False, layout: Any = None) -> Tensor:
-        shape = size_arg(size, name)
         npd = _default_np(dtype) if fill is not None or dtype is not None else get_default_dtype().np
-        arr = np.empty(shape, npd) if fill is None else np.full(shape, fill, npd)
+        arr = np.empty(size, npd) if fill is None else np.full(size, fill, npd)
         return _finish(arr, None, device, requires_grad)
 
-    make.__name__ = name
+    make.__name__ = make.__qualname__ = name
     make.__doc__ = f"A tensor of the given size filled with {'uninitialised values' if fill is None else fill}."
-    return make
+    return r_api(make)
 
 
 torch_zeros = _filled(0, "torch_zeros")
@@ -191,15 +195,12 @@ torch_ones = _filled(1, "torch_ones")
 torch_empty = _filled(None, "torch_empty")
 
 
-def torch_full(size: Any, fill_value: Any, names: Any = None, dtype: Dtype | None = None, device: Any = None,
+@r_api
+def torch_full(size: Size, fill_value: Any, names: Any = None, dtype: Dtype | None = None, device: Any = None,
                requires_grad: bool = False) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value`` (its type follows the value, as torch)."""
-    shape = size_arg((size,), "torch_full")
-    if dtype is None:
-        npd = _infer(fill_value).dtype
-    else:
-        npd = as_dtype(dtype).np
-    return _finish(np.full(shape, fill_value, npd), None, device, requires_grad)
+    npd = _infer(fill_value).dtype if dtype is None else as_dtype(dtype).np
+    return _finish(np.full(size, fill_value, npd), None, device, requires_grad)
 
 
 def torch_eye(n: Any, m: Any = None, dtype: Dtype | None = None, device: Any = None,
@@ -329,7 +330,8 @@ def _gen(generator: Any) -> rng.Generator:
     return rng.default_generator if generator is None else generator
 
 
-def torch_rand(*size: Any, generator: Any = None, names: Any = None, dtype: Dtype | None = None,
+@r_api
+def torch_rand(*size: Size, generator: Any = None, names: Any = None, dtype: Dtype | None = None,
                device: Any = None, requires_grad: bool = False) -> Tensor:
     """Uniform on [0, 1), libtorch's stream.
 
@@ -337,11 +339,11 @@ def torch_rand(*size: Any, generator: Any = None, names: Any = None, dtype: Dtyp
         >>> torch_manual_seed(1); torch_rand(2).shape
         (2,)
     """
-    shape = size_arg(size, "torch_rand")
-    return _finish(_gen(generator).uniform(shape, 0.0, 1.0, _default_np(dtype)), None, device, requires_grad)
+    return _finish(_gen(generator).uniform(size, 0.0, 1.0, _default_np(dtype)), None, device, requires_grad)
 
 
-def torch_randn(*size: Any, generator: Any = None, names: Any = None, dtype: Dtype | None = None,
+@r_api
+def torch_randn(*size: Size, generator: Any = None, names: Any = None, dtype: Dtype | None = None,
                 device: Any = None, requires_grad: bool = False) -> Tensor:
     """Standard normal values, identical to R torch's and PyTorch's for the same seed.
 
@@ -349,18 +351,17 @@ def torch_randn(*size: Any, generator: Any = None, names: Any = None, dtype: Dty
         >>> torch_manual_seed(0); torch_randn(1).item()
         1.5409960746765137
     """
-    shape = size_arg(size, "torch_randn")
-    return _finish(_gen(generator).normal(shape, 0.0, 1.0, _default_np(dtype)), None, device, requires_grad)
+    return _finish(_gen(generator).normal(size, 0.0, 1.0, _default_np(dtype)), None, device, requires_grad)
 
 
-def torch_randint(low: Any, high: Any, size: Any, generator: Any = None, dtype: Dtype | None = None,
+@r_api
+def torch_randint(low: Any, high: Any, size: Size, generator: Any = None, dtype: Dtype | None = None,
                   device: Any = None, requires_grad: bool = False) -> Tensor:
     """Integers in [low, high) (high exclusive), int64 unless ``dtype`` says otherwise."""
-    shape = size_arg((size,), "torch_randint")
     lo, hi = to_int(low, "low"), to_int(high, "high")
     if hi <= lo:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={lo} >= to={hi}")
-    arr = _gen(generator).randint(lo, hi, shape)
+    arr = _gen(generator).randint(lo, hi, size)
     return _finish(arr, dtype if dtype is not None else "int64", device, requires_grad)
 
 
@@ -389,7 +390,8 @@ def torch_randperm(n: Any, generator: Any = None, dtype: Dtype | None = None, de
     return _finish(arr, dtype if dtype is not None else "int64", device, requires_grad)
 
 
-def torch_normal(mean: Any = 0, std: Any = 1, size: Any = None, generator: Any = None,
+@r_api
+def torch_normal(mean: Any = 0, std: Any = 1, size: Size | None = None, generator: Any = None,
                  dtype: Dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Normal values with the given mean and standard deviation (numbers or tensors)."""
     g = _gen(generator)
@@ -402,8 +404,7 @@ def torch_normal(mean: Any = 0, std: Any = 1, size: Any = None, generator: Any =
         return _finish((z * s + m).astype(npd), None, device, requires_grad)
     if size is None:
         raise RuntimeError("torch_normal: size is required when mean and std are numbers")
-    shape = size_arg((size,), "torch_normal")
-    return _finish(g.normal(shape, float(mean), float(std), _default_np(dtype)), None, device, requires_grad)
+    return _finish(g.normal(size, float(mean), float(std), _default_np(dtype)), None, device, requires_grad)
 
 
 def torch_bernoulli(self: Tensor, p: Any = None, generator: Any = None) -> Tensor:
@@ -414,10 +415,11 @@ def torch_bernoulli(self: Tensor, p: Any = None, generator: Any = None) -> Tenso
     return _wrap(_gen(generator).bernoulli(probs, self.shape, self._data.dtype))
 
 
-def torch_multinomial(self: Tensor, num_samples: Any, replacement: bool = False, generator: Any = None
-                      ) -> Tensor:
+@r_api
+def torch_multinomial(self: Tensor, num_samples: Int, replacement: bool = False, generator: Any = None
+                      ) -> Indices1:
     """Indices drawn with probabilities proportional to ``self`` (rows), 1-based as R torch."""
-    n = to_int(num_samples, "num_samples")
+    n = num_samples
     d = self._data
     if d.ndim not in (1, 2):
         raise RuntimeError(f"prob_dist must be 1 or 2 dim, got {d.ndim}")
@@ -425,7 +427,7 @@ def torch_multinomial(self: Tensor, num_samples: Any, replacement: bool = False,
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     if not replacement and n > d.shape[-1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-    return _wrap(_gen(generator).multinomial(d, n, bool(replacement)) + 1)
+    return _wrap(_gen(generator).multinomial(d, n, bool(replacement)))
 
 
 # -- seeds and state -----------------------------------------------------------------------------------------------

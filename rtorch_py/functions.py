@@ -12,10 +12,7 @@ from ._core import ops as O  # noqa: N812
 from ._core.dtype import as_dtype
 from ._core.dtype import dtype as Dtype  # noqa: N812
 from ._core.tensor import Tensor
-from ._r import dim0 as _dim0
-from ._r import dims0, index0, to_int
-
-dim0 = _dim0  # the converter; R's argument of torch_transpose is also called dim0
+from ._r import Dim, DimNew, DimOrder, Dims, Index1, Indices1, Int, Pos1, ValuesIndices1, r_api, to_int
 
 _wrap = Tensor._wrap
 
@@ -265,24 +262,19 @@ def torch_equal(self: Tensor, other: Tensor) -> bool:
 
 # -- reductions -------------------------------------------------------------------------------------------------
 
-def _dims_or_none(dim: Any, ndim: int) -> tuple | None:
-    if dim is None or (isinstance(dim, (list, tuple)) and len(dim) == 0):
-        return None
-    return dims0(dim, ndim)
-
-
-def torch_sum(self: Tensor, dim: Any = None, keepdim: bool = False, dtype: Dtype | None = None) -> Tensor:
+@r_api
+def torch_sum(self: Tensor, dim: Dims | None = None, keepdim: bool = False, dtype: Dtype | None = None) -> Tensor:
     """Sum of all elements, or over ``dim`` (1-based; a vector of dims allowed).
 
     Example:
         >>> torch_sum(torch_ones(2, 3), dim = 1).shape
         (3,)
     """
-    x = _cast(_t(self, "torch_sum"), dtype)
-    return O.sum(x, _dims_or_none(dim, self.ndim), keepdim)
+    return O.sum(_cast(_t(self, "torch_sum"), dtype), dim, keepdim)
 
 
-def torch_mean(self: Tensor, dim: Any = None, keepdim: bool = False, dtype: Dtype | None = None) -> Tensor:
+@r_api
+def torch_mean(self: Tensor, dim: Dims | None = None, keepdim: bool = False, dtype: Dtype | None = None) -> Tensor:
     """Mean of all elements, or over ``dim`` (1-based; a vector of dims allowed).
 
     Example:
@@ -292,14 +284,13 @@ def torch_mean(self: Tensor, dim: Any = None, keepdim: bool = False, dtype: Dtyp
          3.5000
         [ CPUFloatType{2} ]
     """
-    x = _cast(_t(self, "torch_mean"), dtype)
-    return O.mean(x, _dims_or_none(dim, self.ndim), keepdim)
+    return O.mean(_cast(_t(self, "torch_mean"), dtype), dim, keepdim)
 
 
-def torch_prod(self: Tensor, dim: Any = None, keepdim: bool = False, dtype: Dtype | None = None) -> Tensor:
+@r_api
+def torch_prod(self: Tensor, dim: Dim | None = None, keepdim: bool = False, dtype: Dtype | None = None) -> Tensor:
     """Product of all elements, or along one (1-based) ``dim``."""
-    x = _cast(self, dtype)
-    return O.prod(x, None if dim is None else dim0(dim, self.ndim), keepdim)
+    return O.prod(_cast(self, dtype), dim, keepdim)
 
 
 def _extreme(self: Tensor, dim: Any, other: Any, keepdim: bool, largest: bool) -> Any:
@@ -310,8 +301,12 @@ def _extreme(self: Tensor, dim: Any, other: Any, keepdim: bool, largest: bool) -
         return O.maximum(self, other) if largest else O.minimum(self, other)
     if dim is None:
         return O.amax(self) if largest else O.amin(self)
-    v, i = O.max_dim(self, dim0(dim, self.ndim), keepdim, largest)
-    return [v, O.add(i, 1)]
+    return _extreme_dim(self, dim, keepdim, largest)
+
+
+@r_api
+def _extreme_dim(self: Tensor, dim: Dim, keepdim: bool, largest: bool) -> ValuesIndices1:
+    return O.max_dim(self, dim, keepdim, largest)
 
 
 def torch_max(self: Tensor, dim: Any = None, other: Any = None, keepdim: bool = False) -> Any:
@@ -324,29 +319,28 @@ def torch_min(self: Tensor, dim: Any = None, other: Any = None, keepdim: bool = 
     return _extreme(self, dim, other, keepdim, False)
 
 
-def torch_amax(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+@r_api
+def torch_amax(self: Tensor, dim: Dims | None = None, keepdim: bool = False) -> Tensor:
     """Maximum over ``dim`` (all dims when NULL); ties share the gradient."""
-    return O.amax(self, _dims_or_all(dim, self.ndim), keepdim)
+    return O.amax(self, tuple(range(self.ndim)) if dim is None else dim, keepdim)
 
 
-def torch_amin(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+@r_api
+def torch_amin(self: Tensor, dim: Dims | None = None, keepdim: bool = False) -> Tensor:
     """Minimum over ``dim`` (all dims when NULL); ties share the gradient."""
-    return O.amin(self, _dims_or_all(dim, self.ndim), keepdim)
+    return O.amin(self, tuple(range(self.ndim)) if dim is None else dim, keepdim)
 
 
-def _dims_or_all(dim: Any, ndim: int) -> tuple:
-    d = _dims_or_none(dim, ndim)
-    return tuple(range(ndim)) if d is None else d
-
-
-def torch_argmax(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+@r_api
+def torch_argmax(self: Tensor, dim: Dim | None = None, keepdim: bool = False) -> Indices1:
     """1-based index of the maximum (of the flattened tensor without ``dim``)."""
-    return O.add(O.argmax(self, None if dim is None else dim0(dim, self.ndim), keepdim), 1)
+    return O.argmax(self, dim, keepdim)
 
 
-def torch_argmin(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+@r_api
+def torch_argmin(self: Tensor, dim: Dim | None = None, keepdim: bool = False) -> Indices1:
     """1-based index of the minimum (of the flattened tensor without ``dim``)."""
-    return O.add(O.argmax(self, None if dim is None else dim0(dim, self.ndim), keepdim, largest=False), 1)
+    return O.argmax(self, dim, keepdim, largest=False)
 
 
 def _correction(unbiased: Any, correction: Any) -> float:
@@ -355,16 +349,18 @@ def _correction(unbiased: Any, correction: Any) -> float:
     return 1.0 if unbiased in (None, True) else 0.0
 
 
-def torch_var(self: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False,
+@r_api
+def torch_var(self: Tensor, dim: Dims | None = None, unbiased: bool = True, keepdim: bool = False,
               correction: Any = None) -> Tensor:
     """Variance (unbiased by default)."""
-    return O.var(self, _dims_or_none(dim, self.ndim), _correction(unbiased, correction), keepdim)
+    return O.var(self, dim, _correction(unbiased, correction), keepdim)
 
 
-def torch_std(self: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False,
+@r_api
+def torch_std(self: Tensor, dim: Dims | None = None, unbiased: bool = True, keepdim: bool = False,
               correction: Any = None) -> Tensor:
     """Standard deviation (unbiased by default)."""
-    return O.std(self, _dims_or_none(dim, self.ndim), _correction(unbiased, correction), keepdim)
+    return O.std(self, dim, _correction(unbiased, correction), keepdim)
 
 
 def torch_var_mean(self: Tensor, dim: Any = None, unbiased: bool = True, keepdim: bool = False) -> list:
@@ -377,14 +373,15 @@ def torch_std_mean(self: Tensor, dim: Any = None, unbiased: bool = True, keepdim
     return [torch_std(self, dim, unbiased, keepdim), torch_mean(self, dim, keepdim)]
 
 
-def torch_norm(self: Tensor, p: Any = 2, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+@r_api
+def torch_norm(self: Tensor, p: Any = 2, dim: Dims | None = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
     """The p-norm (``p = Inf`` the max norm), over ``dim`` or all elements."""
     if isinstance(p, str):
         if p != "fro":
             raise ValueError(f"torch_norm: p must be a number or 'fro', got {p!r}")
         p = 2
     x = _cast(self, dtype)
-    return O.norm(x, float(p), _dims_or_none(dim, self.ndim), keepdim)
+    return O.norm(x, float(p), dim, keepdim)
 
 
 def torch_dist(self: Tensor, other: Tensor, p: Any = 2) -> Tensor:
@@ -392,12 +389,14 @@ def torch_dist(self: Tensor, other: Tensor, p: Any = 2) -> Tensor:
     return torch_norm(O.sub(self, other), p)
 
 
-def torch_logsumexp(self: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+@r_api
+def torch_logsumexp(self: Tensor, dim: Dims, keepdim: bool = False) -> Tensor:
     """``log(sum(exp(self)))`` over ``dim``, computed without overflow."""
-    return O.logsumexp(self, dims0(dim, self.ndim), keepdim)
+    return O.logsumexp(self, dim, keepdim)
 
 
-def torch_cumsum(self: Tensor, dim: Any, dtype: Dtype | None = None) -> Tensor:
+@r_api
+def torch_cumsum(self: Tensor, dim: Dim, dtype: Dtype | None = None) -> Tensor:
     """Cumulative sum along a (1-based) ``dim``.
 
     Example:
@@ -408,46 +407,45 @@ def torch_cumsum(self: Tensor, dim: Any, dtype: Dtype | None = None) -> Tensor:
          6
         [ CPULongType{3} ]
     """
-    x = _cast(self, dtype)
-    return O.cumsum(x, dim0(dim, self.ndim))
+    return O.cumsum(_cast(self, dtype), dim)
 
 
-def torch_cumprod(self: Tensor, dim: Any, dtype: Dtype | None = None) -> Tensor:
+@r_api
+def torch_cumprod(self: Tensor, dim: Dim, dtype: Dtype | None = None) -> Tensor:
     """Cumulative product along a (1-based) ``dim``."""
-    x = _cast(self, dtype)
-    return O.cumprod(x, dim0(dim, self.ndim))
+    return O.cumprod(_cast(self, dtype), dim)
 
 
-def torch_all(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+@r_api
+def torch_all(self: Tensor, dim: Dim | None = None, keepdim: bool = False) -> Tensor:
     """Whether all elements (along ``dim``) are non-zero: bool (uint8 for uint8 input, as libtorch)."""
-    ax = None if dim is None else dim0(dim, self.ndim)
-    out = np.asarray(np.all(self._data, axis=ax, keepdims=keepdim))
+    out = np.asarray(np.all(self._data, axis=dim, keepdims=keepdim))
     return _wrap(out.astype(np.uint8) if self._data.dtype == np.uint8 else out)
 
 
-def torch_any(self: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor:
+@r_api
+def torch_any(self: Tensor, dim: Dim | None = None, keepdim: bool = False) -> Tensor:
     """Whether any element (along ``dim``) is non-zero: bool (uint8 for uint8 input, as libtorch)."""
-    ax = None if dim is None else dim0(dim, self.ndim)
-    out = np.asarray(np.any(self._data, axis=ax, keepdims=keepdim))
+    out = np.asarray(np.any(self._data, axis=dim, keepdims=keepdim))
     return _wrap(out.astype(np.uint8) if self._data.dtype == np.uint8 else out)
 
 
-def torch_count_nonzero(self: Tensor, dim: Any = None) -> Tensor:
+@r_api
+def torch_count_nonzero(self: Tensor, dim: Dims | None = None) -> Tensor:
     """Number of non-zero elements (over ``dim`` when given), a long tensor."""
-    ax = _dims_or_none(dim, self.ndim)
-    return _wrap(np.asarray(np.count_nonzero(self._data, axis=ax), dtype=np.int64))
+    return _wrap(np.asarray(np.count_nonzero(self._data, axis=dim), dtype=np.int64))
 
 
-def torch_softmax(self: Tensor, dim: Any, dtype: Dtype | None = None) -> Tensor:
+@r_api
+def torch_softmax(self: Tensor, dim: Dim, dtype: Dtype | None = None) -> Tensor:
     """``exp(x) / sum(exp(x))`` along a (1-based) ``dim``, computed stably."""
-    x = _cast(self, dtype)
-    return O.softmax(x, dim0(dim, self.ndim))
+    return O.softmax(_cast(self, dtype), dim)
 
 
-def torch_log_softmax(self: Tensor, dim: Any, dtype: Dtype | None = None) -> Tensor:
+@r_api
+def torch_log_softmax(self: Tensor, dim: Dim, dtype: Dtype | None = None) -> Tensor:
     """``log(softmax(x))`` along a (1-based) ``dim``, computed stably."""
-    x = _cast(self, dtype)
-    return O.log_softmax(x, dim0(dim, self.ndim))
+    return O.log_softmax(_cast(self, dtype), dim)
 
 
 # -- linear algebra --------------------------------------------------------------------------------------------
@@ -543,32 +541,44 @@ def torch_reshape(self: Tensor, shape: Any) -> Tensor:
     return O.reshape(self, _shape_from((shape,), "reshape", self._data.size))
 
 
-def torch_squeeze(self: Tensor, dim: Any = None) -> Tensor:
+@r_api
+def torch_squeeze(self: Tensor, dim: Dim | None = None) -> Tensor:
     """Size-1 dims removed (all of them, or only the (1-based) ``dim``)."""
-    return O.squeeze(self, None if dim is None else dim0(dim, self.ndim))
+    return O.squeeze(self, dim)
 
 
-def torch_unsqueeze(self: Tensor, dim: Any) -> Tensor:
+@r_api
+def torch_unsqueeze(self: Tensor, dim: DimNew) -> Tensor:
     """A size-1 dim inserted at (1-based) position ``dim``; a view."""
-    return O.unsqueeze(self, dim0(dim, self.ndim + 1))
+    return O.unsqueeze(self, dim)
 
 
-def torch_flatten(self: Tensor, start_dim: Any = 1, end_dim: Any = -1) -> Tensor:
+@r_api
+def torch_flatten(self: Tensor, start_dim: Dim = 1, end_dim: Dim = -1) -> Tensor:
     """Dims ``start_dim`` to ``end_dim`` (1-based, inclusive) merged into one."""
     if self.ndim == 0:
         return O.reshape(self, (1,))
-    s, e = dim0(start_dim, self.ndim), dim0(end_dim, self.ndim)
-    if s > e:
-        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
-    shp = self.shape
-    return O.reshape(self, shp[:s] + (int(np.prod(shp[s:e + 1])),) + shp[e + 1:])
+    return O.flatten(self, start_dim, end_dim)
 
 
-def torch_permute(self: Tensor, dims: Any) -> Tensor:
+@r_api
+def torch_unflatten(self: Tensor, dim: Dim, sizes: Any) -> Tensor:
+    """``dim`` (1-based) split into ``sizes`` (one may be -1).
+
+    Example:
+        >>> torch_unflatten(torch_ones(2, 6), 2, [2, 3]).shape
+        (2, 2, 3)
+    """
+    seq = sizes._data.tolist() if isinstance(sizes, Tensor) else sizes
+    return O.unflatten(self, dim, [to_int(s, "sizes") for s in seq])
+
+
+@r_api
+def torch_permute(self: Tensor, dims: DimOrder) -> Tensor:
     """The dims reordered (1-based ``dims``, a view)."""
-    d = tuple(_dim0(v, self.ndim) for v in (dims if isinstance(dims, (list, tuple, np.ndarray)) else [dims]))
+    d = () if dims is None else dims
     if len(d) == self.ndim and len(set(d)) != len(d):
-        raise RuntimeError(f"permute(): duplicate dims are not allowed (dims = {list(dims)})")
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
     if sorted(d) != list(range(self.ndim)):
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does not match the "
                            f"length of the desired ordering of dimensions i.e. input.dim() = {self.ndim} is not "
@@ -576,14 +586,23 @@ def torch_permute(self: Tensor, dims: Any) -> Tensor:
     return O.permute(self, d)
 
 
-def torch_transpose(self: Tensor, dim0: Any, dim1: Any) -> Tensor:  # noqa: F811 - R's argument name
+@r_api
+def torch_transpose(self: Tensor, dim0: Dim, dim1: Dim) -> Tensor:
     """Swap two (1-based) dims; a view."""
-    return O.transpose(self, _dim0(dim0, self.ndim), _dim0(dim1, self.ndim))
+    return O.transpose(self, dim0, dim1)
 
 
 def torch_movedim(self: Tensor, source: Any, destination: Any) -> Tensor:
     """Dims moved from ``source`` to ``destination`` positions (1-based); a view."""
-    src, dst = dims0(source, self.ndim), dims0(destination, self.ndim)
+    for d in (source, destination):
+        if np.any(np.asarray(d._data if isinstance(d, Tensor) else d) == 0):
+            raise ValueError("Dimension is 1-based, but found 0.")  # R torch's own check (a value_error)
+    return _movedim(self, source, destination)
+
+
+@r_api
+def _movedim(self: Tensor, source: Dims, destination: Dims) -> Tensor:
+    src, dst = source, destination
     order = [d for d in range(self.ndim) if d not in src]
     for s_, d_ in sorted(zip(dst, src)):
         order.insert(s_, d_)
@@ -595,10 +614,14 @@ def torch_cat(tensors: Sequence[Tensor], dim: Any = 1) -> Tensor:
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("torch_cat(): expected a non-empty list of Tensors")
-    for i, t in enumerate(tensors):
-        _t(t, "torch_cat", f"tensors[[{i + 1}]]")
-    nd = max(t.ndim for t in tensors)
-    return O.cat(tensors, dim0(dim, nd))
+    for i, t in enumerate(tensors, 1):
+        _t(t, "torch_cat", f"tensors[[{i}]]")
+    return _cat(tensors, dim)
+
+
+@r_api
+def _cat(tensors: list[Tensor], dim: Dim) -> Tensor:
+    return O.cat(tensors, dim)
 
 
 torch_concat = torch_cat
@@ -614,7 +637,12 @@ def torch_stack(tensors: Sequence[Tensor], dim: Any = 1) -> Tensor:
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
-    return O.stack(tensors, dim0(dim, tensors[0].ndim + 1))
+    return _stack(tensors, dim)
+
+
+@r_api
+def _stack(tensors: list[Tensor], dim: DimNew) -> Tensor:
+    return O.stack(tensors, dim)
 
 
 def torch_hstack(tensors: Sequence[Tensor]) -> Tensor:
@@ -627,7 +655,8 @@ def torch_vstack(tensors: Sequence[Tensor]) -> Tensor:
     return torch_cat([t if t.ndim > 1 else O.unsqueeze(t, 0) for t in tensors], 1)
 
 
-def torch_select(self: Tensor, dim: Any, index: Any) -> Tensor:
+@r_api
+def torch_select(self: Tensor, dim: Dim, index: Pos1) -> Tensor:
     """The slice at 1-based ``index`` along ``dim`` (that dim removed); a negative index counts from the end.
 
     Example:
@@ -637,75 +666,50 @@ def torch_select(self: Tensor, dim: Any, index: Any) -> Tensor:
          4
         [ CPULongType{2} ]
     """
-    ax = dim0(dim, self.ndim)
-    n = self.shape[ax]
-    i = to_int(index, "index")
-    if i == 0:
-        raise IndexError("Indexing starts at 1 but found a 0.")
-    if not -n <= i <= n:
-        raise IndexError(f"select(): index {i} out of range for tensor of size {list(self.shape)} at dimension "
-                         f"{ax + 1}")
-    return O.index(self, (slice(None),) * ax + (i - 1 if i > 0 else i + n,))
+    return O.select(self, dim, index)
 
 
-def torch_narrow(self: Tensor, dim: Any, start: Any, length: Any) -> Tensor:
+@r_api
+def torch_narrow(self: Tensor, dim: Dim, start: Pos1, length: Int) -> Tensor:
     """``length`` elements along ``dim`` from ``start`` (1-based)."""
-    ax = dim0(dim, self.ndim)
-    n = self.shape[ax]
-    s = to_int(start, "start")
-    s = s - 1 if s > 0 else s + n
-    ln = to_int(length, "length")
-    if s < 0 or s + ln > n or ln < 0:
-        raise IndexError(f"start ({s + 1}) + length ({ln}) exceeds dimension size ({n}).")
-    key = [slice(None)] * self.ndim
-    key[ax] = slice(s, s + ln)
-    return O.index(self, tuple(key))
+    return O.narrow(self, dim, start, length)
 
 
-def torch_split(self: Tensor, split_size: Any, dim: Any = 1) -> list[Tensor]:
+@r_api
+def torch_split(self: Tensor, split_size: Any, dim: Dim = 1) -> list[Tensor]:
     """Pieces of ``split_size`` along ``dim`` (the last may be smaller), or of the given sizes."""
-    ax = dim0(dim, self.ndim)
-    n = self.shape[ax]
     if isinstance(split_size, (list, tuple, np.ndarray)):
-        sizes = [to_int(s, "split_size") for s in split_size]
-        if sum(sizes) != n:
-            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
-                               f"size at dimension {ax + 1}), but got split_sizes={sizes}")
-    else:
-        k = to_int(split_size, "split_size")
-        if k <= 0:
-            raise RuntimeError(f"split expects split_size be non-negative, but got split_size={k}")
-        sizes = [min(k, n - i) for i in range(0, n, k)] or [0]
-    with_sizes = isinstance(split_size, (list, tuple, np.ndarray))
-    return O.split(self, ax, sizes, "SplitWithSizesBackward0" if with_sizes else "SplitBackward0")
+        return O.split_with_sizes(self, dim, [to_int(s, "split_size") for s in split_size])
+    return O.split_size(self, dim, to_int(split_size, "split_size"))
 
 
-def torch_chunk(self: Tensor, chunks: Any, dim: Any = 1) -> list[Tensor]:
+@r_api
+def torch_chunk(self: Tensor, chunks: Int, dim: Dim = 1) -> list[Tensor]:
     """``chunks`` (nearly) equal pieces along ``dim``; the last may be smaller."""
-    c = to_int(chunks, "chunks")
-    if c <= 0:
-        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {c}")
-    n = self.shape[dim0(dim, self.ndim)]
-    return torch_split(self, max(-(-n // c), 1), dim)
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    return O.split_size(self, dim, max(-(-self.shape[dim] // chunks), 1))
 
 
-def torch_unbind(self: Tensor, dim: Any = 1) -> list[Tensor]:
+@r_api
+def torch_unbind(self: Tensor, dim: Dim = 1) -> list[Tensor]:
     """The slices along ``dim`` (1-based), each without that dim."""
-    ax = dim0(dim, self.ndim)
-    return [O.index(self, (slice(None),) * ax + (i,)) for i in range(self.shape[ax])]
+    return [O.index(self, (slice(None),) * dim + (i,)) for i in range(self.shape[dim])]
 
 
-def torch_flip(self: Tensor, dims: Any) -> Tensor:
+@r_api
+def torch_flip(self: Tensor, dims: Dims) -> Tensor:
     """Elements in reverse order along the (1-based) ``dims``."""
-    return O.flip(self, dims0(dims, self.ndim))
+    return O.flip(self, () if dims is None else dims)
 
 
-def torch_roll(self: Tensor, shifts: Any, dims: Any = None) -> Tensor:
+@r_api
+def torch_roll(self: Tensor, shifts: Any, dims: Dims | None = None) -> Tensor:
     """Elements shifted circularly by ``shifts`` along ``dims`` (of the flattened tensor without dims)."""
     sh = [to_int(s) for s in (shifts if isinstance(shifts, (list, tuple)) else [shifts])]
     if dims is None:
         return O.reshape(O.roll(O.reshape(self, (-1,)), sh, (0,)), self.shape)
-    return O.roll(self, sh, dims0(dims, self.ndim))
+    return O.roll(self, sh, dims)
 
 
 def torch_tril(self: Tensor, diagonal: int = 0) -> Tensor:
@@ -718,9 +722,10 @@ def torch_triu(self: Tensor, diagonal: int = 0) -> Tensor:
     return O.triu(self, to_int(diagonal))
 
 
-def torch_diagonal(self: Tensor, offset: int = 0, dim1: Any = 1, dim2: Any = 2) -> Tensor:
+@r_api
+def torch_diagonal(self: Tensor, offset: Int = 0, dim1: Dim = 1, dim2: Dim = 2) -> Tensor:
     """The diagonal at ``offset`` of the (1-based) dims ``dim1`` and ``dim2``; a view."""
-    return O.diagonal(self, to_int(offset), dim0(dim1, self.ndim), dim0(dim2, self.ndim))
+    return O.diagonal(self, offset, dim1, dim2)
 
 
 def torch_diag(self: Tensor, diagonal: int = 0) -> Tensor:
@@ -746,31 +751,32 @@ def torch_broadcast_tensors(tensors: Sequence[Tensor]) -> list[Tensor]:
 
 # -- indexing (1-based index tensors) ----------------------------------------------------------------------------
 
-def torch_gather(self: Tensor, dim: Any, index: Tensor, sparse_grad: bool = False) -> Tensor:
+@r_api
+def torch_gather(self: Tensor, dim: Dim, index: Index1, sparse_grad: bool = False) -> Tensor:
     """Values along ``dim`` at the 1-based positions in ``index``."""
-    ax = dim0(dim, self.ndim)
-    return O.gather(self, ax, _wrap(index0(index, "gather")))
+    return O.gather(self, dim, index)
 
 
-def torch_scatter(self: Tensor, dim: Any, index: Tensor, src: Any = None, value: Any = None,
+@r_api
+def torch_scatter(self: Tensor, dim: Dim, index: Index1, src: Any = None, value: Any = None,
                   reduce: str | None = None) -> Tensor:
     """A copy of ``self`` with ``src`` (or ``value``) written at the 1-based ``index`` along ``dim``."""
-    ax = dim0(dim, self.ndim)
     s = src if src is not None else value
     if s is None:
         raise ValueError("torch_scatter: one of src or value is required")
-    return O.scatter(self, ax, _wrap(index0(index, "scatter")), s, reduce)
+    return O.scatter(self, dim, index, s, reduce)
 
 
-def torch_scatter_add(self: Tensor, dim: Any, index: Tensor, src: Tensor) -> Tensor:
+@r_api
+def torch_scatter_add(self: Tensor, dim: Dim, index: Index1, src: Tensor) -> Tensor:
     """A copy of ``self`` with ``src`` added at the 1-based ``index`` along ``dim``."""
-    return O.scatter(self, dim0(dim, self.ndim), _wrap(index0(index, "scatter_add")), src, "add")
+    return O.scatter(self, dim, index, src, "add")
 
 
-def torch_index_select(self: Tensor, dim: Any, index: Tensor) -> Tensor:
+@r_api
+def torch_index_select(self: Tensor, dim: Dim, index: Index1) -> Tensor:
     """Slices along ``dim`` at the 1-based ``index`` (a vector)."""
-    ax = dim0(dim, self.ndim)
-    return O.index_select(self, ax, _wrap(index0(index, "index_select")))
+    return O.index_select(self, dim, index)
 
 
 def torch_masked_fill(self: Tensor, mask: Tensor, value: Any) -> Tensor:
@@ -785,16 +791,21 @@ def torch_masked_select(self: Tensor, mask: Tensor) -> Tensor:
 
 def torch_nonzero(self: Tensor, as_list: bool = False) -> Any:
     """1-based coordinates of the non-zero elements (one row each), or one vector per dim."""
-    nz = O.add(O.nonzero(self), 1)
+    nz = _nonzero(self)
     if as_list:
         return [O.index(nz, (slice(None), i)) for i in range(max(self.ndim, 1))]
     return nz
 
 
-def torch_sort(self: Tensor, dim: Any = -1, descending: bool = False, stable: bool = False) -> list[Tensor]:
+@r_api
+def _nonzero(self: Tensor) -> Indices1:
+    return O.nonzero(self)
+
+
+@r_api
+def torch_sort(self: Tensor, dim: Dim = -1, descending: bool = False, stable: bool = False) -> ValuesIndices1:
     """Sorted values and their 1-based indices along ``dim``."""
-    v, i = O.sort(self, dim0(dim, self.ndim), descending)
-    return [v, O.add(i, 1)]
+    return O.sort(self, dim, descending)
 
 
 def torch_argsort(self: Tensor, dim: Any = -1, descending: bool = False) -> Tensor:
@@ -802,10 +813,10 @@ def torch_argsort(self: Tensor, dim: Any = -1, descending: bool = False) -> Tens
     return torch_sort(self, dim, descending)[1]
 
 
-def torch_topk(self: Tensor, k: Any, dim: Any = -1, largest: bool = True, sorted: bool = True) -> list[Tensor]:  # noqa: A002
+@r_api
+def torch_topk(self: Tensor, k: Int, dim: Dim = -1, largest: bool = True, sorted: bool = True) -> ValuesIndices1:  # noqa: A002
     """The ``k`` largest (smallest) values along ``dim`` and their 1-based indices."""
-    v, i = O.topk(self, to_int(k, "k"), dim0(dim, self.ndim), largest, sorted)
-    return [v, O.add(i, 1)]
+    return O.topk(self, k, dim, largest, sorted)
 
 
 def torch_clone(self: Tensor, memory_format: Any = None) -> Tensor:

@@ -28,7 +28,7 @@ from ._core import rng
 from ._core.autograd import no_grad
 from ._core.dtype import as_dtype
 from ._core.tensor import Tensor
-from ._r import dim0, size_arg, to_int
+from ._r import Dim, Size, r_api, to_int
 
 # R torch's Tensor methods through `$` (R torch's generated method list plus its hand-written ones: dim,
 # numel, element_size, the casts, cpu/cuda, new_*). Names without an implementation here are skipped.
@@ -120,16 +120,18 @@ def _expand_as(self: Tensor, other: Tensor) -> Tensor:
     return O.expand(self, other.shape)
 
 
-def _repeat(self: Tensor, *sizes: Any) -> Tensor:
+@r_api
+def _repeat(self: Tensor, *sizes: Size) -> Tensor:
     """``self`` tiled ``sizes`` times along each dim (a copy)."""
-    return O.repeat(self, size_arg(sizes, "repeat"))
+    return O.repeat(self, sizes)
 
 
-def _size(self: Tensor, dim: Any = None) -> Any:
+@r_api
+def _size(self: Tensor, dim: Dim | None = None) -> Any:
     """All sizes, or the size of one (1-based) dim."""
     if dim is None:
         return list(self.shape)
-    return self.shape[dim0(dim, self.ndim)]
+    return self.shape[dim]
 
 
 def _dim(self: Tensor) -> int:
@@ -142,10 +144,11 @@ def _numel(self: Tensor) -> int:
     return int(self._data.size)
 
 
-def _stride(self: Tensor, dim: Any = None) -> Any:
+@r_api
+def _stride(self: Tensor, dim: Dim | None = None) -> Any:
     """Steps in elements between neighbours along each dim (or along one 1-based ``dim``)."""
     st = [s // self._data.itemsize for s in self._data.strides]
-    return st if dim is None else st[dim0(dim, self.ndim)]
+    return st if dim is None else st[dim]
 
 
 def _is_contiguous(self: Tensor) -> bool:

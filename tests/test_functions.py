@@ -45,7 +45,7 @@ DIM_FUNCTIONS = [
     ("torch_index_select", lambda d: rt.torch_index_select(t(), d, t([1], rt.torch_long()))),
     ("torch_sort", lambda d: rt.torch_sort(t(), d)), ("torch_topk", lambda d: rt.torch_topk(t(), 1, d)),
     ("torch_argsort", lambda d: rt.torch_argsort(t(), d)), ("torch_unbind", lambda d: rt.torch_unbind(t(), d)),
-    ("torch_movedim", lambda d: rt.torch_movedim(t(), d, 1)), ("size", lambda d: t().size(d)),
+    ("size", lambda d: t().size(d)),
     ("torch_diagonal", lambda d: rt.torch_diagonal(t(), dim1=d)),
 ]
 
@@ -54,6 +54,14 @@ DIM_FUNCTIONS = [
 def test_dim_zero_is_an_error(call: object) -> None:
     with pytest.raises(IndexError, match=DIM0):
         call(0)
+
+
+def test_movedim_dim_zero_is_a_value_error() -> None:
+    # R torch checks movedim's dims itself, with its own words and class (value_error).
+    with pytest.raises(ValueError, match="Dimension is 1-based, but found 0."):
+        rt.torch_movedim(rt.torch_randn(2, 3), 0, 1)
+    with pytest.raises(IndexError, match=r"in range of \[-2, 2\], but got 3\)"):
+        rt.torch_movedim(rt.torch_randn(2, 3), 3, 1)
 
 
 @pytest.mark.parametrize("call", [c[1] for c in DIM_FUNCTIONS if c[0] not in ("torch_unsqueeze", "torch_stack")],

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -16,6 +17,7 @@ from . import autograd
 from . import derivatives as D
 from .autograd import Node, SavedOutput
 from .dtype import get_default_dtype, result_type
+from .errors import Axis, Pos, worded
 from .tensor import Tensor
 
 _wrap = Tensor._wrap
@@ -805,8 +807,8 @@ def max_dim(x: Tensor, axis: int, keepdim: bool = False, largest: bool = True) -
         v = record(d.copy(), "MaxBackward0" if largest else "MinBackward0", D.identity, (x,))
         return v, _wrap(np.zeros((), np.int64))
     if d.shape[axis] == 0:
-        raise IndexError(f"{'max' if largest else 'min'}(): Expected reduction dim {axis + 1} to have non-zero "
-                         "size.")
+        raise worded(IndexError, "{fn}(): Expected reduction dim {d} to have non-zero size.",
+                     fn="max" if largest else "min", d=Axis(axis))
     idx_k = np.argmax(d, axis=axis, keepdims=True) if largest else np.argmin(d, axis=axis, keepdims=True)
     vals = np.take_along_axis(d, idx_k, axis=axis)
     idx = idx_k
@@ -1115,6 +1117,64 @@ def split(x: Tensor, axis: int, sizes: Sequence[int], name: str = "SplitBackward
     return out
 
 
+def split_size(x: Tensor, axis: int, size: int) -> list[Tensor]:
+    """Views of ``size`` elements each along ``axis`` (the last may be smaller)."""
+    if size <= 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={size}")
+    n = x._data.shape[axis]
+    return split(x, axis, [min(size, n - i) for i in range(0, n, size)] or [0])
+
+
+def split_with_sizes(x: Tensor, axis: int, sizes: Sequence[int]) -> list[Tensor]:
+    """Views of the given ``sizes`` along ``axis`` (they must add up to its length)."""
+    n = x._data.shape[axis]
+    if int(np.sum(sizes)) != n:
+        raise worded(RuntimeError, "split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's "
+                     "size at dimension {d}), but got split_sizes={sizes}", n=n, d=Axis(axis), sizes=list(sizes))
+    return split(x, axis, sizes, "SplitWithSizesBackward0")
+
+
+def select(x: Tensor, axis: int, i: int) -> Tensor:
+    """The slice at position ``i`` (negative counts from the end) along ``axis``, without that axis; a view."""
+    n = x._data.shape[axis]
+    if not -n <= i < n:
+        raise worded(IndexError, "select(): index {i} out of range for tensor of size {shape} at dimension {d}",
+                     i=Pos(i), shape=list(x._data.shape), d=Axis(axis))
+    return index(x, (slice(None),) * axis + (i if i >= 0 else i + n,))
+
+
+def narrow(x: Tensor, axis: int, start: int, length: int) -> Tensor:
+    """``length`` elements along ``axis`` from ``start`` (negative counts from the end); a view."""
+    n = x._data.shape[axis]
+    s = start if start >= 0 else start + n
+    if s < 0 or length < 0 or s + length > n:
+        raise worded(IndexError, "start ({s}) + length ({length}) exceeds dimension size ({n}).", s=Pos(s),
+                     length=length, n=n)
+    return index(x, (slice(None),) * axis + (slice(s, s + length),))
+
+
+def flatten(x: Tensor, start: int, end: int) -> Tensor:
+    """Axes ``start`` to ``end`` (inclusive) merged into one; a view when possible."""
+    if start > end:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    shp = x._data.shape
+    return reshape(x, shp[:start] + (int(np.prod(shp[start:end + 1])),) + shp[end + 1:])
+
+
+def unflatten(x: Tensor, axis: int, sizes: Sequence[int]) -> Tensor:
+    """``axis`` split into ``sizes`` (one may be -1, inferred); a view when possible."""
+    shp = x._data.shape
+    n = shp[axis]
+    full = list(sizes)
+    if full.count(-1) == 1:
+        known = int(np.prod([s for s in full if s != -1]))
+        full[full.index(-1)] = n // known if known else 0
+    if int(np.prod(full)) != n:
+        raise worded(RuntimeError, "unflatten: Provided sizes {sizes} don't multiply up to the size of dim {d} "
+                     "({n}) in the input tensor", sizes=list(sizes), d=Axis(axis), n=n)
+    return reshape(x, shp[:axis] + tuple(full) + shp[axis:][1:])
+
+
 def squeeze(x: Tensor, axis: int | None = None) -> Tensor:
     """Size-1 axes removed (all, or only ``axis`` when it has size 1); a view."""
     d = x._data
@@ -1181,12 +1241,12 @@ def cat(tensors: Sequence[Tensor], axis: int) -> Tensor:
     used = [a for a, k in zip(arrays, keep) if k]
     for i, a in enumerate(used):
         if a.ndim == 0:
-            raise RuntimeError(f"torch_cat(): zero-dimensional tensor (at position {i + 1}) cannot be "
-                               "concatenated")
+            raise worded(RuntimeError, "torch_cat(): zero-dimensional tensor (at position {i}) cannot be "
+                         "concatenated", i=Pos(i))
     ref = used[0]
     if not -ref.ndim <= axis < ref.ndim:
-        raise IndexError(f"torch_cat(): Dimension out of range (expected to be in range of [{-ref.ndim}, "
-                         f"{ref.ndim}], but got {axis + 1 if axis >= 0 else axis})")
+        raise worded(IndexError, "torch_cat(): Dimension out of range (expected to be in range of [{lo}, {hi}], "
+                     "but got {d})", lo=-ref.ndim, hi=ref.ndim, d=Axis(axis))
     ax = axis % ref.ndim
     for i, a in enumerate(used):
         if a.ndim != ref.ndim:
@@ -1194,10 +1254,9 @@ def cat(tensors: Sequence[Tensor], axis: int) -> Tensor:
                                f"{a.ndim}")
         for j in range(ref.ndim):
             if j != ax and a.shape[j] != ref.shape[j]:
-                raise RuntimeError(
-                    f"torch_cat(): Sizes of tensors must match except in dimension {ax + 1}. Expected size "
-                    f"{ref.shape[j]} but got size {a.shape[j]} for tensor number {i + 1} in the list."
-                )
+                raise worded(RuntimeError, "torch_cat(): Sizes of tensors must match except in dimension {d}. "
+                             "Expected size {exp} but got size {got} for tensor number {i} in the list.",
+                             d=Axis(ax), exp=ref.shape[j], got=a.shape[j], i=Pos(i))
     out = np.concatenate(used, axis=ax, dtype=dt)
     sizes = [a.shape[ax] if k else None for a, k in zip(arrays, keep)]
     return record(out, "CatBackward0", D.cat, tuple(tensors), (ax, sizes))
@@ -1270,6 +1329,20 @@ def _is_basic(key: Any) -> bool:
     return all(k is None or k is Ellipsis or isinstance(k, (int, slice, np.integer)) for k in items)
 
 
+_NP_OUT_OF_BOUNDS = re.compile(r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)")
+
+
+def _index_error(msg: str) -> BaseException:
+    """numpy's indexing error in libtorch's words, worded so that R's ``[`` reports it 1-based."""
+    m = _NP_OUT_OF_BOUNDS.search(msg)
+    if m:
+        return worded(IndexError, "index {i} is out of bounds for dimension {d} with size {n}", i=Pos(int(m[1])),
+                      d=Axis(int(m[2])), n=int(m[3]))
+    if "arrays used as indices" in msg:
+        return IndexError("tensors used as indices must be long, int, byte or bool tensors")
+    return IndexError(msg.replace(" axis ", " dimension "))
+
+
 def index(x: Tensor, key: Any) -> Tensor:
     """``x[key]`` (0-based). Basic indexing returns a view; tensors/lists/bools index advanced (a copy)."""
     k = _index_key(key)
@@ -1278,10 +1351,7 @@ def index(x: Tensor, key: Any) -> Tensor:
     try:
         out = d[k]
     except IndexError as e:
-        msg = str(e)
-        if "arrays used as indices" in msg:
-            msg = "tensors used as indices must be long, int, byte or bool tensors"
-        raise IndexError(msg.replace(" axis ", " dimension ")) from None
+        raise _index_error(str(e)) from None
     if basic and out.__class__ is not np.ndarray:  # every dim indexed by an int: a 0-d view, not a copy
         out = d[(k if k.__class__ is tuple else (k,)) + (Ellipsis,)]
     return record(out, _basic_name(k) if basic else "IndexBackward0", D.index, (x,), (d.shape, k),
@@ -1346,12 +1416,13 @@ def _check_index_shape(i: np.ndarray, d: np.ndarray, src: Any, axis: int, fn: st
                            f"(index {list(i.shape)}, input {list(d.shape)})")
     for k in range(d.ndim):
         if k != axis and i.shape[k] > d.shape[k]:
-            raise RuntimeError(f"{fn}(): Size does not match at dimension {k + 1} expected index {list(i.shape)} "
-                               f"to be smaller than self {list(d.shape)} apart from dimension {axis + 1}")
+            raise worded(RuntimeError, "{fn}(): Size does not match at dimension {k} expected index {ishape} to "
+                         "be smaller than self {shape} apart from dimension {d}", fn=fn, k=Axis(k),
+                         ishape=list(i.shape), shape=list(d.shape), d=Axis(axis))
         if src is not None and np.ndim(src) and i.shape[k] > np.shape(src)[k]:
-            raise RuntimeError(f"{fn}(): Expected index {list(i.shape)} to be smaller than self {list(d.shape)} "
-                               f"apart from dimension {axis + 1} and to be smaller size than src "
-                               f"{list(np.shape(src))}")
+            raise worded(RuntimeError, "{fn}(): Expected index {ishape} to be smaller than self {shape} apart "
+                         "from dimension {d} and to be smaller size than src {sshape}", fn=fn,
+                         ishape=list(i.shape), shape=list(d.shape), d=Axis(axis), sshape=list(np.shape(src)))
 
 
 def scatter(x: Tensor, axis: int, idx: Tensor, src: Any, reduce: str | None = None) -> Tensor:
@@ -1396,7 +1467,8 @@ def _check_index_dtype(i: np.ndarray, fn: str) -> None:
 def _check_index_range(i: np.ndarray, n: int, fn: str) -> None:
     if i.size and (i.min() < 0 or i.max() >= n):
         bad = i.min() if i.min() < 0 else i.max()
-        raise IndexError(f"{fn}(): index {int(bad) + 1} is out of bounds for dimension with size {n}")
+        raise worded(IndexError, "{fn}(): index {i} is out of bounds for dimension with size {n}", fn=fn,
+                     i=Pos(int(bad)), n=n)
 
 
 def index_select(x: Tensor, axis: int, idx: Tensor) -> Tensor:

@@ -319,6 +319,38 @@ class Tensor:
 
         return to_dtype(self, npdtype)
 
+    # -- copying and pickling (PyTorch's rules: only graph leaves; views stay views of their base) --------
+    def _check_copy_leaf(self, what: str) -> None:
+        if not self.is_leaf:
+            raise RuntimeError(f"Only Tensors created explicitly by the user (graph leaves) support the {what} "
+                               "protocol at the moment: call $detach() first")
+
+    def __deepcopy__(self, memo: dict) -> Tensor:
+        self._check_copy_leaf("deepcopy")
+        import copy  # noqa: PLC0415
+
+        if self._base is not None:
+            # a view: copy the base once (memo), then the same window into the copy's storage
+            base = copy.deepcopy(self._base, memo)
+            start = (self._data.__array_interface__["data"][0]
+                     - self._base._data.__array_interface__["data"][0])
+            flat = base._data.reshape(-1)
+            data = np.lib.stride_tricks.as_strided(flat[start // max(flat.itemsize, 1):], self._data.shape,
+                                                   self._data.strides)
+            out = type(self)._wrap(data, self._requires_grad)
+            out._base, out._base_fn, out._version = base, base._grad_fn, base._version
+        else:
+            out = type(self)._wrap(self._data.copy(), self._requires_grad)
+        memo[id(self)] = out
+        out._is_param = self._is_param
+        if self._grad is not None:
+            out._grad = copy.deepcopy(self._grad, memo)
+        return out
+
+    def __reduce_ex__(self, protocol: int) -> tuple:
+        self._check_copy_leaf("pickle")
+        return (_unpickle_tensor, (np.array(self._data), self._requires_grad, self._is_param))
+
     # -- conversion ----------------------------------------------------------------------------------------
     def numpy(self) -> np.ndarray:
         """The underlying numpy array (shared storage)."""
@@ -405,3 +437,10 @@ class TorchHook:
 
 
 _CPU = "cpu"
+
+
+def _unpickle_tensor(data: np.ndarray, requires_grad: bool, is_param: bool) -> Tensor:
+    """A pickled tensor (a leaf) back: its values, requires_grad and parameter flag."""
+    t = Tensor._wrap(data, requires_grad)
+    t._is_param = is_param
+    return t

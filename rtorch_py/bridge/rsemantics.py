@@ -11,6 +11,7 @@ from __future__ import annotations
 import inspect
 import math
 import os
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +19,7 @@ import numpy as np
 
 from .. import creation as _C
 from .. import functions as _F
+from .. import serialization as _S
 from .._core.dtype import as_dtype, get_default_dtype
 from .._core.tensor import Tensor
 from . import indexing
@@ -224,6 +226,14 @@ def r_as_array(x: Any) -> np.ndarray:
     return _C.as_array(x)
 
 
+def r_rev(x: Tensor) -> Tensor:
+    """R's ``rev(x)``: the first dimension in reverse order (for a 1-d tensor, its elements, as ``rev`` of
+    an R vector)."""
+    if x.ndim == 0:
+        raise ValueError("rev(): a 0-d tensor has no dimension to reverse")
+    return _F.torch_flip(x, 1)
+
+
 def r_length(x: Tensor) -> int:
     return int(np.prod(x.shape, dtype=np.int64))
 
@@ -287,9 +297,16 @@ def _as_method(f: Any, call_method: Any, name: str) -> Any:
         return f
 
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        return call_method(f, self, *args, **kwargs)
+        # `self` crosses as a weak reference (R sees the object itself): a closure that the method stores in
+        # the object (its environment holds `self`) then makes no cycle through R that neither collector sees
+        try:
+            me = weakref.ref(self)
+        except TypeError:
+            me = self
+        return call_method(f, me, *args, **kwargs)
 
     method.__name__ = method.__qualname__ = name
+    method._r_values = True  # R code gets R values unchanged, NA included
     sig = f.__signature__
     if sig is not None:
         self_param = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
@@ -325,6 +342,8 @@ def context_exit(cm: Any) -> None:
     cm.__exit__(None, None, None)
 
 
+handoff_put._r_values = True  # R values pass as they are, NA included
+
 TABLE: dict[str, Callable[..., Any]] = {
     **OPS,
     **MATH,
@@ -333,6 +352,7 @@ TABLE: dict[str, Callable[..., Any]] = {
     "r_format": r_format,
     "r_as_array": r_as_array,
     "r_length": r_length,
+    "r_rev": r_rev,
     "r_dim": r_dim,
     "r_subset": indexing.r_subset,
     "r_subassign": indexing.r_subassign,
@@ -340,6 +360,10 @@ TABLE: dict[str, Callable[..., Any]] = {
     "handoff_take": handoff_take,
     "r_module_child": r_module_child,
     "r_class_maker": r_class_maker,
+    "rt_save": _S.r_save,  # torch_save / torch_load from R (r_shim/R/save.R)
+    "rt_save_list": _S.r_save_list,
+    "rt_load": _S.r_load,
+    "xptr_address": _S.xptr_address,
     "r_module_length": r_module_length,
     "r_dollar_names": r_dollar_names,
     "context_enter": context_enter,

@@ -76,6 +76,9 @@ def _type_name(x: Any) -> str:
     return f"{t.__module__}.{t.__qualname__}"
 
 
+for _f in (_identity, _type_name, _test_call, _test_types):
+    _f._r_values = True  # R values pass as they are, NA included
+
 TEST_HOOKS: dict[str, Callable[..., Any]] = {
     "identity": _identity,
     "type_name": _type_name,

@@ -19,8 +19,9 @@ from .._core import nn_ops as NO  # noqa: N812
 from .._core import ops as O  # noqa: N812
 from .._core import rng
 from .._core.autograd import no_grad
+from .._core.errors import Axis, Pos, worded
 from .._core.tensor import Tensor
-from .._r import dim0, index0, to_int
+from .._r import Dim, Index1, r_api, to_int
 from ..functions import _cast
 
 __all__ = [
@@ -160,14 +161,15 @@ def nnf_mish(input: Tensor, inplace: bool = False) -> Tensor:
                     inplace)
 
 
-def nnf_glu(input: Tensor, dim: int = -1) -> Tensor:
+@r_api
+def nnf_glu(input: Tensor, dim: Dim = -1) -> Tensor:
     """a * sigmoid(b), where a and b are the two halves of ``input`` along ``dim``."""
     x = _float(_t(input, "nnf_glu"), "nnf_glu")
-    ax = dim0(dim, x.ndim)
-    n = x.shape[ax]
+    n = x.shape[dim]
     if n % 2:
-        raise RuntimeError(f"nnf_glu: Halving dimension must be even, but dimension {ax + 1} is size {n}")
-    return O.mul(NO.narrow(x, ax, 0, n // 2), O.sigmoid(NO.narrow(x, ax, n // 2, n // 2)))
+        raise worded(RuntimeError, "nnf_glu: Halving dimension must be even, but dimension {d} is size {n}",
+                     d=Axis(dim), n=n)
+    return O.mul(NO.narrow(x, dim, 0, n // 2), O.sigmoid(NO.narrow(x, dim, n // 2, n // 2)))
 
 
 def nnf_sigmoid(input: Tensor) -> Tensor:
@@ -180,13 +182,14 @@ def nnf_tanh(input: Tensor) -> Tensor:
     return O.tanh(_t(input, "nnf_tanh"))
 
 
-def _softmax_dim(x: Tensor, dim: Any, fn: str) -> int:
+def _softmax_dim(x: Tensor, dim: int | None) -> int:
     if dim is None:  # PyTorch's legacy implicit choice
         return 0 if x.ndim in (0, 1, 3) else 1
-    return dim0(dim, x.ndim)
+    return dim
 
 
-def nnf_softmax(input: Tensor, dim: Any, dtype: Any = None) -> Tensor:
+@r_api
+def nnf_softmax(input: Tensor, dim: Dim | None, dtype: Any = None) -> Tensor:
     """exp(x) / sum(exp(x)) along ``dim`` (1-based).
 
     Example:
@@ -197,19 +200,21 @@ def nnf_softmax(input: Tensor, dim: Any, dtype: Any = None) -> Tensor:
         [ CPUFloatType{2} ]
     """
     x = _cast(_t(input, "nnf_softmax"), dtype)
-    return O.softmax(x, _softmax_dim(x, dim, "nnf_softmax"))
+    return O.softmax(x, _softmax_dim(x, dim))
 
 
-def nnf_log_softmax(input: Tensor, dim: Any = None, dtype: Any = None) -> Tensor:
+@r_api
+def nnf_log_softmax(input: Tensor, dim: Dim | None = None, dtype: Any = None) -> Tensor:
     """log(softmax(x)) along ``dim`` (1-based), computed stably."""
     x = _cast(_t(input, "nnf_log_softmax"), dtype)
-    return O.log_softmax(x, _softmax_dim(x, dim, "nnf_log_softmax"))
+    return O.log_softmax(x, _softmax_dim(x, dim))
 
 
-def nnf_softmin(input: Tensor, dim: Any, dtype: Any = None) -> Tensor:
+@r_api
+def nnf_softmin(input: Tensor, dim: Dim | None, dtype: Any = None) -> Tensor:
     """softmax(-x) along ``dim`` (1-based)."""
     x = _cast(_t(input, "nnf_softmin"), dtype)
-    return O.softmax(O.neg(x), _softmax_dim(x, dim, "nnf_softmin"))
+    return O.softmax(O.neg(x), _softmax_dim(x, dim))
 
 
 def _softplus(x: Tensor, beta: float, threshold: float) -> Tensor:
@@ -576,6 +581,16 @@ def _padding_idx0(padding_idx: Any, num: int, fn: str) -> int | None:
     return p - 1 if p > 0 else p + num
 
 
+@r_api
+def _embedding_index(index: Index1) -> Tensor:
+    return index
+
+
+def _embedding_range(i: int, num: int) -> BaseException:
+    return worded(IndexError, "nnf_embedding: index {i} is out of range for an embedding with {num} rows "
+                  "(indices are 1-based)", i=Pos(i), num=num)
+
+
 def nnf_embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
                   norm_type: float = 2, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
     """Rows of ``weight`` at the 1-based indices in ``input`` (R's convention); the ``padding_idx`` row
@@ -593,11 +608,9 @@ def nnf_embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
         raise RuntimeError(f"nnf_embedding: Expected tensor for argument #1 'indices' to have one of the following "
                            f"scalar types: Long, Int; but got {idx_t.dtype.name} instead")
     num = w.shape[0]
-    idx = index0(idx_t, "nnf_embedding")
+    idx = _embedding_index(idx_t)._data
     if idx.size and (idx.min() < 0 or idx.max() >= num):
-        bad = int(idx.min() if idx.min() < 0 else idx.max()) + 1
-        raise IndexError(f"nnf_embedding: index {bad} is out of range for an embedding with {num} rows "
-                         f"(indices are 1-based)")
+        raise _embedding_range(int(idx.min() if idx.min() < 0 else idx.max()), num).one_based()
     pad = _padding_idx0(padding_idx, num, "nnf_embedding")
     if max_norm is not None:
         _embedding_renorm(w, idx, float(max_norm), float(norm_type))
@@ -673,18 +686,21 @@ def nnf_pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: fl
         i = np.arange(-a, n + b)
         if mode == "reflect":
             if a >= n or b >= n:
-                raise RuntimeError(f"nnf_pad: Padding size should be less than the corresponding input dimension, "
-                                   f"but got: padding ({a}, {b}) at dimension {ax + 1} of input {list(x.shape)}")
+                raise worded(RuntimeError, "nnf_pad: Padding size should be less than the corresponding input "
+                             "dimension, but got: padding ({a}, {b}) at dimension {d} of input {shape}", a=a, b=b,
+                             d=Axis(ax), shape=list(x.shape)).one_based()
             i = np.abs(i)
             i = np.where(i >= n, 2 * (n - 1) - i, i)
         elif mode == "replicate":
             if n == 0:
-                raise RuntimeError(f"nnf_pad: cannot replicate-pad an empty dimension {ax + 1}")
+                raise worded(RuntimeError, "nnf_pad: cannot replicate-pad an empty dimension {d}",
+                             d=Axis(ax)).one_based()
             i = np.clip(i, 0, n - 1)
         else:
             if a > n or b > n:
-                raise RuntimeError(f"nnf_pad: Padding value causes wrapping around more than once: padding ({a}, "
-                                   f"{b}) at dimension {ax + 1} of input {list(x.shape)}")
+                raise worded(RuntimeError, "nnf_pad: Padding value causes wrapping around more than once: "
+                             "padding ({a}, {b}) at dimension {d} of input {shape}", a=a, b=b, d=Axis(ax),
+                             shape=list(x.shape)).one_based()
             i = np.mod(i, n)
         out = O.index_select(out, ax, _wrap(i.astype(np.int64)))
     return out
@@ -692,11 +708,11 @@ def nnf_pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: fl
 
 # -- distances and normalization ----------------------------------------------------------------------------------
 
-def nnf_normalize(input: Tensor, p: float = 2, dim: int = 2, eps: float = 1e-12, out: Any = None) -> Tensor:
+@r_api
+def nnf_normalize(input: Tensor, p: float = 2, dim: Dim = 2, eps: float = 1e-12, out: Any = None) -> Tensor:
     """x / max(||x||_p, eps) along ``dim`` (1-based; default 2, the features of a matrix)."""
     x = _float(_t(input, "nnf_normalize"), "nnf_normalize")
-    ax = dim0(dim, x.ndim)
-    norm = O.norm(x, float(p), (ax,), keepdim=True)
+    norm = O.norm(x, float(p), (dim,), keepdim=True)
     return O.div(x, O.clamp(norm, min=float(eps)))
 
 
@@ -711,7 +727,12 @@ def nnf_cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 2, eps: float = 1e-
                            "broadcast") from None
     a = O.expand(a, shape) if a.shape != shape else a
     b = O.expand(b, shape) if b.shape != shape else b
-    ax = dim0(dim, len(shape))
+    return _cosine_similarity(a, b, dim, eps)
+
+
+@r_api
+def _cosine_similarity(a: Tensor, b: Tensor, dim: Dim, eps: float) -> Tensor:
+    ax = dim
     na = O.norm(a, 2.0, (ax,), keepdim=True)
     nb = O.norm(b, 2.0, (ax,), keepdim=True)
     # clamp_min_ under no_grad in libtorch: the gradient flows as if the norm were unclamped.

@@ -12,7 +12,7 @@ import numpy as np
 from .._core import nn_ops as NO  # noqa: N812
 from .._core import ops as O  # noqa: N812
 from .._core.tensor import Tensor
-from .._r import to_int
+from .._r import one_based, to_int
 from .functional import _t
 
 __all__ = [
@@ -65,7 +65,7 @@ def _unbatch_max(y: Tensor, idx: np.ndarray, spatial: int, unbatched: bool, retu
     if unbatched:
         y, idx = O.squeeze(y, 0), idx[0]
     if return_indices:
-        return [y, _wrap(idx + 1)]
+        return one_based([y, _wrap(idx)], "ValuesIndices1")
     return y
 
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import numpy as np
 
-from .._core import ops as O  # noqa: N812
 from .._core.tensor import Tensor
-from .._r import dim0, to_int
+from .._r import to_int
+from ..functions import torch_unflatten
 from .functional import _shape_arg, nnf_bilinear, nnf_linear
 from .init import _fans, nn_init_kaiming_uniform_, nn_init_uniform_
 from .module import nn_Module, nn_parameter
@@ -128,13 +128,4 @@ class nn_unflatten(nn_Module):  # noqa: N801
         self.unflattened_size = _shape_arg(unflattened_size, "nn_unflatten", "unflattened_size")
 
     def forward(self, input: Tensor) -> Tensor:
-        ax = dim0(self.dim, input.ndim)
-        sizes = list(self.unflattened_size)
-        n = input.shape[ax]
-        if sizes.count(-1) == 1:
-            known = math.prod(s for s in sizes if s != -1)
-            sizes[sizes.index(-1)] = n // known if known else 0
-        if math.prod(sizes) != n:
-            raise RuntimeError(f"nn_unflatten: Provided sizes {list(self.unflattened_size)} don't multiply up to the "
-                               f"size of dim {ax + 1} ({n}) in the input tensor")
-        return O.reshape(input, input.shape[:ax] + tuple(sizes) + input.shape[ax + 1:])
+        return torch_unflatten(input, self.dim, self.unflattened_size)

@@ -19,6 +19,7 @@ import numpy as np
 from .._core import ops as O  # noqa: N812
 from .._core.autograd import no_grad
 from .._core.tensor import Tensor
+from .._r import one_based
 from . import functional_loss as F  # noqa: N812
 from .linear import nn_linear
 from .module import nn_Module, nn_module_list, nn_sequential
@@ -431,5 +432,5 @@ class nn_adaptive_log_softmax_with_loss(nn_Module):  # noqa: N801
                 sub = _wrap(rows)
                 full = self._full_log_prob(O.index(x, sub), O.index(head_out, sub))
                 best[rows] = np.argmax(full._data, axis=1)
-        out = _wrap(best.astype(np.int64) + 1)
+        out = one_based(_wrap(best.astype(np.int64)), "Indices1")
         return out if batched else O.squeeze(out, 0)

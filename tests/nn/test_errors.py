@@ -85,7 +85,7 @@ CASES = [
     (lambda: rt.nn_rnn(3, 4, nonlinearity="sigmoid"), ValueError, "nn_rnn: Unknown nonlinearity 'sigmoid'"),
     (lambda: rt.nn_rnn(3, 4)(torch_randn(2, 3, 4, 5)), ValueError, "nn_rnn: Expected input to be 2D or 3D, got 4D"),
     (lambda: rt.nn_unflatten(2, [3, 5])(torch_randn(2, 12)), RuntimeError,
-     r"nn_unflatten: Provided sizes \[3, 5\] don't multiply up to the size of dim 2 \(12\)"),
+     r"unflatten: Provided sizes \[3, 5\] don't multiply up to the size of dim 2 \(12\)"),
     (lambda: rt.nnf_bilinear(torch_randn(2, 3), torch_randn(2, 4), torch_randn(5, 3, 3)), RuntimeError,
      "nnf_bilinear: expected input1"),
     (lambda: rt.nnf_cosine_similarity(torch_randn(2, 3), torch_randn(4, 3)), RuntimeError,
