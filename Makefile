@@ -69,5 +69,7 @@ r-env:
 	@echo "export RTORCH_PYTHON=$(PY)"
 	@echo "export RETICULATE_PYTHON=$(PY)"
 
+# Regenerates tests/fixtures from PyTorch 2.13 (dev only: .venv/bin/pip install torch==2.13.0); every
+# tools/make_*_fixtures.py in turn. The files must come out byte-identical unless a script changed.
 fixtures:
-	$(PY) tools/make_fixtures.py
+	@for f in tools/make_*_fixtures.py; do echo "$$f"; $(PY) $$f || exit 1; done

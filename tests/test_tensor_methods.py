@@ -278,3 +278,15 @@ def test_augmented_assignment_works_in_place_as_pytorch():
     n = rt.torch_tensor([1, 2])
     with pytest.raises(RuntimeError, match="can't be cast"):
         n += 0.5
+
+
+def test_in_place_variants_r_torch_declares_come_with_their_function() -> None:
+    x = t(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    assert x.eq_(t(np.array([[1.0, 0.0], [3.0, 0.0]]))) is x and x._data.tolist() == [[1.0, 0.0], [1.0, 0.0]]
+    y = t(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    v = y._version[0]
+    assert y.tril_() is y and y._data.tolist() == [[1.0, 0.0], [3.0, 4.0]] and y._version[0] == v + 1
+    z = t(np.array([1.0, 2.0]))
+    assert z.subtract_(t(np.array([0.5, 0.5])), alpha=2)._data.tolist() == [0.0, 1.0]
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place"):
+        t(np.array([1.0])).requires_grad_().ge_(0.0)
