@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 
 import numpy as np
 
+from . import _check
 from ._core.errors import Worded
 from ._core.tensor import Tensor
 
@@ -208,14 +209,7 @@ def _ndim(ref: Any, fn: str, arg: str) -> int:
         return ref._data.ndim
     if isinstance(ref, (list, tuple)) and ref and all(isinstance(t, Tensor) for t in ref):
         return max(t._data.ndim for t in ref)
-    raise TypeError(f"{fn}(): argument '{arg}' must be a torch_tensor, got {_r_type(ref)}")
-
-
-def _r_type(x: Any) -> str:
-    if x is None:
-        return "NULL"
-    return {bool: "logical", int: "integer", float: "numeric", str: "character", list: "list",
-            tuple: "list"}.get(type(x), type(x).__name__)
+    raise _check.fail_type(fn, arg, "a torch_tensor", ref)
 
 
 # -- the kinds -------------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _check
 from ._core import ops as O  # noqa: N812
 from ._core.dtype import as_dtype
 from ._core.dtype import dtype as Dtype  # noqa: N812
@@ -18,11 +19,7 @@ _wrap = Tensor._wrap
 
 
 def _t(x: Any, fn: str, arg: str = "self") -> Tensor:
-    if x.__class__ is Tensor:
-        return x
-    if isinstance(x, Tensor):
-        return x
-    raise TypeError(f"{fn}: argument '{arg}' must be a torch_tensor, got {type(x).__name__}")
+    return x if x.__class__ is Tensor else _check.tensor(x, fn, arg)
 
 
 def _cast(x: Tensor, dtype: Any) -> Tensor:

@@ -119,7 +119,7 @@ def test_r_api_errors_name_the_function_and_count_from_one() -> None:
         _probe(torch_ones(2, 3, 4), 4)
     with pytest.raises(IndexError, match="Indexing starts at 1 but found a 0."):
         _probe(torch_ones(2), 1, None, 1, 0)
-    with pytest.raises(TypeError, match=r"_probe\(\): argument 'self' must be a torch_tensor, got character"):
+    with pytest.raises(TypeError, match=r"_probe: argument 'self' must be a torch_tensor, got \"a\""):
         _probe("a", 1)
 
 

@@ -51,14 +51,8 @@ def _float(x: Tensor, fn: str, arg: str = "input") -> Tensor:
 
 
 def _inplace(x: Tensor, fn: Callable[[Tensor], Tensor], inplace: bool) -> Tensor:
-    """Apply ``fn`` out of place, or write its result into ``x`` (recorded as libtorch's in-place ops)."""
-    if not inplace:
-        return fn(x)
-    if x._check_inplace() and x._requires_grad:
-        return x._assign_result(fn(x._snapshot()))
-    with no_grad():
-        result = fn(x)
-    return x._assign_result(result)
+    """Apply ``fn`` out of place, or write its result into ``x`` through Tensor._inplace (the one helper)."""
+    return x._inplace(fn, name=getattr(fn, "__name__", "inplace")) if inplace else fn(x)
 
 
 def _num(x: Any, fn: str, arg: str) -> float:

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _check
 from .._core import loss_ops as L  # noqa: N812
 from .._core import ops as O  # noqa: N812
 from .._core.tensor import Tensor
@@ -36,18 +37,10 @@ _REDUCTIONS = ("mean", "sum", "none")
 # -- argument helpers ------------------------------------------------------------------------------------------
 
 def _reduction(fn: str, reduction: Any, allowed: tuple = _REDUCTIONS) -> str:
-    if isinstance(reduction, (list, tuple)):  # R's `reduction = c("mean", "sum", "none")`: the first one
-        reduction = reduction[0]
-    if reduction not in allowed:
-        raise ValueError(f"{fn}: {reduction!r} is not a valid value for reduction (expected one of "
-                         f"{', '.join(repr(a) for a in allowed)})")
-    return reduction
+    return _check.reduction(reduction, fn, allowed)
 
 
-def _tensor(x: Any, fn: str, arg: str) -> Tensor:
-    if x.__class__ is Tensor or isinstance(x, Tensor):
-        return x
-    raise TypeError(f"{fn}: argument '{arg}' must be a torch_tensor, got {type(x).__name__}")
+_tensor = _check.tensor
 
 
 def _float_input(x: Any, fn: str, arg: str = "input") -> Tensor:

@@ -239,7 +239,7 @@ def test_ctc_mean_divides_by_target_length() -> None:
     (lambda: FL.nnf_l1_loss(torch_tensor([1.0]), torch_tensor([1.0]), reduction="avg"), ValueError,
      r"nnf_l1_loss: 'avg' is not a valid value for reduction"),
     (lambda: FL.nnf_mse_loss([1.0], torch_tensor([1.0])), TypeError,
-     r"nnf_mse_loss: argument 'input' must be a torch_tensor, got list"),
+     r"nnf_mse_loss: argument 'input' must be a torch_tensor, got an object of class list"),
     (lambda: FL.nnf_multi_margin_loss(torch_tensor([[0.1, 0.2]]), torch_tensor([1]), p=3), ValueError,
      r"only p == 1 and p == 2 supported"),
     (lambda: FL.nnf_multilabel_margin_loss(torch_tensor([[0.1, 0.2]]), torch_tensor([[0, -1]])), IndexError,
