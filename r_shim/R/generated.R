@@ -1609,6 +1609,10 @@ torch_unbind <- function(self, dim = 1L) {
   .External(C_rt_callx, "torch_unbind", self, dim)
 }
 
+torch_unflatten <- function(self, dim, sizes) {
+  .External(C_rt_callx, "torch_unflatten", self, dim, sizes)
+}
+
 torch_unsqueeze <- function(self, dim) {
   .External(C_rt_callx, "torch_unsqueeze", self, dim)
 }

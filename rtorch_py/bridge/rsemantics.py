@@ -19,7 +19,7 @@ from .. import creation as _C
 from .. import functions as _F
 from .._core.dtype import as_dtype, get_default_dtype
 from .._core.tensor import Tensor
-from . import indexing
+from . import indexing, rdata
 
 __all__ = ["TABLE", "r_tensor", "r_torch_tensor"]
 
@@ -270,6 +270,9 @@ _CLASS_MAKERS = {
     "nn_module": ("rtorch_py.nn", "nn_module"),
     "optimizer": ("rtorch_py.optim", "optimizer"),
     "lr_scheduler": ("rtorch_py.optim", "lr_scheduler"),
+    "dataset": ("rtorch_py.data", "dataset"),
+    "iterable_dataset": ("rtorch_py.data", "iterable_dataset"),
+    "sampler": ("rtorch_py.data", "sampler"),
 }
 
 
@@ -398,6 +401,7 @@ TABLE: dict[str, Callable[..., Any]] = {
     "handoff_take": handoff_take,
     "r_module_child": r_module_child,
     "r_class_maker": r_class_maker,
+    "r_data_call": rdata.r_data_call,
     "r_module_length": r_module_length,
     "r_dollar_names": r_dollar_names,
     "identity": _identity,
