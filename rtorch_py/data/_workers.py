@@ -88,6 +88,21 @@ def _write(fd: int, obj: Any) -> None:
         view = view[n:]
 
 
+def _write_main(fd: int, obj: Any) -> None:
+    """:func:`_write` from the main process, with SIGPIPE held back: a worker that has gone gives EPIPE here,
+    never the signal (R's handler for it would jump out of Python)."""
+    if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not POSIX
+        _write(fd, obj)
+        return
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGPIPE})
+    try:
+        _write(fd, obj)
+    finally:
+        if signal.SIGPIPE in signal.sigpending():
+            signal.sigtimedwait({signal.SIGPIPE}, 0)
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
 def _read_exact(fd: int, n: int, deadline: float | None) -> bytes:
     chunks, left = [], n
     while left:
@@ -200,6 +215,8 @@ class WorkerPool:
                 try:
                     _die_with_parent()
                     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+                    # a closed pipe must be an EPIPE error here: R's SIGPIPE handler would jump back into R
+                    signal.signal(signal.SIGPIPE, signal.SIG_IGN)
                     for fd in (task_w, res_r, *self.task_fds, *self.result_fds):
                         os.close(fd)
                     _worker_main(wid, num_workers, seeds[wid - 1], task_r, res_w, fetch, setup, init_fn,
@@ -215,7 +232,10 @@ class WorkerPool:
             self.result_fds.append(res_r)
 
     def submit(self, batch_no: int, task: Any) -> None:
-        _write(self.task_fds[batch_no % self.n], task)
+        try:
+            _write_main(self.task_fds[batch_no % self.n], task)
+        except OSError:
+            pass  # the worker has gone: result() reports it
 
     def result(self, batch_no: int) -> Any:
         w = batch_no % self.n

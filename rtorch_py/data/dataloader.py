@@ -283,7 +283,11 @@ class _MultiProcessIter(DataLoaderIter):
         if not self._pending:
             self.close()
             return exhausted
-        data = self._pool.result(self._pending.popleft())  # closes the pool before raising a worker's error
+        try:
+            data = self._pool.result(self._pending.popleft())
+        except BaseException:  # a worker's error, a timeout, Ctrl-C: the workers go, the epoch is over
+            self.close()
+            raise
         self.num_yielded += 1
         return data
 
