@@ -270,6 +270,8 @@ def _rows(t: Tensor, index: Any) -> Tensor:
         if idx.size and (idx.min() < 0 or idx.max() >= n):
             bad = int(index.reshape(-1)[(idx < 0) | (idx >= n)][0])
             raise IndexError(f"index {bad} out of range for tensor of size {list(t.shape)} at dimension 1")
+        if not t._requires_grad:  # the dataloader's hot path: one row gather, nothing to record
+            return Tensor._wrap(np.take(t._data, idx, axis=0))
         return _O.index(t, idx)
     i = int(index)
     n = t._data.shape[0]

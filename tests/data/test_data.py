@@ -13,9 +13,26 @@ import numpy as np
 import pytest
 
 from rtorch_py import Tensor, torch_arange, torch_float, torch_long, torch_manual_seed, torch_randn, torch_zeros
-from rtorch_py.data import (BatchSampler, Dataset, RandomSampler, SequentialSampler, dataloader, dataloader_make_iter,
-                            dataloader_next, dataset, dataset_subset, default_collate, default_convert, exhausted,
-                            get_worker_info, is_dataloader, is_dataset, iterable_dataset, sampler, tensor_dataset)
+from rtorch_py.data import (
+    BatchSampler,
+    Dataset,
+    RandomSampler,
+    SequentialSampler,
+    dataloader,
+    dataloader_make_iter,
+    dataloader_next,
+    dataset,
+    dataset_subset,
+    default_collate,
+    default_convert,
+    exhausted,
+    get_worker_info,
+    is_dataloader,
+    is_dataset,
+    iterable_dataset,
+    sampler,
+    tensor_dataset,
+)
 
 ORDER = json.loads((Path(__file__).parent.parent / "fixtures" / "data_order.json").read_text())["cases"]
 
