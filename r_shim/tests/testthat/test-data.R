@@ -1,4 +1,6 @@
 # The data API from R: dataset(), dataloader(), samplers, collation, coro::loop, worker processes.
+# Blocks end with rm(list = ls()): a class defined in R keeps its defining environment alive from Python (a
+# cycle through both languages that neither collector sees), and with it every object left in that environment.
 
 ids_dataset <- dataset("ids",
   initialize = function(n) self$n <- n,
@@ -21,6 +23,7 @@ test_that("shuffled batches follow R torch's order: torch_randperm(n) + 1 drawn 
   it <- s$.iter()
   expect_identical(vapply(1:7, function(k) it(), 1L), c(6L, 10L, 5L, 9L, 4L, 4L, 2L))
   expect_identical(it(), coro::exhausted())
+  rm(list = ls())
 })
 
 test_that("collation: tensors stack, integers -> long, doubles -> float, logicals -> bool, strings stay", {
@@ -37,6 +40,7 @@ test_that("collation: tensors stack, integers -> long, doubles -> float, logical
   expect_identical(b$m$shape, c(3L, 1L, 2L))
   expect_identical(b$t$shape, c(3L, 2L))
   expect_equal(as_array(b$t[3, ]), c(3, -3))
+  rm(list = ls())
 })
 
 test_that("datasets: [, [[, length, classes, subsets, .getbatch", {
@@ -54,6 +58,7 @@ test_that("datasets: [, [[, length, classes, subsets, .getbatch", {
   out <- coro::collect(dataloader(gb(), batch_size = 2))
   expect_length(out, 3)
   expect_equal(as_array(out[[3]]$idx), 5)
+  rm(list = ls())
 })
 
 test_that("iterable datasets", {
@@ -70,6 +75,7 @@ test_that("iterable datasets", {
   expect_length(data, 2)
   expect_identical(data[[2]]$shape, 1L)
   expect_true(is.na(length(dataloader(ids(3), batch_size = 2))))
+  rm(list = ls())
 })
 
 test_that("bad input: R torch's condition classes and clear messages", {
@@ -86,6 +92,7 @@ test_that("bad input: R torch's condition classes and clear messages", {
                class = "runtime_error")
   expect_error(dataloader(d, worker_globals = "no_such_object_here", num_workers = 1),
                "Could not find an object with name 'no_such_object_here'", class = "runtime_error")
+  rm(list = ls())
 })
 
 test_that("workers: batches in order, .worker_info, worker_init_fn, R's seed, errors", {
@@ -107,6 +114,7 @@ test_that("workers: batches in order, .worker_info, worker_init_fn, R's seed, er
   failing <- dataset(.getitem = function(i) stop("the error id is 5567"), .length = function() 4)
   it <- dataloader_make_iter(dataloader(failing(), batch_size = 2, num_workers = 2))
   expect_error(dataloader_next(it), "5567", class = "runtime_error")
+  rm(list = ls())
 })
 
 test_that("workers end when a loop breaks early", {
@@ -122,4 +130,7 @@ test_that("workers end when a loop breaks early", {
   alive <- vapply(pids, function(p) file.exists(file.path("/proc", p)) &&
     !grepl("^Z", sub(".*\\) ", "", readLines(file.path("/proc", p, "stat"), warn = FALSE))), TRUE)
   expect_false(any(alive))
+  rm(list = ls())
 })
+
+rm(ids_dataset)
