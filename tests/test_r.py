@@ -60,3 +60,18 @@ def test_to_int() -> None:
     assert to_int(True) == 1 and to_int(3.0) == 3 and to_int(np.array([5])) == 5
     with pytest.raises(TypeError, match="k must be a whole number, got 'a'"):
         to_int("a", "k")
+
+
+def test_sizes_by_name() -> None:
+    """R torch takes a creation function's sizes by name too (``torch_randn(size = c(2, 3))``)."""
+    from rtorch_py import torch_manual_seed, torch_randn, torch_zeros
+
+    torch_manual_seed(3)
+    a = torch_randn(size=(2, 3))
+    torch_manual_seed(3)
+    assert a.shape == (2, 3) and (a._data == torch_randn(2, 3)._data).all()
+    assert torch_zeros(size=[4]).shape == (4,)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'sizes'"):
+        torch_randn(sizes=3)
+    with pytest.raises(TypeError, match="given both by position and by name"):
+        torch_randn(2, size=3)

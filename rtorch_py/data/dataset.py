@@ -74,6 +74,7 @@ def _r_names(cls: type, stop: type) -> tuple[str, ...]:
 class _R6Family(R6):
     """Shared by datasets, samplers and dataloaders: the R class vector of instances and generators."""
 
+    _r_class = None  # not an R class: R sees the family's own names
     _family_root: type | None = None
     _generator_class: tuple[str, ...] = ()
 
@@ -283,7 +284,7 @@ def _rows(t: Tensor, index: Any) -> Tensor:
 class _TensorDatasetBase(Dataset):
     """A dataset of tensors sharing their first dim: item ``i`` is ``lapply(tensors, function(x) x[i, ..])``."""
 
-    _r_class = "tensor_dataset"
+    _r_class = None  # the generated class below is "tensor_dataset"
 
     def initialize(self, *tensors: Tensor, **named: Tensor) -> None:
         if tensors and named:
