@@ -34,10 +34,6 @@
   .rt_data(v)
 }
 
-.rt_make_data_class <- function(maker, name, inherit, members, private, active) {
-  .rt_make_class(maker, name, inherit, members, private, active)
-}
-
 #' Defines a dataset class (a generator: calling it makes a dataset)
 #'
 #' @param name the class name.

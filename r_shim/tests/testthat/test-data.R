@@ -61,6 +61,22 @@ test_that("datasets: [, [[, length, classes, subsets, .getbatch", {
   rm(list = ls())
 })
 
+test_that("coro: loop with next and break, collect, generators", {
+  seen <- c()
+  coro::loop(for (b in dataloader(ids_dataset(9), batch_size = 2)) {
+    if (as_array(b$i)[1] == 3L) next
+    if (as_array(b$i)[1] == 7L) break
+    seen <- c(seen, as_array(b$i))
+  })
+  expect_identical(seen, c(1L, 2L, 5L, 6L))
+  expect_false(exists(".__coro_value__."))
+  gen <- coro::generator(function(n) for (i in seq_len(n)) yield(i * 10))
+  expect_identical(coro::collect(gen(3)), list(10, 20, 30))
+  expect_identical(coro::collect(1:3, 2), list(1L, 2L))
+  expect_true(coro::is_exhausted(coro::exhausted()))
+  rm(list = ls())
+})
+
 test_that("iterable datasets", {
   ids <- iterable_dataset("ids",
     initialize = function(n) self$n <- n,
