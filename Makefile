@@ -44,9 +44,9 @@ setup-shim: setup-py setup-coro
 # compatible one (r_shim/coro) goes into the private library. A real coro (no RtorchMinimal field) is never
 # replaced; ours is reinstalled when its sources change.
 CORO_STAMP := $(RLIB)/coro/rtorch-stamp
+export CORO_IS_REAL := d <- suppressWarnings(packageDescription("coro")); quit(status = if (is.list(d) && is.null(d$$RtorchMinimal)) 0 else 1)
 setup-coro:
-	@if R_LIBS=$(RLIB) Rscript -e 'd <- suppressWarnings(packageDescription("coro")); \
-	      quit(status = if (is.list(d) && is.null(d$$RtorchMinimal)) 0 else 1)' >/dev/null 2>&1; then :; \
+	@if R_LIBS=$(RLIB) Rscript -e "$$CORO_IS_REAL" >/dev/null 2>&1; then :; \
 	elif [ ! -f $(CORO_STAMP) ] || [ -n "$$(find r_shim/coro -type f -newer $(CORO_STAMP))" ]; then \
 	  mkdir -p $(RLIB) && R CMD INSTALL --no-docs --no-html -l $(RLIB) r_shim/coro >$(RLIB)/coro-install.log 2>&1 \
 	    && touch $(CORO_STAMP) || { cat $(RLIB)/coro-install.log >&2; exit 1; }; \
