@@ -345,3 +345,29 @@ def test_worker_batches_keep_requires_grad_and_aliasing() -> None:
 
     b = next(iter(dataloader(D(), batch_size=2, num_workers=1, collate_fn=collate)))
     assert isinstance(b["a"], Tensor) and b["a"] is b["b"] and b["a"].requires_grad
+
+
+def test_worker_packages_and_globals_in_python() -> None:
+    def getitem(self, i):
+        import sys
+
+        main = sys.modules["__main__"]
+        return {"has_pkg": "tabnanny" in sys.modules, "g": getattr(main, "RTORCH_TEST_GLOBAL", -1)}
+
+    import sys
+
+    assert "tabnanny" not in sys.modules  # imported by the workers only
+    D = dataset("pg", **{".getitem": getitem, ".length": lambda self: 2})
+    b = next(iter(dataloader(D(), batch_size=2, num_workers=1, worker_packages=["tabnanny"],
+                             worker_globals={"RTORCH_TEST_GLOBAL": 7})))
+    assert b["has_pkg"]._data.tolist() == [True, True] and b["g"]._data.tolist() == [7, 7]
+
+
+def test_progress_reports_batches() -> None:
+    import io
+
+    from rtorch_py.data import progress
+
+    out = io.StringIO()
+    got = list(progress(dataloader(_ids(10), batch_size=4), every=0.0, file=out))
+    assert len(got) == 3 and out.getvalue().rstrip().endswith(")") and "batch 3/3" in out.getvalue()
