@@ -15,6 +15,8 @@
     msg <- .Call(C_rt_dollar, v, "message")
     stop(structure(class = c(cls, "error", "condition"), list(message = msg, call = sys.call(-2))))
   }
+  if (is.list(v) && identical(names(v), c(".rt_classed", ".rt_class")))
+    return(structure(v$.rt_classed, class = v$.rt_class))
   if (inherits(v, "py_function")) {
     f <- v
     return(function(...) .rt_data(f(...)))
@@ -128,6 +130,7 @@ dataloader <- function(dataset, batch_size = 1, shuffle = FALSE, sampler = NULL,
     }
     worker_globals <- mget(worker_globals, envir = env, inherits = TRUE)
   }
+  if (is.function(collate_fn) && !inherits(collate_fn, "py_object")) collate_fn <- .rt_keep_class(collate_fn)
   setup <- seed <- NULL
   if (is.numeric(num_workers) && length(num_workers) == 1 && num_workers > 0) {
     setup <- .rt_worker_setup(worker_packages, worker_globals)
@@ -135,6 +138,17 @@ dataloader <- function(dataset, batch_size = 1, shuffle = FALSE, sampler = NULL,
   }
   .rt_dcall(NULL, "dataloader", dataset, batch_size, shuffle, sampler, batch_sampler, num_workers, collate_fn,
             pin_memory, drop_last, timeout, worker_init_fn, NULL, NULL, worker_setup = setup, worker_seed = seed)
+}
+
+# An R collate_fn's classed list (class(out) <- c("my_batch", "list")) would lose its class on the way
+# through Python (and worker processes): it travels as list(.rt_classed, .rt_class), .rt_data restores it.
+.rt_keep_class <- function(f) {
+  force(f)
+  function(batch) {
+    out <- f(batch)
+    cls <- oldClass(out)
+    if (is.list(out) && !is.null(cls)) list(.rt_classed = unclass(out), .rt_class = cls) else out
+  }
 }
 
 #' An iterator over one epoch of a dataloader

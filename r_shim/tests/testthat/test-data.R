@@ -77,6 +77,19 @@ test_that("coro: loop with next and break, collect, generators", {
   rm(list = ls())
 })
 
+test_that("an R collate_fn's classed list keeps its class, with and without workers", {
+  collate <- function(batch) structure(list(i = torch_stack(lapply(batch, function(b) b$t)), n = length(batch)),
+                                       class = c("my_batch", "list"))
+  for (nw in c(0, 1)) {
+    b <- dataloader_next(dataloader_make_iter(dataloader(ids_dataset(4), batch_size = 2, num_workers = nw,
+                                                         collate_fn = collate)))
+    expect_identical(class(b), c("my_batch", "list"))
+    expect_named(b, c("i", "n"))
+    expect_identical(b$i$shape, c(2L, 2L))
+  }
+  rm(list = ls())
+})
+
 test_that("iterable datasets", {
   ids <- iterable_dataset("ids",
     initialize = function(n) self$n <- n,
