@@ -36,6 +36,15 @@
   .rt_data(v)
 }
 
+# R's built-in generators (tensor_dataset, the samplers) are R functions made before Python starts; as
+# `inherit` they stand for their Python class.
+.rt_builtin_generator <- function(name, f) structure(f, rt_generator = name, class = c("dataset_generator", "function"))
+
+.rt_inherit <- function(inherit) {
+  name <- attr(inherit, "rt_generator")
+  if (is.null(name)) inherit else .External(C_rt_callx, "r_data_generator", name)
+}
+
 #' Defines a dataset class (a generator: calling it makes a dataset)
 #'
 #' @param name the class name.
@@ -47,7 +56,7 @@
 #' @export
 dataset <- function(name = NULL, inherit = NULL, ..., private = NULL, active = NULL,
                     parent_env = parent.frame()) {
-  .rt_make_class("dataset", name, inherit, list(...), private, active)
+  .rt_make_class("dataset", name, .rt_inherit(inherit), list(...), private, active)
 }
 
 #' Defines an iterable dataset class (`.iter()` returns a function giving items, then `coro::exhausted()`)
@@ -55,7 +64,7 @@ dataset <- function(name = NULL, inherit = NULL, ..., private = NULL, active = N
 #' @export
 iterable_dataset <- function(name = NULL, inherit = NULL, ..., private = NULL, active = NULL,
                              parent_env = parent.frame()) {
-  .rt_make_class("iterable_dataset", name, inherit, list(...), private, active)
+  .rt_make_class("iterable_dataset", name, .rt_inherit(inherit), list(...), private, active)
 }
 
 #' Defines a sampler class (`.iter()` returns a function giving 1-based indices; `.length()`)
@@ -63,13 +72,13 @@ iterable_dataset <- function(name = NULL, inherit = NULL, ..., private = NULL, a
 #' @export
 sampler <- function(name = NULL, inherit = NULL, ..., private = NULL, active = NULL,
                     parent_env = parent.frame()) {
-  .rt_make_class("sampler", name, inherit, list(...), private, active)
+  .rt_make_class("sampler", name, .rt_inherit(inherit), list(...), private, active)
 }
 
 #' Dataset wrapping tensors (named or not): item i is the list of their i-th rows
 #' @param ... tensors of the same size in their first dim.
 #' @export
-tensor_dataset <- function(...) .rt_dcall(NULL, "tensor_dataset", ...)
+tensor_dataset <- .rt_builtin_generator("TensorDataset", function(...) .rt_dcall(NULL, "tensor_dataset", ...))
 
 #' The items of a dataset at the given (1-based) indices
 #' @param dataset a dataset.
@@ -87,9 +96,9 @@ is_dataset <- function(x) inherits(x, c("dataset", "iterable_dataset"))
 #' @export
 is_dataloader <- function(x) inherits(x, "dataloader")
 
-SequentialSampler <- function(...) .rt_dcall(NULL, "SequentialSampler", ...)
-RandomSampler <- function(...) .rt_dcall(NULL, "RandomSampler", ...)
-BatchSampler <- function(...) .rt_dcall(NULL, "BatchSampler", ...)
+SequentialSampler <- .rt_builtin_generator("SequentialSampler", function(...) .rt_dcall(NULL, "SequentialSampler", ...))
+RandomSampler <- .rt_builtin_generator("RandomSampler", function(...) .rt_dcall(NULL, "RandomSampler", ...))
+BatchSampler <- .rt_builtin_generator("BatchSampler", function(...) .rt_dcall(NULL, "BatchSampler", ...))
 
 # What each worker process does first, in R (R torch's worker configuration): .worker_info in the global
 # environment, R's seed, packages, globals. Python has seeded torch's generator already.
@@ -256,6 +265,7 @@ print.iterable_dataset <- print.dataset
 #' @export
 print.dataset_generator <- function(x, ...) {
   cat("<dataset_generator>\n")
+  if (!is.null(attr(x, "rt_generator"))) return(invisible(x))
   cat(.Call(C_rt_call1, "r_format", x))
   invisible(x)
 }

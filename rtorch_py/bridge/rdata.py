@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["r_data_call", "RCondition"]
+__all__ = ["r_data_call", "r_data_generator", "RCondition"]
 
 _CLASSES = ((NotImplementedError, "not_implemented_error"), (IndexError, "index_error"),
             (TypeError, "type_error"), (ValueError, "value_error"), (RuntimeError, "runtime_error"))
@@ -39,3 +39,20 @@ def r_data_call(obj: Any, method: str, *args: Any, **kwargs: Any) -> Any:
         return fn(*args, **kwargs)
     except Exception as e:  # noqa: BLE001 - R signals it, classed
         return _condition(e)
+
+
+_GENERATORS = ("TensorDataset", "SequentialSampler", "RandomSampler", "BatchSampler")
+
+
+def r_data_generator(name: str) -> type:
+    """The Python class behind one of R's built-in generators (``tensor_dataset``, the samplers), for
+    ``dataset(inherit = tensor_dataset, ...)``: in R they are functions, made before Python starts."""
+    import importlib  # noqa: PLC0415 - the modules: rtorch_py.data's attributes of these names are functions
+
+    if name not in _GENERATORS:
+        raise ValueError(f"no built-in data generator named {name!r}")
+    for mod in ("rtorch_py.data.dataset", "rtorch_py.data.sampler"):
+        found = getattr(importlib.import_module(mod), name, None)
+        if found is not None:
+            return found
+    raise AssertionError(name)  # pragma: no cover - _GENERATORS names existing classes

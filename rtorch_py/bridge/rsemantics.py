@@ -402,6 +402,7 @@ TABLE: dict[str, Callable[..., Any]] = {
     "r_module_child": r_module_child,
     "r_class_maker": r_class_maker,
     "r_data_call": rdata.r_data_call,
+    "r_data_generator": rdata.r_data_generator,
     "r_module_length": r_module_length,
     "r_dollar_names": r_dollar_names,
     "identity": _identity,

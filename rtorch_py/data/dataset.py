@@ -315,13 +315,18 @@ def _td_getitem(self: Any, index: Any) -> Any:
     return self._map(index)
 
 
+def _td_getbatch(self: Any, index: Any) -> Any:
+    # through self's .getitem, as R torch's: a subclass overriding .getitem changes batches too
+    return getattr(self, ".getitem")(index)
+
+
 def _td_length(self: Any) -> int:
     ts = self.tensors.values() if isinstance(self.tensors, dict) else self.tensors
     return int(next(iter(ts)).shape[0])
 
 
 TensorDataset = r6_class("tensor_dataset", _TensorDatasetBase, Dataset,
-                         {".getitem": _td_getitem, ".getbatch": _td_getitem, ".length": _td_length})
+                         {".getitem": _td_getitem, ".getbatch": _td_getbatch, ".length": _td_length})
 
 
 def tensor_dataset(*tensors: Tensor, **named: Tensor) -> Dataset:

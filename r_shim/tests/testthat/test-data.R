@@ -90,6 +90,22 @@ test_that("an R collate_fn's classed list keeps its class, with and without work
   rm(list = ls())
 })
 
+test_that("built-in generators can be inherited: dataset(inherit = tensor_dataset)", {
+  scaled <- dataset("scaled", inherit = tensor_dataset,
+    initialize = function(x, k) {
+      super$initialize(x)
+      self$k <- k
+    },
+    .getitem = function(i) lapply(super$.getitem(i), function(t) t * self$k))
+  d <- scaled(torch_arange(1, 4), 10)
+  expect_identical(class(d), c("scaled", "tensor_dataset", "dataset", "R6"))
+  expect_equal(as_array(d[[2]][[1]]), 20)
+  b <- dataloader_next(dataloader_make_iter(dataloader(d, batch_size = 3)))  # .getbatch uses the new .getitem
+  expect_equal(as_array(b[[1]]), c(10, 20, 30))
+  expect_output(print(tensor_dataset), "dataset_generator")
+  rm(list = ls())
+})
+
 test_that("iterable datasets", {
   ids <- iterable_dataset("ids",
     initialize = function(n) self$n <- n,
