@@ -7,7 +7,7 @@ RLIB := $(ROOT)/.rlib
 R_PKGS := r-base-core r-base-dev r-cran-testthat r-cran-knitr r-cran-rmarkdown r-cran-magrittr r-cran-r6
 R_PKGS_OPTIONAL := r-cran-reticulate
 
-.PHONY: setup setup-r setup-py setup-shim demo test test-py test-r bench lint r-env fixtures
+.PHONY: setup setup-r setup-py setup-shim setup-coro demo test test-py test-r bench lint r-env fixtures
 
 setup: setup-r setup-py setup-shim
 
@@ -40,8 +40,20 @@ $(VENV)/.installed: pyproject.toml | $(PY)
 	$(PY) -m pip install -q -e ".[r,test,dev]"
 	@touch $@
 
-setup-shim: setup-py
+setup-shim: setup-py setup-coro
 	@$(MAKE) -s -C r_shim install RLIB=$(RLIB) PY=$(PY)
+
+# coro (loop, exhausted, as_iterator) is not in Debian's archive: when no coro is installed, a minimal
+# compatible one (r_shim/coro) goes into the private library. A real coro (no RtorchMinimal field) is never
+# replaced; ours is reinstalled when its sources change.
+CORO_STAMP := $(RLIB)/coro/rtorch-stamp
+export CORO_IS_REAL := d <- suppressWarnings(packageDescription("coro")); quit(status = if (is.list(d) && is.null(d$$RtorchMinimal)) 0 else 1)
+setup-coro:
+	@if R_LIBS=$(RLIB) Rscript -e "$$CORO_IS_REAL" >/dev/null 2>&1; then :; \
+	elif [ ! -f $(CORO_STAMP) ] || [ -n "$$(find r_shim/coro -type f -newer $(CORO_STAMP))" ]; then \
+	  mkdir -p $(RLIB) && R CMD INSTALL --no-docs --no-html -l $(RLIB) r_shim/coro >$(RLIB)/coro-install.log 2>&1 \
+	    && touch $(CORO_STAMP) || { cat $(RLIB)/coro-install.log >&2; exit 1; }; \
+	fi
 
 # The seed tutorial's R code, unmodified, through the shim with Python hosting R (`rtorch run`).
 demo: setup

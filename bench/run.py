@@ -30,6 +30,7 @@ GROUPS = [
      ("r-rscript", "rtorch", 1), ("r-rtorch-run", "rtorch", 1)],
     [("small", "rtorch", 2), ("small", "torch", 2), ("small", "numpy", 2)],
     [("big", "rtorch", 2), ("big", "torch", 2), ("big", "numpy", 2)],
+    [("data", "rtorch", 1), ("data", "torch", 1)],  # bench/data_loader.py: one shuffled epoch, batches per second
 ]
 ONCE = [("memory", "rtorch", 1), ("r-memory-rscript", "rtorch", 1), ("r-memory-rtorch-run", "rtorch", 1)]
 ROUNDS = int(os.environ.get("RTORCH_BENCH_ROUNDS", "3"))
@@ -62,6 +63,8 @@ def measure(workload: str, impl: str, threads: int) -> dict | None:
             env["RTORCH_BENCH_MODE"] = "memory"
         script = str(HERE / "small.R")
         cmd = ["Rscript", script] if workload.endswith("rscript") else [PY, "-m", "rtorch_py", "run", script]
+    elif workload == "data":
+        cmd = [PY, str(HERE / "data_loader.py"), impl]
     else:
         cmd = [PY, str(HERE / "workloads.py"), workload, impl, str(threads)]
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
@@ -158,6 +161,11 @@ def main() -> None:
         print(f"memory: RSS growth over {r.get('iterations', '-')} SMALL iterations from R ({label}): "
               f"{f(r.get('growth_mb'))} MB")
     print("(vs floor for the R rows: ratio to the Python API's SMALL time)")
+    d_ours, d_torch = med("data/rtorch/1"), med("data/torch/1")
+    bps = [None if v is None else 938 / (v * 1e-6) for v in (d_ours, d_torch)]
+    print(f"dataloader: one shuffled epoch of a 60000 x 784 tensor_dataset, batch_size 64 (938 batches): "
+          f"rtorch_py {f(bps[0])} batches/s, PyTorch DataLoader {f(bps[1])} batches/s"
+          + (f", ratio {bps[0] / bps[1]:.2f}x" if bps[0] and bps[1] else ""))
     errors = {k: v["error"] for k, v in results.items() if v and "error" in v}
     for k, e in errors.items():
         print(f"error in {k}: {e}")

@@ -331,6 +331,16 @@ def r_api(fn: F | None = None, *, ref: str | None = None) -> Any:
     return _declare(fn, ref)
 
 
+def _named_sizes(given: tuple, named: dict, name: str, fn: str) -> tuple:
+    """Sizes passed by name (``size = c(2, 3)``) to a function taking them as varargs."""
+    extra = [k for k in named if k != name]
+    if extra:
+        raise TypeError(f"{fn}() got an unexpected keyword argument '{extra[0]}'")
+    if given:
+        raise TypeError(f"{fn}(): `{name}` given both by position and by name")
+    return (named[name],)
+
+
 def _declare(fn: Callable, ref: str | None) -> Callable:
     sig = inspect.signature(fn)
     params = list(sig.parameters.values())
@@ -344,6 +354,7 @@ def _declare(fn: Callable, ref: str | None) -> Callable:
     ref = ref or (params[0].name if params else None)
     free: dict[str, Any] = {"_impl": fn, "_Worded": Worded, "_reword": _reword, "_result": _one_based_result}
     formals, call, body = [], [], []
+    named_sizes = False
     for p in params:
         name = p.name
         if p.kind is p.POSITIONAL_ONLY:
@@ -368,9 +379,16 @@ def _declare(fn: Callable, ref: str | None) -> Callable:
         ref_expr = ref if KINDS[kind].uses_ref else "None"
         conv = f"_k_{name}({name}, {ref_expr}, {fn.__name__!r}, {name!r})"
         if p.kind is p.VAR_POSITIONAL:
+            if kind == "Size" and not any(q.kind is q.VAR_KEYWORD for q in params):
+                # R torch also takes the sizes by name: torch_randn(size = c(2, 3))
+                named_sizes = True
+                free["_named_sizes"] = _named_sizes
+                body.append(f"if _r_named: {name} = _named_sizes({name}, _r_named, {name!r}, {fn.__name__!r})")
             body.append(f"{name} = {conv}")
         else:
             body.append(f"if {name} is not None: {name} = {conv}")
+    if named_sizes:
+        formals.append("**_r_named")
     result = f"_impl({', '.join(call)})"
     if ret is not None:
         result = f"_result({ret!r}, {result})"

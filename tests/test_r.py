@@ -181,3 +181,18 @@ def test_no_hand_conversions_in_the_api_layer() -> None:
             if pattern.search(line.split("#")[0]):
                 offenders.append(f"{rel}:{n}: {line.strip()}")
     assert offenders == []
+
+
+def test_sizes_by_name() -> None:
+    """R torch takes a creation function's sizes by name too (``torch_randn(size = c(2, 3))``)."""
+    from rtorch_py import torch_manual_seed, torch_randn, torch_zeros
+
+    torch_manual_seed(3)
+    a = torch_randn(size=(2, 3))
+    torch_manual_seed(3)
+    assert a.shape == (2, 3) and (a._data == torch_randn(2, 3)._data).all()
+    assert torch_zeros(size=[4]).shape == (4,)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'sizes'"):
+        torch_randn(sizes=3)
+    with pytest.raises(TypeError, match="given both by position and by name"):
+        torch_randn(2, size=3)

@@ -24,6 +24,9 @@
                           built, "): reinstall the shim with that Python (make setup)")
   setHook(packageEvent("reticulate", "onLoad"), function(...) .rt_reticulate_loaded())
   if ("reticulate" %in% loadedNamespaces()) .rt_reticulate_loaded()
+  # coro's as_iterator() learns dataloaders and samplers whenever coro loads (R/data.R)
+  setHook(packageEvent("coro", "onLoad"), function(...) .rt_register_coro())
+  if ("coro" %in% loadedNamespaces()) .rt_register_coro()
   invisible()
 }
 

@@ -113,18 +113,37 @@ static PyObject *py_unwind = NULL;  /* _rnative.RUnwind */
 typedef struct {
     PyObject_HEAD
     int slot;
+    char *msg;  /* the R error's message when the exit is an error (Python code may report it), else NULL */
 } UnwindSlot;
 
 static void unwind_slot_dealloc(UnwindSlot *self) {
     if (self->slot >= 0) unwind_free[unwind_nfree++] = self->slot;
+    free(self->msg);
     PyObject_Free(self);
 }
+
+static PyObject *unwind_slot_str(UnwindSlot *self) {
+    return PyUnicode_FromString(self->msg ? self->msg : "R non-local exit (return(), break, a condition "
+                                                       "handled outside, a restart)");
+}
+
+static PyObject *unwind_slot_message(UnwindSlot *self, void *closure) {
+    if (!self->msg) Py_RETURN_NONE;
+    return PyUnicode_FromString(self->msg);
+}
+
+static PyGetSetDef unwind_slot_getset[] = {
+    {"message", (getter)unwind_slot_message, NULL, "the R error's message, or None for other exits", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
 
 static PyTypeObject UnwindSlotType = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "rtorch_py.bridge._rnative.UnwindSlot",
     .tp_basicsize = sizeof(UnwindSlot),
     .tp_dealloc = (destructor)unwind_slot_dealloc,
+    .tp_str = (reprfunc)unwind_slot_str,
+    .tp_getset = unwind_slot_getset,
     .tp_flags = Py_TPFLAGS_DEFAULT,
     .tp_doc = "The R continuation of a non-local exit in flight (owned by an RUnwind exception).",
 };
@@ -150,6 +169,9 @@ static void unwind_reserve(int want_free) {
     UNPROTECT(1);
 }
 
+static void unwind_raise_msg(int slot, const char *msg);
+#define unwind_raise(slot) unwind_raise_msg((slot), NULL)
+
 static int unwind_take(void) {
     if (unwind_nfree == 0) {
         PyErr_SetString(PyExc_RecursionError, "torch bridge: R and Python call each other too deeply");
@@ -158,11 +180,12 @@ static int unwind_take(void) {
     return unwind_free[--unwind_nfree];
 }
 
-/* Raises RUnwind owning `slot`. */
-static void unwind_raise(int slot) {
+/* Raises RUnwind owning `slot` (and a copy of `msg`, an R error's message, when not NULL). */
+static void unwind_raise_msg(int slot, const char *msg) {
     UnwindSlot *u = PyObject_New(UnwindSlot, &UnwindSlotType);
     if (!u) { unwind_free[unwind_nfree++] = slot; return; }
     u->slot = slot;
+    u->msg = msg ? strdup(msg) : NULL;
     PyErr_SetObject(py_unwind, (PyObject *)u);
     Py_DECREF(u);
 }
@@ -387,9 +410,18 @@ static SEXP rcall_catching(void *data) {
     return R_NilValue;
 }
 
+/* A calling handler: notes an error's message and returns, so the error goes on to R's own handlers. */
+static SEXP rcall_note(SEXP cond, void *data) {
+    RCall *c = data;
+    if (!c->msg && TYPEOF(cond) == VECSXP && XLENGTH(cond) > 0 && TYPEOF(VECTOR_ELT(cond, 0)) == STRSXP &&
+        XLENGTH(VECTOR_ELT(cond, 0)) > 0)
+        c->msg = strdup(CHAR(STRING_ELT(VECTOR_ELT(cond, 0), 0)));
+    return R_NilValue;
+}
+
 static SEXP rcall_plain(void *data) {
     RCall *c = data;
-    c->value = rcall_body(c);
+    c->value = R_withCallingErrorHandler(rcall_body, c, rcall_note, c);
     return R_NilValue;
 }
 
@@ -420,8 +452,10 @@ static PyObject *robject_call(RObject *self, PyObject *args, PyObject *kwargs) {
         py2r_depth = depth;
         if (c.py_failed) PyErr_Clear();
         if (was_in_python > 0) {
-            unwind_raise(slot);
+            unwind_raise_msg(slot, c.msg);
+            free(c.msg);
         } else {
+            free(c.msg);
             unwind_free[unwind_nfree++] = slot;
             PyErr_SetString(py_rerror ? py_rerror : PyExc_RuntimeError,
                             "R code called from Python left by a non-local exit (return(), break, a "

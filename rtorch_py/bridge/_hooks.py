@@ -286,6 +286,9 @@ def r_class(obj: Any) -> tuple[Any, ...] | None:
     if family is not None:
         return family
     if isinstance(obj, type):  # a generator: calling it makes an instance
+        generator_class = getattr(obj, "__r_generator_class__", None)
+        if generator_class:
+            return tuple(generator_class), 1, False
         nn = sys.modules.get("rtorch_py.nn.module")
         if nn is not None and issubclass(obj, nn.nn_Module):
             return (getattr(obj, "_classname", obj.__name__), "nn_module_generator"), 1, False

@@ -22,7 +22,7 @@ from .. import functions as _F
 from .. import serialization as _S
 from .._core.dtype import as_dtype, get_default_dtype
 from .._core.tensor import Tensor
-from . import indexing
+from . import indexing, rdata
 
 __all__ = ["TABLE", "r_tensor", "r_torch_tensor"]
 
@@ -285,6 +285,9 @@ _CLASS_MAKERS = {
     "nn_module": ("rtorch_py.nn", "nn_module"),
     "optimizer": ("rtorch_py.optim", "optimizer"),
     "lr_scheduler": ("rtorch_py.optim", "lr_scheduler"),
+    "dataset": ("rtorch_py.data", "dataset"),
+    "iterable_dataset": ("rtorch_py.data", "iterable_dataset"),
+    "sampler": ("rtorch_py.data", "sampler"),
 }
 
 
@@ -364,6 +367,8 @@ TABLE: dict[str, Callable[..., Any]] = {
     "rt_save_list": _S.r_save_list,
     "rt_load": _S.r_load,
     "xptr_address": _S.xptr_address,
+    "r_data_call": rdata.r_data_call,
+    "r_data_generator": rdata.r_data_generator,
     "r_module_length": r_module_length,
     "r_dollar_names": r_dollar_names,
     "context_enter": context_enter,
