@@ -84,8 +84,9 @@ def test_as_dtype_accepts_names_and_numpy() -> None:
     assert D.as_dtype(np.dtype("bool")) is D.bool_
     with pytest.raises(ValueError, match="unknown dtype 'complex'"):
         D.as_dtype("complex")
+    assert D.from_numpy_dtype(np.dtype(np.complex64)) is D.complex64
     with pytest.raises(TypeError, match="no rtorch_py equivalent"):
-        D.from_numpy_dtype(np.dtype(np.complex64))
+        D.from_numpy_dtype(np.dtype(np.uint16))
 
 
 def test_dtype_pickles_to_the_same_object() -> None:
