@@ -83,6 +83,8 @@ def torch_fft_fft(self: Tensor, n: Any = None, dim: Dim = -1, norm: str | None =
         4.0
     """
     x = _resize(self, (dim,), (None if n is None else to_int(n, "n"),), "fft_fft")
+    if x._data.dtype.kind != "c":  # real input: libtorch's two-sided r2c
+        return F.r2c(x, dim, _norm(norm, "fft_fft"), onesided=False)
     return F.c2c(x, (dim,), _norm(norm, "fft_fft"), True)
 
 
@@ -95,6 +97,8 @@ def torch_fft_ifft(self: Tensor, n: Any = None, dim: Dim = -1, norm: str | None 
         2.0
     """
     x = _resize(self, (dim,), (None if n is None else to_int(n, "n"),), "fft_ifft")
+    if x._data.dtype.kind != "c":  # real input: conj of the two-sided r2c with the dual scaling, as libtorch
+        return C.conj(F.r2c(x, dim, F.DUAL[_norm(norm, "fft_ifft")], onesided=False))
     return F.c2c(x, (dim,), _norm(norm, "fft_ifft"), False)
 
 

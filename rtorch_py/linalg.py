@@ -49,6 +49,13 @@ def _cast(x: Tensor, dtype: Any) -> Tensor:
     return x if dtype is None else O.to_dtype(x, as_dtype(dtype).np)
 
 
+def _deprecated(message: str) -> None:
+    """A warning on every call, as R torch's (Python's default filter would show it once per place)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.warn(message, UserWarning, stacklevel=3)
+
+
 def _ord(ord: Any) -> Any:  # noqa: A002
     """R's ord: a number (Inf/-Inf included) or "fro"/"nuc"."""
     if ord is None or isinstance(ord, str):
@@ -221,9 +228,7 @@ def linalg_solve(A: Tensor, B: Tensor, left: bool = True) -> Tensor:  # noqa: N8
     A, B = _t(A, "linalg_solve"), _t(B, "linalg_solve", "B")  # noqa: N806
     if not left:
         return _mT(linalg_solve(_mT(A), _mT(B)))
-    if _is_vector_rhs(A, B):
-        return O.squeeze(L.solve(A, O.unsqueeze(B, B.ndim)), B.ndim)
-    return L.solve(A, B)
+    return L.solve(A, B, _is_vector_rhs(A, B))
 
 
 def linalg_solve_triangular(A: Tensor, B: Tensor, upper: bool, left: bool = True,  # noqa: N803
@@ -317,7 +322,7 @@ def linalg_pinv(A: Tensor, rcond: Any = None, hermitian: bool = False, atol: Any
     """
     A = _t(A, "linalg_pinv")  # noqa: N806
     if rcond is not None:
-        warnings.warn("`rcond` is deprecated in favor of `rtol`.", UserWarning, stacklevel=2)
+        _deprecated("`rcond` is deprecated in favor of `rtol`.")
         rtol = rcond
     return L.pinv(A, _tol(atol), _tol(rtol) if rtol is not None else None, hermitian)
 
@@ -339,7 +344,7 @@ def linalg_matrix_rank(A: Tensor, atol: Any = None, rtol: Any = None, tol: Any =
     """
     A = _t(A, "linalg_matrix_rank")  # noqa: N806
     if tol is not None:
-        warnings.warn("`tol` argument is deprecated in favor of `atol` and `rtol`.", UserWarning, stacklevel=2)
+        _deprecated("`tol` argument is deprecated in favor of `atol` and `rtol`.")
         atol = tol
     d = L.check_matrix(A, "linalg.matrix_rank")
     s = np.abs(np.linalg.eigvalsh(d)) if hermitian else np.linalg.svd(d, compute_uv=False)

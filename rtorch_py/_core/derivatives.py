@@ -683,8 +683,10 @@ def linalg_slogdet(g, a):
     return O.unsqueeze(O.unsqueeze(g, -1), -1) * _mT(_la().inv(a))
 
 
-def linalg_solve(g, a, x):
-    gb = _la().solve(_mT(a), g)
+def linalg_solve(g, a, x, vector=False):
+    gb = _la().solve(_mT(a), g, vector)
+    if vector:  # the outer product of the batch of vectors
+        return -O.unsqueeze(gb, -1) * O.unsqueeze(x, -2), gb
     return -O.matmul(gb, _mT(x)), gb
 
 
@@ -795,6 +797,15 @@ def _qr_backward(gq, gr, q, r):
     gx = _qr_square_backward(gq2, gu, q, u)
     gy = O.matmul(q, gv) if gv is not None else _zeros(gx.shape[:-1] + (n - m,), gx)
     return O.cat([gx, gy], -1)
+
+
+def linalg_qr_mode_r(g):
+    raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use "
+                       "linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr.")
+
+
+def linalg_qr_complete(g):
+    raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
 
 
 def linalg_qr_q(g, q, r): return _qr_backward(g, None, q, r)

@@ -82,10 +82,15 @@ def slogdet(a: Tensor) -> tuple[Tensor, Tensor]:
                                            (a,))
 
 
-def solve(a: Tensor, b: Tensor) -> Tensor:
-    """X with A X = B for matrices B (batch dims broadcast), LinalgSolveExBackward0."""
+def solve(a: Tensor, b: Tensor, vector: bool = False) -> Tensor:
+    """X with A X = B for matrices B (batch dims broadcast), or for vectors B when ``vector``
+    (LinalgSolveExBackward0)."""
     da = check_matrix(a, "linalg.solve", square=True)
-    db = check_matrix(b, "linalg.solve", "B")
+    db = _check_float(b, "linalg.solve", "B")
+    if vector:
+        db = db[..., None]
+    elif db.ndim < 2:
+        raise RuntimeError("linalg.solve: The input tensor B must have at least 2 dimensions.")
     if da.shape[-1] != db.shape[-2]:
         raise RuntimeError(f"linalg.solve: Incompatible shapes of A and B for the equation AX = B "
                            f"({da.shape[-2]}x{da.shape[-1]} and {db.shape[-2]}x{db.shape[-1]})")
@@ -99,7 +104,9 @@ def solve(a: Tensor, b: Tensor) -> Tensor:
         out = np.linalg.solve(da, db)
     except np.linalg.LinAlgError:
         raise _singular_error("linalg.solve", da) from None
-    return record(out, "LinalgSolveExBackward0", D.linalg_solve, (a, b), (a, OUT))
+    if vector:
+        out = out[..., 0]
+    return record(out, "LinalgSolveExBackward0", D.linalg_solve, (a, b), (a, OUT, vector))
 
 
 def cholesky(a: Tensor, upper: bool = False) -> Tensor:
@@ -169,13 +176,25 @@ def qr(a: Tensor, mode: str = "reduced") -> tuple[Tensor, Tensor]:
     if mode not in ("reduced", "complete", "r"):
         raise RuntimeError(f"qr received unrecognized mode '{mode}' but expected one of 'reduced' (default), "
                            "'r', or 'complete'")
-    q, r = np.linalg.qr(d, mode="complete" if mode == "complete" else "reduced")
+    # geqrf + orgqr (LAPACK), the same path as geqrf/householder_product, so their Q agree to the bit
     m, n = d.shape[-2:]
+    k = min(m, n)
+    h, tau = geqrf(a)
+    r = np.triu(h._data[..., :m, :] if mode == "complete" else h._data[..., :k, :])
+    if mode == "r":
+        q = np.zeros((0,), d.dtype)
+    else:
+        cols = m if mode == "complete" else k
+        v = h._data[..., :, :cols]
+        if cols > n:  # complete Q of a tall matrix: the extra reflectors are identities (tau = 0)
+            v = np.concatenate([v, np.zeros(v.shape[:-1] + (cols - n,), d.dtype)], axis=-1)
+        q = householder_product(_wrap(np.ascontiguousarray(v)), tau)._data
     qt, rt = _wrap(q), _wrap(r)
     if mode == "r":
-        return _wrap(np.zeros((0,), d.dtype)), record(r, "LinalgQrBackward0", D.linalg_qr_r, (a,), (qt, rt))
-    if mode == "complete" and m > n:  # libtorch: the gradient is only defined for the reduced part
-        return _wrap(q), _wrap(r)
+        return _wrap(np.zeros((0,), d.dtype)), record(r, "LinalgQrBackward0", D.linalg_qr_mode_r, (a,))
+    if mode == "complete" and m > n:  # recorded, but (as libtorch) not differentiable
+        return (record(q, "LinalgQrBackward0", D.linalg_qr_complete, (a,)),
+                record(r, "LinalgQrBackward0", D.linalg_qr_complete, (a,)))
     return (record(q, "LinalgQrBackward0", D.linalg_qr_q, (a,), (qt, rt)),
             record(r, "LinalgQrBackward0", D.linalg_qr_r, (a,), (qt, rt)))
 
