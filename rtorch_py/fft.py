@@ -383,7 +383,7 @@ def torch_kaiser_window(window_length: Any, periodic: bool = True, beta: float =
     """The Kaiser window: ``I0(beta sqrt(1 - (2 k / (N - 1) - 1)^2)) / I0(beta)``.
 
     Example:
-        >>> torch_kaiser_window(3, periodic = False)._data.round(4).tolist()
+        >>> torch_kaiser_window(3, periodic=False, dtype=torch_float64())._data.round(4).tolist()
         [0.0001, 1.0, 0.0001]
     """
     b = float(beta)
@@ -402,8 +402,8 @@ def torch_stft(input: Tensor, n_fft: Any, hop_length: Any = None, win_length: An
     ``hop_length`` apart (default ``n_fft %/% 4``); ``center`` pads ``n_fft %/% 2`` on both sides first.
 
     Example:
-        >>> torch_stft(torch_ones(16), n_fft = 8, return_complex = TRUE).shape
-        (5, 5)
+        >>> torch_stft(torch_ones(16), n_fft = 8, return_complex=True).shape
+        (5, 9)
     """
     n_fft = to_int(n_fft, "n_fft")
     hop = n_fft // 4 if hop_length is None else to_int(hop_length, "hop_length")
@@ -466,7 +466,7 @@ def torch_istft(input: Tensor, n_fft: Any, hop_length: Any = None, win_length: A
 
     Example:
         >>> x = torch_arange(1, 16)
-        >>> s = torch_stft(x, 8, window = torch_hann_window(8), return_complex = TRUE)
+        >>> s = torch_stft(x, 8, window = torch_hann_window(8), return_complex=True)
         >>> bool((torch_istft(s, 8, window = torch_hann_window(8), length = 16) - x).abs().max().item() < 1e-5)
         True
     """
