@@ -157,5 +157,3 @@ Tensor.real = property(torch_real, lambda self, v: _assign_part(self, v, "real")
                        doc="The real part (``x$real``; ``x$real <- v`` writes it).")
 Tensor.imag = property(torch_imag, lambda self, v: _assign_part(self, v, "imag"),
                        doc="The imaginary part (``x$imag``; ``x$imag <- v`` writes it).")
-for _n in ("conj", "angle", "view_as_real", "view_as_complex", "is_complex"):
-    setattr(Tensor, _n, globals()[f"torch_{_n}"])

@@ -18,7 +18,7 @@ from ._core import linalg_ops as L  # noqa: N812
 from ._core import ops as O  # noqa: N812
 from ._core.dtype import as_dtype
 from ._core.tensor import Tensor
-from ._r import Dims, Int, r_api, to_int
+from ._r import Dims, Int, Pos1, r_api, to_int
 
 __all__ = [
     "linalg_cholesky", "linalg_cholesky_ex", "linalg_cond", "linalg_det", "linalg_slogdet", "linalg_eig",
@@ -537,7 +537,8 @@ def linalg_householder_product(A: Tensor, tau: Tensor) -> Tensor:  # noqa: N803
     return L.householder_product(_t(A, "linalg_householder_product"), _t(tau, "linalg_householder_product", "tau"))
 
 
-def linalg_tensorinv(A: Tensor, ind: Int = 3) -> Tensor:  # noqa: N803
+@r_api
+def linalg_tensorinv(A: Tensor, ind: Pos1 = 3) -> Tensor:  # noqa: N803
     """The inverse of ``A`` for ``torch_tensordot``: A's dims before ``ind`` (R's ``ind``: the split
     position, 1-based, as R torch) form the rows, the rest the columns.
 
@@ -546,9 +547,9 @@ def linalg_tensorinv(A: Tensor, ind: Int = 3) -> Tensor:  # noqa: N803
         (2, 2, 4)
     """
     A = _t(A, "linalg_tensorinv")  # noqa: N806
-    k = to_int(ind, "ind") - 1
-    if k <= 0:
-        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {k + 1}")
+    k = ind  # R's ind is 1-based: the first ind - 1 dims are the rows (libtorch's ind)
+    if k <= 0:  # libtorch's message, with libtorch's ind as R torch passes it
+        raise RuntimeError(f"Expected a strictly positive integer for 'ind', but got {k}")
     rows, cols = A.shape[:k], A.shape[k:]
     m, n = int(np.prod(rows)), int(np.prod(cols))
     if m != n:

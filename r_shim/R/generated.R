@@ -101,6 +101,7 @@ linalg_lstsq <- function(A, B, rcond = NULL, driver = NULL) {
   .External(C_rt_callx, "linalg_lstsq", A, B, rcond, driver)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 linalg_matrix_norm <- function(A, ord = "fro", dim = c(-2L, -1L), keepdim = FALSE, dtype = NULL) {
   .External(C_rt_callx, "linalg_matrix_norm", A, ord, dim, keepdim, dtype)
 }
@@ -117,6 +118,7 @@ linalg_multi_dot <- function(tensors) {
   .External(C_rt_callx, "linalg_multi_dot", tensors)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 linalg_norm <- function(A, ord = NULL, dim = NULL, keepdim = FALSE, dtype = NULL) {
   .External(C_rt_callx, "linalg_norm", A, ord, dim, keepdim, dtype)
 }
@@ -149,6 +151,7 @@ linalg_svdvals <- function(A) {
   .External(C_rt_callx, "linalg_svdvals", A)
 }
 
+#' @param ind a position, 1-based (negative counts from the end)
 linalg_tensorinv <- function(A, ind = 3L) {
   .External(C_rt_callx, "linalg_tensorinv", A, ind)
 }
@@ -157,6 +160,7 @@ linalg_tensorsolve <- function(A, B, dims = NULL) {
   .External(C_rt_callx, "linalg_tensorsolve", A, B, dims)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 linalg_vector_norm <- function(A, ord = 2L, dim = NULL, keepdim = FALSE, dtype = NULL) {
   .External(C_rt_callx, "linalg_vector_norm", A, ord, dim, keepdim, dtype)
 }
@@ -713,6 +717,7 @@ nnf_gelu <- function(input, approximate = "none") {
   .External(C_rt_callx, "nnf_gelu", input, approximate)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 nnf_glu <- function(input, dim = -1L) {
   .External(C_rt_callx, "nnf_glu", input, dim)
 }
@@ -773,6 +778,7 @@ nnf_log_sigmoid <- function(input) {
   .External(C_rt_callx, "nnf_log_sigmoid", input)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 nnf_log_softmax <- function(input, dim = NULL, dtype = NULL) {
   .External(C_rt_callx, "nnf_log_softmax", input, dim, dtype)
 }
@@ -817,6 +823,7 @@ nnf_nll_loss <- function(input, target, weight = NULL, ignore_index = -100L, red
   .External(C_rt_callx, "nnf_nll_loss", input, target, weight, ignore_index, reduction)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 nnf_normalize <- function(input, p = 2L, dim = 2L, eps = 1e-12, out = NULL) {
   .External(C_rt_callx, "nnf_normalize", input, p, dim, eps, out)
 }
@@ -873,10 +880,12 @@ nnf_soft_margin_loss <- function(input, target, reduction = "mean") {
   .External(C_rt_callx, "nnf_soft_margin_loss", input, target, reduction)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 nnf_softmax <- function(input, dim, dtype = NULL) {
   .External(C_rt_callx, "nnf_softmax", input, dim, dtype)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 nnf_softmin <- function(input, dim, dtype = NULL) {
   .External(C_rt_callx, "nnf_softmin", input, dim, dtype)
 }
@@ -989,6 +998,7 @@ torch_addmm <- function(self, mat1, mat2, beta = 1L, alpha = 1L) {
   .External(C_rt_callx, "torch_addmm", self, mat1, mat2, beta, alpha)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_all <- function(self, dim = NULL, keepdim = FALSE) {
   .External(C_rt_callx, "torch_all", self, dim, keepdim)
 }
@@ -997,10 +1007,12 @@ torch_allclose <- function(self, other, rtol = 1e-05, atol = 1e-08, equal_nan = 
   .External(C_rt_callx, "torch_allclose", self, other, rtol, atol, equal_nan)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_amax <- function(self, dim = NULL, keepdim = FALSE) {
   .External(C_rt_callx, "torch_amax", self, dim, keepdim)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_amin <- function(self, dim = NULL, keepdim = FALSE) {
   .External(C_rt_callx, "torch_amin", self, dim, keepdim)
 }
@@ -1009,6 +1021,7 @@ torch_angle <- function(self) {
   .External(C_rt_callx, "torch_angle", self)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_any <- function(self, dim = NULL, keepdim = FALSE) {
   .External(C_rt_callx, "torch_any", self, dim, keepdim)
 }
@@ -1029,10 +1042,14 @@ torch_arctan <- function(self) {
   .External(C_rt_callx, "torch_arctan", self)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @return 1-based indices
 torch_argmax <- function(self, dim = NULL, keepdim = FALSE) {
   .External(C_rt_callx, "torch_argmax", self, dim, keepdim)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @return 1-based indices
 torch_argmin <- function(self, dim = NULL, keepdim = FALSE) {
   .External(C_rt_callx, "torch_argmin", self, dim, keepdim)
 }
@@ -1129,6 +1146,8 @@ torch_cholesky_solve <- function(self, input2, upper = FALSE) {
   .External(C_rt_callx, "torch_cholesky_solve", self, input2, upper)
 }
 
+#' @param chunks a whole number
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_chunk <- function(self, chunks, dim = 1L) {
   .External(C_rt_callx, "torch_chunk", self, chunks, dim)
 }
@@ -1173,14 +1192,17 @@ torch_cosh <- function(self) {
   .External(C_rt_callx, "torch_cosh", self)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_count_nonzero <- function(self, dim = NULL) {
   .External(C_rt_callx, "torch_count_nonzero", self, dim)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_cumprod <- function(self, dim, dtype = NULL) {
   .External(C_rt_callx, "torch_cumprod", self, dim, dtype)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_cumsum <- function(self, dim, dtype = NULL) {
   .External(C_rt_callx, "torch_cumsum", self, dim, dtype)
 }
@@ -1197,6 +1219,9 @@ torch_diag <- function(self, diagonal = 0L) {
   .External(C_rt_callx, "torch_diag", self, diagonal)
 }
 
+#' @param offset a whole number
+#' @param dim1 a dimension, 1-based (negative counts from the end)
+#' @param dim2 a dimension, 1-based (negative counts from the end)
 torch_diagonal <- function(self, offset = 0L, dim1 = 1L, dim2 = 2L) {
   .External(C_rt_callx, "torch_diagonal", self, offset, dim1, dim2)
 }
@@ -1225,6 +1250,7 @@ torch_einsum <- function(equation, tensors) {
   .External(C_rt_callx, "torch_einsum", equation, tensors)
 }
 
+#' @param size sizes, as separate numbers or one vector
 torch_empty <- function(..., names = NULL, dtype = NULL, device = NULL, requires_grad = FALSE, layout = NULL) {
   .External(C_rt_callx, "torch_empty", ..., names = names, dtype = dtype, device = device, requires_grad = requires_grad, layout = layout)
 }
@@ -1257,10 +1283,12 @@ torch_eye <- function(n, m = NULL, dtype = NULL, device = NULL, requires_grad = 
   .External(C_rt_callx, "torch_eye", n, m, dtype, device, requires_grad)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_fft_fft <- function(self, n = NULL, dim = -1L, norm = NULL) {
   .External(C_rt_callx, "torch_fft_fft", self, n, dim, norm)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_fft_fft2 <- function(self, s = NULL, dim = c(-2L, -1L), norm = NULL) {
   .External(C_rt_callx, "torch_fft_fft2", self, s, dim, norm)
 }
@@ -1269,46 +1297,57 @@ torch_fft_fftfreq <- function(n, d = 1.0, dtype = NULL, layout = NULL, device = 
   .External(C_rt_callx, "torch_fft_fftfreq", n, d, dtype, layout, device, requires_grad)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_fft_fftn <- function(self, s = NULL, dim = NULL, norm = NULL) {
   .External(C_rt_callx, "torch_fft_fftn", self, s, dim, norm)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_fft_fftshift <- function(input, dim = NULL) {
   .External(C_rt_callx, "torch_fft_fftshift", input, dim)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_fft_hfft <- function(self, n = NULL, dim = -1L, norm = NULL) {
   .External(C_rt_callx, "torch_fft_hfft", self, n, dim, norm)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_fft_ifft <- function(self, n = NULL, dim = -1L, norm = NULL) {
   .External(C_rt_callx, "torch_fft_ifft", self, n, dim, norm)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_fft_ifft2 <- function(self, s = NULL, dim = c(-2L, -1L), norm = NULL) {
   .External(C_rt_callx, "torch_fft_ifft2", self, s, dim, norm)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_fft_ifftn <- function(self, s = NULL, dim = NULL, norm = NULL) {
   .External(C_rt_callx, "torch_fft_ifftn", self, s, dim, norm)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_fft_ifftshift <- function(input, dim = NULL) {
   .External(C_rt_callx, "torch_fft_ifftshift", input, dim)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_fft_ihfft <- function(self, n = NULL, dim = -1L, norm = NULL) {
   .External(C_rt_callx, "torch_fft_ihfft", self, n, dim, norm)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_fft_irfft <- function(self, n = NULL, dim = -1L, norm = NULL) {
   .External(C_rt_callx, "torch_fft_irfft", self, n, dim, norm)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_fft_irfftn <- function(self, s = NULL, dim = NULL, norm = NULL) {
   .External(C_rt_callx, "torch_fft_irfftn", self, s, dim, norm)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_fft_rfft <- function(self, n = NULL, dim = -1L, norm = NULL) {
   .External(C_rt_callx, "torch_fft_rfft", self, n, dim, norm)
 }
@@ -1317,6 +1356,7 @@ torch_fft_rfftfreq <- function(n, d = 1.0, dtype = NULL, layout = NULL, device =
   .External(C_rt_callx, "torch_fft_rfftfreq", n, d, dtype, layout, device, requires_grad)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_fft_rfftn <- function(self, s = NULL, dim = NULL, norm = NULL) {
   .External(C_rt_callx, "torch_fft_rfftn", self, s, dim, norm)
 }
@@ -1325,10 +1365,13 @@ torch_fix <- function(self) {
   .External(C_rt_callx, "torch_fix", self)
 }
 
+#' @param start_dim a dimension, 1-based (negative counts from the end)
+#' @param end_dim a dimension, 1-based (negative counts from the end)
 torch_flatten <- function(self, start_dim = 1L, end_dim = -1L) {
   .External(C_rt_callx, "torch_flatten", self, start_dim, end_dim)
 }
 
+#' @param dims one dimension or a vector of dimensions, 1-based
 torch_flip <- function(self, dims) {
   .External(C_rt_callx, "torch_flip", self, dims)
 }
@@ -1361,6 +1404,7 @@ torch_fmod <- function(self, other) {
   .External(C_rt_callx, "torch_fmod", self, other)
 }
 
+#' @param size sizes, as separate numbers or one vector
 torch_full <- function(size, fill_value, names = NULL, dtype = NULL, device = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_full", size, fill_value, names, dtype, device, requires_grad)
 }
@@ -1369,6 +1413,8 @@ torch_full_like <- function(input, fill_value, dtype = NULL, device = NULL, requ
   .External(C_rt_callx, "torch_full_like", input, fill_value, dtype, device, requires_grad)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @param index a tensor of 1-based indices
 torch_gather <- function(self, dim, index, sparse_grad = FALSE) {
   .External(C_rt_callx, "torch_gather", self, dim, index, sparse_grad)
 }
@@ -1425,6 +1471,8 @@ torch_imag <- function(self) {
   .External(C_rt_callx, "torch_imag", self)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @param index a tensor of 1-based indices
 torch_index_select <- function(self, dim, index) {
   .External(C_rt_callx, "torch_index_select", self, dim, index)
 }
@@ -1529,6 +1577,7 @@ torch_log2 <- function(self) {
   .External(C_rt_callx, "torch_log2", self)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_log_softmax <- function(self, dim, dtype = NULL) {
   .External(C_rt_callx, "torch_log_softmax", self, dim, dtype)
 }
@@ -1557,6 +1606,7 @@ torch_logspace <- function(start, end, steps = 100L, base = 10.0, dtype = NULL, 
   .External(C_rt_callx, "torch_logspace", start, end, steps, base, dtype, device, requires_grad)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_logsumexp <- function(self, dim, keepdim = FALSE) {
   .External(C_rt_callx, "torch_logsumexp", self, dim, keepdim)
 }
@@ -1613,6 +1663,7 @@ torch_maximum <- function(self, other) {
   .External(C_rt_callx, "torch_maximum", self, other)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_mean <- function(self, dim = NULL, keepdim = FALSE, dtype = NULL) {
   .External(C_rt_callx, "torch_mean", self, dim, keepdim, dtype)
 }
@@ -1637,6 +1688,8 @@ torch_mul <- function(self, other) {
   .External(C_rt_callx, "torch_mul", self, other)
 }
 
+#' @param num_samples a whole number
+#' @return 1-based indices
 torch_multinomial <- function(self, num_samples, replacement = FALSE, generator = NULL) {
   .External(C_rt_callx, "torch_multinomial", self, num_samples, replacement, generator)
 }
@@ -1649,6 +1702,9 @@ torch_mv <- function(self, vec) {
   .External(C_rt_callx, "torch_mv", self, vec)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @param start a position, 1-based (negative counts from the end)
+#' @param length a whole number
 torch_narrow <- function(self, dim, start, length) {
   .External(C_rt_callx, "torch_narrow", self, dim, start, length)
 }
@@ -1669,10 +1725,12 @@ torch_nonzero <- function(self, as_list = FALSE) {
   .External(C_rt_callx, "torch_nonzero", self, as_list)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_norm <- function(self, p = 2L, dim = NULL, keepdim = FALSE, dtype = NULL) {
   .External(C_rt_callx, "torch_norm", self, p, dim, keepdim, dtype)
 }
 
+#' @param size sizes, as separate numbers or one vector
 torch_normal <- function(mean = 0L, std = 1L, size = NULL, generator = NULL, dtype = NULL, device = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_normal", mean, std, size, generator, dtype, device, requires_grad)
 }
@@ -1681,6 +1739,7 @@ torch_not_equal <- function(self, other) {
   .External(C_rt_callx, "torch_not_equal", self, other)
 }
 
+#' @param size sizes, as separate numbers or one vector
 torch_ones <- function(..., names = NULL, dtype = NULL, device = NULL, requires_grad = FALSE, layout = NULL) {
   .External(C_rt_callx, "torch_ones", ..., names = names, dtype = dtype, device = device, requires_grad = requires_grad, layout = layout)
 }
@@ -1697,6 +1756,7 @@ torch_outer <- function(self, vec2) {
   .External(C_rt_callx, "torch_outer", self, vec2)
 }
 
+#' @param dims a vector of dimensions, 1-based, in a new order (a permutation)
 torch_permute <- function(self, dims) {
   .External(C_rt_callx, "torch_permute", self, dims)
 }
@@ -1713,6 +1773,7 @@ torch_pow <- function(self, exponent) {
   .External(C_rt_callx, "torch_pow", self, exponent)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_prod <- function(self, dim = NULL, keepdim = FALSE, dtype = NULL) {
   .External(C_rt_callx, "torch_prod", self, dim, keepdim, dtype)
 }
@@ -1721,6 +1782,7 @@ torch_qr <- function(self, some = TRUE) {
   .External(C_rt_callx, "torch_qr", self, some)
 }
 
+#' @param size sizes, as separate numbers or one vector
 torch_rand <- function(..., generator = NULL, names = NULL, dtype = NULL, device = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_rand", ..., generator = generator, names = names, dtype = dtype, device = device, requires_grad = requires_grad)
 }
@@ -1729,6 +1791,7 @@ torch_rand_like <- function(input, dtype = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_rand_like", input, dtype, requires_grad)
 }
 
+#' @param size sizes, as separate numbers or one vector
 torch_randint <- function(low, high, size, generator = NULL, dtype = NULL, device = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_randint", low, high, size, generator, dtype, device, requires_grad)
 }
@@ -1737,6 +1800,7 @@ torch_randint_like <- function(input, low, high = NULL, dtype = NULL, requires_g
   .External(C_rt_callx, "torch_randint_like", input, low, high, dtype, requires_grad)
 }
 
+#' @param size sizes, as separate numbers or one vector
 torch_randn <- function(..., generator = NULL, names = NULL, dtype = NULL, device = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_randn", ..., generator = generator, names = names, dtype = dtype, device = device, requires_grad = requires_grad)
 }
@@ -1773,6 +1837,7 @@ torch_reshape <- function(self, shape) {
   .External(C_rt_callx, "torch_reshape", self, shape)
 }
 
+#' @param dims one dimension or a vector of dimensions, 1-based
 torch_roll <- function(self, shifts, dims = NULL) {
   .External(C_rt_callx, "torch_roll", self, shifts, dims)
 }
@@ -1789,10 +1854,14 @@ torch_scalar_tensor <- function(value, dtype = NULL, device = NULL, requires_gra
   .External(C_rt_callx, "torch_scalar_tensor", value, dtype, device, requires_grad)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @param index a tensor of 1-based indices
 torch_scatter <- function(self, dim, index, src = NULL, value = NULL, reduce = NULL) {
   .External(C_rt_callx, "torch_scatter", self, dim, index, src, value, reduce)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @param index a tensor of 1-based indices
 torch_scatter_add <- function(self, dim, index, src) {
   .External(C_rt_callx, "torch_scatter_add", self, dim, index, src)
 }
@@ -1801,6 +1870,8 @@ torch_seed <- function() {
   .External(C_rt_callx, "torch_seed")
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @param index a position, 1-based (negative counts from the end)
 torch_select <- function(self, dim, index) {
   .External(C_rt_callx, "torch_select", self, dim, index)
 }
@@ -1837,14 +1908,18 @@ torch_slogdet <- function(self) {
   .External(C_rt_callx, "torch_slogdet", self)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_softmax <- function(self, dim, dtype = NULL) {
   .External(C_rt_callx, "torch_softmax", self, dim, dtype)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @return a list of the values and their 1-based indices
 torch_sort <- function(self, dim = -1L, descending = FALSE, stable = FALSE) {
   .External(C_rt_callx, "torch_sort", self, dim, descending, stable)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_split <- function(self, split_size, dim = 1L) {
   .External(C_rt_callx, "torch_split", self, split_size, dim)
 }
@@ -1857,6 +1932,7 @@ torch_square <- function(self) {
   .External(C_rt_callx, "torch_square", self)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_squeeze <- function(self, dim = NULL) {
   .External(C_rt_callx, "torch_squeeze", self, dim)
 }
@@ -1865,6 +1941,7 @@ torch_stack <- function(tensors, dim = 1L) {
   .External(C_rt_callx, "torch_stack", tensors, dim)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_std <- function(self, dim = NULL, unbiased = TRUE, keepdim = FALSE, correction = NULL) {
   .External(C_rt_callx, "torch_std", self, dim, unbiased, keepdim, correction)
 }
@@ -1885,6 +1962,7 @@ torch_subtract <- function(self, other, alpha = 1L) {
   .External(C_rt_callx, "torch_subtract", self, other, alpha)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_sum <- function(self, dim = NULL, keepdim = FALSE, dtype = NULL) {
   .External(C_rt_callx, "torch_sum", self, dim, keepdim, dtype)
 }
@@ -1905,6 +1983,9 @@ torch_tanh <- function(self) {
   .External(C_rt_callx, "torch_tanh", self)
 }
 
+#' @param k a whole number
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @return a list of the values and their 1-based indices
 torch_topk <- function(self, k, dim = -1L, largest = TRUE, sorted = TRUE) {
   .External(C_rt_callx, "torch_topk", self, k, dim, largest, sorted)
 }
@@ -1913,6 +1994,8 @@ torch_trace <- function(self) {
   .External(C_rt_callx, "torch_trace", self)
 }
 
+#' @param dim0 a dimension, 1-based (negative counts from the end)
+#' @param dim1 a dimension, 1-based (negative counts from the end)
 torch_transpose <- function(self, dim0, dim1) {
   .External(C_rt_callx, "torch_transpose", self, dim0, dim1)
 }
@@ -1941,18 +2024,22 @@ torch_uint8 <- function() {
   .External(C_rt_callx, "torch_uint8")
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_unbind <- function(self, dim = 1L) {
   .External(C_rt_callx, "torch_unbind", self, dim)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_unflatten <- function(self, dim, sizes) {
   .External(C_rt_callx, "torch_unflatten", self, dim, sizes)
 }
 
+#' @param dim a dimension of the result, 1-based (negative counts from the end)
 torch_unsqueeze <- function(self, dim) {
   .External(C_rt_callx, "torch_unsqueeze", self, dim)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_var <- function(self, dim = NULL, unbiased = TRUE, keepdim = FALSE, correction = NULL) {
   .External(C_rt_callx, "torch_var", self, dim, unbiased, keepdim, correction)
 }
@@ -1977,6 +2064,7 @@ torch_where <- function(condition, self = NULL, other = NULL) {
   .External(C_rt_callx, "torch_where", condition, self, other)
 }
 
+#' @param size sizes, as separate numbers or one vector
 torch_zeros <- function(..., names = NULL, dtype = NULL, device = NULL, requires_grad = FALSE, layout = NULL) {
   .External(C_rt_callx, "torch_zeros", ..., names = names, dtype = dtype, device = device, requires_grad = requires_grad, layout = layout)
 }

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from . import derivatives as D
 from .dtype import complex_of
-from .ops import OUT, record
+from .ops import (
+    OUT,
+    D,  # the derivatives table, through ops (which must initialise first)
+    record,
+)
 from .tensor import Tensor
 
 _wrap = Tensor._wrap

@@ -10,9 +10,11 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from . import derivatives as D
 from .dtype import complex_of, get_default_dtype
-from .ops import record
+from .ops import (
+    D,  # the derivatives table, through ops (which must initialise first)
+    record,
+)
 from .tensor import Tensor
 
 NORMS = ("backward", "forward", "ortho")

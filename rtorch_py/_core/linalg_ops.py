@@ -11,8 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from . import derivatives as D
-from .ops import OUT, record
+from .ops import (
+    OUT,
+    D,  # the derivatives table, through ops (which must initialise first)
+    record,
+)
 from .tensor import Tensor
 
 _wrap = Tensor._wrap
