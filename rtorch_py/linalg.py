@@ -29,7 +29,7 @@ __all__ = [
     "torch_det", "torch_logdet", "torch_slogdet", "torch_inverse", "torch_cholesky", "torch_cholesky_solve",
     "torch_cholesky_inverse", "torch__cholesky_solve_helper", "torch_lu", "torch_lu_solve", "torch_lu_unpack",
     "torch_qr", "torch_svd", "torch_triangular_solve", "torch_matrix_power", "torch_matrix_exp",
-    "torch_chain_matmul", "torch_pinverse", "torch_geqrf", "torch_orgqr", "torch_linalg_matrix_exp",
+    "torch_chain_matmul", "torch_pinverse", "torch_geqrf", "torch_orgqr", "torch_ormqr", "torch_linalg_matrix_exp",
 ]
 
 _wrap = Tensor._wrap
@@ -261,7 +261,7 @@ def linalg_cholesky(A: Tensor, upper: bool = False) -> Tensor:  # noqa: N803
     return L.cholesky(_t(A, "linalg_cholesky"), upper)
 
 
-def linalg_cholesky_ex(A: Tensor, upper: bool = False, check_errors: bool = False) -> dict:  # noqa: N803
+def linalg_cholesky_ex(A: Tensor, check_errors: bool = False, upper: bool = False) -> dict:  # noqa: N803
     """``list(L, info)``: info is 0, or the order of the leading minor that is not positive-definite.
 
     Example:
@@ -774,3 +774,21 @@ def torch_geqrf(self: Tensor) -> list:
 def torch_orgqr(self: Tensor, input2: Tensor) -> Tensor:
     """Q from :func:`torch_geqrf`'s results (as :func:`linalg_householder_product`)."""
     return L.householder_product(_t(self, "torch_orgqr", "self"), _t(input2, "torch_orgqr", "input2"))
+
+
+def torch_ormqr(self: Tensor, input2: Tensor, input3: Tensor, left: bool = True, transpose: bool = False) -> Tensor:
+    """``Q %*% input3`` (``input3 %*% Q`` unless ``left``; Q^T when ``transpose``) for the full Q of
+    :func:`torch_geqrf`'s results ``self`` (reflectors) and ``input2`` (tau), as LAPACK ormqr.
+
+    Example:
+        >>> h = torch_geqrf(torch_eye(3) * 2)
+        >>> torch_ormqr(h[0], h[1], torch_eye(3)).abs()[0, 0].item()
+        1.0
+    """
+    A, tau, C = (_t(self, "torch_ormqr", "self"), _t(input2, "torch_ormqr", "input2"),  # noqa: N806
+                 _t(input3, "torch_ormqr", "input3"))
+    m, n = A.shape[-2:]
+    v = A._data if n >= m else np.concatenate([A._data, np.zeros(A.shape[:-2] + (m, m - n), A._data.dtype)], -1)
+    q = L.householder_product(_wrap(np.ascontiguousarray(v[..., :m])), tau)
+    q = _mT(q) if transpose else q
+    return O.matmul(q, C) if left else O.matmul(C, q)

@@ -87,6 +87,10 @@ case("tensorsolve", lambda A, B: L.tensorsolve(A, B), A=mat(6, 6).reshape(2, 3, 
 case("float32_inv", L.inv, A=mat(3, 3, dtype="float32"))
 case("float32_det", L.det, A=mat(2, 3, 3, dtype="float32"))
 case("eigvals_nonsym", L.eigvals, A=np.array([[0.0, -1.0], [1.0, 0.0]]))
+for left in (True, False):
+    for tr in (True, False):
+        case(f"ormqr_{left}_{tr}", lambda A, C, left=left, tr=tr: torch.ormqr(*torch.geqrf(A), C, left, tr),
+             A=mat(4, 3), C=mat(4, 2) if left else mat(2, 4))
 
 # -- fft -----------------------------------------------------------------------------------------------------
 F = torch.fft

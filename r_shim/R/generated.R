@@ -57,8 +57,8 @@ linalg_cholesky <- function(A, upper = FALSE) {
   .External(C_rt_callx, "linalg_cholesky", A, upper)
 }
 
-linalg_cholesky_ex <- function(A, upper = FALSE, check_errors = FALSE) {
-  .External(C_rt_callx, "linalg_cholesky_ex", A, upper, check_errors)
+linalg_cholesky_ex <- function(A, check_errors = FALSE, upper = FALSE) {
+  .External(C_rt_callx, "linalg_cholesky_ex", A, check_errors, upper)
 }
 
 linalg_cond <- function(A, p = NULL) {
@@ -1750,6 +1750,10 @@ torch_ones_like <- function(input, dtype = NULL, device = NULL, requires_grad = 
 
 torch_orgqr <- function(self, input2) {
   .External(C_rt_callx, "torch_orgqr", self, input2)
+}
+
+torch_ormqr <- function(self, input2, input3, left = TRUE, transpose = FALSE) {
+  .External(C_rt_callx, "torch_ormqr", self, input2, input3, left, transpose)
 }
 
 torch_outer <- function(self, vec2) {

@@ -71,6 +71,8 @@ def ours(name: str, x: dict):  # noqa: C901 - one line per case family
         return R.linalg_vector_norm(A, ord=_ord(parts[3]), dim=-1)
     if parts[:2] == ["vector", "norm"]:
         return R.linalg_vector_norm(A, ord=_ord(parts[2]))
+    if parts[0] == "ormqr":
+        return R.torch_ormqr(*R.torch_geqrf(A), a[1], parts[1] == "True", parts[2] == "True")
     if head.startswith("lstsq_rank"):
         return R.linalg_lstsq(A, a[1])["rank"]
     if head.startswith("lstsq"):
