@@ -61,19 +61,19 @@ def pow(g, a, b, out):  # noqa: A001
     ga = gb = None
     if _is_t(a):
         if _is_t(b):  # libtorch: 0 where the exponent is 0 (no 0 * 0^-1 = nan)
-            ga = O.where(O.eq(b, 0), 0.0, g * b * O.pow(a, b - 1))
+            ga = O.where(O.eq(b, 0), 0.0, g * _cj(b * O.pow(a, b - 1)))
         elif b != 0:
-            ga = g * b * O.pow(a, b - 1)
+            ga = g * _cj(b * O.pow(a, b - 1))
         else:
             ga = g * 0
     if _is_t(b):
         # d/db a^b = a^b log a, taken as 0 where a == 0 and b >= 0 (as libtorch) to avoid 0 * -inf.
         if _is_t(a):
-            gb = g * out * O.where(O.logical_and(O.eq(a, 0), O.ge(b, 0)), 0.0, O.log(a))
+            gb = g * _cj(out * O.where(O.logical_and(O.eq(a, 0), O.ge(b, 0)), 0.0, O.log(a)))
         elif a == 0:
             gb = g * O.where(O.ge(b, 0), 0.0, out * -math.inf)
         else:
-            gb = g * out * math.log(a)
+            gb = g * _cj(out * math.log(a))
     return ga, gb
 
 

@@ -506,11 +506,21 @@ def bitwise(fn: Any, a: Any, b: Any) -> Tensor:
 
 # -- elementwise unary ---------------------------------------------------------------------------------------
 
+def _holomorphic(rule: Any) -> Any:
+    """The rule for complex inputs of an elementwise op whose real rule is ``g * f'(x)``: PyTorch's gradient is
+    ``g * conj(f'(z))`` = ``conj(rule(conj(g)))`` (the rule is linear in g)."""
+    def crule(g: Tensor, *saved: Any) -> Any:
+        from .complex_ops import conj  # noqa: PLC0415
+        return conj(rule(conj(g), *saved))
+    return crule
+
+
 def _unary(np_fn: Any, name: str, rule: Any, save: str | None, floating: bool = True, domain: bool = False
            ) -> Any:
     """An elementwise op. ``domain``: it can leave its domain (log(-1), sqrt(-1), exp overflow) and then
     returns nan/inf silently, as torch does; entering np.errstate costs a microsecond, so only those pay."""
     saved = (OUT,) if save == "out" else None
+    crule = _holomorphic(rule)
 
     def op(x: Tensor) -> Tensor:
         d = _float_data(x) if floating else x._data
@@ -519,7 +529,8 @@ def _unary(np_fn: Any, name: str, rule: Any, save: str | None, floating: bool = 
                 out = np_fn(d)
         else:
             out = np_fn(d)
-        return record(out, name, rule, (x,), (x,) if save == "in" else saved or ())
+        return record(out, name, crule if d.dtype.kind == "c" else rule, (x,),
+                      (x,) if save == "in" else saved or ())
 
     op.__name__ = name
     op.__doc__ = f"Elementwise ``{np_fn.__name__.lstrip('_')}`` (recorded as {name})."
@@ -527,6 +538,8 @@ def _unary(np_fn: Any, name: str, rule: Any, save: str | None, floating: bool = 
 
 
 def _sigmoid(d: np.ndarray) -> np.ndarray:
+    if d.dtype.kind == "c":
+        return 1 / (1 + np.exp(-d))
     # Stable for large |x|: exp only ever sees non-positive arguments.
     e = np.exp(-np.abs(d))
     return np.where(d >= 0, 1 / (1 + e), e / (1 + e)).astype(d.dtype, copy=False)

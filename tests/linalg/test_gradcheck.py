@@ -137,3 +137,20 @@ def test_complex_rules_with_broadcasting():
     gradcheck(lambda r, t: R.torch_view_as_real(R.torch_polar(r, t)), [rng.random(4) + 0.5, rng.standard_normal(4)])
     gradcheck(lambda a, b: R.torch_abs(R.torch_matmul(R.torch_complex(a, a * 2), R.torch_complex(b, b * 0.5))),
               [rng.standard_normal((2, 3)), rng.standard_normal((3, 2))])
+
+
+@pytest.mark.parametrize("name", ["exp", "sin", "cos", "tanh", "sqrt", "log", "reciprocal", "sigmoid", "neg",
+                                  "sinh", "rsqrt", "tan", "square"])
+def test_elementwise_rules_on_complex_inputs(name):
+    # holomorphic ops: PyTorch's gradient g * conj(f'(z)), through the real and imaginary parts
+    fn = getattr(R, f"torch_{name}")
+    a, b = rng.standard_normal((2, 3)), rng.standard_normal(3)
+    gradcheck(lambda a, b: R.torch_view_as_real(fn(R.torch_complex(a + 3, b))), [a, b])
+
+
+def test_complex_arithmetic_rules():
+    a, b = rng.standard_normal((2, 3)), rng.standard_normal(3)
+    gradcheck(lambda a, b: R.torch_view_as_real(R.torch_complex(a, b) ** 3), [a, b])
+    gradcheck(lambda a, b: R.torch_view_as_real(R.torch_complex(a, b).sum()), [a, b])
+    gradcheck(lambda a, b: R.torch_view_as_real(R.torch_complex(a, b) - R.torch_complex(b, a) * 2 + 1j), [a, b])
+    gradcheck(lambda a, b: R.torch_abs(R.torch_complex(a, b) * a), [a, b])  # complex times real
