@@ -33,7 +33,7 @@ def _norm(norm: str | None, fn: str) -> str:
     if norm is None:
         return "backward"
     if norm not in F.NORMS:
-        raise RuntimeError(f"{fn}: Invalid normalization mode: \"{norm}\"")
+        raise RuntimeError(f"Invalid normalization mode: \"{norm}\"")
     return norm
 
 

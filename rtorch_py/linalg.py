@@ -125,7 +125,8 @@ def _matrix_norm(A: Tensor, p: Any, axes: tuple | None, keepdim: bool) -> Tensor
         s = O.sum(O.abs(A), (sum_ax,), keepdim=True)
         out = (O.amax if p > 0 else O.amin)(s, (red_ax,), True)
         return out if keepdim else O.squeeze(O.squeeze(out, max(axes)), min(axes))
-    raise RuntimeError(f"linalg.matrix_norm: Order {p} not supported.")
+    shown = int(p) if isinstance(p, float) and p.is_integer() else p
+    raise RuntimeError(f"linalg.matrix_norm: Order {shown} not supported.")
 
 
 @r_api

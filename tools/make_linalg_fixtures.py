@@ -159,8 +159,43 @@ def run(fn: object, inputs: dict) -> dict:
     return {"inputs": {k: enc(v) for k, v in inputs.items()}, "out": [enc(o) for o in outs], **grad}
 
 
+# -- errors: libtorch's messages (first line) --------------------------------------------------------------------
+ERRORS = {
+    "inv_singular": lambda: L.inv(torch.zeros(2, 2)),
+    "inv_singular_batch": lambda: L.inv(torch.stack([torch.eye(2), torch.zeros(2, 2)])),
+    "det_nonsquare": lambda: L.det(torch.ones(2, 3)),
+    "det_1d": lambda: L.det(torch.ones(3)),
+    "det_int": lambda: L.det(torch.ones(2, 2, dtype=torch.long)),
+    "cholesky_not_pd": lambda: L.cholesky(-torch.eye(2)),
+    "cholesky_not_pd_batch": lambda: L.cholesky(torch.stack([torch.eye(2), -torch.eye(2)])),
+    "solve_shapes": lambda: L.solve(torch.eye(3), torch.ones(2, 1)),
+    "solve_singular": lambda: L.solve(torch.zeros(2, 2), torch.ones(2)),
+    "qr_mode": lambda: L.qr(torch.eye(2), mode="x"),
+    "eigh_uplo": lambda: L.eigh(torch.eye(2), UPLO="X"),
+    "lstsq_rows": lambda: L.lstsq(torch.ones(3, 2), torch.ones(4, 1)),
+    "matrix_norm_ord": lambda: L.matrix_norm(torch.ones(2, 2), ord=3),
+    "matrix_power_nonsquare": lambda: L.matrix_power(torch.ones(2, 3), 2),
+    "multi_dot_one": lambda: L.multi_dot([torch.ones(2, 2)]),
+    "fft_norm": lambda: torch.fft.fft(torch.ones(4), norm="x"),
+    "view_as_complex_shape": lambda: torch.view_as_complex(torch.ones(3)),
+    "complex_dtypes": lambda: torch.complex(torch.ones(2), torch.ones(2, dtype=torch.float64)),
+    "stft_return_complex": lambda: torch.stft(torch.ones(16), 8),
+    "hann_negative": lambda: torch.hann_window(-1),
+    "qr_backward_mode_r": lambda: L.qr(torch.ones(3, 2, requires_grad=True), mode="r")[1].sum().backward(),
+}
+
+
+def message(fn: object) -> str:
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - recording whatever libtorch raises
+        return str(e).split("\n")[0].strip()
+    raise AssertionError("expected an error")
+
+
 def main() -> None:
     fixtures = {name: run(fn, inputs) for name, inputs, fn in CASES}
+    fixtures["errors"] = {name: message(fn) for name, fn in ERRORS.items()}
     path = FIXTURES / "linalg_fft.json"
     path.write_text(json.dumps(fixtures, separators=(",", ":")) + "\n")
     print(f"wrote {path} ({len(fixtures)} cases, {path.stat().st_size // 1024} KiB)")

@@ -34,7 +34,7 @@ def complex_(re: Tensor, im: Tensor) -> Tensor:
         raise RuntimeError(f"complex: Expected both inputs to be Half, Float or Double tensors but got "
                            f"{re.dtype.name} and {im.dtype.name}")
     if a.dtype != b.dtype:
-        raise RuntimeError(f"complex: Expected object of scalar type {re.dtype.name} but got scalar type "
+        raise RuntimeError(f"Expected object of scalar type {re.dtype.name} but got scalar type "
                            f"{im.dtype.name} for second argument")
     ct = complex_of(a.dtype)
     out = np.empty(np.broadcast_shapes(a.shape, b.shape), ct)

@@ -106,7 +106,7 @@ def solve(a: Tensor, b: Tensor, vector: bool = False) -> Tensor:
     try:
         out = np.linalg.solve(da, db)
     except np.linalg.LinAlgError:
-        raise _singular_error("linalg.solve", da) from None
+        raise RuntimeError("torch.linalg.solve: The solver failed because the input matrix is singular.") from None
     if vector:
         out = out[..., 0]
     return record(out, "LinalgSolveExBackward0", D.linalg_solve, (a, b), (a, OUT, vector))
@@ -147,7 +147,7 @@ def eigh(a: Tensor, uplo: str = "L") -> tuple[Tensor, Tensor]:
     """Eigenvalues (ascending) and orthonormal eigenvectors of symmetric matrices, from the ``uplo`` triangle."""
     d = check_matrix(a, "linalg.eigh", square=True)
     if uplo not in ("L", "U"):
-        raise RuntimeError(f"linalg.eigh: Expected UPLO argument to be 'L' or 'U', but got {uplo}")
+        raise RuntimeError(f"Expected UPLO argument to be 'L' or 'U', but got {uplo}")
     w, v = np.linalg.eigh(d, UPLO=uplo)
     wt, vt = _wrap(w), _wrap(v)
     return (record(w, "LinalgEighBackward0", D.linalg_eigh_w, (a,), (wt, vt)),
@@ -234,8 +234,7 @@ def lstsq(a: Tensor, b: Tensor, rcond: float | None = None) -> tuple[Tensor, Ten
     da = check_matrix(a, "linalg.lstsq")
     db = check_matrix(b, "linalg.lstsq", "B")
     if da.shape[-2] != db.shape[-2]:
-        raise RuntimeError(f"torch.linalg.lstsq: input.size(-2) should match other.size(-2), got "
-                           f"{da.shape[-2]} and {db.shape[-2]}")
+        raise RuntimeError("torch.linalg.lstsq: input.size(-2) should match other.size(-2)")
     if da.dtype != db.dtype:
         raise RuntimeError(f"torch.linalg.lstsq: Expected input and other to have the same dtype, but got "
                            f"input's dtype {a.dtype.name} and other's dtype {b.dtype.name}")

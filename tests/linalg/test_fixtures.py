@@ -130,7 +130,7 @@ def ours(name: str, x: dict):  # noqa: C901 - one line per case family
     return getattr(R, f"torch_{kind}_window")(int(n), periodic == "True", dtype=R.torch_float64(), **kw)
 
 
-@pytest.mark.parametrize("name", sorted(FIX))
+@pytest.mark.parametrize("name", sorted(k for k in FIX if k != "errors"))
 def test_matches_pytorch(name: str) -> None:
     case = FIX[name]
     inputs = {k: T(v) for k, v in case["inputs"].items()}
