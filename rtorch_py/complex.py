@@ -14,7 +14,8 @@ from ._core import ops as O  # noqa: N812
 from ._core.dtype import dtype
 from ._core.tensor import Tensor
 
-__all__ = ["torch_cfloat", "torch_cfloat64", "torch_complex64", "torch_cdouble", "torch_cfloat128",
+__all__ = ["torch_cfloat", "torch_cfloat64", "torch_complex64", "torch_cdouble", "torch_cfloat128", "torch_chalf",
+           "torch_cfloat32",
            "torch_complex128", "torch_complex", "torch_polar", "torch_real", "torch_imag", "torch_conj",
            "torch_angle", "torch_view_as_real", "torch_view_as_complex", "torch_is_complex"]
 
@@ -39,8 +40,24 @@ def torch_cdouble() -> dtype:
     return D.complex128
 
 
-torch_complex64 = torch_cfloat64 = torch_cfloat
+torch_complex64 = torch_cfloat64 = torch_cfloat  # R torch's cfloat64 counts the bits of both parts
 torch_complex128 = torch_cfloat128 = torch_cdouble
+
+
+def torch_chalf() -> dtype:
+    """complex32 (``ComplexHalf``): not supported in rtorch_py (numpy has no complex32 type).
+
+    Example:
+        >>> torch_chalf()  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        TypeError: torch_chalf: complex32 (ComplexHalf) is not supported in rtorch_py: ...
+    """
+    raise TypeError("torch_chalf: complex32 (ComplexHalf) is not supported in rtorch_py: numpy has no complex32 "
+                    "type; use torch_cfloat()")
+
+
+torch_cfloat32 = torch_chalf
 
 
 def _as_t(x: Any) -> Tensor:

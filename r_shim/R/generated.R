@@ -1126,12 +1126,20 @@ torch_cfloat128 <- function() {
   .External(C_rt_callx, "torch_cfloat128")
 }
 
+torch_cfloat32 <- function() {
+  .External(C_rt_callx, "torch_cfloat32")
+}
+
 torch_cfloat64 <- function() {
   .External(C_rt_callx, "torch_cfloat64")
 }
 
 torch_chain_matmul <- function(matrices) {
   .External(C_rt_callx, "torch_chain_matmul", matrices)
+}
+
+torch_chalf <- function() {
+  .External(C_rt_callx, "torch_chalf")
 }
 
 torch_cholesky <- function(self, upper = FALSE) {
