@@ -139,3 +139,18 @@ def test_issue_promotion_rules() -> None:
     b = rt.torch_tensor([True, False])
     assert (b + b).dtype is rt.torch_bool() and (b + 1).dtype is rt.torch_long() and (b * 1.5).dtype is rt.torch_float()
     assert (b & b).dtype is rt.torch_bool() and (~b).dtype is rt.torch_bool()
+
+
+def test_complex_promotion_as_torch() -> None:
+    # torch.promote_types / scalar promotion as PyTorch 2.13 gives them (checked there by hand)
+    c64, c128 = np.dtype(np.complex64), np.dtype(np.complex128)
+    assert D.promote_types(c64, np.dtype(np.float64)) == c128
+    assert D.promote_types(c64, np.dtype(np.float16)) == c64
+    assert D.promote_types(c128, np.dtype(np.float32)) == c128
+    assert D.promote_types(c64, np.dtype(np.int64)) == c64
+    assert D.promote_types(c64, np.dtype(np.bool_)) == c64
+    assert D.result_type(np.ones(2, np.float64), 1j) == c128
+    assert D.result_type(np.ones(2, np.float32), 1j) == c64
+    assert D.result_type(np.ones(2, np.int64), 1j) == c64
+    assert D.result_type(np.ones(2, np.complex64), 2.5) == c64
+    assert D.as_dtype("cdouble") is D.complex128 and not D.complex64.is_floating_point and D.complex64.is_complex
