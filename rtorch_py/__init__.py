@@ -15,9 +15,12 @@ from ._core.malloc import tune_malloc as _tune_malloc
 from ._core.tensor import Tensor as Tensor  # re-exported
 from ._core.tensor import print_options as print_options  # re-exported
 from .autograd_api import *  # noqa: F403
+from .complex import *  # noqa: F403
 from .creation import *  # noqa: F403
 from .dtypes import *  # noqa: F403
+from .fft import *  # noqa: F403
 from .functions import *  # noqa: F403
+from .linalg import *  # noqa: F403
 
 __version__ = "0.1.0"
 _tune_malloc()  # large temporaries reuse heap memory instead of fresh mmaps (see _core/malloc.py)

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ._core import rng
-from ._core.dtype import as_dtype, get_default_dtype
+from ._core.dtype import as_dtype, complex_of, get_default_dtype
 from ._core.dtype import dtype as Dtype  # noqa: N812
 from ._core.tensor import Tensor
 from ._r import Indices1, Int, Size, r_api, to_int
@@ -110,6 +110,8 @@ def _infer(data: Any, float_np: Any = None) -> np.ndarray:
         return np.array(data, dtype=np.int64)
     if isinstance(data, (float, np.floating)):
         return np.array(data, dtype=float_np)
+    if isinstance(data, complex):
+        return np.array(data, dtype=complex_of(float_np))
     if isinstance(data, Tensor):
         return data._data.copy()
     if isinstance(data, (list, tuple)):
@@ -128,6 +130,8 @@ def _infer(data: Any, float_np: Any = None) -> np.ndarray:
             return arr.astype(np.int64)
         if arr.dtype.kind == "b":
             return arr
+        if arr.dtype.kind == "c":  # complex numbers: the complex type of the default float type
+            return arr.astype(complex_of(float_np))
         raise TypeError(f"torch_tensor: cannot convert values of type {arr.dtype} to a tensor")
     if hasattr(data, "__array__"):
         return np.array(data)

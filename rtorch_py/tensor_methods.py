@@ -21,8 +21,11 @@ from typing import Any
 
 import numpy as np
 
+from . import complex as CX  # noqa: N812
 from . import creation as C  # noqa: N812
+from . import fft as FT  # noqa: N812
 from . import functions as F  # noqa: N812
+from . import linalg as LA  # noqa: N812
 from ._core import ops as O  # noqa: N812
 from ._core import rng
 from ._core.autograd import no_grad
@@ -446,13 +449,14 @@ _AUGMENTED = {"__iadd__": "add_", "__isub__": "sub_", "__imul__": "mul_", "__itr
 # -- assembly ------------------------------------------------------------------------------------------------------
 
 _CORE_MEMBERS = frozenset(vars(Tensor))  # the core's own methods and fields (backward, detach, item, grad ...)
+_SOURCES = (F, C, LA, CX, FT)  # the modules whose torch_<name>(self, ...) functions become methods
 
 
 def _function_for(name: str) -> Callable[..., Any] | None:
     """The implementation of method ``name``: its special entry, else ``torch_<name>`` taking self first."""
     if name in _SPECIAL:
         return _SPECIAL[name]
-    fn = getattr(F, f"torch_{name}", None) or getattr(C, f"torch_{name}", None)
+    fn = next((f for f in (getattr(m, f"torch_{name}", None) for m in _SOURCES) if f is not None), None)
     if fn is None:
         return None
     try:

@@ -53,6 +53,118 @@ is_torch_dtype <- function(x) {
   .External(C_rt_callx, "is_torch_dtype", x)
 }
 
+linalg_cholesky <- function(A, upper = FALSE) {
+  .External(C_rt_callx, "linalg_cholesky", A, upper)
+}
+
+linalg_cholesky_ex <- function(A, check_errors = FALSE, upper = FALSE) {
+  .External(C_rt_callx, "linalg_cholesky_ex", A, check_errors, upper)
+}
+
+linalg_cond <- function(A, p = NULL) {
+  .External(C_rt_callx, "linalg_cond", A, p)
+}
+
+linalg_det <- function(A) {
+  .External(C_rt_callx, "linalg_det", A)
+}
+
+linalg_eig <- function(A) {
+  .External(C_rt_callx, "linalg_eig", A)
+}
+
+linalg_eigh <- function(A, UPLO = "L") {
+  .External(C_rt_callx, "linalg_eigh", A, UPLO)
+}
+
+linalg_eigvals <- function(A) {
+  .External(C_rt_callx, "linalg_eigvals", A)
+}
+
+linalg_eigvalsh <- function(A, UPLO = "L") {
+  .External(C_rt_callx, "linalg_eigvalsh", A, UPLO)
+}
+
+linalg_householder_product <- function(A, tau) {
+  .External(C_rt_callx, "linalg_householder_product", A, tau)
+}
+
+linalg_inv <- function(A) {
+  .External(C_rt_callx, "linalg_inv", A)
+}
+
+linalg_inv_ex <- function(A, check_errors = FALSE) {
+  .External(C_rt_callx, "linalg_inv_ex", A, check_errors)
+}
+
+linalg_lstsq <- function(A, B, rcond = NULL, driver = NULL) {
+  .External(C_rt_callx, "linalg_lstsq", A, B, rcond, driver)
+}
+
+#' @param dim one dimension or a vector of dimensions, 1-based
+linalg_matrix_norm <- function(A, ord = "fro", dim = c(-2L, -1L), keepdim = FALSE, dtype = NULL) {
+  .External(C_rt_callx, "linalg_matrix_norm", A, ord, dim, keepdim, dtype)
+}
+
+linalg_matrix_power <- function(A, n) {
+  .External(C_rt_callx, "linalg_matrix_power", A, n)
+}
+
+linalg_matrix_rank <- function(A, atol = NULL, rtol = NULL, tol = NULL, hermitian = FALSE) {
+  .External(C_rt_callx, "linalg_matrix_rank", A, atol, rtol, tol, hermitian)
+}
+
+linalg_multi_dot <- function(tensors) {
+  .External(C_rt_callx, "linalg_multi_dot", tensors)
+}
+
+#' @param dim one dimension or a vector of dimensions, 1-based
+linalg_norm <- function(A, ord = NULL, dim = NULL, keepdim = FALSE, dtype = NULL) {
+  .External(C_rt_callx, "linalg_norm", A, ord, dim, keepdim, dtype)
+}
+
+linalg_pinv <- function(A, rcond = NULL, hermitian = FALSE, atol = NULL, rtol = NULL) {
+  .External(C_rt_callx, "linalg_pinv", A, rcond, hermitian, atol, rtol)
+}
+
+linalg_qr <- function(A, mode = "reduced") {
+  .External(C_rt_callx, "linalg_qr", A, mode)
+}
+
+linalg_slogdet <- function(A) {
+  .External(C_rt_callx, "linalg_slogdet", A)
+}
+
+linalg_solve <- function(A, B, left = TRUE) {
+  .External(C_rt_callx, "linalg_solve", A, B, left)
+}
+
+linalg_solve_triangular <- function(A, B, upper, left = TRUE, unitriangular = FALSE) {
+  .External(C_rt_callx, "linalg_solve_triangular", A, B, upper, left, unitriangular)
+}
+
+linalg_svd <- function(A, full_matrices = TRUE) {
+  .External(C_rt_callx, "linalg_svd", A, full_matrices)
+}
+
+linalg_svdvals <- function(A) {
+  .External(C_rt_callx, "linalg_svdvals", A)
+}
+
+#' @param ind a position, 1-based (negative counts from the end)
+linalg_tensorinv <- function(A, ind = 3L) {
+  .External(C_rt_callx, "linalg_tensorinv", A, ind)
+}
+
+linalg_tensorsolve <- function(A, B, dims = NULL) {
+  .External(C_rt_callx, "linalg_tensorsolve", A, B, dims)
+}
+
+#' @param dim one dimension or a vector of dimensions, 1-based
+linalg_vector_norm <- function(A, ord = 2L, dim = NULL, keepdim = FALSE, dtype = NULL) {
+  .External(C_rt_callx, "linalg_vector_norm", A, ord, dim, keepdim, dtype)
+}
+
 lr_cosine_annealing <- function(optimizer, T_max, eta_min = 0.0, last_epoch = -1L, verbose = FALSE) {
   .External(C_rt_callx, "lr_cosine_annealing", optimizer, T_max, eta_min, last_epoch, verbose)
 }
@@ -850,6 +962,10 @@ optim_sgd <- function(params, lr = .rt_absent, momentum = 0.0, dampening = 0.0, 
   .External(C_rt_callx, "optim_sgd", params, lr, momentum, dampening, weight_decay, nesterov)
 }
 
+torch__cholesky_solve_helper <- function(self, A, upper) {
+  .External(C_rt_callx, "torch__cholesky_solve_helper", self, A, upper)
+}
+
 torch_abs <- function(self) {
   .External(C_rt_callx, "torch_abs", self)
 }
@@ -899,6 +1015,10 @@ torch_amax <- function(self, dim = NULL, keepdim = FALSE) {
 #' @param dim one dimension or a vector of dimensions, 1-based
 torch_amin <- function(self, dim = NULL, keepdim = FALSE) {
   .External(C_rt_callx, "torch_amin", self, dim, keepdim)
+}
+
+torch_angle <- function(self) {
+  .External(C_rt_callx, "torch_angle", self)
 }
 
 #' @param dim a dimension, 1-based (negative counts from the end)
@@ -958,8 +1078,16 @@ torch_atanh <- function(self) {
   .External(C_rt_callx, "torch_atanh", self)
 }
 
+torch_bartlett_window <- function(window_length, periodic = TRUE, dtype = NULL, layout = NULL, device = NULL, requires_grad = FALSE) {
+  .External(C_rt_callx, "torch_bartlett_window", window_length, periodic, dtype, layout, device, requires_grad)
+}
+
 torch_bernoulli <- function(self, p = NULL, generator = NULL) {
   .External(C_rt_callx, "torch_bernoulli", self, p, generator)
+}
+
+torch_blackman_window <- function(window_length, periodic = TRUE, dtype = NULL, layout = NULL, device = NULL, requires_grad = FALSE) {
+  .External(C_rt_callx, "torch_blackman_window", window_length, periodic, dtype, layout, device, requires_grad)
 }
 
 torch_bmm <- function(self, mat2) {
@@ -982,8 +1110,48 @@ torch_cdist <- function(x1, x2, p = 2L) {
   .External(C_rt_callx, "torch_cdist", x1, x2, p)
 }
 
+torch_cdouble <- function() {
+  .External(C_rt_callx, "torch_cdouble")
+}
+
 torch_ceil <- function(self) {
   .External(C_rt_callx, "torch_ceil", self)
+}
+
+torch_cfloat <- function() {
+  .External(C_rt_callx, "torch_cfloat")
+}
+
+torch_cfloat128 <- function() {
+  .External(C_rt_callx, "torch_cfloat128")
+}
+
+torch_cfloat32 <- function() {
+  .External(C_rt_callx, "torch_cfloat32")
+}
+
+torch_cfloat64 <- function() {
+  .External(C_rt_callx, "torch_cfloat64")
+}
+
+torch_chain_matmul <- function(matrices) {
+  .External(C_rt_callx, "torch_chain_matmul", matrices)
+}
+
+torch_chalf <- function() {
+  .External(C_rt_callx, "torch_chalf")
+}
+
+torch_cholesky <- function(self, upper = FALSE) {
+  .External(C_rt_callx, "torch_cholesky", self, upper)
+}
+
+torch_cholesky_inverse <- function(self, upper = FALSE) {
+  .External(C_rt_callx, "torch_cholesky_inverse", self, upper)
+}
+
+torch_cholesky_solve <- function(self, input2, upper = FALSE) {
+  .External(C_rt_callx, "torch_cholesky_solve", self, input2, upper)
 }
 
 #' @param chunks a whole number
@@ -1004,8 +1172,24 @@ torch_clone <- function(self, memory_format = NULL) {
   .External(C_rt_callx, "torch_clone", self, memory_format)
 }
 
+torch_complex <- function(real, imag) {
+  .External(C_rt_callx, "torch_complex", real, imag)
+}
+
+torch_complex128 <- function() {
+  .External(C_rt_callx, "torch_complex128")
+}
+
+torch_complex64 <- function() {
+  .External(C_rt_callx, "torch_complex64")
+}
+
 torch_concat <- function(tensors, dim = 1L) {
   .External(C_rt_callx, "torch_concat", tensors, dim)
+}
+
+torch_conj <- function(self) {
+  .External(C_rt_callx, "torch_conj", self)
 }
 
 torch_cos <- function(self) {
@@ -1029,6 +1213,10 @@ torch_cumprod <- function(self, dim, dtype = NULL) {
 #' @param dim a dimension, 1-based (negative counts from the end)
 torch_cumsum <- function(self, dim, dtype = NULL) {
   .External(C_rt_callx, "torch_cumsum", self, dim, dtype)
+}
+
+torch_det <- function(self) {
+  .External(C_rt_callx, "torch_det", self)
 }
 
 torch_device <- function(type = "cpu", index = NULL) {
@@ -1103,6 +1291,84 @@ torch_eye <- function(n, m = NULL, dtype = NULL, device = NULL, requires_grad = 
   .External(C_rt_callx, "torch_eye", n, m, dtype, device, requires_grad)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+torch_fft_fft <- function(self, n = NULL, dim = -1L, norm = NULL) {
+  .External(C_rt_callx, "torch_fft_fft", self, n, dim, norm)
+}
+
+#' @param dim one dimension or a vector of dimensions, 1-based
+torch_fft_fft2 <- function(self, s = NULL, dim = c(-2L, -1L), norm = NULL) {
+  .External(C_rt_callx, "torch_fft_fft2", self, s, dim, norm)
+}
+
+torch_fft_fftfreq <- function(n, d = 1.0, dtype = NULL, layout = NULL, device = NULL, requires_grad = FALSE) {
+  .External(C_rt_callx, "torch_fft_fftfreq", n, d, dtype, layout, device, requires_grad)
+}
+
+#' @param dim one dimension or a vector of dimensions, 1-based
+torch_fft_fftn <- function(self, s = NULL, dim = NULL, norm = NULL) {
+  .External(C_rt_callx, "torch_fft_fftn", self, s, dim, norm)
+}
+
+#' @param dim one dimension or a vector of dimensions, 1-based
+torch_fft_fftshift <- function(input, dim = NULL) {
+  .External(C_rt_callx, "torch_fft_fftshift", input, dim)
+}
+
+#' @param dim a dimension, 1-based (negative counts from the end)
+torch_fft_hfft <- function(self, n = NULL, dim = -1L, norm = NULL) {
+  .External(C_rt_callx, "torch_fft_hfft", self, n, dim, norm)
+}
+
+#' @param dim a dimension, 1-based (negative counts from the end)
+torch_fft_ifft <- function(self, n = NULL, dim = -1L, norm = NULL) {
+  .External(C_rt_callx, "torch_fft_ifft", self, n, dim, norm)
+}
+
+#' @param dim one dimension or a vector of dimensions, 1-based
+torch_fft_ifft2 <- function(self, s = NULL, dim = c(-2L, -1L), norm = NULL) {
+  .External(C_rt_callx, "torch_fft_ifft2", self, s, dim, norm)
+}
+
+#' @param dim one dimension or a vector of dimensions, 1-based
+torch_fft_ifftn <- function(self, s = NULL, dim = NULL, norm = NULL) {
+  .External(C_rt_callx, "torch_fft_ifftn", self, s, dim, norm)
+}
+
+#' @param dim one dimension or a vector of dimensions, 1-based
+torch_fft_ifftshift <- function(input, dim = NULL) {
+  .External(C_rt_callx, "torch_fft_ifftshift", input, dim)
+}
+
+#' @param dim a dimension, 1-based (negative counts from the end)
+torch_fft_ihfft <- function(self, n = NULL, dim = -1L, norm = NULL) {
+  .External(C_rt_callx, "torch_fft_ihfft", self, n, dim, norm)
+}
+
+#' @param dim a dimension, 1-based (negative counts from the end)
+torch_fft_irfft <- function(self, n = NULL, dim = -1L, norm = NULL) {
+  .External(C_rt_callx, "torch_fft_irfft", self, n, dim, norm)
+}
+
+#' @param dim one dimension or a vector of dimensions, 1-based
+torch_fft_irfftn <- function(self, s = NULL, dim = NULL, norm = NULL) {
+  .External(C_rt_callx, "torch_fft_irfftn", self, s, dim, norm)
+}
+
+#' @param dim a dimension, 1-based (negative counts from the end)
+torch_fft_rfft <- function(self, n = NULL, dim = -1L, norm = NULL) {
+  .External(C_rt_callx, "torch_fft_rfft", self, n, dim, norm)
+}
+
+torch_fft_rfftfreq <- function(n, d = 1.0, dtype = NULL, layout = NULL, device = NULL, requires_grad = FALSE) {
+  .External(C_rt_callx, "torch_fft_rfftfreq", n, d, dtype, layout, device, requires_grad)
+}
+
+#' @param dim one dimension or a vector of dimensions, 1-based
+torch_fft_rfftn <- function(self, s = NULL, dim = NULL, norm = NULL) {
+  .External(C_rt_callx, "torch_fft_rfftn", self, s, dim, norm)
+}
+
 torch_fix <- function(self) {
   .External(C_rt_callx, "torch_fix", self)
 }
@@ -1165,6 +1431,10 @@ torch_ge <- function(self, other) {
   .External(C_rt_callx, "torch_ge", self, other)
 }
 
+torch_geqrf <- function(self) {
+  .External(C_rt_callx, "torch_geqrf", self)
+}
+
 torch_ger <- function(self, vec2) {
   .External(C_rt_callx, "torch_ger", self, vec2)
 }
@@ -1193,8 +1463,20 @@ torch_half <- function() {
   .External(C_rt_callx, "torch_half")
 }
 
+torch_hamming_window <- function(window_length, periodic = TRUE, alpha = 0.54, beta = 0.46, dtype = NULL, layout = NULL, device = NULL, requires_grad = FALSE) {
+  .External(C_rt_callx, "torch_hamming_window", window_length, periodic, alpha, beta, dtype, layout, device, requires_grad)
+}
+
+torch_hann_window <- function(window_length, periodic = TRUE, dtype = NULL, layout = NULL, device = NULL, requires_grad = FALSE) {
+  .External(C_rt_callx, "torch_hann_window", window_length, periodic, dtype, layout, device, requires_grad)
+}
+
 torch_hstack <- function(tensors) {
   .External(C_rt_callx, "torch_hstack", tensors)
+}
+
+torch_imag <- function(self) {
+  .External(C_rt_callx, "torch_imag", self)
 }
 
 #' @param dim a dimension, 1-based (negative counts from the end)
@@ -1227,6 +1509,14 @@ torch_int8 <- function() {
   .External(C_rt_callx, "torch_int8")
 }
 
+torch_inverse <- function(self) {
+  .External(C_rt_callx, "torch_inverse", self)
+}
+
+torch_is_complex <- function(self) {
+  .External(C_rt_callx, "torch_is_complex", self)
+}
+
 torch_is_floating_point <- function(x) {
   .External(C_rt_callx, "torch_is_floating_point", x)
 }
@@ -1247,6 +1537,14 @@ torch_isnan <- function(self) {
   .External(C_rt_callx, "torch_isnan", self)
 }
 
+torch_istft <- function(input, n_fft, hop_length = NULL, win_length = NULL, window = NULL, center = TRUE, normalized = FALSE, onesided = NULL, length = NULL, return_complex = FALSE) {
+  .External(C_rt_callx, "torch_istft", input, n_fft, hop_length, win_length, window, center, normalized, onesided, length, return_complex)
+}
+
+torch_kaiser_window <- function(window_length, periodic = TRUE, beta = 12.0, dtype = NULL, layout = NULL, device = NULL, requires_grad = FALSE) {
+  .External(C_rt_callx, "torch_kaiser_window", window_length, periodic, beta, dtype, layout, device, requires_grad)
+}
+
 torch_le <- function(self, other) {
   .External(C_rt_callx, "torch_le", self, other)
 }
@@ -1261,6 +1559,10 @@ torch_less <- function(self, other) {
 
 torch_less_equal <- function(self, other) {
   .External(C_rt_callx, "torch_less_equal", self, other)
+}
+
+torch_linalg_matrix_exp <- function(A) {
+  .External(C_rt_callx, "torch_linalg_matrix_exp", A)
 }
 
 torch_linspace <- function(start, end, steps = 100L, dtype = NULL, device = NULL, requires_grad = FALSE) {
@@ -1286,6 +1588,10 @@ torch_log2 <- function(self) {
 #' @param dim a dimension, 1-based (negative counts from the end)
 torch_log_softmax <- function(self, dim, dtype = NULL) {
   .External(C_rt_callx, "torch_log_softmax", self, dim, dtype)
+}
+
+torch_logdet <- function(self) {
+  .External(C_rt_callx, "torch_logdet", self)
 }
 
 torch_logical_and <- function(self, other) {
@@ -1321,6 +1627,18 @@ torch_lt <- function(self, other) {
   .External(C_rt_callx, "torch_lt", self, other)
 }
 
+torch_lu <- function(A, pivot = TRUE, get_infos = FALSE) {
+  .External(C_rt_callx, "torch_lu", A, pivot, get_infos)
+}
+
+torch_lu_solve <- function(self, LU_data, LU_pivots) {
+  .External(C_rt_callx, "torch_lu_solve", self, LU_data, LU_pivots)
+}
+
+torch_lu_unpack <- function(LU_data, LU_pivots, unpack_data = TRUE, unpack_pivots = TRUE) {
+  .External(C_rt_callx, "torch_lu_unpack", LU_data, LU_pivots, unpack_data, unpack_pivots)
+}
+
 torch_manual_seed <- function(seed) {
   invisible(.External(C_rt_callx, "torch_manual_seed", seed))
 }
@@ -1335,6 +1653,14 @@ torch_masked_select <- function(self, mask) {
 
 torch_matmul <- function(self, other) {
   .External(C_rt_callx, "torch_matmul", self, other)
+}
+
+torch_matrix_exp <- function(self) {
+  .External(C_rt_callx, "torch_matrix_exp", self)
+}
+
+torch_matrix_power <- function(self, n) {
+  .External(C_rt_callx, "torch_matrix_power", self, n)
 }
 
 torch_max <- function(self, dim = NULL, other = NULL, keepdim = FALSE) {
@@ -1430,6 +1756,14 @@ torch_ones_like <- function(input, dtype = NULL, device = NULL, requires_grad = 
   .External(C_rt_callx, "torch_ones_like", input, dtype, device, requires_grad, ...)
 }
 
+torch_orgqr <- function(self, input2) {
+  .External(C_rt_callx, "torch_orgqr", self, input2)
+}
+
+torch_ormqr <- function(self, input2, input3, left = TRUE, transpose = FALSE) {
+  .External(C_rt_callx, "torch_ormqr", self, input2, input3, left, transpose)
+}
+
 torch_outer <- function(self, vec2) {
   .External(C_rt_callx, "torch_outer", self, vec2)
 }
@@ -1439,6 +1773,14 @@ torch_permute <- function(self, dims) {
   .External(C_rt_callx, "torch_permute", self, dims)
 }
 
+torch_pinverse <- function(self, rcond = 1e-15) {
+  .External(C_rt_callx, "torch_pinverse", self, rcond)
+}
+
+torch_polar <- function(abs, angle) {
+  .External(C_rt_callx, "torch_polar", abs, angle)
+}
+
 torch_pow <- function(self, exponent) {
   .External(C_rt_callx, "torch_pow", self, exponent)
 }
@@ -1446,6 +1788,10 @@ torch_pow <- function(self, exponent) {
 #' @param dim a dimension, 1-based (negative counts from the end)
 torch_prod <- function(self, dim = NULL, keepdim = FALSE, dtype = NULL) {
   .External(C_rt_callx, "torch_prod", self, dim, keepdim, dtype)
+}
+
+torch_qr <- function(self, some = TRUE) {
+  .External(C_rt_callx, "torch_qr", self, some)
 }
 
 #' @param size sizes, as separate numbers or one vector
@@ -1481,6 +1827,10 @@ torch_randperm <- function(n, generator = NULL, dtype = NULL, device = NULL, req
 
 torch_range <- function(start, end, step = 1L, dtype = NULL, device = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_range", start, end, step, dtype, device, requires_grad)
+}
+
+torch_real <- function(self) {
+  .External(C_rt_callx, "torch_real", self)
 }
 
 torch_reciprocal <- function(self) {
@@ -1566,6 +1916,10 @@ torch_sinh <- function(self) {
   .External(C_rt_callx, "torch_sinh", self)
 }
 
+torch_slogdet <- function(self) {
+  .External(C_rt_callx, "torch_slogdet", self)
+}
+
 #' @param dim a dimension, 1-based (negative counts from the end)
 torch_softmax <- function(self, dim, dtype = NULL) {
   .External(C_rt_callx, "torch_softmax", self, dim, dtype)
@@ -1608,6 +1962,10 @@ torch_std_mean <- function(self, dim = NULL, unbiased = TRUE, keepdim = FALSE) {
   .External(C_rt_callx, "torch_std_mean", self, dim, unbiased, keepdim)
 }
 
+torch_stft <- function(input, n_fft, hop_length = NULL, win_length = NULL, window = NULL, center = TRUE, pad_mode = "reflect", normalized = FALSE, onesided = NULL, return_complex = NULL) {
+  .External(C_rt_callx, "torch_stft", input, n_fft, hop_length, win_length, window, center, pad_mode, normalized, onesided, return_complex)
+}
+
 torch_sub <- function(self, other, alpha = 1L) {
   .External(C_rt_callx, "torch_sub", self, other, alpha)
 }
@@ -1619,6 +1977,10 @@ torch_subtract <- function(self, other, alpha = 1L) {
 #' @param dim one dimension or a vector of dimensions, 1-based
 torch_sum <- function(self, dim = NULL, keepdim = FALSE, dtype = NULL) {
   .External(C_rt_callx, "torch_sum", self, dim, keepdim, dtype)
+}
+
+torch_svd <- function(self, some = TRUE, compute_uv = TRUE) {
+  .External(C_rt_callx, "torch_svd", self, some, compute_uv)
 }
 
 torch_t <- function(self) {
@@ -1648,6 +2010,10 @@ torch_trace <- function(self) {
 #' @param dim1 a dimension, 1-based (negative counts from the end)
 torch_transpose <- function(self, dim0, dim1) {
   .External(C_rt_callx, "torch_transpose", self, dim0, dim1)
+}
+
+torch_triangular_solve <- function(self, A, upper = TRUE, transpose = FALSE, unitriangular = FALSE) {
+  .External(C_rt_callx, "torch_triangular_solve", self, A, upper, transpose, unitriangular)
 }
 
 torch_tril <- function(self, diagonal = 0L) {
@@ -1692,6 +2058,14 @@ torch_var <- function(self, dim = NULL, unbiased = TRUE, keepdim = FALSE, correc
 
 torch_var_mean <- function(self, dim = NULL, unbiased = TRUE, keepdim = FALSE) {
   .External(C_rt_callx, "torch_var_mean", self, dim, unbiased, keepdim)
+}
+
+torch_view_as_complex <- function(self) {
+  .External(C_rt_callx, "torch_view_as_complex", self)
+}
+
+torch_view_as_real <- function(self) {
+  .External(C_rt_callx, "torch_view_as_real", self)
 }
 
 torch_vstack <- function(tensors) {

@@ -102,6 +102,9 @@ as.integer.torch_tensor <- function(x, ...) as.integer(as_array(x))
 #' @export
 as.logical.torch_tensor <- function(x, ...) as.logical(as_array(x))
 
+#' @export
+as.complex.torch_tensor <- function(x, ...) as.complex(as_array(x))
+
 #' Whether an object is a tensor
 #' @param x an object.
 #' @export

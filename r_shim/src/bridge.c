@@ -613,10 +613,10 @@ static PyObject *r_array(SEXP x, SEXP dim) {
         return NULL;
     }
     int t = TYPEOF(x);
-    if (t != REALSXP && has_na(x)) return na_value(x);
+    if (t != REALSXP && t != CPLXSXP && has_na(x)) return na_value(x);
     if (dim == R_NilValue) shape[0] = (npy_intp)XLENGTH(x);
     else for (int i = 0; i < nd; i++) shape[i] = INTEGER(dim)[i];
-    int npt = t == REALSXP ? NPY_FLOAT64 : t == INTSXP ? NPY_INT32 : NPY_BOOL;
+    int npt = t == REALSXP ? NPY_FLOAT64 : t == INTSXP ? NPY_INT32 : t == CPLXSXP ? NPY_COMPLEX128 : NPY_BOOL;
     /* Fortran order: R's column-major buffer keeps t[i, j] == m[i, j]. */
     PyObject *a = PyArray_New(&PyArray_Type, nd, shape, npt, NULL, NULL, 0, NPY_ARRAY_F_CONTIGUOUS, NULL);
     if (!a) return NULL;
@@ -627,6 +627,7 @@ static PyObject *r_array(SEXP x, SEXP dim) {
         const double *r = REAL(x);
         for (R_xlen_t i = 0; i < n; i++) d[i] = r[i] == r[i] ? r[i] : NAN;
     } else if (t == INTSXP) memcpy(PyArray_DATA((PyArrayObject *)a), INTEGER(x), n * sizeof(int));
+    else if (t == CPLXSXP) memcpy(PyArray_DATA((PyArrayObject *)a), COMPLEX(x), n * sizeof(Rcomplex));
     else {
         npy_bool *d = PyArray_DATA((PyArrayObject *)a);
         const int *l = LOGICAL(x);
@@ -700,6 +701,11 @@ static PyObject *r2py(SEXP x) {
             if (LOGICAL(x)[0] == NA_LOGICAL) return na_value(x);
             return PyBool_FromLong(LOGICAL(x)[0]);
         }
+        return r_array(x, dim);
+    }
+    case CPLXSXP: {
+        SEXP dim = Rf_getAttrib(x, R_DimSymbol);
+        if (XLENGTH(x) == 1 && dim == R_NilValue) return PyComplex_FromDoubles(COMPLEX(x)[0].r, COMPLEX(x)[0].i);
         return r_array(x, dim);
     }
     case STRSXP: {
@@ -882,7 +888,7 @@ static SEXP py_charsxp(PyObject *o) {
 }
 
 static int is_scalar(PyObject *o, int *kind) {
-    /* kind: 1 logical, 2 integer, 3 double, 4 string */
+    /* kind: 1 logical, 2 integer, 3 double, 4 string, 5 complex */
     if (PyBool_Check(o)) { *kind = 1; return 1; }
     if (PyLong_Check(o)) { *kind = 2; return 1; }
     if (PyFloat_Check(o)) { *kind = 3; return 1; }
@@ -890,6 +896,7 @@ static int is_scalar(PyObject *o, int *kind) {
     if (PyArray_IsScalar(o, Bool)) { *kind = 1; return 1; }
     if (PyArray_IsScalar(o, Integer)) { *kind = 2; return 1; }
     if (PyArray_IsScalar(o, Floating)) { *kind = 3; return 1; }
+    if (PyComplex_Check(o) || PyArray_IsScalar(o, ComplexFloating)) { *kind = 5; return 1; }
     return 0;
 }
 
@@ -905,11 +912,16 @@ static SEXP scalar_vector(PyObject *seq, int kind) {
             if (overflow || v > INT_MAX || v <= INT_MIN) { kind = 3; break; }
         }
     }
-    SEXPTYPE t = kind == 1 ? LGLSXP : kind == 2 ? INTSXP : kind == 3 ? REALSXP : STRSXP;
+    SEXPTYPE t = kind == 1 ? LGLSXP : kind == 2 ? INTSXP : kind == 3 ? REALSXP : kind == 5 ? CPLXSXP : STRSXP;
     SEXP out = PROTECT(Rf_allocVector(t, n));
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *it = items[i];
-        if (kind == 1) LOGICAL(out)[i] = PyObject_IsTrue(it);
+        if (kind == 5) {
+            Py_complex c = PyComplex_AsCComplex(it);
+            if (c.real == -1.0 && PyErr_Occurred()) { UNPROTECT(1); return NULL; }
+            COMPLEX(out)[i].r = c.real;
+            COMPLEX(out)[i].i = c.imag;
+        } else if (kind == 1) LOGICAL(out)[i] = PyObject_IsTrue(it);
         else if (kind == 2) INTEGER(out)[i] = (int)PyLong_AsLong(it);
         else if (kind == 3) {
             double d = PyFloat_AsDouble(it);
@@ -952,6 +964,7 @@ static SEXP py_array_to_r(PyArrayObject *a) {
             if (!fits) { target = NPY_FLOAT64; rt = REALSXP; }
         }
     } else if (PyTypeNum_ISFLOAT(t)) { target = NPY_FLOAT64; rt = REALSXP; }
+    else if (PyTypeNum_ISCOMPLEX(t)) { target = NPY_COMPLEX128; rt = CPLXSXP; }
     else {
         PyErr_Format(PyExc_TypeError, "cannot convert a numpy array of dtype %s to R",
                      PyArray_DESCR(a)->typeobj->tp_name);
@@ -973,6 +986,7 @@ static SEXP py_array_to_r(PyArrayObject *a) {
         NPY_ARRAY_F_CONTIGUOUS | NPY_ARRAY_ALIGNED | NPY_ARRAY_FORCECAST, NULL);
     if (!f) { UNPROTECT(1); return NULL; }
     if (rt == REALSXP) memcpy(REAL(out), PyArray_DATA(f), n * sizeof(double));
+    else if (rt == CPLXSXP) memcpy(COMPLEX(out), PyArray_DATA(f), n * sizeof(Rcomplex));
     else if (rt == INTSXP) memcpy(INTEGER(out), PyArray_DATA(f), n * sizeof(int));
     else {
         const npy_bool *d = PyArray_DATA(f);
@@ -1030,6 +1044,14 @@ static SEXP py2r(PyObject *o) {
             double d = PyFloat_AsDouble(o);
             if (d == -1.0 && PyErr_Occurred()) return NULL;
             return Rf_ScalarReal(d);
+        }
+        case 5: {
+            Py_complex c = PyComplex_AsCComplex(o);
+            if (c.real == -1.0 && PyErr_Occurred()) return NULL;
+            Rcomplex rc;
+            rc.r = c.real;
+            rc.i = c.imag;
+            return Rf_ScalarComplex(rc);
         }
         default: {
             SEXP c = py_charsxp(o);

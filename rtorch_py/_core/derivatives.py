@@ -35,13 +35,25 @@ def add(g, alpha=1): return g, (g if alpha == 1 else g * alpha)
 def sub(g, alpha): return g, (-g if alpha == 1 else g * -alpha)
 
 
+def _cj(x):
+    """conj(x) for complex tensors (PyTorch's convention: the gradient is d/d(re) + i d/d(im)), else x."""
+    if x.__class__ is O.Tensor and x._data.dtype.kind == "c":
+        return _cx().conj(x)
+    return x.conjugate() if isinstance(x, complex) else x
+
+
+def _cx():
+    from . import complex_ops
+    return complex_ops
+
+
 def mul(g, a, b):
-    return (g * b if _is_t(a) else None), (g * a if _is_t(b) else None)
+    return (g * _cj(b) if _is_t(a) else None), (g * _cj(a) if _is_t(b) else None)
 
 
 def div(g, a, b):
-    ga = g / b if _is_t(a) else None
-    gb = -g * a / (b * b) if _is_t(b) else None
+    ga = g / _cj(b) if _is_t(a) else None
+    gb = -g * _cj(a / (b * b)) if _is_t(b) else None
     return ga, gb
 
 
@@ -49,19 +61,19 @@ def pow(g, a, b, out):  # noqa: A001
     ga = gb = None
     if _is_t(a):
         if _is_t(b):  # libtorch: 0 where the exponent is 0 (no 0 * 0^-1 = nan)
-            ga = O.where(O.eq(b, 0), 0.0, g * b * O.pow(a, b - 1))
+            ga = O.where(O.eq(b, 0), 0.0, g * _cj(b * O.pow(a, b - 1)))
         elif b != 0:
-            ga = g * b * O.pow(a, b - 1)
+            ga = g * _cj(b * O.pow(a, b - 1))
         else:
             ga = g * 0
     if _is_t(b):
         # d/db a^b = a^b log a, taken as 0 where a == 0 and b >= 0 (as libtorch) to avoid 0 * -inf.
         if _is_t(a):
-            gb = g * out * O.where(O.logical_and(O.eq(a, 0), O.ge(b, 0)), 0.0, O.log(a))
+            gb = g * _cj(out * O.where(O.logical_and(O.eq(a, 0), O.ge(b, 0)), 0.0, O.log(a)))
         elif a == 0:
             gb = g * O.where(O.ge(b, 0), 0.0, out * -math.inf)
         else:
-            gb = g * out * math.log(a)
+            gb = g * _cj(out * math.log(a))
     return ga, gb
 
 
@@ -318,8 +330,8 @@ def matmul(g, a, b):
         g = O.unsqueeze(g, -2)
     if b.ndim == 1:
         g = O.unsqueeze(g, -1)
-    ga = O.matmul(g, _mT(b2))
-    gb = O.matmul(_mT(a2), g)
+    ga = O.matmul(g, _cj(_mT(b2)))
+    gb = O.matmul(_cj(_mT(a2)), g)
     if a.ndim == 1:
         ga = O.squeeze(ga, -2)
     if b.ndim == 1:
@@ -635,3 +647,265 @@ def embedding(g, num, idx, padding_idx, scale_grad_by_freq):
         return O.Tensor._wrap(out)
     return O.index_put(_zeros((num, dim), g), (O.Tensor._wrap(flat),), g2, accumulate=True)
 # -- end nn --
+
+
+# -- linear algebra (linalg_ops.py) ----------------------------------------------------------------------------
+# Real inputs. Multi-output decompositions have one rule per output (the joint formula is linear in the output
+# gradients); saved factors are detached, so these are first-order rules.
+
+def _la():
+    from . import linalg_ops
+    return linalg_ops
+
+
+def _narrow(x, axis, start, length):
+    return O.narrow(x, axis % x.ndim, start, length)
+
+
+def _eye_like(x, n):
+    return O.Tensor._wrap(np.eye(n, dtype=x._data.dtype))
+
+
+def _diag_embed(v):
+    return O.unsqueeze(v, -1) * _eye_like(v, v.shape[-1])
+
+
+def linalg_inv(g, out):
+    oh = _mT(out)
+    return -O.matmul(O.matmul(oh, g), oh)
+
+
+def linalg_det(g, a, out):
+    return O.unsqueeze(O.unsqueeze(g * out, -1), -1) * _mT(_la().inv(a))
+
+
+def linalg_slogdet(g, a):
+    return O.unsqueeze(O.unsqueeze(g, -1), -1) * _mT(_la().inv(a))
+
+
+def linalg_solve(g, a, x, vector=False):
+    gb = _la().solve(_mT(a), g, vector)
+    if vector:  # the outer product of the batch of vectors
+        return -O.unsqueeze(gb, -1) * O.unsqueeze(x, -2), gb
+    return -O.matmul(gb, _mT(x)), gb
+
+
+def linalg_cholesky(g, out, upper):
+    # A = L L^T: gA = L^-T Phi(L^T gL) L^-1 symmetrised, Phi = lower triangle with a halved diagonal.
+    L = _mT(out) if upper else out
+    gL = _mT(g) if upper else g
+    phi = O.matmul(_mT(L), gL)
+    phi = O.tril(phi, -1) + _diag_embed(O.diagonal(phi, 0, -2, -1)) * 0.5
+    linv = _la().inv(L)
+    ga = O.matmul(O.matmul(_mT(linv), phi), linv)
+    return (ga + _mT(ga)) * 0.5
+
+
+def _eigh_backward(gw, gv, w, v):
+    n = w.shape[-1]
+    inner = O.Tensor._wrap(np.zeros(w.shape + (n,), dtype=w._data.dtype))
+    if gv is not None:
+        vtg = O.matmul(_mT(v), gv)
+        e = O.unsqueeze(w, -2) - O.unsqueeze(w, -1)  # e[i, j] = w_j - w_i
+        e = e + _eye_like(w, n)
+        inner = inner + (vtg - _mT(vtg)) * 0.5 / e * (1 - _eye_like(w, n))
+    if gw is not None:
+        inner = inner + _diag_embed(gw)
+    return O.matmul(O.matmul(v, inner), _mT(v))
+
+
+def linalg_eigh_w(g, w, v): return _eigh_backward(g, None, w, v)
+def linalg_eigh_v(g, w, v): return _eigh_backward(None, g, w, v)
+
+
+def _svd_backward(gu, gs, gvh, u, s, vh):
+    """PyTorch's svd_backward for real matrices (reduced factors: u (m,k), s (k), vh (k,n))."""
+    m, n, k = u.shape[-2], vh.shape[-1], s.shape[-1]
+    if gu is not None:
+        gu = _narrow(gu, -1, 0, k) if gu.shape[-1] > k else gu
+    if gvh is not None:
+        gvh = _narrow(gvh, -2, 0, k) if gvh.shape[-2] > k else gvh
+    if gu is None and gvh is None:
+        return O.matmul(u * O.unsqueeze(gs, -2), vh)
+    v = _mT(vh)
+    gv = _mT(gvh) if gvh is not None else None
+    s2 = s * s
+    e = O.unsqueeze(s2, -2) - O.unsqueeze(s2, -1) + _eye_like(s, k)  # e[j, i] = s_i^2 - s_j^2
+    off = 1 - _eye_like(s, k)
+    inner = None
+    if gu is not None:
+        uhgu = O.matmul(_mT(u), gu)
+        uhgu = uhgu - _mT(uhgu)
+        inner = uhgu * O.unsqueeze(s, -2) / e * off
+    if gv is not None:
+        vhgv = O.matmul(_mT(v), gv)
+        vhgv = vhgv - _mT(vhgv)
+        t = O.unsqueeze(s, -1) * vhgv / e * off
+        inner = t if inner is None else inner + t
+    if gs is not None:
+        inner = inner + _diag_embed(gs)
+    if m > k and gu is not None:
+        ga = O.matmul(u, inner)
+        gus = gu / O.unsqueeze(s, -2)
+        ga = ga + gus - O.matmul(u, O.matmul(_mT(u), gus))
+        ga = O.matmul(ga, vh)
+        if n > k and gv is not None:  # both thin (rank-deficient shapes): add the V-side projection too
+            gvs = gv / O.unsqueeze(s, -2)
+            ga = ga + O.matmul(u, _mT(gvs) - O.matmul(O.matmul(_mT(gvs), v), vh))
+        return ga
+    if n > k and gv is not None:
+        ga = O.matmul(inner, vh)
+        gvs = gv / O.unsqueeze(s, -2)
+        ga = ga + _mT(gvs) - O.matmul(O.matmul(_mT(gvs), v), vh)
+        return O.matmul(u, ga)
+    return O.matmul(O.matmul(u, inner), vh)
+
+
+def linalg_svd_u(g, u, s, vh): return _svd_backward(g, None, None, u, s, vh)
+def linalg_svd_s(g, u, s, vh): return _svd_backward(None, g, None, u, s, vh)
+def linalg_svd_vh(g, u, s, vh): return _svd_backward(None, None, g, u, s, vh)
+
+
+def _qr_square_backward(gq, gr, q, r):
+    # m >= n: gA = (gQ + Q copyltu(M)) R^-T with M = R gR^T - gQ^T Q.
+    m_ = 0
+    if gr is not None:
+        m_ = O.matmul(r, _mT(gr))
+    if gq is not None:
+        m_ = m_ - O.matmul(_mT(gq), q)
+    b = O.tril(m_, -1)
+    copyltu = b + _mT(b) + _diag_embed(O.diagonal(m_, 0, -2, -1))
+    b = O.matmul(q, copyltu)
+    if gq is not None:
+        b = b + gq
+    return _mT(_la().solve(r, _mT(b)))  # B R^-T = (R^-1 B^T)^T
+
+
+def _qr_backward(gq, gr, q, r):
+    m, n = q.shape[-2], r.shape[-1]
+    if m >= n:
+        return _qr_square_backward(gq, gr, q, r)
+    # wide: A = [X | Y], X = Q U square; Y = Q V contributes through Q.
+    u, vv = _narrow(r, -1, 0, m), _narrow(r, -1, m, n - m)
+    y = O.matmul(q, vv)
+    gu = _narrow(gr, -1, 0, m) if gr is not None else None
+    gv = _narrow(gr, -1, m, n - m) if gr is not None else None
+    gq2 = gq
+    if gv is not None:
+        t = O.matmul(y, _mT(gv))
+        gq2 = t if gq2 is None else gq2 + t
+    gx = _qr_square_backward(gq2, gu, q, u)
+    gy = O.matmul(q, gv) if gv is not None else _zeros(gx.shape[:-1] + (n - m,), gx)
+    return O.cat([gx, gy], -1)
+
+
+def linalg_qr_mode_r(g):
+    raise RuntimeError("The derivative of linalg.qr depends on Q, which is not computed when mode='r'. Please use "
+                       "linalg.qr(A, mode='reduced') if you are going to differentiate through linalg.qr.")
+
+
+def linalg_qr_complete(g):
+    raise RuntimeError("The QR decomposition is not differentiable when mode='complete' and nrows > ncols.")
+
+
+def linalg_qr_q(g, q, r): return _qr_backward(g, None, q, r)
+def linalg_qr_r(g, q, r): return _qr_backward(None, g, q, r)
+
+
+def _pinv_backward(g, p, a):
+    m, n = a.shape[-2], a.shape[-1]
+    ph, gh = _mT(p), _mT(g)
+    if m <= n:
+        k = O.matmul(gh, p)
+        kph = O.matmul(k, ph)
+        return (-_mT(O.matmul(p, k)) + kph - O.matmul(O.matmul(a, p), kph)
+                + O.matmul(O.matmul(ph, p), gh - O.matmul(k, a)))
+    k = O.matmul(p, gh)
+    phk = O.matmul(ph, k)
+    return (-_mT(O.matmul(k, p)) + O.matmul(O.matmul(gh - O.matmul(a, k), p), ph) + phk
+            - O.matmul(O.matmul(phk, p), a))
+
+
+def linalg_pinv(g, a, out):
+    return _pinv_backward(g, out, a)
+
+
+def linalg_lstsq(g, a, b):
+    p = _la().pinv(a)
+    return _pinv_backward(O.matmul(g, _mT(b)), p, a), O.matmul(_mT(p), g)
+
+
+def linalg_matrix_exp(g, a):
+    # d exp(A)[G] is the upper-right block of exp([[A^T, G], [0, A^T]]) (Mathias 1996).
+    n = a.shape[-1]
+    at = _mT(a)
+    z = O.Tensor._wrap(np.zeros(np.broadcast_shapes(a.shape, g.shape), dtype=g._data.dtype))
+    at = at + z
+    top = O.cat([at, g + z], -1)
+    bottom = O.cat([z, at], -1)
+    big = _la().matrix_exp(O.cat([top, bottom], -2))
+    return _narrow(_narrow(big, -2, 0, n), -1, n, n)
+# -- end linear algebra --
+
+
+# -- complex (complex_ops.py) ----------------------------------------------------------------------------------
+# The gradient of a complex input is dL/d(re) + i dL/d(im) (PyTorch's convention for real losses).
+
+def complex_(g):
+    if g._data.dtype.kind != "c":
+        return g, g * 0
+    return _cx().real(g), _cx().imag(g)
+
+
+def real(g): return g
+def imag(g): return g * 1j
+def conj(g): return _cx().conj(g)
+
+
+def complex_abs(g, x, out):
+    safe = O.where(O.eq(out, 0), 1.0, out)
+    return O.where(O.eq(out, 0), 0.0, g) * x / safe
+
+
+def complex_angle(g, x):
+    r2 = _cx().abs_(x)
+    r2 = r2 * r2
+    return O.where(O.eq(r2, 0), 0.0, g / O.where(O.eq(r2, 0), 1.0, r2)) * x * 1j
+
+
+def view_as_real(g): return _cx().view_as_complex(g)
+def view_as_complex(g): return _cx().view_as_real(g)
+# -- end complex --
+
+
+# -- fft (fft_ops.py) ------------------------------------------------------------------------------------------
+# Each transform's adjoint: the opposite direction with the dual normalisation.
+
+def _fo():
+    from . import fft_ops
+    return fft_ops
+
+
+def fft_c2c(g, axes, norm, forward):
+    return _fo().c2c(g, axes, _fo().DUAL[norm], not forward)
+
+
+def fft_r2c(g, axis, norm, n, onesided):
+    if onesided:  # the dropped half of the spectrum had no gradient: zero-fill it
+        pads = [(0, 0)] * g.ndim
+        pads[axis] = (0, n - g.shape[axis])
+        g = _nn().pad_constant(g, tuple(pads), 0.0)
+    return _cx().real(_fo().c2c(g, (axis,), _fo().DUAL[norm], False))
+
+
+def fft_c2r(g, axis, norm, n):
+    gi = _fo().r2c(g, axis, _fo().DUAL[norm])
+    double = n - gi.shape[axis]  # entries 1 .. double stand for two conjugate entries of the full spectrum
+    if double > 0:
+        scale = np.ones(gi.shape[axis], dtype=np.float64)
+        scale[1:1 + double] = 2.0
+        shape = [1] * gi.ndim
+        shape[axis] = -1
+        gi = gi * O.Tensor._wrap(scale.reshape(shape).astype(g._data.dtype))
+    return gi
+# -- end fft --

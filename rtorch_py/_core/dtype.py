@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["dtype", "as_dtype", "from_numpy_dtype", "get_default_dtype", "set_default_dtype", "promote_types",
-           "result_type"]
+           "complex_of", "real_of", "result_type"]
 
-# Promotion categories, as torch: bool < integer < floating.
-_BOOL, _INT, _FLOAT = 0, 1, 2
+# Promotion categories, as torch: bool < integer < floating < complex.
+_BOOL, _INT, _FLOAT, _COMPLEX = 0, 1, 2, 3
 
 
 class dtype:  # noqa: N801 - named as torch's dtype class
@@ -19,14 +19,15 @@ class dtype:  # noqa: N801 - named as torch's dtype class
         torch_Float
     """
 
-    __slots__ = ("name", "np", "category", "is_floating_point", "itemsize")
+    __slots__ = ("name", "np", "category", "is_floating_point", "is_complex", "itemsize")
 
     def __init__(self, name: str, np_dtype: type) -> None:
         self.name = name  # libtorch's scalar type name: Float, Double, Long, ...
         self.np = np.dtype(np_dtype)
         kind = self.np.kind
-        self.category = _BOOL if kind == "b" else _FLOAT if kind == "f" else _INT
+        self.category = _BOOL if kind == "b" else _FLOAT if kind == "f" else _COMPLEX if kind == "c" else _INT
         self.is_floating_point = self.category == _FLOAT
+        self.is_complex = self.category == _COMPLEX
         self.itemsize = self.np.itemsize
 
     def __repr__(self) -> str:
@@ -45,8 +46,10 @@ int16 = dtype("Short", np.int16)
 int8 = dtype("Char", np.int8)
 uint8 = dtype("Byte", np.uint8)
 bool_ = dtype("Bool", np.bool_)
+complex64 = dtype("ComplexFloat", np.complex64)
+complex128 = dtype("ComplexDouble", np.complex128)
 
-ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_)
+ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_, complex64, complex128)
 _BY_NP = {d.np: d for d in ALL}
 _BY_NAME = {d.name: d for d in ALL}
 _BY_NAME.update(
@@ -54,6 +57,7 @@ _BY_NAME.update(
         "float": float32, "float32": float32, "float64": float64, "double": float64, "float16": float16,
         "half": float16, "int64": int64, "long": int64, "int32": int32, "int": int32, "int16": int16,
         "short": int16, "int8": int8, "uint8": uint8, "bool": bool_,
+        "cfloat": complex64, "complex64": complex64, "cdouble": complex128, "complex128": complex128,
     }
 )
 _default = float32
@@ -101,7 +105,19 @@ def _category_of_scalar(x: object) -> int:
         return _BOOL
     if isinstance(x, (int, np.integer)):
         return _INT
+    if isinstance(x, (complex, np.complexfloating)):
+        return _COMPLEX
     return _FLOAT
+
+
+def complex_of(d: np.dtype) -> np.dtype:
+    """The complex type with components of the floating type ``d`` (float64 -> complex128, else complex64)."""
+    return _C128 if d == _F64 or d == _C128 else _C64
+
+
+def real_of(d: np.dtype) -> np.dtype:
+    """The component type of a complex type (a real type is its own)."""
+    return _F64 if d == _C128 else _F32 if d == _C64 else d
 
 
 def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
@@ -112,7 +128,10 @@ def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
         return a
     ca, cb = _BY_NP[a].category, _BY_NP[b].category
     if ca != cb:
-        return a if ca > cb else b
+        hi, lo = (a, b) if ca > cb else (b, a)
+        if hi.kind == "c" and lo.kind == "f":  # complex64 + float64 -> complex128, as torch
+            return complex_of(np.promote_types(real_of(hi), lo))
+        return hi
     return np.promote_types(a, b)
 
 
@@ -139,9 +158,14 @@ def result_type(*operands: object) -> np.dtype:
         if result is None or _BY_NP[lower].category > _BY_NP[result].category:
             result = lower
     if scalar_cat >= 0 and (result is None or scalar_cat > _BY_NP[result].category):
-        result = (_BOOL_NP, _INT_NP, _default.np)[scalar_cat]
+        if scalar_cat == _COMPLEX:  # a complex scalar keeps a float tensor's width (float64 -> complex128)
+            result = complex_of(result if result is not None and result.kind == "f" else _default.np)
+        else:
+            result = (_BOOL_NP, _INT_NP, _default.np)[scalar_cat]
     return result
 
 
 _BOOL_NP = np.dtype(np.bool_)
 _INT_NP = np.dtype(np.int64)
+_F32, _F64 = np.dtype(np.float32), np.dtype(np.float64)
+_C64, _C128 = np.dtype(np.complex64), np.dtype(np.complex128)

@@ -163,7 +163,7 @@ def _binary(a: Any, b: Any) -> tuple:
     if not ta and not tb:
         raise TypeError(f"expected at least one tensor operand, got {type(xa).__name__} and {type(xb).__name__}")
     for x in (xa, xb):
-        if not isinstance(x, (np.ndarray, int, float, np.number, np.bool_)):
+        if not isinstance(x, (np.ndarray, int, float, complex, np.number, np.bool_)):
             raise TypeError(f"operands must be tensors or numbers, not {type(x).__name__}")
     rt = result_type(xa, xb)
     return _cast(xa, rt), _cast(xb, rt)
@@ -208,7 +208,7 @@ def _shape_error(op: str, *operands: Any) -> RuntimeError:
 def _float_data(x: Tensor) -> np.ndarray:
     """Data for ops whose result is floating (exp, sqrt, ...): integers promote to the default dtype."""
     d = x._data
-    return d if d.dtype.kind == "f" else d.astype(get_default_dtype().np)
+    return d if d.dtype.kind in "fc" else d.astype(get_default_dtype().np)
 
 
 def as_tensor(x: Any) -> Tensor:
@@ -277,7 +277,7 @@ def div(a: Any, b: Any, rounding_mode: str | None = None) -> Tensor:
     xa, xb = _binary(a, b)
     try:
         if rounding_mode is None:
-            if np.asarray(xa).dtype.kind != "f":  # true division of integers gives the default float type
+            if np.asarray(xa).dtype.kind not in "fc":  # true division of integers: the default float type
                 dt = get_default_dtype().np
                 xa, xb = _cast(xa, dt), _cast(xb, dt)
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -506,11 +506,21 @@ def bitwise(fn: Any, a: Any, b: Any) -> Tensor:
 
 # -- elementwise unary ---------------------------------------------------------------------------------------
 
+def _holomorphic(rule: Any) -> Any:
+    """The rule for complex inputs of an elementwise op whose real rule is ``g * f'(x)``: PyTorch's gradient is
+    ``g * conj(f'(z))`` = ``conj(rule(conj(g)))`` (the rule is linear in g)."""
+    def crule(g: Tensor, *saved: Any) -> Any:
+        from .complex_ops import conj  # noqa: PLC0415
+        return conj(rule(conj(g), *saved))
+    return crule
+
+
 def _unary(np_fn: Any, name: str, rule: Any, save: str | None, floating: bool = True, domain: bool = False
            ) -> Any:
     """An elementwise op. ``domain``: it can leave its domain (log(-1), sqrt(-1), exp overflow) and then
     returns nan/inf silently, as torch does; entering np.errstate costs a microsecond, so only those pay."""
     saved = (OUT,) if save == "out" else None
+    crule = _holomorphic(rule)
 
     def op(x: Tensor) -> Tensor:
         d = _float_data(x) if floating else x._data
@@ -519,7 +529,8 @@ def _unary(np_fn: Any, name: str, rule: Any, save: str | None, floating: bool = 
                 out = np_fn(d)
         else:
             out = np_fn(d)
-        return record(out, name, rule, (x,), (x,) if save == "in" else saved or ())
+        return record(out, name, crule if d.dtype.kind == "c" else rule, (x,),
+                      (x,) if save == "in" else saved or ())
 
     op.__name__ = name
     op.__doc__ = f"Elementwise ``{np_fn.__name__.lstrip('_')}`` (recorded as {name})."
@@ -527,6 +538,8 @@ def _unary(np_fn: Any, name: str, rule: Any, save: str | None, floating: bool = 
 
 
 def _sigmoid(d: np.ndarray) -> np.ndarray:
+    if d.dtype.kind == "c":
+        return 1 / (1 + np.exp(-d))
     # Stable for large |x|: exp only ever sees non-positive arguments.
     e = np.exp(-np.abs(d))
     return np.where(d >= 0, 1 / (1 + e), e / (1 + e)).astype(d.dtype, copy=False)
@@ -554,7 +567,15 @@ def _round_half_even(d: np.ndarray) -> np.ndarray:
 
 
 neg = _unary(np.negative, "NegBackward0", D.neg, None, floating=False)
-abs = _unary(np.abs, "AbsBackward0", D.abs, "in", floating=False)  # noqa: A001
+_abs_real = _unary(np.abs, "AbsBackward0", D.abs, "in", floating=False)
+
+
+def abs(x: Tensor) -> Tensor:  # noqa: A001
+    """Elementwise ``|x|`` (AbsBackward0); the modulus of complex values (a real result)."""
+    if x._data.dtype.kind == "c":
+        from .complex_ops import abs_  # noqa: PLC0415
+        return abs_(x)
+    return _abs_real(x)
 exp = _unary(np.exp, "ExpBackward0", D.exp, "out", domain=True)
 log = _unary(np.log, "LogBackward0", D.log, "in", domain=True)
 log1p = _unary(np.log1p, "Log1PBackward0", D.log1p, "in", domain=True)
@@ -650,8 +671,10 @@ def to_dtype(x: Tensor, npdtype: np.dtype, copy: bool = False) -> Tensor:
     """``x`` cast to ``npdtype`` (``x`` itself when already of it, unless ``copy``); ToCopyBackward0 for floats."""
     if x._data.dtype == npdtype and not copy:
         return x
-    out = x._data.astype(npdtype)
-    if npdtype.kind != "f":
+    d = x._data
+    # complex -> real keeps the real part (as libtorch; numpy would warn)
+    out = d.real.astype(npdtype) if d.dtype.kind == "c" and npdtype.kind != "c" else d.astype(npdtype)
+    if npdtype.kind not in "fc":
         return _wrap(out)
     return record(out, "ToCopyBackward0", D.identity, (x,))
 

@@ -35,7 +35,12 @@ TYPE_NAMES: dict[np.dtype, str] = {
     np.dtype(np.int8): "Char",
     np.dtype(np.uint8): "Byte",
     np.dtype(np.bool_): "Bool",
+    np.dtype(np.complex64): "ComplexFloat",
+    np.dtype(np.complex128): "ComplexDouble",
 }
+
+#: R torch prints no values of a complex tensor (libtorch's operator<< writes only their footer), but this.
+COMPLEX_LINE = "\u2139 Use `$real` or `$imag` to print the contents of this tensor."
 
 #: libtorch's default ``linesize`` for ``operator<<``.
 LINE_SIZE = 80
@@ -370,6 +375,8 @@ def format_tensor(data: np.ndarray) -> str:
     """
     data = np.asarray(data)
     footer = _footer(data)  # first: rejects unsupported dtypes
+    if data.dtype.kind == "c":
+        return footer
     return "\n".join([*_body_lines(data), footer])
 
 
@@ -390,6 +397,8 @@ def r_tensor_text(data: np.ndarray, n: int = 30, suffix: str = "") -> str:
     """
     data = np.asarray(data)
     footer = _footer(data)
+    if data.dtype.kind == "c":
+        return f"torch_tensor\n{COMPLEX_LINE}\n{footer}{suffix}\n"
     if n > 1:
         body = _body_lines(data, limit=n)
         if len(body) + 1 > n:

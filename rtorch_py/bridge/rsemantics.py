@@ -20,7 +20,7 @@ import numpy as np
 from .. import creation as _C
 from .. import functions as _F
 from .. import serialization as _S
-from .._core.dtype import as_dtype, get_default_dtype
+from .._core.dtype import as_dtype, complex_of, get_default_dtype
 from .._core.tensor import Tensor
 from . import indexing, rdata
 
@@ -37,11 +37,12 @@ def r_tensor(value: Any, dtype: Any = None) -> Tensor:
     if isinstance(value, np.ndarray):
         if dtype is None:
             kind = value.dtype.kind
-            target = get_default_dtype().np if kind == "f" else np.int64 if kind in "iu" else value.dtype
+            target = get_default_dtype().np if kind == "f" else np.int64 if kind in "iu" else \
+                complex_of(get_default_dtype().np) if kind == "c" else value.dtype
         else:
             target = as_dtype(dtype).np
         return _C.torch_tensor(np.ascontiguousarray(value, dtype=target), dtype=dtype)
-    if isinstance(value, (bool, int, float)):
+    if isinstance(value, (bool, int, float, complex)):
         return _C.torch_tensor([value], dtype=dtype)
     if value is None:
         raise TypeError("torch_tensor: data must not be NULL")

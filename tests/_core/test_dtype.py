@@ -84,8 +84,9 @@ def test_as_dtype_accepts_names_and_numpy() -> None:
     assert D.as_dtype(np.dtype("bool")) is D.bool_
     with pytest.raises(ValueError, match="unknown dtype 'complex'"):
         D.as_dtype("complex")
+    assert D.from_numpy_dtype(np.dtype(np.complex64)) is D.complex64
     with pytest.raises(TypeError, match="no rtorch_py equivalent"):
-        D.from_numpy_dtype(np.dtype(np.complex64))
+        D.from_numpy_dtype(np.dtype(np.uint16))
 
 
 def test_dtype_pickles_to_the_same_object() -> None:
@@ -138,3 +139,18 @@ def test_issue_promotion_rules() -> None:
     b = rt.torch_tensor([True, False])
     assert (b + b).dtype is rt.torch_bool() and (b + 1).dtype is rt.torch_long() and (b * 1.5).dtype is rt.torch_float()
     assert (b & b).dtype is rt.torch_bool() and (~b).dtype is rt.torch_bool()
+
+
+def test_complex_promotion_as_torch() -> None:
+    # torch.promote_types / scalar promotion as PyTorch 2.13 gives them (checked there by hand)
+    c64, c128 = np.dtype(np.complex64), np.dtype(np.complex128)
+    assert D.promote_types(c64, np.dtype(np.float64)) == c128
+    assert D.promote_types(c64, np.dtype(np.float16)) == c64
+    assert D.promote_types(c128, np.dtype(np.float32)) == c128
+    assert D.promote_types(c64, np.dtype(np.int64)) == c64
+    assert D.promote_types(c64, np.dtype(np.bool_)) == c64
+    assert D.result_type(np.ones(2, np.float64), 1j) == c128
+    assert D.result_type(np.ones(2, np.float32), 1j) == c64
+    assert D.result_type(np.ones(2, np.int64), 1j) == c64
+    assert D.result_type(np.ones(2, np.complex64), 2.5) == c64
+    assert D.as_dtype("cdouble") is D.complex128 and not D.complex64.is_floating_point and D.complex64.is_complex

@@ -61,6 +61,8 @@ def test_type_names():
         "int8": "Char",
         "uint8": "Byte",
         "bool": "Bool",
+        "complex64": "ComplexFloat",
+        "complex128": "ComplexDouble",
     }
 
 
@@ -104,8 +106,16 @@ def test_sticky_precision_after_a_fixed_slice():
 
 
 def test_unsupported_dtype():
-    with pytest.raises(TypeError, match="complex128"):
-        format_tensor(np.zeros(2, dtype=np.complex128))
+    with pytest.raises(TypeError, match="uint16"):
+        format_tensor(np.zeros(2, dtype=np.uint16))
+
+
+def test_complex_prints_footer_and_r_torchs_hint():
+    # libtorch's operator<< writes no values of a complex tensor; R torch adds a hint line (its snapshot)
+    assert format_tensor(np.zeros(10, dtype=np.complex64)) == "[ CPUComplexFloatType{10} ]"
+    assert r_tensor_text(np.zeros(10, dtype=np.complex64), suffix="[ requires_grad = TRUE ]") == (
+        "torch_tensor\n\u2139 Use `$real` or `$imag` to print the contents of this tensor.\n"
+        "[ CPUComplexFloatType{10} ][ requires_grad = TRUE ]\n")
 
 
 def test_non_contiguous_input():

@@ -25,6 +25,8 @@ def _num(v: float) -> Any:
 def _rvalues(arr: np.ndarray) -> list:
     kind = arr.dtype.kind
     flat = arr.ravel(order="F")
+    if kind == "c":
+        return [[_num(v.real), _num(v.imag)] for v in flat]
     if kind == "b":
         return [bool(v) for v in flat]
     if kind in "iu":
@@ -34,8 +36,11 @@ def _rvalues(arr: np.ndarray) -> list:
 
 def T(t: rt.Tensor) -> dict:
     """A tensor (its dtype, shape, requires_grad and values in row-major order)."""
+    d = np.ascontiguousarray(t.detach().numpy()).ravel()
+    if d.dtype.kind == "c":  # (re, im) pairs, as emit.R writes complex tensors
+        d = np.stack([d.real, d.imag], axis=-1).ravel()
     return {"r": "tensor", "dtype": t.dtype.name, "shape": list(t.shape), "requires_grad": bool(t.requires_grad),
-            "values": _rvalues(np.ascontiguousarray(t.detach().numpy()).ravel())}
+            "values": _rvalues(d)}
 
 
 def V(kind: str, values: Any, dim: Any = None, names: Any = None) -> dict:
@@ -44,7 +49,8 @@ def V(kind: str, values: Any, dim: Any = None, names: Any = None) -> dict:
         values = values.ravel(order="F").tolist()
     elif not isinstance(values, (list, tuple)):
         values = [values]
-    conv = {"double": _num, "integer": int, "logical": bool, "character": str}[kind]
+    conv = {"double": _num, "integer": int, "logical": bool, "character": str,
+            "complex": lambda c: [_num(complex(c).real), _num(complex(c).imag)]}[kind]
     return {"r": kind, "dim": None if dim is None else list(dim), "names": None if names is None else list(names),
             "values": [conv(v) for v in values]}
 
@@ -72,7 +78,7 @@ def A(arr: Any) -> dict:
     arr = np.asarray(arr)
     if arr.dtype.kind in "iu" and arr.size and (arr.min() < -(2**31 - 1) or arr.max() > 2**31 - 1):
         arr = arr.astype(np.float64)  # a long beyond R's integers comes back as a double
-    kind = {"b": "logical", "i": "integer", "u": "integer"}.get(arr.dtype.kind, "double")
+    kind = {"b": "logical", "i": "integer", "u": "integer", "c": "complex"}.get(arr.dtype.kind, "double")
     return V(kind, arr.ravel(order="F").tolist(), arr.shape if arr.ndim >= 2 else None)
 
 

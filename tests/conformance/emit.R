@@ -31,6 +31,7 @@
     integer = ifelse(is.na(v), "null", as.character(v)),
     logical = ifelse(is.na(v), "null", ifelse(v, "true", "false")),
     character = .json_str(v),
+    complex = paste0("[", .json_num(Re(v)), ",", .json_num(Im(v)), "]"),
     stop("emit: cannot encode a ", typeof(v)))
 }
 
@@ -43,6 +44,7 @@
 .row_major <- function(x) {
   a <- as_array(x)
   if (length(dim(a)) >= 2) a <- aperm(a)
+  if (is.complex(a)) { a <- as.vector(a); return(as.vector(rbind(Re(a), Im(a)))) }  # complex: (re, im) pairs
   as.vector(a)
 }
 
