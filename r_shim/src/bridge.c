@@ -554,7 +554,8 @@ static PyObject *ptr_object(SEXP p) {
    without meaning "not given": a value holding one stays the R value (an RObject), so that it goes back
    to R unchanged (a module's field), and na_seen tells the entry point to refuse it as an argument of a
    torch function, naming the argument (_hooks.reject_na). */
-static PyObject *py_reject_na = NULL;
+static PyObject *py_reject_na = NULL, *py_error_text = NULL;
+static PyObject *current_fn = NULL;  /* borrowed: the callable of the bridge call in progress (error texts) */
 static int na_seen = 0;
 
 static PyObject *na_value(SEXP x) {
@@ -796,8 +797,9 @@ static SEXP wrap_as(PyObject *o, PyObject *held, SEXP tag) {
     wraps_since_check++;
     count_bytes(o);
     if (kind == 1) {
-        /* function(...) .External(<C_rt_callobj>, <p>, ...) */
-        SEXP body = PROTECT(Rf_lang4(Rf_install(".External"), native_callobj, p, R_DotsSymbol));
+        /* function(...) .External(C_rt_callobj, <p>, ...): the routine by name (found in the namespace
+           at each call), so that a saved and restored module reaches us and says why it is invalid */
+        SEXP body = PROTECT(Rf_lang4(Rf_install(".External"), Rf_install("C_rt_callobj"), p, R_DotsSymbol));
 #if R_VERSION >= R_Version(4, 5, 0)
         SEXP f = PROTECT(R_mkClosure(dots_formals, body, ns_env));
 #else
@@ -1073,7 +1075,7 @@ static SEXP py2r(PyObject *o) {
 /* ------------------------------------------------------------------------------------------------ */
 /* Errors, warnings, interrupts                                                                      */
 
-#define ENTER() PyGILState_STATE gil__ = PyGILState_Ensure(); in_python++
+#define ENTER() PyGILState_STATE gil__ = PyGILState_Ensure(); in_python++; current_fn = NULL
 #define LEAVE() do { in_python--; PyGILState_Release(gil__); } while (0)
 
 /* Copies the pending Python exception's message, drops it (tracebacks hold frames), releases the GIL
@@ -1095,13 +1097,21 @@ static void NORET fail(PyGILState_STATE g) {
     }
     int interrupt = type && PyErr_GivenExceptionMatches(type, PyExc_KeyboardInterrupt);
     errbuf[0] = 0;
-    if (value) {
-        PyObject *s = PyObject_Str(value);
+    if (type && PyErr_GivenExceptionMatches(type, PyExc_RecursionError)) {
+        /* no Python call now: the stack is at its limit */
+        snprintf(errbuf, sizeof errbuf, "evaluation nested too deeply: infinite recursion / options(expressions=)?");
+    } else if (value) {
+        /* Python's words in R's terms (_hooks.error_text) */
+        PyObject *s = py_error_text ? PyObject_CallFunctionObjArgs(py_error_text, value,
+                                                                   current_fn ? current_fn : Py_None, NULL)
+                                    : NULL;
+        if (!s || !PyUnicode_Check(s)) { Py_XDECREF(s); PyErr_Clear(); s = PyObject_Str(value); }
         const char *m = s ? PyUnicode_AsUTF8(s) : NULL;
         if (m && *m) snprintf(errbuf, sizeof errbuf, "%s", m);
         Py_XDECREF(s);
         PyErr_Clear();
     }
+    current_fn = NULL;
     if (!errbuf[0] && type) snprintf(errbuf, sizeof errbuf, "%s", ((PyTypeObject *)type)->tp_name);
     Py_XDECREF(type);
     Py_XDECREF(value);
@@ -1288,7 +1298,7 @@ static int setup_python_side(void) {
         !(py_missing = hook(api, "MISSING")) ||
         !(py_warnings = hook(api, "warnings")) || !(py_rerror = hook(api, "RError")) ||
         !(py_signature = hook(api, "signature_from_formals")) ||
-        !(py_reject_na = hook(api, "reject_na"))) {
+        !(py_reject_na = hook(api, "reject_na")) || !(py_error_text = hook(api, "error_text"))) {
         Py_DECREF(api);
         return -1;
     }
@@ -1527,11 +1537,13 @@ static SEXP call_n(SEXP name, int n, SEXP *a) {
             fail(gil__);
         }
     }
+    current_fn = fn;
     if (na_seen && reject_na(fn, args, n, NULL) < 0) {
         for (i = 0; i < n; i++) Py_DECREF(args[i]);
         fail(gil__);
     }
     PyObject *res = PyObject_Vectorcall(fn, args, n, NULL);
+    current_fn = fn;  /* table functions live as long as the process; nested calls changed it */
     for (i = 0; i < n; i++) Py_DECREF(args[i]);
     if (!res) fail(gil__);
     SEXP out = py2r_top(res);
@@ -1598,7 +1610,9 @@ static SEXP rt_callx(SEXP args) {
     ENTER();
     PyObject *fn = lookup_fn(name);
     if (!fn) fail(gil__);
+    current_fn = fn;
     PyObject *res = call_pairlist(fn, CDR(args));
+    current_fn = fn;
     if (!res) fail(gil__);
     SEXP out = py2r_top(res);
     Py_DECREF(res);
@@ -1613,7 +1627,9 @@ static SEXP rt_callobj(SEXP args) {
     ENTER();
     PyObject *obj = r2py(CAR(args));
     if (!obj) fail(gil__);
+    current_fn = NULL;
     PyObject *res = call_pairlist(obj, CDR(args));
+    current_fn = NULL;
     Py_DECREF(obj);
     if (!res) fail(gil__);
     SEXP out = py2r_top(res);
@@ -1635,7 +1651,9 @@ static SEXP rt_callm(SEXP args) {
     Py_XDECREF(nm);
     Py_DECREF(obj);
     if (!m) fail(gil__);
+    current_fn = NULL;
     PyObject *res = call_pairlist(m, CDDR(args));
+    current_fn = NULL;
     Py_DECREF(m);
     if (!res) fail(gil__);
     SEXP out = py2r_top(res);
@@ -1982,8 +2000,12 @@ static SEXP rt_hold_gil(void) {
 }
 
 static SEXP rt_stats(void) {
-    SEXP out = PROTECT(Rf_allocVector(REALSXP, 5));
-    SEXP nm = PROTECT(Rf_allocVector(STRSXP, 5));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 7));
+    SEXP nm = PROTECT(Rf_allocVector(STRSXP, 7));
+    REAL(out)[5] = in_python;
+    REAL(out)[6] = unwind_size - unwind_nfree;
+    SET_STRING_ELT(nm, 5, Rf_mkChar("in_python"));
+    SET_STRING_ELT(nm, 6, Rf_mkChar("unwinds_in_flight"));
     REAL(out)[0] = n_ptrs_live;
     REAL(out)[1] = n_ptrs_made;
     REAL(out)[2] = n_robj_live;
