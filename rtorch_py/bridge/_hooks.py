@@ -161,7 +161,8 @@ def reject_na(fn: Any, args: tuple, kwargs: dict) -> None:
 
 # -- Python's words -> R's ------------------------------------------------------------------------------------
 
-_R_TYPE = {"NoneType": "NULL", "str": "a character string", "RObject": "an R value of another kind", "float": "a number", "int": "an integer",
+_R_TYPE = {"NoneType": "NULL", "str": "a character string", "RObject": "an R value of another kind",
+           "float": "a number", "int": "an integer",
            "bool": "a logical", "list": "a list", "dict": "a named list", "tuple": "a list",
            "Tensor": "a torch_tensor", "function": "a function",
            "ndarray": "an R vector", "method": "a function"}
