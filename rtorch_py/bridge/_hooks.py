@@ -169,7 +169,26 @@ _R_TYPE = {"NoneType": "NULL", "str": "a character string", "RObject": "an R val
 
 
 def _r_type(name: str) -> str:
-    return _R_TYPE.get(name.strip("'"), f"an object of class {name.strip(chr(39))}")
+    name = name.strip("'").rsplit(".", 1)[-1]
+    return _R_TYPE.get(name, f"a value of class {name}")
+
+
+def _shorten_arrays(text: str) -> str:
+    """numpy's repr of an R vector (``array([1, 2, ...], dtype=int32)``) as R would name it."""
+    out, i = [], 0
+    while True:
+        j = text.find("array(", i)
+        if j < 0:
+            return "".join(out) + text[i:]
+        depth, k = 0, j + 5
+        while k < len(text):
+            depth += {"(": 1, ")": -1}.get(text[k], 0)
+            if depth == 0:
+                break
+            k += 1
+        n = text.count(",", j, k) + 1 - text.count("dtype", j, k)
+        out.append(text[i:j] + ("an R vector" if n > 1 else "an R value"))
+        i = k + 1
 
 
 _REWORD: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
@@ -184,9 +203,13 @@ _REWORD: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
      lambda m: f"{m[1]}(): unused argument(s): {m[3]} given, at most {m[2]} allowed"),
     (re.compile(r"^'[<>=!]+' not supported between instances of '(\w+)' and '(\w+)'"),
      lambda m: f"invalid argument: {_r_type(m[1])} where {_r_type(m[2])} is expected"),
-    (re.compile(r"^'(\w+)' object is not (?:iterable|subscriptable)"),
+    (re.compile(r"^'([\w.]+)' object has no attribute '_data'"),
+     lambda m: f"expected a torch_tensor, got {_r_type(m[1])}"),
+    (re.compile(r"^maximum supported dimension for an ndarray is currently (\d+), found (\d+)"),
+     lambda m: f"too many dimensions: at most {m[1]} are supported, got {m[2]}"),
+    (re.compile(r"^'([\w.]+)' object is not (?:iterable|subscriptable)"),
      lambda m: f"invalid argument: {_r_type(m[1])} where a list or vector is expected"),
-    (re.compile(r"^'(\w+)' object is not callable"),
+    (re.compile(r"^'([\w.]+)' object is not callable"),
      lambda m: f"invalid argument: {_r_type(m[1])} where a function is expected"),
     (re.compile(r"^object of type '(\w+)' has no len\(\)"),
      lambda m: f"invalid argument: {_r_type(m[1])} where a vector is expected"),
@@ -197,13 +220,13 @@ _REWORD: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
     (re.compile(r"^could not convert string to float: (.*)"), lambda m: f"invalid argument: {m[1]} is not a number"),
     (re.compile(r"^invalid literal for int\(\) with base 10: (.*)"),
      lambda m: f"invalid argument: {m[1]} is not a whole number"),
-    (re.compile(r"^(?:int|float)\(\) argument must be .*, not '(\w+)'"),
+    (re.compile(r"^(?:int|float)\(\) argument must be .*, not '([\w.]+)'"),
      lambda m: f"invalid argument: {_r_type(m[1])} where a number is expected"),
     (re.compile(r"^must be real number, not (\w+)"),
      lambda m: f"invalid argument: {_r_type(m[1])} where a number is expected"),
-    (re.compile(r"^'(\w+)' object cannot be interpreted as an integer"),
+    (re.compile(r"^'([\w.]+)' object cannot be interpreted as an integer"),
      lambda m: f"invalid argument: {_r_type(m[1])} where a whole number is expected"),
-    (re.compile(r"^'(\w+)' object has no attribute '(\w+)'"),
+    (re.compile(r"^'([\w.]+)' object has no attribute '(\w+)'"),
      lambda m: f"invalid argument: {_r_type(m[1])} (it has no field or method '{m[2]}')"),
     (re.compile(r"^unhashable type: '(\w+)'"), lambda m: f"invalid argument: {_r_type(m[1])} cannot be a key"),
     (re.compile(r"^zero-size array to reduction operation (\w+) which has no identity"),
@@ -213,7 +236,7 @@ _REWORD: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
 ]
 
 
-_GOT = re.compile(r"\b(got|not|of class) (NoneType|RObject|str|float|int|bool|dict|tuple|function|ndarray)\b")
+_GOT = re.compile(r"\b(got|not|of class) '?(NoneType|RObject|str|float|int|bool|dict|tuple|function|ndarray)\b'?")
 
 
 def _r_words(text: str) -> str:
@@ -235,7 +258,10 @@ def error_text(exc: BaseException, fn: Any = None) -> str:
                 name = name[2:] if name.startswith("r_") else name
                 out = f"{name}(): {out}"
             return out
-    return _r_words(text)
+    text = _r_words(_shorten_arrays(text))
+    if len(text) > 1500:  # a long list of values: its start and end say enough
+        text = f"{text[:700]} ... {text[-300:]}"
+    return text
 
 
 # -- `$` -------------------------------------------------------------------------------------------------------
@@ -267,15 +293,9 @@ def _kind(obj: Any, name: str) -> tuple[int, bool]:
     return (_METHOD_INVISIBLE_KIND if invisible else _METHOD_KIND), True
 
 
-_OPTIM_INVISIBLE = frozenset({"step", "zero_grad", "load_state_dict", "add_param_group"})
-
-
 def _invisible_in_r(cls: type, name: str) -> bool:
     if name in _TENSOR_INVISIBLE and issubclass(cls, _tensor_type() or ()):
         return True
-    opt = sys.modules.get("rtorch_py.optim.optimizer")
-    if name in _OPTIM_INVISIBLE and opt is not None and issubclass(cls, getattr(opt, "Optimizer", ())):
-        return True  # R torch: opt$step() at top level prints nothing
     nn = sys.modules.get("rtorch_py.nn.module")
     return name in _MODULE_INVISIBLE and nn is not None and issubclass(cls, nn.nn_Module)
 

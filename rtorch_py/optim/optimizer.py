@@ -111,8 +111,8 @@ def _check_hyperparameters(cls: type, args: tuple, kwargs: dict) -> None:
         if isinstance(v, np.ndarray):
             vals = list(v.reshape(-1))
         if not all(isinstance(e, (int, float, np.integer, np.floating)) and not isinstance(e, bool) for e in vals):
-            shown = v if isinstance(v, str) else type(v).__name__
-            raise TypeError(f"{name}(): argument '{k}' must be a number, got {shown!r}")
+            shown = repr(v) if isinstance(v, str) else type(v).__name__  # the bridge says R's type names
+            raise TypeError(f"{name}(): argument '{k}' must be a number, got {shown}")
 
 
 class Optimizer:

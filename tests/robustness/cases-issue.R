@@ -150,12 +150,15 @@ case("x$register_hook at top level prints a torch_hook", {
   x <- torch_ones(2, requires_grad = TRUE)
   capture.output(print(x$register_hook(function(g) g)))
 }, value = "<torch_hook>")
-case("opt$step() returns invisible NULL", {
+# R torch's step() ends in step_helper's with_no_grad({ ...; loss }): NULL, visibly (it prints NULL), and
+# zero_grad() is invisible (tests/conformance/optim.R holds the same expectation)
+case("opt$step() returns NULL as R torch does, zero_grad() invisibly", {
   p <- torch_ones(2, requires_grad = TRUE); (p * 2)$sum()$backward()
   opt <- optim_sgd(list(p), lr = 0.1)
   r <- withVisible(opt$step())
-  list(r$value, r$visible)
-}, value = list(NULL, FALSE))
+  z <- withVisible(opt$zero_grad())
+  list(r$value, r$visible, z$visible)
+}, value = list(NULL, TRUE, FALSE))
 case("unknown argument name", torch_sum(xs, dmi = 1), error = "unused argument")
 case("missing argument", torch_matmul(xs), error = "missing")
 case("too many arguments", torch_relu(xs, 1, 2, 3), error = "unused argument")
