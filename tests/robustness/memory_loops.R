@@ -23,7 +23,7 @@ loop <- function(name, n, body, warmup = max(1000, n %/% 5)) {
 
 Net <- nn_module(initialize = function() { self$act <- function(x) nnf_relu(x); self$fc <- nn_linear(4, 4) },
                  forward = function(x) self$act(self$fc(x)))
-loop("module storing an R closure (self$act <- function(x) ...)", 2000, function(i) Net())
+loop("module storing an R closure (self$act <- function(x) ...)", 10000, function(i) Net())
 
 hooked <- function() {
   x <- torch_randn(100, requires_grad = TRUE)
