@@ -22,6 +22,7 @@
       normalizePath(configured) != normalizePath(built))
     packageStartupMessage("torch: RTORCH_PYTHON (", configured, ") is not the Python the shim was built for (",
                           built, "): reinstall the shim with that Python (make setup)")
+  .rt_bind_constraints(asNamespace(pkgname))
   setHook(packageEvent("reticulate", "onLoad"), function(...) .rt_reticulate_loaded())
   if ("reticulate" %in% loadedNamespaces()) .rt_reticulate_loaded()
   invisible()

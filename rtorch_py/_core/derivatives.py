@@ -635,3 +635,53 @@ def embedding(g, num, idx, padding_idx, scale_grad_by_freq):
         return O.Tensor._wrap(out)
     return O.index_put(_zeros((num, dim), g), (O.Tensor._wrap(flat),), g2, accumulate=True)
 # -- end nn --
+
+
+# -- distributions (distr_ops.py) ------------------------------------------------------------------------------
+
+def _dist_ops() -> Any:
+    from . import distr_ops  # noqa: PLC0415 - distr_ops imports this module
+
+    return distr_ops
+
+
+def lgamma(g, x): return g * _dist_ops().digamma(x)
+def digamma(g, x): return g * _dist_ops().polygamma(1, x)
+def polygamma(g, n, x): return g * _dist_ops().polygamma(n + 1, x)
+def erfinv(g, out): return g * O.exp(out * out) * (math.sqrt(math.pi) / 2)
+
+
+def xlogy(g, x, y):
+    gx = g * _dist_ops().xlogy(O.to_dtype(O.ne(x, 0), y._data.dtype), y) if _is_t(x) else None
+    return gx, (g * x / y if _is_t(y) else None)
+
+
+def standard_gamma(g, alpha, out): return g * _dist_ops().standard_gamma_grad(alpha, out)
+
+
+def _mh(x): return O.transpose(x, -1, -2)
+
+
+def cholesky(g, L, upper):
+    ops = _dist_ops()
+    if upper:
+        L, g = _mh(L), _mh(g)
+    p = O.tril(O.matmul(_mh(L), g))
+    p = p - O.tril(O.triu(p)) * 0.5  # Phi: the lower triangle with a halved diagonal
+    ga = ops.solve_triangular(_mh(L), p, upper=True)
+    ga = ops.solve_triangular(L, ga, upper=False, left=False)
+    return (ga + _mh(ga)) * 0.5
+
+
+def solve_triangular(g, a, x, upper, left, unitriangular):
+    ops = _dist_ops()
+    if left:
+        gb = ops.solve_triangular(_mh(a), g, upper=not upper, unitriangular=unitriangular)
+        ga = -O.matmul(gb, _mh(x))
+    else:
+        gb = ops.solve_triangular(_mh(a), g, upper=not upper, left=False, unitriangular=unitriangular)
+        ga = -O.matmul(_mh(x), gb)
+    ga = O.triu(ga, 1 if unitriangular else 0) if upper else O.tril(ga, -1 if unitriangular else 0)
+    return ga, gb
+
+# -- end distributions --

@@ -310,6 +310,14 @@ def r_class_maker(maker: str, classname: Any, inherit: Any, members: dict, priva
     return make(*args, **kwargs)
 
 
+def r_exported_value(name: str) -> Any:
+    """An exported rtorch_py object that is not a function (``constraint_real``, classes such as
+    ``constraint_less_than``), for the R-side active bindings of r_shim/R/distributions.R."""
+    import rtorch_py  # noqa: PLC0415
+
+    return getattr(rtorch_py, name)
+
+
 def _identity(x: Any) -> Any:
     return x
 
@@ -398,6 +406,7 @@ TABLE: dict[str, Callable[..., Any]] = {
     "handoff_take": handoff_take,
     "r_module_child": r_module_child,
     "r_class_maker": r_class_maker,
+    "r_exported_value": r_exported_value,
     "r_module_length": r_module_length,
     "r_dollar_names": r_dollar_names,
     "identity": _identity,
