@@ -29,6 +29,16 @@ def _t(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else Tensor._wrap(np.asarray(x, dtype=np.float32))
 
 
+def _bound(x: Any) -> Tensor:
+    """A bound as a tensor (R torch keeps them as tensors: ``constraint$upper_bound`` is one)."""
+    return x if isinstance(x, Tensor) else Tensor._wrap(np.asarray(x, dtype=np.float32).reshape(-1))
+
+
+def _b(x: Tensor) -> np.ndarray:
+    d = x._data
+    return d.reshape(()) if d.size == 1 else d
+
+
 def _wrap_bool(a: Any) -> Tensor:
     return Tensor._wrap(np.asarray(a, dtype=np.bool_))
 
@@ -98,10 +108,10 @@ class constraint_greater_than(Constraint):  # noqa: N801 - R torch's name
     _classname = "torch_GreaterThan"
 
     def initialize(self, lower_bound: Any) -> None:
-        self.lower_bound = lower_bound
+        self.lower_bound = _bound(lower_bound)
 
     def _check(self, d):
-        return self.lower_bound < d
+        return _b(self.lower_bound) < d
 
 
 class constraint_greater_than_eq(Constraint):  # noqa: N801
@@ -110,10 +120,10 @@ class constraint_greater_than_eq(Constraint):  # noqa: N801
     _classname = "torch_GreaterThanEq"
 
     def initialize(self, lower_bound: Any) -> None:
-        self.lower_bound = lower_bound
+        self.lower_bound = _bound(lower_bound)
 
     def _check(self, d):
-        return self.lower_bound <= d
+        return _b(self.lower_bound) <= d
 
 
 class constraint_less_than(Constraint):  # noqa: N801
@@ -127,10 +137,10 @@ class constraint_less_than(Constraint):  # noqa: N801
     _classname = "torch_LessThan"
 
     def initialize(self, upper_bound: Any) -> None:
-        self.upper_bound = upper_bound
+        self.upper_bound = _bound(upper_bound)
 
     def _check(self, d):
-        return d < self.upper_bound
+        return d < _b(self.upper_bound)
 
 
 class constraint_interval(Constraint):  # noqa: N801
@@ -139,10 +149,10 @@ class constraint_interval(Constraint):  # noqa: N801
     _classname = "torch_Interval"
 
     def initialize(self, lower_bound: Any, upper_bound: Any) -> None:
-        self.lower_bound, self.upper_bound = lower_bound, upper_bound
+        self.lower_bound, self.upper_bound = _bound(lower_bound), _bound(upper_bound)
 
     def _check(self, d):
-        return (self.lower_bound <= d) & (d <= self.upper_bound)
+        return (_b(self.lower_bound) <= d) & (d <= _b(self.upper_bound))
 
 
 class constraint_half_open_interval(Constraint):  # noqa: N801
@@ -151,10 +161,10 @@ class constraint_half_open_interval(Constraint):  # noqa: N801
     _classname = "torch_HalfOpenInterval"
 
     def initialize(self, lower_bound: Any, upper_bound: Any) -> None:
-        self.lower_bound, self.upper_bound = lower_bound, upper_bound
+        self.lower_bound, self.upper_bound = _bound(lower_bound), _bound(upper_bound)
 
     def _check(self, d):
-        return (self.lower_bound <= d) & (d < self.upper_bound)
+        return (_b(self.lower_bound) <= d) & (d < _b(self.upper_bound))
 
 
 class constraint_integer_interval(Constraint):  # noqa: N801
@@ -164,10 +174,10 @@ class constraint_integer_interval(Constraint):  # noqa: N801
     is_discrete = True
 
     def initialize(self, lower_bound: Any, upper_bound: Any) -> None:
-        self.lower_bound, self.upper_bound = lower_bound, upper_bound
+        self.lower_bound, self.upper_bound = _bound(lower_bound), _bound(upper_bound)
 
     def _check(self, d):
-        return (d % 1 == 0) & (self.lower_bound <= d) & (d <= self.upper_bound)
+        return (d % 1 == 0) & (_b(self.lower_bound) <= d) & (d <= _b(self.upper_bound))
 
 
 class _IntegerGreaterThan(Constraint):
@@ -175,10 +185,10 @@ class _IntegerGreaterThan(Constraint):
     is_discrete = True
 
     def initialize(self, lower_bound: Any) -> None:
-        self.lower_bound = lower_bound
+        self.lower_bound = _bound(lower_bound)
 
     def _check(self, d):
-        return (d % 1 == 0) & (d >= self.lower_bound)
+        return (d % 1 == 0) & (d >= _b(self.lower_bound))
 
 
 class _Simplex(Constraint):

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .._core import distr_ops as Q
+from .._core import loss_ops as L
 from .._core import ops as O
 from .._core import rng
 from .._core.autograd import no_grad
@@ -151,12 +152,10 @@ class Bernoulli(Distribution):
     def log_prob(self, value: Any) -> Tensor:
         v = self._value(value)
         lg, v = broadcast_all(self.logits, _f(v))
-        # -binary_cross_entropy_with_logits(logits, value), stable for large |logits|
-        return -(O.clamp(lg, 0, None) - lg * v + O.log1p(O.exp(-O.abs(lg))))
+        return -L.binary_cross_entropy_with_logits(lg, v, None, None, "none")
 
     def entropy(self) -> Tensor:
-        lg, p = self.logits, self.probs
-        return O.clamp(lg, 0, None) - lg * p + O.log1p(O.exp(-O.abs(lg)))
+        return L.binary_cross_entropy_with_logits(self.logits, self.probs, None, None, "none")
 
     def enumerate_support(self, expand: bool = True) -> Tensor:
         bs = self._batch_shape
