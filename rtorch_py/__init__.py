@@ -21,6 +21,6 @@ from .functions import *  # noqa: F403
 
 __version__ = "0.1.0"
 _tune_malloc()  # large temporaries reuse heap memory instead of fresh mmaps (see _core/malloc.py)
+from .distributions import *  # noqa: F403, E402
 from .nn import *  # noqa: F403, E402
 from .optim import *  # noqa: F403, E402
-from .distributions import *  # noqa: F403, E402

@@ -26,6 +26,12 @@ class _GradMode:
     enabled = True
 
 
+class _AnomalyMode:
+    """libtorch's anomaly detection flag: it changes the hint of backward's errors."""
+
+    enabled = False
+
+
 def is_grad_enabled() -> bool:
     """Whether ops are recorded for autograd now."""
     return _GradMode.enabled
@@ -111,6 +117,8 @@ class Node:
         """libtorch's name of the op (``MulBackward0``): a string, also callable as ``grad_fn.name()``."""
         return _NodeName(self._name)
 
+    name.fget.r_method = True  # type: ignore[attr-defined] - R calls it: x$grad_fn$name()
+
     @name.setter
     def name(self, value: str) -> None:
         self._name = value
@@ -168,7 +176,10 @@ def _version_error(data: np.ndarray, expected: int, found: int) -> RuntimeError:
     return RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace operation: "
         f"[{desc}], which is output 0 of its node; is at version {found}; expected version {expected} "
-        "instead. Hint: the backtrace further above can help to find the operation that changed it."
+        "instead. Hint: " + ("the backtrace further above can help to find the operation that changed it."
+                             if _AnomalyMode.enabled else
+                             "enable anomaly detection to find the operation that failed to compute its "
+                             "gradient, with torch.autograd.set_detect_anomaly(True).")
     )
 
 
@@ -283,6 +294,8 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
         g = buffers.pop(key, None)
         if g is None:
             continue
+        if inputs is not None and key not in wanted:
+            continue  # autograd_grad stops at its inputs: libtorch never runs these leaves' hooks
         if leaf._hooks:
             g = _run_hooks(leaf._hooks, g)
         if key in wanted:
@@ -302,9 +315,10 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
 
 def _run_hooks(hooks: list, g: Tensor) -> Tensor:
     """Call the gradient hooks in order; a hook that returns a tensor replaces the gradient for the next."""
+    Tensor = _late()[0]  # noqa: N806
     for hook in hooks:
         r = hook(g)
-        if r is not None:
+        if isinstance(r, Tensor):  # NULL/None or any other value (an R hook's last print) keeps g
             g = r
     return g
 

@@ -186,7 +186,8 @@ def solve_triangular(a: Tensor, b: Tensor, upper: bool, left: bool = True, unitr
     da, db = _float_data(a), _float_data(b)
     _check_square("linalg.solve_triangular", da)
     if db.ndim < 2:
-        raise RuntimeError(f"linalg.solve_triangular: The input tensor B must have at least 2 dimensions, got {db.ndim}")
+        raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 dimensions, got "
+                           f"{db.ndim}")
     n = da.shape[-1]
     if (db.shape[-2] if left else db.shape[-1]) != n:
         raise RuntimeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the equation "

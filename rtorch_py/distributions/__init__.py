@@ -104,7 +104,8 @@ def distr_mixture_same_family(mixture_distribution: Any, component_distribution:
     categorical ``mixture_distribution``.
 
     Example:
-        >>> gmm = distr_mixture_same_family(distr_categorical(torch_ones(2)), distr_normal(torch_zeros(2), torch_ones(2)))
+        >>> comp = distr_normal(torch_zeros(2), torch_ones(2))
+        >>> gmm = distr_mixture_same_family(distr_categorical(torch_ones(2)), comp)
         >>> gmm.sample(3).shape
         (3,)
     """
