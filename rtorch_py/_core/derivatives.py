@@ -652,7 +652,9 @@ def erfinv(g, out): return g * O.exp(out * out) * (math.sqrt(math.pi) / 2)
 
 
 def xlogy(g, x, y):
-    gx = g * _dist_ops().xlogy(O.to_dtype(O.ne(x, 0), y._data.dtype), y) if _is_t(x) else None
+    # log(y), but 0 where x and y are both 0 (as libtorch: d/dx xlogy(0, 2) is log 2)
+    keep = O.logical_or(O.ne(x, 0), O.ne(y, 0))
+    gx = g * _dist_ops().xlogy(O.to_dtype(keep, y._data.dtype), y) if _is_t(x) else None
     return gx, (g * x / y if _is_t(y) else None)
 
 

@@ -52,7 +52,7 @@ class Constraint(R6):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        names = [c.__dict__["_classname"] for c in cls.__mro__ if "_classname" in c.__dict__]
+        names = [c.__dict__["_classname"] for c in cls.__mro__ if "_classname" in c.__dict__ and c is not R6]
         cls.__r_class__ = (*dict.fromkeys(names), "R6", "py_object")
 
     @classmethod
