@@ -14,7 +14,7 @@ from ._core.tensor import Tensor
 
 __all__ = ["with_no_grad", "with_enable_grad", "local_no_grad", "local_enable_grad", "autograd_grad",
            "autograd_backward", "autograd_function", "autograd_set_grad_mode", "autograd_is_enabled",
-           "with_detect_anomaly",
+           "with_detect_anomaly", "is_undefined_tensor",
            "no_grad", "enable_grad"]
 
 
@@ -86,6 +86,21 @@ def autograd_set_grad_mode(enabled: bool) -> None:
 def autograd_is_enabled() -> bool:
     """Whether gradient recording is on."""
     return autograd.is_grad_enabled()
+
+
+def is_undefined_tensor(x: Any) -> bool:
+    """Whether ``x`` is an undefined tensor: libtorch's empty handle, here NULL/None (what ``$grad`` of a tensor
+    without gradient and ``autograd_grad``'s unused inputs give).
+
+    Example:
+        >>> is_undefined_tensor(torch_ones(1, requires_grad=True).grad), is_undefined_tensor(torch_ones(1))
+        (True, False)
+    """
+    if x is None:
+        return True
+    if isinstance(x, Tensor):
+        return False
+    raise TypeError(f"is_undefined_tensor: `x` must be a tensor or NULL, got {type(x).__name__}")
 
 
 def _as_list(x: Any) -> list:

@@ -344,3 +344,12 @@ def test_detect_anomaly_hint_and_warning() -> None:
         rt.with_detect_anomaly(failing)
     with pytest.raises(RuntimeError, match="enable anomaly detection"):
         failing()  # the mode ends with the call
+
+
+def test_is_undefined_tensor() -> None:
+    x = leaf([1.0])
+    assert rt.is_undefined_tensor(x.grad) and not rt.is_undefined_tensor(x)
+    out = autograd_grad((x * 2).sum(), [x, leaf([2.0])], allow_unused=True)
+    assert not rt.is_undefined_tensor(out[0]) and rt.is_undefined_tensor(out[1])
+    with pytest.raises(TypeError, match="is_undefined_tensor: `x` must be a tensor or NULL, got str"):
+        rt.is_undefined_tensor("a")

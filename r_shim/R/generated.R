@@ -85,6 +85,10 @@ is_torch_dtype <- function(x) {
   .External(C_rt_callx, "is_torch_dtype", x)
 }
 
+is_undefined_tensor <- function(x) {
+  .External(C_rt_callx, "is_undefined_tensor", x)
+}
+
 lr_cosine_annealing <- function(optimizer, T_max, eta_min = 0.0, last_epoch = -1L, verbose = FALSE) {
   .External(C_rt_callx, "lr_cosine_annealing", optimizer, T_max, eta_min, last_epoch, verbose)
 }
