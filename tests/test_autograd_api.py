@@ -353,3 +353,14 @@ def test_is_undefined_tensor() -> None:
     assert not rt.is_undefined_tensor(out[0]) and rt.is_undefined_tensor(out[1])
     with pytest.raises(TypeError, match="is_undefined_tensor: `x` must be a tensor or NULL, got str"):
         rt.is_undefined_tensor("a")
+
+
+def test_root_gradient_of_a_shape_the_output_expands_to_is_summed_as_libtorch() -> None:
+    # R torch calls libtorch's C++ grad(): its engine sums a root gradient whose shape the output expands to
+    # (autograd_grad(mean(w), w, ones_like(w)) gives ones_like(w).sum() / n per element); other shapes fail
+    w = leaf(np.arange(6.0).reshape(2, 3))
+    (g,) = autograd_grad(w.mean(), w, torch_tensor(np.ones((2, 3))))
+    assert np.allclose(g._data, 1.0)
+    y = w * 2
+    with pytest.raises(RuntimeError, match=r"Mismatch in shape: grad_output\[0\] has a shape of \[4\]"):
+        rt.autograd_backward(y, torch_tensor(np.ones(4)))

@@ -328,6 +328,12 @@ def _add_to(buffers: dict, key: int, g: Tensor) -> None:
     buffers[key] = g if prev is None else prev + g
 
 
+def _expandable(shape: tuple, to: tuple) -> bool:
+    if len(shape) > len(to):
+        return False
+    return all(a == b or a == 1 for a, b in zip(shape[::-1], to[::-1]))
+
+
 def _check_roots(tensors: Sequence, grad_tensors: Sequence | None) -> list:
     Tensor = _late()[0]  # noqa: N806
 
@@ -343,6 +349,8 @@ def _check_roots(tensors: Sequence, grad_tensors: Sequence | None) -> list:
             g = Tensor._wrap(np.ones(t._data.shape, dtype=t._data.dtype))
         elif not isinstance(g, Tensor):
             g = Tensor._wrap(np.asarray(g, dtype=t._data.dtype))
+        if g._data.shape != t._data.shape and _expandable(t._data.shape, g._data.shape):
+            g = _late()[1](g, t._data.shape)  # libtorch's engine sums a gradient the output expands to
         if g._data.shape != t._data.shape:
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[0] has a shape of {list(g._data.shape)} and output[0] has a "
