@@ -364,3 +364,16 @@ def test_root_gradient_of_a_shape_the_output_expands_to_is_summed_as_libtorch() 
     y = w * 2
     with pytest.raises(RuntimeError, match=r"Mismatch in shape: grad_output\[0\] has a shape of \[4\]"):
         rt.autograd_backward(y, torch_tensor(np.ones(4)))
+
+
+def test_autograd_grad_runs_only_the_nodes_between_outputs_and_inputs() -> None:
+    x = leaf([1.0, 2.0])
+    h = x * 3  # a non-leaf before the input: its hook must not run
+    seen = []
+    h.register_hook(lambda g: seen.append("h"))
+    a = h * 2
+    a.register_hook(lambda g: seen.append("a") or g * 10)  # the input's own hook runs before capture
+    out = (a * a).sum()
+    (ga,) = autograd_grad(out, a)
+    assert seen == ["a"] and np.allclose(ga._data, 10 * 2 * a._data)
+    assert x.grad is None

@@ -246,14 +246,20 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
     prev_mode = _GradMode.enabled
     _GradMode.enabled = create_graph
     try:
-        for node in _collect(root_nodes):
+        order = _collect(root_nodes)
+        needed = _needed(order, wanted) if inputs is not None else None
+        for node in order:
             g = buffers.pop(id(node), None)
             if g is None:
                 continue
+            if needed is not None and id(node) not in needed and id(node) not in wanted:
+                continue  # autograd_grad runs only the nodes between its outputs and its inputs, as libtorch
             if node.pre_hooks:
                 g = _run_hooks(node.pre_hooks, g)
             if wanted and id(node) in wanted:
                 captured[wanted[id(node)]] = g
+                if id(node) not in needed:
+                    continue
             if node.saved is _FREED:
                 raise RuntimeError(
                     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -311,6 +317,20 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
                 )
         return captured
     return None
+
+
+def _needed(order: list, wanted: dict) -> set:
+    """Ids of the nodes that lead to a wanted node or leaf (``order`` is newest first, so a node's inputs
+    come after it: walk oldest first)."""
+    reach = set(wanted)
+    needed: set = set()
+    for node in reversed(order):
+        for e in node.next:
+            if e is not None and id(e) in reach:
+                needed.add(id(node))
+                reach.add(id(node))
+                break
+    return needed
 
 
 def _run_hooks(hooks: list, g: Tensor) -> Tensor:
