@@ -123,13 +123,13 @@ Ops.torch_dtype <- function(e1, e2) {
   if (is.character(i)) .Call(C_rt_setattr, x, i, value) else `[<-.torch_tensor`(x, i, value = value)
 }
 
-# testthat's 3rd edition compares with waldo: a tensor compares as its values, shape, dtype, requires_grad
-# and grad_fn (R torch's compare_proxy), so different tensors are never "equal" as external pointers.
+# testthat's 3rd edition compares with waldo: a tensor compares as its values (as_array), device,
+# requires_grad and grad_fn (R torch's compare_proxy), so different tensors are never "equal" as pointers.
 .rt_compare_proxy <- function(x, path) {
   fn <- x$grad_fn
-  list(object = list(values = as.array(x$detach()), dtype = as.character(x$dtype),
+  list(object = list(x = as.array(x$detach()), device = as.character(x$device),
                      requires_grad = x$requires_grad, grad_fn = if (is.null(fn)) NULL else fn$name()),
-       path = paste0("as_array(", path, ")"))
+       path = path)
 }
 
 .rt_register_waldo <- function(...) {
