@@ -130,7 +130,7 @@ class constraint_less_than(Constraint):  # noqa: N801
     """Values < ``upper_bound``.
 
     Example:
-        >>> constraint_less_than(1).check(torch_tensor([0.5, 1.5])).tolist()
+        >>> constraint_less_than(1).check(torch_tensor([0.5, 1.5])).numpy().tolist()
         [True, False]
     """
 
