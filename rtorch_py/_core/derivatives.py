@@ -658,6 +658,13 @@ def xlogy(g, x, y):
     return gx, (g * x / y if _is_t(y) else None)
 
 
+def gammainc(g, a, x):
+    if _is_t(a) and a._requires_grad:
+        raise RuntimeError("the derivative for 'self' (the first argument of igamma) is not implemented.")
+    ops = _dist_ops()
+    return None, g * O.exp((a - 1) * O.log(x) - x - ops.lgamma(a))
+
+
 def standard_gamma(g, alpha, out): return g * _dist_ops().standard_gamma_grad(alpha, out)
 
 

@@ -18,7 +18,7 @@ from . import rng
 from .ops import OUT, _float_data, _wrap, record
 from .tensor import Tensor
 
-__all__ = ["lgamma", "digamma", "erfinv", "polygamma", "xlogy", "standard_gamma", "standard_gamma_grad", "poisson",
+__all__ = ["lgamma", "digamma", "erfinv", "gammainc", "polygamma", "xlogy", "standard_gamma", "standard_gamma_grad", "poisson",
            "cholesky", "solve_triangular"]
 
 
@@ -217,3 +217,13 @@ def erfinv(x: Tensor) -> Tensor:
     """The inverse error function (ErfinvBackward0)."""
     d = _float_data(x)
     return record(_special(_sp.erfinv, d), "ErfinvBackward0", D.erfinv, (x,), (OUT,))
+
+
+def gammainc(a: Tensor, x: Tensor) -> Tensor:
+    """The regularised lower incomplete gamma function P(a, x) (IgammaBackward0: differentiable in x only,
+    as libtorch)."""
+    da, dx = _float_data(a), _float_data(x)
+    dt = np.result_type(da, dx)
+    with np.errstate(all="ignore"):
+        out = _sp.gammainc(da.astype(np.float64), dx.astype(np.float64)).astype(dt, copy=False)
+    return record(out, "IgammaBackward0", D.gammainc, (a, x), (a, x))

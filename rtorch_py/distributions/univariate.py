@@ -323,6 +323,11 @@ class Gamma(Distribution):
         c = self.concentration
         return c - O.log(self.rate) + Q.lgamma(c) + (1.0 - c) * Q.digamma(c)
 
+    def cdf(self, value: Any) -> Tensor:
+        """P(X <= value): the regularised incomplete gamma function (not differentiable in concentration)."""
+        v = _f(self._value(value))
+        return Q.gammainc(self.concentration, self.rate * v)
+
 
 class Chi2(Gamma):
     """Chi-squared(df) = Gamma(df / 2, 1 / 2): ``distr_chi2``."""

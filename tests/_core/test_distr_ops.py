@@ -106,3 +106,14 @@ def test_sampler_errors_and_generator_position() -> None:
     nxt = g.random32(4)
     used = [n for n in range(0, 200, 2) if np.array_equal(rng.Generator(9).random32(n + 4)[n:], nxt)]
     assert len(used) == 1
+
+
+@pytest.mark.parametrize("shape", [(3,), (2, 3)])
+def test_gammainc_values_and_gradient_in_x(shape: tuple) -> None:
+    a = T(R.uniform(0.5, 3.0, shape[-1:]))
+    x = R.uniform(0.2, 4.0, shape)
+    assert np.allclose(Q.gammainc(T(np.array([1.0])), T(np.array([2.0])))._data, 1 - math.exp(-2.0))
+    gradcheck(lambda t: Q.gammainc(a, t), [x])
+    ar = torch_tensor(np.array([1.5]), requires_grad=True)
+    with pytest.raises(RuntimeError, match="derivative for 'self' .* igamma\\) is not implemented"):
+        Q.gammainc(ar, T(np.array([1.0]))).sum().backward()
