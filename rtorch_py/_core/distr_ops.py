@@ -18,8 +18,8 @@ from . import rng
 from .ops import OUT, _float_data, _wrap, record
 from .tensor import Tensor
 
-__all__ = ["lgamma", "digamma", "erfinv", "gammainc", "polygamma", "xlogy", "standard_gamma", "standard_gamma_grad", "poisson",
-           "cholesky", "solve_triangular"]
+__all__ = ["lgamma", "digamma", "erfinv", "gammainc", "polygamma", "xlogy", "standard_gamma", "standard_gamma_grad",
+           "poisson", "cholesky", "solve_triangular"]
 
 
 def _special(fn, d: np.ndarray) -> np.ndarray:
