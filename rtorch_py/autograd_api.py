@@ -14,6 +14,7 @@ from ._core.tensor import Tensor
 
 __all__ = ["with_no_grad", "with_enable_grad", "local_no_grad", "local_enable_grad", "autograd_grad",
            "autograd_backward", "autograd_function", "autograd_set_grad_mode", "autograd_is_enabled",
+           "with_detect_anomaly", "is_undefined_tensor",
            "no_grad", "enable_grad"]
 
 
@@ -41,6 +42,29 @@ def with_enable_grad(code: Callable[[], Any] | None = None) -> Any:
 
 
 @contextlib.contextmanager
+def _anomaly() -> Iterator[None]:
+    import warnings  # noqa: PLC0415
+
+    warnings.warn("Anomaly Detection has been enabled. This mode will increase the runtime and should be "
+                  "enabled only for debugging.", stacklevel=3)
+    prev = autograd._AnomalyMode.enabled
+    autograd._AnomalyMode.enabled = True
+    try:
+        yield
+    finally:
+        autograd._AnomalyMode.enabled = prev
+
+
+def with_detect_anomaly(code: Callable[[], Any] | None = None) -> Any:
+    """Run ``code`` with anomaly detection: backward's errors then point at the operation (libtorch's hint),
+    with libtorch's warning that the mode is for debugging; without ``code``, a context manager."""
+    if code is None:
+        return _anomaly()
+    with _anomaly():
+        return code()
+
+
+@contextlib.contextmanager
 def local_no_grad() -> Iterator[None]:
     """Gradient recording off until the end of the ``with`` block (R's ``local_no_grad()``)."""
     with no_grad():
@@ -62,6 +86,21 @@ def autograd_set_grad_mode(enabled: bool) -> None:
 def autograd_is_enabled() -> bool:
     """Whether gradient recording is on."""
     return autograd.is_grad_enabled()
+
+
+def is_undefined_tensor(x: Any) -> bool:
+    """Whether ``x`` is an undefined tensor: libtorch's empty handle, here NULL/None (what ``$grad`` of a tensor
+    without gradient and ``autograd_grad``'s unused inputs give).
+
+    Example:
+        >>> is_undefined_tensor(torch_ones(1, requires_grad=True).grad), is_undefined_tensor(torch_ones(1))
+        (True, False)
+    """
+    if x is None:
+        return True
+    if isinstance(x, Tensor):
+        return False
+    raise TypeError(f"is_undefined_tensor: `x` must be a tensor or NULL, got {type(x).__name__}")
 
 
 def _as_list(x: Any) -> list:
@@ -98,15 +137,19 @@ def autograd_backward(tensors: Any, grad_tensors: Any = None, retain_graph: bool
 
 
 class AutogradContext:
-    """``ctx`` of a custom autograd function: ``save_for_backward`` and ``saved_variables``, plus any
-    attribute the forward sets (R: ``ctx$foo <- ...``)."""
+    """``ctx`` of a custom autograd function: ``save_for_backward`` / ``saved_variables``,
+    ``needs_input_grad`` (per forward argument, by name), ``mark_dirty``, ``mark_non_differentiable``,
+    ``set_materialize_grads``, plus any attribute the forward sets (R: ``ctx$foo <- ...``)."""
 
     def __init__(self) -> None:
-        self._saved: tuple = ()
-        self._needs: tuple = ()
+        self._saved: Any = ()
+        self._needs: dict = {}
+        self._dirty: list = []
+        self._non_diff: list = []
+        self._materialize = True
 
     def save_for_backward(self, *args: Any, **kwargs: Any) -> None:
-        """Keep values (tensors or others; a list or named arguments) for the backward."""
+        """Keep values (tensors, inputs or outputs, or others; a list or named arguments) for the backward."""
         if kwargs:
             self._saved = dict(kwargs)
         else:
@@ -118,12 +161,43 @@ class AutogradContext:
         return self._saved
 
     @property
-    def needs_input_grad(self) -> tuple:
-        """Per argument of the forward, whether its gradient is wanted."""
+    def needs_input_grad(self) -> dict:
+        """Per argument of the forward (by name): whether its gradient is wanted."""
         return self._needs
 
+    def mark_dirty(self, *args: Any) -> None:
+        """Declare the tensors the forward modified in place (they are returned as outputs)."""
+        self._dirty.extend(_flat_tensors(args))
+
     def mark_non_differentiable(self, *args: Any) -> None:
-        """Accepted for R torch's API; it has no effect here (no output is marked)."""
+        """Declare outputs that get no gradient (they do not require grad)."""
+        self._non_diff.extend(_flat_tensors(args))
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """Whether missing output gradients reach the backward as zeros (TRUE, default) or NULL."""
+        self._materialize = bool(value)
+
+
+def _flat_tensors(args: Any) -> list:
+    out: list = []
+    for a in args:
+        if isinstance(a, Tensor):
+            out.append(a)
+        elif isinstance(a, (list, tuple)):
+            out.extend(_flat_tensors(a))
+    return out
+
+
+def _n_params(fn: Callable) -> int | None:
+    import inspect  # noqa: PLC0415
+
+    try:
+        ps = list(inspect.signature(fn).parameters.values())
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is p.VAR_POSITIONAL for p in ps):
+        return None
+    return len(ps)
 
 
 def _check_backward_grads(grads: Any, names: list, params: list, tensors: tuple) -> tuple:
@@ -169,6 +243,12 @@ def autograd_function(forward: Callable, backward: Callable) -> Callable:
     """A differentiable function from a forward ``f(ctx, ...)`` and a backward ``b(ctx, grad_output)``
     that returns the gradients of the tensor arguments (a list in argument order, or a dict by name).
 
+    The forward may return one tensor or a list of them; the backward then gets the output gradients as
+    one list (``b(ctx, grads)``) or one argument each (``b(ctx, g1, g2)``). Each output that receives a
+    gradient runs the backward with the other outputs' gradients as zeros (or NULL without
+    ``ctx$set_materialize_grads(TRUE)``), which sums to libtorch's single call for a backward linear in
+    its gradients, as backward functions are.
+
     Example:
         >>> square = autograd_function(
         ...     forward=lambda ctx, x: (ctx.save_for_backward(x), x * x)[1],
@@ -179,6 +259,7 @@ def autograd_function(forward: Callable, backward: Callable) -> Callable:
     import inspect  # noqa: PLC0415
 
     params = list(inspect.signature(forward).parameters)[1:]
+    n_back = _n_params(backward)
 
     def apply(*args: Any, **kwargs: Any) -> Any:
         from ._core.ops import record  # noqa: PLC0415
@@ -188,19 +269,61 @@ def autograd_function(forward: Callable, backward: Callable) -> Callable:
         bound.update(kwargs)
         names = [n for n, v in bound.items() if isinstance(v, Tensor)]
         tensors = tuple(bound[n] for n in names)
-        ctx._needs = tuple(t._requires_grad for t in tensors)
+        grad_on = autograd.is_grad_enabled()
+        ctx._needs = {n: bool(grad_on and isinstance(bound.get(n), Tensor) and bound[n].requires_grad)
+                      for n in params}
         with no_grad():
             out = forward(ctx, *args, **kwargs)
-        if not isinstance(out, Tensor):
-            raise TypeError(f"autograd_function: forward must return one tensor (several outputs are not supported), "
-                            f"got {type(out).__name__}")
+        single = isinstance(out, Tensor)
+        outs = [out] if single else list(out) if isinstance(out, (list, tuple)) else None
+        if outs is None:
+            raise TypeError(f"autograd_function: forward must return a tensor or a list of tensors, got "
+                            f"{type(out).__name__}")
+        for d in ctx._dirty:
+            if d._grad_fn is None and d._requires_grad and grad_on:
+                raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        differentiable = grad_on and any(t._requires_grad for t in tensors)
+        non_diff = {id(t) for t in ctx._non_diff}
+        shapes = [o._data.shape if isinstance(o, Tensor) else None for o in outs]
 
-        def rule(g: Tensor) -> tuple:
-            return _check_backward_grads(backward(ctx, g), names, params, tensors)
+        def rule_for(k: int) -> Callable:
+            def rule(g: Tensor) -> tuple:
+                grads = []
+                for j, shp in enumerate(shapes):
+                    if j == k:
+                        grads.append(g)
+                    elif shp is None or not ctx._materialize:
+                        grads.append(None)
+                    else:
+                        grads.append(Tensor._wrap(np.zeros(shp, dtype=outs[j]._data.dtype)))
+                if single:
+                    res = backward(ctx, grads[0])
+                elif n_back is not None and n_back == len(outs) + 1:
+                    res = backward(ctx, *grads)
+                else:
+                    res = backward(ctx, grads)
+                return _check_backward_grads(res, names, params, tensors)
 
-        return record(out._data, "torch::autograd::CppNode<RFunction>", rule, tensors)
+            rule.__name__ = "custom_function_backward"
+            return rule
+
+        results = []
+        for k, o in enumerate(outs):
+            if not isinstance(o, Tensor):
+                results.append(o)
+                continue
+            if (not differentiable or id(o) in non_diff or o._data.dtype.kind not in "fc"):
+                if id(o) in non_diff or o._data.dtype.kind not in "fc":
+                    o._requires_grad = False if o._grad_fn is None else o._requires_grad
+                results.append(o)
+                continue
+            r = record(o._data, "torch::autograd::CppNode<RFunction>", rule_for(k), tensors)
+            if any(o is d for d in ctx._dirty):
+                # an input modified in place is returned as itself, now with the function's node
+                o._grad_fn, o._requires_grad = r._grad_fn, True
+                o._version[0] += 1
+                r = o
+            results.append(r)
+        return results[0] if single else results
 
     return apply
-
-
-

@@ -198,15 +198,15 @@ def test_autograd_function_needs_input_grad_and_non_grad_inputs() -> None:
     f = autograd_function(forward, lambda ctx, g: [g * 2, g * 3])
     a, b = leaf([1.0]), torch_tensor([4.0], dtype=rt.torch_double())
     f(a, b).backward()
-    assert seen["needs"] == (True, False)
+    assert seen["needs"] == {"a": True, "b": False}
     assert a.grad.item() == 2.0 and b.grad is None
     out = f(torch_tensor([1.0]), b)
     assert not out.requires_grad
 
 
 def test_autograd_function_errors() -> None:
-    f = autograd_function(lambda ctx, x: [x, x], lambda ctx, g: [g])
-    with pytest.raises(TypeError, match="forward must return one tensor"):
+    f = autograd_function(lambda ctx, x: 3, lambda ctx, g: [g])
+    with pytest.raises(TypeError, match="forward must return a tensor or a list of tensors, got int"):
         f(leaf([1.0]))
 
 
@@ -216,3 +216,164 @@ def test_core_grad_mode_functions() -> None:
         assert not autograd.is_grad_enabled()
     finally:
         autograd.set_grad_enabled(True)
+
+
+# -- autograd_function: several outputs, mark_dirty, mark_non_differentiable ---------------------------------------
+
+def test_autograd_function_list_outputs_backward_gets_all_gradients() -> None:
+    calls = []
+
+    def backward(ctx: object, g1: Tensor, g2: Tensor) -> dict:
+        calls.append((g1._data.tolist(), g2._data.tolist()))
+        return {"x": g1 * 2 + g2 * 3 * ctx.saved_variables["x"] ** 2}
+
+    def forward(ctx: object, x: Tensor, k: float) -> list:
+        ctx.save_for_backward(x=x, k=k)
+        return [x * k, x ** 3]
+
+    f = autograd_function(forward, backward)
+    x = leaf([2.0])
+    a, b = f(x, 2.0)
+    (a + b).sum().backward()
+    # each output's gradient runs the backward with the other output's gradient materialised as zeros
+    assert sorted(calls) == [([0.0], [1.0]), ([1.0], [0.0])]
+    assert x.grad.item() == 2.0 + 3 * 4.0
+
+
+def test_autograd_function_backward_taking_one_list() -> None:
+    f = autograd_function(lambda ctx, x: [x * 2, x * 3], lambda ctx, grads: [grads[0] * 2 + grads[1] * 3])
+    x = leaf([1.0])
+    out = f(x)
+    out[1].backward()
+    assert x.grad.item() == 3.0
+
+
+def test_autograd_function_set_materialize_grads_false_passes_none() -> None:
+    seen = []
+
+    def forward(ctx: object, x: Tensor) -> list:
+        ctx.set_materialize_grads(False)
+        return [x * 2, x * 3]
+
+    def backward(ctx: object, g1: Tensor | None, g2: Tensor | None) -> list:
+        seen.append((g1 is None, g2 is None))
+        return [(g1 * 2) if g1 is not None else g2 * 3]
+
+    x = leaf([1.0])
+    f = autograd_function(forward, backward)
+    f(x)[1].backward()
+    assert seen == [(True, False)] and x.grad.item() == 3.0
+
+
+def test_autograd_function_mark_non_differentiable_and_bool_outputs() -> None:
+    def forward(ctx: object, x: Tensor) -> list:
+        a, b = x + 1, x + 2
+        ctx.mark_non_differentiable(a)
+        return [a, b, x > 0]
+
+    f = autograd_function(forward, lambda ctx, ga, gb, gm: [gb])
+    x = leaf([1.0])
+    a, b, m = f(x)
+    assert not a.requires_grad and b.requires_grad and not m.requires_grad
+    b.backward()
+    assert x.grad.item() == 1.0
+
+
+def test_autograd_function_mark_dirty() -> None:
+    def forward(ctx: object, a: Tensor, b: Tensor) -> list:
+        ctx.mark_dirty(a)
+        return [a.add_(b), b + 2]
+
+    f = autograd_function(forward, lambda ctx, ga, gb: {"a": ga, "b": ga + gb})
+    x, y = torch_tensor([2.0]), leaf([3.0])
+    r = f(x, y)
+    assert r[0] is x and x.requires_grad and x.item() == 5.0
+    r[0].backward()
+    assert y.grad.item() == 1.0
+
+    def double_in_place(ctx: object, x: Tensor) -> list:
+        x.mul_(2)
+        ctx.mark_dirty(x)
+        return [x, x]
+
+    g = autograd_function(double_in_place, lambda ctx, g1, g2: [g1 * 2 + g2 * 2])
+    with pytest.raises(RuntimeError, match="leaf Variable that requires grad"):
+        g(leaf([5.0]))
+
+
+# -- hooks, anomaly mode ------------------------------------------------------------------------------------------
+
+def test_hook_returning_none_or_non_tensor_keeps_gradient_tensor_replaces_it() -> None:
+    x = leaf([2.0])
+    x.register_hook(lambda g: "printed")  # an R hook's last value (print's string) is not a gradient
+    (x * 2).backward()
+    assert x.grad.item() == 2.0
+    x = leaf([2.0])
+    h = x.register_hook(lambda g: g * 10)
+    (x * 2).backward()
+    assert x.grad.item() == 20.0
+    h.remove()
+    x.grad = None
+    (x * 2).backward()
+    assert x.grad.item() == 2.0
+
+
+def test_autograd_grad_does_not_run_hooks_beyond_its_inputs() -> None:
+    x = leaf(np.arange(8.0).reshape(4, 2))
+    a, b = x[0:2], x[2:4]
+    called = []
+    x.register_hook(lambda g: called.append(1))
+    go = torch_tensor(np.ones((2, 2)), dtype=rt.torch_double())
+    ga, gb = autograd_grad(a + 2 * b, [a, b], grad_outputs=go, create_graph=True)
+    assert ga._data.tolist() == [[1, 1], [1, 1]] and gb._data.tolist() == [[2, 2], [2, 2]]
+    assert called == [] and x.grad is None
+
+
+def test_detect_anomaly_hint_and_warning() -> None:
+    def failing() -> None:
+        x = leaf([1.0, 2.0])
+        y = torch_tensor([0.5], dtype=rt.torch_double())
+        b = (x ** y).sum()
+        y.add_(1)
+        b.backward()
+
+    with pytest.raises(RuntimeError, match="enable anomaly detection.*set_detect_anomaly"):
+        failing()
+    with pytest.warns(UserWarning, match="should be enabled only for debugging"), \
+            pytest.raises(RuntimeError, match="backtrace further above"):
+        rt.with_detect_anomaly(failing)
+    with pytest.raises(RuntimeError, match="enable anomaly detection"):
+        failing()  # the mode ends with the call
+
+
+def test_is_undefined_tensor() -> None:
+    x = leaf([1.0])
+    assert rt.is_undefined_tensor(x.grad) and not rt.is_undefined_tensor(x)
+    out = autograd_grad((x * 2).sum(), [x, leaf([2.0])], allow_unused=True)
+    assert not rt.is_undefined_tensor(out[0]) and rt.is_undefined_tensor(out[1])
+    with pytest.raises(TypeError, match="is_undefined_tensor: `x` must be a tensor or NULL, got str"):
+        rt.is_undefined_tensor("a")
+
+
+def test_root_gradient_of_a_shape_the_output_expands_to_is_summed_as_libtorch() -> None:
+    # R torch calls libtorch's C++ grad(): its engine sums a root gradient whose shape the output expands to
+    # (autograd_grad(mean(w), w, ones_like(w)) gives ones_like(w).sum() / n per element); other shapes fail
+    w = leaf(np.arange(6.0).reshape(2, 3))
+    (g,) = autograd_grad(w.mean(), w, torch_tensor(np.ones((2, 3))))
+    assert np.allclose(g._data, 1.0)
+    y = w * 2
+    with pytest.raises(RuntimeError, match=r"Mismatch in shape: grad_output\[0\] has a shape of \[4\]"):
+        rt.autograd_backward(y, torch_tensor(np.ones(4)))
+
+
+def test_autograd_grad_runs_only_the_nodes_between_outputs_and_inputs() -> None:
+    x = leaf([1.0, 2.0])
+    h = x * 3  # a non-leaf before the input: its hook must not run
+    seen = []
+    h.register_hook(lambda g: seen.append("h"))
+    a = h * 2
+    a.register_hook(lambda g: seen.append("a") or g * 10)  # the input's own hook runs before capture
+    out = (a * a).sum()
+    (ga,) = autograd_grad(out, a)
+    assert seen == ["a"] and np.allclose(ga._data, 10 * 2 * a._data)
+    assert x.grad is None

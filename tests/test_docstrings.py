@@ -8,7 +8,8 @@ import pytest
 from doc_examples import run_examples
 
 MODULES = ["functions", "creation", "dtypes", "autograd_api", "tensor_methods", "_core.tensor", "_core.ops",
-           "_core.dtype", "_core.fma", "_r6", "_check"]
+           "_core.dtype", "_core.fma", "_r6", "_check", "distributions", "distributions.constraints",
+           "distributions.distribution", "distributions.univariate", "distributions.multivariate", "_core.distr_ops"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -25,6 +25,11 @@ with_no_grad <- function(code) .rt_with_context(C_rt_call1, "with_no_grad", code
 #' @export
 with_enable_grad <- function(code) .rt_with_context(C_rt_call1, "with_enable_grad", code)
 
+#' Evaluates code with anomaly detection on (backward errors hint at the failing operation)
+#' @param code R code.
+#' @export
+with_detect_anomaly <- function(code) .rt_with_context(C_rt_call1, "with_detect_anomaly", code)
+
 #' Evaluates code with the random generator seeded, then restores its state
 #' @param code R code.
 #' @param ... unused.

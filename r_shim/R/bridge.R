@@ -22,6 +22,9 @@
       normalizePath(configured) != normalizePath(built))
     packageStartupMessage("torch: RTORCH_PYTHON (", configured, ") is not the Python the shim was built for (",
                           built, "): reinstall the shim with that Python (make setup)")
+  .rt_bind_constraints(asNamespace(pkgname))
+  setHook(packageEvent("waldo", "onLoad"), .rt_register_waldo)
+  if ("waldo" %in% loadedNamespaces()) .rt_register_waldo()
   setHook(packageEvent("reticulate", "onLoad"), function(...) .rt_reticulate_loaded())
   if ("reticulate" %in% loadedNamespaces()) .rt_reticulate_loaded()
   # coro's as_iterator() learns dataloaders and samplers whenever coro loads (R/data.R)

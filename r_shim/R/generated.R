@@ -29,6 +29,38 @@ cuda_is_available <- function() {
   .External(C_rt_callx, "cuda_is_available")
 }
 
+distr_bernoulli <- function(probs = NULL, logits = NULL, validate_args = NULL) {
+  .External(C_rt_callx, "distr_bernoulli", probs, logits, validate_args)
+}
+
+distr_categorical <- function(probs = NULL, logits = NULL, validate_args = NULL) {
+  .External(C_rt_callx, "distr_categorical", probs, logits, validate_args)
+}
+
+distr_chi2 <- function(df, validate_args = NULL) {
+  .External(C_rt_callx, "distr_chi2", df, validate_args)
+}
+
+distr_gamma <- function(concentration, rate, validate_args = NULL) {
+  .External(C_rt_callx, "distr_gamma", concentration, rate, validate_args)
+}
+
+distr_mixture_same_family <- function(mixture_distribution, component_distribution, validate_args = NULL) {
+  .External(C_rt_callx, "distr_mixture_same_family", mixture_distribution, component_distribution, validate_args)
+}
+
+distr_multivariate_normal <- function(loc, covariance_matrix = NULL, precision_matrix = NULL, scale_tril = NULL, validate_args = NULL) {
+  .External(C_rt_callx, "distr_multivariate_normal", loc, covariance_matrix, precision_matrix, scale_tril, validate_args)
+}
+
+distr_normal <- function(loc, scale, validate_args = NULL) {
+  .External(C_rt_callx, "distr_normal", loc, scale, validate_args)
+}
+
+distr_poisson <- function(rate, validate_args = NULL) {
+  .External(C_rt_callx, "distr_poisson", rate, validate_args)
+}
+
 is_nn_buffer <- function(x) {
   .External(C_rt_callx, "is_nn_buffer", x)
 }
@@ -2084,3 +2116,7 @@ torch_zeros <- function(..., names = NULL, dtype = NULL, device = NULL, requires
 torch_zeros_like <- function(input, dtype = NULL, device = NULL, requires_grad = FALSE, ...) {
   .External(C_rt_callx, "torch_zeros_like", input, dtype, device, requires_grad, ...)
 }
+
+# Exported values (objects and R6-style classes, used as `x$check()`, `x$new()`): active bindings
+# made at load (R/distributions.R), fetched from Python on first use.
+.rt_exported_values <- c("constraint_boolean", "constraint_dependent", "constraint_greater_than", "constraint_greater_than_eq", "constraint_half_open_interval", "constraint_integer_interval", "constraint_interval", "constraint_less_than", "constraint_lower_cholesky", "constraint_lower_triangular", "constraint_nonnegative", "constraint_nonnegative_integer", "constraint_positive", "constraint_positive_definite", "constraint_positive_integer", "constraint_real", "constraint_real_vector", "constraint_simplex", "constraint_unit_interval")

@@ -128,3 +128,22 @@ Ops.torch_dtype <- function(e1, e2) {
          "!=" = !identical(e1, e2),
          stop(gettextf("%s is not defined for dtypes", sQuote(.Generic)), call. = FALSE))
 }
+
+# x[["requires_grad"]] <- FALSE: a field by name (as `$<-`); numbers index as `[<-`.
+#' @export
+`[[<-.torch_tensor` <- function(x, i, value) {
+  if (is.character(i)) .Call(C_rt_setattr, x, i, value) else `[<-.torch_tensor`(x, i, value = value)
+}
+
+# testthat's 3rd edition compares with waldo: a tensor compares as its values (as_array), device,
+# requires_grad and grad_fn (R torch's compare_proxy), so different tensors are never "equal" as pointers.
+.rt_compare_proxy <- function(x, path) {
+  fn <- x$grad_fn
+  list(object = list(x = as.array(x$detach()), device = as.character(x$device),
+                     requires_grad = x$requires_grad, grad_fn = if (is.null(fn)) NULL else fn$name()),
+       path = path)
+}
+
+.rt_register_waldo <- function(...) {
+  registerS3method("compare_proxy", "torch_tensor", .rt_compare_proxy, envir = asNamespace("waldo"))
+}

@@ -25,7 +25,8 @@ from pathlib import Path
 
 SHIM = Path(__file__).resolve().parents[1]
 OUT = SHIM / "R" / "generated.R"
-PREFIXES = ("torch_", "nnf_", "nn_", "optim_", "lr_", "autograd_", "cuda_", "with_", "local_", "is_", "linalg_")
+PREFIXES = ("torch_", "nnf_", "nn_", "optim_", "lr_", "autograd_", "cuda_", "with_", "local_", "is_", "linalg_",
+            "distr_")
 MODULES = ("rtorch_py", "rtorch_py.nn", "rtorch_py.optim")
 R_RESERVED = {"if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE", "FALSE", "NULL",
               "Inf", "NaN", "NA", "in"}
@@ -135,7 +136,21 @@ def render() -> str:
         w = wrapper(name, fn)
         if w:
             parts.append(w)
+    values = ", ".join(f'"{n}"' for n in exported_values())
+    parts.append("# Exported values (objects and R6-style classes, used as `x$check()`, `x$new()`): active bindings\n"
+                 "# made at load (R/distributions.R), fetched from Python on first use.\n"
+                 f".rt_exported_values <- c({values})\n")
     return "\n".join(parts)
+
+
+VALUE_PREFIXES = ("constraint_",)
+
+
+def exported_values() -> list[str]:
+    """Exported names with a value prefix (constraint objects and classes): R sees the Python objects."""
+    import rtorch_py  # noqa: PLC0415
+
+    return sorted(n for n in dir(rtorch_py) if n.startswith(VALUE_PREFIXES))
 
 
 def main() -> int:

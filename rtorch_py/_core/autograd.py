@@ -33,6 +33,12 @@ class _GradModeState(threading.local):
 _GradMode = _GradModeState()
 
 
+class _AnomalyMode:
+    """libtorch's anomaly detection flag: it changes the hint of backward's errors."""
+
+    enabled = False
+
+
 def is_grad_enabled() -> bool:
     """Whether ops are recorded for autograd now."""
     return _GradMode.enabled
@@ -118,6 +124,8 @@ class Node:
         """libtorch's name of the op (``MulBackward0``): a string, also callable as ``grad_fn.name()``."""
         return _NodeName(self._name)
 
+    name.fget.r_method = True  # type: ignore[attr-defined] - R calls it: x$grad_fn$name()
+
     @name.setter
     def name(self, value: str) -> None:
         self._name = value
@@ -175,7 +183,10 @@ def _version_error(data: np.ndarray, expected: int, found: int) -> RuntimeError:
     return RuntimeError(
         "one of the variables needed for gradient computation has been modified by an inplace operation: "
         f"[{desc}], which is output 0 of its node; is at version {found}; expected version {expected} "
-        "instead. Hint: the backtrace further above can help to find the operation that changed it."
+        "instead. Hint: " + ("the backtrace further above can help to find the operation that changed it."
+                             if _AnomalyMode.enabled else
+                             "enable anomaly detection to find the operation that failed to compute its "
+                             "gradient, with torch.autograd.set_detect_anomaly(True).")
     )
 
 
@@ -242,14 +253,20 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
     prev_mode = _GradMode.enabled
     _GradMode.enabled = create_graph
     try:
-        for node in _collect(root_nodes):
+        order = _collect(root_nodes)
+        needed = _needed(order, wanted) if inputs is not None else None
+        for node in order:
             g = buffers.pop(id(node), None)
             if g is None:
                 continue
+            if needed is not None and id(node) not in needed and id(node) not in wanted:
+                continue  # autograd_grad runs only the nodes between its outputs and its inputs, as libtorch
             if node.pre_hooks:
                 g = _run_hooks(node.pre_hooks, g)
             if wanted and id(node) in wanted:
                 captured[wanted[id(node)]] = g
+                if id(node) not in needed:
+                    continue
             if node.saved is _FREED:
                 raise RuntimeError(
                     "Trying to backward through the graph a second time (or directly access saved tensors "
@@ -290,6 +307,8 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
         g = buffers.pop(key, None)
         if g is None:
             continue
+        if inputs is not None and key not in wanted:
+            continue  # autograd_grad stops at its inputs: libtorch never runs these leaves' hooks
         if leaf._hooks:
             g = _run_hooks(leaf._hooks, g)
         if key in wanted:
@@ -305,6 +324,20 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
                 )
         return captured
     return None
+
+
+def _needed(order: list, wanted: dict) -> set:
+    """Ids of the nodes that lead to a wanted node or leaf (``order`` is newest first, so a node's inputs
+    come after it: walk oldest first)."""
+    reach = set(wanted)
+    needed: set = set()
+    for node in reversed(order):
+        for e in node.next:
+            if e is not None and id(e) in reach:
+                needed.add(id(node))
+                reach.add(id(node))
+                break
+    return needed
 
 
 def _run_hooks(hooks: list, g: Tensor) -> Tensor:
@@ -337,6 +370,12 @@ def _add_to(buffers: dict, key: int, g: Tensor) -> None:
     buffers[key] = g if prev is None else prev + g
 
 
+def _expandable(shape: tuple, to: tuple) -> bool:
+    if len(shape) > len(to):
+        return False
+    return all(a == b or a == 1 for a, b in zip(shape[::-1], to[::-1]))
+
+
 def _check_roots(tensors: Sequence, grad_tensors: Sequence | None) -> list:
     Tensor = _late()[0]  # noqa: N806
 
@@ -352,6 +391,8 @@ def _check_roots(tensors: Sequence, grad_tensors: Sequence | None) -> list:
             g = Tensor._wrap(np.ones(t._data.shape, dtype=t._data.dtype))
         elif not isinstance(g, Tensor):
             g = Tensor._wrap(np.asarray(g, dtype=t._data.dtype))
+        if g._data.shape != t._data.shape and _expandable(t._data.shape, g._data.shape):
+            g = _late()[1](g, t._data.shape)  # libtorch's engine sums a gradient the output expands to
         if g._data.shape != t._data.shape:
             raise RuntimeError(
                 f"Mismatch in shape: grad_output[0] has a shape of {list(g._data.shape)} and output[0] has a "

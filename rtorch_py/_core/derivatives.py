@@ -909,3 +909,62 @@ def fft_c2r(g, axis, norm, n):
         gi = gi * O.Tensor._wrap(scale.reshape(shape).astype(g._data.dtype))
     return gi
 # -- end fft --
+
+
+# -- distributions (distr_ops.py) ------------------------------------------------------------------------------
+
+def _dist_ops() -> Any:
+    from . import distr_ops  # noqa: PLC0415 - distr_ops imports this module
+
+    return distr_ops
+
+
+def lgamma(g, x): return g * _dist_ops().digamma(x)
+def digamma(g, x): return g * _dist_ops().polygamma(1, x)
+def polygamma(g, n, x): return g * _dist_ops().polygamma(n + 1, x)
+def erfinv(g, out): return g * O.exp(out * out) * (math.sqrt(math.pi) / 2)
+
+
+def xlogy(g, x, y):
+    # log(y), but 0 where x and y are both 0 (as libtorch: d/dx xlogy(0, 2) is log 2)
+    keep = O.logical_or(O.ne(x, 0), O.ne(y, 0))
+    gx = g * _dist_ops().xlogy(O.to_dtype(keep, y._data.dtype), y) if _is_t(x) else None
+    return gx, (g * x / y if _is_t(y) else None)
+
+
+def gammainc(g, a, x):
+    if _is_t(a) and a._requires_grad:
+        raise RuntimeError("the derivative for 'self' (the first argument of igamma) is not implemented.")
+    ops = _dist_ops()
+    return None, g * O.exp((a - 1) * O.log(x) - x - ops.lgamma(a))
+
+
+def standard_gamma(g, alpha, out): return g * _dist_ops().standard_gamma_grad(alpha, out)
+
+
+def _mh(x): return O.transpose(x, -1, -2)
+
+
+def cholesky(g, L, upper):
+    ops = _dist_ops()
+    if upper:
+        L, g = _mh(L), _mh(g)
+    p = O.tril(O.matmul(_mh(L), g))
+    p = p - O.tril(O.triu(p)) * 0.5  # Phi: the lower triangle with a halved diagonal
+    ga = ops.solve_triangular(_mh(L), p, upper=True)
+    ga = ops.solve_triangular(L, ga, upper=False, left=False)
+    return (ga + _mh(ga)) * 0.5
+
+
+def solve_triangular(g, a, x, upper, left, unitriangular):
+    ops = _dist_ops()
+    if left:
+        gb = ops.solve_triangular(_mh(a), g, upper=not upper, unitriangular=unitriangular)
+        ga = -O.matmul(gb, _mh(x))
+    else:
+        gb = ops.solve_triangular(_mh(a), g, upper=not upper, left=False, unitriangular=unitriangular)
+        ga = -O.matmul(_mh(x), gb)
+    ga = O.triu(ga, 1 if unitriangular else 0) if upper else O.tril(ga, -1 if unitriangular else 0)
+    return ga, gb
+
+# -- end distributions --

@@ -899,6 +899,172 @@ class Generator:
         return x.astype(dtype).reshape(shape)
 
 
+    # -- rejection samplers (one element after another, variable draws) -------------------------------
+    def gamma(self, alpha: np.ndarray) -> np.ndarray:
+        """``torch._standard_gamma(alpha)`` (libtorch's ``_s_gamma_cpu``): per element in order, Marsaglia and
+        Tsang's method with float64 uniforms (one d64 each) and the scalar float64 normal (cached pair).
+
+        float32 alpha: ``alpha + 1``, ``1 / alpha`` and ``d = alpha - 1/3`` are float32 as libtorch computes
+        them, the rest float64; the result is cast to alpha's dtype and raised to its smallest normal.
+        """
+        a = np.asarray(alpha)
+        if a.dtype not in (np.float32, np.float64):
+            raise TypeError(f"gamma(): 'alpha' must be float32 or float64, got {a.dtype}")
+        ft = a.dtype.type
+        out = np.empty(a.shape, dtype=a.dtype)
+        flat = out.reshape(-1)
+        third, one = ft(np.float32(1.0) / np.float32(3.0)), ft(1.0)  # 1.0f / 3.0f, a float constant
+        c331 = float(np.float32(0.0331))
+        log, sqrt, pow_ = math.log, math.sqrt, math.pow
+        with _Stream(self) as st:
+            for i, av in enumerate(a.reshape(-1).tolist()):
+                al = ft(av)
+                if not al >= 0:  # nan or negative: libtorch's loop never ends for nan; refuse both
+                    raise ValueError(f"gamma(): expects 'alpha' >= 0, got {av}")
+                scale = 1.0
+                if al < 1.0:
+                    if al == 0.0:
+                        flat[i] = 0.0
+                        continue
+                    scale *= pow_(1.0 - st.u53(), float(one / al))
+                    al = al + one
+                d = float(al - third)
+                c = 1.0 / sqrt(9.0 * d)
+                while True:
+                    while True:
+                        x = st.normal()
+                        y = 1.0 + c * x
+                        if y > 0:
+                            break
+                    v = y * y * y
+                    u = 1.0 - st.u53()
+                    xx = x * x
+                    if u < 1.0 - c331 * xx * xx or log(u) < 0.5 * xx + d * (1.0 - v + log(v)):
+                        flat[i] = scale * d * v
+                        break
+        return np.maximum(out, np.finfo(a.dtype).tiny)
+
+    def poisson(self, rate: np.ndarray) -> np.ndarray:
+        """``torch.poisson(rate)`` (libtorch's ``_s_poisson_cpu``): per element in order, float64 uniforms
+        (one d64 each); rate >= 10: Hoermann's transformed rejection (PTRS), else multiplication of uniforms
+        until the product falls to exp(-rate); rate 0 draws nothing. Result in rate's dtype."""
+        r = np.asarray(rate)
+        if r.dtype not in (np.float32, np.float64):
+            raise TypeError(f"poisson(): 'rate' must be float32 or float64, got {r.dtype}")
+        if r.size and not np.all(r >= 0):
+            raise ValueError("poisson(): invalid Poisson rate, expected rate to be non-negative")
+        out = np.empty(r.shape, dtype=np.float64)
+        flat = out.reshape(-1)
+        log, sqrt, exp, floor = math.log, math.sqrt, math.exp, math.floor
+        lgamma = _glibc_lgamma()
+        with _Stream(self) as st:
+            for i, lam in enumerate(r.reshape(-1).astype(np.float64).tolist()):
+                if lam >= 10:
+                    slam, loglam = sqrt(lam), log(lam)
+                    b = 0.931 + 2.53 * slam
+                    a = -0.059 + 0.02483 * b
+                    invalpha = 1.1239 + 1.1328 / (b - 3.4)
+                    vr = 0.9277 - 3.6224 / (b - 2)
+                    while True:
+                        u = st.u53() - 0.5
+                        v = st.u53()
+                        us = 0.5 - abs(u)
+                        k = int(floor((2 * a / us + b) * u + lam + 0.43))
+                        if us >= 0.07 and v <= vr:
+                            break
+                        if k < 0 or (us < 0.013 and v > us):
+                            continue
+                        if (log(v) + log(invalpha) - log(a / (us * us) + b)) <= (-lam + k * loglam - lgamma(k + 1.0)):
+                            break
+                    flat[i] = k
+                elif lam == 0:
+                    flat[i] = 0
+                else:
+                    enlam = exp(-lam)
+                    k, prod = 0, 1.0
+                    while True:
+                        prod *= st.u53()
+                        if prod > enlam:
+                            k += 1
+                        else:
+                            break
+                    flat[i] = k
+        return out.astype(r.dtype)
+
+
+_LGAMMA: list = []
+
+
+def _glibc_lgamma():
+    """C's lgamma (Python's math.lgamma is its own approximation; libtorch calls libm's)."""
+    if not _LGAMMA:
+        import ctypes  # noqa: PLC0415
+        import ctypes.util  # noqa: PLC0415
+
+        try:
+            libm = ctypes.CDLL(ctypes.util.find_library("m") or "libm.so.6")
+            fn = libm.lgamma
+            fn.restype, fn.argtypes = ctypes.c_double, [ctypes.c_double]
+        except (OSError, AttributeError):  # pragma: no cover - no C libm: Python's (may differ in the last bit)
+            fn = math.lgamma
+        _LGAMMA.append(fn)
+    return _LGAMMA[0]
+
+
+class _Stream:
+    """Scalar draws for the rejection samplers, fast: 32-bit words are drawn in blocks and, on exit, the
+    generator is put back where exactly the used words leave it (the block's unused words are not lost)."""
+
+    _BLOCK = 4096
+
+    def __init__(self, gen: Generator) -> None:
+        self.gen = gen
+        self.buf: list = []
+        self.pos = 0
+        self.used = 0
+
+    def __enter__(self) -> _Stream:
+        self.start = self.gen._bg.state
+        self.fresh = self.gen._fresh
+        return self
+
+    def _refill(self) -> None:
+        self.used += self.pos
+        self.buf = self.gen._bg.random_raw(self._BLOCK).tolist()
+        self.pos = 0
+
+    def u53(self) -> float:
+        """``uniform_real_distribution<double>(0, 1)``: one 64-bit draw, 53 low bits."""
+        if self.pos + 2 > len(self.buf):  # blocks are even: a 64-bit draw never straddles two
+            self._refill()
+        hi, lo = self.buf[self.pos], self.buf[self.pos + 1]
+        self.pos += 2
+        return (((hi << 32) | lo) & 0x1FFFFFFFFFFFFF) * 2.0**-53
+
+    def normal(self) -> float:
+        """``at::normal_distribution<double>(0, 1)``: Box-Muller pairs, the second value cached."""
+        g = self.gen
+        if g._normal_cache is not None:
+            v = g._normal_cache
+            g._normal_cache = None
+            return v
+        u1 = self.u53()
+        u2 = self.u53()
+        r = math.sqrt(-2.0 * math.log1p(-u2))
+        theta = 2.0 * math.pi * u1
+        g._normal_cache = r * math.sin(theta)
+        return r * math.cos(theta)
+
+    def __exit__(self, *exc: object) -> None:
+        total = self.used + self.pos
+        self.gen._bg.state = self.start
+        if total:
+            self.gen._bg.random_raw(total)
+            self.gen._fresh = False
+        else:
+            self.gen._fresh = self.fresh
+
+
 def _nondeterministic_seed() -> int:
     return int.from_bytes(os.urandom(8), "little")
 

@@ -285,6 +285,8 @@ def _kind(obj: Any, name: str) -> tuple[int, bool]:
     attr = inspect.getattr_static(cls, name, _NOTHING)
     if attr is _NOTHING:
         return _FIELD, False  # instance attribute (or absent): its value, e.g. a submodule
+    if isinstance(attr, property) and getattr(attr.fget, "r_method", False):
+        return _METHOD_KIND, True  # a property whose value is callable, a method in R (grad_fn$name())
     if isinstance(attr, (property, staticmethod)) or not callable(attr):
         return _FIELD, True
     if isinstance(attr, type):

@@ -336,6 +336,14 @@ def r_class_maker(maker: str, classname: Any, inherit: Any, members: dict, priva
     return make(*args, **kwargs)
 
 
+def r_exported_value(name: str) -> Any:
+    """An exported rtorch_py object that is not a function (``constraint_real``, classes such as
+    ``constraint_less_than``), for the R-side active bindings of r_shim/R/distributions.R."""
+    import rtorch_py  # noqa: PLC0415
+
+    return getattr(rtorch_py, name)
+
+
 def context_enter(cm: Any) -> None:
     """R torch's ``local_*`` functions: enter a Python context manager now ..."""
     cm.__enter__()
@@ -370,6 +378,7 @@ TABLE: dict[str, Callable[..., Any]] = {
     "xptr_address": _S.xptr_address,
     "r_data_call": rdata.r_data_call,
     "r_data_generator": rdata.r_data_generator,
+    "r_exported_value": r_exported_value,
     "r_module_length": r_module_length,
     "r_dollar_names": r_dollar_names,
     "context_enter": context_enter,
