@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 
 from .._core.tensor import Tensor
+from .._r6 import r_num
 from ._kernels import addcdiv_, addcmul_, fma, lerp_, lerp_weight, scalar, wide_scalar
-from ._r6 import r_num
 from .optimizer import Optimizer, _check_nonneg, _param_values, _zeros_like
 
 __all__ = ["optim_adagrad", "optim_adadelta", "optim_rmsprop", "optim_rprop", "optim_asgd"]

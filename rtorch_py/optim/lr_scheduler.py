@@ -8,20 +8,19 @@ takes the monitored metric.
 
 from __future__ import annotations
 
-import inspect
 import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ._r6 import r6_format
-from .optimizer import is_optimizer, make_r6_class
+from .._r6 import R6, r6_class
+from .optimizer import is_optimizer
 
 __all__ = ["LRScheduler", "lr_scheduler", "lr_lambda", "lr_multiplicative", "lr_step", "lr_one_cycle",
            "lr_cosine_annealing", "lr_reduce_on_plateau"]
 
 
-class LRScheduler:
+class LRScheduler(R6):
     """Base class of the schedulers (R torch's ``LRScheduler``): subclasses write ``get_lr()``, the list of
     new learning rates (one per parameter group) for epoch ``self.last_epoch``.
 
@@ -36,21 +35,6 @@ class LRScheduler:
     """
 
     _r_class = "LRScheduler"
-    _r6_hidden = frozenset({"super"})
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.initialize(*args, **kwargs)
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        try:  # help() and inspect show the constructor's real arguments (those of `initialize`)
-            sig = inspect.signature(cls.initialize)
-            cls.__signature__ = sig.replace(parameters=list(sig.parameters.values())[1:])
-        except (TypeError, ValueError):
-            pass
-
-    def __repr__(self) -> str:
-        return r6_format(self)
 
     def initialize(self, optimizer: Any, last_epoch: int = -1, verbose: bool = False) -> None:
         """Record the base learning rates (``initial_lr``) and take the first step."""
@@ -107,7 +91,9 @@ class LRScheduler:
         vars(self).update(state_dict)
 
 
-def lr_scheduler(classname: str | None = None, inherit: type = LRScheduler, **members: Any) -> type:
+def lr_scheduler(classname: str | None = None, inherit: type = LRScheduler, *,
+                 private: Mapping[str, Any] | None = None, active: Mapping[str, Any] | None = None,
+                 **members: Any) -> type:
     """Create a scheduler class (R torch's ``lr_scheduler()``): ``get_lr`` (and usually ``initialize``, which
     calls ``self.super.initialize(optimizer, last_epoch, verbose)``) are functions taking ``self``.
 
@@ -125,7 +111,7 @@ def lr_scheduler(classname: str | None = None, inherit: type = LRScheduler, **me
     """
     if not (isinstance(inherit, type) and issubclass(inherit, LRScheduler)):
         raise TypeError("`inherit` must be a learning rate scheduler class")
-    return make_r6_class(classname, inherit, members)
+    return r6_class(classname, inherit, LRScheduler, members, private, active)
 
 
 def _lambdas(optimizer: Any, lr_lambda: Any) -> list[Callable[[int], float]]:

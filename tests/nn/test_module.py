@@ -102,7 +102,7 @@ def test_active_and_private_members() -> None:
                     active={"double_n": lambda self: self._n * 2},
                     private={"helper": lambda self: self._n + 1})
     g = Gen()
-    assert g.double_n == 4 and g.helper() == 3
+    assert g.double_n == 4 and g.private.helper() == 3  # R6: private members are private$helper
 
 
 # -- registration ------------------------------------------------------------------------------------------------
