@@ -377,6 +377,10 @@ nn_multi_margin_loss <- function(p = 1L, margin = 1L, weight = NULL, reduction =
   .External(C_rt_callx, "nn_multi_margin_loss", p, margin, weight, reduction)
 }
 
+nn_multihead_attention <- function(embed_dim, num_heads, dropout = 0.0, bias = TRUE, add_bias_kv = FALSE, add_zero_attn = FALSE, kdim = NULL, vdim = NULL, batch_first = FALSE) {
+  .External(C_rt_callx, "nn_multihead_attention", embed_dim, num_heads, dropout, bias, add_bias_kv, add_zero_attn, kdim, vdim, batch_first)
+}
+
 nn_multilabel_margin_loss <- function(reduction = "mean") {
   .External(C_rt_callx, "nn_multilabel_margin_loss", reduction)
 }
@@ -471,6 +475,14 @@ nn_tanhshrink <- function() {
 
 nn_threshold <- function(threshold, value, inplace = FALSE) {
   .External(C_rt_callx, "nn_threshold", threshold, value, inplace)
+}
+
+nn_transformer_encoder <- function(encoder_layer, num_layers, norm = NULL) {
+  .External(C_rt_callx, "nn_transformer_encoder", encoder_layer, num_layers, norm)
+}
+
+nn_transformer_encoder_layer <- function(d_model, nhead, dim_feedforward = 2048L, dropout = 0.1, activation = "relu", layer_norm_eps = 1e-05, batch_first = FALSE, norm_first = FALSE, bias = TRUE) {
+  .External(C_rt_callx, "nn_transformer_encoder_layer", d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first, norm_first, bias)
 }
 
 nn_triplet_margin_loss <- function(margin = 1L, p = 2L, eps = 1e-06, swap = FALSE, reduction = "mean") {
@@ -691,6 +703,10 @@ nnf_mish <- function(input, inplace = FALSE) {
 
 nnf_mse_loss <- function(input, target, reduction = "mean") {
   .External(C_rt_callx, "nnf_mse_loss", input, target, reduction)
+}
+
+nnf_multi_head_attention_forward <- function(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training = TRUE, key_padding_mask = NULL, need_weights = TRUE, attn_mask = NULL, avg_weights = TRUE, use_separate_proj_weight = FALSE, q_proj_weight = NULL, k_proj_weight = NULL, v_proj_weight = NULL, static_k = NULL, static_v = NULL, batch_first = FALSE, is_causal = FALSE, average_attn_weights = NULL) {
+  .External(C_rt_callx, "nnf_multi_head_attention_forward", query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training, key_padding_mask, need_weights, attn_mask, avg_weights, use_separate_proj_weight, q_proj_weight, k_proj_weight, v_proj_weight, static_k, static_v, batch_first, is_causal, average_attn_weights)
 }
 
 nnf_multi_margin_loss <- function(input, target, p = 1L, margin = 1L, weight = NULL, reduction = "mean") {
@@ -1469,6 +1485,10 @@ torch_scalar_tensor <- function(value, dtype = NULL, device = NULL, requires_gra
   .External(C_rt_callx, "torch_scalar_tensor", value, dtype, device, requires_grad)
 }
 
+torch_scaled_dot_product_attention <- function(query, key, value, attn_mask = NULL, dropout_p = 0.0, is_causal = FALSE, scale = NULL) {
+  .External(C_rt_callx, "torch_scaled_dot_product_attention", query, key, value, attn_mask, dropout_p, is_causal, scale)
+}
+
 torch_scatter <- function(self, dim, index, src = NULL, value = NULL, reduce = NULL) {
   .External(C_rt_callx, "torch_scatter", self, dim, index, src, value, reduce)
 }
@@ -1607,6 +1627,10 @@ torch_uint8 <- function() {
 
 torch_unbind <- function(self, dim = 1L) {
   .External(C_rt_callx, "torch_unbind", self, dim)
+}
+
+torch_unflatten <- function(self, dim, sizes) {
+  .External(C_rt_callx, "torch_unflatten", self, dim, sizes)
 }
 
 torch_unsqueeze <- function(self, dim) {

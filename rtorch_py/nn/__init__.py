@@ -17,9 +17,11 @@ from . import normalization as _normalization  # noqa: E402
 from . import pooling as _pooling  # noqa: E402
 from . import rnn as _rnn  # noqa: E402
 from . import utils as _utils  # noqa: E402
+from . import attention as _attention  # noqa: E402
+from . import transformer as _transformer  # noqa: E402
 
 for _m in (_module, _init, _functional, _functional_conv, _linear, _activation, _conv, _pooling, _dropout,
-           _normalization, _embedding, _rnn, _utils):
+           _normalization, _embedding, _rnn, _utils, _attention, _transformer):
     globals().update({_n: getattr(_m, _n) for _n in _m.__all__})
     __all__ += _m.__all__
 del _m
