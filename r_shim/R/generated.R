@@ -49,6 +49,10 @@ is_optimizer <- function(x) {
   .External(C_rt_callx, "is_optimizer", x)
 }
 
+is_packed_sequence <- function(x) {
+  .External(C_rt_callx, "is_packed_sequence", x)
+}
+
 is_torch_dtype <- function(x) {
   .External(C_rt_callx, "is_torch_dtype", x)
 }
@@ -503,6 +507,22 @@ nn_utils_clip_grad_norm_ <- function(parameters, max_norm, norm_type = 2L, error
 
 nn_utils_clip_grad_value_ <- function(parameters, clip_value) {
   invisible(.External(C_rt_callx, "nn_utils_clip_grad_value_", parameters, clip_value))
+}
+
+nn_utils_rnn_pack_padded_sequence <- function(input, lengths, batch_first = FALSE, enforce_sorted = TRUE) {
+  .External(C_rt_callx, "nn_utils_rnn_pack_padded_sequence", input, lengths, batch_first, enforce_sorted)
+}
+
+nn_utils_rnn_pack_sequence <- function(sequences, enforce_sorted = TRUE) {
+  .External(C_rt_callx, "nn_utils_rnn_pack_sequence", sequences, enforce_sorted)
+}
+
+nn_utils_rnn_pad_packed_sequence <- function(sequence, batch_first = FALSE, padding_value = 0L, total_length = NULL) {
+  .External(C_rt_callx, "nn_utils_rnn_pad_packed_sequence", sequence, batch_first, padding_value, total_length)
+}
+
+nn_utils_rnn_pad_sequence <- function(sequences, batch_first = FALSE, padding_value = 0L, padding_side = "right") {
+  .External(C_rt_callx, "nn_utils_rnn_pad_sequence", sequences, batch_first, padding_value, padding_side)
 }
 
 nn_weighted_loss <- function(weight = NULL, reduction = "mean") {

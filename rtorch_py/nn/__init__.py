@@ -5,6 +5,7 @@ __all__: list[str] = []
 
 # -- nn: modules, layers, initialisers, functionals (not losses) --
 from . import activation as _activation  # noqa: E402
+from . import attention as _attention  # noqa: E402
 from . import conv as _conv  # noqa: E402
 from . import dropout as _dropout  # noqa: E402
 from . import embedding as _embedding  # noqa: E402
@@ -16,12 +17,12 @@ from . import module as _module  # noqa: E402
 from . import normalization as _normalization  # noqa: E402
 from . import pooling as _pooling  # noqa: E402
 from . import rnn as _rnn  # noqa: E402
-from . import utils as _utils  # noqa: E402
-from . import attention as _attention  # noqa: E402
+from . import rnn_utils as _rnn_utils  # noqa: E402
 from . import transformer as _transformer  # noqa: E402
+from . import utils as _utils  # noqa: E402
 
 for _m in (_module, _init, _functional, _functional_conv, _linear, _activation, _conv, _pooling, _dropout,
-           _normalization, _embedding, _rnn, _utils, _attention, _transformer):
+           _normalization, _embedding, _rnn, _utils, _attention, _transformer, _rnn_utils):
     globals().update({_n: getattr(_m, _n) for _n in _m.__all__})
     __all__ += _m.__all__
 del _m
