@@ -57,6 +57,10 @@ is_torch_dtype <- function(x) {
   .External(C_rt_callx, "is_torch_dtype", x)
 }
 
+is_undefined_tensor <- function(x) {
+  .External(C_rt_callx, "is_undefined_tensor", x)
+}
+
 lr_cosine_annealing <- function(optimizer, T_max, eta_min = 0.0, last_epoch = -1L, verbose = FALSE) {
   .External(C_rt_callx, "lr_cosine_annealing", optimizer, T_max, eta_min, last_epoch, verbose)
 }
@@ -407,6 +411,10 @@ nn_poisson_nll_loss <- function(log_input = TRUE, full = FALSE, eps = 1e-08, red
 
 nn_prelu <- function(num_parameters = 1L, init = 0.25) {
   .External(C_rt_callx, "nn_prelu", num_parameters, init)
+}
+
+nn_prune_head <- function(x, head_size = 1L) {
+  .External(C_rt_callx, "nn_prune_head", x, head_size)
 }
 
 nn_relu <- function(inplace = FALSE) {
