@@ -209,6 +209,10 @@ nn_flatten <- function(start_dim = 2L, end_dim = -1L) {
   .External(C_rt_callx, "nn_flatten", start_dim, end_dim)
 }
 
+nn_fold <- function(output_size, kernel_size, dilation = 1L, padding = 0L, stride = 1L) {
+  .External(C_rt_callx, "nn_fold", output_size, kernel_size, dilation, padding, stride)
+}
+
 nn_gelu <- function(approximate = "none") {
   .External(C_rt_callx, "nn_gelu", approximate)
 }
@@ -405,6 +409,14 @@ nn_parameter <- function(x, requires_grad = TRUE) {
   .External(C_rt_callx, "nn_parameter", x, requires_grad)
 }
 
+nn_pixel_shuffle <- function(upscale_factor) {
+  .External(C_rt_callx, "nn_pixel_shuffle", upscale_factor)
+}
+
+nn_pixel_unshuffle <- function(downscale_factor) {
+  .External(C_rt_callx, "nn_pixel_unshuffle", downscale_factor)
+}
+
 nn_poisson_nll_loss <- function(log_input = TRUE, full = FALSE, eps = 1e-08, reduction = "mean") {
   .External(C_rt_callx, "nn_poisson_nll_loss", log_input, full, eps, reduction)
 }
@@ -509,6 +521,14 @@ nn_unflatten <- function(dim, unflattened_size) {
   .External(C_rt_callx, "nn_unflatten", dim, unflattened_size)
 }
 
+nn_unfold <- function(kernel_size, dilation = 1L, padding = 0L, stride = 1L) {
+  .External(C_rt_callx, "nn_unfold", kernel_size, dilation, padding, stride)
+}
+
+nn_upsample <- function(size = NULL, scale_factor = NULL, mode = "nearest", align_corners = NULL) {
+  .External(C_rt_callx, "nn_upsample", size, scale_factor, mode, align_corners)
+}
+
 nn_utils_clip_grad_norm_ <- function(parameters, max_norm, norm_type = 2L, error_if_nonfinite = FALSE) {
   .External(C_rt_callx, "nn_utils_clip_grad_norm_", parameters, max_norm, norm_type, error_if_nonfinite)
 }
@@ -551,6 +571,10 @@ nnf_adaptive_max_pool1d <- function(input, output_size, return_indices = FALSE) 
 
 nnf_adaptive_max_pool2d <- function(input, output_size, return_indices = FALSE) {
   .External(C_rt_callx, "nnf_adaptive_max_pool2d", input, output_size, return_indices)
+}
+
+nnf_affine_grid <- function(theta, size, align_corners = FALSE) {
+  .External(C_rt_callx, "nnf_affine_grid", theta, size, align_corners)
 }
 
 nnf_alpha_dropout <- function(input, p = 0.5, training = FALSE, inplace = FALSE) {
@@ -641,12 +665,20 @@ nnf_embedding <- function(input, weight, padding_idx = NULL, max_norm = NULL, no
   .External(C_rt_callx, "nnf_embedding", input, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse)
 }
 
+nnf_fold <- function(input, output_size, kernel_size, dilation = 1L, padding = 0L, stride = 1L) {
+  .External(C_rt_callx, "nnf_fold", input, output_size, kernel_size, dilation, padding, stride)
+}
+
 nnf_gelu <- function(input, approximate = "none") {
   .External(C_rt_callx, "nnf_gelu", input, approximate)
 }
 
 nnf_glu <- function(input, dim = -1L) {
   .External(C_rt_callx, "nnf_glu", input, dim)
+}
+
+nnf_grid_sample <- function(input, grid, mode = "bilinear", padding_mode = "zeros", align_corners = NULL) {
+  .External(C_rt_callx, "nnf_grid_sample", input, grid, mode, padding_mode, align_corners)
 }
 
 nnf_group_norm <- function(input, num_groups, weight = NULL, bias = NULL, eps = 1e-05) {
@@ -679,6 +711,10 @@ nnf_huber_loss <- function(input, target, reduction = "mean", delta = 1.0) {
 
 nnf_instance_norm <- function(input, running_mean = NULL, running_var = NULL, weight = NULL, bias = NULL, use_input_stats = TRUE, momentum = 0.1, eps = 1e-05) {
   .External(C_rt_callx, "nnf_instance_norm", input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps)
+}
+
+nnf_interpolate <- function(input, size = NULL, scale_factor = NULL, mode = "nearest", align_corners = NULL, recompute_scale_factor = NULL, antialias = FALSE) {
+  .External(C_rt_callx, "nnf_interpolate", input, size, scale_factor, mode, align_corners, recompute_scale_factor, antialias)
 }
 
 nnf_kl_div <- function(input, target, reduction = "mean", log_target = FALSE) {
@@ -769,6 +805,14 @@ nnf_pairwise_distance <- function(x1, x2, p = 2L, eps = 1e-06, keepdim = FALSE) 
   .External(C_rt_callx, "nnf_pairwise_distance", x1, x2, p, eps, keepdim)
 }
 
+nnf_pixel_shuffle <- function(input, upscale_factor) {
+  .External(C_rt_callx, "nnf_pixel_shuffle", input, upscale_factor)
+}
+
+nnf_pixel_unshuffle <- function(input, downscale_factor) {
+  .External(C_rt_callx, "nnf_pixel_unshuffle", input, downscale_factor)
+}
+
 nnf_poisson_nll_loss <- function(input, target, log_input = TRUE, full = FALSE, eps = 1e-08, reduction = "mean") {
   .External(C_rt_callx, "nnf_poisson_nll_loss", input, target, log_input, full, eps, reduction)
 }
@@ -847,6 +891,14 @@ nnf_triplet_margin_loss <- function(anchor, positive, negative, margin = 1L, p =
 
 nnf_triplet_margin_with_distance_loss <- function(anchor, positive, negative, distance_function = NULL, margin = 1.0, swap = FALSE, reduction = "mean") {
   .External(C_rt_callx, "nnf_triplet_margin_with_distance_loss", anchor, positive, negative, distance_function, margin, swap, reduction)
+}
+
+nnf_unfold <- function(input, kernel_size, dilation = 1L, padding = 0L, stride = 1L) {
+  .External(C_rt_callx, "nnf_unfold", input, kernel_size, dilation, padding, stride)
+}
+
+nnf_upsample <- function(input, size = NULL, scale_factor = NULL, mode = "nearest", align_corners = NULL) {
+  .External(C_rt_callx, "nnf_upsample", input, size, scale_factor, mode, align_corners)
 }
 
 optim_adadelta <- function(params, lr = 1.0, rho = 0.9, eps = 1e-06, weight_decay = 0.0) {
