@@ -97,6 +97,10 @@ nn_adaptive_avg_pool2d <- function(output_size) {
   .External(C_rt_callx, "nn_adaptive_avg_pool2d", output_size)
 }
 
+nn_adaptive_avg_pool3d <- function(output_size) {
+  .External(C_rt_callx, "nn_adaptive_avg_pool3d", output_size)
+}
+
 nn_adaptive_log_softmax_with_loss <- function(in_features, n_classes, cutoffs, div_value = 4.0, head_bias = FALSE) {
   .External(C_rt_callx, "nn_adaptive_log_softmax_with_loss", in_features, n_classes, cutoffs, div_value, head_bias)
 }
@@ -107,6 +111,10 @@ nn_adaptive_max_pool1d <- function(output_size, return_indices = FALSE) {
 
 nn_adaptive_max_pool2d <- function(output_size, return_indices = FALSE) {
   .External(C_rt_callx, "nn_adaptive_max_pool2d", output_size, return_indices)
+}
+
+nn_adaptive_max_pool3d <- function(output_size, return_indices = FALSE) {
+  .External(C_rt_callx, "nn_adaptive_max_pool3d", output_size, return_indices)
 }
 
 nn_alpha_dropout <- function(p = 0.5, inplace = FALSE) {
@@ -123,6 +131,10 @@ nn_avg_pool1d <- function(kernel_size, stride = NULL, padding = 0L, ceil_mode = 
 
 nn_avg_pool2d <- function(kernel_size, stride = NULL, padding = 0L, ceil_mode = FALSE, count_include_pad = TRUE, divisor_override = NULL) {
   .External(C_rt_callx, "nn_avg_pool2d", kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+}
+
+nn_avg_pool3d <- function(kernel_size, stride = NULL, padding = 0L, ceil_mode = FALSE, count_include_pad = TRUE, divisor_override = NULL) {
+  .External(C_rt_callx, "nn_avg_pool3d", kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 }
 
 nn_batch_norm1d <- function(num_features, eps = 1e-05, momentum = 0.1, affine = TRUE, track_running_stats = TRUE) {
@@ -165,12 +177,20 @@ nn_conv2d <- function(in_channels, out_channels, kernel_size, stride = 1L, paddi
   .External(C_rt_callx, "nn_conv2d", in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode)
 }
 
+nn_conv3d <- function(in_channels, out_channels, kernel_size, stride = 1L, padding = 0L, dilation = 1L, groups = 1L, bias = TRUE, padding_mode = "zeros") {
+  .External(C_rt_callx, "nn_conv3d", in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode)
+}
+
 nn_conv_transpose1d <- function(in_channels, out_channels, kernel_size, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, bias = TRUE, dilation = 1L, padding_mode = "zeros") {
   .External(C_rt_callx, "nn_conv_transpose1d", in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation, padding_mode)
 }
 
 nn_conv_transpose2d <- function(in_channels, out_channels, kernel_size, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, bias = TRUE, dilation = 1L, padding_mode = "zeros") {
   .External(C_rt_callx, "nn_conv_transpose2d", in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation, padding_mode)
+}
+
+nn_conv_transpose3d <- function(in_channels, out_channels, kernel_size, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, bias = TRUE, dilation = 1L, padding_mode = "zeros") {
+  .External(C_rt_callx, "nn_conv_transpose3d", in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation, padding_mode)
 }
 
 nn_cosine_embedding_loss <- function(margin = 0L, reduction = "mean") {
@@ -211,6 +231,14 @@ nn_flatten <- function(start_dim = 2L, end_dim = -1L) {
 
 nn_fold <- function(output_size, kernel_size, dilation = 1L, padding = 0L, stride = 1L) {
   .External(C_rt_callx, "nn_fold", output_size, kernel_size, dilation, padding, stride)
+}
+
+nn_fractional_max_pool2d <- function(kernel_size, output_size = NULL, output_ratio = NULL, return_indices = FALSE) {
+  .External(C_rt_callx, "nn_fractional_max_pool2d", kernel_size, output_size, output_ratio, return_indices)
+}
+
+nn_fractional_max_pool3d <- function(kernel_size, output_size = NULL, output_ratio = NULL, return_indices = FALSE) {
+  .External(C_rt_callx, "nn_fractional_max_pool3d", kernel_size, output_size, output_ratio, return_indices)
 }
 
 nn_gelu <- function(approximate = "none") {
@@ -349,6 +377,14 @@ nn_loss <- function(reduction = "mean") {
   .External(C_rt_callx, "nn_loss", reduction)
 }
 
+nn_lp_pool1d <- function(norm_type, kernel_size, stride = NULL, ceil_mode = FALSE) {
+  .External(C_rt_callx, "nn_lp_pool1d", norm_type, kernel_size, stride, ceil_mode)
+}
+
+nn_lp_pool2d <- function(norm_type, kernel_size, stride = NULL, ceil_mode = FALSE) {
+  .External(C_rt_callx, "nn_lp_pool2d", norm_type, kernel_size, stride, ceil_mode)
+}
+
 nn_lstm <- function(input_size, hidden_size, num_layers = 1L, bias = TRUE, batch_first = FALSE, dropout = 0L, bidirectional = FALSE) {
   .External(C_rt_callx, "nn_lstm", input_size, hidden_size, num_layers, bias, batch_first, dropout, bidirectional)
 }
@@ -363,6 +399,22 @@ nn_max_pool1d <- function(kernel_size, stride = NULL, padding = 0L, dilation = 1
 
 nn_max_pool2d <- function(kernel_size, stride = NULL, padding = 0L, dilation = 1L, return_indices = FALSE, ceil_mode = FALSE) {
   .External(C_rt_callx, "nn_max_pool2d", kernel_size, stride, padding, dilation, return_indices, ceil_mode)
+}
+
+nn_max_pool3d <- function(kernel_size, stride = NULL, padding = 0L, dilation = 1L, return_indices = FALSE, ceil_mode = FALSE) {
+  .External(C_rt_callx, "nn_max_pool3d", kernel_size, stride, padding, dilation, return_indices, ceil_mode)
+}
+
+nn_max_unpool1d <- function(kernel_size, stride = NULL, padding = 0L) {
+  .External(C_rt_callx, "nn_max_unpool1d", kernel_size, stride, padding)
+}
+
+nn_max_unpool2d <- function(kernel_size, stride = NULL, padding = 0L) {
+  .External(C_rt_callx, "nn_max_unpool2d", kernel_size, stride, padding)
+}
+
+nn_max_unpool3d <- function(kernel_size, stride = NULL, padding = 0L) {
+  .External(C_rt_callx, "nn_max_unpool3d", kernel_size, stride, padding)
 }
 
 nn_mish <- function(inplace = FALSE) {
@@ -565,12 +617,20 @@ nnf_adaptive_avg_pool2d <- function(input, output_size) {
   .External(C_rt_callx, "nnf_adaptive_avg_pool2d", input, output_size)
 }
 
+nnf_adaptive_avg_pool3d <- function(input, output_size) {
+  .External(C_rt_callx, "nnf_adaptive_avg_pool3d", input, output_size)
+}
+
 nnf_adaptive_max_pool1d <- function(input, output_size, return_indices = FALSE) {
   .External(C_rt_callx, "nnf_adaptive_max_pool1d", input, output_size, return_indices)
 }
 
 nnf_adaptive_max_pool2d <- function(input, output_size, return_indices = FALSE) {
   .External(C_rt_callx, "nnf_adaptive_max_pool2d", input, output_size, return_indices)
+}
+
+nnf_adaptive_max_pool3d <- function(input, output_size, return_indices = FALSE) {
+  .External(C_rt_callx, "nnf_adaptive_max_pool3d", input, output_size, return_indices)
 }
 
 nnf_affine_grid <- function(theta, size, align_corners = FALSE) {
@@ -591,6 +651,10 @@ nnf_avg_pool1d <- function(input, kernel_size, stride = NULL, padding = 0L, ceil
 
 nnf_avg_pool2d <- function(input, kernel_size, stride = NULL, padding = 0L, ceil_mode = FALSE, count_include_pad = TRUE, divisor_override = NULL) {
   .External(C_rt_callx, "nnf_avg_pool2d", input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+}
+
+nnf_avg_pool3d <- function(input, kernel_size, stride = NULL, padding = 0L, ceil_mode = FALSE, count_include_pad = TRUE, divisor_override = NULL) {
+  .External(C_rt_callx, "nnf_avg_pool3d", input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 }
 
 nnf_batch_norm <- function(input, running_mean, running_var, weight = NULL, bias = NULL, training = FALSE, momentum = 0.1, eps = 1e-05) {
@@ -621,12 +685,20 @@ nnf_conv2d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, di
   .External(C_rt_callx, "nnf_conv2d", input, weight, bias, stride, padding, dilation, groups)
 }
 
+nnf_conv3d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, dilation = 1L, groups = 1L) {
+  .External(C_rt_callx, "nnf_conv3d", input, weight, bias, stride, padding, dilation, groups)
+}
+
 nnf_conv_transpose1d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, dilation = 1L) {
   .External(C_rt_callx, "nnf_conv_transpose1d", input, weight, bias, stride, padding, output_padding, groups, dilation)
 }
 
 nnf_conv_transpose2d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, dilation = 1L) {
   .External(C_rt_callx, "nnf_conv_transpose2d", input, weight, bias, stride, padding, output_padding, groups, dilation)
+}
+
+nnf_conv_transpose3d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, dilation = 1L) {
+  .External(C_rt_callx, "nnf_conv_transpose3d", input, weight, bias, stride, padding, output_padding, groups, dilation)
 }
 
 nnf_cosine_embedding_loss <- function(input1, input2, target, margin = 0L, reduction = "mean") {
@@ -667,6 +739,14 @@ nnf_embedding <- function(input, weight, padding_idx = NULL, max_norm = NULL, no
 
 nnf_fold <- function(input, output_size, kernel_size, dilation = 1L, padding = 0L, stride = 1L) {
   .External(C_rt_callx, "nnf_fold", input, output_size, kernel_size, dilation, padding, stride)
+}
+
+nnf_fractional_max_pool2d <- function(input, kernel_size, output_size = NULL, output_ratio = NULL, return_indices = FALSE, random_samples = NULL) {
+  .External(C_rt_callx, "nnf_fractional_max_pool2d", input, kernel_size, output_size, output_ratio, return_indices, random_samples)
+}
+
+nnf_fractional_max_pool3d <- function(input, kernel_size, output_size = NULL, output_ratio = NULL, return_indices = FALSE, random_samples = NULL) {
+  .External(C_rt_callx, "nnf_fractional_max_pool3d", input, kernel_size, output_size, output_ratio, return_indices, random_samples)
 }
 
 nnf_gelu <- function(input, approximate = "none") {
@@ -749,6 +829,14 @@ nnf_logsigmoid <- function(input) {
   .External(C_rt_callx, "nnf_logsigmoid", input)
 }
 
+nnf_lp_pool1d <- function(input, norm_type, kernel_size, stride = NULL, ceil_mode = FALSE) {
+  .External(C_rt_callx, "nnf_lp_pool1d", input, norm_type, kernel_size, stride, ceil_mode)
+}
+
+nnf_lp_pool2d <- function(input, norm_type, kernel_size, stride = NULL, ceil_mode = FALSE) {
+  .External(C_rt_callx, "nnf_lp_pool2d", input, norm_type, kernel_size, stride, ceil_mode)
+}
+
 nnf_margin_ranking_loss <- function(input1, input2, target, margin = 0L, reduction = "mean") {
   .External(C_rt_callx, "nnf_margin_ranking_loss", input1, input2, target, margin, reduction)
 }
@@ -759,6 +847,22 @@ nnf_max_pool1d <- function(input, kernel_size, stride = NULL, padding = 0L, dila
 
 nnf_max_pool2d <- function(input, kernel_size, stride = NULL, padding = 0L, dilation = 1L, ceil_mode = FALSE, return_indices = FALSE) {
   .External(C_rt_callx, "nnf_max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+}
+
+nnf_max_pool3d <- function(input, kernel_size, stride = NULL, padding = 0L, dilation = 1L, ceil_mode = FALSE, return_indices = FALSE) {
+  .External(C_rt_callx, "nnf_max_pool3d", input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+}
+
+nnf_max_unpool1d <- function(input, indices, kernel_size, stride = NULL, padding = 0L, output_size = NULL) {
+  .External(C_rt_callx, "nnf_max_unpool1d", input, indices, kernel_size, stride, padding, output_size)
+}
+
+nnf_max_unpool2d <- function(input, indices, kernel_size, stride = NULL, padding = 0L, output_size = NULL) {
+  .External(C_rt_callx, "nnf_max_unpool2d", input, indices, kernel_size, stride, padding, output_size)
+}
+
+nnf_max_unpool3d <- function(input, indices, kernel_size, stride = NULL, padding = 0L, output_size = NULL) {
+  .External(C_rt_callx, "nnf_max_unpool3d", input, indices, kernel_size, stride, padding, output_size)
 }
 
 nnf_mish <- function(input, inplace = FALSE) {
