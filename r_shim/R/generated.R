@@ -169,6 +169,10 @@ nn_celu <- function(alpha = 1L, inplace = FALSE) {
   .External(C_rt_callx, "nn_celu", alpha, inplace)
 }
 
+nn_contrib_sparsemax <- function(dim = -1L) {
+  .External(C_rt_callx, "nn_contrib_sparsemax", dim)
+}
+
 nn_conv1d <- function(in_channels, out_channels, kernel_size, stride = 1L, padding = 0L, dilation = 1L, groups = 1L, bias = TRUE, padding_mode = "zeros") {
   .External(C_rt_callx, "nn_conv1d", in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode)
 }
@@ -223,6 +227,10 @@ nn_elu <- function(alpha = 1L, inplace = FALSE) {
 
 nn_embedding <- function(num_embeddings, embedding_dim, padding_idx = NULL, max_norm = NULL, norm_type = 2L, scale_grad_by_freq = FALSE, sparse = FALSE, `_weight` = NULL) {
   .External(C_rt_callx, "nn_embedding", num_embeddings, embedding_dim, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse, `_weight`)
+}
+
+nn_embedding_bag <- function(num_embeddings, embedding_dim, max_norm = NULL, norm_type = 2L, scale_grad_by_freq = FALSE, mode = "mean", sparse = FALSE, include_last_offset = FALSE, padding_idx = NULL, `_weight` = NULL) {
+  .External(C_rt_callx, "nn_embedding_bag", num_embeddings, embedding_dim, max_norm, norm_type, scale_grad_by_freq, mode, sparse, include_last_offset, padding_idx, `_weight`)
 }
 
 nn_flatten <- function(start_dim = 2L, end_dim = -1L) {
@@ -363,6 +371,10 @@ nn_leaky_relu <- function(negative_slope = 0.01, inplace = FALSE) {
 
 nn_linear <- function(in_features, out_features, bias = TRUE) {
   .External(C_rt_callx, "nn_linear", in_features, out_features, bias)
+}
+
+nn_local_response_norm <- function(size, alpha = 0.0001, beta = 0.75, k = 1.0) {
+  .External(C_rt_callx, "nn_local_response_norm", size, alpha, beta, k)
 }
 
 nn_log_sigmoid <- function() {
@@ -525,6 +537,10 @@ nn_softmax <- function(dim) {
   .External(C_rt_callx, "nn_softmax", dim)
 }
 
+nn_softmax2d <- function() {
+  .External(C_rt_callx, "nn_softmax2d")
+}
+
 nn_softmin <- function(dim) {
   .External(C_rt_callx, "nn_softmin", dim)
 }
@@ -677,6 +693,14 @@ nnf_celu <- function(input, alpha = 1L, inplace = FALSE) {
   .External(C_rt_callx, "nnf_celu", input, alpha, inplace)
 }
 
+nnf_celu_ <- function(input, alpha = 1L) {
+  .External(C_rt_callx, "nnf_celu_", input, alpha)
+}
+
+nnf_contrib_sparsemax <- function(input, dim = -1L) {
+  .External(C_rt_callx, "nnf_contrib_sparsemax", input, dim)
+}
+
 nnf_conv1d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, dilation = 1L, groups = 1L) {
   .External(C_rt_callx, "nnf_conv1d", input, weight, bias, stride, padding, dilation, groups)
 }
@@ -733,8 +757,16 @@ nnf_elu <- function(input, alpha = 1L, inplace = FALSE) {
   .External(C_rt_callx, "nnf_elu", input, alpha, inplace)
 }
 
+nnf_elu_ <- function(input, alpha = 1L) {
+  .External(C_rt_callx, "nnf_elu_", input, alpha)
+}
+
 nnf_embedding <- function(input, weight, padding_idx = NULL, max_norm = NULL, norm_type = 2L, scale_grad_by_freq = FALSE, sparse = FALSE) {
   .External(C_rt_callx, "nnf_embedding", input, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse)
+}
+
+nnf_embedding_bag <- function(input, weight, offsets = NULL, max_norm = NULL, norm_type = 2L, scale_grad_by_freq = FALSE, mode = "mean", sparse = FALSE, per_sample_weights = NULL, include_last_offset = FALSE, padding_idx = NULL) {
+  .External(C_rt_callx, "nnf_embedding_bag", input, weight, offsets, max_norm, norm_type, scale_grad_by_freq, mode, sparse, per_sample_weights, include_last_offset, padding_idx)
 }
 
 nnf_fold <- function(input, output_size, kernel_size, dilation = 1L, padding = 0L, stride = 1L) {
@@ -765,6 +797,10 @@ nnf_group_norm <- function(input, num_groups, weight = NULL, bias = NULL, eps = 
   .External(C_rt_callx, "nnf_group_norm", input, num_groups, weight, bias, eps)
 }
 
+nnf_gumbel_softmax <- function(logits, tau = 1L, hard = FALSE, dim = -1L) {
+  .External(C_rt_callx, "nnf_gumbel_softmax", logits, tau, hard, dim)
+}
+
 nnf_hardshrink <- function(input, lambd = 0.5) {
   .External(C_rt_callx, "nnf_hardshrink", input, lambd)
 }
@@ -779,6 +815,10 @@ nnf_hardswish <- function(input, inplace = FALSE) {
 
 nnf_hardtanh <- function(input, min_val = -1L, max_val = 1L, inplace = FALSE) {
   .External(C_rt_callx, "nnf_hardtanh", input, min_val, max_val, inplace)
+}
+
+nnf_hardtanh_ <- function(input, min_val = -1L, max_val = 1L) {
+  .External(C_rt_callx, "nnf_hardtanh_", input, min_val, max_val)
 }
 
 nnf_hinge_embedding_loss <- function(input, target, margin = 1L, reduction = "mean") {
@@ -813,8 +853,16 @@ nnf_leaky_relu <- function(input, negative_slope = 0.01, inplace = FALSE) {
   .External(C_rt_callx, "nnf_leaky_relu", input, negative_slope, inplace)
 }
 
+nnf_leaky_relu_ <- function(input, negative_slope = 0.01) {
+  .External(C_rt_callx, "nnf_leaky_relu_", input, negative_slope)
+}
+
 nnf_linear <- function(input, weight, bias = NULL) {
   .External(C_rt_callx, "nnf_linear", input, weight, bias)
+}
+
+nnf_local_response_norm <- function(input, size, alpha = 0.0001, beta = 0.75, k = 1.0) {
+  .External(C_rt_callx, "nnf_local_response_norm", input, size, alpha, beta, k)
 }
 
 nnf_log_sigmoid <- function(input) {
@@ -909,6 +957,10 @@ nnf_pairwise_distance <- function(x1, x2, p = 2L, eps = 1e-06, keepdim = FALSE) 
   .External(C_rt_callx, "nnf_pairwise_distance", x1, x2, p, eps, keepdim)
 }
 
+nnf_pdist <- function(input, p = 2L) {
+  .External(C_rt_callx, "nnf_pdist", input, p)
+}
+
 nnf_pixel_shuffle <- function(input, upscale_factor) {
   .External(C_rt_callx, "nnf_pixel_shuffle", input, upscale_factor)
 }
@@ -933,12 +985,28 @@ nnf_relu6 <- function(input, inplace = FALSE) {
   .External(C_rt_callx, "nnf_relu6", input, inplace)
 }
 
+nnf_relu6_ <- function(input) {
+  .External(C_rt_callx, "nnf_relu6_", input)
+}
+
+nnf_relu_ <- function(input) {
+  .External(C_rt_callx, "nnf_relu_", input)
+}
+
 nnf_rrelu <- function(input, lower = 0.125, upper = 0.3333333333333333, training = FALSE, inplace = FALSE) {
   .External(C_rt_callx, "nnf_rrelu", input, lower, upper, training, inplace)
 }
 
+nnf_rrelu_ <- function(input, lower = 0.125, upper = 0.3333333333333333, training = FALSE) {
+  .External(C_rt_callx, "nnf_rrelu_", input, lower, upper, training)
+}
+
 nnf_selu <- function(input, inplace = FALSE) {
   .External(C_rt_callx, "nnf_selu", input, inplace)
+}
+
+nnf_selu_ <- function(input) {
+  .External(C_rt_callx, "nnf_selu_", input)
 }
 
 nnf_sigmoid <- function(input) {
@@ -987,6 +1055,10 @@ nnf_tanhshrink <- function(input) {
 
 nnf_threshold <- function(input, threshold, value, inplace = FALSE) {
   .External(C_rt_callx, "nnf_threshold", input, threshold, value, inplace)
+}
+
+nnf_threshold_ <- function(input, threshold, value) {
+  .External(C_rt_callx, "nnf_threshold_", input, threshold, value)
 }
 
 nnf_triplet_margin_loss <- function(anchor, positive, negative, margin = 1L, p = 2L, eps = 1e-06, swap = FALSE, reduction = "mean") {

@@ -11,6 +11,7 @@ from . import dropout as _dropout  # noqa: E402
 from . import embedding as _embedding  # noqa: E402
 from . import functional as _functional  # noqa: E402
 from . import functional_conv as _functional_conv  # noqa: E402
+from . import functional_extra as _functional_extra  # noqa: E402
 from . import functional_pool3d as _functional_pool3d  # noqa: E402
 from . import functional_vision as _functional_vision  # noqa: E402
 from . import init as _init  # noqa: E402
@@ -27,7 +28,8 @@ from . import utils as _utils  # noqa: E402
 
 for _m in (_module, _init, _functional, _functional_conv, _linear, _activation, _conv, _pooling, _dropout,
            _normalization, _embedding, _rnn, _utils, _attention, _transformer, _rnn_utils,
-           _upsampling, _functional_vision, _functional_pool3d, _layers3d):
+           _upsampling, _functional_vision, _functional_pool3d, _layers3d,
+           _functional_extra):
     globals().update({_n: getattr(_m, _n) for _n in _m.__all__})
     __all__ += _m.__all__
 del _m

@@ -504,7 +504,8 @@ class nn_Module(R6):  # noqa: N801 - R torch's name
         local: dict[str, Tensor] = {}
         self._local_state("", local)
         if strict:
-            missing = [k for k in local if k not in state_dict]
+            # a checkpoint without batch norm's counter still loads (R torch / PyTorch keep the current count)
+            missing = [k for k in local if k not in state_dict and not k.endswith("num_batches_tracked")]
             unexpected = [k for k in state_dict if k not in local]
             if missing or unexpected:
                 parts = []
