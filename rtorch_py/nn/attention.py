@@ -50,11 +50,12 @@ def _canonical(mask: Any, name: str, fn: str, dtype: np.dtype) -> Tensor | None:
 
 def _safe_softmax(x: Tensor) -> Tensor:
     # libtorch's _safe_softmax: rows that are -Inf everywhere give 0 rather than NaN.
-    y = O.softmax(x, -1)
     full = np.all(np.isneginf(x._data), axis=-1, keepdims=True)
-    if full.any():
-        y = O.masked_fill(y, Tensor._wrap(np.broadcast_to(full, y.shape).copy()), 0.0)
-    return y
+    if not full.any():
+        return O.softmax(x, -1)
+    # fully masked rows: softmax of zeros (finite, so no NaN reaches the gradient), then zeroed
+    rows = Tensor._wrap(np.broadcast_to(full, x.shape).copy())
+    return O.masked_fill(O.softmax(O.masked_fill(x, rows, 0.0), -1), rows, 0.0)
 
 
 def torch_scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,

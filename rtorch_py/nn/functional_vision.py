@@ -240,7 +240,10 @@ def nnf_grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding
         ix = np.rint(gx._data).astype(np.int64)  # round half to even, as libtorch's nearbyint
         iy = np.rint(gy._data).astype(np.int64)
         vals, ok = tap(iy, ix)
-        return O.mul(vals, Tensor._wrap(ok[:, None].astype(input._data.dtype)))
+        # the rounding keeps the grid in the graph with its zero derivative (the grid's gradient is 0, not absent)
+        flat0 = O.mul(O.add(O.round_(gx), O.round_(gy)), 0.0)
+        mask = O.add(Tensor._wrap(ok.astype(input._data.dtype)), flat0)
+        return O.mul(vals, O.unsqueeze(mask, 1))
     x0 = np.floor(gx._data)
     y0 = np.floor(gy._data)
     ix0, iy0 = x0.astype(np.int64), y0.astype(np.int64)
