@@ -1097,6 +1097,26 @@ optim_asgd <- function(params, lr = 0.01, lambd = 0.0001, alpha = 0.75, t0 = 100
   .External(C_rt_callx, "optim_asgd", params, lr, lambd, alpha, t0, weight_decay, ...)
 }
 
+optim_ignite_adagrad <- function(params, lr = 0.01, lr_decay = 0L, weight_decay = 0L, initial_accumulator_value = 0L, eps = 1e-10) {
+  .External(C_rt_callx, "optim_ignite_adagrad", params, lr, lr_decay, weight_decay, initial_accumulator_value, eps)
+}
+
+optim_ignite_adam <- function(params, lr = 0.001, betas = c(0.9, 0.999), eps = 1e-08, weight_decay = 0L, amsgrad = FALSE) {
+  .External(C_rt_callx, "optim_ignite_adam", params, lr, betas, eps, weight_decay, amsgrad)
+}
+
+optim_ignite_adamw <- function(params, lr = 0.001, betas = c(0.9, 0.999), eps = 1e-08, weight_decay = 0.01, amsgrad = FALSE) {
+  .External(C_rt_callx, "optim_ignite_adamw", params, lr, betas, eps, weight_decay, amsgrad)
+}
+
+optim_ignite_rmsprop <- function(params, lr = 0.01, alpha = 0.99, eps = 1e-08, weight_decay = 0L, momentum = 0L, centered = FALSE) {
+  .External(C_rt_callx, "optim_ignite_rmsprop", params, lr, alpha, eps, weight_decay, momentum, centered)
+}
+
+optim_ignite_sgd <- function(params, lr = 0.001, momentum = 0L, dampening = 0L, weight_decay = 0L, nesterov = FALSE) {
+  .External(C_rt_callx, "optim_ignite_sgd", params, lr, momentum, dampening, weight_decay, nesterov)
+}
+
 optim_lbfgs <- function(params, lr = 1.0, max_iter = 20L, max_eval = NULL, tolerance_grad = 1e-07, tolerance_change = 1e-09, history_size = 100L, line_search_fn = NULL) {
   .External(C_rt_callx, "optim_lbfgs", params, lr, max_iter, max_eval, tolerance_grad, tolerance_change, history_size, line_search_fn)
 }
