@@ -33,9 +33,12 @@ $(PY):
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 
-setup-py: $(PY)
-	@$(PY) -c "import rtorch_py, rpy2, pytest, hypothesis" 2>/dev/null || \
-	  $(PY) -m pip install -q -e ".[r,test,dev]"
+# Reinstalled whenever pyproject.toml changes (new dependencies reach existing venvs too).
+setup-py: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e ".[r,test,dev]"
+	@touch $@
 
 setup-shim: setup-py
 	@$(MAKE) -s -C r_shim install RLIB=$(RLIB) PY=$(PY)
@@ -66,5 +69,7 @@ r-env:
 	@echo "export RTORCH_PYTHON=$(PY)"
 	@echo "export RETICULATE_PYTHON=$(PY)"
 
+# Regenerates tests/fixtures from PyTorch 2.13 (dev only: .venv/bin/pip install torch==2.13.0); every
+# tools/make_*_fixtures.py in turn. The files must come out byte-identical unless a script changed.
 fixtures:
-	$(PY) tools/make_fixtures.py
+	@for f in tools/make_*_fixtures.py; do echo "$$f"; $(PY) $$f || exit 1; done

@@ -23,3 +23,4 @@ __version__ = "0.1.0"
 _tune_malloc()  # large temporaries reuse heap memory instead of fresh mmaps (see _core/malloc.py)
 from .nn import *  # noqa: F403, E402
 from .optim import *  # noqa: F403, E402
+from .serialization import load_state_dict, torch_load, torch_save, torch_serialize  # noqa: E402, F401

@@ -249,6 +249,13 @@ def _dim_order(v: Any, ndim: int) -> tuple[int, ...]:
     return tuple(axis_of(d, ndim) for d in (seq if isinstance(seq, (list, tuple, np.ndarray)) else [seq]))
 
 
+def _size(v: Any, ref: Any, fn: str, arg: str) -> tuple[int, ...]:
+    if v.__class__ is tuple and all(s.__class__ is int and s >= 0 for s in v):
+        return v  # the common case, torch_randn(2, 3) from Python
+    # One size argument or the tuple of `*size`: sizes_of unnests either (torch_randn(2, 3), c(2, 3), list(2, 3)).
+    return sizes_of((v,), fn)
+
+
 KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("Dim", "a dimension, 1-based (negative counts from the end)", _dim, uses_ref=True),
     Kind("DimNew", "a dimension of the result, 1-based (negative counts from the end)", _dim_new,
@@ -259,8 +266,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
          lambda v, ref, fn, arg: _dim_order(v, _ndim(ref, fn, "self")), uses_ref=True),
     Kind("Pos1", "a position, 1-based (negative counts from the end)", lambda v, ref, fn, arg: position_of(v, arg)),
     Kind("Index1", "a tensor of 1-based indices", lambda v, ref, fn, arg: index_of(v, fn.removeprefix("torch_"))),
-    # One size argument or the tuple of `*size`: sizes_of unnests either (torch_randn(2, 3), c(2, 3), list(2, 3)).
-    Kind("Size", "sizes, as separate numbers or one vector", lambda v, ref, fn, arg: sizes_of((v,), fn)),
+    Kind("Size", "sizes, as separate numbers or one vector", _size),
     Kind("Int", "a whole number", lambda v, ref, fn, arg: to_int(v, arg)),
 )}
 

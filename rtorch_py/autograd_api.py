@@ -6,6 +6,8 @@ import contextlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import numpy as np
+
 from ._core import autograd
 from ._core.autograd import enable_grad, no_grad
 from ._core.tensor import Tensor
@@ -124,6 +126,45 @@ class AutogradContext:
         """Accepted for R torch's API; it has no effect here (no output is marked)."""
 
 
+def _check_backward_grads(grads: Any, names: list, params: list, tensors: tuple) -> tuple:
+    """The gradients an autograd_function's backward returned, one per tensor argument, checked as libtorch's
+    validate_outputs checks them: their number, names, types and shapes (a broadcastable shape is summed back
+    by the engine)."""
+    if grads is None:
+        grads = {}
+    if isinstance(grads, dict):
+        unknown = [k for k in grads if k not in params]
+        if unknown:
+            raise RuntimeError(f"autograd_function: backward returned a gradient for '{unknown[0]}', which is not an "
+                               f"argument of forward (its arguments: {', '.join(params)})")
+        out = [grads.get(n) for n in names]
+    else:
+        out = [grads] if isinstance(grads, Tensor) else list(grads) if isinstance(grads, (list, tuple)) else None
+        if out is None:
+            raise TypeError(f"autograd_function: backward must return a list of gradients (or a named list), got "
+                            f"{type(grads).__name__}")
+        if len(out) == len(params) and len(params) != len(names):
+            out = [out[params.index(n)] for n in names]
+        elif len(out) != len(names):
+            raise RuntimeError(f"function backward returned an incorrect number of gradients (expected "
+                               f"{len(names)}, got {len(out)})")
+    for i, (gi, t) in enumerate(zip(out, tensors)):
+        if gi is None:
+            continue
+        if not isinstance(gi, Tensor):
+            raise TypeError(f"autograd_function: backward returned a value of class {type(gi).__name__} as the "
+                            f"gradient of '{names[i]}': gradients must be tensors or NULL")
+        try:
+            ok = np.broadcast_shapes(t.shape, gi.shape) == tuple(gi.shape)
+        except ValueError:
+            ok = False
+        if not ok:
+            raise RuntimeError(f"Function backward returned an invalid gradient at index {i} - got "
+                               f"[{', '.join(map(str, gi.shape))}] but expected shape compatible with "
+                               f"[{', '.join(map(str, t.shape))}]")
+    return tuple(out)
+
+
 def autograd_function(forward: Callable, backward: Callable) -> Callable:
     """A differentiable function from a forward ``f(ctx, ...)`` and a backward ``b(ctx, grad_output)``
     that returns the gradients of the tensor arguments (a list in argument order, or a dict by name).
@@ -155,15 +196,7 @@ def autograd_function(forward: Callable, backward: Callable) -> Callable:
                             f"got {type(out).__name__}")
 
         def rule(g: Tensor) -> tuple:
-            grads = backward(ctx, g)
-            if isinstance(grads, dict):
-                return tuple(grads.get(n) for n in names)
-            if isinstance(grads, Tensor):
-                grads = [grads]
-            grads = list(grads)
-            if len(grads) == len(params) and len(params) != len(names):
-                grads = [grads[params.index(n)] for n in names]
-            return tuple(grads)
+            return _check_backward_grads(backward(ctx, g), names, params, tensors)
 
         return record(out._data, "torch::autograd::CppNode<RFunction>", rule, tensors)
 

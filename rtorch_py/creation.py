@@ -14,7 +14,7 @@ from ._core import rng
 from ._core.dtype import as_dtype, get_default_dtype
 from ._core.dtype import dtype as Dtype  # noqa: N812
 from ._core.tensor import Tensor
-from ._r import Size, r_api, to_int
+from ._r import Indices1, Int, Size, r_api, to_int
 
 __all__ = [
     "torch_tensor", "torch_scalar_tensor", "torch_zeros", "torch_ones", "torch_empty", "torch_full",
@@ -163,6 +163,11 @@ def as_array(x: Tensor) -> np.ndarray:
     """
     if not isinstance(x, Tensor):
         raise TypeError(f"as_array: expected a torch_tensor, got {type(x).__name__}")
+    if x._requires_grad:
+        # writing into it would bypass autograd (PyTorch's numpy() refuses): a read-only view
+        view = x._data.view()
+        view.flags.writeable = False
+        return view
     return x._data
 
 
@@ -410,10 +415,11 @@ def torch_bernoulli(self: Tensor, p: Any = None, generator: Any = None) -> Tenso
     return _wrap(_gen(generator).bernoulli(probs, self.shape, self._data.dtype))
 
 
-def torch_multinomial(self: Tensor, num_samples: Any, replacement: bool = False, generator: Any = None
-                      ) -> Tensor:
+@r_api
+def torch_multinomial(self: Tensor, num_samples: Int, replacement: bool = False, generator: Any = None
+                      ) -> Indices1:
     """Indices drawn with probabilities proportional to ``self`` (rows), 1-based as R torch."""
-    n = to_int(num_samples, "num_samples")
+    n = num_samples
     d = self._data
     if d.ndim not in (1, 2):
         raise RuntimeError(f"prob_dist must be 1 or 2 dim, got {d.ndim}")
@@ -421,7 +427,7 @@ def torch_multinomial(self: Tensor, num_samples: Any, replacement: bool = False,
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     if not replacement and n > d.shape[-1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
-    return _wrap(_gen(generator).multinomial(d, n, bool(replacement)) + 1)
+    return _wrap(_gen(generator).multinomial(d, n, bool(replacement)))
 
 
 # -- seeds and state -----------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import pytest
 from doc_examples import run_examples
 
 MODULES = ["functions", "creation", "dtypes", "autograd_api", "tensor_methods", "_core.tensor", "_core.ops",
-           "_core.dtype", "_r6"]
+           "_core.dtype", "_core.fma", "_r6", "_check"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 
+import rtorch_py as rt
 from rtorch_py import torch_tensor
 from rtorch_py._r import axes_of, axis_of, index_of, sizes_of, to_int
 
@@ -60,3 +63,121 @@ def test_to_int() -> None:
     assert to_int(True) == 1 and to_int(3.0) == 3 and to_int(np.array([5])) == 5
     with pytest.raises(TypeError, match="k must be a whole number, got 'a'"):
         to_int("a", "k")
+
+
+# -- @r_api: declared argument kinds, one generated wrapper -------------------------------------------------------
+
+from rtorch_py import torch_ones, torch_randn  # noqa: E402
+from rtorch_py._core.errors import Axis, Pos, worded  # noqa: E402
+from rtorch_py._core.tensor import Tensor  # noqa: E402
+from rtorch_py._r import (  # noqa: E402
+    KINDS,
+    Dim,
+    DimNew,
+    Dims,
+    Index1,
+    Indices1,
+    Int,
+    Pos1,
+    Size,
+    ValuesIndices1,
+    declared,
+    positions_of,
+    r_api,
+    stop_of,
+)
+
+
+@r_api
+def _probe(self: Tensor, dim: Dim, dims: Dims | None = None, new: DimNew = 1, pos: Pos1 = 1,
+           idx: Index1 | None = None, n: Int = 0, *size: Size, flag: bool = False) -> Any:
+    return dim, dims, new, pos, None if idx is None else idx._data.tolist(), n, size, flag
+
+
+def test_r_api_converts_each_declared_kind() -> None:
+    x = torch_ones(2, 3, 4)
+    assert _probe(x, 1) == (0, None, 0, 0, None, 0, (), False)
+    assert _probe(x, -1, [1, 3], 4, -1, torch_tensor([1, 3]), 2.0, 5, 6, flag=True) == \
+        (2, (0, 2), 3, -1, [0, 2], 2, (5, 6), True)
+    assert _probe(x, 2, (), 1, 2, None, 1, [7, 8])[1] is None  # an empty vector of dims is NULL
+    assert _probe(x, 2, None, 1, 2, None, 1, [7, 8])[6] == (7, 8)  # sizes as one vector
+
+
+def test_r_api_keeps_the_signature_and_module() -> None:
+    import inspect
+
+    assert str(inspect.signature(_probe)).startswith("(self: 'Tensor', dim: 'Dim', dims: 'Dims | None' = None")
+    assert _probe.__globals__ is globals() and _probe.__name__ == "_probe"
+    assert declared(_probe) == {"dim": "Dim", "dims": "Dims", "new": "DimNew", "pos": "Pos1", "idx": "Index1",
+                                "n": "Int", "size": "Size"}
+    assert declared(rt.torch_sort) == {"dim": "Dim", "return": "ValuesIndices1"}
+    assert set(KINDS) == {"Dim", "DimNew", "Dims", "DimOrder", "Pos1", "Index1", "Size", "Int"}
+
+
+def test_r_api_errors_name_the_function_and_count_from_one() -> None:
+    with pytest.raises(IndexError, match=r"Dimension out of range \(expected to be in range of \[-3, 3\], but got 4\)"):
+        _probe(torch_ones(2, 3, 4), 4)
+    with pytest.raises(IndexError, match="Indexing starts at 1 but found a 0."):
+        _probe(torch_ones(2), 1, None, 1, 0)
+    with pytest.raises(TypeError, match=r"_probe\(\): argument 'self' must be a torch_tensor, got character"):
+        _probe("a", 1)
+
+
+@r_api
+def _returns(self: Tensor, which: str) -> Indices1:
+    return Tensor._wrap(np.array([0, 2])) if which == "i" else None
+
+
+@r_api
+def _pair(self: Tensor) -> ValuesIndices1:
+    return self, Tensor._wrap(np.array([0, 1]))
+
+
+@r_api
+def _fails(self: Tensor, dim: Dim) -> None:
+    raise worded(IndexError, "index {i} is out of bounds for dimension {d} with size {n}", i=Pos(3), d=Axis(dim), n=3)
+
+
+def test_r_api_returns_indices_one_based_and_rewords_core_errors() -> None:
+    assert _returns(torch_ones(1), "i")._data.tolist() == [1, 3]
+    v, i = _pair(torch_ones(2))
+    assert i._data.tolist() == [1, 2] and v._data.tolist() == [1.0, 1.0]
+    with pytest.raises(IndexError, match="^index 4 is out of bounds for dimension 2 with size 3$"):
+        _fails(torch_ones(2, 2), 2)
+
+
+def test_worded_errors_read_zero_based_from_python_subscripts() -> None:
+    x = torch_tensor([1.0, 2.0, 3.0])
+    with pytest.raises(IndexError, match="^index 5 is out of bounds for dimension 0 with size 3$"):
+        x[5]
+    with pytest.raises(IndexError, match=r"^select\(\): index 4 out of range for tensor of size \[3\] at dimension 1$"):
+        rt.torch_select(x, 1, 4)
+    with pytest.raises(RuntimeError, match="except in dimension 1. Expected size 2 but got size 3 for tensor number 2"):
+        rt.torch_cat([torch_randn(8, 2, 7), torch_randn(8, 3, 7)], dim=1)
+
+
+def test_positions_and_stops() -> None:
+    assert positions_of(np.array([1, 3, -1])).tolist() == [0, 2, -1]
+    assert (stop_of(3), stop_of(-1), stop_of(-2)) == (3, None, -1)
+    with pytest.raises(IndexError, match="Indexing starts at 1"):
+        positions_of(np.array([0]))
+
+
+def test_no_hand_conversions_in_the_api_layer() -> None:
+    """1-based conversions happen only in _r.py: the API layer calls none of the old helpers, adds no 1 to
+    indices and words no message with a hand-shifted dim (``{ax + 1}``); those go through worded errors."""
+    import re
+    from pathlib import Path
+
+    root = Path(rt.__file__).parent
+    pattern = re.compile(r"\b(dim0|dims0|index0|size_arg|first_index)\(|O\.add\(\w+, 1\)|"
+                         r"\{(ax|axis|dim|d|k)(\.\w+)? \+ 1\}|_data \+ 1\b")
+    offenders = []
+    for f in sorted(root.rglob("*.py")):
+        rel = f.relative_to(root).as_posix()
+        if rel.startswith("_core/") or rel == "_r.py":
+            continue
+        for n, line in enumerate(f.read_text().splitlines(), 1):
+            if pattern.search(line.split("#")[0]):
+                offenders.append(f"{rel}:{n}: {line.strip()}")
+    assert offenders == []

@@ -697,6 +697,7 @@ nnf_celu_ <- function(input, alpha = 1L) {
   .External(C_rt_callx, "nnf_celu_", input, alpha)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 nnf_contrib_sparsemax <- function(input, dim = -1L) {
   .External(C_rt_callx, "nnf_contrib_sparsemax", input, dim)
 }
@@ -785,6 +786,7 @@ nnf_gelu <- function(input, approximate = "none") {
   .External(C_rt_callx, "nnf_gelu", input, approximate)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 nnf_glu <- function(input, dim = -1L) {
   .External(C_rt_callx, "nnf_glu", input, dim)
 }
@@ -797,6 +799,7 @@ nnf_group_norm <- function(input, num_groups, weight = NULL, bias = NULL, eps = 
   .External(C_rt_callx, "nnf_group_norm", input, num_groups, weight, bias, eps)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 nnf_gumbel_softmax <- function(logits, tau = 1L, hard = FALSE, dim = -1L) {
   .External(C_rt_callx, "nnf_gumbel_softmax", logits, tau, hard, dim)
 }
@@ -869,6 +872,7 @@ nnf_log_sigmoid <- function(input) {
   .External(C_rt_callx, "nnf_log_sigmoid", input)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 nnf_log_softmax <- function(input, dim = NULL, dtype = NULL) {
   .External(C_rt_callx, "nnf_log_softmax", input, dim, dtype)
 }
@@ -901,14 +905,17 @@ nnf_max_pool3d <- function(input, kernel_size, stride = NULL, padding = 0L, dila
   .External(C_rt_callx, "nnf_max_pool3d", input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 }
 
+#' @param indices a tensor of 1-based indices
 nnf_max_unpool1d <- function(input, indices, kernel_size, stride = NULL, padding = 0L, output_size = NULL) {
   .External(C_rt_callx, "nnf_max_unpool1d", input, indices, kernel_size, stride, padding, output_size)
 }
 
+#' @param indices a tensor of 1-based indices
 nnf_max_unpool2d <- function(input, indices, kernel_size, stride = NULL, padding = 0L, output_size = NULL) {
   .External(C_rt_callx, "nnf_max_unpool2d", input, indices, kernel_size, stride, padding, output_size)
 }
 
+#' @param indices a tensor of 1-based indices
 nnf_max_unpool3d <- function(input, indices, kernel_size, stride = NULL, padding = 0L, output_size = NULL) {
   .External(C_rt_callx, "nnf_max_unpool3d", input, indices, kernel_size, stride, padding, output_size)
 }
@@ -941,6 +948,7 @@ nnf_nll_loss <- function(input, target, weight = NULL, ignore_index = -100L, red
   .External(C_rt_callx, "nnf_nll_loss", input, target, weight, ignore_index, reduction)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 nnf_normalize <- function(input, p = 2L, dim = 2L, eps = 1e-12, out = NULL) {
   .External(C_rt_callx, "nnf_normalize", input, p, dim, eps, out)
 }
@@ -1025,10 +1033,12 @@ nnf_soft_margin_loss <- function(input, target, reduction = "mean") {
   .External(C_rt_callx, "nnf_soft_margin_loss", input, target, reduction)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 nnf_softmax <- function(input, dim, dtype = NULL) {
   .External(C_rt_callx, "nnf_softmax", input, dim, dtype)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 nnf_softmin <- function(input, dim, dtype = NULL) {
   .External(C_rt_callx, "nnf_softmin", input, dim, dtype)
 }
@@ -1169,6 +1179,7 @@ torch_addmm <- function(self, mat1, mat2, beta = 1L, alpha = 1L) {
   .External(C_rt_callx, "torch_addmm", self, mat1, mat2, beta, alpha)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_all <- function(self, dim = NULL, keepdim = FALSE) {
   .External(C_rt_callx, "torch_all", self, dim, keepdim)
 }
@@ -1177,14 +1188,17 @@ torch_allclose <- function(self, other, rtol = 1e-05, atol = 1e-08, equal_nan = 
   .External(C_rt_callx, "torch_allclose", self, other, rtol, atol, equal_nan)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_amax <- function(self, dim = NULL, keepdim = FALSE) {
   .External(C_rt_callx, "torch_amax", self, dim, keepdim)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_amin <- function(self, dim = NULL, keepdim = FALSE) {
   .External(C_rt_callx, "torch_amin", self, dim, keepdim)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_any <- function(self, dim = NULL, keepdim = FALSE) {
   .External(C_rt_callx, "torch_any", self, dim, keepdim)
 }
@@ -1205,10 +1219,14 @@ torch_arctan <- function(self) {
   .External(C_rt_callx, "torch_arctan", self)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @return 1-based indices
 torch_argmax <- function(self, dim = NULL, keepdim = FALSE) {
   .External(C_rt_callx, "torch_argmax", self, dim, keepdim)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @return 1-based indices
 torch_argmin <- function(self, dim = NULL, keepdim = FALSE) {
   .External(C_rt_callx, "torch_argmin", self, dim, keepdim)
 }
@@ -1265,6 +1283,8 @@ torch_ceil <- function(self) {
   .External(C_rt_callx, "torch_ceil", self)
 }
 
+#' @param chunks a whole number
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_chunk <- function(self, chunks, dim = 1L) {
   .External(C_rt_callx, "torch_chunk", self, chunks, dim)
 }
@@ -1293,14 +1313,17 @@ torch_cosh <- function(self) {
   .External(C_rt_callx, "torch_cosh", self)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_count_nonzero <- function(self, dim = NULL) {
   .External(C_rt_callx, "torch_count_nonzero", self, dim)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_cumprod <- function(self, dim, dtype = NULL) {
   .External(C_rt_callx, "torch_cumprod", self, dim, dtype)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_cumsum <- function(self, dim, dtype = NULL) {
   .External(C_rt_callx, "torch_cumsum", self, dim, dtype)
 }
@@ -1313,6 +1336,9 @@ torch_diag <- function(self, diagonal = 0L) {
   .External(C_rt_callx, "torch_diag", self, diagonal)
 }
 
+#' @param offset a whole number
+#' @param dim1 a dimension, 1-based (negative counts from the end)
+#' @param dim2 a dimension, 1-based (negative counts from the end)
 torch_diagonal <- function(self, offset = 0L, dim1 = 1L, dim2 = 2L) {
   .External(C_rt_callx, "torch_diagonal", self, offset, dim1, dim2)
 }
@@ -1341,6 +1367,7 @@ torch_einsum <- function(equation, tensors) {
   .External(C_rt_callx, "torch_einsum", equation, tensors)
 }
 
+#' @param size sizes, as separate numbers or one vector
 torch_empty <- function(..., names = NULL, dtype = NULL, device = NULL, requires_grad = FALSE, layout = NULL) {
   .External(C_rt_callx, "torch_empty", ..., names = names, dtype = dtype, device = device, requires_grad = requires_grad, layout = layout)
 }
@@ -1377,10 +1404,13 @@ torch_fix <- function(self) {
   .External(C_rt_callx, "torch_fix", self)
 }
 
+#' @param start_dim a dimension, 1-based (negative counts from the end)
+#' @param end_dim a dimension, 1-based (negative counts from the end)
 torch_flatten <- function(self, start_dim = 1L, end_dim = -1L) {
   .External(C_rt_callx, "torch_flatten", self, start_dim, end_dim)
 }
 
+#' @param dims one dimension or a vector of dimensions, 1-based
 torch_flip <- function(self, dims) {
   .External(C_rt_callx, "torch_flip", self, dims)
 }
@@ -1413,6 +1443,7 @@ torch_fmod <- function(self, other) {
   .External(C_rt_callx, "torch_fmod", self, other)
 }
 
+#' @param size sizes, as separate numbers or one vector
 torch_full <- function(size, fill_value, names = NULL, dtype = NULL, device = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_full", size, fill_value, names, dtype, device, requires_grad)
 }
@@ -1421,6 +1452,8 @@ torch_full_like <- function(input, fill_value, dtype = NULL, device = NULL, requ
   .External(C_rt_callx, "torch_full_like", input, fill_value, dtype, device, requires_grad)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @param index a tensor of 1-based indices
 torch_gather <- function(self, dim, index, sparse_grad = FALSE) {
   .External(C_rt_callx, "torch_gather", self, dim, index, sparse_grad)
 }
@@ -1461,6 +1494,8 @@ torch_hstack <- function(tensors) {
   .External(C_rt_callx, "torch_hstack", tensors)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @param index a tensor of 1-based indices
 torch_index_select <- function(self, dim, index) {
   .External(C_rt_callx, "torch_index_select", self, dim, index)
 }
@@ -1545,6 +1580,7 @@ torch_log2 <- function(self) {
   .External(C_rt_callx, "torch_log2", self)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_log_softmax <- function(self, dim, dtype = NULL) {
   .External(C_rt_callx, "torch_log_softmax", self, dim, dtype)
 }
@@ -1569,6 +1605,7 @@ torch_logspace <- function(start, end, steps = 100L, base = 10.0, dtype = NULL, 
   .External(C_rt_callx, "torch_logspace", start, end, steps, base, dtype, device, requires_grad)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_logsumexp <- function(self, dim, keepdim = FALSE) {
   .External(C_rt_callx, "torch_logsumexp", self, dim, keepdim)
 }
@@ -1605,6 +1642,7 @@ torch_maximum <- function(self, other) {
   .External(C_rt_callx, "torch_maximum", self, other)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_mean <- function(self, dim = NULL, keepdim = FALSE, dtype = NULL) {
   .External(C_rt_callx, "torch_mean", self, dim, keepdim, dtype)
 }
@@ -1629,6 +1667,8 @@ torch_mul <- function(self, other) {
   .External(C_rt_callx, "torch_mul", self, other)
 }
 
+#' @param num_samples a whole number
+#' @return 1-based indices
 torch_multinomial <- function(self, num_samples, replacement = FALSE, generator = NULL) {
   .External(C_rt_callx, "torch_multinomial", self, num_samples, replacement, generator)
 }
@@ -1641,6 +1681,9 @@ torch_mv <- function(self, vec) {
   .External(C_rt_callx, "torch_mv", self, vec)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @param start a position, 1-based (negative counts from the end)
+#' @param length a whole number
 torch_narrow <- function(self, dim, start, length) {
   .External(C_rt_callx, "torch_narrow", self, dim, start, length)
 }
@@ -1661,10 +1704,12 @@ torch_nonzero <- function(self, as_list = FALSE) {
   .External(C_rt_callx, "torch_nonzero", self, as_list)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_norm <- function(self, p = 2L, dim = NULL, keepdim = FALSE, dtype = NULL) {
   .External(C_rt_callx, "torch_norm", self, p, dim, keepdim, dtype)
 }
 
+#' @param size sizes, as separate numbers or one vector
 torch_normal <- function(mean = 0L, std = 1L, size = NULL, generator = NULL, dtype = NULL, device = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_normal", mean, std, size, generator, dtype, device, requires_grad)
 }
@@ -1673,6 +1718,7 @@ torch_not_equal <- function(self, other) {
   .External(C_rt_callx, "torch_not_equal", self, other)
 }
 
+#' @param size sizes, as separate numbers or one vector
 torch_ones <- function(..., names = NULL, dtype = NULL, device = NULL, requires_grad = FALSE, layout = NULL) {
   .External(C_rt_callx, "torch_ones", ..., names = names, dtype = dtype, device = device, requires_grad = requires_grad, layout = layout)
 }
@@ -1685,6 +1731,7 @@ torch_outer <- function(self, vec2) {
   .External(C_rt_callx, "torch_outer", self, vec2)
 }
 
+#' @param dims a vector of dimensions, 1-based, in a new order (a permutation)
 torch_permute <- function(self, dims) {
   .External(C_rt_callx, "torch_permute", self, dims)
 }
@@ -1693,10 +1740,12 @@ torch_pow <- function(self, exponent) {
   .External(C_rt_callx, "torch_pow", self, exponent)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_prod <- function(self, dim = NULL, keepdim = FALSE, dtype = NULL) {
   .External(C_rt_callx, "torch_prod", self, dim, keepdim, dtype)
 }
 
+#' @param size sizes, as separate numbers or one vector
 torch_rand <- function(..., generator = NULL, names = NULL, dtype = NULL, device = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_rand", ..., generator = generator, names = names, dtype = dtype, device = device, requires_grad = requires_grad)
 }
@@ -1705,6 +1754,7 @@ torch_rand_like <- function(input, dtype = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_rand_like", input, dtype, requires_grad)
 }
 
+#' @param size sizes, as separate numbers or one vector
 torch_randint <- function(low, high, size, generator = NULL, dtype = NULL, device = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_randint", low, high, size, generator, dtype, device, requires_grad)
 }
@@ -1713,6 +1763,7 @@ torch_randint_like <- function(input, low, high = NULL, dtype = NULL, requires_g
   .External(C_rt_callx, "torch_randint_like", input, low, high, dtype, requires_grad)
 }
 
+#' @param size sizes, as separate numbers or one vector
 torch_randn <- function(..., generator = NULL, names = NULL, dtype = NULL, device = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_randn", ..., generator = generator, names = names, dtype = dtype, device = device, requires_grad = requires_grad)
 }
@@ -1745,6 +1796,7 @@ torch_reshape <- function(self, shape) {
   .External(C_rt_callx, "torch_reshape", self, shape)
 }
 
+#' @param dims one dimension or a vector of dimensions, 1-based
 torch_roll <- function(self, shifts, dims = NULL) {
   .External(C_rt_callx, "torch_roll", self, shifts, dims)
 }
@@ -1765,10 +1817,14 @@ torch_scaled_dot_product_attention <- function(query, key, value, attn_mask = NU
   .External(C_rt_callx, "torch_scaled_dot_product_attention", query, key, value, attn_mask, dropout_p, is_causal, scale)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @param index a tensor of 1-based indices
 torch_scatter <- function(self, dim, index, src = NULL, value = NULL, reduce = NULL) {
   .External(C_rt_callx, "torch_scatter", self, dim, index, src, value, reduce)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @param index a tensor of 1-based indices
 torch_scatter_add <- function(self, dim, index, src) {
   .External(C_rt_callx, "torch_scatter_add", self, dim, index, src)
 }
@@ -1777,6 +1833,8 @@ torch_seed <- function() {
   .External(C_rt_callx, "torch_seed")
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @param index a position, 1-based (negative counts from the end)
 torch_select <- function(self, dim, index) {
   .External(C_rt_callx, "torch_select", self, dim, index)
 }
@@ -1809,14 +1867,18 @@ torch_sinh <- function(self) {
   .External(C_rt_callx, "torch_sinh", self)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_softmax <- function(self, dim, dtype = NULL) {
   .External(C_rt_callx, "torch_softmax", self, dim, dtype)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @return a list of the values and their 1-based indices
 torch_sort <- function(self, dim = -1L, descending = FALSE, stable = FALSE) {
   .External(C_rt_callx, "torch_sort", self, dim, descending, stable)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_split <- function(self, split_size, dim = 1L) {
   .External(C_rt_callx, "torch_split", self, split_size, dim)
 }
@@ -1829,6 +1891,7 @@ torch_square <- function(self) {
   .External(C_rt_callx, "torch_square", self)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_squeeze <- function(self, dim = NULL) {
   .External(C_rt_callx, "torch_squeeze", self, dim)
 }
@@ -1837,6 +1900,7 @@ torch_stack <- function(tensors, dim = 1L) {
   .External(C_rt_callx, "torch_stack", tensors, dim)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_std <- function(self, dim = NULL, unbiased = TRUE, keepdim = FALSE, correction = NULL) {
   .External(C_rt_callx, "torch_std", self, dim, unbiased, keepdim, correction)
 }
@@ -1853,6 +1917,7 @@ torch_subtract <- function(self, other, alpha = 1L) {
   .External(C_rt_callx, "torch_subtract", self, other, alpha)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_sum <- function(self, dim = NULL, keepdim = FALSE, dtype = NULL) {
   .External(C_rt_callx, "torch_sum", self, dim, keepdim, dtype)
 }
@@ -1869,6 +1934,9 @@ torch_tanh <- function(self) {
   .External(C_rt_callx, "torch_tanh", self)
 }
 
+#' @param k a whole number
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @return a list of the values and their 1-based indices
 torch_topk <- function(self, k, dim = -1L, largest = TRUE, sorted = TRUE) {
   .External(C_rt_callx, "torch_topk", self, k, dim, largest, sorted)
 }
@@ -1877,6 +1945,8 @@ torch_trace <- function(self) {
   .External(C_rt_callx, "torch_trace", self)
 }
 
+#' @param dim0 a dimension, 1-based (negative counts from the end)
+#' @param dim1 a dimension, 1-based (negative counts from the end)
 torch_transpose <- function(self, dim0, dim1) {
   .External(C_rt_callx, "torch_transpose", self, dim0, dim1)
 }
@@ -1901,18 +1971,22 @@ torch_uint8 <- function() {
   .External(C_rt_callx, "torch_uint8")
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_unbind <- function(self, dim = 1L) {
   .External(C_rt_callx, "torch_unbind", self, dim)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
 torch_unflatten <- function(self, dim, sizes) {
   .External(C_rt_callx, "torch_unflatten", self, dim, sizes)
 }
 
+#' @param dim a dimension of the result, 1-based (negative counts from the end)
 torch_unsqueeze <- function(self, dim) {
   .External(C_rt_callx, "torch_unsqueeze", self, dim)
 }
 
+#' @param dim one dimension or a vector of dimensions, 1-based
 torch_var <- function(self, dim = NULL, unbiased = TRUE, keepdim = FALSE, correction = NULL) {
   .External(C_rt_callx, "torch_var", self, dim, unbiased, keepdim, correction)
 }
@@ -1929,6 +2003,7 @@ torch_where <- function(condition, self = NULL, other = NULL) {
   .External(C_rt_callx, "torch_where", condition, self, other)
 }
 
+#' @param size sizes, as separate numbers or one vector
 torch_zeros <- function(..., names = NULL, dtype = NULL, device = NULL, requires_grad = FALSE, layout = NULL) {
   .External(C_rt_callx, "torch_zeros", ..., names = names, dtype = dtype, device = device, requires_grad = requires_grad, layout = layout)
 }

@@ -7,6 +7,11 @@
 #' @export
 `$.R7` <- function(x, name) .Call(C_rt_dollar, x, name)
 
+# Tensors' own `$` (the same function), exported: S3 dispatch finds it on the search path at once instead of
+# failing there for "torch_tensor" before the registered "R7" method (a third of a `x$mean(dim = 1)` call).
+#' @export
+`$.torch_tensor` <- function(x, name) .Call(C_rt_dollar, x, name)
+
 #' @export
 `$<-.R7` <- function(x, name, value) .Call(C_rt_setattr, x, name, value)
 
@@ -66,6 +71,10 @@ length.torch_tensor <- function(x) .Call(C_rt_call1, "r_length", x)
 
 #' @export
 dim.torch_tensor <- function(x) .Call(C_rt_call1, "r_dim", x)
+
+# rev.default would index x[length(x):1] (the number of elements, along the first dim): flip that dim instead.
+#' @export
+rev.torch_tensor <- function(x) .Call(C_rt_call1, "r_rev", x)
 
 #' Converts a tensor to an R vector, matrix or array
 #'

@@ -29,7 +29,12 @@
 #include <R_ext/Utils.h>
 
 #include <dlfcn.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
 #include <limits.h>
+#include <math.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -47,6 +52,7 @@
 
 /* Exported by libR but not declared in the API headers. */
 extern int R_interrupts_pending;
+extern uintptr_t R_CStackLimit, R_CStackStart;
 extern Rboolean R_Visible;
 extern void Rf_onintr(void);
 
@@ -63,6 +69,7 @@ static struct sigaction prev_sigint;
 static int sigint_installed = 0;
 
 static SEXP sym_tag;      /* tag of our external pointers */
+static SEXP sym_weak;     /* tag of our pointers holding a Python weak reference */
 static SEXP sym_rt_py;    /* attribute holding the pointer of an R closure that wraps a Python callable */
 static SEXP sym_colon, sym_dotdot, sym_N, sym_newaxis;
 static SEXP ns_env = NULL;          /* the package namespace */
@@ -83,6 +90,165 @@ static long n_ptrs_live = 0, n_ptrs_made = 0, n_robj_live = 0;
 static long wraps_since_check = 0;
 
 static char errbuf[8192];
+static pthread_t r_thread;          /* R's main thread: the only one that may run R code */
+
+/* ------------------------------------------------------------------------------------------------ */
+/* R's non-local exits through Python frames.                                                        */
+/*                                                                                                   */
+/* R leaves a function by longjmp: errors, but also return()/break/next out of a callback, a         */
+/* condition caught by an outer tryCatch (warning, message), a restart. None may jump over Python    */
+/* frames or a held GIL. So every stretch of R code run while Python holds the GIL runs under        */
+/* R_UnwindProtect, whose cleanup longjmps back to us (as cpp11 does): the jump becomes the Python    */
+/* exception RUnwind (a BaseException, so `except Exception` lets it pass), Python's frames finish    */
+/* (finally blocks restore grad mode and the like), and the bridge entry point that R called         */
+/* releases the GIL and resumes the jump with R_ContinueUnwind (see fail()).                         */
+/* The continuation tokens live in a preserved pool; an RUnwind exception owns its slot until it is  */
+/* freed, so a swallowed exception loses nothing but the jump.                                       */
+
+static SEXP unwind_pool = NULL;     /* VECSXP of R_MakeUnwindCont() tokens */
+static int *unwind_free = NULL;     /* stack of free slots */
+static int unwind_nfree = 0, unwind_size = 0;
+static PyObject *py_unwind = NULL;  /* _rnative.RUnwind */
+
+typedef struct {
+    PyObject_HEAD
+    int slot;
+} UnwindSlot;
+
+static void unwind_slot_dealloc(UnwindSlot *self) {
+    if (self->slot >= 0) unwind_free[unwind_nfree++] = self->slot;
+    PyObject_Free(self);
+}
+
+static PyTypeObject UnwindSlotType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "rtorch_py.bridge._rnative.UnwindSlot",
+    .tp_basicsize = sizeof(UnwindSlot),
+    .tp_dealloc = (destructor)unwind_slot_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "The R continuation of a non-local exit in flight (owned by an RUnwind exception).",
+};
+
+/* Grows the pool (R allocation: only where no GIL is held, or at start-up). */
+static void unwind_reserve(int want_free) {
+    if (unwind_nfree >= want_free) return;
+    int nsize = unwind_size ? unwind_size * 2 : 64;
+    while (nsize - unwind_size + unwind_nfree < want_free) nsize *= 2;
+    SEXP np = PROTECT(Rf_allocVector(VECSXP, nsize));
+    int *nf = realloc(unwind_free, nsize * sizeof(int));
+    if (!nf) Rf_error("torch bridge: out of memory");
+    unwind_free = nf;
+    for (int i = 0; i < unwind_size; i++) SET_VECTOR_ELT(np, i, VECTOR_ELT(unwind_pool, i));
+    for (int i = unwind_size; i < nsize; i++) {
+        SET_VECTOR_ELT(np, i, R_MakeUnwindCont());
+        unwind_free[unwind_nfree++] = i;
+    }
+    R_PreserveObject(np);
+    if (unwind_pool) R_ReleaseObject(unwind_pool);
+    unwind_pool = np;
+    unwind_size = nsize;
+    UNPROTECT(1);
+}
+
+static int unwind_take(void) {
+    if (unwind_nfree == 0) {
+        PyErr_SetString(PyExc_RecursionError, "torch bridge: R and Python call each other too deeply");
+        return -1;
+    }
+    return unwind_free[--unwind_nfree];
+}
+
+/* Raises RUnwind owning `slot`. */
+static void unwind_raise(int slot) {
+    UnwindSlot *u = PyObject_New(UnwindSlot, &UnwindSlotType);
+    if (!u) { unwind_free[unwind_nfree++] = slot; return; }
+    u->slot = slot;
+    PyErr_SetObject(py_unwind, (PyObject *)u);
+    Py_DECREF(u);
+}
+
+/* The token of a pending RUnwind `value` (normalized), or NULL. */
+static SEXP unwind_token(PyObject *value) {
+    PyObject *args = value ? PyObject_GetAttrString(value, "args") : NULL;
+    SEXP tok = NULL;
+    if (args && PyTuple_Check(args) && PyTuple_GET_SIZE(args) == 1 &&
+        Py_TYPE(PyTuple_GET_ITEM(args, 0)) == &UnwindSlotType) {
+        int slot = ((UnwindSlot *)PyTuple_GET_ITEM(args, 0))->slot;
+        if (slot >= 0 && slot < unwind_size) tok = VECTOR_ELT(unwind_pool, slot);
+    }
+    Py_XDECREF(args);
+    PyErr_Clear();
+    return tok;
+}
+
+typedef struct {
+    SEXP (*fn)(void *);
+    void *data;
+    SEXP value;
+    jmp_buf jb;
+} TryCtx;
+
+static SEXP try_body(void *d) {
+    TryCtx *t = d;
+    t->value = t->fn(t->data);
+    return R_NilValue;
+}
+
+static void try_cleanup(void *d, Rboolean jump) {
+    if (jump) longjmp(((TryCtx *)d)->jb, 1);
+}
+
+/* Runs fn(data), R API work done while the GIL is held (allocations, mkChar ...). An R non-local exit
+   out of it becomes RUnwind and r_try returns NULL (as it does when fn returns NULL with a Python
+   error set); the caller cleans up as for any Python error and the entry point's fail() resumes it. */
+static SEXP r_try(SEXP (*fn)(void *), void *data) {
+    int slot = unwind_take();
+    if (slot < 0) return NULL;
+    TryCtx t;
+    t.fn = fn;
+    t.data = data;
+    t.value = NULL;
+    if (setjmp(t.jb)) {
+        unwind_raise(slot);
+        return NULL;
+    }
+    R_UnwindProtect(try_body, &t, try_cleanup, &t, VECTOR_ELT(unwind_pool, slot));
+    unwind_free[unwind_nfree++] = slot;
+    return t.value;
+}
+
+/* A CHARSXP as a Python str, with no R call that can fail: "bytes"-encoded strings and strings that
+   are not valid in their encoding become Python errors. */
+static PyObject *r_str(SEXP c) {
+    const char *s = CHAR(c);
+    Py_ssize_t n = LENGTH(c);
+    switch (Rf_getCharCE(c)) {
+    case CE_BYTES:
+        PyErr_SetString(PyExc_ValueError,
+                        "strings with \"bytes\" encoding cannot be passed to torch: convert them with "
+                        "iconv() or enc2utf8() first");
+        return NULL;
+    case CE_LATIN1:
+        return PyUnicode_DecodeLatin1(s, n, "strict");
+    case CE_UTF8:
+        return PyUnicode_DecodeUTF8(s, n, "strict");
+    default:
+        /* native: ASCII, or the locale's encoding (UTF-8 almost everywhere) */
+        for (Py_ssize_t i = 0; i < n; i++)
+            if ((unsigned char)s[i] >= 0x80) return PyUnicode_DecodeLocaleAndSize(s, n, "strict");
+        return PyUnicode_DecodeASCII(s, n, "strict");
+    }
+}
+
+static PyObject *r_sym_str(SEXP sym) { return r_str(PRINTNAME(sym)); }
+
+static int on_r_thread(void) {
+    if (pthread_equal(pthread_self(), r_thread)) return 1;
+    PyErr_SetString(PyExc_RuntimeError,
+                    "R can only be called from R's main thread: this Python thread may not run R code "
+                    "(R callbacks, R objects); run it from the thread that hosts R");
+    return 0;
+}
 
 /* ------------------------------------------------------------------------------------------------ */
 /* R objects held by Python: a doubly-linked pairlist (O(1) insert and remove).                       */
@@ -119,13 +285,18 @@ typedef struct {
 
 static PyTypeObject RObjectType;
 static PyObject *r2py(SEXP x);
+static int py2r_depth = 0;
 static SEXP py2r(PyObject *o);
 
+static SEXP hold_body(void *x) { return hold_sexp((SEXP)x); }
+
 static PyObject *robject_new(SEXP x) {
+    SEXP token = r_try(hold_body, x);
+    if (!token) return NULL;
     RObject *self = PyObject_New(RObject, &RObjectType);
-    if (!self) return NULL;
+    if (!self) { release_sexp(token); return NULL; }
     self->sexp = x;
-    self->token = hold_sexp(x);
+    self->token = token;
     n_robj_live++;
     return (PyObject *)self;
 }
@@ -142,14 +313,19 @@ static PyObject *robject_repr(RObject *self) {
     return PyUnicode_FromFormat("<R object of type %s>", Rf_type2char(TYPEOF(self->sexp)));
 }
 
-/* Calling R from Python: conversions and evaluation run under R_tryCatch so that no R error or
-   interrupt unwinds through Python frames. */
+/* Calling R from Python. The call is built and evaluated under R_UnwindProtect (see r_try): any R
+   non-local exit out of it (an error nobody handles inside, a condition caught outside, return(),
+   break, a restart) becomes RUnwind, which Python's frames pass on to the bridge entry point below
+   them, and that resumes the jump in R. Only when no bridge call is below (Python hosts and calls R
+   directly) are R errors caught here and raised as RError. */
 typedef struct {
     SEXP fun;
     PyObject *args, *kwargs;
     int py_failed;     /* a Python exception is set (argument conversion failed) */
     int r_failed;      /* 1: R error, 2: interrupt */
     char *msg;
+    SEXP value;
+    jmp_buf jb;
 } RCall;
 
 static SEXP quote_if_needed(SEXP v) {
@@ -193,16 +369,12 @@ static SEXP rcall_handler(SEXP cond, void *data) {
     const char *m = "R error";
     if (TYPEOF(cond) == VECSXP && XLENGTH(cond) > 0 && TYPEOF(VECTOR_ELT(cond, 0)) == STRSXP &&
         XLENGTH(VECTOR_ELT(cond, 0)) > 0)
-        m = Rf_translateCharUTF8(STRING_ELT(VECTOR_ELT(cond, 0), 0));
+        m = CHAR(STRING_ELT(VECTOR_ELT(cond, 0), 0));
     c->msg = strdup(m);
     return R_NilValue;
 }
 
-static PyObject *robject_call(RObject *self, PyObject *args, PyObject *kwargs) {
-    if (!Rf_isFunction(self->sexp)) {
-        PyErr_SetString(PyExc_TypeError, "this R object is not a function");
-        return NULL;
-    }
+static SEXP rcall_catching(void *data) {
     static SEXP conds = NULL;
     if (!conds) {
         conds = Rf_allocVector(STRSXP, 2);
@@ -210,10 +382,56 @@ static PyObject *robject_call(RObject *self, PyObject *args, PyObject *kwargs) {
         SET_STRING_ELT(conds, 0, Rf_mkChar("error"));
         SET_STRING_ELT(conds, 1, Rf_mkChar("interrupt"));
     }
-    RCall c = {self->sexp, args, kwargs, 0, 0, NULL};
+    RCall *c = data;
+    c->value = R_tryCatch(rcall_body, c, conds, rcall_handler, c, NULL, NULL);
+    return R_NilValue;
+}
+
+static SEXP rcall_plain(void *data) {
+    RCall *c = data;
+    c->value = rcall_body(c);
+    return R_NilValue;
+}
+
+static void rcall_cleanup(void *d, Rboolean jump) {
+    if (jump) longjmp(((RCall *)d)->jb, 1);
+}
+
+static PyObject *robject_call(RObject *self, PyObject *args, PyObject *kwargs) {
+    if (!on_r_thread()) return NULL;
+    if (!Rf_isFunction(self->sexp)) {
+        PyErr_SetString(PyExc_TypeError, "this R object is not a function");
+        return NULL;
+    }
+    int slot = unwind_take();
+    if (slot < 0) return NULL;
+    RCall c;
+    memset(&c, 0, sizeof c);
+    c.fun = self->sexp;
+    c.args = args;
+    c.kwargs = kwargs;
+    c.value = R_NilValue;
+    /* a bridge call below us can resume R's jumps; without one, catch errors here */
     int was_in_python = in_python;
     in_python = 0;  /* R code runs now: Ctrl-C goes to R, which raises an interrupt condition */
-    SEXP res = R_tryCatch(rcall_body, &c, conds, rcall_handler, &c, NULL, NULL);
+    int depth = py2r_depth;
+    if (setjmp(c.jb)) {
+        in_python = was_in_python;
+        py2r_depth = depth;
+        if (c.py_failed) PyErr_Clear();
+        if (was_in_python > 0) {
+            unwind_raise(slot);
+        } else {
+            unwind_free[unwind_nfree++] = slot;
+            PyErr_SetString(py_rerror ? py_rerror : PyExc_RuntimeError,
+                            "R code called from Python left by a non-local exit (return(), break, a "
+                            "restart or a handler outside the call), which only R can resume");
+        }
+        return NULL;
+    }
+    R_UnwindProtect(was_in_python > 0 ? rcall_plain : rcall_catching, &c, rcall_cleanup, &c,
+                    VECTOR_ELT(unwind_pool, slot));
+    unwind_free[unwind_nfree++] = slot;
     in_python = was_in_python;
     if (c.py_failed) return NULL;
     if (c.r_failed) {
@@ -222,8 +440,8 @@ static PyObject *robject_call(RObject *self, PyObject *args, PyObject *kwargs) {
         free(c.msg);
         return NULL;
     }
-    PROTECT(res);
-    PyObject *out = r2py(res);
+    PROTECT(c.value);
+    PyObject *out = r2py(c.value);
     UNPROTECT(1);
     return out;
 }
@@ -249,7 +467,9 @@ static PyObject *robject_signature(RObject *self, void *closure) {
     if (!names || !defaults) { Py_XDECREF(names); Py_XDECREF(defaults); return NULL; }
     Py_ssize_t i = 0;
     for (SEXP a = f; a != R_NilValue; a = CDR(a), i++) {
-        PyList_SET_ITEM(names, i, PyUnicode_FromString(Rf_translateCharUTF8(PRINTNAME(TAG(a)))));
+        PyObject *nm = r_sym_str(TAG(a));
+        if (!nm) { Py_DECREF(names); Py_DECREF(defaults); return NULL; }
+        PyList_SET_ITEM(names, i, nm);
         PyList_SET_ITEM(defaults, i, PyBool_FromLong(CAR(a) != R_MissingArg));
     }
     PyObject *sig = PyObject_CallFunctionObjArgs(py_signature, names, defaults, NULL);
@@ -311,30 +531,68 @@ static PyObject *ptr_object(SEXP p) {
     PyObject *o = (PyObject *)R_ExternalPtrAddr(p);
     if (!o) {
         PyErr_SetString(PyExc_ValueError,
-                        "this torch object is no longer valid (saved and restored from an R session?)");
+                        "this torch object is no longer valid: it was saved and restored (saveRDS/readRDS, "
+                        "save/load) or came from another R session; torch objects live only in the session "
+                        "that made them: use torch_save() and torch_load() instead");
         return NULL;
+    }
+    if (R_ExternalPtrTag(p) == sym_weak) {
+        o = PyWeakref_GetObject(o);
+        if (!o) return NULL;
+        if (o == Py_None) {
+            PyErr_SetString(PyExc_ReferenceError,
+                            "this torch object (`self` of a method kept after its object was deleted) no "
+                            "longer exists");
+            return NULL;
+        }
     }
     Py_INCREF(o);
     return o;
 }
 
+/* R's NA (logical, integer, character; a double NA is NaN) has no Python value that means "missing"
+   without meaning "not given": a value holding one stays the R value (an RObject), so that it goes back
+   to R unchanged (a module's field), and na_seen tells the entry point to refuse it as an argument of a
+   torch function, naming the argument (_hooks.reject_na). */
+static PyObject *py_reject_na = NULL;
+static int na_seen = 0;
+
+static PyObject *na_value(SEXP x) {
+    na_seen = 1;
+    return robject_new(x);
+}
+
+static int has_na(SEXP x) {
+    R_xlen_t n = XLENGTH(x);
+    const int *v = TYPEOF(x) == INTSXP ? INTEGER(x) : LOGICAL(x);
+    for (R_xlen_t i = 0; i < n; i++)
+        if (v[i] == NA_INTEGER) return 1;
+    return 0;
+}
+
 static PyObject *r_array(SEXP x, SEXP dim) {
     int nd = dim == R_NilValue ? 1 : (int)XLENGTH(dim);
     npy_intp shape[NPY_MAXDIMS];
-    if (nd > NPY_MAXDIMS) {
-        PyErr_SetString(PyExc_ValueError, "array has too many dimensions");
+    if (nd > NPY_MAXDIMS || (dim != R_NilValue && TYPEOF(dim) != INTSXP)) {
+        PyErr_Format(PyExc_ValueError, "R arrays with more than %d dimensions cannot be passed to torch",
+                     NPY_MAXDIMS);
         return NULL;
     }
+    int t = TYPEOF(x);
+    if (t != REALSXP && has_na(x)) return na_value(x);
     if (dim == R_NilValue) shape[0] = (npy_intp)XLENGTH(x);
     else for (int i = 0; i < nd; i++) shape[i] = INTEGER(dim)[i];
-    int t = TYPEOF(x);
     int npt = t == REALSXP ? NPY_FLOAT64 : t == INTSXP ? NPY_INT32 : NPY_BOOL;
     /* Fortran order: R's column-major buffer keeps t[i, j] == m[i, j]. */
     PyObject *a = PyArray_New(&PyArray_Type, nd, shape, npt, NULL, NULL, 0, NPY_ARRAY_F_CONTIGUOUS, NULL);
     if (!a) return NULL;
     R_xlen_t n = XLENGTH(x);
-    if (t == REALSXP) memcpy(PyArray_DATA((PyArrayObject *)a), REAL(x), n * sizeof(double));
-    else if (t == INTSXP) memcpy(PyArray_DATA((PyArrayObject *)a), INTEGER(x), n * sizeof(int));
+    if (t == REALSXP) {
+        /* R's NA is a signalling NaN: quiet it, or casts to float32 warn "invalid value" */
+        double *d = PyArray_DATA((PyArrayObject *)a);
+        const double *r = REAL(x);
+        for (R_xlen_t i = 0; i < n; i++) d[i] = r[i] == r[i] ? r[i] : NAN;
+    } else if (t == INTSXP) memcpy(PyArray_DATA((PyArrayObject *)a), INTEGER(x), n * sizeof(int));
     else {
         npy_bool *d = PyArray_DATA((PyArrayObject *)a);
         const int *l = LOGICAL(x);
@@ -343,19 +601,40 @@ static PyObject *r_array(SEXP x, SEXP dim) {
     return a;
 }
 
+static PyObject *r2py_in(SEXP x);
+
 static PyObject *r_names_dict(SEXP x, SEXP names) {
     PyObject *d = PyDict_New();
     if (!d) return NULL;
     R_xlen_t n = XLENGTH(x);
     for (R_xlen_t i = 0; i < n; i++) {
-        PyObject *v = r2py(VECTOR_ELT(x, i));
+        PyObject *v = r2py_in(VECTOR_ELT(x, i));
         if (!v) { Py_DECREF(d); return NULL; }
-        const char *nm = Rf_translateCharUTF8(STRING_ELT(names, i));
-        int rc = PyDict_SetItemString(d, nm, v);
+        PyObject *nm = STRING_ELT(names, i) == NA_STRING ? PyUnicode_FromString("NA")
+                                                         : r_str(STRING_ELT(names, i));
+        int rc = nm ? PyDict_SetItem(d, nm, v) : -1;
+        Py_XDECREF(nm);
         Py_DECREF(v);
         if (rc < 0) { Py_DECREF(d); return NULL; }
     }
     return d;
+}
+
+/* Lists nest at most this deep (a tensor has at most a few dozen dimensions; deeper would overflow the
+   C stack). */
+#define MAX_NESTING 100
+static int r2py_depth = 0;
+
+static PyObject *r2py_in(SEXP x) {
+    if (r2py_depth >= MAX_NESTING) {
+        PyErr_Format(PyExc_ValueError, "R lists nested more than %d levels deep cannot be passed to torch",
+                     MAX_NESTING);
+        return NULL;
+    }
+    r2py_depth++;
+    PyObject *o = r2py(x);
+    r2py_depth--;
+    return o;
 }
 
 static PyObject *r2py(SEXP x) {
@@ -363,7 +642,7 @@ static PyObject *r2py(SEXP x) {
     case NILSXP:
         Py_RETURN_NONE;
     case EXTPTRSXP:
-        if (R_ExternalPtrTag(x) == sym_tag) return ptr_object(x);
+        if (R_ExternalPtrTag(x) == sym_tag || R_ExternalPtrTag(x) == sym_weak) return ptr_object(x);
         return robject_new(x);
     case REALSXP:
     case INTSXP:
@@ -376,28 +655,28 @@ static PyObject *r2py(SEXP x) {
         }
         SEXP dim = Rf_getAttrib(x, R_DimSymbol);
         if (XLENGTH(x) == 1 && dim == R_NilValue) {
-            if (TYPEOF(x) == REALSXP) return PyFloat_FromDouble(REAL(x)[0]);
+            if (TYPEOF(x) == REALSXP) {
+                double d = REAL(x)[0];
+                return PyFloat_FromDouble(d == d ? d : NAN);
+            }
             if (TYPEOF(x) == INTSXP) {
-                if (INTEGER(x)[0] == NA_INTEGER) Py_RETURN_NONE;
+                if (INTEGER(x)[0] == NA_INTEGER) return na_value(x);
                 return PyLong_FromLong(INTEGER(x)[0]);
             }
-            if (LOGICAL(x)[0] == NA_LOGICAL) Py_RETURN_NONE;
+            if (LOGICAL(x)[0] == NA_LOGICAL) return na_value(x);
             return PyBool_FromLong(LOGICAL(x)[0]);
         }
         return r_array(x, dim);
     }
     case STRSXP: {
         R_xlen_t n = XLENGTH(x);
-        if (n == 1 && Rf_getAttrib(x, R_DimSymbol) == R_NilValue) {
-            if (STRING_ELT(x, 0) == NA_STRING) Py_RETURN_NONE;
-            return PyUnicode_FromString(Rf_translateCharUTF8(STRING_ELT(x, 0)));
-        }
+        for (R_xlen_t i = 0; i < n; i++)
+            if (STRING_ELT(x, i) == NA_STRING) return na_value(x);
+        if (n == 1 && Rf_getAttrib(x, R_DimSymbol) == R_NilValue) return r_str(STRING_ELT(x, 0));
         PyObject *l = PyList_New(n);
         if (!l) return NULL;
         for (R_xlen_t i = 0; i < n; i++) {
-            PyObject *s;
-            if (STRING_ELT(x, i) == NA_STRING) { s = Py_None; Py_INCREF(s); }
-            else s = PyUnicode_FromString(Rf_translateCharUTF8(STRING_ELT(x, i)));
+            PyObject *s = r_str(STRING_ELT(x, i));
             if (!s) { Py_DECREF(l); return NULL; }
             PyList_SET_ITEM(l, i, s);
         }
@@ -410,7 +689,7 @@ static PyObject *r2py(SEXP x) {
         PyObject *l = PyList_New(n);
         if (!l) return NULL;
         for (R_xlen_t i = 0; i < n; i++) {
-            PyObject *v = r2py(VECTOR_ELT(x, i));
+            PyObject *v = r2py_in(VECTOR_ELT(x, i));
             if (!v) { Py_DECREF(l); return NULL; }
             PyList_SET_ITEM(l, i, v);
         }
@@ -418,7 +697,8 @@ static PyObject *r2py(SEXP x) {
     }
     case CLOSXP: {
         SEXP p = Rf_getAttrib(x, sym_rt_py);
-        if (TYPEOF(p) == EXTPTRSXP && R_ExternalPtrTag(p) == sym_tag) return ptr_object(p);
+        if (TYPEOF(p) == EXTPTRSXP && (R_ExternalPtrTag(p) == sym_tag || R_ExternalPtrTag(p) == sym_weak))
+            return ptr_object(p);
         return robject_new(x);
     }
     case SYMSXP:
@@ -501,21 +781,25 @@ static int class_of(PyObject *o, SEXP *cls, int *kind) {
 
 static void count_bytes(PyObject *o);
 
-/* A fresh external pointer (never reuse one: `class<-` on a pointer changes it for every holder). */
-static SEXP wrap_object(PyObject *o) {
+/* A fresh external pointer (never reuse one: `class<-` on a pointer changes it for every holder) to `held`,
+   with the R class of `o`: held is o itself, or (tag sym_weak) a Python weak reference to o. */
+static SEXP wrap_as(PyObject *o, PyObject *held, SEXP tag) {
     SEXP cls;
     int kind;
     if (class_of(o, &cls, &kind) < 0) return NULL;  /* cls comes back protected */
-    Py_INCREF(o);
-    SEXP p = PROTECT(R_MakeExternalPtr(o, sym_tag, R_NilValue));
+    SEXP p = PROTECT(R_MakeExternalPtr(NULL, tag, R_NilValue));
     R_RegisterCFinalizerEx(p, ptr_finalizer, FALSE);
+    Py_INCREF(held);  /* only once R can no longer fail before the finalizer owns it */
+    R_SetExternalPtrAddr(p, held);
     n_ptrs_live++;
     n_ptrs_made++;
     wraps_since_check++;
     count_bytes(o);
     if (kind == 1) {
-        /* function(...) .External(<C_rt_callobj>, <p>, ...) */
-        SEXP body = PROTECT(Rf_lang4(Rf_install(".External"), native_callobj, p, R_DotsSymbol));
+        /* function(...) .External(C_rt_callobj, <p>, ...): the routine by name (found in the namespace, the
+           closure's environment), so that a copy restored by readRDS() reaches rt_callobj, whose error then
+           points to torch_save(), instead of failing on a stale NativeSymbolInfo address */
+        SEXP body = PROTECT(Rf_lang4(Rf_install(".External"), Rf_install("C_rt_callobj"), p, R_DotsSymbol));
 #if R_VERSION >= R_Version(4, 5, 0)
         SEXP f = PROTECT(R_mkClosure(dots_formals, body, ns_env));
 #else
@@ -532,6 +816,35 @@ static SEXP wrap_object(PyObject *o) {
     Rf_setAttrib(p, R_ClassSymbol, cls);
     UNPROTECT(2);
     return p;
+}
+
+static SEXP wrap_object(PyObject *o) { return wrap_as(o, o, sym_tag); }
+
+/* A Python weakref.ref crossing into R: a pointer that does not keep its object alive but otherwise is the
+   object (same class; it resolves to the object when it comes back). R-defined methods get `self` this
+   way, so a closure a module stores in itself (`self$act <- function(x) ...`, whose environment holds
+   `self`) makes no cycle across the two collectors. */
+static SEXP wrap_weak(PyObject *ref) {
+    PyObject *target = PyWeakref_GetObject(ref);  /* borrowed */
+    if (!target) return NULL;
+    if (target == Py_None) return R_NilValue;
+    return wrap_as(target, ref, sym_weak);
+}
+
+/* A Python str as an R string; R's strings cannot hold NUL (mkChar would raise an R error). */
+static SEXP py_charsxp(PyObject *o) {
+    Py_ssize_t len;
+    const char *s = PyUnicode_AsUTF8AndSize(o, &len);
+    if (!s) return NULL;
+    if (memchr(s, 0, len)) {
+        PyErr_SetString(PyExc_ValueError, "strings containing NUL (\\0) cannot be passed to R");
+        return NULL;
+    }
+    if (len > INT_MAX) {
+        PyErr_SetString(PyExc_ValueError, "the string is too long for R");
+        return NULL;
+    }
+    return Rf_mkCharLenCE(s, (int)len, CE_UTF8);
 }
 
 static int is_scalar(PyObject *o, int *kind) {
@@ -569,10 +882,9 @@ static SEXP scalar_vector(PyObject *seq, int kind) {
             if (d == -1.0 && PyErr_Occurred()) { UNPROTECT(1); return NULL; }
             REAL(out)[i] = d;
         } else {
-            Py_ssize_t len;
-            const char *s = PyUnicode_AsUTF8AndSize(it, &len);
-            if (!s) { UNPROTECT(1); return NULL; }
-            SET_STRING_ELT(out, i, Rf_mkCharLenCE(s, (int)len, CE_UTF8));
+            SEXP c = py_charsxp(it);
+            if (!c) { UNPROTECT(1); return NULL; }
+            SET_STRING_ELT(out, i, c);
         }
     }
     UNPROTECT(1);
@@ -611,13 +923,21 @@ static SEXP py_array_to_r(PyArrayObject *a) {
                      PyArray_DESCR(a)->typeobj->tp_name);
         return NULL;
     }
+    /* the R vector first: if R cannot allocate it, its error leaves no Python temporary behind */
+    npy_intp n = PyArray_SIZE(a);
+    int nd = PyArray_NDIM(a);
+    SEXP out = PROTECT(Rf_allocVector(rt, n));
+    SEXP dim = R_NilValue;
+    if (nd >= 2) {
+        dim = PROTECT(Rf_allocVector(INTSXP, nd));
+        for (int i = 0; i < nd; i++) INTEGER(dim)[i] = (int)PyArray_DIM(a, i);
+        Rf_setAttrib(out, R_DimSymbol, dim);
+        UNPROTECT(1);
+    }
     PyArrayObject *f = (PyArrayObject *)PyArray_FromAny(
         (PyObject *)a, PyArray_DescrFromType(target), 0, 0,
         NPY_ARRAY_F_CONTIGUOUS | NPY_ARRAY_ALIGNED | NPY_ARRAY_FORCECAST, NULL);
-    if (!f) return NULL;
-    npy_intp n = PyArray_SIZE(f);
-    int nd = PyArray_NDIM(f);
-    SEXP out = PROTECT(Rf_allocVector(rt, n));
+    if (!f) { UNPROTECT(1); return NULL; }
     if (rt == REALSXP) memcpy(REAL(out), PyArray_DATA(f), n * sizeof(double));
     else if (rt == INTSXP) memcpy(INTEGER(out), PyArray_DATA(f), n * sizeof(int));
     else {
@@ -625,15 +945,32 @@ static SEXP py_array_to_r(PyArrayObject *a) {
         int *l = LOGICAL(out);
         for (npy_intp i = 0; i < n; i++) l[i] = d[i] != 0;
     }
-    if (nd >= 2) {
-        SEXP dim = PROTECT(Rf_allocVector(INTSXP, nd));
-        for (int i = 0; i < nd; i++) INTEGER(dim)[i] = (int)PyArray_DIM(f, i);
-        Rf_setAttrib(out, R_DimSymbol, dim);
-        UNPROTECT(1);
-    }
     Py_DECREF(f);
     UNPROTECT(1);
     return out;
+}
+
+static SEXP py2r_in(PyObject *o) {
+    if (py2r_depth >= MAX_NESTING) {
+        PyErr_Format(PyExc_ValueError, "values nested more than %d levels deep cannot be passed to R",
+                     MAX_NESTING);
+        return NULL;
+    }
+    py2r_depth++;
+    SEXP r = py2r(o);
+    py2r_depth--;
+    return r;
+}
+
+/* py2r of a result, under r_try: R allocation errors become RUnwind. */
+static SEXP py2r_body(void *o) { return py2r((PyObject *)o); }
+
+static SEXP py2r_top(PyObject *o) {
+    if (o == Py_None) return R_NilValue;
+    int depth = py2r_depth;
+    SEXP r = r_try(py2r_body, o);
+    py2r_depth = depth;  /* a jump skipped the decrements */
+    return r;
 }
 
 /* Returns NULL with a Python exception set on failure. */
@@ -661,14 +998,13 @@ static SEXP py2r(PyObject *o) {
             return Rf_ScalarReal(d);
         }
         default: {
-            Py_ssize_t len;
-            const char *s = PyUnicode_AsUTF8AndSize(o, &len);
-            if (!s) return NULL;
-            return Rf_ScalarString(Rf_mkCharLenCE(s, (int)len, CE_UTF8));
+            SEXP c = py_charsxp(o);
+            return c ? Rf_ScalarString(c) : NULL;
         }
         }
     }
     if (Py_TYPE(o) == &RObjectType) return ((RObject *)o)->sexp;
+    if (PyWeakref_CheckRefExact(o)) return wrap_weak(o);
     if (PyArray_Check(o)) {
         PyArrayObject *a = (PyArrayObject *)o;
         if (PyArray_NDIM(a) == 0) {
@@ -684,8 +1020,8 @@ static SEXP py2r(PyObject *o) {
     }
     if (PyTuple_Check(o) && PyTuple_GET_SIZE(o) == 0) return Rf_allocVector(INTSXP, 0);  /* a 0-d shape */
     if (PyList_Check(o) || PyTuple_Check(o)) {
-        PyObject *seq = PySequence_Fast(o, "");
-        if (!seq) return NULL;
+        /* no new references here: an R allocation error may jump out (r_try) */
+        PyObject *seq = o;
         Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
         PyObject **items = PySequence_Fast_ITEMS(seq);
         /* homogeneous scalars (ints and floats mix as double) -> atomic vector; else a list */
@@ -704,13 +1040,12 @@ static SEXP py2r(PyObject *o) {
         else {
             out = PROTECT(Rf_allocVector(VECSXP, n));
             for (Py_ssize_t i = 0; i < n; i++) {
-                SEXP v = py2r(items[i]);
-                if (!v) { UNPROTECT(1); Py_DECREF(seq); return NULL; }
+                SEXP v = py2r_in(items[i]);
+                if (!v) { UNPROTECT(1); return NULL; }
                 SET_VECTOR_ELT(out, i, v);
             }
             UNPROTECT(1);
         }
-        Py_DECREF(seq);
         return out;
     }
     if (PyDict_Check(o)) {
@@ -719,12 +1054,13 @@ static SEXP py2r(PyObject *o) {
         SEXP names = PROTECT(Rf_allocVector(STRSXP, n));
         PyObject *k, *v;
         while (PyDict_Next(o, &pos, &k, &v)) {
+            if (i >= n) break;  /* the dict grew meanwhile */
             PyObject *ks = PyObject_Str(k);
-            const char *s = ks ? PyUnicode_AsUTF8(ks) : NULL;
-            if (!s) { Py_XDECREF(ks); UNPROTECT(2); return NULL; }
-            SET_STRING_ELT(names, i, Rf_mkCharCE(s, CE_UTF8));
-            Py_DECREF(ks);
-            SEXP rv = py2r(v);
+            SEXP kc = ks ? py_charsxp(ks) : NULL;
+            Py_XDECREF(ks);
+            if (!kc) { UNPROTECT(2); return NULL; }
+            SET_STRING_ELT(names, i, kc);
+            SEXP rv = py2r_in(v);
             if (!rv) { UNPROTECT(2); return NULL; }
             SET_VECTOR_ELT(out, i, rv);
             i++;
@@ -762,11 +1098,22 @@ static void NORET raise_classed(const char *cls, const char *msg) {
 }
 
 /* Copies the pending Python exception's message, drops it (tracebacks hold frames), releases the GIL
-   and raises an R error (or an R interrupt for KeyboardInterrupt). Never returns. */
+   and raises an R error (or an R interrupt for KeyboardInterrupt); for RUnwind, resumes R's non-local
+   exit instead. Never returns. */
 static void NORET fail(PyGILState_STATE g) {
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
     PyErr_NormalizeException(&type, &value, &tb);
+    if (type && py_unwind && PyErr_GivenExceptionMatches(type, py_unwind)) {
+        SEXP token = unwind_token(value);
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+        in_python--;
+        PyGILState_Release(g);
+        if (token) R_ContinueUnwind(token);  /* reads the token before running any R code */
+        Rf_errorcall(R_NilValue, "torch bridge: a non-local exit of R code was lost");
+    }
     int interrupt = type && PyErr_GivenExceptionMatches(type, PyExc_KeyboardInterrupt);
     /* R torch's condition classes (runtime_error, value_error, ...), so expect_error(class =) works */
     const char *cls = NULL;
@@ -800,28 +1147,48 @@ static void NORET fail(PyGILState_STATE g) {
 }
 
 /* After a successful call: pending Ctrl-C, Python warnings (shown as R warnings after the GIL is
-   released, since warn = 2 turns them into errors). */
+   released: warn = 2 turns them into errors, and a handler may run R code). The messages are copied to
+   C memory under the GIL and become R strings only after it is released. */
 static SEXP finish(PyGILState_STATE g, SEXP result) {
     PROTECT(result);
     if (PyErr_CheckSignals() < 0) { UNPROTECT(1); fail(g); }
-    SEXP warns = R_NilValue;
     Py_ssize_t nw = PyList_GET_SIZE(py_warnings);
+    char *buf = NULL;
+    size_t used = 0;
     if (nw > 0) {
-        warns = PROTECT(Rf_allocVector(STRSXP, nw));
+        size_t total = 0;
         for (Py_ssize_t i = 0; i < nw; i++) {
-            const char *m = PyUnicode_AsUTF8(PyList_GET_ITEM(py_warnings, i));
-            SET_STRING_ELT(warns, i, Rf_mkCharCE(m ? m : "", CE_UTF8));
+            Py_ssize_t len = 0;
+            if (!PyUnicode_AsUTF8AndSize(PyList_GET_ITEM(py_warnings, i), &len)) PyErr_Clear();
+            total += (size_t)len + 1;
         }
-        PyErr_Clear();
+        buf = malloc(total + 1);
+        for (Py_ssize_t i = 0; buf && i < nw; i++) {
+            Py_ssize_t len = 0;
+            const char *m = PyUnicode_AsUTF8AndSize(PyList_GET_ITEM(py_warnings, i), &len);
+            if (!m) { PyErr_Clear(); m = ""; len = 0; }
+            memcpy(buf + used, m, len);
+            used += len;
+            buf[used++] = 0;  /* a NUL inside a message ends it early: R strings cannot hold one */
+        }
         PyList_SetSlice(py_warnings, 0, nw, NULL);
-        UNPROTECT(1);
+        PyErr_Clear();
     }
-    PROTECT(warns);
     in_python--;
     PyGILState_Release(g);
-    for (R_xlen_t i = 0; warns != R_NilValue && i < XLENGTH(warns); i++)
-        Rf_warningcall(R_NilValue, "%s", Rf_translateChar(STRING_ELT(warns, i)));
-    UNPROTECT(2);
+    if (buf) {
+        SEXP warns = PROTECT(Rf_allocVector(STRSXP, nw));
+        size_t off = 0;
+        for (Py_ssize_t i = 0; i < nw && off < used; i++) {
+            SET_STRING_ELT(warns, i, Rf_mkCharCE(buf + off, CE_UTF8));
+            off += strlen(buf + off) + 1;
+        }
+        free(buf);
+        for (R_xlen_t i = 0; i < XLENGTH(warns); i++)
+            Rf_warningcall(R_NilValue, "%s", CHAR(STRING_ELT(warns, i)));
+        UNPROTECT(1);
+    }
+    UNPROTECT(1);
     return result;
 }
 
@@ -925,10 +1292,19 @@ static int setup_python_side(void) {
     }
     if (_import_array() < 0) return -1;
     if (PyType_Ready(&RObjectType) < 0) return -1;
+    if (PyType_Ready(&UnwindSlotType) < 0) return -1;
+    py_unwind = PyErr_NewExceptionWithDoc(
+        "rtorch_py.bridge._rnative.RUnwind",
+        "R code that Python called left by a non-local exit (an error, return(), break, a handled "
+        "condition); the bridge resumes it in R once Python's frames have finished. Do not catch it.",
+        PyExc_BaseException, NULL);
+    if (!py_unwind) return -1;
     PyObject *mod = PyModule_Create(&native_module);
     if (!mod) return -1;
     Py_INCREF(&RObjectType);
     PyModule_AddObject(mod, "RObject", (PyObject *)&RObjectType);
+    Py_INCREF(py_unwind);
+    PyModule_AddObject(mod, "RUnwind", py_unwind);
     PyObject *modules = PyImport_GetModuleDict();
     if (PyDict_SetItemString(modules, "rtorch_py.bridge._rnative", mod) < 0) { Py_DECREF(mod); return -1; }
     Py_DECREF(mod);
@@ -942,7 +1318,8 @@ static int setup_python_side(void) {
         !(py_method = hook(api, "METHOD")) || !(py_method_invisible = hook(api, "METHOD_INVISIBLE")) ||
         !(py_missing = hook(api, "MISSING")) ||
         !(py_warnings = hook(api, "warnings")) || !(py_rerror = hook(api, "RError")) ||
-        !(py_signature = hook(api, "signature_from_formals"))) {
+        !(py_signature = hook(api, "signature_from_formals")) ||
+        !(py_reject_na = hook(api, "reject_na"))) {
         Py_DECREF(api);
         return -1;
     }
@@ -988,6 +1365,7 @@ static void start_bridge(void) {
 
     /* R-side constants first (may allocate; no Python state yet) */
     sym_tag = Rf_install("rtorch_py_object");
+    sym_weak = Rf_install("rtorch_py_weak");
     sym_rt_py = Rf_install("rtorch_py");
     sym_colon = Rf_install(":");
     sym_dotdot = Rf_install("..");
@@ -1017,6 +1395,8 @@ static void start_bridge(void) {
     cls_default = Rf_mkString("py_object");
     R_PreserveObject(cls_default);
     MARK_NOT_MUTABLE(cls_default);
+    r_thread = pthread_self();
+    unwind_reserve(64);
 
     if (!Py_IsInitialized()) {
         /* Rscript hosts. R loaded our .so (and libpython with it) privately: re-open libpython globally so
@@ -1050,6 +1430,14 @@ static void start_bridge(void) {
         }
         install_sigint();
     } else {
+        /* Python hosts (rpy2), or reticulate started it: attach. rpy2 turns off R's C stack check
+           (R_CStackLimit = -1) so that any thread may call R; the bridge lets only R's main thread in,
+           so turn it back on as Rscript has it: infinite recursion then is an R error, not a crash. */
+        if (R_CStackLimit == (uintptr_t)-1 && R_CStackStart != (uintptr_t)-1 && getpid() == (pid_t)syscall(SYS_gettid)) {
+            struct rlimit rl;
+            if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+                R_CStackLimit = (uintptr_t)(0.95 * (double)rl.rlim_cur);
+        }
         /* Python hosts (rpy2), or reticulate started it: attach. */
         PyGILState_STATE g = PyGILState_Ensure();
         int ok = setup_python_side() == 0;
@@ -1063,7 +1451,16 @@ static void start_bridge(void) {
     bridge_state = 1;
 }
 
-#define READY() do { if (bridge_state != 1) start_bridge(); maybe_gc(); } while (0)
+static void fn_keep_reserve(void);
+
+/* Before taking the GIL: start, collect if due, and make room for what the call may need (so that no R
+   allocation happens under the GIL outside r_try). */
+#define READY() do { \
+    if (bridge_state != 1) start_bridge(); \
+    maybe_gc(); \
+    if (unwind_nfree < 16) unwind_reserve(16); \
+    fn_keep_reserve(); \
+} while (0)
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Dispatch by name: CHARSXP address -> callable (R's CHARSXPs are interned; we keep them alive).    */
@@ -1079,8 +1476,17 @@ static size_t fn_slot(FnEntry *tab, size_t cap, SEXP key) {
     return i;
 }
 
-/* Only R allocation (keeping names alive) may fail here; callers hold the GIL, so it is done with
-   the table before Python runs. Returns a borrowed callable, or NULL with a Python error set. */
+static void fn_keep_reserve(void) {
+    if ((R_xlen_t)fn_n + 1 < XLENGTH(fn_keep)) return;
+    SEXP nk = Rf_allocVector(STRSXP, XLENGTH(fn_keep) * 2);
+    R_PreserveObject(nk);
+    for (R_xlen_t j = 0; j < XLENGTH(fn_keep); j++) SET_STRING_ELT(nk, j, STRING_ELT(fn_keep, j));
+    R_ReleaseObject(fn_keep);
+    fn_keep = nk;
+}
+
+/* Returns a borrowed callable, or NULL with a Python error set. No R allocation: callers hold the GIL
+   (fn_keep_reserve() ran before). */
 static PyObject *lookup_fn(SEXP name) {
     if (TYPEOF(name) != STRSXP || XLENGTH(name) != 1) {
         PyErr_SetString(PyExc_TypeError, "bridge: function name must be a string");
@@ -1091,7 +1497,7 @@ static PyObject *lookup_fn(SEXP name) {
         size_t i = fn_slot(fn_tab, fn_cap, key);
         if (fn_tab[i].key) return fn_tab[i].fn;
     }
-    PyObject *k = PyUnicode_FromString(Rf_translateCharUTF8(key));
+    PyObject *k = r_str(key);
     if (!k) return NULL;
     PyObject *fn = PyObject_GetItem(py_dispatch, k);  /* the table resolves unknown names once */
     Py_DECREF(k);
@@ -1106,14 +1512,7 @@ static PyObject *lookup_fn(SEXP name) {
         fn_tab = nt;
         fn_cap = ncap;
     }
-    if ((R_xlen_t)fn_n >= XLENGTH(fn_keep)) {
-        SEXP nk = Rf_allocVector(STRSXP, XLENGTH(fn_keep) * 2);
-        R_PreserveObject(nk);
-        for (R_xlen_t j = 0; j < XLENGTH(fn_keep); j++) SET_STRING_ELT(nk, j, STRING_ELT(fn_keep, j));
-        R_ReleaseObject(fn_keep);
-        fn_keep = nk;
-    }
-    SET_STRING_ELT(fn_keep, fn_n, key);
+    SET_STRING_ELT(fn_keep, fn_n, key);  /* fn_keep_reserve() made room before the GIL was taken */
     size_t i = fn_slot(fn_tab, fn_cap, key);
     fn_tab[i].key = key;
     fn_tab[i].fn = fn;  /* owned by the table */
@@ -1124,6 +1523,25 @@ static PyObject *lookup_fn(SEXP name) {
 /* ------------------------------------------------------------------------------------------------ */
 /* Entry points                                                                                      */
 
+/* An NA among the arguments (na_seen): Python's _hooks.reject_na raises an error naming the argument,
+   unless the callable takes R values as they are (R functions, R-defined methods). 0 or -1. */
+static int reject_na(PyObject *fn, PyObject *const *vec, Py_ssize_t n, PyObject *kwnames) {
+    na_seen = 0;
+    Py_ssize_t nk = kwnames ? PyTuple_GET_SIZE(kwnames) : 0;
+    PyObject *args = PyTuple_New(n), *kw = PyDict_New();
+    int rc = -1;
+    if (!args || !kw) goto out;
+    for (Py_ssize_t i = 0; i < n; i++) { Py_INCREF(vec[i]); PyTuple_SET_ITEM(args, i, vec[i]); }
+    for (Py_ssize_t i = 0; i < nk; i++)
+        if (PyDict_SetItem(kw, PyTuple_GET_ITEM(kwnames, i), vec[n + i]) < 0) goto out;
+    PyObject *r = PyObject_CallFunctionObjArgs(py_reject_na, fn, args, kw, NULL);
+    if (r) { Py_DECREF(r); rc = 0; }
+out:
+    Py_XDECREF(args);
+    Py_XDECREF(kw);
+    return rc;
+}
+
 /* .Call(C_rt_call, name, a1, ..., an): positional arguments only (the hot path: Ops, `$`, print). */
 static SEXP call_n(SEXP name, int n, SEXP *a) {
     READY();
@@ -1132,6 +1550,7 @@ static SEXP call_n(SEXP name, int n, SEXP *a) {
     if (!fn) fail(gil__);
     PyObject *args[4];
     int i;
+    na_seen = 0;
     for (i = 0; i < n; i++) {
         args[i] = r2py(a[i]);
         if (!args[i]) {
@@ -1139,10 +1558,14 @@ static SEXP call_n(SEXP name, int n, SEXP *a) {
             fail(gil__);
         }
     }
+    if (na_seen && reject_na(fn, args, n, NULL) < 0) {
+        for (i = 0; i < n; i++) Py_DECREF(args[i]);
+        fail(gil__);
+    }
     PyObject *res = PyObject_Vectorcall(fn, args, n, NULL);
     for (i = 0; i < n; i++) Py_DECREF(args[i]);
     if (!res) fail(gil__);
-    SEXP out = py2r(res);
+    SEXP out = py2r_top(res);
     Py_DECREF(res);
     if (!out) fail(gil__);
     return finish(gil__, out);
@@ -1169,13 +1592,14 @@ static PyObject *call_pairlist(PyObject *fn, SEXP args) {
     if (nkw && !kwnames) { if (vec != small) PyMem_Free(vec); return NULL; }
     int ip = 0, ik = 0, filled = 0;
     PyObject *res = NULL;
+    na_seen = 0;
     /* positional first, then keywords, as vectorcall wants */
     for (SEXP a = args; a != R_NilValue; a = CDR(a)) {
         if (CAR(a) == absent_marker) continue;
         PyObject *v = r2py(CAR(a));
         if (!v) goto done;
         if (TAG(a) != R_NilValue) {
-            PyObject *k = PyUnicode_FromString(Rf_translateCharUTF8(PRINTNAME(TAG(a))));
+            PyObject *k = r_sym_str(TAG(a));
             if (!k) { Py_DECREF(v); goto done; }
             PyTuple_SET_ITEM(kwnames, ik, k);
             vec[n + ik] = v;
@@ -1185,6 +1609,8 @@ static PyObject *call_pairlist(PyObject *fn, SEXP args) {
         }
         filled++;
     }
+    /* vec: the n positional values, then the keyword values */
+    if (na_seen && reject_na(fn, vec, n, kwnames) < 0) goto done;
     res = PyObject_Vectorcall(fn, vec, n, kwnames);
 done:
     for (int i = 0; i < ip; i++) Py_DECREF(vec[i]);
@@ -1205,7 +1631,7 @@ static SEXP rt_callx(SEXP args) {
     if (!fn) fail(gil__);
     PyObject *res = call_pairlist(fn, CDR(args));
     if (!res) fail(gil__);
-    SEXP out = py2r(res);
+    SEXP out = py2r_top(res);
     Py_DECREF(res);
     if (!out) fail(gil__);
     return finish(gil__, out);
@@ -1221,7 +1647,7 @@ static SEXP rt_callobj(SEXP args) {
     PyObject *res = call_pairlist(obj, CDR(args));
     Py_DECREF(obj);
     if (!res) fail(gil__);
-    SEXP out = py2r(res);
+    SEXP out = py2r_top(res);
     Py_DECREF(res);
     if (!out) fail(gil__);
     return finish(gil__, out);
@@ -1235,55 +1661,106 @@ static SEXP rt_callm(SEXP args) {
     ENTER();
     PyObject *obj = r2py(x);
     if (!obj) fail(gil__);
-    PyObject *m = PyObject_GetAttrString(obj, Rf_translateCharUTF8(STRING_ELT(name, 0)));
+    PyObject *nm = r_str(STRING_ELT(name, 0));
+    PyObject *m = nm ? PyObject_GetAttr(obj, nm) : NULL;
+    Py_XDECREF(nm);
     Py_DECREF(obj);
     if (!m) fail(gil__);
     PyObject *res = call_pairlist(m, CDDR(args));
     Py_DECREF(m);
     if (!res) fail(gil__);
-    SEXP out = py2r(res);
+    SEXP out = py2r_top(res);
     Py_DECREF(res);
     if (!out) fail(gil__);
     return finish(gil__, out);
 }
 
+/* Tensor methods known to be methods, by name (CHARSXP address -> 1 method, 2 invisible method), so
+   that `x$mean(dim = 1)` enters Python once, for the call: `$` builds the closure without Python. The
+   answer is per class (_hooks.dollar: methods are looked up on the class), and Tensor is one class. */
+#define METHOD_TAB 1024
+static SEXP method_keys[METHOD_TAB];
+static unsigned char method_kinds[METHOD_TAB];
+static int n_methods = 0;
+static SEXP method_keep = NULL;   /* STRSXP keeping the names alive */
+
+static size_t method_slot(SEXP key) {
+    size_t i = (((uintptr_t)key >> 4) * 0x9E3779B97F4A7C15ULL) >> 22;
+    i &= METHOD_TAB - 1;
+    while (method_keys[i] && method_keys[i] != key) i = (i + 1) & (METHOD_TAB - 1);
+    return i;
+}
+
+static int is_tensor_ptr(SEXP x) {
+    if (!tensor_type || TYPEOF(x) != EXTPTRSXP || R_ExternalPtrTag(x) != sym_tag) return 0;
+    PyObject *o = R_ExternalPtrAddr(x);
+    return o && Py_TYPE(o) == tensor_type;  /* reads the type pointer only: no GIL needed */
+}
+
+/* R allocation: called without the GIL. */
+static void method_remember(SEXP key, int kind) {
+    if (n_methods * 2 >= METHOD_TAB) return;
+    if (!method_keep) {
+        method_keep = Rf_allocVector(STRSXP, METHOD_TAB / 2);
+        R_PreserveObject(method_keep);
+    }
+    size_t i = method_slot(key);
+    if (method_keys[i]) return;
+    SET_STRING_ELT(method_keep, n_methods++, key);
+    method_keys[i] = key;
+    method_kinds[i] = (unsigned char)kind;
+}
+
+static SEXP method_closure(SEXP x, SEXP name, int invisible) {
+    SEXP body = PROTECT(Rf_lang5(Rf_install(".External"), native_callm, x, name, R_DotsSymbol));
+    if (invisible) {
+        body = Rf_lang2(Rf_install("invisible"), body);
+        UNPROTECT(1);
+        PROTECT(body);
+    }
+#if R_VERSION >= R_Version(4, 5, 0)
+    SEXP out = R_mkClosure(dots_formals, body, ns_env);
+#else
+    SEXP out = PROTECT(Rf_allocSExp(CLOSXP));
+    SET_FORMALS(out, dots_formals);
+    SET_BODY(out, body);
+    SET_CLOENV(out, ns_env);
+    UNPROTECT(1);
+#endif
+    UNPROTECT(1);
+    return out;
+}
+
 /* x$name: a field's value, or for a method a closure function(...) .External(C_rt_callm, x, name, ...). */
 static SEXP rt_dollar(SEXP x, SEXP name) {
     READY();
+    if (TYPEOF(name) != STRSXP || XLENGTH(name) != 1 || STRING_ELT(name, 0) == NA_STRING)
+        Rf_error("`$`: the name must be a string");
+    SEXP key = STRING_ELT(name, 0);
+    int tensor = is_tensor_ptr(x);
+    if (tensor) {
+        size_t i = method_slot(key);
+        if (method_keys[i]) return method_closure(x, name, method_kinds[i] == 2);
+    }
     ENTER();
     PyObject *obj = r2py(x);
     if (!obj) fail(gil__);
-    PyObject *nm = PyUnicode_FromString(Rf_translateCharUTF8(STRING_ELT(name, 0)));
+    PyObject *nm = r_str(key);
     if (!nm) { Py_DECREF(obj); fail(gil__); }
     PyObject *res = PyObject_CallFunctionObjArgs(py_dollar, obj, nm, NULL);
     Py_DECREF(obj);
     Py_DECREF(nm);
     if (!res) fail(gil__);
-    SEXP out;
     if (res == py_method || res == py_method_invisible) {
         int invisible = res == py_method_invisible;
         Py_DECREF(res);
-        SEXP body = PROTECT(Rf_lang5(Rf_install(".External"), native_callm, x, name, R_DotsSymbol));
-        if (invisible) {
-            body = Rf_lang2(Rf_install("invisible"), body);
-            UNPROTECT(1);
-            PROTECT(body);
-        }
-#if R_VERSION >= R_Version(4, 5, 0)
-        out = R_mkClosure(dots_formals, body, ns_env);
-#else
-        out = PROTECT(Rf_allocSExp(CLOSXP));
-        SET_FORMALS(out, dots_formals);
-        SET_BODY(out, body);
-        SET_CLOENV(out, ns_env);
-        UNPROTECT(1);
-#endif
-        UNPROTECT(1);
-    } else {
-        out = py2r(res);
-        Py_DECREF(res);
-        if (!out) fail(gil__);
+        finish(gil__, R_NilValue);
+        if (tensor) method_remember(key, invisible ? 2 : 1);
+        return method_closure(x, name, invisible);
     }
+    SEXP out = py2r_top(res);
+    Py_DECREF(res);
+    if (!out) fail(gil__);
     return finish(gil__, out);
 }
 
@@ -1295,7 +1772,7 @@ static SEXP rt_setattr(SEXP x, SEXP name, SEXP value) {
     if (!obj) fail(gil__);
     PyObject *v = r2py(value);
     if (!v) { Py_DECREF(obj); fail(gil__); }
-    PyObject *nm = PyUnicode_FromString(Rf_translateCharUTF8(STRING_ELT(name, 0)));
+    PyObject *nm = r_str(STRING_ELT(name, 0));
     PyObject *res = nm ? PyObject_CallFunctionObjArgs(py_setattr, obj, nm, v, NULL) : NULL;
     Py_DECREF(obj);
     Py_DECREF(v);
@@ -1420,7 +1897,7 @@ static SEXP rt_subset(SEXP x, SEXP call, SEXP env, SEXP drop) {
     PyObject *res = dr ? PyObject_CallFunctionObjArgs(fn, obj, items, dr, NULL) : NULL;
     Py_XDECREF(obj); Py_XDECREF(items); Py_XDECREF(dr);
     if (!res) { UNPROTECT(1); fail(gil__); }
-    SEXP out = py2r(res);
+    SEXP out = py2r_top(res);
     Py_DECREF(res);
     if (!out) { UNPROTECT(1); fail(gil__); }
     out = finish(gil__, out);

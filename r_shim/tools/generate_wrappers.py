@@ -63,6 +63,18 @@ def _signature(fn: object) -> inspect.Signature:
     return inspect.signature(fn)
 
 
+def _declarations(fn: object) -> list[str]:
+    """Roxygen lines for the R conventions ``fn`` declares (rtorch_py._r.r_api): the same declarations that
+    convert the arguments document them."""
+    from rtorch_py._r import KINDS, RETURN_KINDS, declared  # noqa: PLC0415
+
+    kinds = declared(fn)
+    lines = [f"#' @param {_r_name(arg)} {KINDS[k].doc}" for arg, k in kinds.items() if arg != "return"]
+    if "return" in kinds:
+        lines.append(f"#' @return {RETURN_KINDS[kinds['return']]}")
+    return [line + "\n" for line in lines]
+
+
 def wrapper(name: str, fn: object) -> str | None:
     try:
         sig = _signature(fn)
@@ -95,7 +107,7 @@ def wrapper(name: str, fn: object) -> str | None:
     body = f".External(C_rt_callx, {call})"
     if not inspect.isclass(fn) and sig.return_annotation in (None, "None", type(None)):
         body = f"invisible({body})"  # R torch returns nothing visibly here (torch_manual_seed(1) prints nothing)
-    return f"{name} <- function({', '.join(formals)}) {{\n  {body}\n}}\n"
+    return "".join(_declarations(fn)) + f"{name} <- function({', '.join(formals)}) {{\n  {body}\n}}\n"
 
 
 def collect() -> dict[str, object]:

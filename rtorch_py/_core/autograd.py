@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -22,8 +23,14 @@ if TYPE_CHECKING:
 __all__ = ["Node", "is_grad_enabled", "set_grad_enabled", "no_grad", "enable_grad", "backward", "grad"]
 
 
-class _GradMode:
+class _GradModeState(threading.local):
+    """Grad mode is per thread, as in PyTorch: a thread evaluating under no_grad does not stop another from
+    recording. (``enabled`` reads the class default until a thread sets its own.)"""
+
     enabled = True
+
+
+_GradMode = _GradModeState()
 
 
 def is_grad_enabled() -> bool:
@@ -155,7 +162,7 @@ class SavedOutput:
     The rule gets it back as a tensor whose grad_fn is the node, so higher-order gradients flow through it.
     """
 
-    __slots__ = ("data", "requires_grad")
+    __slots__ = ("data",)
 
     def __init__(self, data: np.ndarray) -> None:
         self.data = data
@@ -301,12 +308,29 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
 
 
 def _run_hooks(hooks: list, g: Tensor) -> Tensor:
-    """Call the gradient hooks in order; a hook that returns a tensor replaces the gradient for the next."""
-    for hook in hooks:
+    """Call the gradient hooks in order; a hook that returns a tensor replaces the gradient for the next,
+    and must keep its type and size (libtorch's check_variable_result)."""
+    for i, hook in enumerate(list(hooks)):
         r = hook(g)
         if r is not None:
+            _check_hook_result(hook, i, g, r)
             g = r
     return g
+
+
+def _check_hook_result(hook: Any, i: int, g: Tensor, r: Any) -> None:
+    from .printing import TYPE_NAMES  # noqa: PLC0415
+
+    Tensor = _late()[0]  # noqa: N806
+    name = getattr(hook, "__name__", None) or str(i)  # R closures: the hook's position, as libtorch's C++ hooks
+    if not isinstance(r, Tensor):
+        raise TypeError(f"hook '{name}' returned a value of class {type(r).__name__}: a gradient hook must return "
+                        "a tensor or NULL")
+    if r._data.dtype != g._data.dtype:
+        was, got = (f"CPU{TYPE_NAMES.get(d, str(d))}Type" for d in (g._data.dtype, r._data.dtype))
+        raise RuntimeError(f"hook '{name}' has changed the type of value (was {was} got {got})")
+    if r._data.shape != g._data.shape:
+        raise RuntimeError(f"hook '{name}' has changed the size of value")
 
 
 def _add_to(buffers: dict, key: int, g: Tensor) -> None:

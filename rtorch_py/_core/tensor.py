@@ -41,15 +41,8 @@ class Tensor:
     __array_priority__ = 1000  # numpy scalars defer to Tensor's reflected operators
 
     # -- construction ----------------------------------------------------------------------------------
-    def __init__(self, data: Any = None, dtype: Any = None, requires_grad: bool = False) -> None:
-        from ..creation import torch_tensor  # noqa: PLC0415 - the conversion rules live in the API layer
-
-        t = torch_tensor(data, dtype=dtype, requires_grad=requires_grad)
-        self._data = t._data
-        self._requires_grad = t._requires_grad
-        self._grad = self._grad_fn = self._hooks = self._base = None
-        self._version = [0]
-        self._retains_grad = self._is_param = False
+    # ``Tensor(data, dtype, requires_grad)`` converts with the API layer's rules (torch_tensor): the
+    # constructor is installed with the rest of the public surface in rtorch_py/tensor_methods.py.
 
     @classmethod
     def _wrap(cls, data: np.ndarray, requires_grad: bool = False) -> Tensor:
@@ -248,6 +241,30 @@ class Tensor:
                                "operation.")
         return True
 
+    def _inplace(self, fn: Callable[..., Tensor], *args: Any, name: str = "", **kwargs: Any) -> Tensor:
+        """THE in-place helper: ``fn(self, *args, **kwargs)`` computed out of place and written into ``self``.
+        When autograd must see it, ``fn`` runs on a snapshot (so its node saves the values before the write)
+        and ``self`` takes the result's place in the graph; otherwise it runs without recording. The result
+        must keep ``self``'s shape and cast to its dtype (libtorch's errors, naming ``name``)."""
+        if self._check_inplace() and (self._requires_grad or any(
+                isinstance(a, Tensor) and a._requires_grad for a in (*args, *kwargs.values()))):
+            result = fn(self._snapshot(), *args, **kwargs)
+        else:
+            mode = autograd._GradMode
+            prev, mode.enabled = mode.enabled, False
+            try:
+                result = fn(self, *args, **kwargs)
+            finally:
+                mode.enabled = prev
+        src, dst = result._data.dtype, self._data.dtype
+        if src != dst and not np.can_cast(src, dst, "same_kind"):
+            raise RuntimeError(f"{name}: result type {from_numpy_dtype(src).name} can't be cast to the desired "
+                               f"output type {from_numpy_dtype(dst).name}")
+        if result._data.shape != self._data.shape:
+            raise RuntimeError(f"{name}: output with shape {list(self.shape)} doesn't match the broadcast shape "
+                               f"{list(result.shape)}")
+        return self._assign_result(result)
+
     def _assign_result(self, result: Tensor) -> Tensor:
         """Finish an in-place op: write the result into this storage (views see it), bump the version and,
         when the result was recorded, take over its place in the graph (libtorch's rebase_history). For a view,
@@ -301,6 +318,38 @@ class Tensor:
         from .ops import to_dtype  # noqa: PLC0415
 
         return to_dtype(self, npdtype)
+
+    # -- copying and pickling (PyTorch's rules: only graph leaves; views stay views of their base) --------
+    def _check_copy_leaf(self, what: str) -> None:
+        if not self.is_leaf:
+            raise RuntimeError(f"Only Tensors created explicitly by the user (graph leaves) support the {what} "
+                               "protocol at the moment: call $detach() first")
+
+    def __deepcopy__(self, memo: dict) -> Tensor:
+        self._check_copy_leaf("deepcopy")
+        import copy  # noqa: PLC0415
+
+        if self._base is not None:
+            # a view: copy the base once (memo), then the same window into the copy's storage
+            base = copy.deepcopy(self._base, memo)
+            start = (self._data.__array_interface__["data"][0]
+                     - self._base._data.__array_interface__["data"][0])
+            flat = base._data.reshape(-1)
+            data = np.lib.stride_tricks.as_strided(flat[start // max(flat.itemsize, 1):], self._data.shape,
+                                                   self._data.strides)
+            out = type(self)._wrap(data, self._requires_grad)
+            out._base, out._base_fn, out._version = base, base._grad_fn, base._version
+        else:
+            out = type(self)._wrap(self._data.copy(), self._requires_grad)
+        memo[id(self)] = out
+        out._is_param = self._is_param
+        if self._grad is not None:
+            out._grad = copy.deepcopy(self._grad, memo)
+        return out
+
+    def __reduce_ex__(self, protocol: int) -> tuple:
+        self._check_copy_leaf("pickle")
+        return (_unpickle_tensor, (np.array(self._data), self._requires_grad, self._is_param))
 
     # -- conversion ----------------------------------------------------------------------------------------
     def numpy(self) -> np.ndarray:
@@ -388,3 +437,10 @@ class TorchHook:
 
 
 _CPU = "cpu"
+
+
+def _unpickle_tensor(data: np.ndarray, requires_grad: bool, is_param: bool) -> Tensor:
+    """A pickled tensor (a leaf) back: its values, requires_grad and parameter flag."""
+    t = Tensor._wrap(data, requires_grad)
+    t._is_param = is_param
+    return t

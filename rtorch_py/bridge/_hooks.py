@@ -5,8 +5,10 @@ The C side imports this module once, when the first R call reaches Python, and k
 :mod:`.indexing`); the C side only converts values:
 
 - R -> Python: ``NULL`` -> ``None``; a length-1 plain double/integer/logical -> ``float``/``int``/``bool``
-  (``NA`` -> ``None`` for integer/logical); other numeric vectors -> numpy arrays of R's own types (float64,
-  int32, bool), Fortran-ordered with R's ``dim``; character -> ``str`` or list of ``str``; lists -> ``list``,
+  (a double ``NA`` is NaN; a logical/integer/character value holding ``NA`` stays an ``RObject``, and as an
+  argument of a Python function it is refused by :func:`reject_na`, naming the argument); other numeric
+  vectors -> numpy arrays of R's own types (float64, int32, bool), Fortran-ordered with R's ``dim``;
+  character -> ``str`` or list of ``str``; lists -> ``list``,
   named lists -> ``dict``; our tensors and objects -> the same Python objects; other R functions and values ->
   ``_rnative.RObject`` (callable for functions); an empty argument -> :data:`MISSING`; factors are refused.
 - Python -> R: ``None`` -> ``NULL``; scalars -> length-1 vectors; numpy arrays -> vectors/matrices/arrays
@@ -104,6 +106,55 @@ class _Dispatch(dict):
 
 
 DISPATCH = _Dispatch()
+
+
+# -- NA ------------------------------------------------------------------------------------------------------
+
+def takes_r_values(fn: Any) -> Any:
+    """Marks a callable that takes R values as they are, NA included (R-defined methods, hand-offs)."""
+    fn._r_values = True
+    return fn
+
+
+def _has_na(v: Any) -> bool:
+    from . import _rnative  # noqa: PLC0415 - created by the C side
+
+    if isinstance(v, _rnative.RObject):
+        return v.rtype in ("logical", "integer", "character")  # other such values arrive converted
+    if isinstance(v, (list, tuple)):
+        return any(_has_na(x) for x in v)
+    if isinstance(v, dict):
+        return any(_has_na(x) for x in v.values())
+    return False
+
+
+def reject_na(fn: Any, args: tuple, kwargs: dict) -> None:
+    """Called by the C side when an argument is or holds R's NA (logical, integer or character; a double NA
+    is NaN and passes): an error naming the argument, as no torch function takes a missing value. Callables
+    that take R values as they are (R functions, R-defined methods and modules) get them unchanged."""
+    from . import _rnative  # noqa: PLC0415
+
+    target = fn
+    if not callable(target) or isinstance(target, _rnative.RObject):
+        return
+    if isinstance(target, type):  # a class (a module generator): its initialize
+        if getattr(getattr(target, "initialize", None), "_r_values", False):
+            return
+    elif not inspect.isroutine(target) and hasattr(target, "forward"):
+        target = target.forward  # a module called as a function
+    if getattr(getattr(target, "__func__", target), "_r_values", False):
+        return
+    name = getattr(fn, "__name__", None) or type(fn).__name__
+    name = name[2:] if name.startswith("r_") else name  # the bridge's r_torch_tensor is torch_tensor
+    try:
+        bound = inspect.signature(target).bind_partial(*args, **kwargs).arguments.items()
+    except (TypeError, ValueError):
+        bound = [*((f"#{i + 1}", a) for i, a in enumerate(args)), *kwargs.items()]
+    for pname, value in bound:
+        if _has_na(value):
+            raise ValueError(f"{name}(): argument '{pname}' is NA or contains NA: torch functions take no "
+                             "missing values (a double NA is NaN; use NaN or a value)")
+    raise ValueError(f"{name}(): an argument is NA or contains NA: torch functions take no missing values")
 
 
 # -- `$` -------------------------------------------------------------------------------------------------------
@@ -314,7 +365,7 @@ def c_api(started_by_r: int) -> dict[str, Any]:
     return {
         "dispatch": DISPATCH, "dollar": dollar, "setattr": setattr_, "r_class": r_class,
         "METHOD": METHOD, "METHOD_INVISIBLE": METHOD_INVISIBLE, "MISSING": MISSING, "warnings": WARNINGS,
-        "RError": RError, "signature_from_formals": signature_from_formals,
+        "RError": RError, "signature_from_formals": signature_from_formals, "reject_na": reject_na,
         # the C side counts the bytes of tensors handed to R (tensor._data.nbytes) to run R's gc in time
         "tensor_type": _tensor_type(),
     }

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from .._core.tensor import Tensor
-from .._r import position_of, positions_of, stop_of
+from .._r import position_of, positions_of, r_api, stop_of
 from . import _hooks
 
 __all__ = ["r_subset", "r_subassign", "r_key"]
@@ -34,6 +34,8 @@ def _whole(v: Any, what: str = "index") -> int:
     f = float(v)
     if not f.is_integer():
         raise TypeError(f"{what} must be a whole number, got {v}")
+    if abs(f) > _INT_MAX:
+        raise IndexError(f"{what} {v:g} is out of bounds (R indices are at most {_INT_MAX})")
     return int(f)
 
 
@@ -61,8 +63,12 @@ def _vector(v: np.ndarray) -> np.ndarray:
     """An R numeric vector of 1-based indices (negative from the end) as 0-based indices."""
     flat = np.asarray(v).reshape(-1)
     if flat.dtype.kind == "f":
+        if np.isnan(flat).any():
+            raise IndexError("NA is not a valid index: indices must be whole numbers without missing values")
         if not np.all(np.mod(flat, 1) == 0):
             raise TypeError("indices must be whole numbers")
+        if flat.size and np.abs(flat).max() > _INT_MAX:
+            raise IndexError(f"index {np.abs(flat).max():g} is out of bounds (R indices are at most {_INT_MAX})")
     return positions_of(flat.astype(np.int64))
 
 
@@ -70,6 +76,9 @@ def _item(v: Any, drop: bool) -> tuple[Any, bool]:
     """One R index as a 0-based subscript, and whether it is advanced (a vector or mask)."""
     if v is _hooks.MISSING:
         return slice(None), False
+    if _hooks._has_na(v):
+        raise IndexError("NA is not a valid index: indices must be whole numbers, logical vectors or tensors "
+                         "without missing values")
     if v is Ellipsis or v is None:
         return v, False
     if isinstance(v, slice):
@@ -133,6 +142,7 @@ def _positions(k: Any, size: int) -> np.ndarray:
     return np.flatnonzero(d)
 
 
+@r_api  # no declared arguments: R's subscripts are converted by r_key; errors are reworded 1-based
 def r_subset(x: Tensor, items: list[Any], drop: Any = True) -> Tensor:
     """R's ``x[...]``."""
     key, advanced = r_key(items, bool(drop))
@@ -150,6 +160,15 @@ def r_subset(x: Tensor, items: list[Any], drop: Any = True) -> Tensor:
 
 
 def _value(v: Any) -> Any:
+    if v is None:
+        raise TypeError("`[<-`: the replacement value is NULL: assign a number, an R vector or a tensor")
+    if isinstance(v, str) or (isinstance(v, list) and any(isinstance(e, str) for e in v)):
+        raise TypeError("`[<-`: cannot assign a character value to a tensor: assign a number, an R vector or "
+                        "a tensor")
+    if _hooks._has_na(v):
+        raise TypeError("`[<-`: the replacement value is NA or contains NA (a double NA is NaN)")
+    if isinstance(v, (list, dict)) or not isinstance(v, (Tensor, np.ndarray, bool, int, float, np.generic)):
+        raise TypeError(f"`[<-`: cannot assign a value of class {type(v).__name__} to a tensor")
     if isinstance(v, np.ndarray):
         from .rsemantics import r_tensor  # noqa: PLC0415
 
@@ -157,6 +176,7 @@ def _value(v: Any) -> Any:
     return v
 
 
+@r_api
 def r_subassign(x: Tensor, items: list[Any], value: Any) -> None:
     """R's ``x[...] <- value`` (in place, as R torch)."""
     key, advanced = r_key(items, True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import inspect
 import math
+import os
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +19,7 @@ import numpy as np
 
 from .. import creation as _C
 from .. import functions as _F
+from .. import serialization as _S
 from .._core.dtype import as_dtype, get_default_dtype
 from .._core.tensor import Tensor
 from . import indexing
@@ -122,16 +125,25 @@ OPS: dict[str, Callable[..., Any]] = {
 
 # -- Math group --------------------------------------------------------------------------------------------------
 
-def _math(name: str) -> Callable[..., Any]:
-    fn_name = {"ceiling": "torch_ceil", "gamma": "torch_lgamma_exp"}.get(name, f"torch_{name}")
+# R's Math group functions that are a torch_ function of the tensor alone (R name -> torch_ name); an entry
+# is dispatched only when that function exists, so adding e.g. torch_lgamma makes lgamma(x) work.
+_R_MATH = {
+    "abs": "torch_abs", "sign": "torch_sign", "sqrt": "torch_sqrt", "floor": "torch_floor",
+    "ceiling": "torch_ceil", "trunc": "torch_trunc", "exp": "torch_exp", "expm1": "torch_expm1",
+    "log1p": "torch_log1p", "log2": "torch_log2", "log10": "torch_log10", "cos": "torch_cos", "sin": "torch_sin",
+    "tan": "torch_tan", "acos": "torch_acos", "asin": "torch_asin", "atan": "torch_atan", "cosh": "torch_cosh",
+    "sinh": "torch_sinh", "tanh": "torch_tanh", "acosh": "torch_acosh", "asinh": "torch_asinh",
+    "atanh": "torch_atanh", "lgamma": "torch_lgamma", "digamma": "torch_digamma",
+}
 
-    def f(x: Any, *args: Any, **kwargs: Any) -> Any:
+
+def _math_table() -> dict[str, Callable[..., Any]]:
+    table = {}
+    for name, fn_name in _R_MATH.items():
         fn = getattr(_F, fn_name, None) or getattr(_C, fn_name, None)
-        if fn is None:
-            raise NotImplementedError(f"{name}() is not implemented for tensors")
-        return fn(x, *args, **kwargs)
-
-    return f
+        if fn is not None:
+            table[name] = fn
+    return table
 
 
 def _log(x: Tensor, base: Any = None) -> Tensor:
@@ -147,12 +159,7 @@ def _cum(name: str) -> Callable[[Tensor], Tensor]:
     return lambda x: getattr(_F, f"torch_{name}")(x, dim=1)
 
 
-MATH: dict[str, Callable[..., Any]] = {
-    name: _math(name)
-    for name in ("abs", "sign", "sqrt", "floor", "ceiling", "trunc", "exp", "expm1", "log1p", "log2",
-                 "log10", "cos", "sin", "tan", "acos", "asin", "atan", "cosh", "sinh", "tanh", "acosh",
-                 "asinh", "atanh", "lgamma", "digamma")
-}
+MATH: dict[str, Callable[..., Any]] = _math_table()
 MATH.update({"log": _log, "round": _round, "cumsum": _cum("cumsum"), "cumprod": _cum("cumprod")})
 
 
@@ -217,6 +224,14 @@ def r_format(x: Any, n: Any = 30, grad_suffix: Any = None) -> str:
 def r_as_array(x: Any) -> np.ndarray:
     """R torch's ``as_array``: a numpy array (the C side makes it an R vector/matrix/array)."""
     return _C.as_array(x)
+
+
+def r_rev(x: Tensor) -> Tensor:
+    """R's ``rev(x)``: the first dimension in reverse order (for a 1-d tensor, its elements, as ``rev`` of
+    an R vector)."""
+    if x.ndim == 0:
+        raise ValueError("rev(): a 0-d tensor has no dimension to reverse")
+    return _F.torch_flip(x, 1)
 
 
 def r_length(x: Tensor) -> int:
@@ -304,9 +319,16 @@ def _as_method(f: Any, call_method: Any, name: str) -> Any:
         return f
 
     def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        return call_method(f, self, *args, **kwargs)
+        # `self` crosses as a weak reference (R sees the object itself): a closure that the method stores in
+        # the object (its environment holds `self`) then makes no cycle through R that neither collector sees
+        try:
+            me = weakref.ref(self)
+        except TypeError:
+            me = self
+        return call_method(f, me, *args, **kwargs)
 
     method.__name__ = method.__qualname__ = name
+    method._r_values = True  # R code gets R values unchanged, NA included
     sig = f.__signature__
     if sig is not None:
         self_param = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
@@ -336,10 +358,6 @@ def r_class_maker(maker: str, classname: Any, inherit: Any, members: dict, priva
     return make(*args, **kwargs)
 
 
-def _identity(x: Any) -> Any:
-    return x
-
-
 def context_enter(cm: Any) -> None:
     """R torch's ``local_*`` functions: enter a Python context manager now ..."""
     cm.__enter__()
@@ -350,64 +368,7 @@ def context_exit(cm: Any) -> None:
     cm.__exit__(None, None, None)
 
 
-# -- helpers the shim's tests use -----------------------------------------------------------------------------
-
-def _test_call(f: Any, *args: Any, **kwargs: Any) -> Any:
-    """Calls ``f`` (an R function from R) from Python."""
-    return f(*args, **kwargs)
-
-
-def _test_raise(message: str, kind: str = "ValueError") -> None:
-    raise {"ValueError": ValueError, "RuntimeError": RuntimeError, "KeyboardInterrupt": KeyboardInterrupt,
-           "TypeError": TypeError}[kind](message)
-
-
-def _test_warn(message: str, value: Any = None) -> Any:
-    import warnings  # noqa: PLC0415
-
-    warnings.warn(message, UserWarning, stacklevel=1)
-    return value
-
-
-def _test_busy(seconds: Any) -> float:
-    """Python busy for ``seconds`` (Ctrl-C tests interrupt it)."""
-    import time  # noqa: PLC0415
-
-    end = time.monotonic() + float(seconds)
-    while time.monotonic() < end:
-        time.sleep(0.01)
-    return float(seconds)
-
-
-def _python_gc_stats() -> list:
-    """Python's collector: collections per generation so far (benchmarks compare settings)."""
-    import gc  # noqa: PLC0415
-
-    return [g["collections"] for g in gc.get_stats()]
-
-
-def _python_info() -> dict:
-    """Which Python the bridge runs in (tests check that Rscript starts the configured one)."""
-    import sys  # noqa: PLC0415
-
-    return {"version": sys.version, "executable": sys.executable, "prefix": sys.prefix}
-
-
-def _test_types(x: Any) -> Any:
-    """Python's view of an R value: its type name, and for arrays dtype, shape and Fortran order."""
-    if isinstance(x, np.ndarray):
-        return [type(x).__name__, str(x.dtype), list(x.shape), bool(x.flags.f_contiguous)]
-    if isinstance(x, dict):
-        return {k: _test_types(v) for k, v in x.items()}
-    if isinstance(x, list):
-        return [type(x).__name__, *[_test_types(v) for v in x]]
-    return type(x).__name__
-
-
-def _type_name(x: Any) -> str:
-    t = type(x)
-    return f"{t.__module__}.{t.__qualname__}"
-
+handoff_put._r_values = True  # R values pass as they are, NA included
 
 TABLE: dict[str, Callable[..., Any]] = {
     **OPS,
@@ -417,6 +378,7 @@ TABLE: dict[str, Callable[..., Any]] = {
     "r_format": r_format,
     "r_as_array": r_as_array,
     "r_length": r_length,
+    "r_rev": r_rev,
     "r_dim": r_dim,
     "r_subset": indexing.r_subset,
     "r_subassign": indexing.r_subassign,
@@ -424,19 +386,18 @@ TABLE: dict[str, Callable[..., Any]] = {
     "handoff_take": handoff_take,
     "r_module_child": r_module_child,
     "r_class_maker": r_class_maker,
+    "rt_save": _S.r_save,  # torch_save / torch_load from R (r_shim/R/save.R)
+    "rt_save_list": _S.r_save_list,
+    "rt_load": _S.r_load,
+    "xptr_address": _S.xptr_address,
     "r_module_length": r_module_length,
     "r_module_children": r_module_children,
     "r_module_slice": r_module_slice,
     "r_dollar_names": r_dollar_names,
-    "identity": _identity,
-    "type_name": _type_name,
     "context_enter": context_enter,
     "context_exit": context_exit,
-    "bridge_test_call": _test_call,
-    "bridge_test_raise": _test_raise,
-    "bridge_test_warn": _test_warn,
-    "bridge_test_types": _test_types,
-    "bridge_python_info": _python_info,
-    "bridge_test_busy": _test_busy,
-    "bridge_python_gc_stats": _python_gc_stats,
 }
+if os.environ.get("RTORCH_TEST_HOOKS"):  # the shim's test suites (testthat.R, pytest's bridge tests) set it
+    from .testing import TEST_HOOKS
+
+    TABLE.update(TEST_HOOKS)

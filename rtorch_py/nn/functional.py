@@ -693,18 +693,21 @@ def nnf_pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: fl
         i = np.arange(-a, n + b)
         if mode == "reflect":
             if a >= n or b >= n:
-                raise RuntimeError(f"nnf_pad: Padding size should be less than the corresponding input dimension, "
-                                   f"but got: padding ({a}, {b}) at dimension {ax + 1} of input {list(x.shape)}")
+                raise worded(RuntimeError, "nnf_pad: Padding size should be less than the corresponding input "
+                             "dimension, but got: padding ({a}, {b}) at dimension {d} of input {shape}", a=a, b=b,
+                             d=Axis(ax), shape=list(x.shape)).one_based()
             i = np.abs(i)
             i = np.where(i >= n, 2 * (n - 1) - i, i)
         elif mode == "replicate":
             if n == 0:
-                raise RuntimeError(f"nnf_pad: cannot replicate-pad an empty dimension {ax + 1}")
+                raise worded(RuntimeError, "nnf_pad: cannot replicate-pad an empty dimension {d}",
+                             d=Axis(ax)).one_based()
             i = np.clip(i, 0, n - 1)
         else:
             if a > n or b > n:
-                raise RuntimeError(f"nnf_pad: Padding value causes wrapping around more than once: padding ({a}, "
-                                   f"{b}) at dimension {ax + 1} of input {list(x.shape)}")
+                raise worded(RuntimeError, "nnf_pad: Padding value causes wrapping around more than once: "
+                             "padding ({a}, {b}) at dimension {d} of input {shape}", a=a, b=b, d=Axis(ax),
+                             shape=list(x.shape)).one_based()
             i = np.mod(i, n)
         out = O.index_select(out, ax, _wrap(i.astype(np.int64)))
     return out

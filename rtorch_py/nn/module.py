@@ -15,6 +15,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from .. import _check
 from .._core.autograd import no_grad
 from .._core.dtype import as_dtype
 from .._core.tensor import Tensor
@@ -49,8 +50,7 @@ def nn_parameter(x: Tensor, requires_grad: bool = True) -> Tensor:
         >>> w.requires_grad
         True
     """
-    if not isinstance(x, Tensor):
-        raise TypeError(f"nn_parameter: `x` must be a tensor, got {type(x).__name__}")
+    _check.tensor(x, "nn_parameter", "x")
     if x._grad_fn is not None:
         x = x.detach()
     x.requires_grad_(bool(requires_grad))
@@ -68,8 +68,7 @@ def nn_buffer(x: Tensor, persistent: bool = True) -> Tensor:
         >>> list(m.buffers)
         ['count']
     """
-    if not isinstance(x, Tensor):
-        raise TypeError(f"nn_buffer: `x` must be a tensor, got {type(x).__name__}")
+    _check.tensor(x, "nn_buffer", "x")
     key = id(x)
     _BUFFER_MARKS[key] = (weakref.ref(x, _forget_mark(key)), bool(persistent))
     return x
@@ -227,8 +226,7 @@ class nn_Module(R6):  # noqa: N801 - R torch's name
             self._unregister(name)
             self.__dict__[name] = None
             return
-        if not isinstance(param, Tensor):
-            raise TypeError(f"register_parameter: `param` must be a tensor, got {type(param).__name__}")
+        _check.tensor(param, "register_parameter", "param")
         if not param._is_param:
             param = nn_parameter(param, param._requires_grad)
         self._unregister(name)
@@ -240,7 +238,7 @@ class nn_Module(R6):  # noqa: N801 - R torch's name
         name = str(name)
         d = self.__dict__
         if tensor is not None and not isinstance(tensor, Tensor):
-            raise TypeError(f"register_buffer: `tensor` must be a tensor or NULL, got {type(tensor).__name__}")
+            raise _check.fail_type("register_buffer", "tensor", "a torch_tensor or NULL", tensor)
         d["_parameters"].pop(name, None)
         d["_modules"].pop(name, None)
         d["_buffers"][name] = tensor
@@ -499,8 +497,7 @@ class nn_Module(R6):  # noqa: N801 - R torch's name
         otherwise missing and unexpected keys are skipped.
         """
         if not isinstance(state_dict, dict):
-            raise TypeError(f"load_state_dict: `state_dict` must be a named list (dict), got "
-                            f"{type(state_dict).__name__}")
+            raise _check.fail_type("load_state_dict", "state_dict", "a named list (dict)", state_dict)
         local: dict[str, Tensor] = {}
         self._local_state("", local)
         if strict:

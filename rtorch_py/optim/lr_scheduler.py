@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from .. import _check
 from .._r6 import R6, r6_class
 from .optimizer import is_optimizer
 
@@ -186,6 +187,8 @@ class lr_step(LRScheduler):  # noqa: N801 - R torch's name
     _r_class = "lr_step"
 
     def initialize(self, optimizer: Any, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> None:
+        _check.integer(step_size, "lr_step", "step_size", min=1)
+        _check.number(gamma, "lr_step", "gamma")
         self.step_size = step_size
         self.gamma = gamma
         super().initialize(optimizer, last_epoch)
@@ -212,6 +215,8 @@ class lr_cosine_annealing(LRScheduler):  # noqa: N801 - R torch's name
 
     def initialize(self, optimizer: Any, T_max: int, eta_min: float = 0.0, last_epoch: int = -1,  # noqa: N803
                    verbose: bool = False) -> None:
+        _check.number(T_max, "lr_cosine_annealing", "T_max")
+        _check.number(eta_min, "lr_cosine_annealing", "eta_min")
         self.T_max = T_max
         self.eta_min = eta_min
         super().initialize(optimizer, last_epoch, verbose)
@@ -360,8 +365,13 @@ class lr_reduce_on_plateau(LRScheduler):  # noqa: N801 - R torch's name
     def initialize(self, optimizer: Any, mode: str = "min", factor: float = 0.1, patience: int = 10,
                    threshold: float = 0.0001, threshold_mode: str = "rel", cooldown: int = 0, min_lr: Any = 0,
                    eps: float = 1e-08, verbose: bool = False) -> None:
-        if factor >= 1.0:
+        fn = "lr_reduce_on_plateau"
+        if _check.number(factor, fn, "factor") >= 1.0:
             raise ValueError("Factor should be < 1.0.")
+        _check.integer(patience, fn, "patience", min=0)
+        _check.integer(cooldown, fn, "cooldown", min=0)
+        _check.number(threshold, fn, "threshold")
+        _check.number(eps, fn, "eps")
         if not is_optimizer(optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         if mode not in ("min", "max"):

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _check
 from .._core import autograd
 from .._core.tensor import Tensor
 from .._r6 import R6, r6_class, r_num
@@ -68,10 +69,6 @@ def _zeros_like(param: Tensor) -> Tensor:
     return Tensor._wrap(np.zeros_like(param._data))
 
 
-def _check_nonneg(value: Any, what: str) -> None:
-    """R torch's constructor checks: ``Invalid <what>: <value>`` for a negative value."""
-    if not is_optim_required(value) and value < 0:
-        raise ValueError(f"Invalid {what}: {r_num(value)}")
 
 
 class Optimizer(R6):
@@ -222,6 +219,20 @@ class Optimizer(R6):
             mode.enabled = prev
         return loss
 
+    # -- constructor checks ---------------------------------------------------------------------------------
+    def _nonneg(self, value: Any, arg: str, what: str) -> None:
+        """R torch's constructor check of a hyperparameter: a number (rtorch_py._check's wording, naming the
+        optimizer and the argument), then ``Invalid <what>: <value>`` when it is negative."""
+        if is_optim_required(value):
+            return
+        v = _check.number(value, type(self).__name__, arg)
+        if v < 0:
+            raise ValueError(f"Invalid {what}: {r_num(v)}")
+
+    def _number(self, value: Any, arg: str, **bounds: Any) -> float:
+        """``value`` checked as a number (optionally within ``min``/``max``) for this optimizer."""
+        return _check.number(value, type(self).__name__, arg, **bounds)
+
     # -- helpers for loop bodies --------------------------------------------------------------------------
     def _buffers(self, param: Tensor, n: int, wide: bool) -> tuple:
         """Per-parameter scratch arrays reused across steps (kept out of ``state``): ``n`` arrays like the
@@ -276,23 +287,49 @@ class Optimizer(R6):
         per-parameter state (tensors copied, so two optimizers never share buffers). State keys are 1-based
         positions, as integers or strings."""
         groups = state_dict["param_groups"]
+        if isinstance(groups, Mapping):  # one group, or R's list of groups with names
+            groups = [groups] if "params" in groups else list(groups.values())
         if len(groups) != len(self.param_groups):
             raise ValueError("Loaded state dict has a different number of parameter groups")
         for mine, theirs in zip(self.param_groups, groups):
-            if len(mine["params"]) != len(theirs["params"]):
+            if len(mine["params"]) != len(_positions(theirs["params"])):
                 raise ValueError("Loaded state dict contains a parameter group that doesn't match the size of "
                                  "optimizer's group")
         for mine, theirs in zip(self.param_groups, groups):
-            mine.update((k, v) for k, v in theirs.items() if k != "params")
+            mine.update((k, _like(mine.get(k), v)) for k, v in theirs.items() if k != "params")
         params = self._all_params()
         self.state = {}
-        for key, value in state_dict["state"].items():
+        state = state_dict["state"]
+        if isinstance(state, list):  # an empty R list, or R's unnamed list: positions in order
+            state = dict(enumerate(state, 1))
+        for key, value in state.items():
             index = int(key)
             if not 1 <= index <= len(params):
                 raise ValueError(f"Loaded state dict refers to parameter {index}, but the optimizer has "
                                  f"{len(params)} parameters")
             self.state[params[index - 1]] = _copy_state(value, True)
         return self
+
+
+def _positions(params: Any) -> list:
+    """A group's ``params`` in a state dict: 1-based positions (from R: one number, or a numeric vector)."""
+    if isinstance(params, (int, float, np.integer, np.floating)):
+        return [int(params)]
+    if isinstance(params, np.ndarray):
+        return [int(v) for v in params.ravel()]
+    return list(params)
+
+
+def _like(old: Any, new: Any) -> Any:
+    """A hyperparameter loaded from a state dict, in the type the optimizer keeps it (R gives vectors for
+    tuples such as ``betas`` and doubles for whole numbers)."""
+    if isinstance(new, np.ndarray):
+        new = new.tolist()
+    if isinstance(old, tuple) and isinstance(new, (list, tuple)):
+        return tuple(new)
+    if isinstance(old, float) and isinstance(new, int) and not isinstance(new, bool):
+        return float(new)
+    return new
 
 
 def _copy_value(v: Any, deep: bool) -> Any:

@@ -14,6 +14,10 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from rbridge_util import RLIB, missing, require_r  # noqa: E402
 
+# The shim's test entry points (rtorch_py/bridge/testing.py) join the dispatch only in test runs: Rscript and
+# `rtorch run` subprocesses inherit this; the embedded R of this process gets them from the `r` fixture.
+os.environ["RTORCH_TEST_HOOKS"] = "1"
+
 
 @pytest.fixture(scope="session")
 def r_env() -> dict[str, str]:
@@ -34,8 +38,9 @@ def r():
         import rpy2  # noqa: F401
     except ImportError:
         missing("rpy2 (pip install rpy2==3.5.17)")
-    from rtorch_py.bridge import r_session
+    from rtorch_py.bridge import r_session, testing
 
+    testing.register()
     session = r_session()
     session.eval("suppressPackageStartupMessages(library(torch)); NULL")
     return session

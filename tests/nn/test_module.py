@@ -170,7 +170,7 @@ def test_assignment_rules() -> None:
         m.add_module("x", rt.nn_relu)
     with pytest.raises(TypeError, match="Expected <nn_module> but got object of type <int>"):
         m.add_module("x", 1)
-    with pytest.raises(TypeError, match="nn_parameter: `x` must be a tensor"):
+    with pytest.raises(TypeError, match="nn_parameter: argument 'x' must be a torch_tensor"):
         nn_parameter([1, 2])
 
 
