@@ -646,6 +646,19 @@ def embedding(g, num, idx, padding_idx, scale_grad_by_freq):
         np.add.at(out, flat, g2._data)
         return O.Tensor._wrap(out)
     return O.index_put(_zeros((num, dim), g), (O.Tensor._wrap(flat),), g2, accumulate=True)
+
+
+def weight_norm(g, v, gain, axis):
+    """w = v * gain / n, n = ||v|| over every axis but ``axis``: d/dv = gain / n * (g - v * <g, v> / n^2),
+    d/dgain = <g, v> / n (the inner products over the normed axes)."""
+    others = tuple(i for i in range(v.ndim) if i != axis) if axis is not None else tuple(range(v.ndim))
+    n = O.sqrt(O.sum(O.mul(v, v), others, keepdim=True))
+    gv = O.sum(O.mul(g, v), others, keepdim=True)
+    grad_v = O.mul(O.div(gain, n), O.sub(g, O.mul(v, O.div(gv, O.mul(n, n)))))
+    grad_g = O.div(gv, n)
+    return grad_v, grad_g
+
+
 # -- end nn --
 
 

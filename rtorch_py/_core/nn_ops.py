@@ -252,3 +252,21 @@ def embedding(weight: Tensor, idx: np.ndarray, padding_idx: int | None, scale_gr
     out = np.take(weight._data, idx, axis=0)
     return record(out, "EmbeddingBackward0", D.embedding, (weight,),
                   (weight._data.shape[0], idx, padding_idx, scale_grad_by_freq))
+
+
+# -- weight normalization ------------------------------------------------------------------------------------------
+
+def norm_except_axis(v: np.ndarray, axis: int | None) -> np.ndarray:
+    """The 2-norm of ``v`` over every axis but ``axis`` (kept, the others size 1); over all when None."""
+    if axis is None:
+        return np.sqrt(np.sum(v * v)).reshape((1,) * v.ndim)
+    others = tuple(i for i in range(v.ndim) if i != axis)
+    return np.sqrt(np.sum(v * v, axis=others, keepdims=True))
+
+
+def weight_norm(v: Tensor, g: Tensor, axis: int | None) -> Tensor:
+    """libtorch's _weight_norm: v * (g / ||v||), the norm over every axis but ``axis``."""
+    vd = v._data
+    out = vd * (g._data / norm_except_axis(vd, axis))
+    return record(out.astype(vd.dtype, copy=False), "WeightNormInterfaceBackward0", D.weight_norm, (v, g),
+                  (v, g, axis))
