@@ -15,8 +15,9 @@ counts from the end; 0 is an error), ``DimNew`` (a dim of the result, which has 
 ``Size`` (sizes as separate arguments or one vector -> tuple of ints), ``Int`` (a whole number -> int).
 The reference tensor of dims is the first parameter (its first element when it is a list of tensors) unless
 ``@r_api(ref="name")`` names another. Return kinds: ``Indices1`` (the result is 0-based indices),
-``ValuesIndices1`` (a ``[values, indices]`` pair), ``IndicesList1`` (a list of index tensors); each is returned
-1-based. A :class:`~rtorch_py._core.errors.Worded` error from the core is re-raised 1-based, so R users read
+``ValuesIndices1`` (a ``[values, indices]`` pair), ``IndicesList1`` (a list of index tensors),
+``InverseCounts1`` (``[values, inverse indices, counts]`` of unique); each is returned 1-based.
+A :class:`~rtorch_py._core.errors.Worded` error from the core is re-raised 1-based, so R users read
 "dimension 1" where Python's ``x[...]`` reads "dimension 0".
 
 The decorator generates a plain wrapper with the function's own signature (``help()`` and
@@ -44,6 +45,7 @@ __all__ = [
     "r_api", "declared", "one_based", "KINDS", "RETURN_KINDS",
     "axis_of", "axes_of", "position_of", "positions_of", "stop_of", "index_of", "sizes_of", "to_int",
     "Dim", "DimNew", "Dims", "DimOrder", "Pos1", "Index1", "Size", "Int", "Indices1", "ValuesIndices1", "IndicesList1",
+    "InverseCounts1",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -60,6 +62,7 @@ Int = int
 Indices1 = Tensor
 ValuesIndices1 = list
 IndicesList1 = list
+InverseCounts1 = list
 
 
 # -- converters ------------------------------------------------------------------------------------------------
@@ -268,6 +271,7 @@ RETURN_KINDS = {
     "Indices1": "1-based indices",
     "ValuesIndices1": "a list of the values and their 1-based indices",
     "IndicesList1": "a list of tensors of 1-based indices",
+    "InverseCounts1": "a list of the values, their 1-based inverse indices and the counts",
 }
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -295,6 +299,9 @@ def _one_based_result(kind: str, out: Any) -> Any:
     if kind == "ValuesIndices1":
         v, i = out
         return [v, Tensor._wrap(i._data + 1)]
+    if kind == "InverseCounts1":
+        v, i, c = out
+        return [v, Tensor._wrap(i._data + 1), c]
     return [Tensor._wrap(i._data + 1) for i in out]
 
 

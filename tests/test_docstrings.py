@@ -8,7 +8,7 @@ import pytest
 from doc_examples import run_examples
 
 MODULES = ["functions", "creation", "dtypes", "autograd_api", "tensor_methods", "_core.tensor", "_core.ops",
-           "_core.dtype"]
+           "_core.dtype", "special", "functions_stats", "functions_index", "functions_shape", "dtype_info"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -53,6 +53,14 @@ is_torch_dtype <- function(x) {
   .External(C_rt_callx, "is_torch_dtype", x)
 }
 
+is_torch_layout <- function(x) {
+  .External(C_rt_callx, "is_torch_layout", x)
+}
+
+is_torch_memory_format <- function(x) {
+  .External(C_rt_callx, "is_torch_memory_format", x)
+}
+
 lr_cosine_annealing <- function(optimizer, T_max, eta_min = 0.0, last_epoch = -1L, verbose = FALSE) {
   .External(C_rt_callx, "lr_cosine_annealing", optimizer, T_max, eta_min, last_epoch, verbose)
 }
@@ -845,6 +853,26 @@ optim_sgd <- function(params, lr = .rt_absent, momentum = 0.0, dampening = 0.0, 
   .External(C_rt_callx, "optim_sgd", params, lr, momentum, dampening, weight_decay, nesterov)
 }
 
+torch___and__ <- function(self, other) {
+  .External(C_rt_callx, "torch___and__", self, other)
+}
+
+torch___lshift__ <- function(self, other) {
+  .External(C_rt_callx, "torch___lshift__", self, other)
+}
+
+torch___or__ <- function(self, other) {
+  .External(C_rt_callx, "torch___or__", self, other)
+}
+
+torch___rshift__ <- function(self, other) {
+  .External(C_rt_callx, "torch___rshift__", self, other)
+}
+
+torch___xor__ <- function(self, other) {
+  .External(C_rt_callx, "torch___xor__", self, other)
+}
+
 torch_abs <- function(self) {
   .External(C_rt_callx, "torch_abs", self)
 }
@@ -861,8 +889,16 @@ torch_acosh <- function(self) {
   .External(C_rt_callx, "torch_acosh", self)
 }
 
+torch_adaptive_avg_pool1d <- function(self, output_size) {
+  .External(C_rt_callx, "torch_adaptive_avg_pool1d", self, output_size)
+}
+
 torch_add <- function(self, other, alpha = 1L) {
   .External(C_rt_callx, "torch_add", self, other, alpha)
+}
+
+torch_addbmm <- function(self, batch1, batch2, beta = 1L, alpha = 1L) {
+  .External(C_rt_callx, "torch_addbmm", self, batch1, batch2, beta, alpha)
 }
 
 torch_addcdiv <- function(self, tensor1, tensor2, value = 1L) {
@@ -875,6 +911,14 @@ torch_addcmul <- function(self, tensor1, tensor2, value = 1L) {
 
 torch_addmm <- function(self, mat1, mat2, beta = 1L, alpha = 1L) {
   .External(C_rt_callx, "torch_addmm", self, mat1, mat2, beta, alpha)
+}
+
+torch_addmv <- function(self, mat, vec, beta = 1L, alpha = 1L) {
+  .External(C_rt_callx, "torch_addmv", self, mat, vec, beta, alpha)
+}
+
+torch_addr <- function(self, vec1, vec2, beta = 1L, alpha = 1L) {
+  .External(C_rt_callx, "torch_addr", self, vec1, vec2, beta, alpha)
 }
 
 torch_all <- function(self, dim = NULL, keepdim = FALSE) {
@@ -893,6 +937,10 @@ torch_amin <- function(self, dim = NULL, keepdim = FALSE) {
   .External(C_rt_callx, "torch_amin", self, dim, keepdim)
 }
 
+torch_aminmax <- function(self, dim = NULL, keepdim = FALSE) {
+  .External(C_rt_callx, "torch_aminmax", self, dim, keepdim)
+}
+
 torch_any <- function(self, dim = NULL, keepdim = FALSE) {
   .External(C_rt_callx, "torch_any", self, dim, keepdim)
 }
@@ -905,12 +953,24 @@ torch_arccos <- function(self) {
   .External(C_rt_callx, "torch_arccos", self)
 }
 
+torch_arccosh <- function(self) {
+  .External(C_rt_callx, "torch_arccosh", self)
+}
+
 torch_arcsin <- function(self) {
   .External(C_rt_callx, "torch_arcsin", self)
 }
 
+torch_arcsinh <- function(self) {
+  .External(C_rt_callx, "torch_arcsinh", self)
+}
+
 torch_arctan <- function(self) {
   .External(C_rt_callx, "torch_arctan", self)
+}
+
+torch_arctanh <- function(self) {
+  .External(C_rt_callx, "torch_arctanh", self)
 }
 
 torch_argmax <- function(self, dim = NULL, keepdim = FALSE) {
@@ -923,6 +983,10 @@ torch_argmin <- function(self, dim = NULL, keepdim = FALSE) {
 
 torch_argsort <- function(self, dim = -1L, descending = FALSE) {
   .External(C_rt_callx, "torch_argsort", self, dim, descending)
+}
+
+torch_as_strided <- function(self, size, stride, storage_offset = 0L) {
+  .External(C_rt_callx, "torch_as_strided", self, size, stride, storage_offset)
 }
 
 torch_asin <- function(self) {
@@ -945,8 +1009,64 @@ torch_atanh <- function(self) {
   .External(C_rt_callx, "torch_atanh", self)
 }
 
+torch_atleast_1d <- function(self) {
+  .External(C_rt_callx, "torch_atleast_1d", self)
+}
+
+torch_atleast_2d <- function(self) {
+  .External(C_rt_callx, "torch_atleast_2d", self)
+}
+
+torch_atleast_3d <- function(self) {
+  .External(C_rt_callx, "torch_atleast_3d", self)
+}
+
+torch_avg_pool1d <- function(self, kernel_size, stride = NULL, padding = 0L, ceil_mode = FALSE, count_include_pad = TRUE) {
+  .External(C_rt_callx, "torch_avg_pool1d", self, kernel_size, stride, padding, ceil_mode, count_include_pad)
+}
+
+torch_baddbmm <- function(self, batch1, batch2, beta = 1L, alpha = 1L) {
+  .External(C_rt_callx, "torch_baddbmm", self, batch1, batch2, beta, alpha)
+}
+
 torch_bernoulli <- function(self, p = NULL, generator = NULL) {
   .External(C_rt_callx, "torch_bernoulli", self, p, generator)
+}
+
+torch_bfloat16 <- function() {
+  .External(C_rt_callx, "torch_bfloat16")
+}
+
+torch_bincount <- function(self, weights = NULL, minlength = 0L) {
+  .External(C_rt_callx, "torch_bincount", self, weights, minlength)
+}
+
+torch_bitwise_and <- function(self, other) {
+  .External(C_rt_callx, "torch_bitwise_and", self, other)
+}
+
+torch_bitwise_left_shift <- function(self, other) {
+  .External(C_rt_callx, "torch_bitwise_left_shift", self, other)
+}
+
+torch_bitwise_not <- function(self) {
+  .External(C_rt_callx, "torch_bitwise_not", self)
+}
+
+torch_bitwise_or <- function(self, other) {
+  .External(C_rt_callx, "torch_bitwise_or", self, other)
+}
+
+torch_bitwise_right_shift <- function(self, other) {
+  .External(C_rt_callx, "torch_bitwise_right_shift", self, other)
+}
+
+torch_bitwise_xor <- function(self, other) {
+  .External(C_rt_callx, "torch_bitwise_xor", self, other)
+}
+
+torch_block_diag <- function(tensors) {
+  .External(C_rt_callx, "torch_block_diag", tensors)
 }
 
 torch_bmm <- function(self, mat2) {
@@ -957,8 +1077,28 @@ torch_bool <- function() {
   .External(C_rt_callx, "torch_bool")
 }
 
+torch_broadcast_shapes <- function(...) {
+  .External(C_rt_callx, "torch_broadcast_shapes", ...)
+}
+
 torch_broadcast_tensors <- function(tensors) {
   .External(C_rt_callx, "torch_broadcast_tensors", tensors)
+}
+
+torch_broadcast_to <- function(self, size) {
+  .External(C_rt_callx, "torch_broadcast_to", self, size)
+}
+
+torch_bucketize <- function(self, boundaries, out_int32 = FALSE, right = FALSE) {
+  .External(C_rt_callx, "torch_bucketize", self, boundaries, out_int32, right)
+}
+
+torch_can_cast <- function(from_ = NULL, to = NULL, ...) {
+  .External(C_rt_callx, "torch_can_cast", from_, to, ...)
+}
+
+torch_cartesian_prod <- function(tensors) {
+  .External(C_rt_callx, "torch_cartesian_prod", tensors)
 }
 
 torch_cat <- function(tensors, dim = 1L) {
@@ -971,6 +1111,26 @@ torch_cdist <- function(x1, x2, p = 2L) {
 
 torch_ceil <- function(self) {
   .External(C_rt_callx, "torch_ceil", self)
+}
+
+torch_celu <- function(self, alpha = 1.0) {
+  .External(C_rt_callx, "torch_celu", self, alpha)
+}
+
+torch_celu_ <- function(self, ...) {
+  .External(C_rt_callx, "torch_celu_", self, ...)
+}
+
+torch_channel_shuffle <- function(self, groups) {
+  .External(C_rt_callx, "torch_channel_shuffle", self, groups)
+}
+
+torch_channels_last_3d_format <- function() {
+  .External(C_rt_callx, "torch_channels_last_3d_format")
+}
+
+torch_channels_last_format <- function() {
+  .External(C_rt_callx, "torch_channels_last_format")
 }
 
 torch_chunk <- function(self, chunks, dim = 1L) {
@@ -989,8 +1149,36 @@ torch_clone <- function(self, memory_format = NULL) {
   .External(C_rt_callx, "torch_clone", self, memory_format)
 }
 
+torch_column_stack <- function(tensors) {
+  .External(C_rt_callx, "torch_column_stack", tensors)
+}
+
+torch_combinations <- function(self, r = 2L, with_replacement = FALSE) {
+  .External(C_rt_callx, "torch_combinations", self, r, with_replacement)
+}
+
 torch_concat <- function(tensors, dim = 1L) {
   .External(C_rt_callx, "torch_concat", tensors, dim)
+}
+
+torch_contiguous_format <- function() {
+  .External(C_rt_callx, "torch_contiguous_format")
+}
+
+torch_conv1d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, dilation = 1L, groups = 1L) {
+  .External(C_rt_callx, "torch_conv1d", input, weight, bias, stride, padding, dilation, groups)
+}
+
+torch_conv2d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, dilation = 1L, groups = 1L) {
+  .External(C_rt_callx, "torch_conv2d", input, weight, bias, stride, padding, dilation, groups)
+}
+
+torch_conv_transpose1d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, dilation = 1L) {
+  .External(C_rt_callx, "torch_conv_transpose1d", input, weight, bias, stride, padding, output_padding, groups, dilation)
+}
+
+torch_conv_transpose2d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, dilation = 1L) {
+  .External(C_rt_callx, "torch_conv_transpose2d", input, weight, bias, stride, padding, output_padding, groups, dilation)
 }
 
 torch_cos <- function(self) {
@@ -1001,8 +1189,24 @@ torch_cosh <- function(self) {
   .External(C_rt_callx, "torch_cosh", self)
 }
 
+torch_cosine_similarity <- function(x1, x2, dim = 2L, eps = 1e-08) {
+  .External(C_rt_callx, "torch_cosine_similarity", x1, x2, dim, eps)
+}
+
 torch_count_nonzero <- function(self, dim = NULL) {
   .External(C_rt_callx, "torch_count_nonzero", self, dim)
+}
+
+torch_cross <- function(self, other, dim = NULL) {
+  .External(C_rt_callx, "torch_cross", self, other, dim)
+}
+
+torch_cummax <- function(self, dim) {
+  .External(C_rt_callx, "torch_cummax", self, dim)
+}
+
+torch_cummin <- function(self, dim) {
+  .External(C_rt_callx, "torch_cummin", self, dim)
 }
 
 torch_cumprod <- function(self, dim, dtype = NULL) {
@@ -1013,6 +1217,14 @@ torch_cumsum <- function(self, dim, dtype = NULL) {
   .External(C_rt_callx, "torch_cumsum", self, dim, dtype)
 }
 
+torch_cumulative_trapezoid <- function(y, x = NULL, dx = NULL, dim = -1L) {
+  .External(C_rt_callx, "torch_cumulative_trapezoid", y, x, dx, dim)
+}
+
+torch_deg2rad <- function(self) {
+  .External(C_rt_callx, "torch_deg2rad", self)
+}
+
 torch_device <- function(type = "cpu", index = NULL) {
   .External(C_rt_callx, "torch_device", type, index)
 }
@@ -1021,8 +1233,24 @@ torch_diag <- function(self, diagonal = 0L) {
   .External(C_rt_callx, "torch_diag", self, diagonal)
 }
 
+torch_diag_embed <- function(self, offset = 0L, dim1 = -2L, dim2 = -1L) {
+  .External(C_rt_callx, "torch_diag_embed", self, offset, dim1, dim2)
+}
+
+torch_diagflat <- function(self, offset = 0L) {
+  .External(C_rt_callx, "torch_diagflat", self, offset)
+}
+
 torch_diagonal <- function(self, offset = 0L, dim1 = 1L, dim2 = 2L) {
   .External(C_rt_callx, "torch_diagonal", self, offset, dim1, dim2)
+}
+
+torch_diff <- function(self, n = 1L, dim = -1L, prepend = NULL, append = NULL) {
+  .External(C_rt_callx, "torch_diff", self, n, dim, prepend, append)
+}
+
+torch_digamma <- function(self) {
+  .External(C_rt_callx, "torch_digamma", self)
 }
 
 torch_dist <- function(self, other, p = 2L) {
@@ -1043,6 +1271,10 @@ torch_dot <- function(self, tensor) {
 
 torch_double <- function() {
   .External(C_rt_callx, "torch_double")
+}
+
+torch_dstack <- function(tensors) {
+  .External(C_rt_callx, "torch_dstack", tensors)
 }
 
 torch_einsum <- function(equation, tensors) {
@@ -1069,8 +1301,20 @@ torch_erf <- function(self) {
   .External(C_rt_callx, "torch_erf", self)
 }
 
+torch_erfc <- function(self) {
+  .External(C_rt_callx, "torch_erfc", self)
+}
+
+torch_erfinv <- function(self) {
+  .External(C_rt_callx, "torch_erfinv", self)
+}
+
 torch_exp <- function(self) {
   .External(C_rt_callx, "torch_exp", self)
+}
+
+torch_exp2 <- function(self) {
+  .External(C_rt_callx, "torch_exp2", self)
 }
 
 torch_expm1 <- function(self) {
@@ -1079,6 +1323,10 @@ torch_expm1 <- function(self) {
 
 torch_eye <- function(n, m = NULL, dtype = NULL, device = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_eye", n, m, dtype, device, requires_grad)
+}
+
+torch_finfo <- function(dtype = NULL) {
+  .External(C_rt_callx, "torch_finfo", dtype)
 }
 
 torch_fix <- function(self) {
@@ -1091,6 +1339,14 @@ torch_flatten <- function(self, start_dim = 1L, end_dim = -1L) {
 
 torch_flip <- function(self, dims) {
   .External(C_rt_callx, "torch_flip", self, dims)
+}
+
+torch_fliplr <- function(self) {
+  .External(C_rt_callx, "torch_fliplr", self)
+}
+
+torch_flipud <- function(self) {
+  .External(C_rt_callx, "torch_flipud", self)
 }
 
 torch_float <- function() {
@@ -1109,6 +1365,14 @@ torch_float64 <- function() {
   .External(C_rt_callx, "torch_float64")
 }
 
+torch_float8_e4m3fn <- function() {
+  .External(C_rt_callx, "torch_float8_e4m3fn")
+}
+
+torch_float8_e5m2 <- function() {
+  .External(C_rt_callx, "torch_float8_e5m2")
+}
+
 torch_float_power <- function(self, exponent) {
   .External(C_rt_callx, "torch_float_power", self, exponent)
 }
@@ -1117,8 +1381,16 @@ torch_floor <- function(self) {
   .External(C_rt_callx, "torch_floor", self)
 }
 
+torch_floor_divide <- function(self, other) {
+  .External(C_rt_callx, "torch_floor_divide", self, other)
+}
+
 torch_fmod <- function(self, other) {
   .External(C_rt_callx, "torch_fmod", self, other)
+}
+
+torch_frac <- function(self) {
+  .External(C_rt_callx, "torch_frac", self)
 }
 
 torch_full <- function(size, fill_value, names = NULL, dtype = NULL, device = NULL, requires_grad = FALSE) {
@@ -1133,8 +1405,16 @@ torch_gather <- function(self, dim, index, sparse_grad = FALSE) {
   .External(C_rt_callx, "torch_gather", self, dim, index, sparse_grad)
 }
 
+torch_gcd <- function(self, other) {
+  .External(C_rt_callx, "torch_gcd", self, other)
+}
+
 torch_ge <- function(self, other) {
   .External(C_rt_callx, "torch_ge", self, other)
+}
+
+torch_generator <- function() {
+  .External(C_rt_callx, "torch_generator")
 }
 
 torch_ger <- function(self, vec2) {
@@ -1143,6 +1423,14 @@ torch_ger <- function(self, vec2) {
 
 torch_get_default_dtype <- function() {
   .External(C_rt_callx, "torch_get_default_dtype")
+}
+
+torch_get_num_interop_threads <- function() {
+  .External(C_rt_callx, "torch_get_num_interop_threads")
+}
+
+torch_get_num_threads <- function() {
+  .External(C_rt_callx, "torch_get_num_threads")
 }
 
 torch_get_rng_state <- function() {
@@ -1165,8 +1453,56 @@ torch_half <- function() {
   .External(C_rt_callx, "torch_half")
 }
 
+torch_heaviside <- function(self, values) {
+  .External(C_rt_callx, "torch_heaviside", self, values)
+}
+
+torch_histc <- function(self, bins = 100L, min = 0L, max = 0L) {
+  .External(C_rt_callx, "torch_histc", self, bins, min, max)
+}
+
 torch_hstack <- function(tensors) {
   .External(C_rt_callx, "torch_hstack", tensors)
+}
+
+torch_hypot <- function(self, other) {
+  .External(C_rt_callx, "torch_hypot", self, other)
+}
+
+torch_i0 <- function(self) {
+  .External(C_rt_callx, "torch_i0", self)
+}
+
+torch_iinfo <- function(dtype) {
+  .External(C_rt_callx, "torch_iinfo", dtype)
+}
+
+torch_index <- function(self, indices) {
+  .External(C_rt_callx, "torch_index", self, indices)
+}
+
+torch_index_add <- function(self, dim, index, source, alpha = 1L) {
+  .External(C_rt_callx, "torch_index_add", self, dim, index, source, alpha)
+}
+
+torch_index_copy <- function(self, dim, index, source) {
+  .External(C_rt_callx, "torch_index_copy", self, dim, index, source)
+}
+
+torch_index_fill <- function(self, dim, index, value) {
+  .External(C_rt_callx, "torch_index_fill", self, dim, index, value)
+}
+
+torch_index_put <- function(self, indices, values, accumulate = FALSE) {
+  .External(C_rt_callx, "torch_index_put", self, indices, values, accumulate)
+}
+
+torch_index_put_ <- function(self, indices, values, accumulate = FALSE) {
+  .External(C_rt_callx, "torch_index_put_", self, indices, values, accumulate)
+}
+
+torch_index_reduce <- function(self, dim, index, source, reduce, include_self = TRUE) {
+  .External(C_rt_callx, "torch_index_reduce", self, dim, index, source, reduce, include_self)
 }
 
 torch_index_select <- function(self, dim, index) {
@@ -1175,6 +1511,10 @@ torch_index_select <- function(self, dim, index) {
 
 torch_initial_seed <- function() {
   .External(C_rt_callx, "torch_initial_seed")
+}
+
+torch_inner <- function(self, other) {
+  .External(C_rt_callx, "torch_inner", self, other)
 }
 
 torch_int <- function() {
@@ -1201,6 +1541,10 @@ torch_is_floating_point <- function(x) {
   .External(C_rt_callx, "torch_is_floating_point", x)
 }
 
+torch_is_nonzero <- function(self) {
+  .External(C_rt_callx, "torch_is_nonzero", self)
+}
+
 torch_isclose <- function(self, other, rtol = 1e-05, atol = 1e-08, equal_nan = FALSE) {
   .External(C_rt_callx, "torch_isclose", self, other, rtol, atol, equal_nan)
 }
@@ -1217,6 +1561,34 @@ torch_isnan <- function(self) {
   .External(C_rt_callx, "torch_isnan", self)
 }
 
+torch_isneginf <- function(self) {
+  .External(C_rt_callx, "torch_isneginf", self)
+}
+
+torch_isposinf <- function(self) {
+  .External(C_rt_callx, "torch_isposinf", self)
+}
+
+torch_isreal <- function(self) {
+  .External(C_rt_callx, "torch_isreal", self)
+}
+
+torch_kron <- function(self, other) {
+  .External(C_rt_callx, "torch_kron", self, other)
+}
+
+torch_kthvalue <- function(self, k, dim = -1L, keepdim = FALSE) {
+  .External(C_rt_callx, "torch_kthvalue", self, k, dim, keepdim)
+}
+
+torch_lcm <- function(self, other) {
+  .External(C_rt_callx, "torch_lcm", self, other)
+}
+
+torch_ldexp <- function(self, other) {
+  .External(C_rt_callx, "torch_ldexp", self, other)
+}
+
 torch_le <- function(self, other) {
   .External(C_rt_callx, "torch_le", self, other)
 }
@@ -1231,6 +1603,10 @@ torch_less <- function(self, other) {
 
 torch_less_equal <- function(self, other) {
   .External(C_rt_callx, "torch_less_equal", self, other)
+}
+
+torch_lgamma <- function(self) {
+  .External(C_rt_callx, "torch_lgamma", self)
 }
 
 torch_linspace <- function(start, end, steps = 100L, dtype = NULL, device = NULL, requires_grad = FALSE) {
@@ -1257,6 +1633,18 @@ torch_log_softmax <- function(self, dim, dtype = NULL) {
   .External(C_rt_callx, "torch_log_softmax", self, dim, dtype)
 }
 
+torch_logaddexp <- function(self, other) {
+  .External(C_rt_callx, "torch_logaddexp", self, other)
+}
+
+torch_logaddexp2 <- function(self, other) {
+  .External(C_rt_callx, "torch_logaddexp2", self, other)
+}
+
+torch_logcumsumexp <- function(self, dim) {
+  .External(C_rt_callx, "torch_logcumsumexp", self, dim)
+}
+
 torch_logical_and <- function(self, other) {
   .External(C_rt_callx, "torch_logical_and", self, other)
 }
@@ -1271,6 +1659,10 @@ torch_logical_or <- function(self, other) {
 
 torch_logical_xor <- function(self, other) {
   .External(C_rt_callx, "torch_logical_xor", self, other)
+}
+
+torch_logit <- function(self, eps = NULL) {
+  .External(C_rt_callx, "torch_logit", self, eps)
 }
 
 torch_logspace <- function(start, end, steps = 100L, base = 10.0, dtype = NULL, device = NULL, requires_grad = FALSE) {
@@ -1309,12 +1701,28 @@ torch_max <- function(self, dim = NULL, other = NULL, keepdim = FALSE) {
   .External(C_rt_callx, "torch_max", self, dim, other, keepdim)
 }
 
+torch_max_pool1d <- function(self, kernel_size, stride = NULL, padding = 0L, dilation = 1L, ceil_mode = FALSE) {
+  .External(C_rt_callx, "torch_max_pool1d", self, kernel_size, stride, padding, dilation, ceil_mode)
+}
+
+torch_max_pool2d <- function(self, kernel_size, stride = NULL, padding = 0L, dilation = 1L, ceil_mode = FALSE) {
+  .External(C_rt_callx, "torch_max_pool2d", self, kernel_size, stride, padding, dilation, ceil_mode)
+}
+
 torch_maximum <- function(self, other) {
   .External(C_rt_callx, "torch_maximum", self, other)
 }
 
 torch_mean <- function(self, dim = NULL, keepdim = FALSE, dtype = NULL) {
   .External(C_rt_callx, "torch_mean", self, dim, keepdim, dtype)
+}
+
+torch_median <- function(self, dim = NULL, keepdim = FALSE) {
+  .External(C_rt_callx, "torch_median", self, dim, keepdim)
+}
+
+torch_meshgrid <- function(tensors, indexing = "ij") {
+  .External(C_rt_callx, "torch_meshgrid", tensors, indexing)
 }
 
 torch_min <- function(self, dim = NULL, other = NULL, keepdim = FALSE) {
@@ -1327,6 +1735,14 @@ torch_minimum <- function(self, other) {
 
 torch_mm <- function(self, mat2) {
   .External(C_rt_callx, "torch_mm", self, mat2)
+}
+
+torch_mode <- function(self, dim = -1L, keepdim = FALSE) {
+  .External(C_rt_callx, "torch_mode", self, dim, keepdim)
+}
+
+torch_moveaxis <- function(self, source, destination) {
+  .External(C_rt_callx, "torch_moveaxis", self, source, destination)
 }
 
 torch_movedim <- function(self, source, destination) {
@@ -1349,8 +1765,32 @@ torch_mv <- function(self, vec) {
   .External(C_rt_callx, "torch_mv", self, vec)
 }
 
+torch_mvlgamma <- function(self, p) {
+  .External(C_rt_callx, "torch_mvlgamma", self, p)
+}
+
+torch_nanmean <- function(self, dim = NULL, keepdim = FALSE, dtype = NULL) {
+  .External(C_rt_callx, "torch_nanmean", self, dim, keepdim, dtype)
+}
+
+torch_nanmedian <- function(self, dim = NULL, keepdim = FALSE) {
+  .External(C_rt_callx, "torch_nanmedian", self, dim, keepdim)
+}
+
+torch_nanquantile <- function(self, q, dim = NULL, keepdim = FALSE, interpolation = "linear") {
+  .External(C_rt_callx, "torch_nanquantile", self, q, dim, keepdim, interpolation)
+}
+
+torch_nansum <- function(self, dim = NULL, keepdim = FALSE, dtype = NULL) {
+  .External(C_rt_callx, "torch_nansum", self, dim, keepdim, dtype)
+}
+
 torch_narrow <- function(self, dim, start, length) {
   .External(C_rt_callx, "torch_narrow", self, dim, start, length)
+}
+
+torch_narrow_copy <- function(self, dim, start, length) {
+  .External(C_rt_callx, "torch_narrow_copy", self, dim, start, length)
 }
 
 torch_ne <- function(self, other) {
@@ -1363,6 +1803,10 @@ torch_neg <- function(self) {
 
 torch_negative <- function(self) {
   .External(C_rt_callx, "torch_negative", self)
+}
+
+torch_nextafter <- function(self, other) {
+  .External(C_rt_callx, "torch_nextafter", self, other)
 }
 
 torch_nonzero <- function(self, as_list = FALSE) {
@@ -1393,16 +1837,48 @@ torch_outer <- function(self, vec2) {
   .External(C_rt_callx, "torch_outer", self, vec2)
 }
 
+torch_pdist <- function(input, p = 2L) {
+  .External(C_rt_callx, "torch_pdist", input, p)
+}
+
 torch_permute <- function(self, dims) {
   .External(C_rt_callx, "torch_permute", self, dims)
+}
+
+torch_pixel_shuffle <- function(self, upscale_factor) {
+  .External(C_rt_callx, "torch_pixel_shuffle", self, upscale_factor)
+}
+
+torch_polygamma <- function(n, input) {
+  .External(C_rt_callx, "torch_polygamma", n, input)
 }
 
 torch_pow <- function(self, exponent) {
   .External(C_rt_callx, "torch_pow", self, exponent)
 }
 
+torch_preserve_format <- function() {
+  .External(C_rt_callx, "torch_preserve_format")
+}
+
 torch_prod <- function(self, dim = NULL, keepdim = FALSE, dtype = NULL) {
   .External(C_rt_callx, "torch_prod", self, dim, keepdim, dtype)
+}
+
+torch_promote_types <- function(type1, type2) {
+  .External(C_rt_callx, "torch_promote_types", type1, type2)
+}
+
+torch_put <- function(self, index, source, accumulate = FALSE) {
+  .External(C_rt_callx, "torch_put", self, index, source, accumulate)
+}
+
+torch_quantile <- function(self, q, dim = NULL, keepdim = FALSE, interpolation = "linear") {
+  .External(C_rt_callx, "torch_quantile", self, q, dim, keepdim, interpolation)
+}
+
+torch_rad2deg <- function(self) {
+  .External(C_rt_callx, "torch_rad2deg", self)
 }
 
 torch_rand <- function(..., generator = NULL, names = NULL, dtype = NULL, device = NULL, requires_grad = FALSE) {
@@ -1441,24 +1917,64 @@ torch_reciprocal <- function(self) {
   .External(C_rt_callx, "torch_reciprocal", self)
 }
 
+torch_reduction_mean <- function() {
+  .External(C_rt_callx, "torch_reduction_mean")
+}
+
+torch_reduction_none <- function() {
+  .External(C_rt_callx, "torch_reduction_none")
+}
+
+torch_reduction_sum <- function() {
+  .External(C_rt_callx, "torch_reduction_sum")
+}
+
 torch_relu <- function(self) {
   .External(C_rt_callx, "torch_relu", self)
+}
+
+torch_relu_ <- function(self, ...) {
+  .External(C_rt_callx, "torch_relu_", self, ...)
 }
 
 torch_remainder <- function(self, other) {
   .External(C_rt_callx, "torch_remainder", self, other)
 }
 
+torch_renorm <- function(self, p, dim, maxnorm) {
+  .External(C_rt_callx, "torch_renorm", self, p, dim, maxnorm)
+}
+
+torch_repeat_interleave <- function(self, repeats = NULL, dim = NULL, output_size = NULL) {
+  .External(C_rt_callx, "torch_repeat_interleave", self, repeats, dim, output_size)
+}
+
 torch_reshape <- function(self, shape) {
   .External(C_rt_callx, "torch_reshape", self, shape)
+}
+
+torch_result_type <- function(tensor1, tensor2) {
+  .External(C_rt_callx, "torch_result_type", tensor1, tensor2)
 }
 
 torch_roll <- function(self, shifts, dims = NULL) {
   .External(C_rt_callx, "torch_roll", self, shifts, dims)
 }
 
+torch_rot90 <- function(self, k = 1L, dims = c(1L, 2L)) {
+  .External(C_rt_callx, "torch_rot90", self, k, dims)
+}
+
 torch_round <- function(self, decimals = 0L) {
   .External(C_rt_callx, "torch_round", self, decimals)
+}
+
+torch_row_stack <- function(tensors) {
+  .External(C_rt_callx, "torch_row_stack", tensors)
+}
+
+torch_rrelu_ <- function(self, ...) {
+  .External(C_rt_callx, "torch_rrelu_", self, ...)
 }
 
 torch_rsqrt <- function(self) {
@@ -1477,6 +1993,14 @@ torch_scatter_add <- function(self, dim, index, src) {
   .External(C_rt_callx, "torch_scatter_add", self, dim, index, src)
 }
 
+torch_scatter_reduce <- function(self, dim, index, src, reduce, include_self = TRUE) {
+  .External(C_rt_callx, "torch_scatter_reduce", self, dim, index, src, reduce, include_self)
+}
+
+torch_searchsorted <- function(sorted_sequence, self, out_int32 = FALSE, right = FALSE, side = NULL, sorter = NULL) {
+  .External(C_rt_callx, "torch_searchsorted", sorted_sequence, self, out_int32, right, side, sorter)
+}
+
 torch_seed <- function() {
   .External(C_rt_callx, "torch_seed")
 }
@@ -1485,12 +2009,32 @@ torch_select <- function(self, dim, index) {
   .External(C_rt_callx, "torch_select", self, dim, index)
 }
 
+torch_selu <- function(self) {
+  .External(C_rt_callx, "torch_selu", self)
+}
+
+torch_selu_ <- function(self, ...) {
+  .External(C_rt_callx, "torch_selu_", self, ...)
+}
+
 torch_set_default_dtype <- function(d) {
   invisible(.External(C_rt_callx, "torch_set_default_dtype", d))
 }
 
+torch_set_num_interop_threads <- function(num_threads) {
+  invisible(.External(C_rt_callx, "torch_set_num_interop_threads", num_threads))
+}
+
+torch_set_num_threads <- function(num_threads) {
+  invisible(.External(C_rt_callx, "torch_set_num_threads", num_threads))
+}
+
 torch_set_rng_state <- function(state) {
   invisible(.External(C_rt_callx, "torch_set_rng_state", state))
+}
+
+torch_sgn <- function(self) {
+  .External(C_rt_callx, "torch_sgn", self)
 }
 
 torch_short <- function() {
@@ -1505,8 +2049,16 @@ torch_sign <- function(self) {
   .External(C_rt_callx, "torch_sign", self)
 }
 
+torch_signbit <- function(self) {
+  .External(C_rt_callx, "torch_signbit", self)
+}
+
 torch_sin <- function(self) {
   .External(C_rt_callx, "torch_sin", self)
+}
+
+torch_sinc <- function(self) {
+  .External(C_rt_callx, "torch_sinc", self)
 }
 
 torch_sinh <- function(self) {
@@ -1519,6 +2071,10 @@ torch_softmax <- function(self, dim, dtype = NULL) {
 
 torch_sort <- function(self, dim = -1L, descending = FALSE, stable = FALSE) {
   .External(C_rt_callx, "torch_sort", self, dim, descending, stable)
+}
+
+torch_sparse_coo <- function() {
+  .External(C_rt_callx, "torch_sparse_coo")
 }
 
 torch_split <- function(self, split_size, dim = 1L) {
@@ -1549,6 +2105,10 @@ torch_std_mean <- function(self, dim = NULL, unbiased = TRUE, keepdim = FALSE) {
   .External(C_rt_callx, "torch_std_mean", self, dim, unbiased, keepdim)
 }
 
+torch_strided <- function() {
+  .External(C_rt_callx, "torch_strided")
+}
+
 torch_sub <- function(self, other, alpha = 1L) {
   .External(C_rt_callx, "torch_sub", self, other, alpha)
 }
@@ -1561,8 +2121,24 @@ torch_sum <- function(self, dim = NULL, keepdim = FALSE, dtype = NULL) {
   .External(C_rt_callx, "torch_sum", self, dim, keepdim, dtype)
 }
 
+torch_swapaxes <- function(self, dim0, dim1) {
+  .External(C_rt_callx, "torch_swapaxes", self, dim0, dim1)
+}
+
+torch_swapdims <- function(self, dim0, dim1) {
+  .External(C_rt_callx, "torch_swapdims", self, dim0, dim1)
+}
+
 torch_t <- function(self) {
   .External(C_rt_callx, "torch_t", self)
+}
+
+torch_take <- function(self, index) {
+  .External(C_rt_callx, "torch_take", self, index)
+}
+
+torch_take_along_dim <- function(self, indices, dim = NULL) {
+  .External(C_rt_callx, "torch_take_along_dim", self, indices, dim)
 }
 
 torch_tan <- function(self) {
@@ -1571,6 +2147,18 @@ torch_tan <- function(self) {
 
 torch_tanh <- function(self) {
   .External(C_rt_callx, "torch_tanh", self)
+}
+
+torch_tensordot <- function(a, b, dims = 2L) {
+  .External(C_rt_callx, "torch_tensordot", a, b, dims)
+}
+
+torch_threshold_ <- function(self, ...) {
+  .External(C_rt_callx, "torch_threshold_", self, ...)
+}
+
+torch_tile <- function(self, dims) {
+  .External(C_rt_callx, "torch_tile", self, dims)
 }
 
 torch_topk <- function(self, k, dim = -1L, largest = TRUE, sorted = TRUE) {
@@ -1585,12 +2173,28 @@ torch_transpose <- function(self, dim0, dim1) {
   .External(C_rt_callx, "torch_transpose", self, dim0, dim1)
 }
 
+torch_trapezoid <- function(y, x = NULL, dx = NULL, dim = -1L) {
+  .External(C_rt_callx, "torch_trapezoid", y, x, dx, dim)
+}
+
+torch_trapz <- function(y, x = NULL, dx = NULL, dim = -1L) {
+  .External(C_rt_callx, "torch_trapz", y, x, dx, dim)
+}
+
 torch_tril <- function(self, diagonal = 0L) {
   .External(C_rt_callx, "torch_tril", self, diagonal)
 }
 
+torch_tril_indices <- function(row, col, offset = 0L, dtype = NULL, device = NULL, layout = NULL) {
+  .External(C_rt_callx, "torch_tril_indices", row, col, offset, dtype, device, layout)
+}
+
 torch_triu <- function(self, diagonal = 0L) {
   .External(C_rt_callx, "torch_triu", self, diagonal)
+}
+
+torch_triu_indices <- function(row, col, offset = 0L, dtype = NULL, device = NULL, layout = NULL) {
+  .External(C_rt_callx, "torch_triu_indices", row, col, offset, dtype, device, layout)
 }
 
 torch_true_divide <- function(self, other, rounding_mode = NULL) {
@@ -1609,8 +2213,32 @@ torch_unbind <- function(self, dim = 1L) {
   .External(C_rt_callx, "torch_unbind", self, dim)
 }
 
+torch_unflatten <- function(self, dim, sizes) {
+  .External(C_rt_callx, "torch_unflatten", self, dim, sizes)
+}
+
+torch_unique <- function(self, sorted = TRUE, return_inverse = FALSE, return_counts = FALSE, dim = NULL) {
+  .External(C_rt_callx, "torch_unique", self, sorted, return_inverse, return_counts, dim)
+}
+
+torch_unique_consecutive <- function(self, return_inverse = FALSE, return_counts = FALSE, dim = NULL) {
+  .External(C_rt_callx, "torch_unique_consecutive", self, return_inverse, return_counts, dim)
+}
+
+torch_unsafe_chunk <- function(self, chunks, dim = 1L) {
+  .External(C_rt_callx, "torch_unsafe_chunk", self, chunks, dim)
+}
+
+torch_unsafe_split <- function(self, split_size, dim = 1L) {
+  .External(C_rt_callx, "torch_unsafe_split", self, split_size, dim)
+}
+
 torch_unsqueeze <- function(self, dim) {
   .External(C_rt_callx, "torch_unsqueeze", self, dim)
+}
+
+torch_vander <- function(x, N = NULL, increasing = FALSE) {
+  .External(C_rt_callx, "torch_vander", x, N, increasing)
 }
 
 torch_var <- function(self, dim = NULL, unbiased = TRUE, keepdim = FALSE, correction = NULL) {
@@ -1621,12 +2249,20 @@ torch_var_mean <- function(self, dim = NULL, unbiased = TRUE, keepdim = FALSE) {
   .External(C_rt_callx, "torch_var_mean", self, dim, unbiased, keepdim)
 }
 
+torch_vdot <- function(self, other) {
+  .External(C_rt_callx, "torch_vdot", self, other)
+}
+
 torch_vstack <- function(tensors) {
   .External(C_rt_callx, "torch_vstack", tensors)
 }
 
 torch_where <- function(condition, self = NULL, other = NULL) {
   .External(C_rt_callx, "torch_where", condition, self, other)
+}
+
+torch_xlogy <- function(self, other) {
+  .External(C_rt_callx, "torch_xlogy", self, other)
 }
 
 torch_zeros <- function(..., names = NULL, dtype = NULL, device = NULL, requires_grad = FALSE, layout = NULL) {

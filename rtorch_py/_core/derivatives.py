@@ -635,3 +635,26 @@ def embedding(g, num, idx, padding_idx, scale_grad_by_freq):
         return O.Tensor._wrap(out)
     return O.index_put(_zeros((num, dim), g), (O.Tensor._wrap(flat),), g2, accumulate=True)
 # -- end nn --
+
+
+# -- special functions (special_ops.py) -------------------------------------------------------------------
+def _special():
+    from . import special_ops as S
+    return S
+
+
+def lgamma(g, x): return g * _special().digamma(x)
+def digamma(g, x): return g * _special().polygamma(1, x)
+def polygamma(g, n, x): return g * _special().polygamma(n + 1, x)
+def erfc(g, x): return g * O.exp(-x * x) * (-2 / math.sqrt(math.pi))
+def erfinv(g, out): return g * O.exp(out * out) * (math.sqrt(math.pi) / 2)
+def i0(g, x): return g * _special().i1(x)
+
+
+def i1(g, x):
+    # i1'(x) = i0(x) - i1(x) / x, whose limit at 0 is 1/2
+    S = _special()
+    zero = O.eq(x, 0)
+    safe = O.where(zero, 1.0, x)
+    return g * O.where(zero, 0.5, S.i0(x) - S.i1(safe) / safe)
+# -- end special functions --
