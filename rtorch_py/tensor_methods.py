@@ -1,8 +1,22 @@
-"""Tensor methods as R torch's ``$`` members (``x$sum(dim = 1)`` is ``x.sum(dim=1)``): the ``torch_*``
-functions bound as methods, plus the in-place ``*_`` variants and the conversion methods."""
+"""The Tensor's public surface, assembled in ONE place: the constructor, Python's operators and ``[]``, and R
+torch's ``$`` methods (``x$sum(dim = 1)`` is ``x.sum(dim=1)``) with their in-place ``*_`` variants.
+
+R torch's method list is DECLARED below (:data:`R_TORCH_METHODS`, the names R torch's Tensor answers to through
+``$``). Each name is bound to ``torch_<name>`` from functions.py / creation.py when that function exists and
+takes the tensor first (``self``), or to its entry in :data:`_SPECIAL` (methods that are not a torch_ function
+with self first: ``view``, ``size``, ``to`` ...); a name ending in ``_`` is the in-place variant of the name
+without it (written by the one in-place helper ``Tensor._inplace``) unless :data:`_SPECIAL_INPLACE` has its
+own. So adding ``torch_foo`` to functions.py adds ``x$foo()`` (and ``x$foo_()``) wherever R torch has them.
+:data:`METHODS` records the result: name -> :class:`Method` (function, in-place variant, R argument names).
+
+The core (rtorch_py/_core) stays Pythonic and 0-based and imports nothing from here.
+"""
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -16,23 +30,54 @@ from ._core.dtype import as_dtype
 from ._core.tensor import Tensor
 from ._r import Dim, Size, r_api, to_int
 
-# Functions that are also methods (self first), named without the torch_ prefix.
-_METHODS = [
-    "add", "sub", "mul", "div", "pow", "float_power", "multiply", "divide", "subtract", "true_divide",
-    "maximum", "minimum", "fmod", "remainder", "atan2", "lerp", "clamp", "clip", "square", "addcmul",
-    "addcdiv", "round", "eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less", "less_equal",
-    "not_equal", "logical_and", "logical_or", "logical_xor", "logical_not", "isnan", "isinf", "isfinite",
-    "allclose", "isclose", "equal", "sum", "mean", "prod", "max", "min", "amax", "amin", "argmax", "argmin",
-    "var", "std", "norm", "dist", "logsumexp", "cumsum", "cumprod", "all", "any", "count_nonzero",
-    "softmax", "log_softmax", "matmul", "mm", "bmm", "mv", "dot", "outer", "ger", "t", "addmm", "reshape",
-    "squeeze", "unsqueeze", "flatten", "permute", "transpose", "movedim", "narrow", "select", "split", "chunk",
-    "unbind", "flip", "roll", "tril", "triu", "diagonal", "diag", "trace", "gather", "scatter", "scatter_add",
-    "index_select", "masked_fill", "masked_select", "nonzero", "sort", "argsort", "topk", "clone",
-    "bernoulli", "multinomial", *F._UNARY,
-]
-for _name in _METHODS:
-    _fn = getattr(F, f"torch_{_name}", None) or getattr(C, f"torch_{_name}")
-    setattr(Tensor, _name, _fn)
+# R torch's Tensor methods through `$` (R torch's generated method list plus its hand-written ones: dim,
+# numel, element_size, the casts, cpu/cuda, new_*). Names without an implementation here are skipped.
+R_TORCH_METHODS: tuple[str, ...] = tuple("""
+abs abs_ absolute absolute_ acos acos_ acosh acosh_ add add_ addbmm addbmm_ addcdiv addcdiv_ addcmul addcmul_
+addmm addmm_ addmv addmv_ addr addr_ alias align_as align_to all allclose amax amin angle any arccos arccos_
+arccosh arccosh_ arcsin arcsin_ arcsinh arcsinh_ arctan arctan_ arctanh arctanh_ argmax argmin argsort as_strided
+as_strided_ asin asin_ asinh asinh_ atan atan_ atan2 atan2_ atanh atanh_ backward baddbmm baddbmm_ bernoulli
+bernoulli_ bincount bitwise_and bitwise_and_ bitwise_not bitwise_not_ bitwise_or bitwise_or_ bitwise_xor
+bitwise_xor_ bmm bool byte cauchy_ ceil ceil_ char cholesky cholesky_inverse cholesky_solve chunk clamp clamp_
+clamp_max clamp_max_ clamp_min clamp_min_ clip clip_ clone coalesce conj contiguous copy_ cos cos_ cosh cosh_
+count_nonzero cpu cross cuda cummax cummin cumprod cumsum data deg2rad deg2rad_ dense_dim dequantize det detach
+detach_ diag diag_embed diagflat diagonal digamma digamma_ dim dist div div_ divide divide_ dot double eig
+element_size eq eq_ equal erf erf_ erfc erfc_ erfinv erfinv_ exp exp_ exp2 exp2_ expand expand_as expm1 expm1_
+exponential_ fft fill_ fill_diagonal_ fix fix_ flatten flip fliplr flipud float float_power float_power_ floor
+floor_ floor_divide floor_divide_ fmod fmod_ frac frac_ gather gcd gcd_ ge ge_ geometric_ geqrf ger greater
+greater_ greater_equal greater_equal_ gt gt_ half hardshrink heaviside heaviside_ histc hypot hypot_ i0 i0_ ifft
+index index_add index_add_ index_copy index_copy_ index_fill index_fill_ index_put index_put_ index_select
+indices int int_repr inverse irfft is_coalesced is_complex is_contiguous is_distributed is_floating_point is_leaf
+is_nonzero is_pinned is_same_size is_set_to is_signed isclose isfinite isinf isnan isneginf isposinf isreal istft
+item kthvalue lcm lcm_ le le_ lerp lerp_ less less_ less_equal less_equal_ lgamma lgamma_ log log_ log_normal_
+log_softmax log10 log10_ log1p log1p_ log2 log2_ logaddexp logaddexp2 logcumsumexp logdet logical_and
+logical_and_ logical_not logical_not_ logical_or logical_or_ logical_xor logical_xor_ logit logit_ logsumexp long
+lstsq lt lt_ lu_solve masked_fill masked_fill_ masked_scatter masked_scatter_ masked_select matmul matrix_exp
+matrix_power max maximum maximum_ mean median min minimum minimum_ mm mode movedim mul mul_ multinomial multiply
+multiply_ mv mvlgamma mvlgamma_ nanquantile nansum narrow narrow_copy ne ne_ neg neg_ negative negative_
+new_empty new_full new_ones new_tensor new_zeros nextafter nextafter_ nonzero norm normal_ not_equal not_equal_
+numel orgqr ormqr outer output_nr permute pin_memory pinverse polygamma polygamma_ pow pow_ prelu prod put_ qr
+quantile rad2deg rad2deg_ random_ reciprocal reciprocal_ refine_names relu relu_ remainder remainder_ rename
+rename_ renorm renorm_ repeat repeat_interleave requires_grad_ reshape reshape_as resize_ resize_as_ retain_grad
+rfft roll rot90 round round_ rsqrt rsqrt_ scatter scatter_ scatter_add scatter_add_ select set_ set_data sgn
+sgn_ short sigmoid sigmoid_ sign sign_ signbit sin sin_ sinh sinh_ size slice slogdet smm softmax solve sort
+split split_with_sizes sqrt sqrt_ square square_ squeeze squeeze_ sspaddmm std stft stride sub sub_ subtract
+subtract_ sum sum_to_size svd symeig t t_ take tan tan_ tanh tanh_ to to_dense to_sparse topk trace transpose
+transpose_ triangular_solve tril tril_ triu triu_ true_divide true_divide_ trunc trunc_ type_as unbind
+unflatten unfold uniform_ unsafe_chunk unsafe_split unsafe_split_with_sizes unsqueeze unsqueeze_ values var vdot
+view view_as where zero_
+""".split())
+
+
+@dataclass(frozen=True)
+class Method:
+    """One ``$`` method of Tensor: its function (self first), the name of its in-place variant (None when R
+    torch has none or it is not implemented), and its R argument names (after ``self``)."""
+
+    name: str
+    function: Callable[..., Any]
+    inplace: str | None
+    r_args: tuple[str, ...]
 
 
 def _where(self: Tensor, condition: Tensor, other: Any) -> Tensor:
@@ -185,58 +230,30 @@ def _new_tensor(self: Tensor, data: Any, dtype: Any = None, requires_grad: bool 
     return C.torch_tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
-for _name, _fn in {
+# Methods that are not ``torch_<name>(self, ...)``.
+_SPECIAL: dict[str, Callable[..., Any]] = {
     "where": _where, "view": _view, "reshape": _reshape, "view_as": _view_as, "reshape_as": _reshape_as,
-    "expand": _expand,
-    "expand_as": _expand_as, "repeat": _repeat, "size": _size, "dim": _dim, "numel": _numel,
+    "expand": _expand, "expand_as": _expand_as, "repeat": _repeat, "size": _size, "dim": _dim, "numel": _numel,
     "stride": _stride, "is_contiguous": _is_contiguous, "contiguous": _contiguous, "to": _to,
     "type_as": _type_as, "float": _caster("float32"), "double": _caster("float64"), "half": _caster("float16"),
     "long": _caster("int64"), "int": _caster("int32"), "short": _caster("int16"), "char": _caster("int8"),
     "byte": _caster("uint8"), "bool": _caster("bool"), "cpu": _cpu, "cuda": _cuda,
     "element_size": _element_size, "new_zeros": _new_zeros, "new_ones": _new_ones, "new_full": _new_full,
     "new_tensor": _new_tensor, "is_floating_point": _is_floating_point,
-}.items():
-    setattr(Tensor, _name, _fn)
+}
 
 
 # -- in-place variants -------------------------------------------------------------------------------------------
 
-def _check_cast(self: Tensor, result: Tensor, name: str) -> None:
-    src, dst = result._data.dtype, self._data.dtype
-    if src != dst and not np.can_cast(src, dst, "same_kind"):
-        raise RuntimeError(f"{name}: result type {as_dtype(src).name} can't be cast to the desired output type "
-                           f"{as_dtype(dst).name}")
-
-
-def _inplace(fn: Any, name: str) -> Any:
-    """The ``*_`` form of an out-of-place function: the result is written into ``self``. In grad mode the
-    out-of-place op is recorded on a snapshot and ``self`` takes its place in the graph."""
+def _inplace(fn: Callable[..., Tensor], name: str) -> Callable[..., Tensor]:
+    """The ``*_`` form of an out-of-place function (written into ``self`` by ``Tensor._inplace``)."""
 
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-        if self._check_inplace() and (self._requires_grad or any(
-                isinstance(a, Tensor) and a._requires_grad for a in (*args, *kwargs.values()))):
-            result = fn(self._snapshot(), *args, **kwargs)
-        else:
-            with no_grad():
-                result = fn(self, *args, **kwargs)
-        _check_cast(self, result, name)
-        if result._data.shape != self._data.shape:
-            raise RuntimeError(f"{name}: output with shape {list(self.shape)} doesn't match the broadcast shape "
-                               f"{list(result.shape)}")
-        return self._assign_result(result)
+        return self._inplace(fn, *args, name=name, **kwargs)
 
     method.__name__ = name
     method.__doc__ = f"In-place ``{name[:-1]}``: writes into ``self`` and returns it."
     return method
-
-
-_INPLACE = [
-    "add", "sub", "mul", "div", "pow", "clamp", "clip", "addcmul", "addcdiv", "lerp", "fmod", "remainder",
-    "masked_fill", "scatter", "scatter_add", "square", "round", "float_power", "maximum", "minimum",
-    "logical_not", "logical_and", "logical_or", *F._UNARY,
-]
-for _name in _INPLACE:
-    setattr(Tensor, f"{_name}_", _inplace(getattr(Tensor, _name), f"{_name}_"))
 
 
 def _inplace_view(fn: Any, name: str, node_names: tuple[str, str]) -> Any:
@@ -258,12 +275,6 @@ def _inplace_view(fn: Any, name: str, node_names: tuple[str, str]) -> Any:
     method.__name__ = name
     method.__doc__ = f"In-place ``{name[:-1]}``: this tensor takes the new shape (same storage) and is returned."
     return method
-
-
-for _name, _names in {"t": ("TBackward1", "TBackward1"), "transpose": ("TransposeBackward1", "TransposeBackward1"),
-                      "squeeze": ("SqueezeBackward3", "SqueezeBackward4"),
-                      "unsqueeze": ("UnsqueezeBackward1", "UnsqueezeBackward1")}.items():
-    setattr(Tensor, f"{_name}_", _inplace_view(getattr(Tensor, _name), f"{_name}_", _names))
 
 
 def _fill_(self: Tensor, value: Any) -> Tensor:
@@ -340,20 +351,155 @@ def _random(g: rng.Generator, self: Tensor, from_: Any = 0, to: Any = None) -> n
     return g.randint(to_int(from_), to_int(to), self.shape).astype(self._data.dtype)
 
 
-def _requires_grad_(self: Tensor, requires_grad: bool = True) -> Tensor:
-    """Set ``requires_grad`` on a leaf; returns the tensor."""
-    return Tensor.requires_grad_(self, requires_grad)
-
-
-for _name, _fn in {
+# In-place methods with their own implementation (shape changes in place, fills, copies, random draws).
+_SPECIAL_INPLACE: dict[str, Callable[..., Any]] = {
+    "t_": _inplace_view(F.torch_t, "t_", ("TBackward1", "TBackward1")),
+    "transpose_": _inplace_view(F.torch_transpose, "transpose_", ("TransposeBackward1", "TransposeBackward1")),
+    "squeeze_": _inplace_view(F.torch_squeeze, "squeeze_", ("SqueezeBackward3", "SqueezeBackward4")),
+    "unsqueeze_": _inplace_view(F.torch_unsqueeze, "unsqueeze_", ("UnsqueezeBackward1", "UnsqueezeBackward1")),
     "fill_": _fill_, "zero_": _zero_, "copy_": _copy_, "uniform_": _random_fill(_uniform, "UniformBackward0"),
     "normal_": _random_fill(_normal, "NormalBackward0"), "bernoulli_": _random_fill(_bernoulli, "BernoulliBackward2"),
     "random_": _random_fill(_random, "RandomBackward1"),
-}.items():
+}
+for _name, _fn in _SPECIAL_INPLACE.items():
     _fn.__name__ = _name
-    setattr(Tensor, _name, _fn)
 
+
+# -- Python's protocol: constructor, operators, [] -------------------------------------------------------------
+
+def _construct(self: Tensor, data: Any = None, dtype: Any = None, requires_grad: bool = False) -> None:
+    """``Tensor(data, dtype, requires_grad)``: ``torch_tensor``'s conversion rules."""
+    t = C.torch_tensor(data, dtype=dtype, requires_grad=requires_grad)
+    self._data = t._data
+    self._requires_grad = t._requires_grad
+    self._grad = self._grad_fn = self._hooks = self._base = None
+    self._version = [0]
+    self._retains_grad = self._is_param = False
+
+
+def _rsub(a: Tensor, b: Any) -> Tensor:
+    return O.sub(b, a)
+
+
+def _rdiv(a: Tensor, b: Any) -> Tensor:
+    # `2 / x` is x.reciprocal() * 2 in libtorch (MulBackward0), with its rounding.
+    return O.mul(O.reciprocal(a), b)
+
+
+def _rpow(a: Tensor, b: Any) -> Tensor:
+    return O.pow(b, a)
+
+
+def _neg(a: Tensor) -> Tensor:
+    if a._data.dtype == np.bool_:
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
+    return O.neg(a)
+
+
+def _contains(a: Tensor, element: Any) -> bool:
+    """``v in x``: whether any element equals v (torch's Tensor.__contains__)."""
+    if not isinstance(element, (Tensor, int, float, bool, np.number)):
+        raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
+                           f"{type(element).__name__}.")
+    return bool(np.any(O.eq(a, element)._data))
+
+
+def _invert(a: Tensor) -> Tensor:
+    if a._data.dtype == np.bool_:
+        return O.logical_not(a)
+    return Tensor._wrap(np.invert(a._data))
+
+
+def _and(a: Any, b: Any) -> Tensor:
+    return O.bitwise(np.bitwise_and, a, b)
+
+
+def _or(a: Any, b: Any) -> Tensor:
+    return O.bitwise(np.bitwise_or, a, b)
+
+
+def _xor(a: Any, b: Any) -> Tensor:
+    return O.bitwise(np.bitwise_xor, a, b)
+
+
+# Python's operators and subscripts: 0-based, numpy's conventions (R's operators are bridge/rsemantics.py's).
+_PROTOCOL: dict[str, Callable[..., Any]] = {
+    "__init__": _construct,
+    "__add__": O.add, "__radd__": lambda a, b: O.add(b, a), "__sub__": O.sub, "__rsub__": _rsub,
+    "__mul__": O.mul, "__rmul__": lambda a, b: O.mul(b, a), "__truediv__": O.div, "__rtruediv__": _rdiv,
+    "__pow__": O.pow, "__rpow__": _rpow, "__matmul__": O.matmul, "__rmatmul__": lambda a, b: O.matmul(b, a),
+    "__neg__": _neg, "__abs__": O.abs, "__contains__": _contains, "__pos__": lambda a: a,
+    "__mod__": O.remainder, "__rmod__": lambda a, b: O.remainder(b, a),
+    "__floordiv__": lambda a, b: O.div(a, b, "floor"), "__rfloordiv__": lambda a, b: O.div(b, a, "floor"),
+    "__eq__": O.eq, "__ne__": O.ne, "__lt__": O.lt, "__le__": O.le, "__gt__": O.gt, "__ge__": O.ge,
+    "__and__": _and, "__rand__": lambda a, b: _and(b, a), "__or__": _or, "__ror__": lambda a, b: _or(b, a),
+    "__xor__": _xor, "__rxor__": lambda a, b: _xor(b, a), "__invert__": _invert,
+    "__getitem__": O.index, "__setitem__": O.setitem,
+    "__hash__": object.__hash__,  # __eq__ is elementwise; identity hashing keeps tensors usable as keys
+}
 # Python's augmented assignment works in place, as in PyTorch (`w -= lr * w.grad` under no_grad updates the
 # parameter itself rather than rebinding the name to a new tensor).
-for _op, _name in (("__iadd__", "add_"), ("__isub__", "sub_"), ("__imul__", "mul_"), ("__itruediv__", "div_")):
-    setattr(Tensor, _op, getattr(Tensor, _name))
+_AUGMENTED = {"__iadd__": "add_", "__isub__": "sub_", "__imul__": "mul_", "__itruediv__": "div_"}
+
+
+# -- assembly ------------------------------------------------------------------------------------------------------
+
+_CORE_MEMBERS = frozenset(vars(Tensor))  # the core's own methods and fields (backward, detach, item, grad ...)
+
+
+def _function_for(name: str) -> Callable[..., Any] | None:
+    """The implementation of method ``name``: its special entry, else ``torch_<name>`` taking self first."""
+    if name in _SPECIAL:
+        return _SPECIAL[name]
+    fn = getattr(F, f"torch_{name}", None) or getattr(C, f"torch_{name}", None)
+    if fn is None:
+        return None
+    try:
+        params = list(inspect.signature(fn).parameters)
+    except (TypeError, ValueError):
+        return None
+    return fn if params and params[0] == "self" else None
+
+
+def _r_args(fn: Callable[..., Any]) -> tuple[str, ...]:
+    try:
+        params = list(inspect.signature(fn).parameters.values())[1:]
+    except (TypeError, ValueError):
+        return ()
+    return tuple("..." if p.kind is p.VAR_POSITIONAL else p.name for p in params if p.kind is not p.VAR_KEYWORD)
+
+
+def _assemble() -> dict[str, Method]:
+    """Install the protocol and every declared method on Tensor; return the method table."""
+    for name, fn in _PROTOCOL.items():
+        setattr(Tensor, name, fn)
+    declared = set(R_TORCH_METHODS)
+    table: dict[str, Method] = {}
+    for name in R_TORCH_METHODS:
+        if name.endswith("_") or name in _CORE_MEMBERS:
+            continue
+        fn = _function_for(name)
+        if fn is None:
+            continue
+        setattr(Tensor, name, fn)
+        table[name] = Method(name, fn, None, _r_args(fn))
+    for name in R_TORCH_METHODS:
+        if not name.endswith("_") or name in _CORE_MEMBERS:
+            continue
+        base = table.get(name[:-1])
+        if name in _SPECIAL_INPLACE:
+            method = _SPECIAL_INPLACE[name]
+        elif base is not None:
+            method = _inplace(base.function, name)
+        else:
+            continue
+        setattr(Tensor, name, method)
+        if base is not None and name in declared:
+            table[base.name] = Method(base.name, base.function, name, base.r_args)
+    for op, name in _AUGMENTED.items():
+        setattr(Tensor, op, getattr(Tensor, name))
+    return table
+
+
+METHODS: dict[str, Method] = _assemble()

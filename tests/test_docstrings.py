@@ -8,7 +8,8 @@ import pytest
 from doc_examples import run_examples
 
 MODULES = ["functions", "creation", "dtypes", "autograd_api", "tensor_methods", "_core.tensor", "_core.ops",
-           "_core.dtype", "special", "functions_stats", "functions_index", "functions_shape", "dtype_info"]
+           "_core.dtype", "_core.fma", "_r6", "_check", "special", "functions_stats", "functions_index",
+           "functions_shape", "dtype_info"]
 
 
 @pytest.mark.parametrize("name", MODULES)

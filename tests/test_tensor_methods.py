@@ -20,10 +20,44 @@ def t(a: np.ndarray = X, dtype: object = None) -> Tensor:
 
 
 def test_every_method_is_bound_to_its_function() -> None:
-    for name in tensor_methods._METHODS:
-        fn = getattr(rt, f"torch_{name}", None)
-        if name != "reshape":  # a method of its own: sizes as arguments, as x$view()
-            assert getattr(Tensor, name) is fn or fn is None, name
+    assert len(tensor_methods.METHODS) > 150
+    for name, m in tensor_methods.METHODS.items():
+        assert name in tensor_methods.R_TORCH_METHODS, name  # only R torch's methods are declared
+        assert getattr(Tensor, name) is m.function, name
+        if name not in tensor_methods._SPECIAL:  # e.g. reshape: a method of its own, sizes as arguments
+            assert m.function is getattr(rt, f"torch_{name}"), name
+        if m.inplace is not None:
+            assert getattr(Tensor, m.inplace).__name__ == m.inplace, name
+    assert tensor_methods.METHODS["add"].r_args == ("other", "alpha")
+    assert tensor_methods.METHODS["add"].inplace == "add_"
+
+
+def test_a_new_function_gets_its_method_where_r_torch_has_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from rtorch_py import functions
+
+    declared = tensor_methods.R_TORCH_METHODS
+    # a method R torch has (with an in-place variant) that has no torch_ function here yet, e.g. frac
+    name = next(n for n in declared if f"{n}_" in declared and not hasattr(Tensor, n) and not hasattr(rt, f"torch_{n}"))
+
+    def fn(self: Tensor) -> Tensor:
+        return self - rt.torch_trunc(self)
+
+    def torch_not_in_r_torch(self: Tensor) -> Tensor:
+        return self
+
+    monkeypatch.setattr(functions, f"torch_{name}", fn, raising=False)
+    monkeypatch.setattr(functions, "torch_not_in_r_torch", torch_not_in_r_torch, raising=False)
+    try:
+        table = tensor_methods._assemble()
+        assert table[name].inplace == f"{name}_" and getattr(Tensor, name) is fn
+        x = t(np.array([1.25, -2.5]))
+        assert np.allclose(getattr(x, name)()._data, [0.25, -0.5])
+        assert getattr(x, f"{name}_")() is x and np.allclose(x._data, [0.25, -0.5])
+        assert not hasattr(Tensor, "not_in_r_torch")
+    finally:
+        for n in (name, f"{name}_"):
+            if n in vars(Tensor):
+                delattr(Tensor, n)
 
 
 def test_methods_are_the_functions() -> None:

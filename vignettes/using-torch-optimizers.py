@@ -27,7 +27,7 @@ from rtorch_py import (
     torch_randn,
     torch_zeros,
 )
-from rtorch_py.optim._r6 import r_num
+from rtorch_py._r6 import r_num
 
 
 def r_text(x: Any) -> str:

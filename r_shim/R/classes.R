@@ -1,16 +1,14 @@
 # Classes defined in R, as R torch's R6-style constructors: nn_module(), optimizer(), lr_scheduler().
-# Their functions use `self`, `super` and `private` without declaring them; rtorch_py's constructors want
-# methods taking `self`. The Python side wraps each R function so that a call runs .rt_call_method(f, self,
-# ...), which binds those names around a copy of f.
+# Their functions use `self`, `super` and `private` without declaring them; rtorch_py's one R6 object model
+# (rtorch_py/_r6.py) wants methods taking `self`. The Python side wraps each R function so that a call runs
+# .rt_call_method(f, self, ...), which binds those names around a copy of f: `super` and `private` are the
+# object's R6 bindings (super: the parent of the class defining the running method).
 
 .rt_call_method <- function(f, self, ...) {
   env <- new.env(parent = environment(f))
   env$self <- self
   makeActiveBinding("super", function() .Call(C_rt_dollar, self, "super"), env)
-  makeActiveBinding("private", function() {
-    p <- .Call(C_rt_dollar, self, "private")
-    if (is.null(p)) self else p
-  }, env)
+  makeActiveBinding("private", function() .Call(C_rt_dollar, self, "private"), env)
   environment(f) <- env
   f(...)
 }
@@ -25,7 +23,8 @@
 #' @param classname the class name.
 #' @param inherit a module generator to extend (its methods are `super$...`).
 #' @param ... methods (`initialize`, `forward`, others) and fields; methods use `self`, `super`, `private`.
-#' @param private,active private members and active bindings (functions of `value`).
+#' @param private,active private members (`private$name`) and active bindings (functions of an optional
+#'   `value`: called without it to read, with it to assign).
 #' @param parent_env unused (R torch's).
 #' @export
 nn_module <- function(classname = NULL, inherit = NULL, ..., private = NULL, active = NULL,

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import inspect
-import math
 import re
 import sys
 from pathlib import Path
@@ -42,25 +41,10 @@ def _hand_written() -> set[str]:
 
 
 def _r_literal(v: object) -> str | None:
-    """R source for a Python default, or None when R cannot write it."""
-    if v is None:
-        return "NULL"
-    if isinstance(v, bool):
-        return "TRUE" if v else "FALSE"
-    if isinstance(v, int):
-        return f"{v}L" if abs(v) < 2**31 else repr(float(v))
-    if isinstance(v, float):
-        if math.isnan(v):
-            return "NaN"
-        if math.isinf(v):
-            return "Inf" if v > 0 else "-Inf"
-        return repr(v)
-    if isinstance(v, str):
-        return '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    if isinstance(v, (tuple, list)) and v and all(_r_literal(x) is not None and not isinstance(x, (list, tuple))
-                                                  for x in v):
-        return "c(" + ", ".join(_r_literal(x) for x in v) + ")"
-    return None
+    """R source for a Python default, or None when R cannot write it (rtorch_py's one literal writer)."""
+    from rtorch_py._r6 import r_literal  # noqa: PLC0415 - the package is importable once sys.path is set
+
+    return r_literal(v, exact=True)
 
 
 def _r_name(name: str) -> str:

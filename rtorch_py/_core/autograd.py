@@ -155,7 +155,7 @@ class SavedOutput:
     The rule gets it back as a tensor whose grad_fn is the node, so higher-order gradients flow through it.
     """
 
-    __slots__ = ("data", "requires_grad")
+    __slots__ = ("data",)
 
     def __init__(self, data: np.ndarray) -> None:
         self.data = data

@@ -4,6 +4,9 @@ grad mode is on and an input requires grad, records one graph node whose rule co
 
 from __future__ import annotations
 
+import ast
+import inspect
+import textwrap
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -19,7 +22,6 @@ from .tensor import Tensor
 _wrap = Tensor._wrap
 _mode = autograd._GradMode
 OUT = object()  # marks "save this op's output" in record()'s saved tuple
-_FLOAT_KINDS = "f"
 
 
 def record(out: Any, name: str, rule: Any, inputs: tuple, saved: tuple = (), view_of: Tensor | None = None
@@ -70,10 +72,68 @@ def record(out: Any, name: str, rule: Any, inputs: tuple, saved: tuple = (), vie
                 has_out = True
             elif s.__class__ is Tensor:
                 versions.append((s._version, s._version[0], s._data))
+    if (rule, len(nxt), len(saved)) not in _CONTRACTS_OK:
+        check_rule(name, rule, len(nxt), len(saved))
     node = t._grad_fn = Node(name, rule, tuple(nxt), tuple(meta), tuple(saved), tuple(versions))
     node.has_out = has_out
     t._requires_grad = True
     return t
+
+
+# -- the rule contract ---------------------------------------------------------------------------------------
+
+_CONTRACTS_OK: set[tuple[Any, int, int]] = set()  # (rule, inputs, saved) already checked
+
+
+def _return_arities(rule: Any) -> set[int] | None:
+    """How many gradients the rule's ``return`` statements give (a tuple's length; 1 for an arithmetic
+    expression), from its source; None where that cannot be read. Returns of a name or a call are skipped."""
+    try:
+        tree = ast.parse(textwrap.dedent(inspect.getsource(rule)))
+    except (OSError, TypeError, SyntaxError, IndentationError):
+        return None
+    fn = tree.body[0] if tree.body else None
+    if not isinstance(fn, ast.FunctionDef):  # a lambda or a callable object: not read
+        return None
+    found: set[int] = set()
+    todo = list(fn.body)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda):
+            continue  # a nested function's returns are its own
+        if isinstance(node, ast.Return) and node.value is not None:
+            v = node.value
+            if isinstance(v, ast.Tuple) and not any(isinstance(e, ast.Starred) for e in v.elts):
+                found.add(len(v.elts))
+            elif isinstance(v, ast.BinOp | ast.UnaryOp):
+                found.add(1)
+        todo.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def check_rule(name: str, rule: Any, n_inputs: int, n_saved: int) -> None:
+    """The contract of ``record(out, name, rule, inputs, saved)``: the engine calls ``rule(grad, *saved)`` and
+    takes one gradient per input (a rule shared with a form that has more tensor operands, as lerp's with a
+    number weight, may return trailing extra entries: they are ignored). Raises TypeError (naming the node
+    and the rule) when the rule's signature cannot take the gradient and ``n_saved`` values, or its returns
+    give fewer gradients than ``n_inputs``. Checked once per (rule, arity) when a node is first recorded, so
+    a wrong arity fails the op's first test, not a user's backward."""
+    label = getattr(rule, "__qualname__", repr(rule))
+    try:
+        sig = inspect.signature(rule)
+    except (TypeError, ValueError):
+        sig = None
+    if sig is not None:
+        try:
+            sig.bind(None, *([None] * n_saved))
+        except TypeError as e:
+            raise TypeError(f"{name}: derivative rule {label}{sig} cannot be called with the gradient and "
+                            f"{n_saved} saved value(s): {e}") from None
+    arities = _return_arities(rule)
+    if arities and min(arities) < n_inputs:
+        raise TypeError(f"{name}: derivative rule {label} returns {min(arities)} gradient(s) for {n_inputs} "
+                        "inputs")
+    _CONTRACTS_OK.add((rule, n_inputs, n_saved))
 
 
 # -- operands and promotion ------------------------------------------------------------------------------
@@ -1520,84 +1580,18 @@ def _view_positions(root: np.ndarray, view: np.ndarray) -> np.ndarray:
     return where[mem]
 
 
-# -- Python operators on Tensor ------------------------------------------------------------------------------
+# -- indexing: assignment ----------------------------------------------------------------------------------
 
-def _rsub(a: Tensor, b: Any) -> Tensor:
-    return sub(b, a)
-
-
-def _rdiv(a: Tensor, b: Any) -> Tensor:
-    # `2 / x` is x.reciprocal() * 2 in libtorch (MulBackward0), with its rounding.
-    return mul(reciprocal(a), b)
-
-
-def _rpow(a: Tensor, b: Any) -> Tensor:
-    return pow(b, a)
-
-
-def _getitem(self: Tensor, key: Any) -> Tensor:
-    return index(self, key)
-
-
-def _setitem(self: Tensor, key: Any, value: Any) -> None:
-    if self._check_inplace() and (self._requires_grad or (value.__class__ is Tensor and value._requires_grad)):
-        self._assign_result(index_put(self._snapshot(), key, value))
+def setitem(x: Tensor, key: Any, value: Any) -> None:
+    """``x[key] = value`` in place (0-based numpy keys): recorded as IndexPutBackward0 on a snapshot when
+    autograd must see it, else written straight into the storage."""
+    if x._check_inplace() and (x._requires_grad or (value.__class__ is Tensor and value._requires_grad)):
+        x._assign_result(index_put(x._snapshot(), key, value))
         return
     k = _index_key(key)
     try:
-        self._data[k] = _data(value)
+        x._data[k] = _data(value)
     except ValueError as e:
         raise RuntimeError(f"shape mismatch: value of shape {list(np.shape(_data(value)))} cannot be broadcast "
                            f"to indexing result ({e})") from None
-    self._version[0] += 1
-
-
-def _neg(a: Tensor) -> Tensor:
-    if a._data.dtype == np.bool_:
-        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
-                           "invert a mask, use the `~` or `logical_not()` operator instead.")
-    return neg(a)
-
-
-def _contains(a: Tensor, element: Any) -> bool:
-    """``v in x``: whether any element equals v (torch's Tensor.__contains__)."""
-    if not isinstance(element, (Tensor, int, float, bool, np.number)):
-        raise RuntimeError(f"Tensor.__contains__ only supports Tensor or scalar, but you passed in a "
-                           f"{type(element).__name__}.")
-    return bool(np.any(eq(a, element)._data))
-
-
-def _invert(a: Tensor) -> Tensor:
-    if a._data.dtype == np.bool_:
-        return logical_not(a)
-    return _wrap(np.invert(a._data))
-
-
-def _and(a: Any, b: Any) -> Tensor:
-    return bitwise(np.bitwise_and, a, b)
-
-
-def _or(a: Any, b: Any) -> Tensor:
-    return bitwise(np.bitwise_or, a, b)
-
-
-def _xor(a: Any, b: Any) -> Tensor:
-    return bitwise(np.bitwise_xor, a, b)
-
-
-_OPERATORS = {
-    "__add__": add, "__radd__": lambda a, b: add(b, a), "__sub__": sub, "__rsub__": _rsub,
-    "__mul__": mul, "__rmul__": lambda a, b: mul(b, a), "__truediv__": div, "__rtruediv__": _rdiv,
-    "__pow__": pow, "__rpow__": _rpow, "__matmul__": matmul, "__rmatmul__": lambda a, b: matmul(b, a),
-    "__neg__": _neg, "__abs__": abs, "__contains__": _contains, "__pos__": lambda a: a,
-    "__mod__": remainder, "__rmod__": lambda a, b: remainder(b, a),
-    "__floordiv__": lambda a, b: div(a, b, "floor"), "__rfloordiv__": lambda a, b: div(b, a, "floor"),
-    "__eq__": eq, "__ne__": ne, "__lt__": lt, "__le__": le, "__gt__": gt, "__ge__": ge,
-    "__and__": _and, "__rand__": lambda a, b: _and(b, a), "__or__": _or, "__ror__": lambda a, b: _or(b, a),
-    "__xor__": _xor, "__rxor__": lambda a, b: _xor(b, a), "__invert__": _invert,
-    "__getitem__": _getitem, "__setitem__": _setitem,
-}
-for _name, _fn in _OPERATORS.items():
-    setattr(Tensor, _name, _fn)
-Tensor.__hash__ = object.__hash__  # __eq__ is elementwise; identity hashing keeps tensors usable as keys
-
+    x._version[0] += 1

@@ -36,6 +36,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import DTypeLike
 
+from .fma import fma32, fma64, on_midpoint
+
 Shape = int | Sequence[int]
 
 __all__ = ["Generator", "default_generator"]
@@ -63,68 +65,8 @@ _SH32 = np.uint64(32)
 _F32_2M24 = np.float32(2.0**-24)
 
 # ---------------------------------------------------------------------------------------------------------
-# Fused multiply-add emulation
+# Fused multiply-adds: rtorch_py/_core/fma.py, the one emulation (here always with one rounding, exact=True).
 # ---------------------------------------------------------------------------------------------------------
-_LOW29 = np.uint64(2**29 - 1)
-_MID29 = np.uint64(2**28)
-
-
-def _fma32(a, b, c) -> np.ndarray:
-    """float32 fma(a, b, c) with one rounding, as the AVX2 kernels compute it.
-
-    The float32 product is exact in float64, so only the float64 sum rounds before the final rounding to
-    float32. That double rounding is wrong only when the float64 sum lands exactly on a float32 midpoint
-    (rare, ~2**-29 per value): those elements get their exact error (TwoSum) and are nudged off the
-    midpoint towards it, which makes the result correctly rounded (for normal float32 results).
-    """
-    p = np.multiply(a, b, dtype=np.float64)
-    s = p + c
-    mid = (s.view(np.uint64) & _LOW29) == _MID29
-    if mid.any():
-        idx = np.nonzero(mid)
-        pp = p[idx]
-        cc = np.broadcast_to(np.asarray(c, dtype=np.float64), s.shape)[idx]
-        ss = s[idx]
-        bb = ss - pp
-        err = (pp - (ss - bb)) + (cc - bb)
-        s[idx] = np.where(err != 0, np.nextafter(ss, np.copysign(np.inf, err)), ss)
-    return s.astype(np.float32)
-
-
-_SPLIT = 134217729.0  # 2**27 + 1, Veltkamp's splitter for float64
-
-
-def _two_sum(a, b):
-    s = a + b
-    bb = s - a
-    return s, (a - (s - bb)) + (b - bb)
-
-
-def _fma64(a, b, c) -> np.ndarray:
-    """float64 fma(a, b, c) correctly rounded (Boldo-Melquiond: exact product, sum rounded to odd).
-
-    libtorch's float64 uniform and normal transforms are fused multiply-adds; float64 has no wider type
-    to borrow, so the product is split exactly (Dekker) and the tail sum is rounded to odd before the
-    final round-to-nearest. Valid away from overflow and the subnormal range.
-    """
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
-    c = np.asarray(c, dtype=np.float64)
-    ph = a * b
-    ta = _SPLIT * a
-    ah = ta - (ta - a)
-    al = a - ah
-    tb = _SPLIT * b
-    bh = tb - (tb - b)
-    bl = b - bh
-    pl = ((ah * bh - ph) + ah * bl + al * bh) + al * bl
-    th, tl = _two_sum(c, ph)
-    v, ve = _two_sum(tl, pl)
-    # Round v to odd: if inexact and its last bit is even, step to the neighbour on the side of the error.
-    fix = (ve != 0) & ((np.asarray(v).view(np.uint64) & np.uint64(1)) == 0)
-    if np.any(fix):
-        v = np.where(fix, np.nextafter(v, np.copysign(np.inf, ve)), v)
-    return np.asarray(th + v)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -189,7 +131,7 @@ class _Fma32:
 
     Fast mode keeps every float64 sum in one scratch array, so the rare float32 midpoints where
     round(round64(a*b + c)) differs from a true fma are detected by a single pass at the end
-    (``clean()``); the caller then recomputes the batch in exact mode, which fixes each op (``_fma32``).
+    (``clean()``); the caller then recomputes the batch in exact mode, which fixes each op (``fma32``).
     """
 
     __slots__ = ("buf", "i")
@@ -200,7 +142,7 @@ class _Fma32:
 
     def __call__(self, a, b, c) -> np.ndarray:
         if self.buf is None:
-            return _fma32(a, b, c)
+            return fma32(a, b, c)
         s = self.buf[self.i]
         self.i += 1
         np.multiply(a, b, out=s, dtype=np.float64)  # exact product of two float32
@@ -210,7 +152,7 @@ class _Fma32:
     def suspect_rows(self) -> np.ndarray:
         """Rows where some float64 sum sits on a float32 midpoint (possibly a double-rounding error)."""
         used = self.buf[: self.i]
-        return np.nonzero(np.any((used.view(np.uint64) & _LOW29) == _MID29, axis=(0, 2)))[0]
+        return np.nonzero(np.any(on_midpoint(used), axis=(0, 2)))[0]
 
 
 def _log256(x: np.ndarray, fma: _Fma32) -> np.ndarray:
@@ -275,8 +217,8 @@ def _normal_fill16_f32(d: np.ndarray, mean: np.float32, std: np.float32, exact: 
         np.multiply(radius, s, out=out[:, 8:])
     else:
         # Exact ties are common here (mean adds few bits): fix them in place instead of redoing rows.
-        out[:, :8] = _fma32(radius * c, std, mean)
-        out[:, 8:] = _fma32(radius * s, std, mean)
+        out[:, :8] = fma32(radius * c, std, mean)
+        out[:, 8:] = fma32(radius * s, std, mean)
     if not exact:
         rows = fma.suspect_rows()
         if rows.size:  # rows are independent: redo only those, fixing each fma exactly
@@ -294,7 +236,7 @@ def _normal_fill16_f64(d: np.ndarray, mean: float, std: float) -> np.ndarray:
     out[:, :8] = radius * _libm("cos")(theta)
     out[:, 8:] = radius * _libm("sin")(theta)
     if not (std == 1.0 and mean == 0.0):
-        out = _fma64(out, std, mean)
+        out = fma64(out, std, mean)
     return out
 
 
@@ -724,14 +666,14 @@ class Generator:
             if high - low > np.finfo(np.float64).max:
                 raise ValueError(f"uniform(): 'high' - 'low' overflows float64 (low={low}, high={high})")
             u = self._u53(n)
-            x = u if (low == 0.0 and high == 1.0) else _fma64(u, high - low, low)
+            x = u if (low == 0.0 and high == 1.0) else fma64(u, high - low, low)
             x[x == high] = low
             return x.reshape(shape)
         lo, hi = np.float32(low), np.float32(high)
         if float(hi) - float(lo) > float(np.finfo(np.float32).max):
             raise ValueError(f"uniform(): 'high' - 'low' overflows float32 (low={low}, high={high})")
         u = self._u24(n)
-        x = u if (lo == 0 and hi == 1) else _fma32(u, hi - lo, lo)
+        x = u if (lo == 0 and hi == 1) else fma32(u, hi - lo, lo)
         if dt == np.float16:
             x = x.astype(np.float16)
             lo, hi = lo.astype(np.float16), hi.astype(np.float16)
@@ -802,7 +744,7 @@ class Generator:
             if (n - i) % 2:
                 self._normal_cache = float(zz[-1])
         if n and not (std == 1.0 and mean == 0.0):
-            vals = _fma64(vals, std, mean)  # val * std + mean, contracted by GCC
+            vals = fma64(vals, std, mean)  # val * std + mean, contracted by GCC
         return vals
 
     def randint(self, low: int, high: int, shape: Shape, dtype: DTypeLike = np.int64) -> np.ndarray:

@@ -41,15 +41,8 @@ class Tensor:
     __array_priority__ = 1000  # numpy scalars defer to Tensor's reflected operators
 
     # -- construction ----------------------------------------------------------------------------------
-    def __init__(self, data: Any = None, dtype: Any = None, requires_grad: bool = False) -> None:
-        from ..creation import torch_tensor  # noqa: PLC0415 - the conversion rules live in the API layer
-
-        t = torch_tensor(data, dtype=dtype, requires_grad=requires_grad)
-        self._data = t._data
-        self._requires_grad = t._requires_grad
-        self._grad = self._grad_fn = self._hooks = self._base = None
-        self._version = [0]
-        self._retains_grad = self._is_param = False
+    # ``Tensor(data, dtype, requires_grad)`` converts with the API layer's rules (torch_tensor): the
+    # constructor is installed with the rest of the public surface in rtorch_py/tensor_methods.py.
 
     @classmethod
     def _wrap(cls, data: np.ndarray, requires_grad: bool = False) -> Tensor:
@@ -247,6 +240,30 @@ class Tensor:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place "
                                "operation.")
         return True
+
+    def _inplace(self, fn: Callable[..., Tensor], *args: Any, name: str = "", **kwargs: Any) -> Tensor:
+        """THE in-place helper: ``fn(self, *args, **kwargs)`` computed out of place and written into ``self``.
+        When autograd must see it, ``fn`` runs on a snapshot (so its node saves the values before the write)
+        and ``self`` takes the result's place in the graph; otherwise it runs without recording. The result
+        must keep ``self``'s shape and cast to its dtype (libtorch's errors, naming ``name``)."""
+        if self._check_inplace() and (self._requires_grad or any(
+                isinstance(a, Tensor) and a._requires_grad for a in (*args, *kwargs.values()))):
+            result = fn(self._snapshot(), *args, **kwargs)
+        else:
+            mode = autograd._GradMode
+            prev, mode.enabled = mode.enabled, False
+            try:
+                result = fn(self, *args, **kwargs)
+            finally:
+                mode.enabled = prev
+        src, dst = result._data.dtype, self._data.dtype
+        if src != dst and not np.can_cast(src, dst, "same_kind"):
+            raise RuntimeError(f"{name}: result type {from_numpy_dtype(src).name} can't be cast to the desired "
+                               f"output type {from_numpy_dtype(dst).name}")
+        if result._data.shape != self._data.shape:
+            raise RuntimeError(f"{name}: output with shape {list(self.shape)} doesn't match the broadcast shape "
+                               f"{list(result.shape)}")
+        return self._assign_result(result)
 
     def _assign_result(self, result: Tensor) -> Tensor:
         """Finish an in-place op: write the result into this storage (views see it), bump the version and,

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _check
 from .._core.tensor import Tensor
-from .._r import to_int
 from . import functional as F  # noqa: N812
 from .module import nn_Module, nn_parameter
 
@@ -199,7 +199,7 @@ class nn_hardtanh(nn_Module):  # noqa: N801
     """x clamped to [min_val, max_val]."""
 
     def initialize(self, min_val: float = -1, max_val: float = 1, inplace: bool = False) -> None:
-        if min_val > max_val:
+        if _check.number(min_val, "nn_hardtanh", "min_val") > _check.number(max_val, "nn_hardtanh", "max_val"):
             raise ValueError(f"nn_hardtanh: min_val ({min_val}) cannot be greater than max_val ({max_val})")
         self.min_val = min_val
         self.max_val = max_val
@@ -277,7 +277,7 @@ class nn_prelu(nn_Module):  # noqa: N801
     """
 
     def initialize(self, num_parameters: int = 1, init: float = 0.25) -> None:
-        self.num_parameters = to_int(num_parameters, "nn_prelu: num_parameters")
+        self.num_parameters = _check.integer(num_parameters, "nn_prelu", "num_parameters")
         self.init = init
         self.weight = nn_parameter(Tensor._wrap(np.full((self.num_parameters,), init, dtype=np.float32)))
 

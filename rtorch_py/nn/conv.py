@@ -9,8 +9,8 @@ from typing import Any
 
 import numpy as np
 
+from .. import _check
 from .._core.tensor import Tensor
-from .._r import to_int
 from .functional import nnf_pad
 from .functional_conv import _ntuple, nnf_conv1d, nnf_conv2d, nnf_conv_transpose1d, nnf_conv_transpose2d
 from .init import _fans, nn_init_kaiming_uniform_, nn_init_uniform_
@@ -28,9 +28,9 @@ class _ConvNd(nn_Module):
     def _setup(self, fn: str, in_channels: Any, out_channels: Any, kernel_size: Any, stride: Any, padding: Any,
                dilation: Any, groups: Any, bias: bool, padding_mode: str, output_padding: Any = 0) -> None:
         n = self._spatial
-        self.in_channels = to_int(in_channels, f"{fn}: in_channels")
-        self.out_channels = to_int(out_channels, f"{fn}: out_channels")
-        self.groups = to_int(groups, f"{fn}: groups")
+        self.in_channels = _check.integer(in_channels, fn, "in_channels")
+        self.out_channels = _check.integer(out_channels, fn, "out_channels")
+        self.groups = _check.integer(groups, fn, "groups")
         if self.groups <= 0:
             raise ValueError(f"{fn}: groups must be a positive integer, got {self.groups}")
         if self.in_channels % self.groups:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from .. import _check
 from .._core.tensor import Tensor
 from . import functional as F  # noqa: N812
 from .module import nn_Module
@@ -12,7 +13,7 @@ __all__ = ["nn_dropout", "nn_dropout2d", "nn_dropout3d", "nn_alpha_dropout"]
 
 class _Dropout(nn_Module):
     def initialize(self, p: float = 0.5, inplace: bool = False) -> None:
-        pv = F._num(p, type(self).__name__, "p")
+        pv = _check.number(p, type(self).__name__, "p")
         if not 0 <= pv <= 1:
             raise ValueError(f"{type(self).__name__}: dropout probability has to be between 0 and 1, but got {pv}")
         self.p = pv

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import _check
 from .._core.tensor import Tensor
-from .._r import to_int
 from .functional import _padding_idx0, nnf_embedding
 from .init import nn_init_normal_
 from .module import nn_Module, nn_parameter
@@ -26,8 +26,8 @@ class nn_embedding(nn_Module):  # noqa: N801
     def initialize(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
                    max_norm: float | None = None, norm_type: float = 2, scale_grad_by_freq: bool = False,
                    sparse: bool = False, _weight: Tensor | None = None) -> None:
-        self.num_embeddings = to_int(num_embeddings, "nn_embedding: num_embeddings")
-        self.embedding_dim = to_int(embedding_dim, "nn_embedding: embedding_dim")
+        self.num_embeddings = _check.integer(num_embeddings, "nn_embedding", "num_embeddings")
+        self.embedding_dim = _check.integer(embedding_dim, "nn_embedding", "embedding_dim")
         self._pad0 = _padding_idx0(padding_idx, self.num_embeddings, "nn_embedding")
         self.padding_idx = padding_idx
         self.max_norm = max_norm

@@ -9,9 +9,9 @@ from typing import Any
 
 import numpy as np
 
+from .. import _check as check
 from .._core import rng
 from .._core.tensor import Tensor
-from .._r import to_int
 
 __all__ = [
     "nn_init_uniform_", "nn_init_normal_", "nn_init_constant_", "nn_init_zeros_", "nn_init_ones_",
@@ -22,9 +22,7 @@ __all__ = [
 
 
 def _check(tensor: Any, fn: str) -> Tensor:
-    if not isinstance(tensor, Tensor):
-        raise TypeError(f"{fn}: `tensor` must be a torch_tensor, got {type(tensor).__name__}")
-    return tensor
+    return check.tensor(tensor, fn, "tensor")
 
 
 def _write(tensor: Tensor, values: np.ndarray) -> Tensor:
@@ -36,10 +34,7 @@ def _write(tensor: Tensor, values: np.ndarray) -> Tensor:
 
 
 def _float_dtype(tensor: Tensor, fn: str) -> np.dtype:
-    dt = tensor._data.dtype
-    if dt.kind != "f":
-        raise TypeError(f"{fn}: expected a floating point tensor, got {tensor.dtype.name}")
-    return dt
+    return check.floating(tensor, fn, "tensor")._data.dtype
 
 
 def _uniform(tensor: Tensor, a: float, b: float, generator: Any = None) -> Tensor:
@@ -200,7 +195,7 @@ def nn_init_dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
     nd = t.ndim
     if nd not in (3, 4, 5):
         raise ValueError(f"nn_init_dirac_: Only tensors with 3, 4, or 5 dimensions are supported, got {nd}")
-    groups = to_int(groups, "groups")
+    groups = check.integer(groups, "nn_init_dirac_", "groups", min=1)
     shape = t.shape
     if shape[0] % groups != 0:
         raise ValueError(f"nn_init_dirac_: dim 0 ({shape[0]}) must be divisible by groups ({groups})")

@@ -11,15 +11,15 @@ follows R torch's too (own parameters, own persistent buffers, then each child).
 from __future__ import annotations
 
 import copy
-import functools
-import inspect
 import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from .. import _check
 from .._core.autograd import no_grad
 from .._core.dtype import as_dtype
 from .._core.tensor import Tensor
+from .._r6 import R6, r6_class
 
 __all__ = [
     "nn_Module", "nn_module", "nn_parameter", "nn_buffer", "is_nn_module", "is_nn_parameter", "is_nn_buffer",
@@ -50,8 +50,7 @@ def nn_parameter(x: Tensor, requires_grad: bool = True) -> Tensor:
         >>> w.requires_grad
         True
     """
-    if not isinstance(x, Tensor):
-        raise TypeError(f"nn_parameter: `x` must be a tensor, got {type(x).__name__}")
+    _check.tensor(x, "nn_parameter", "x")
     if x._grad_fn is not None:
         x = x.detach()
     x.requires_grad_(bool(requires_grad))
@@ -69,8 +68,7 @@ def nn_buffer(x: Tensor, persistent: bool = True) -> Tensor:
         >>> list(m.buffers)
         ['count']
     """
-    if not isinstance(x, Tensor):
-        raise TypeError(f"nn_buffer: `x` must be a tensor, got {type(x).__name__}")
+    _check.tensor(x, "nn_buffer", "x")
     key = id(x)
     _BUFFER_MARKS[key] = (weakref.ref(x, _forget_mark(key)), bool(persistent))
     return x
@@ -97,25 +95,6 @@ def is_nn_buffer(x: Any) -> bool:
 def is_nn_module(x: Any) -> bool:
     """Whether ``x`` is a module instance (not a generator)."""
     return isinstance(x, nn_Module)
-
-
-# -- super for generated classes -------------------------------------------------------------------------------
-
-# (instance, defining class) of the generated methods running now: `self.super` resolves from the class that
-# defined the running method, as R6's `super$`, not from type(self) (which would recurse forever).
-_DEFINING: list[tuple[Any, type]] = []
-
-
-def _bind(fn: Callable, holder: list) -> Callable:
-    @functools.wraps(fn)
-    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        _DEFINING.append((self, holder[0]))
-        try:
-            return fn(self, *args, **kwargs)
-        finally:
-            _DEFINING.pop()
-
-    return method
 
 
 # -- printing ----------------------------------------------------------------------------------------------------
@@ -149,7 +128,7 @@ def _read_only(what: str) -> RuntimeError:
                         "in-place or use `module$parameter_name <- new_value`")
 
 
-class nn_Module:  # noqa: N801 - R torch's name
+class nn_Module(R6):  # noqa: N801 - R torch's name
     """Base class of all modules. Subclass it with ``initialize(self, ...)`` and ``forward(self, ...)``, or build
     a generator with ``nn_module()``. Instances are callable (``model(x)`` runs ``forward``).
 
@@ -176,14 +155,6 @@ class nn_Module:  # noqa: N801 - R torch's name
         d["_training"] = True
         return self
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.initialize(*args, **kwargs)
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        if "_classname" not in cls.__dict__:
-            cls._classname = cls.__name__
-
     def initialize(self) -> None:
         """Define parameters, buffers and submodules (override it)."""
 
@@ -193,14 +164,6 @@ class nn_Module:  # noqa: N801 - R torch's name
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.forward(*args, **kwargs)
-
-    @property
-    def super(self) -> Any:
-        """R6's ``super``: the parent class's methods bound to this instance (``self.super.initialize(...)``)."""
-        for obj, cls in reversed(_DEFINING):
-            if obj is self:
-                return super(cls, self)
-        return super(type(self), self)
 
     # -- attributes and registration ---------------------------------------------------------------------------
     def __setattr__(self, name: str, value: Any) -> None:
@@ -263,8 +226,7 @@ class nn_Module:  # noqa: N801 - R torch's name
             self._unregister(name)
             self.__dict__[name] = None
             return
-        if not isinstance(param, Tensor):
-            raise TypeError(f"register_parameter: `param` must be a tensor, got {type(param).__name__}")
+        _check.tensor(param, "register_parameter", "param")
         if not param._is_param:
             param = nn_parameter(param, param._requires_grad)
         self._unregister(name)
@@ -276,7 +238,7 @@ class nn_Module:  # noqa: N801 - R torch's name
         name = str(name)
         d = self.__dict__
         if tensor is not None and not isinstance(tensor, Tensor):
-            raise TypeError(f"register_buffer: `tensor` must be a tensor or NULL, got {type(tensor).__name__}")
+            raise _check.fail_type("register_buffer", "tensor", "a torch_tensor or NULL", tensor)
         d["_parameters"].pop(name, None)
         d["_modules"].pop(name, None)
         d["_buffers"][name] = tensor
@@ -527,8 +489,7 @@ class nn_Module:  # noqa: N801 - R torch's name
         otherwise missing and unexpected keys are skipped.
         """
         if not isinstance(state_dict, dict):
-            raise TypeError(f"load_state_dict: `state_dict` must be a named list (dict), got "
-                            f"{type(state_dict).__name__}")
+            raise _check.fail_type("load_state_dict", "state_dict", "a named list (dict)", state_dict)
         local: dict[str, Tensor] = {}
         self._local_state("", local)
         if strict:
@@ -614,8 +575,9 @@ def nn_module(classname: str | None = None, inherit: type | None = None, initial
     instances are callable modules. ``inherit`` another generator to extend it; inside its methods
     ``self.super.initialize(...)`` / ``self.super.forward(x)`` call the parent's (R's ``super$``).
 
-    ``private`` adds further members; ``active`` adds properties (a function of ``self`` and an optional
-    value, R6's active bindings). Other keyword arguments become methods (functions) or class fields.
+    ``private`` members are read and written as ``self.private.name`` (stored as ``self._name``); ``active``
+    adds R6 active bindings (a function of ``self`` and an optional ``value``). Other keyword arguments become
+    methods (functions) or class fields. The class is made by :func:`rtorch_py._r6.r6_class`.
 
     Example:
         >>> Net = nn_module("Net",
@@ -629,45 +591,12 @@ def nn_module(classname: str | None = None, inherit: type | None = None, initial
         raise TypeError(f"nn_module: `inherit` must be a module generator, got {type(base).__name__}")
     if classname is not None and not isinstance(classname, str):
         raise TypeError(f"nn_module: `classname` must be a string, got {type(classname).__name__}")
-    holder: list = [None]
-    ns: dict[str, Any] = {}
     members = dict(methods)
     if initialize is not None:
         members["initialize"] = initialize
     if forward is not None:
         members["forward"] = forward
-    members.update(private or {})
-    for name, value in members.items():
-        ns[name] = _bind(value, holder) if inspect.isfunction(value) else value
-    for name, fn in (active or {}).items():
-        ns[name] = _active(fn, holder)
-    label = classname if classname is not None else base._classname
-    ns["_classname"] = label
-    ns["__module__"] = "rtorch_py.nn"
-    cls = type(classname or "nn_module", (base,), ns)
-    holder[0] = cls
-    init = cls.initialize
-    try:
-        sig = inspect.signature(init)
-        cls.__signature__ = sig.replace(parameters=list(sig.parameters.values())[1:])
-    except (TypeError, ValueError):
-        pass
-    return cls
-
-
-def _active(fn: Callable, holder: list) -> property:
-    bound = _bind(fn, holder)
-    nparams = len(inspect.signature(fn).parameters)
-
-    def get(self: Any) -> Any:
-        return bound(self)
-
-    def put(self: Any, value: Any) -> None:
-        if nparams < 2:
-            raise AttributeError("active binding is read-only")
-        bound(self, value)
-
-    return property(get, put)
+    return r6_class(classname, base, nn_Module, members, private, active)
 
 
 # -- containers --------------------------------------------------------------------------------------------------

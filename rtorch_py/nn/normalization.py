@@ -7,8 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from .. import _check
 from .._core.tensor import Tensor
-from .._r import to_int
 from . import functional as F  # noqa: N812
 from .module import nn_buffer, nn_Module, nn_parameter
 
@@ -30,7 +30,7 @@ class _BatchNorm(nn_Module):
 
     def initialize(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
                    track_running_stats: bool = True) -> None:
-        self.num_features = to_int(num_features, f"{type(self).__name__}: num_features")
+        self.num_features = _check.integer(num_features, type(self).__name__, "num_features")
         self.eps = eps
         self.momentum = momentum
         self.affine = affine
@@ -61,8 +61,7 @@ class _BatchNorm(nn_Module):
             self.bias._data[...] = 0
 
     def forward(self, input: Tensor) -> Tensor:
-        if not isinstance(input, Tensor):
-            raise TypeError(f"{type(self).__name__}: `input` must be a torch_tensor, got {type(input).__name__}")
+        _check.tensor(input, type(self).__name__, "input")
         if input.ndim not in self._dims:
             want = " or ".join(f"{d}D" for d in self._dims)
             raise ValueError(f"{type(self).__name__}: expected {want} input (got {input.ndim}D input)")
@@ -130,8 +129,8 @@ class nn_group_norm(nn_Module):  # noqa: N801
     """
 
     def initialize(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True) -> None:
-        self.num_groups = to_int(num_groups, "nn_group_norm: num_groups")
-        self.num_channels = to_int(num_channels, "nn_group_norm: num_channels")
+        self.num_groups = _check.integer(num_groups, "nn_group_norm", "num_groups")
+        self.num_channels = _check.integer(num_channels, "nn_group_norm", "num_channels")
         if self.num_groups <= 0 or self.num_channels % self.num_groups:
             raise ValueError(f"nn_group_norm: num_channels ({self.num_channels}) must be divisible by num_groups "
                              f"({self.num_groups})")

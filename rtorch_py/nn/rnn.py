@@ -17,10 +17,10 @@ from typing import Any
 
 import numpy as np
 
+from .. import _check
 from .._core import nn_ops as NO  # noqa: N812
 from .._core import ops as O  # noqa: N812
 from .._core.tensor import Tensor
-from .._r import to_int
 from .functional import nnf_dropout
 from .init import nn_init_uniform_
 from .module import nn_Module, nn_parameter
@@ -34,14 +34,14 @@ class _RNNBase(nn_Module):
 
     def _setup(self, fn: str, input_size: Any, hidden_size: Any, num_layers: Any, bias: bool, batch_first: bool,
                dropout: float, bidirectional: bool) -> None:
-        self.input_size = to_int(input_size, f"{fn}: input_size")
-        self.hidden_size = to_int(hidden_size, f"{fn}: hidden_size")
-        self.num_layers = to_int(num_layers, f"{fn}: num_layers")
+        self.input_size = _check.integer(input_size, fn, "input_size")
+        self.hidden_size = _check.integer(hidden_size, fn, "hidden_size")
+        self.num_layers = _check.integer(num_layers, fn, "num_layers")
         if self.hidden_size <= 0:
             raise ValueError(f"{fn}: hidden_size must be greater than zero, got {self.hidden_size}")
         if self.num_layers <= 0:
             raise ValueError(f"{fn}: num_layers must be greater than zero, got {self.num_layers}")
-        dropout = float(dropout)
+        dropout = _check.number(dropout, fn, "dropout")
         if not 0 <= dropout <= 1:
             raise ValueError(f"{fn}: dropout should be a number in range [0, 1] representing the probability of an "
                              f"element being zeroed, got {dropout}")
@@ -76,8 +76,7 @@ class _RNNBase(nn_Module):
         raise NotImplementedError
 
     def _check(self, input: Tensor, fn: str) -> None:
-        if not isinstance(input, Tensor):
-            raise TypeError(f"{fn}: `input` must be a torch_tensor, got {type(input).__name__}")
+        _check.tensor(input, fn, "input")
         if input.ndim not in (2, 3):
             raise ValueError(f"{fn}: Expected input to be 2D or 3D, got {input.ndim}D tensor")
         if input.shape[-1] != self.input_size:

@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import _check
 from .._core.tensor import Tensor
 
 __all__ = ["nn_utils_clip_grad_norm_", "nn_utils_clip_grad_value_"]
@@ -20,11 +21,9 @@ def _params(parameters: Any, fn: str) -> list[Tensor]:
     try:
         items = list(parameters)
     except TypeError:
-        raise TypeError(f"{fn}: `parameters` must be a tensor or a list of tensors, got "
-                        f"{type(parameters).__name__}") from None
+        raise _check.fail_type(fn, "parameters", "a tensor or a list of tensors", parameters) from None
     for p in items:
-        if not isinstance(p, Tensor):
-            raise TypeError(f"{fn}: every element of `parameters` must be a tensor, got {type(p).__name__}")
+        _check.tensor(p, fn, "parameters")
     return items
 
 
@@ -38,7 +37,8 @@ def nn_utils_clip_grad_norm_(parameters: Any, max_norm: float, norm_type: float 
         >>> total = nn_utils_clip_grad_norm_(m.parameters, 0.1)
     """
     grads = [p._grad for p in _params(parameters, "nn_utils_clip_grad_norm_") if p._grad is not None]
-    max_norm, norm_type = float(max_norm), float(norm_type)
+    max_norm = _check.number(max_norm, "nn_utils_clip_grad_norm_", "max_norm")
+    norm_type = _check.number(norm_type, "nn_utils_clip_grad_norm_", "norm_type")
     if not grads:
         return Tensor._wrap(np.zeros((), dtype=np.float32))
     dt = grads[0]._data.dtype
@@ -66,7 +66,7 @@ def nn_utils_clip_grad_value_(parameters: Any, clip_value: float) -> None:
         >>> m = nn_linear(3, 1); m(torch_ones(1, 3)).sum().backward()
         >>> nn_utils_clip_grad_value_(m.parameters, 0.1)
     """
-    v = float(clip_value)
+    v = _check.number(clip_value, "nn_utils_clip_grad_value_", "clip_value")
     for p in _params(parameters, "nn_utils_clip_grad_value_"):
         g = p._grad
         if g is not None:

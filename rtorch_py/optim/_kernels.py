@@ -2,16 +2,17 @@
 
 PyTorch's single-tensor optimizers are sequences of ``lerp_``, ``addcmul_``, ``add_(x, alpha=)``, ``addcdiv_``
 ... on float32 tensors. Their CPU kernels cast Python scalars to the tensor's dtype and, in the vectorised
-(AVX2/AVX-512) code path that x86 builds run, some of them use a fused multiply-add (one rounding). Checked
-against PyTorch 2.13 element by element on arrays of every length 1..1000:
+(AVX2/AVX-512) code path that x86 builds run, some of them use a fused multiply-add. Checked against PyTorch
+2.13 element by element on arrays of every length 1..1000:
 - ``lerp_(end, w)``: ``fma(w, end - self, self)`` when ``|w| < 0.5``, else ``fma(w - 1, end - self, end)``;
 - ``addcmul_(t1, t2, value=v)``: ``fma(v * t1, t2, self)``;
 - ``add_(other, alpha=a)``: ``fma(other, a, self)``;
 - ``addcdiv_(t1, t2, value=v)``: ``self + (v * t1) / t2`` (no fusion); ``t / s``: a true division.
-numpy has no fma ufunc; for float32 operands the product is exact in float64, so computing ``a * b + c`` in
-float64 and rounding once to float32 gives the fused result: three numpy calls (multiply with dtype=float64,
-add, copy back) into the first of the ``wide`` float64 scratch arrays; other dtypes pass ``wide=None`` and
-take the plain two-rounding path.
+:func:`fma` is rtorch_py/_core/fma.py's ``fma32`` with ``exact=False``: the float32 product computed exactly in
+float64, the float64 sum, then the rounding to float32 -- TWO roundings, which differ from the hardware fma
+only when the float64 sum is exactly a float32 midpoint (about one value in 2**29; the midpoint correction
+that makes it one rounding costs about 1.8x per call and is left out here). Float64 parameters (``wide=None``)
+take the plain float64 product and sum (two roundings in float64).
 
 Scalars are 0-d arrays (numpy's fast path for array-scalar ufuncs), made once per step by the optimizers:
 :func:`scalar` for float32 arithmetic, :func:`wide_scalar` for the multiplier of an :func:`fma`.
@@ -20,6 +21,8 @@ Scalars are 0-d arrays (numpy's fast path for array-scalar ufuncs), made once pe
 from __future__ import annotations
 
 import numpy as np
+
+from .._core.fma import fma32
 
 __all__ = ["scalar", "wide_scalar", "lerp_weight", "fma", "lerp_", "addcmul_", "addcdiv_"]
 
@@ -46,8 +49,9 @@ def lerp_weight(weight: float, dtype: np.dtype) -> tuple[np.ndarray, bool]:
 
 
 def fma(a: np.ndarray, b: np.ndarray, c: np.ndarray, out: np.ndarray, wide: Wide) -> None:
-    """``out = a * b + c`` rounded once (float32 with ``wide`` buffers), else rounded twice. ``b``: an array
-    like ``a`` or a :func:`wide_scalar`; ``out`` may be ``a`` or ``c``.
+    """``out = a * b + c``: float32 with ``wide`` buffers through ``fma32(exact=False)`` (see the module's
+    text), else the plain product and sum. ``b``: an array like ``a`` or a :func:`wide_scalar`; ``out`` may be
+    ``a`` or ``c``.
 
     Example:
         >>> a = np.float32([1 + 2**-12]); out = np.empty(1, np.float32); wide = (np.empty(1), np.empty(1))
@@ -57,10 +61,7 @@ def fma(a: np.ndarray, b: np.ndarray, c: np.ndarray, out: np.ndarray, wide: Wide
     if wide is None:
         np.add(a * b, c, out=out)
         return
-    w = wide[0]
-    np.multiply(a, b, out=w, dtype=np.float64)  # exact: a product of two float32 values fits in float64
-    np.add(w, c, out=w)
-    np.copyto(out, w, casting="same_kind")  # the one rounding to float32
+    fma32(a, b, c, out=out, scratch=wide[0], exact=False)
 
 
 def lerp_(start: np.ndarray, end: np.ndarray, weight: tuple[np.ndarray, bool], tmp: np.ndarray,

@@ -6,9 +6,10 @@ from typing import Any
 
 import numpy as np
 
+from .. import _check
 from .._core.tensor import Tensor
 from ._kernels import addcdiv_, addcmul_, fma, lerp_, lerp_weight, scalar, wide_scalar
-from .optimizer import Optimizer, _check_nonneg, _zeros_like
+from .optimizer import Optimizer, _zeros_like
 
 __all__ = ["optim_adam", "optim_adamw"]
 
@@ -24,14 +25,15 @@ class _Adam(Optimizer):
     def _initialize(self, params: Any, lr: float, betas: Any, eps: float, weight_decay: float,
                     amsgrad: bool) -> None:
         """The constructor's checks and defaults, shared by optim_adam and optim_adamw."""
-        _check_nonneg(lr, "learning rate")
-        _check_nonneg(eps, self._eps_what)
-        if len(betas) != 2:
-            raise ValueError(f"`betas` must have 2 values, got {len(betas)}")
+        self._nonneg(lr, "lr", "learning rate")
+        self._nonneg(eps, "eps", self._eps_what)
+        if not isinstance(betas, (list, tuple, np.ndarray)) or len(betas) != 2:
+            raise _check.fail_type(type(self).__name__, "betas", "2 numbers", betas)
         for i, b in enumerate(betas, 1):  # R torch's message (1-based index); PyTorch requires b < 1, R b <= 1
-            if not 0 <= b <= 1:
+            if not 0 <= self._number(b, "betas") <= 1:
                 raise ValueError(f"Invalid beta parameter at index {i}")
-        _check_nonneg(weight_decay, self._decay_what)
+        _check.flag(amsgrad, type(self).__name__, "amsgrad")
+        self._nonneg(weight_decay, "weight_decay", self._decay_what)
         super().initialize(params, {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
                                     "amsgrad": amsgrad})
 

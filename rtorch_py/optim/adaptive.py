@@ -6,10 +6,11 @@ from typing import Any
 
 import numpy as np
 
+from .. import _check
 from .._core.tensor import Tensor
+from .._r6 import r_num
 from ._kernels import addcdiv_, addcmul_, fma, lerp_, lerp_weight, scalar, wide_scalar
-from ._r6 import r_num
-from .optimizer import Optimizer, _check_nonneg, _param_values, _zeros_like
+from .optimizer import Optimizer, _param_values, _zeros_like
 
 __all__ = ["optim_adagrad", "optim_adadelta", "optim_rmsprop", "optim_rprop", "optim_asgd"]
 
@@ -69,11 +70,11 @@ class optim_adagrad(_LoopOptimizer):  # noqa: N801 - R torch's name
 
     def initialize(self, params: Any, lr: float = 0.01, lr_decay: float = 0.0, weight_decay: float = 0.0,
                    initial_accumulator_value: float = 0.0, eps: float = 1e-10) -> None:
-        _check_nonneg(lr, "learning rate")
-        _check_nonneg(lr_decay, "lr_decay value")
-        _check_nonneg(weight_decay, "weight_decay value")
-        _check_nonneg(initial_accumulator_value, "initial_accumulator_value value")
-        _check_nonneg(eps, "epsilon value")
+        self._nonneg(lr, "lr", "learning rate")
+        self._nonneg(lr_decay, "lr_decay", "lr_decay value")
+        self._nonneg(weight_decay, "weight_decay", "weight_decay value")
+        self._nonneg(initial_accumulator_value, "initial_accumulator_value", "initial_accumulator_value value")
+        self._nonneg(eps, "eps", "epsilon value")
         super().initialize(params, {"lr": lr, "lr_decay": lr_decay, "weight_decay": weight_decay,
                                     "initial_accumulator_value": initial_accumulator_value, "eps": eps})
         # As PyTorch and R torch: the state exists from the start (the accumulator holds its initial value).
@@ -123,11 +124,11 @@ class optim_adadelta(_LoopOptimizer):  # noqa: N801 - R torch's name
 
     def initialize(self, params: Any, lr: float = 1.0, rho: float = 0.9, eps: float = 1e-06,
                    weight_decay: float = 0.0) -> None:
-        _check_nonneg(lr, "learning rate")
-        if not 0 <= rho <= 1:
+        self._nonneg(lr, "lr", "learning rate")
+        if not 0 <= self._number(rho, "rho") <= 1:
             raise ValueError(f"Invalid rho value: {r_num(rho)}")
-        _check_nonneg(eps, "epsilon value")
-        _check_nonneg(weight_decay, "weight_decay value")
+        self._nonneg(eps, "eps", "epsilon value")
+        self._nonneg(weight_decay, "weight_decay", "weight_decay value")
         super().initialize(params, {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay})
 
     def _constants(self, group: dict, dtype: np.dtype) -> tuple:
@@ -183,11 +184,12 @@ class optim_rmsprop(_LoopOptimizer):  # noqa: N801 - R torch's name
 
     def initialize(self, params: Any, lr: float = 0.01, alpha: float = 0.99, eps: float = 1e-08,
                    weight_decay: float = 0.0, momentum: float = 0.0, centered: bool = False) -> None:
-        _check_nonneg(lr, "learning rate")
-        _check_nonneg(eps, "epsilon value")
-        _check_nonneg(momentum, "momentum value")
-        _check_nonneg(weight_decay, "weight_decay value")
-        _check_nonneg(alpha, "alpha value")
+        self._nonneg(lr, "lr", "learning rate")
+        self._nonneg(eps, "eps", "epsilon value")
+        self._nonneg(momentum, "momentum", "momentum value")
+        self._nonneg(weight_decay, "weight_decay", "weight_decay value")
+        self._nonneg(alpha, "alpha", "alpha value")
+        _check.flag(centered, "optim_rmsprop", "centered")
         super().initialize(params, {"lr": lr, "alpha": alpha, "eps": eps, "weight_decay": weight_decay,
                                     "momentum": momentum, "centered": centered})
 
@@ -255,8 +257,10 @@ class optim_rprop(_LoopOptimizer):  # noqa: N801 - R torch's name
 
     def initialize(self, params: Any, lr: float = 0.01, etas: tuple[float, float] = (0.5, 1.2),
                    step_sizes: tuple[float, float] = (1e-06, 50)) -> None:
-        _check_nonneg(lr, "learning rate")
-        if not (0 <= etas[0] <= 1 <= etas[1]):
+        self._nonneg(lr, "lr", "learning rate")
+        if not isinstance(etas, (list, tuple, np.ndarray)) or len(etas) != 2:
+            raise _check.fail_type("optim_rprop", "etas", "2 numbers", etas)
+        if not (0 <= self._number(etas[0], "etas") <= 1 <= self._number(etas[1], "etas")):
             raise ValueError(f"Invalid eta values: {r_num(etas[0])}, {r_num(etas[1])}")
         super().initialize(params, {"lr": lr, "etas": etas, "step_sizes": step_sizes})
 
@@ -317,8 +321,10 @@ class optim_asgd(_LoopOptimizer):  # noqa: N801 - R torch's name
             lambd = kwargs.pop("lambda")
         if kwargs:
             raise TypeError(f"optim_asgd() got an unexpected keyword argument '{next(iter(kwargs))}'")
-        _check_nonneg(lr, "learning rate")
-        _check_nonneg(weight_decay, "weight_decay value")
+        self._nonneg(lr, "lr", "learning rate")
+        self._nonneg(weight_decay, "weight_decay", "weight_decay value")
+        for value, arg in ((lambd, "lambda"), (alpha, "alpha"), (t0, "t0")):
+            self._number(value, arg)
         super().initialize(params, {"lr": lr, "lambda": lambd, "alpha": alpha, "t0": t0,
                                     "weight_decay": weight_decay})
 

@@ -12,11 +12,12 @@ from typing import Any
 
 import numpy as np
 
+from .. import _check
 from .._core import autograd
 from .._core.tensor import Tensor
 from .._r import to_int
 from ._kernels import fma, wide_scalar
-from .optimizer import Optimizer, _check_nonneg, _param_values
+from .optimizer import Optimizer, _param_values
 
 __all__ = ["optim_lbfgs"]
 
@@ -146,7 +147,14 @@ class optim_lbfgs(Optimizer):  # noqa: N801 - R torch's name
     def initialize(self, params: Any, lr: float = 1.0, max_iter: int = 20, max_eval: int | None = None,
                    tolerance_grad: float = 1e-07, tolerance_change: float = 1e-09, history_size: int = 100,
                    line_search_fn: str | None = None) -> None:
-        _check_nonneg(lr, "learning rate")
+        self._nonneg(lr, "lr", "learning rate")
+        fn = type(self).__name__
+        _check.integer(max_iter, fn, "max_iter", min=1)
+        _check.integer(history_size, fn, "history_size", min=1)
+        if max_eval is not None:
+            _check.integer(max_eval, fn, "max_eval", min=1)
+        _check.number(tolerance_grad, fn, "tolerance_grad", min=0)
+        _check.number(tolerance_change, fn, "tolerance_change", min=0)
         if max_eval is None:
             max_eval = max_iter * 5 // 4
         if line_search_fn not in (None, "strong_wolfe"):

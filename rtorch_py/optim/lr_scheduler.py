@@ -8,20 +8,20 @@ takes the monitored metric.
 
 from __future__ import annotations
 
-import inspect
 import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from ._r6 import r6_format
-from .optimizer import is_optimizer, make_r6_class
+from .. import _check
+from .._r6 import R6, r6_class
+from .optimizer import is_optimizer
 
 __all__ = ["LRScheduler", "lr_scheduler", "lr_lambda", "lr_multiplicative", "lr_step", "lr_one_cycle",
            "lr_cosine_annealing", "lr_reduce_on_plateau"]
 
 
-class LRScheduler:
+class LRScheduler(R6):
     """Base class of the schedulers (R torch's ``LRScheduler``): subclasses write ``get_lr()``, the list of
     new learning rates (one per parameter group) for epoch ``self.last_epoch``.
 
@@ -36,21 +36,6 @@ class LRScheduler:
     """
 
     _r_class = "LRScheduler"
-    _r6_hidden = frozenset({"super"})
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.initialize(*args, **kwargs)
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        try:  # help() and inspect show the constructor's real arguments (those of `initialize`)
-            sig = inspect.signature(cls.initialize)
-            cls.__signature__ = sig.replace(parameters=list(sig.parameters.values())[1:])
-        except (TypeError, ValueError):
-            pass
-
-    def __repr__(self) -> str:
-        return r6_format(self)
 
     def initialize(self, optimizer: Any, last_epoch: int = -1, verbose: bool = False) -> None:
         """Record the base learning rates (``initial_lr``) and take the first step."""
@@ -107,7 +92,9 @@ class LRScheduler:
         vars(self).update(state_dict)
 
 
-def lr_scheduler(classname: str | None = None, inherit: type = LRScheduler, **members: Any) -> type:
+def lr_scheduler(classname: str | None = None, inherit: type = LRScheduler, *,
+                 private: Mapping[str, Any] | None = None, active: Mapping[str, Any] | None = None,
+                 **members: Any) -> type:
     """Create a scheduler class (R torch's ``lr_scheduler()``): ``get_lr`` (and usually ``initialize``, which
     calls ``self.super.initialize(optimizer, last_epoch, verbose)``) are functions taking ``self``.
 
@@ -125,7 +112,7 @@ def lr_scheduler(classname: str | None = None, inherit: type = LRScheduler, **me
     """
     if not (isinstance(inherit, type) and issubclass(inherit, LRScheduler)):
         raise TypeError("`inherit` must be a learning rate scheduler class")
-    return make_r6_class(classname, inherit, members)
+    return r6_class(classname, inherit, LRScheduler, members, private, active)
 
 
 def _lambdas(optimizer: Any, lr_lambda: Any) -> list[Callable[[int], float]]:
@@ -200,6 +187,8 @@ class lr_step(LRScheduler):  # noqa: N801 - R torch's name
     _r_class = "lr_step"
 
     def initialize(self, optimizer: Any, step_size: int, gamma: float = 0.1, last_epoch: int = -1) -> None:
+        _check.integer(step_size, "lr_step", "step_size", min=1)
+        _check.number(gamma, "lr_step", "gamma")
         self.step_size = step_size
         self.gamma = gamma
         super().initialize(optimizer, last_epoch)
@@ -226,6 +215,8 @@ class lr_cosine_annealing(LRScheduler):  # noqa: N801 - R torch's name
 
     def initialize(self, optimizer: Any, T_max: int, eta_min: float = 0.0, last_epoch: int = -1,  # noqa: N803
                    verbose: bool = False) -> None:
+        _check.number(T_max, "lr_cosine_annealing", "T_max")
+        _check.number(eta_min, "lr_cosine_annealing", "eta_min")
         self.T_max = T_max
         self.eta_min = eta_min
         super().initialize(optimizer, last_epoch, verbose)
@@ -374,8 +365,13 @@ class lr_reduce_on_plateau(LRScheduler):  # noqa: N801 - R torch's name
     def initialize(self, optimizer: Any, mode: str = "min", factor: float = 0.1, patience: int = 10,
                    threshold: float = 0.0001, threshold_mode: str = "rel", cooldown: int = 0, min_lr: Any = 0,
                    eps: float = 1e-08, verbose: bool = False) -> None:
-        if factor >= 1.0:
+        fn = "lr_reduce_on_plateau"
+        if _check.number(factor, fn, "factor") >= 1.0:
             raise ValueError("Factor should be < 1.0.")
+        _check.integer(patience, fn, "patience", min=0)
+        _check.integer(cooldown, fn, "cooldown", min=0)
+        _check.number(threshold, fn, "threshold")
+        _check.number(eps, fn, "eps")
         if not is_optimizer(optimizer):
             raise TypeError(f"{type(optimizer).__name__} is not an Optimizer")
         if mode not in ("min", "max"):

@@ -12,18 +12,16 @@ Object model (PyTorch's ``torch/optim/optimizer.py``, with R torch's names and l
 
 from __future__ import annotations
 
-import builtins
 import copy
-import functools
-import inspect
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
+from .. import _check
 from .._core import autograd
 from .._core.tensor import Tensor
-from ._r6 import r6_format, r_num
+from .._r6 import R6, r6_class, r_num
 
 __all__ = ["Optimizer", "optimizer", "optim_required", "is_optim_required", "is_optimizer"]
 
@@ -48,6 +46,9 @@ class optim_required:  # noqa: N801 - R torch's name
     def __repr__(self) -> str:
         return "optim_required()"
 
+    def _r_source(self) -> str:
+        return "optim_required()"
+
 
 def is_optim_required(x: Any) -> bool:
     """Whether ``x`` is the ``optim_required()`` marker."""
@@ -68,28 +69,9 @@ def _zeros_like(param: Tensor) -> Tensor:
     return Tensor._wrap(np.zeros_like(param._data))
 
 
-def _check_nonneg(value: Any, what: str) -> None:
-    """R torch's constructor checks: ``Invalid <what>: <value>`` for a negative value."""
-    if not is_optim_required(value) and value < 0:
-        raise ValueError(f"Invalid {what}: {r_num(value)}")
 
 
-class _Private:
-    """``self.private.name`` reads and writes ``self._name``: R6's ``private$name`` for R-style methods."""
-
-    __slots__ = ("_obj",)
-
-    def __init__(self, obj: Any) -> None:
-        object.__setattr__(self, "_obj", obj)
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._obj, "_" + name)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        setattr(self._obj, "_" + name, value)
-
-
-class Optimizer:
+class Optimizer(R6):
     """Base class of all optimizers (R torch's ``torch_Optimizer``).
 
     Subclass it and write ``initialize`` (validate, build ``defaults``, call ``super().initialize(params,
@@ -116,26 +98,14 @@ class Optimizer:
 
     _r_class = "torch_Optimizer"
     _r_private = ("step_helper",)
-    # Kept out of the printed R6 member list: ``private``/``super`` are R6's own bindings (not members), and
-    # state_dict()/load_state_dict() arrived in R torch after the version whose print the seed document
-    # shows (its list has add_param_group, clone, defaults, initialize, param_groups, state, step, zero_grad).
-    _r6_hidden = frozenset({"private", "super", "state_dict", "load_state_dict"})
+    # Kept out of the printed R6 member list: state_dict()/load_state_dict() arrived in R torch after the
+    # version whose print the seed document shows (its list has add_param_group, clone, defaults, initialize,
+    # param_groups, state, step, zero_grad).
+    _r6_hidden = frozenset({"state_dict", "load_state_dict"})
 
     defaults: dict[str, Any]
     param_groups: list[dict[str, Any]]
     state: dict[Tensor, dict[str, Any]]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        self.initialize(*args, **kwargs)
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        # help() and inspect show the constructor's real arguments (those of `initialize`).
-        try:
-            sig = inspect.signature(cls.initialize)
-            cls.__signature__ = sig.replace(parameters=list(sig.parameters.values())[1:])
-        except (TypeError, ValueError):
-            pass
 
     def initialize(self, params: Any, defaults: dict[str, Any]) -> None:
         """Set up ``defaults``, ``state`` and ``param_groups`` from ``params``: a tensor, a list of tensors, a
@@ -249,6 +219,20 @@ class Optimizer:
             mode.enabled = prev
         return loss
 
+    # -- constructor checks ---------------------------------------------------------------------------------
+    def _nonneg(self, value: Any, arg: str, what: str) -> None:
+        """R torch's constructor check of a hyperparameter: a number (rtorch_py._check's wording, naming the
+        optimizer and the argument), then ``Invalid <what>: <value>`` when it is negative."""
+        if is_optim_required(value):
+            return
+        v = _check.number(value, type(self).__name__, arg)
+        if v < 0:
+            raise ValueError(f"Invalid {what}: {r_num(v)}")
+
+    def _number(self, value: Any, arg: str, **bounds: Any) -> float:
+        """``value`` checked as a number (optionally within ``min``/``max``) for this optimizer."""
+        return _check.number(value, type(self).__name__, arg, **bounds)
+
     # -- helpers for loop bodies --------------------------------------------------------------------------
     def _buffers(self, param: Tensor, n: int, wide: bool) -> tuple:
         """Per-parameter scratch arrays reused across steps (kept out of ``state``): ``n`` arrays like the
@@ -262,11 +246,6 @@ class Optimizer:
             self._scratch[param] = bufs
         return bufs[2:]
 
-    @property
-    def private(self) -> _Private:
-        """R6's ``private``: ``self.private.step_helper`` is ``self._step_helper``."""
-        return _Private(self)
-
     # -- R6 ------------------------------------------------------------------------------------------------
     def clone(self, deep: bool = False) -> Optimizer:
         """A copy sharing the parameters (R6's ``clone``): groups, defaults and per-parameter state dicts are
@@ -277,9 +256,6 @@ class Optimizer:
         new.state = {p: _copy_state(s, deep) for p, s in self.state.items()}
         new._scratch = {}
         return new
-
-    def __repr__(self) -> str:
-        return r6_format(self)
 
     # -- state dict (R torch's layout) --------------------------------------------------------------------
     def _all_params(self) -> list[Tensor]:
@@ -342,46 +318,6 @@ def _copy_state(s: Mapping[str, Any], deep: bool) -> dict[str, Any]:
     return {k: _copy_value(v, deep) for k, v in s.items()}
 
 
-def _with_super(fn: Callable, owner: list[type]) -> Callable:
-    """Wrap an R-style method so that, while it runs, ``self.super`` is the parent class's view of ``self``
-    (R6's ``super$``): ``self.super.initialize(params, defaults)``."""
-
-    @functools.wraps(fn)
-    def method(self: Any, *args: Any, **kwargs: Any) -> Any:
-        d = self.__dict__
-        had, prev = "super" in d, d.get("super")
-        d["super"] = builtins.super(owner[0], self)
-        try:
-            return fn(self, *args, **kwargs)
-        finally:
-            if had:
-                d["super"] = prev
-            else:
-                del d["super"]
-
-    return method
-
-
-def make_r6_class(name: str | None, inherit: type, members: Mapping[str, Any],
-                  private: Mapping[str, Any] | None = None, active: Mapping[str, Any] | None = None) -> type:
-    """A subclass of ``inherit`` from R6-style members: functions take ``self`` and may call
-    ``self.super.<method>(...)`` and ``self.private.<name>``; other values are class-level fields; private
-    members are stored as ``_name``; ``active`` functions become properties (R6 active bindings)."""
-    owner: list[type] = []
-    ns: dict[str, Any] = {"_r_class": name, "__module__": inherit.__module__}
-    for k, v in members.items():
-        ns[k] = _with_super(v, owner) if inspect.isfunction(v) else v
-    if private:
-        ns["_r_private"] = tuple(private)
-        for k, v in private.items():
-            ns["_" + k] = _with_super(v, owner) if inspect.isfunction(v) else v
-    for k, v in (active or {}).items():
-        ns[k] = property(v)
-    cls = type(name or "unnamed", (inherit,), ns)
-    owner.append(cls)
-    return cls
-
-
 def optimizer(name: str | None = None, inherit: type = Optimizer, *, private: Mapping[str, Any] | None = None,
               active: Mapping[str, Any] | None = None, **members: Any) -> type:
     """Create an optimizer class (R torch's ``optimizer()``): ``initialize`` and ``step`` are functions taking
@@ -404,4 +340,4 @@ def optimizer(name: str | None = None, inherit: type = Optimizer, *, private: Ma
     """
     if not (isinstance(inherit, type) and issubclass(inherit, Optimizer)):
         raise TypeError("`inherit` must be an optimizer class (such as optim_adam)")
-    return make_r6_class(name, inherit, members, private, active)
+    return r6_class(name, inherit, Optimizer, members, private, active)

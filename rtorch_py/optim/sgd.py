@@ -6,9 +6,10 @@ from typing import Any
 
 import numpy as np
 
+from .. import _check
 from .._core.tensor import Tensor
 from ._kernels import fma, scalar, wide_scalar
-from .optimizer import Optimizer, _check_nonneg, optim_required
+from .optimizer import Optimizer, optim_required
 
 __all__ = ["optim_sgd"]
 
@@ -34,10 +35,11 @@ class optim_sgd(Optimizer):  # noqa: N801 - R torch's name
 
     def initialize(self, params: Any, lr: Any = optim_required(), momentum: float = 0.0, dampening: float = 0.0,  # noqa: B008
                    weight_decay: float = 0.0, nesterov: bool = False) -> None:
-        _check_nonneg(lr, "learning rate")
-        _check_nonneg(momentum, "momentum value")
-        _check_nonneg(weight_decay, "weight_decay value")
-        if nesterov and (momentum <= 0 or dampening != 0):
+        self._nonneg(lr, "lr", "learning rate")
+        self._nonneg(momentum, "momentum", "momentum value")
+        self._nonneg(weight_decay, "weight_decay", "weight_decay value")
+        self._number(dampening, "dampening")
+        if _check.flag(nesterov, type(self).__name__, "nesterov") and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().initialize(params, {"lr": lr, "momentum": momentum, "dampening": dampening,
                                     "weight_decay": weight_decay, "nesterov": nesterov})

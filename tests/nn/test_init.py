@@ -48,7 +48,7 @@ def test_initialiser_errors() -> None:
         rt.nn_init_kaiming_uniform_(rt.torch_empty(3, 3), mode="fan_both")
     with pytest.raises(ValueError, match="Only tensors with 2 dimensions"):
         rt.nn_init_eye_(rt.torch_empty(2, 2, 2))
-    with pytest.raises(TypeError, match="nn_init_normal_: `tensor` must be a torch_tensor"):
+    with pytest.raises(TypeError, match="nn_init_normal_: argument 'tensor' must be a torch_tensor"):
         rt.nn_init_normal_(np.zeros(3))
 
 

@@ -102,7 +102,7 @@ def test_active_and_private_members() -> None:
                     active={"double_n": lambda self: self._n * 2},
                     private={"helper": lambda self: self._n + 1})
     g = Gen()
-    assert g.double_n == 4 and g.helper() == 3
+    assert g.double_n == 4 and g.private.helper() == 3  # R6: private members are private$helper
 
 
 # -- registration ------------------------------------------------------------------------------------------------
@@ -170,7 +170,7 @@ def test_assignment_rules() -> None:
         m.add_module("x", rt.nn_relu)
     with pytest.raises(TypeError, match="Expected <nn_module> but got object of type <int>"):
         m.add_module("x", 1)
-    with pytest.raises(TypeError, match="nn_parameter: `x` must be a tensor"):
+    with pytest.raises(TypeError, match="nn_parameter: argument 'x' must be a torch_tensor"):
         nn_parameter([1, 2])
 
 

@@ -7,7 +7,7 @@ import importlib
 import pytest
 from doc_examples import run_examples
 
-MODULES = ["optimizer", "adam", "sgd", "adaptive", "lbfgs", "lr_scheduler", "_r6", "_kernels"]
+MODULES = ["optimizer", "adam", "sgd", "adaptive", "lbfgs", "lr_scheduler", "_kernels"]
 
 
 @pytest.mark.parametrize("name", MODULES)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import rtorch_py as rt
-from rtorch_py.optim._r6 import deparse_signature, r_num
+from rtorch_py._r6 import deparse_signature, r_num
 
 # print(optim_adam(model$parameters, lr = 0.01)) in the seed document "Using torch optimizers", byte for byte
 # (the rendered document drops the trailing space of the last line).

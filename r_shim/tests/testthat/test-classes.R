@@ -95,3 +95,77 @@ test_that("closures for optimizer$step and the training loop of the seed", {
   expect_equal(calls, 1)
   expect_s3_class(out, "torch_tensor")
 })
+
+test_that("three levels of inherit: super$ is the parent of the class defining the method", {
+  A <- nn_module("A",
+    initialize = function() self$log <- "A",
+    forward = function(x) x + 1)
+  B <- nn_module("B", inherit = A,
+    initialize = function() {
+      super$initialize()
+      self$log <- c(self$log, "B")
+    },
+    forward = function(x) super$forward(x) * 2)
+  C <- nn_module("C", inherit = B,
+    initialize = function() {
+      super$initialize()
+      self$log <- c(self$log, "C")
+    },
+    forward = function(x) super$forward(x) - 1)
+  m <- C()
+  expect_identical(m$log, c("A", "B", "C"))
+  expect_equal(as_array(m(torch_tensor(c(1, 2)))), c(3, 5))
+  expect_identical(class(m), c("C", "nn_module"))
+  rm(list = ls())  # the classes' R functions close over this frame: leave no cycle through Python
+})
+
+test_that("private members and active bindings (read, write, read-only)", {
+  Thermo <- nn_module("Thermo",
+    initialize = function() private$kelvin <- 300,
+    forward = function(x) x * private$factor(),
+    private = list(factor = function() private$kelvin / 100),
+    active = list(
+      celsius = function(value) {
+        if (missing(value)) return(private$kelvin - 273.15)
+        private$kelvin <- value + 273.15
+      },
+      kelvin = function() private$kelvin))
+  t <- Thermo()
+  expect_equal(t$celsius, 26.85)
+  t$celsius <- 0
+  expect_equal(t$kelvin, 273.15)
+  expect_equal(as_array(t(torch_tensor(100))), 273.15, tolerance = 1e-6)
+  expect_null(t$factor)
+  expect_error(t$kelvin <- 1, "active binding 'kelvin' of <Thermo> is read-only")
+  rm(list = ls())
+})
+
+test_that("optimizer and lr_scheduler classes chain super$ over three levels and print as R6", {
+  calls <- character(0)
+  mk <- function(name, inherit) optimizer(name, inherit = inherit, step = function(closure = NULL) {
+    calls <<- c(calls, name)
+    super$step(closure)
+  })
+  o1 <- optimizer("o1",
+    initialize = function(params, lr) super$initialize(params, list(lr = lr)),
+    step = function(closure = NULL) {
+      calls <<- c(calls, "o1")
+      with_no_grad(for (p in self$param_groups[[1]]$params) p$sub_(p$grad * self$param_groups[[1]]$lr))
+      invisible(NULL)
+    })
+  o3 <- mk("o3", mk("o2", o1))
+  w <- torch_tensor(1, requires_grad = TRUE)
+  opt <- o3(list(w), lr = 0.5)
+  w$grad <- torch_tensor(1)
+  opt$step()
+  expect_identical(calls, c("o3", "o2", "o1"))
+  expect_equal(w$item(), 0.5)
+  expect_identical(capture.output(print(opt))[1:2], c("<o3>", "  Inherits from: <o2>"))
+  s1 <- lr_scheduler("s1", get_lr = function() list(0.1 * (self$last_epoch + 1)))
+  s2 <- lr_scheduler("s2", inherit = s1, get_lr = function() lapply(super$get_lr(), function(v) v * 2))
+  s3 <- lr_scheduler("s3", inherit = s2, get_lr = function() lapply(super$get_lr(), function(v) v + 1))
+  s <- s3(opt)
+  s$step()
+  expect_equal(opt$param_groups[[1]]$lr, 1.4)
+  rm(list = ls())
+})
