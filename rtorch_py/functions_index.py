@@ -133,23 +133,7 @@ def torch_index_put_(self: Tensor, indices: Sequence[Any], values: Any, accumula
         [0.0, 5.0, 0.0]
     """
     x = _tensor(self, "torch_index_put_")
-    return _inplace(x, lambda t: torch_index_put(t, indices, values, accumulate), values)
-
-
-def _inplace(self: Tensor, fn: Any, *others: Any) -> Tensor:
-    """``self`` takes the result of ``fn(self)``, recorded in the graph when autograd is involved."""
-    grad = is_grad_enabled() and (self._requires_grad or any(isinstance(o, Tensor) and o._requires_grad
-                                                              for o in others))
-    if grad:
-        self._check_inplace()
-        result = fn(self._snapshot())
-    else:
-        from ._core.autograd import no_grad
-        with no_grad():
-            result = fn(self)
-    if result._data.dtype != self._data.dtype:
-        result = O.to_dtype(result, self._data.dtype)
-    return self._assign_result(result)
+    return x._inplace(lambda t, v: torch_index_put(t, indices, v, accumulate), values, name="index_put_")
 
 
 def _along(dim: int, idx: Tensor) -> tuple:

@@ -689,8 +689,7 @@ def torch_selu(self: Tensor) -> Tensor:
 
 def _inplace_of(fn: Any, name: str) -> Any:
     def method(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-        from .functions_index import _inplace
-        return _inplace(self, lambda t: fn(t, *args, **kwargs))
+        return _tensor(self, name)._inplace(fn, *args, name=name[6:], **kwargs)
 
     method.__name__ = name
     method.__doc__ = f"In-place ``{name[:-1]}``: writes into ``self`` and returns it."
