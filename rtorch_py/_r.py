@@ -211,6 +211,8 @@ def _ndim(ref: Any, fn: str, arg: str) -> int:
         return ref._data.ndim
     if isinstance(ref, (list, tuple)) and ref and all(isinstance(t, Tensor) for t in ref):
         return max(t._data.ndim for t in ref)
+    if isinstance(ref, np.ndarray) and ref.dtype.kind in "biuf":  # an R array where a tensor is expected
+        return ref.ndim
     raise TypeError(f"{fn}(): argument '{arg}' must be a torch_tensor, got {_r_type(ref)}")
 
 

@@ -132,6 +132,14 @@ GRADS = [
     ("addr", lambda s, a, b: R.torch_addr(s, a, b, beta=3), [f(2, 3), f(2), f(3)]),
     ("pixel_shuffle", lambda a: R.torch_pixel_shuffle(a, 2), [f(1, 4, 2, 1)]),
     ("as_strided", lambda a: R.torch_as_strided(a, [2, 2], [1, 2]), [f(5)]),
+    ("upsample_nearest2d", lambda a: R.torch_upsample_nearest2d(a, [3, 5]), [f(1, 1, 2, 3)]),
+    ("upsample_trilinear3d", lambda a: R.torch_upsample_trilinear3d(a, [3, 2, 3], align_corners=False),
+     [f(1, 1, 2, 3, 2)]),
+    ("upsample_trilinear3d_ac", lambda a: R.torch_upsample_trilinear3d(a, [3, 3, 1], align_corners=True),
+     [f(1, 2, 2, 2, 2)]),
+    ("sdpa", lambda q, k, v: R.torch_scaled_dot_product_attention(q, k, v, is_causal=True),
+     [f(2, 3, 4), f(2, 3, 4), f(2, 3, 2)]),
+    ("max_unpool2d", lambda a: R.torch_max_unpool2d(a, torch_tensor([[[[1, 4]]]]), [2, 2]), [f(1, 1, 1, 2)]),
 ]
 
 
@@ -197,6 +205,28 @@ def test_bad_arguments() -> None:
         R.torch_mvlgamma(torch_tensor([0.2]), 2)
     with pytest.raises(RuntimeError, match="not implemented for 'Float'"):
         R.torch_gcd(R.torch_ones(1), R.torch_ones(1))
+
+
+def test_upsample_backward_is_the_gradient_of_forward() -> None:
+    g = torch_tensor(f(1, 1, 3, 4))
+    got = R.torch_upsample_nearest2d_backward(g, [3, 4], [1, 1, 2, 2])
+    # each input pixel receives the sum of the gradients of the outputs that copy it
+    src_r, src_c = np.floor(np.arange(3) * 2 / 3).astype(int), np.floor(np.arange(4) * 2 / 4).astype(int)
+    want = np.zeros((2, 2))
+    np.add.at(want, (src_r[:, None], src_c[None, :]), g._data[0, 0])
+    np.testing.assert_allclose(got._data[0, 0], want)
+    out = R.torch_zeros(1)
+    assert R.torch_upsample_nearest1d_out(out, self=R.torch_ones(1, 1, 2), output_size=[3]) is out
+    assert out.shape == (1, 1, 3)
+
+
+def test_unsupported_names_say_why() -> None:
+    for name, why in (("torch_quantize_per_tensor", "quantized"), ("jit_trace", "TorchScript"),
+                      ("torch_sparse_coo_tensor", "sparse"), ("install_torch", "no libtorch installation"),
+                      ("cuda_empty_cache", "CPU only")):
+        with pytest.raises(RuntimeError, match=f"{name}: not supported in rtorch_py: .*{why}"):
+            getattr(R, name)()
+    assert R.backends_mps_is_available() is False and R.torch_is_installed() is True
 
 
 def test_inplace_index_put_returns_self() -> None:

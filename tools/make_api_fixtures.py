@@ -164,6 +164,21 @@ CASES = [
     ("addr", [F(3, 2), F(3), F(2)], "torch_addr(a0, a1, a2)", "torch.addr(a0, a1, a2)"),
     ("pixel_shuffle", [F(1, 8, 2, 3)], "torch_pixel_shuffle(a0, 2)", "torch.pixel_shuffle(a0, 2)"),
     ("channel_shuffle", [F(1, 6, 2)], "torch_channel_shuffle(a0, 3)", "torch.channel_shuffle(a0, 3)"),
+    ("upsample_nearest1d", [F(2, 2, 3)], "torch_upsample_nearest1d(a0, output_size = c(7))",
+     "torch.nn.functional.interpolate(a0, size=(7,), mode='nearest')"),
+    ("upsample_nearest2d", [F(1, 2, 3, 4)], "torch_upsample_nearest2d(a0, output_size = c(5, 3))",
+     "torch.nn.functional.interpolate(a0, size=(5, 3), mode='nearest')"),
+    ("upsample_trilinear3d_ac", [F(1, 1, 2, 3, 2)],
+     "torch_upsample_trilinear3d(a0, output_size = c(3, 4, 5), align_corners = TRUE)",
+     "torch.nn.functional.interpolate(a0, size=(3, 4, 5), mode='trilinear', align_corners=True)"),
+    ("upsample_trilinear3d", [F(1, 2, 3, 2, 2)],
+     "torch_upsample_trilinear3d(a0, output_size = c(5, 3, 4), align_corners = FALSE)",
+     "torch.nn.functional.interpolate(a0, size=(5, 3, 4), mode='trilinear', align_corners=False)"),
+    ("sdpa_causal", [F(2, 3, 4), F(2, 3, 4), F(2, 3, 5)], "torch_scaled_dot_product_attention(a0, a1, a2, "
+     "is_causal = TRUE)", "torch.nn.functional.scaled_dot_product_attention(a0, a1, a2, is_causal=True)"),
+    ("sdpa_mask", [F(1, 3, 4), F(1, 2, 4), F(1, 2, 2), F(3, 2)], "torch_scaled_dot_product_attention(a0, a1, "
+     "a2, attn_mask = a3, scale = 0.7)",
+     "torch.nn.functional.scaled_dot_product_attention(a0, a1, a2, attn_mask=a3, scale=0.7)"),
 ]
 
 

@@ -21,12 +21,100 @@ autograd_set_grad_mode <- function(enabled) {
   invisible(.External(C_rt_callx, "autograd_set_grad_mode", enabled))
 }
 
+backends_cudnn_is_available <- function() {
+  .External(C_rt_callx, "backends_cudnn_is_available")
+}
+
+backends_cudnn_version <- function() {
+  .External(C_rt_callx, "backends_cudnn_version")
+}
+
+backends_mkl_is_available <- function() {
+  .External(C_rt_callx, "backends_mkl_is_available")
+}
+
+backends_mkldnn_is_available <- function() {
+  .External(C_rt_callx, "backends_mkldnn_is_available")
+}
+
+backends_mps_is_available <- function() {
+  .External(C_rt_callx, "backends_mps_is_available")
+}
+
+backends_openmp_is_available <- function() {
+  .External(C_rt_callx, "backends_openmp_is_available")
+}
+
+cuda_amp_grad_scaler <- function(...) {
+  .External(C_rt_callx, "cuda_amp_grad_scaler", ...)
+}
+
+cuda_current_device <- function(...) {
+  .External(C_rt_callx, "cuda_current_device", ...)
+}
+
 cuda_device_count <- function() {
   .External(C_rt_callx, "cuda_device_count")
 }
 
+cuda_dump_memory_snapshot <- function(...) {
+  .External(C_rt_callx, "cuda_dump_memory_snapshot", ...)
+}
+
+cuda_empty_cache <- function(...) {
+  .External(C_rt_callx, "cuda_empty_cache", ...)
+}
+
+cuda_get_device_capability <- function(...) {
+  .External(C_rt_callx, "cuda_get_device_capability", ...)
+}
+
+cuda_get_rng_state <- function(...) {
+  .External(C_rt_callx, "cuda_get_rng_state", ...)
+}
+
 cuda_is_available <- function() {
   .External(C_rt_callx, "cuda_is_available")
+}
+
+cuda_memory_snapshot <- function(...) {
+  .External(C_rt_callx, "cuda_memory_snapshot", ...)
+}
+
+cuda_memory_stats <- function(...) {
+  .External(C_rt_callx, "cuda_memory_stats", ...)
+}
+
+cuda_memory_summary <- function(...) {
+  .External(C_rt_callx, "cuda_memory_summary", ...)
+}
+
+cuda_record_memory_history <- function(...) {
+  .External(C_rt_callx, "cuda_record_memory_history", ...)
+}
+
+cuda_runtime_version <- function(...) {
+  .External(C_rt_callx, "cuda_runtime_version", ...)
+}
+
+cuda_set_rng_state <- function(...) {
+  .External(C_rt_callx, "cuda_set_rng_state", ...)
+}
+
+cuda_synchronize <- function(...) {
+  .External(C_rt_callx, "cuda_synchronize", ...)
+}
+
+get_install_libs_url <- function(...) {
+  .External(C_rt_callx, "get_install_libs_url", ...)
+}
+
+install_torch <- function(...) {
+  .External(C_rt_callx, "install_torch", ...)
+}
+
+install_torch_from_file <- function(...) {
+  .External(C_rt_callx, "install_torch_from_file", ...)
 }
 
 is_nn_buffer <- function(x) {
@@ -59,6 +147,58 @@ is_torch_layout <- function(x) {
 
 is_torch_memory_format <- function(x) {
   .External(C_rt_callx, "is_torch_memory_format", x)
+}
+
+is_torch_qscheme <- function(...) {
+  .External(C_rt_callx, "is_torch_qscheme", ...)
+}
+
+jit_compile <- function(...) {
+  .External(C_rt_callx, "jit_compile", ...)
+}
+
+jit_load <- function(...) {
+  .External(C_rt_callx, "jit_load", ...)
+}
+
+jit_ops <- function(...) {
+  .External(C_rt_callx, "jit_ops", ...)
+}
+
+jit_save <- function(...) {
+  .External(C_rt_callx, "jit_save", ...)
+}
+
+jit_save_for_mobile <- function(...) {
+  .External(C_rt_callx, "jit_save_for_mobile", ...)
+}
+
+jit_scalar <- function(...) {
+  .External(C_rt_callx, "jit_scalar", ...)
+}
+
+jit_serialize <- function(...) {
+  .External(C_rt_callx, "jit_serialize", ...)
+}
+
+jit_trace <- function(...) {
+  .External(C_rt_callx, "jit_trace", ...)
+}
+
+jit_trace_module <- function(...) {
+  .External(C_rt_callx, "jit_trace_module", ...)
+}
+
+jit_tuple <- function(...) {
+  .External(C_rt_callx, "jit_tuple", ...)
+}
+
+jit_unserialize <- function(...) {
+  .External(C_rt_callx, "jit_unserialize", ...)
+}
+
+local_autocast <- function(...) {
+  .External(C_rt_callx, "local_autocast", ...)
 }
 
 lr_cosine_annealing <- function(optimizer, T_max, eta_min = 0.0, last_epoch = -1L, verbose = FALSE) {
@@ -853,6 +993,10 @@ optim_sgd <- function(params, lr = .rt_absent, momentum = 0.0, dampening = 0.0, 
   .External(C_rt_callx, "optim_sgd", params, lr, momentum, dampening, weight_decay, nesterov)
 }
 
+set_autocast <- function(...) {
+  .External(C_rt_callx, "set_autocast", ...)
+}
+
 torch___and__ <- function(self, other) {
   .External(C_rt_callx, "torch___and__", self, other)
 }
@@ -873,6 +1017,38 @@ torch___xor__ <- function(self, other) {
   .External(C_rt_callx, "torch___xor__", self, other)
 }
 
+torch__cast_Byte <- function(self, non_blocking = FALSE) {
+  .External(C_rt_callx, "torch__cast_Byte", self, non_blocking)
+}
+
+torch__cast_Char <- function(self, non_blocking = FALSE) {
+  .External(C_rt_callx, "torch__cast_Char", self, non_blocking)
+}
+
+torch__cast_Double <- function(self, non_blocking = FALSE) {
+  .External(C_rt_callx, "torch__cast_Double", self, non_blocking)
+}
+
+torch__cast_Float <- function(self, non_blocking = FALSE) {
+  .External(C_rt_callx, "torch__cast_Float", self, non_blocking)
+}
+
+torch__cast_Half <- function(self, non_blocking = FALSE) {
+  .External(C_rt_callx, "torch__cast_Half", self, non_blocking)
+}
+
+torch__cast_Int <- function(self, non_blocking = FALSE) {
+  .External(C_rt_callx, "torch__cast_Int", self, non_blocking)
+}
+
+torch__cast_Long <- function(self, non_blocking = FALSE) {
+  .External(C_rt_callx, "torch__cast_Long", self, non_blocking)
+}
+
+torch__cast_Short <- function(self, non_blocking = FALSE) {
+  .External(C_rt_callx, "torch__cast_Short", self, non_blocking)
+}
+
 torch_abs <- function(self) {
   .External(C_rt_callx, "torch_abs", self)
 }
@@ -891,6 +1067,10 @@ torch_acosh <- function(self) {
 
 torch_adaptive_avg_pool1d <- function(self, output_size) {
   .External(C_rt_callx, "torch_adaptive_avg_pool1d", self, output_size)
+}
+
+torch_adaptive_avg_pool2d <- function(self, output_size) {
+  .External(C_rt_callx, "torch_adaptive_avg_pool2d", self, output_size)
 }
 
 torch_add <- function(self, other, alpha = 1L) {
@@ -919,6 +1099,10 @@ torch_addmv <- function(self, mat, vec, beta = 1L, alpha = 1L) {
 
 torch_addr <- function(self, vec1, vec2, beta = 1L, alpha = 1L) {
   .External(C_rt_callx, "torch_addr", self, vec1, vec2, beta, alpha)
+}
+
+torch_addr_out <- function(out, self, vec1, vec2, beta = 1L, alpha = 1L) {
+  .External(C_rt_callx, "torch_addr_out", out, self, vec1, vec2, beta, alpha)
 }
 
 torch_all <- function(self, dim = NULL, keepdim = FALSE) {
@@ -1225,6 +1409,10 @@ torch_deg2rad <- function(self) {
   .External(C_rt_callx, "torch_deg2rad", self)
 }
 
+torch_dequantize <- function(...) {
+  .External(C_rt_callx, "torch_dequantize", ...)
+}
+
 torch_device <- function(type = "cpu", index = NULL) {
   .External(C_rt_callx, "torch_device", type, index)
 }
@@ -1517,6 +1705,10 @@ torch_inner <- function(self, other) {
   .External(C_rt_callx, "torch_inner", self, other)
 }
 
+torch_install_path <- function(...) {
+  .External(C_rt_callx, "torch_install_path", ...)
+}
+
 torch_int <- function() {
   .External(C_rt_callx, "torch_int")
 }
@@ -1539,6 +1731,10 @@ torch_int8 <- function() {
 
 torch_is_floating_point <- function(x) {
   .External(C_rt_callx, "torch_is_floating_point", x)
+}
+
+torch_is_installed <- function() {
+  .External(C_rt_callx, "torch_is_installed")
 }
 
 torch_is_nonzero <- function(self) {
@@ -1709,6 +1905,14 @@ torch_max_pool2d <- function(self, kernel_size, stride = NULL, padding = 0L, dil
   .External(C_rt_callx, "torch_max_pool2d", self, kernel_size, stride, padding, dilation, ceil_mode)
 }
 
+torch_max_pool2d_with_indices <- function(self, kernel_size, stride = NULL, padding = 0L, dilation = 1L, ceil_mode = FALSE) {
+  .External(C_rt_callx, "torch_max_pool2d_with_indices", self, kernel_size, stride, padding, dilation, ceil_mode)
+}
+
+torch_max_unpool2d <- function(self, indices, output_size) {
+  .External(C_rt_callx, "torch_max_unpool2d", self, indices, output_size)
+}
+
 torch_maximum <- function(self, other) {
   .External(C_rt_callx, "torch_maximum", self, other)
 }
@@ -1751,6 +1955,10 @@ torch_movedim <- function(self, source, destination) {
 
 torch_mul <- function(self, other) {
   .External(C_rt_callx, "torch_mul", self, other)
+}
+
+torch_multi_margin_loss <- function(self, target, p = 1L, margin = 1L, weight = NULL, reduction = 1L) {
+  .External(C_rt_callx, "torch_multi_margin_loss", self, target, p, margin, weight, reduction)
 }
 
 torch_multinomial <- function(self, num_samples, replacement = FALSE, generator = NULL) {
@@ -1809,6 +2017,10 @@ torch_nextafter <- function(self, other) {
   .External(C_rt_callx, "torch_nextafter", self, other)
 }
 
+torch_nll_loss <- function(self, target, weight = NULL, reduction = 1L, ignore_index = -100L) {
+  .External(C_rt_callx, "torch_nll_loss", self, target, weight, reduction, ignore_index)
+}
+
 torch_nonzero <- function(self, as_list = FALSE) {
   .External(C_rt_callx, "torch_nonzero", self, as_list)
 }
@@ -1839,6 +2051,22 @@ torch_outer <- function(self, vec2) {
 
 torch_pdist <- function(input, p = 2L) {
   .External(C_rt_callx, "torch_pdist", input, p)
+}
+
+torch_per_channel_affine <- function(...) {
+  .External(C_rt_callx, "torch_per_channel_affine", ...)
+}
+
+torch_per_channel_symmetric <- function(...) {
+  .External(C_rt_callx, "torch_per_channel_symmetric", ...)
+}
+
+torch_per_tensor_affine <- function(...) {
+  .External(C_rt_callx, "torch_per_tensor_affine", ...)
+}
+
+torch_per_tensor_symmetric <- function(...) {
+  .External(C_rt_callx, "torch_per_tensor_symmetric", ...)
 }
 
 torch_permute <- function(self, dims) {
@@ -1873,8 +2101,28 @@ torch_put <- function(self, index, source, accumulate = FALSE) {
   .External(C_rt_callx, "torch_put", self, index, source, accumulate)
 }
 
+torch_qint32 <- function(...) {
+  .External(C_rt_callx, "torch_qint32", ...)
+}
+
+torch_qint8 <- function(...) {
+  .External(C_rt_callx, "torch_qint8", ...)
+}
+
 torch_quantile <- function(self, q, dim = NULL, keepdim = FALSE, interpolation = "linear") {
   .External(C_rt_callx, "torch_quantile", self, q, dim, keepdim, interpolation)
+}
+
+torch_quantize_per_channel <- function(...) {
+  .External(C_rt_callx, "torch_quantize_per_channel", ...)
+}
+
+torch_quantize_per_tensor <- function(...) {
+  .External(C_rt_callx, "torch_quantize_per_tensor", ...)
+}
+
+torch_quint8 <- function(...) {
+  .External(C_rt_callx, "torch_quint8", ...)
 }
 
 torch_rad2deg <- function(self) {
@@ -1985,6 +2233,10 @@ torch_scalar_tensor <- function(value, dtype = NULL, device = NULL, requires_gra
   .External(C_rt_callx, "torch_scalar_tensor", value, dtype, device, requires_grad)
 }
 
+torch_scaled_dot_product_attention <- function(query, key, value, attn_mask = NULL, dropout_p = 0.0, is_causal = FALSE, scale = NULL, enable_gqa = FALSE) {
+  .External(C_rt_callx, "torch_scaled_dot_product_attention", query, key, value, attn_mask, dropout_p, is_causal, scale, enable_gqa)
+}
+
 torch_scatter <- function(self, dim, index, src = NULL, value = NULL, reduce = NULL) {
   .External(C_rt_callx, "torch_scatter", self, dim, index, src, value, reduce)
 }
@@ -2075,6 +2327,10 @@ torch_sort <- function(self, dim = -1L, descending = FALSE, stable = FALSE) {
 
 torch_sparse_coo <- function() {
   .External(C_rt_callx, "torch_sparse_coo")
+}
+
+torch_sparse_coo_tensor <- function(...) {
+  .External(C_rt_callx, "torch_sparse_coo_tensor", ...)
 }
 
 torch_split <- function(self, split_size, dim = 1L) {
@@ -2237,6 +2493,70 @@ torch_unsqueeze <- function(self, dim) {
   .External(C_rt_callx, "torch_unsqueeze", self, dim)
 }
 
+torch_upsample_nearest1d <- function(self, output_size = NULL, ..., align_corners = FALSE, scales = NULL) {
+  .External(C_rt_callx, "torch_upsample_nearest1d", self, output_size, ..., align_corners = align_corners, scales = scales)
+}
+
+torch_upsample_nearest1d_backward <- function(grad_output, output_size, input_size, ...) {
+  .External(C_rt_callx, "torch_upsample_nearest1d_backward", grad_output, output_size, input_size, ...)
+}
+
+torch_upsample_nearest1d_backward_out <- function(grad_input = NULL, grad_output = NULL, output_size = NULL, input_size = NULL, ...) {
+  .External(C_rt_callx, "torch_upsample_nearest1d_backward_out", grad_input, grad_output, output_size, input_size, ...)
+}
+
+torch_upsample_nearest1d_out <- function(out = NULL, self = NULL, output_size = NULL, ...) {
+  .External(C_rt_callx, "torch_upsample_nearest1d_out", out, self, output_size, ...)
+}
+
+torch_upsample_nearest2d <- function(self, output_size = NULL, ..., align_corners = FALSE, scales = NULL) {
+  .External(C_rt_callx, "torch_upsample_nearest2d", self, output_size, ..., align_corners = align_corners, scales = scales)
+}
+
+torch_upsample_nearest2d_backward <- function(grad_output, output_size, input_size, ...) {
+  .External(C_rt_callx, "torch_upsample_nearest2d_backward", grad_output, output_size, input_size, ...)
+}
+
+torch_upsample_nearest2d_backward_out <- function(grad_input = NULL, grad_output = NULL, output_size = NULL, input_size = NULL, ...) {
+  .External(C_rt_callx, "torch_upsample_nearest2d_backward_out", grad_input, grad_output, output_size, input_size, ...)
+}
+
+torch_upsample_nearest2d_out <- function(out = NULL, self = NULL, output_size = NULL, ...) {
+  .External(C_rt_callx, "torch_upsample_nearest2d_out", out, self, output_size, ...)
+}
+
+torch_upsample_nearest3d <- function(self, output_size = NULL, ..., align_corners = FALSE, scales = NULL) {
+  .External(C_rt_callx, "torch_upsample_nearest3d", self, output_size, ..., align_corners = align_corners, scales = scales)
+}
+
+torch_upsample_nearest3d_backward <- function(grad_output, output_size, input_size, ...) {
+  .External(C_rt_callx, "torch_upsample_nearest3d_backward", grad_output, output_size, input_size, ...)
+}
+
+torch_upsample_nearest3d_backward_out <- function(grad_input = NULL, grad_output = NULL, output_size = NULL, input_size = NULL, ...) {
+  .External(C_rt_callx, "torch_upsample_nearest3d_backward_out", grad_input, grad_output, output_size, input_size, ...)
+}
+
+torch_upsample_nearest3d_out <- function(out = NULL, self = NULL, output_size = NULL, ...) {
+  .External(C_rt_callx, "torch_upsample_nearest3d_out", out, self, output_size, ...)
+}
+
+torch_upsample_trilinear3d <- function(self, output_size = NULL, ..., align_corners = FALSE, scales = NULL) {
+  .External(C_rt_callx, "torch_upsample_trilinear3d", self, output_size, ..., align_corners = align_corners, scales = scales)
+}
+
+torch_upsample_trilinear3d_backward <- function(grad_output, output_size, input_size, ...) {
+  .External(C_rt_callx, "torch_upsample_trilinear3d_backward", grad_output, output_size, input_size, ...)
+}
+
+torch_upsample_trilinear3d_backward_out <- function(grad_input = NULL, grad_output = NULL, output_size = NULL, input_size = NULL, ...) {
+  .External(C_rt_callx, "torch_upsample_trilinear3d_backward_out", grad_input, grad_output, output_size, input_size, ...)
+}
+
+torch_upsample_trilinear3d_out <- function(out = NULL, self = NULL, output_size = NULL, ...) {
+  .External(C_rt_callx, "torch_upsample_trilinear3d_out", out, self, output_size, ...)
+}
+
 torch_vander <- function(x, N = NULL, increasing = FALSE) {
   .External(C_rt_callx, "torch_vander", x, N, increasing)
 }
@@ -2265,10 +2585,26 @@ torch_xlogy <- function(self, other) {
   .External(C_rt_callx, "torch_xlogy", self, other)
 }
 
+torch_zero_ <- function(self) {
+  .External(C_rt_callx, "torch_zero_", self)
+}
+
 torch_zeros <- function(..., names = NULL, dtype = NULL, device = NULL, requires_grad = FALSE, layout = NULL) {
   .External(C_rt_callx, "torch_zeros", ..., names = names, dtype = dtype, device = device, requires_grad = requires_grad, layout = layout)
 }
 
 torch_zeros_like <- function(input, dtype = NULL, device = NULL, requires_grad = FALSE, ...) {
   .External(C_rt_callx, "torch_zeros_like", input, dtype, device, requires_grad, ...)
+}
+
+torch_zeros_out <- function(out, size) {
+  .External(C_rt_callx, "torch_zeros_out", out, size)
+}
+
+unset_autocast <- function(...) {
+  .External(C_rt_callx, "unset_autocast", ...)
+}
+
+with_autocast <- function(...) {
+  .External(C_rt_callx, "with_autocast", ...)
 }

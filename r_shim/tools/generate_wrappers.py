@@ -25,7 +25,8 @@ from pathlib import Path
 
 SHIM = Path(__file__).resolve().parents[1]
 OUT = SHIM / "R" / "generated.R"
-PREFIXES = ("torch_", "nnf_", "nn_", "optim_", "lr_", "autograd_", "cuda_", "with_", "local_", "is_")
+PREFIXES = ("torch_", "nnf_", "nn_", "optim_", "lr_", "autograd_", "cuda_", "with_", "local_", "is_", "jit_",
+            "backends_", "install_", "get_install_", "set_autocast", "unset_autocast")
 MODULES = ("rtorch_py", "rtorch_py.nn", "rtorch_py.optim")
 R_RESERVED = {"if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE", "FALSE", "NULL",
               "Inf", "NaN", "NA", "in"}
