@@ -307,6 +307,16 @@ def _one_based_result(kind: str, out: Any) -> Any:
     return [Tensor._wrap(i._data + 1) for i in out]
 
 
+def _named_varargs(values: tuple, kw: dict, name: str, fn: str) -> tuple:
+    """The varargs of a call where R named them (``size = c(5, 5)``); other unknown names are errors."""
+    extra = [k for k in kw if k != name]
+    if extra:
+        raise TypeError(f"{fn}() got an unexpected keyword argument '{extra[0]}'")
+    if values:
+        raise TypeError(f"{fn}() got both positional {name} and {name} = ...")
+    return (kw[name],)
+
+
 def _reword(err: Worded) -> BaseException:
     return err.one_based()
 
@@ -353,6 +363,11 @@ def _declare(fn: Callable, ref: str | None) -> Callable:
     ref = ref or (params[0].name if params else None)
     free: dict[str, Any] = {"_impl": fn, "_Worded": Worded, "_reword": _reword, "_result": _one_based_result}
     formals, call, body = [], [], []
+    # R callers may name a varargs argument (torch_ones(size = c(5, 5))): its value arrives as a keyword
+    var = next((p.name for p in params if p.kind is p.VAR_POSITIONAL), None)
+    named_var = var is not None and not any(p.kind is p.VAR_KEYWORD for p in params)
+    if named_var:
+        free["_named_varargs"] = _named_varargs
     for p in params:
         name = p.name
         if p.kind is p.POSITIONAL_ONLY:
@@ -362,6 +377,8 @@ def _declare(fn: Callable, ref: str | None) -> Callable:
         if p.kind is p.VAR_POSITIONAL:
             formals.append(f"*{name}")
             call.append(f"*{name}")
+            if named_var:
+                body.append(f"if _rkw: {name} = _named_varargs({name}, _rkw, {name!r}, {fn.__name__!r})")
         elif p.kind is p.VAR_KEYWORD:
             formals.append(f"**{name}")
             call.append(f"**{name}")
@@ -380,6 +397,8 @@ def _declare(fn: Callable, ref: str | None) -> Callable:
             body.append(f"{name} = {conv}")
         else:
             body.append(f"if {name} is not None: {name} = {conv}")
+    if named_var:
+        formals.append("**_rkw")
     result = f"_impl({', '.join(call)})"
     if ret is not None:
         result = f"_result({ret!r}, {result})"

@@ -28,8 +28,19 @@ __all__ = [
     "torch_moveaxis", "torch_conv1d", "torch_conv2d", "torch_conv_transpose1d", "torch_conv_transpose2d",
     "torch_avg_pool1d", "torch_max_pool1d", "torch_max_pool2d", "torch_adaptive_avg_pool1d",
     "torch_cosine_similarity", "torch_pixel_shuffle", "torch_celu", "torch_selu", "torch_relu_", "torch_selu_",
-    "torch_celu_", "torch_rrelu_", "torch_threshold_", "torch_channel_shuffle", "torch_as_strided",
+    "torch_celu_", "torch_rrelu_", "torch_threshold_", "torch_channel_shuffle", "torch_as_strided", "torch_size",
 ]
+
+
+@r_api
+def torch_size(self: Tensor, dim: Dim) -> int:
+    """The size of (1-based) ``dim``.
+
+    Example:
+        >>> torch_size(torch_ones(2, 3), 2)
+        3
+    """
+    return _tensor(self, "torch_size").shape[dim]
 
 
 def _tensor(x: Any, fn: str, arg: str = "self") -> Tensor:

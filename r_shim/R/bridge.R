@@ -9,6 +9,11 @@
 # wrappers use it for defaults that R cannot write).
 .rt_absent <- structure(list(), class = "rt_absent")
 
+# A Python ValueError reaches R as R torch's "value_error" condition (src/bridge.c's fail() calls this).
+.rt_value_error <- function(msg) {
+  stop(structure(class = c("value_error", "error", "condition"), list(message = msg, call = NULL)))
+}
+
 .onLoad <- function(libname, pkgname) {
   # Nothing here touches Python: R CMD INSTALL's load test has none.
   if (!nzchar(Sys.getenv("RETICULATE_PYTHON")) && !.Call(C_rt_started)) {

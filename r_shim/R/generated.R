@@ -2317,6 +2317,10 @@ torch_sinh <- function(self) {
   .External(C_rt_callx, "torch_sinh", self)
 }
 
+torch_size <- function(self, dim) {
+  .External(C_rt_callx, "torch_size", self, dim)
+}
+
 torch_softmax <- function(self, dim, dtype = NULL) {
   .External(C_rt_callx, "torch_softmax", self, dim, dtype)
 }

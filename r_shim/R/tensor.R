@@ -111,8 +111,25 @@ torch_tensor <- function(data, dtype = NULL, device = NULL, requires_grad = FALS
 
 #' @export
 Ops.torch_dtype <- function(e1, e2) {
+  if (.Generic %in% c("==", "!=") && !(inherits(e1, "torch_dtype") && inherits(e2, "torch_dtype")))
+    stop("comparing a torch_dtype with an object that is not a dtype", call. = FALSE)
   switch(.Generic,
          "==" = identical(e1, e2),
          "!=" = !identical(e1, e2),
          stop(gettextf("%s is not defined for dtypes", sQuote(.Generic)), call. = FALSE))
+}
+
+# Devices compare by type and index (every rtorch_py tensor is on the CPU).
+#' @export
+Ops.torch_device <- function(e1, e2) {
+  same <- function() {
+    if (!(inherits(e1, "torch_device") && inherits(e2, "torch_device")))
+      stop("comparing a torch_device with an object that is not a device", call. = FALSE)
+    identical(.Call(C_rt_dollar, e1, "type"), .Call(C_rt_dollar, e2, "type")) &&
+      identical(.Call(C_rt_dollar, e1, "index"), .Call(C_rt_dollar, e2, "index"))
+  }
+  switch(.Generic,
+         "==" = same(),
+         "!=" = !same(),
+         stop(gettextf("%s is not defined for devices", sQuote(.Generic)), call. = FALSE))
 }

@@ -749,6 +749,8 @@ static void NORET fail(PyGILState_STATE g) {
     PyErr_Fetch(&type, &value, &tb);
     PyErr_NormalizeException(&type, &value, &tb);
     int interrupt = type && PyErr_GivenExceptionMatches(type, PyExc_KeyboardInterrupt);
+    /* R torch signals bad argument values with class "value_error" (R/conditions.R's value_error()) */
+    int value_error = type && PyErr_GivenExceptionMatches(type, PyExc_ValueError);
     errbuf[0] = 0;
     if (value) {
         PyObject *s = PyObject_Str(value);
@@ -766,6 +768,12 @@ static void NORET fail(PyGILState_STATE g) {
     if (interrupt) {
         Rf_onintr();
         Rf_errorcall(R_NilValue, "interrupted");  /* only reached when interrupts are suspended */
+    }
+    if (value_error && ns_env) {
+        SEXP msg = PROTECT(Rf_mkString(errbuf[0] ? errbuf : "unknown Python error"));
+        SEXP call = PROTECT(Rf_lang2(Rf_install(".rt_value_error"), msg));
+        Rf_eval(call, ns_env);  /* signals the classed error: never returns */
+        UNPROTECT(2);
     }
     Rf_errorcall(R_NilValue, "%s", errbuf[0] ? errbuf : "unknown Python error");
 }

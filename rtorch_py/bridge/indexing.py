@@ -15,6 +15,7 @@ pairwise selection; R torch treats numeric and logical vectors, long tensors and
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -133,8 +134,27 @@ def _positions(k: Any, size: int) -> np.ndarray:
     return np.flatnonzero(d)
 
 
+_OOB = re.compile(r"index (-?\d+) is out of bounds for dimension (\d+) with size (\d+)")
+
+
+def _one_based_oob(err: IndexError) -> IndexError:
+    """numpy's 0-based "index i is out of bounds for dimension d" in R's counting (negative i as given)."""
+    m = _OOB.search(str(err))
+    if m is None:
+        return err
+    i, d, n = (int(g) for g in m.groups())
+    return IndexError(f"index {i + 1 if i >= 0 else i} is out of bounds for dimension {d + 1} with size {n}")
+
+
 def r_subset(x: Tensor, items: list[Any], drop: Any = True) -> Tensor:
     """R's ``x[...]``."""
+    try:
+        return _subset(x, items, drop)
+    except IndexError as e:
+        raise _one_based_oob(e) from None
+
+
+def _subset(x: Tensor, items: list[Any], drop: Any) -> Tensor:
     key, advanced = r_key(items, bool(drop))
     if len(advanced) <= 1 or not all(_per_dim(key[i]) for i in advanced):
         return x[tuple(key)]

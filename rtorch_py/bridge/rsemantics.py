@@ -40,8 +40,8 @@ def r_tensor(value: Any, dtype: Any = None) -> Tensor:
         return _C.torch_tensor(np.ascontiguousarray(value, dtype=target), dtype=dtype)
     if isinstance(value, (bool, int, float)):
         return _C.torch_tensor([value], dtype=dtype)
-    if value is None:
-        raise TypeError("torch_tensor: data must not be NULL")
+    if value is None:  # R torch: torch_tensor(NULL) is an empty bool tensor
+        return _C.torch_tensor(np.zeros(0, dtype=np.bool_), dtype=dtype)
     return _C.torch_tensor(value, dtype=dtype)
 
 

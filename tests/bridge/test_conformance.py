@@ -558,7 +558,8 @@ def expect_indexing() -> dict[str, Any]:
     out["assign_seed_mask"] = T(grad_h)
     out |= {
         "err_zero": {"r": "error", "message": "Indexing starts at 1 but found a 0."},
-        "err_out_of_range": E(lambda: v[6]),
+        # R's subscripts count from 1 in the message too (R torch's wording); Python's x[6] reads 0-based
+        "err_out_of_range": {"r": "error", "message": "index 7 is out of bounds for dimension 1 with size 6"},
         "err_too_many": E(lambda: m[0, 0, 0]),
         "err_long_zero": {"r": "error", "message": "Indexing starts at 1 but found a 0."},
     }
