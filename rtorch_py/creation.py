@@ -258,6 +258,8 @@ def torch_arange(start: Any = 0, end: Any = None, step: Any = 1, dtype: Dtype | 
          3
         [ CPULongType{3} ]
     """
+    # R torch accepts one-element tensors for the bounds and the step
+    start, end, step = (v.item() if isinstance(v, Tensor) and v._data.size == 1 else v for v in (start, end, step))
     if end is None:
         start, end = 0, start
     if step == 0:
@@ -390,6 +392,10 @@ def torch_normal(mean: Any = 0, std: Any = 1, size: Size | None = None, generato
                  dtype: Dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Normal values with the given mean and standard deviation (numbers or tensors)."""
     g = _gen(generator)
+    if (isinstance(mean, Tensor) or isinstance(std, Tensor)) and (size is not None or dtype is not None):
+        # R torch: with tensor mean/std the shape and dtype come from them
+        raise ValueError("torch_normal: `size` and `dtype` cannot be given when `mean` or `std` is a tensor "
+                         "(the result takes their shape and dtype)")
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         m = mean._data if isinstance(mean, Tensor) else mean
         s = std._data if isinstance(std, Tensor) else std

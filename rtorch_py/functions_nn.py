@@ -24,8 +24,44 @@ __all__ = [
     "torch_nll_loss", "torch_multi_margin_loss", "torch_adaptive_avg_pool2d", "torch_max_pool2d_with_indices",
     "torch_max_unpool2d", "torch_zero_", "torch__cast_Byte", "torch__cast_Char", "torch__cast_Double",
     "torch__cast_Float", "torch__cast_Half", "torch__cast_Int", "torch__cast_Long", "torch__cast_Short",
-    "torch_zeros_out", "torch_addr_out", "torch_scaled_dot_product_attention",
+    "torch_zeros_out", "torch_addr_out", "torch_scaled_dot_product_attention", "torch_one_hot",
+    "torch_empty_strided",
 ]
+
+
+def torch_one_hot(self: Tensor, num_classes: int = -1) -> Tensor:
+    """``nnf_one_hot``: 1-based class indices as one-hot rows (``num_classes`` = the largest by default).
+
+    Example:
+        >>> torch_one_hot(torch_tensor([2, 1]))._data.tolist()
+        [[0, 1], [1, 0]]
+    """
+    return _nnf("nnf_one_hot")(self, num_classes)
+
+
+def torch_empty_strided(size: Any, stride: Any, dtype: Any = None, layout: Any = None, device: Any = None,
+                        requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
+    """A tensor of ``size`` whose elements lie ``stride`` elements apart (zero-filled storage of the needed
+    length).
+
+    Example:
+        >>> torch_empty_strided([2, 2], [1, 2]).stride()
+        [1.0, 2.0]
+    """
+    from .creation import _check_device
+    _check_device(device)
+    shape, steps = _sizes(size), _sizes(stride)
+    if len(shape) != len(steps):
+        raise RuntimeError(f"mismatch in length of strides and shape: {len(steps)} and {len(shape)}")
+    from ._core.dtype import get_default_dtype
+    npd = as_dtype(dtype).np if dtype is not None else get_default_dtype().np
+    n = 1 + sum((k - 1) * st for k, st in zip(shape, steps)) if all(shape) else 0
+    buf = np.zeros(max(n, 0), dtype=npd)
+    arr = np.lib.stride_tricks.as_strided(buf, shape, [st * buf.itemsize for st in steps])
+    t = _wrap(arr)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
 
 
 def _nnf(name: str) -> Any:

@@ -94,7 +94,7 @@ def torch_tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
         (5, 2)
     """
     x, y = _tensor(a, "torch_tensordot", "a"), _tensor(b, "torch_tensordot", "b")
-    if isinstance(dims, (list, tuple)) and len(dims) == 2 and not np.isscalar(dims[0]):
+    if isinstance(dims, (list, tuple)) and len(dims) == 2:
         da = axes_of(_seq(dims[0]), x._data.ndim) or ()
         db = axes_of(_seq(dims[1]), y._data.ndim) or ()
     else:

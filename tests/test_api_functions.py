@@ -284,3 +284,17 @@ def test_logaddexp_of_equal_infinities() -> None:
     ninf = torch_tensor(-math.inf)
     assert np.isneginf(R.torch_logaddexp(ninf, ninf).item())
     assert np.isposinf(R.torch_logaddexp(-ninf, -ninf).item())
+
+
+def test_creation_and_wrapper_conventions() -> None:
+    x = R.torch_empty_strided([2, 3], [1, 2])
+    assert x.shape == (2, 3) and x.stride() == [1.0, 2.0]
+    assert R.torch_arange(torch_tensor(3), torch_tensor(1), torch_tensor(-1))._data.tolist() == [3.0, 2.0, 1.0]
+    assert R.torch_one_hot(torch_tensor([1, 3]))._data.tolist() == [[1, 0, 0], [0, 0, 1]]
+    with pytest.raises(ValueError, match="cannot be given when `mean` or `std` is a tensor"):
+        R.torch_normal(R.torch_zeros(2), 1, [2, 2])
+    a, b = R.torch_rand(4, 2, 3), R.torch_rand(3, 3, 5)
+    assert R.torch_tensordot(a, b, [3, 1]).shape == R.torch_tensordot(a, b, 1).shape == (4, 2, 3, 5)
+    assert R.torch_ones(size=[2, 3]).shape == (2, 3)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'sise'"):
+        R.torch_ones(sise=[2])

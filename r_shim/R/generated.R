@@ -1477,6 +1477,10 @@ torch_empty_like <- function(input, dtype = NULL, device = NULL, requires_grad =
   .External(C_rt_callx, "torch_empty_like", input, dtype, device, requires_grad, ...)
 }
 
+torch_empty_strided <- function(size, stride, dtype = NULL, layout = NULL, device = NULL, requires_grad = FALSE, pin_memory = FALSE) {
+  .External(C_rt_callx, "torch_empty_strided", size, stride, dtype, layout, device, requires_grad, pin_memory)
+}
+
 torch_eq <- function(self, other) {
   .External(C_rt_callx, "torch_eq", self, other)
 }
@@ -2035,6 +2039,10 @@ torch_normal <- function(mean = 0L, std = 1L, size = NULL, generator = NULL, dty
 
 torch_not_equal <- function(self, other) {
   .External(C_rt_callx, "torch_not_equal", self, other)
+}
+
+torch_one_hot <- function(self, num_classes = -1L) {
+  .External(C_rt_callx, "torch_one_hot", self, num_classes)
 }
 
 torch_ones <- function(..., names = NULL, dtype = NULL, device = NULL, requires_grad = FALSE, layout = NULL) {
