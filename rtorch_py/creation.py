@@ -260,15 +260,17 @@ def torch_arange(start: Any = 0, end: Any = None, step: Any = 1, dtype: Dtype | 
     """
     # R torch accepts one-element tensors for the bounds and the step
     start, end, step = (v.item() if isinstance(v, Tensor) and v._data.size == 1 else v for v in (start, end, step))
-    if end is None:
+    one_bound = end is None
+    if one_bound:
         start, end = 0, start
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
         raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     npd = _range_dtype(dtype, start, end, step)
-    # Number of elements as libtorch computes it for [start, end + step): the inclusive end of R torch.
-    n = int(math.floor((end - start) / step)) + 1
+    # Number of elements as libtorch computes it for [start, end + step): the inclusive end of R torch; with
+    # one bound R torch counts from 0 and stops before it (torch_arange(10) has 10 elements).
+    n = int(math.ceil((end - start) / step)) if one_bound else int(math.floor((end - start) / step)) + 1
     n = max(n, 0)
     arr = (start + np.arange(n, dtype=np.float64) * step) if npd.kind == "f" else \
         start + np.arange(n, dtype=np.int64) * step
@@ -277,7 +279,10 @@ def torch_arange(start: Any = 0, end: Any = None, step: Any = 1, dtype: Dtype | 
 
 def torch_range(start: Any, end: Any, step: Any = 1, dtype: Dtype | None = None, device: Any = None,
                 requires_grad: bool = False) -> Tensor:
-    """Like ``torch_arange`` (end inclusive), always floating point (deprecated in torch)."""
+    """Like ``torch_arange`` (end inclusive), always floating point (deprecated in torch: warns)."""
+    import warnings  # noqa: PLC0415
+    warnings.warn("torch_range is deprecated in favor of torch_arange (its end is inclusive too)", UserWarning,
+                  stacklevel=2)
     return torch_arange(float(start), float(end), step, dtype=dtype or get_default_dtype(), device=device,
                         requires_grad=requires_grad)
 

@@ -138,7 +138,8 @@ def test_like_functions() -> None:
 def test_arange_includes_end() -> None:
     assert arr(rt.torch_arange(1, 5)).tolist() == [1, 2, 3, 4, 5]
     assert rt.torch_arange(1, 5).dtype is rt.torch_long()
-    assert arr(rt.torch_arange(4)).tolist() == [0, 1, 2, 3, 4]
+    # one bound counts from 0 up to, not including, it (R torch: length(torch_arange(10)) == 10)
+    assert arr(rt.torch_arange(4)).tolist() == [0, 1, 2, 3]
     assert arr(rt.torch_arange(1, 10, 3)).tolist() == [1, 4, 7, 10]
     assert arr(rt.torch_arange(1, 9, 3)).tolist() == [1, 4, 7]
     assert arr(rt.torch_arange(5, 1, -2)).tolist() == [5, 3, 1]
@@ -156,7 +157,8 @@ def test_arange_includes_end() -> None:
 
 
 def test_range_and_linspace_logspace() -> None:
-    r = rt.torch_range(1, 3)
+    with pytest.warns(UserWarning, match="torch_range is deprecated"):
+        r = rt.torch_range(1, 3)
     assert r.dtype is rt.torch_float() and arr(r).tolist() == [1.0, 2.0, 3.0]
     assert arr(rt.torch_linspace(0, 1, 5)).tolist() == [0.0, 0.25, 0.5, 0.75, 1.0]
     assert rt.torch_linspace(0, 1).shape == (100,)
