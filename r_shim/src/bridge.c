@@ -1215,11 +1215,17 @@ static SEXP rt_callm(SEXP args) {
     PyObject *obj = r2py(x);
     if (!obj) fail(gil__);
     PyObject *m = PyObject_GetAttrString(obj, Rf_translateCharUTF8(STRING_ELT(name, 0)));
-    Py_DECREF(obj);
-    if (!m) fail(gil__);
+    if (!m) { Py_DECREF(obj); fail(gil__); }
     PyObject *res = call_pairlist(m, CDDR(args));
     Py_DECREF(m);
-    if (!res) fail(gil__);
+    if (!res) { Py_DECREF(obj); fail(gil__); }
+    if (res == obj) {
+        /* an in-place method returns its receiver: R gets the same object back, as in R torch */
+        Py_DECREF(res);
+        Py_DECREF(obj);
+        return finish(gil__, x);
+    }
+    Py_DECREF(obj);
     SEXP out = py2r(res);
     Py_DECREF(res);
     if (!out) fail(gil__);

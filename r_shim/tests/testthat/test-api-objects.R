@@ -59,3 +59,12 @@ test_that("an empty tensor says which R index is out of bounds", {
   expect_error(x[1], "index 1 is out of bounds for dimension 1 with size 0", fixed = TRUE)
   expect_equal(torch_tensor(NULL)$shape, 0)
 })
+
+test_that("in-place methods return the same R object", {
+  x <- torch_tensor(c(-1, 2))
+  y <- x$abs_()$mul_(2)
+  expect_identical(rlang::obj_address(x), rlang::obj_address(y))
+  expect_equal(as_array(x), c(2, 4))
+  z <- x$abs()
+  expect_false(identical(rlang::obj_address(x), rlang::obj_address(z)))
+})
