@@ -359,12 +359,18 @@ def torch_randn(*size: Size, generator: Any = None, names: Any = None, dtype: Dt
 @r_api
 def torch_randint(low: Any, high: Any, size: Size, generator: Any = None, dtype: Dtype | None = None,
                   device: Any = None, requires_grad: bool = False) -> Tensor:
-    """Integers in [low, high) (high exclusive), int64 unless ``dtype`` says otherwise."""
+    """Integers in [low, high) (high exclusive), in the default float dtype unless ``dtype`` says otherwise
+    (R torch calls libtorch's C++ randint, whose default is the default dtype, not int64 as in Python).
+
+    Example:
+        >>> torch_randint(0, 10, 3).dtype
+        torch_Float
+    """
     lo, hi = to_int(low, "low"), to_int(high, "high")
     if hi <= lo:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={lo} >= to={hi}")
     arr = _gen(generator).randint(lo, hi, size)
-    return _finish(arr, dtype if dtype is not None else "int64", device, requires_grad)
+    return _finish(arr, dtype if dtype is not None else get_default_dtype(), device, requires_grad)
 
 
 def torch_randint_like(input: Tensor, low: Any, high: Any = None, dtype: Dtype | None = None,

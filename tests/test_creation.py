@@ -187,7 +187,8 @@ def test_random_shapes_and_dtypes() -> None:
 
 def test_randint_high_exclusive() -> None:
     r = rt.torch_randint(0, 3, c(2000))
-    assert r.dtype is rt.torch_long() and set(np.unique(arr(r))) == {0, 1, 2}
+    assert r.dtype is rt.torch_float() and set(np.unique(arr(r))) == {0, 1, 2}  # R torch: the default dtype
+    assert rt.torch_randint(0, 3, c(2), dtype=rt.torch_long()).dtype is rt.torch_long()
     assert rt.torch_randint(-2, 2, c(2, 3)).shape == (2, 3)
     assert rt.torch_randint(0, 5, c(3), dtype=rt.torch_double()).dtype is rt.torch_double()
     with pytest.raises(RuntimeError, match="random_ expects 'from' to be less than 'to', but got from=3 >= to=3"):
