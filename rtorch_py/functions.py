@@ -108,6 +108,10 @@ def torch_where(condition: Tensor, self: Any = None, other: Any = None) -> Any:
     """Elements of ``self`` where ``condition``, else of ``other``; with one argument, ``torch_nonzero``."""
     if self is None and other is None:
         return torch_nonzero(condition, as_list=True)
+    if not isinstance(self, Tensor) and not isinstance(other, Tensor):
+        # two numbers (torch_where(cond, 1, 0)): the result type of the two scalars (floats: the default dtype)
+        from ._core.dtype import result_type
+        self = Tensor._wrap(np.asarray(self, dtype=result_type(self, other)))
     return O.where(condition, self, other)
 
 

@@ -298,3 +298,53 @@ def test_creation_and_wrapper_conventions() -> None:
     assert R.torch_ones(size=[2, 3]).shape == (2, 3)
     with pytest.raises(TypeError, match="unexpected keyword argument 'sise'"):
         R.torch_ones(sise=[2])
+
+
+def test_where_with_two_numbers() -> None:
+    c = torch_tensor([True, False])
+    w = R.torch_where(c, 1.0, 0.0)
+    assert w.dtype is R.torch_float() and w._data.tolist() == [1.0, 0.0]
+    assert R.torch_where(c, 2, 3).dtype is R.torch_long()
+    assert R.torch_where(c, self=1, other=torch_tensor([5.0, 6.0]))._data.tolist() == [1.0, 6.0]
+
+
+# -- $ methods added for issue 13 --------------------------------------------------------------------------
+
+def test_methods_take_r_argument_names() -> None:
+    x = R.torch_arange(1, 6)
+    assert x.view(size=[2, 3]).shape == (2, 3) and x.reshape(shape=[3, 2]).shape == (3, 2)
+    assert torch_tensor([1.0]).expand([2, 3], True).shape == (2, 3)
+    assert R.torch_ones(2, 3).stride() == [3.0, 1.0] and R.torch_ones(2, 3).stride(1) == 3.0
+    assert x.polygamma(0)._data.shape == (6,)
+    v, i = torch_tensor([3.0, 1.0, 2.0]).kthvalue(2)
+    assert (v.item(), i.item()) == (2.0, 3)
+
+
+def test_storage_resize_and_fills() -> None:
+    x = R.torch_zeros(4)
+    assert x.storage().data_ptr() == x[1:].storage().data_ptr() and x.storage().size() == 4
+    assert x.clone().storage().data_ptr() != x.storage().data_ptr()
+    r = torch_tensor([1, 2, 3])
+    assert r.resize_(2, 2) is r and r._data.tolist() == [[1, 2], [3, 0]]
+    m = R.torch_zeros(5, 2)
+    m.fill_diagonal_(1, wrap=True)
+    assert m._data.tolist() == [[1, 0], [0, 1], [0, 0], [1, 0], [0, 1]]
+    m2 = R.torch_zeros(5, 2)
+    m2.fill_diagonal_(1)
+    assert m2._data.sum() == 2
+    p = R.torch_zeros(2, 2)
+    assert p.put_(torch_tensor([4, 4]), torch_tensor([1.0, 2.0]), accumulate=True) is p
+    assert p._data.tolist() == [[0.0, 0.0], [0.0, 3.0]]
+    assert torch_tensor([1, 2]).new_empty(3).dtype is R.torch_long()
+    assert repr(x.device) == "torch_device(type='cpu')" and x.device.type == "cpu" and not x.is_cuda
+
+
+def test_inplace_index_methods_and_gradients() -> None:
+    w = R.torch_ones(3, requires_grad=True)
+    h = w * 2
+    h.index_fill_(1, torch_tensor([2]), 0.0)
+    h.sum().backward()
+    assert w.grad._data.tolist() == [2.0, 0.0, 2.0]
+    z = R.torch_zeros(2, 2)
+    assert z.index_copy_(1, torch_tensor([2]), torch_tensor([[1.0, 2.0]])) is z
+    assert z._data.tolist() == [[0.0, 0.0], [1.0, 2.0]]

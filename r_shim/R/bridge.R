@@ -29,7 +29,22 @@
                           built, "): reinstall the shim with that Python (make setup)")
   setHook(packageEvent("reticulate", "onLoad"), function(...) .rt_reticulate_loaded())
   if ("reticulate" %in% loadedNamespaces()) .rt_reticulate_loaded()
+  # testthat's expect_equal() (waldo) compares tensors by what they hold, as in R torch
+  setHook(packageEvent("waldo", "onLoad"), function(...) .rt_register_waldo())
+  if ("waldo" %in% loadedNamespaces()) .rt_register_waldo()
   invisible()
+}
+
+.rt_register_waldo <- function() {
+  registerS3method("compare_proxy", "torch_tensor", .rt_compare_proxy, envir = asNamespace("waldo"))
+}
+
+# What waldo compares for a tensor: values, dtype, shape, requires_grad and the grad_fn's name.
+.rt_compare_proxy <- function(x, path = "x") {
+  gf <- x$grad_fn
+  list(object = list(values = as_array(x$detach()), dtype = as.character(x$dtype), shape = x$shape,
+                     requires_grad = x$requires_grad, grad_fn = if (is.null(gf)) NULL else gf$name),
+       path = paste0("as_array(", path, ")"))
 }
 
 #' Statistics of the bridge: live external pointers to Python objects, R objects held by Python.

@@ -68,3 +68,13 @@ test_that("in-place methods return the same R object", {
   z <- x$abs()
   expect_false(identical(rlang::obj_address(x), rlang::obj_address(z)))
 })
+
+test_that("expect_equal compares tensors by values, dtype, shape, requires_grad and grad_fn", {
+  testthat::local_edition(3)
+  expect_equal(torch_tensor(c(1, 2)), torch_tensor(c(1, 2)))
+  expect_failure(expect_equal(torch_tensor(1), torch_tensor(2)))
+  expect_failure(expect_equal(torch_tensor(1), torch_tensor(1L)))
+  expect_failure(expect_equal(torch_tensor(1)$reshape(c(1, 1)), torch_tensor(1)))
+  x <- torch_tensor(1)$requires_grad_(TRUE)
+  expect_failure(expect_equal(x, x$clone()))
+})
