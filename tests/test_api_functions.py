@@ -139,6 +139,8 @@ GRADS = [
      [f(1, 2, 2, 2, 2)]),
     ("sdpa", lambda q, k, v: R.torch_scaled_dot_product_attention(q, k, v, is_causal=True),
      [f(2, 3, 4), f(2, 3, 4), f(2, 3, 2)]),
+    ("conv3d", lambda x, w, b: R.torch_conv3d(x, w, b, stride=[1, 2, 1], padding=[1, 0, 1]),
+     [f(1, 2, 3, 3, 2), f(2, 2, 2, 2, 1), f(2)]),
     ("max_unpool2d", lambda a: R.torch_max_unpool2d(a, torch_tensor([[[[1, 4]]]]), [2, 2]), [f(1, 1, 1, 2)]),
 ]
 

@@ -174,6 +174,11 @@ CASES = [
     ("upsample_trilinear3d", [F(1, 2, 3, 2, 2)],
      "torch_upsample_trilinear3d(a0, output_size = c(5, 3, 4), align_corners = FALSE)",
      "torch.nn.functional.interpolate(a0, size=(5, 3, 4), mode='trilinear', align_corners=False)"),
+    ("conv3d", [F(2, 2, 4, 4, 3), F(3, 2, 2, 2, 2), F(3)],
+     "torch_conv3d(a0, a1, a2, stride = c(2, 1, 1), padding = 1, dilation = c(1, 2, 1))",
+     "torch.nn.functional.conv3d(a0, a1, a2, stride=(2, 1, 1), padding=1, dilation=(1, 2, 1))"),
+    ("conv3d_groups", [F(1, 4, 3, 3, 3), F(2, 2, 2, 2, 2)], "torch_conv3d(a0, a1, groups = 2)",
+     "torch.nn.functional.conv3d(a0, a1, groups=2)"),
     ("sdpa_causal", [F(2, 3, 4), F(2, 3, 4), F(2, 3, 5)], "torch_scaled_dot_product_attention(a0, a1, a2, "
      "is_causal = TRUE)", "torch.nn.functional.scaled_dot_product_attention(a0, a1, a2, is_causal=True)"),
     ("sdpa_mask", [F(1, 3, 4), F(1, 2, 4), F(1, 2, 2), F(3, 2)], "torch_scaled_dot_product_attention(a0, a1, "
