@@ -83,9 +83,10 @@ def _item(v: Any, drop: bool) -> tuple[Any, bool]:
             raise TypeError(f"tensors used as indices must be long or bool, not {v.dtype!r}")
         return positions_of(d), True
     if isinstance(v, np.ndarray):
+        # an R matrix indexes as the tensor it converts to would (R torch): its shape is kept
         if v.dtype == np.bool_:
-            return v.reshape(-1), True
-        return _vector(v), True
+            return (v if v.ndim > 1 else v.reshape(-1)), True
+        return (_vector(v).reshape(v.shape) if v.ndim > 1 else _vector(v)), True
     if isinstance(v, (bool, np.bool_)):
         return np.array([bool(v)]), True
     if isinstance(v, (int, float, np.integer, np.floating)):
@@ -179,6 +180,9 @@ def _value(v: Any) -> Any:
 
 def r_subassign(x: Tensor, items: list[Any], value: Any) -> None:
     """R's ``x[...] <- value`` (in place, as R torch)."""
+    if sum(isinstance(v, Tensor) and v._data.dtype != np.bool_ for v in items) > 1:
+        raise IndexError("Only one tensor is allowed in the index of a subset assignment (use one long tensor "
+                         "of positions, or R vectors)")
     key, advanced = r_key(items, True)
     if len(advanced) > 1 and all(_per_dim(key[i]) for i in advanced) \
             and not any(k is Ellipsis or k is None or isinstance(k, (int, np.integer)) for k in key):

@@ -78,3 +78,12 @@ test_that("expect_equal compares tensors by values, dtype, shape, requires_grad 
   x <- torch_tensor(1)$requires_grad_(TRUE)
   expect_failure(expect_equal(x, x$clone()))
 })
+
+test_that("R matrices index as the tensors they convert to; two long tensors cannot be assigned through", {
+  x <- torch_tensor(matrix(1:16, 4, 4))
+  y <- rbind(c(1, 1), c(1, 2))
+  expect_equal(x[y]$shape, c(2, 2, 4))
+  expect_equal(as_array(x[y]), as_array(x[torch_tensor(y, dtype = torch_long())]))
+  expect_equal(as_array(x[as.array(x > 12)]), as_array(x[x > 12]))
+  expect_error(x[torch_tensor(c(1L, 3L)), torch_tensor(c(1L, 2L))] <- 2, "Only one tensor is allowed")
+})
