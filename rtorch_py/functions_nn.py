@@ -25,7 +25,7 @@ __all__ = [
     "torch_max_unpool2d", "torch_zero_", "torch__cast_Byte", "torch__cast_Char", "torch__cast_Double",
     "torch__cast_Float", "torch__cast_Half", "torch__cast_Int", "torch__cast_Long", "torch__cast_Short",
     "torch_zeros_out", "torch_addr_out", "torch_scaled_dot_product_attention", "torch_one_hot",
-    "torch_empty_strided",
+    "torch_empty_strided", "torch__adaptive_avg_pool2d_backward",
 ]
 
 
@@ -90,6 +90,8 @@ def torch_nll_loss(self: Tensor, target: Tensor, weight: Tensor | None = None, r
         >>> torch_nll_loss(torch_tensor([[-1.0, -2.0, -3.0]]), torch_tensor([2])).item()
         2.0
     """
+    if isinstance(target, Tensor) and target._data.size and (target._data == 0).any() and ignore_index != 0:
+        raise IndexError("Indexing starts at 1 but found a 0.")
     return _nnf("nnf_nll_loss")(self, target, weight, ignore_index, _reduction(reduction))
 
 
@@ -102,6 +104,12 @@ def torch_multi_margin_loss(self: Tensor, target: Tensor, p: int = 1, margin: fl
 def torch_adaptive_avg_pool2d(self: Tensor, output_size: Any) -> Tensor:
     """``nnf_adaptive_avg_pool2d``."""
     return _nnf("nnf_adaptive_avg_pool2d")(self, output_size)
+
+
+def torch__adaptive_avg_pool2d_backward(grad_output: Tensor, self: Tensor) -> Tensor:
+    """The gradient of ``torch_adaptive_avg_pool2d(self, <grad_output's size>)`` (its autograd)."""
+    size = list(grad_output.shape[-2:])
+    return _backward(lambda x: _nnf("nnf_adaptive_avg_pool2d")(x, size), grad_output, list(self.shape))
 
 
 def torch_max_pool2d_with_indices(self: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,

@@ -350,3 +350,12 @@ def test_inplace_index_methods_and_gradients() -> None:
     z = R.torch_zeros(2, 2)
     assert z.index_copy_(1, torch_tensor([2]), torch_tensor([[1.0, 2.0]])) is z
     assert z._data.tolist() == [[0.0, 0.0], [1.0, 2.0]]
+
+
+def test_nn_forms() -> None:
+    with pytest.raises(IndexError, match="Indexing starts at 1 but found a 0."):
+        R.torch_nll_loss(R.torch_zeros(1, 3), torch_tensor([0]))
+    assert R.torch_nll_loss(torch_tensor([[-1.0, -2.0]]), torch_tensor([2]), reduction=0).shape == (1,)
+    x = R.torch_rand(2, 4, 4)
+    g = R.torch__adaptive_avg_pool2d_backward(R.torch_ones(2, 2, 2), x)
+    np.testing.assert_allclose(g._data, np.full((2, 4, 4), 0.25))

@@ -1017,6 +1017,10 @@ torch___xor__ <- function(self, other) {
   .External(C_rt_callx, "torch___xor__", self, other)
 }
 
+torch__adaptive_avg_pool2d_backward <- function(grad_output, self) {
+  .External(C_rt_callx, "torch__adaptive_avg_pool2d_backward", grad_output, self)
+}
+
 torch__cast_Byte <- function(self, non_blocking = FALSE) {
   .External(C_rt_callx, "torch__cast_Byte", self, non_blocking)
 }
@@ -1355,6 +1359,10 @@ torch_conv1d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, 
 
 torch_conv2d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, dilation = 1L, groups = 1L) {
   .External(C_rt_callx, "torch_conv2d", input, weight, bias, stride, padding, dilation, groups)
+}
+
+torch_conv3d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, dilation = 1L, groups = 1L) {
+  .External(C_rt_callx, "torch_conv3d", input, weight, bias, stride, padding, dilation, groups)
 }
 
 torch_conv_transpose1d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, dilation = 1L) {

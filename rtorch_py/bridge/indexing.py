@@ -29,6 +29,28 @@ __all__ = ["r_subset", "r_subassign", "r_key"]
 _INT_MAX = 2**31 - 1
 
 
+class RSlice:
+    """R torch's ``slc(start, end, step)``: the slice ``start:end`` (1-based, end inclusive, ``Inf`` for the
+    last) taking every ``step``-th element."""
+
+    __slots__ = ("start", "end", "step")
+    __r_class__ = ("slice", "R7")
+
+    def __init__(self, start: Any, end: Any, step: Any = 1) -> None:
+        self.start, self.end, self.step = start, end, step
+
+    def r_format(self) -> str:
+        return "<slice>\n"
+
+
+def r_slc(start: Any, end: Any, step: Any = 1) -> RSlice:
+    """R's ``slc(start, end, step)`` (an infinite end means up to the last element)."""
+    def bound(v: Any) -> Any:
+        return None if isinstance(v, float) and np.isinf(v) else v
+
+    return RSlice(bound(start), bound(end), step)
+
+
 def _whole(v: Any, what: str = "index") -> int:
     if isinstance(v, (bool, np.bool_)):
         raise TypeError(f"a logical {what} must be a vector the size of the dimension")
@@ -75,6 +97,8 @@ def _item(v: Any, drop: bool) -> tuple[Any, bool]:
         return v, False
     if isinstance(v, slice):
         return _slice(v), False
+    if isinstance(v, RSlice):
+        return _slice(slice(v.start, v.end, v.step)), False
     if isinstance(v, Tensor):
         d = v._data
         if d.dtype == np.bool_:

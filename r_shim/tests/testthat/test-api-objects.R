@@ -87,3 +87,10 @@ test_that("R matrices index as the tensors they convert to; two long tensors can
   expect_equal(as_array(x[as.array(x > 12)]), as_array(x[x > 12]))
   expect_error(x[torch_tensor(c(1L, 3L)), torch_tensor(c(1L, 2L))] <- 2, "Only one tensor is allowed")
 })
+
+test_that("slc() slices with R's inclusive ends", {
+  x <- torch_tensor(1:10)
+  expect_equal(as_array(x[slc(start = 1, end = 5, step = 2)]), c(1L, 3L, 5L))
+  expect_equal(as_array(x[slc(9, Inf)]), c(9L, 10L))
+  expect_output(print(slc(1, 3, 5)), "<slice>")
+})
