@@ -25,7 +25,9 @@ __all__ = [
     "torch_max_unpool2d", "torch_zero_", "torch__cast_Byte", "torch__cast_Char", "torch__cast_Double",
     "torch__cast_Float", "torch__cast_Half", "torch__cast_Int", "torch__cast_Long", "torch__cast_Short",
     "torch_zeros_out", "torch_addr_out", "torch_scaled_dot_product_attention", "torch_one_hot",
-    "torch_empty_strided", "torch__adaptive_avg_pool2d_backward",
+    "torch_empty_strided", "torch__adaptive_avg_pool2d_backward", "nnf_pdist", "nnf_pixel_shuffle", "nnf_conv3d",
+    "nnf_max_unpool2d", "nnf_relu_", "nnf_selu_", "nnf_celu_", "nnf_rrelu_", "nnf_threshold_", "nnf_hardtanh_",
+    "nnf_elu_", "is_torch_device",
 ]
 
 
@@ -304,3 +306,71 @@ def torch_scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor
         from . import nn
         weights = nn.nnf_dropout(weights, float(dropout_p), True)
     return O.matmul(weights, value)
+
+
+# -- nnf_* names R torch exports that are the torch_* functions above ------------------------------------------
+
+def nnf_pdist(input: Tensor, p: float = 2) -> Tensor:  # noqa: A002
+    """``torch_pdist``: distances between every pair of rows."""
+    from .functions_shape import torch_pdist
+    return torch_pdist(input, p)
+
+
+def nnf_pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002
+    """``torch_pixel_shuffle``: (N, C r^2, H, W) -> (N, C, H r, W r)."""
+    from .functions_shape import torch_pixel_shuffle
+    return torch_pixel_shuffle(input, upscale_factor)
+
+
+def nnf_conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,  # noqa: A002
+               padding: Any = 0, dilation: Any = 1, groups: Any = 1) -> Tensor:
+    """``torch_conv3d``: 3-d convolution."""
+    from .functions_shape import torch_conv3d
+    return torch_conv3d(input, weight, bias, stride, padding, dilation, groups)
+
+
+def nnf_max_unpool2d(input: Tensor, indices: Tensor, kernel_size: Any = None, stride: Any = None,  # noqa: A002
+                     padding: Any = 0, output_size: Any = None) -> Tensor:
+    """``torch_max_unpool2d``: the values placed at their 1-based flat indices; ``output_size`` is required
+    unless it follows from ``kernel_size``/``stride`` (padding 0)."""
+    if output_size is None:
+        if kernel_size is None:
+            raise ValueError("nnf_max_unpool2d: give output_size or kernel_size")
+        k = _sizes(kernel_size) * (2 if len(_sizes(kernel_size)) == 1 else 1)
+        st = k if stride is None else _sizes(stride) * (2 if len(_sizes(stride)) == 1 else 1)
+        output_size = [(input.shape[-2] - 1) * st[0] + k[0], (input.shape[-1] - 1) * st[1] + k[1]]
+    return torch_max_unpool2d(input, indices, output_size)
+
+
+def _inplace_nnf(name: str, target: str) -> Any:
+    def fn(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:  # noqa: A002
+        return input._inplace(getattr(_nnf_module(), target), *args, name=name, **kwargs)
+
+    fn.__name__ = name
+    fn.__doc__ = f"In-place ``{target}``: writes into ``input`` and returns it."
+    return fn
+
+
+def _nnf_module() -> Any:
+    from . import nn
+    return nn
+
+
+nnf_relu_ = _inplace_nnf("nnf_relu_", "nnf_relu")
+nnf_selu_ = _inplace_nnf("nnf_selu_", "nnf_selu")
+nnf_celu_ = _inplace_nnf("nnf_celu_", "nnf_celu")
+nnf_rrelu_ = _inplace_nnf("nnf_rrelu_", "nnf_rrelu")
+nnf_threshold_ = _inplace_nnf("nnf_threshold_", "nnf_threshold")
+nnf_hardtanh_ = _inplace_nnf("nnf_hardtanh_", "nnf_hardtanh")
+nnf_elu_ = _inplace_nnf("nnf_elu_", "nnf_elu")
+
+
+def is_torch_device(x: Any) -> bool:
+    """Whether ``x`` is a ``torch_device`` object.
+
+    Example:
+        >>> is_torch_device(torch_ones(1).device)
+        True
+    """
+    from .creation import torch_device
+    return isinstance(x, torch_device)

@@ -359,3 +359,16 @@ def test_nn_forms() -> None:
     x = R.torch_rand(2, 4, 4)
     g = R.torch__adaptive_avg_pool2d_backward(R.torch_ones(2, 2, 2), x)
     np.testing.assert_allclose(g._data, np.full((2, 4, 4), 0.25))
+
+
+def test_nnf_names_of_the_new_functions() -> None:
+    x = torch_tensor([-1.0, 2.0])
+    assert R.nnf_relu_(x) is x and x._data.tolist() == [0.0, 2.0]
+    w = R.torch_ones(2, requires_grad=True)
+    h = w * torch_tensor([-0.5, 3.0])
+    R.nnf_hardtanh_(h)
+    h.sum().backward()
+    assert w.grad._data.tolist() == [-0.5, 0.0]
+    assert R.nnf_pdist(R.torch_ones(3, 2)).shape == (3,) and R.is_torch_device(x.device)
+    up = R.nnf_max_unpool2d(R.torch_ones(1, 1, 1, 1), torch_tensor([[[[4]]]]), kernel_size=2)
+    assert up._data.reshape(-1).tolist() == [0.0, 0.0, 0.0, 1.0]

@@ -137,6 +137,10 @@ is_optimizer <- function(x) {
   .External(C_rt_callx, "is_optimizer", x)
 }
 
+is_torch_device <- function(x) {
+  .External(C_rt_callx, "is_torch_device", x)
+}
+
 is_torch_dtype <- function(x) {
   .External(C_rt_callx, "is_torch_dtype", x)
 }
@@ -697,12 +701,20 @@ nnf_celu <- function(input, alpha = 1L, inplace = FALSE) {
   .External(C_rt_callx, "nnf_celu", input, alpha, inplace)
 }
 
+nnf_celu_ <- function(input, ...) {
+  .External(C_rt_callx, "nnf_celu_", input, ...)
+}
+
 nnf_conv1d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, dilation = 1L, groups = 1L) {
   .External(C_rt_callx, "nnf_conv1d", input, weight, bias, stride, padding, dilation, groups)
 }
 
 nnf_conv2d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, dilation = 1L, groups = 1L) {
   .External(C_rt_callx, "nnf_conv2d", input, weight, bias, stride, padding, dilation, groups)
+}
+
+nnf_conv3d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, dilation = 1L, groups = 1L) {
+  .External(C_rt_callx, "nnf_conv3d", input, weight, bias, stride, padding, dilation, groups)
 }
 
 nnf_conv_transpose1d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, dilation = 1L) {
@@ -745,6 +757,10 @@ nnf_elu <- function(input, alpha = 1L, inplace = FALSE) {
   .External(C_rt_callx, "nnf_elu", input, alpha, inplace)
 }
 
+nnf_elu_ <- function(input, ...) {
+  .External(C_rt_callx, "nnf_elu_", input, ...)
+}
+
 nnf_embedding <- function(input, weight, padding_idx = NULL, max_norm = NULL, norm_type = 2L, scale_grad_by_freq = FALSE, sparse = FALSE) {
   .External(C_rt_callx, "nnf_embedding", input, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse)
 }
@@ -775,6 +791,10 @@ nnf_hardswish <- function(input, inplace = FALSE) {
 
 nnf_hardtanh <- function(input, min_val = -1L, max_val = 1L, inplace = FALSE) {
   .External(C_rt_callx, "nnf_hardtanh", input, min_val, max_val, inplace)
+}
+
+nnf_hardtanh_ <- function(input, ...) {
+  .External(C_rt_callx, "nnf_hardtanh_", input, ...)
 }
 
 nnf_hinge_embedding_loss <- function(input, target, margin = 1L, reduction = "mean") {
@@ -833,6 +853,10 @@ nnf_max_pool2d <- function(input, kernel_size, stride = NULL, padding = 0L, dila
   .External(C_rt_callx, "nnf_max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 }
 
+nnf_max_unpool2d <- function(input, indices, kernel_size = NULL, stride = NULL, padding = 0L, output_size = NULL) {
+  .External(C_rt_callx, "nnf_max_unpool2d", input, indices, kernel_size, stride, padding, output_size)
+}
+
 nnf_mish <- function(input, inplace = FALSE) {
   .External(C_rt_callx, "nnf_mish", input, inplace)
 }
@@ -873,6 +897,14 @@ nnf_pairwise_distance <- function(x1, x2, p = 2L, eps = 1e-06, keepdim = FALSE) 
   .External(C_rt_callx, "nnf_pairwise_distance", x1, x2, p, eps, keepdim)
 }
 
+nnf_pdist <- function(input, p = 2L) {
+  .External(C_rt_callx, "nnf_pdist", input, p)
+}
+
+nnf_pixel_shuffle <- function(input, upscale_factor) {
+  .External(C_rt_callx, "nnf_pixel_shuffle", input, upscale_factor)
+}
+
 nnf_poisson_nll_loss <- function(input, target, log_input = TRUE, full = FALSE, eps = 1e-08, reduction = "mean") {
   .External(C_rt_callx, "nnf_poisson_nll_loss", input, target, log_input, full, eps, reduction)
 }
@@ -889,12 +921,24 @@ nnf_relu6 <- function(input, inplace = FALSE) {
   .External(C_rt_callx, "nnf_relu6", input, inplace)
 }
 
+nnf_relu_ <- function(input, ...) {
+  .External(C_rt_callx, "nnf_relu_", input, ...)
+}
+
 nnf_rrelu <- function(input, lower = 0.125, upper = 0.3333333333333333, training = FALSE, inplace = FALSE) {
   .External(C_rt_callx, "nnf_rrelu", input, lower, upper, training, inplace)
 }
 
+nnf_rrelu_ <- function(input, ...) {
+  .External(C_rt_callx, "nnf_rrelu_", input, ...)
+}
+
 nnf_selu <- function(input, inplace = FALSE) {
   .External(C_rt_callx, "nnf_selu", input, inplace)
+}
+
+nnf_selu_ <- function(input, ...) {
+  .External(C_rt_callx, "nnf_selu_", input, ...)
 }
 
 nnf_sigmoid <- function(input) {
@@ -943,6 +987,10 @@ nnf_tanhshrink <- function(input) {
 
 nnf_threshold <- function(input, threshold, value, inplace = FALSE) {
   .External(C_rt_callx, "nnf_threshold", input, threshold, value, inplace)
+}
+
+nnf_threshold_ <- function(input, ...) {
+  .External(C_rt_callx, "nnf_threshold_", input, ...)
 }
 
 nnf_triplet_margin_loss <- function(anchor, positive, negative, margin = 1L, p = 2L, eps = 1e-06, swap = FALSE, reduction = "mean") {
