@@ -138,7 +138,7 @@ def big_rtorch() -> Callable[[], object]:
 
     rt.torch_manual_seed(1)
     x = rt.torch_randn(BIG_N, BIG_IN)
-    y = rt.torch_randint(1, BIG_C + 1, BIG_N)
+    y = rt.torch_randint(1, BIG_C + 1, BIG_N, dtype=rt.torch_long())
     model = rt.nn_sequential(rt.nn_linear(BIG_IN, BIG_H), rt.nn_relu(), rt.nn_linear(BIG_H, BIG_H), rt.nn_relu(),
                              rt.nn_linear(BIG_H, BIG_C))
     opt = rt.optim_adam(model.parameters, lr=1e-3)

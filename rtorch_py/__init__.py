@@ -17,10 +17,17 @@ from ._core.tensor import print_options as print_options  # re-exported
 from .autograd_api import *  # noqa: F403
 from .complex import *  # noqa: F403
 from .creation import *  # noqa: F403
+from .dtype_info import *  # noqa: F403
 from .dtypes import *  # noqa: F403
 from .fft import *  # noqa: F403
 from .functions import *  # noqa: F403
+from .functions_index import *  # noqa: F403
+from .functions_nn import *  # noqa: F403
+from .functions_shape import *  # noqa: F403
+from .functions_stats import *  # noqa: F403
 from .linalg import *  # noqa: F403
+from .special import *  # noqa: F403
+from .unsupported import *  # noqa: F403
 
 __version__ = "0.1.0"
 _tune_malloc()  # large temporaries reuse heap memory instead of fresh mmaps (see _core/malloc.py)

@@ -15,8 +15,9 @@ counts from the end; 0 is an error), ``DimNew`` (a dim of the result, which has 
 ``Size`` (sizes as separate arguments or one vector -> tuple of ints), ``Int`` (a whole number -> int).
 The reference tensor of dims is the first parameter (its first element when it is a list of tensors) unless
 ``@r_api(ref="name")`` names another. Return kinds: ``Indices1`` (the result is 0-based indices),
-``ValuesIndices1`` (a ``[values, indices]`` pair), ``IndicesList1`` (a list of index tensors); each is returned
-1-based. A :class:`~rtorch_py._core.errors.Worded` error from the core is re-raised 1-based, so R users read
+``ValuesIndices1`` (a ``[values, indices]`` pair), ``IndicesList1`` (a list of index tensors),
+``InverseCounts1`` (``[values, inverse indices, counts]`` of unique); each is returned 1-based.
+A :class:`~rtorch_py._core.errors.Worded` error from the core is re-raised 1-based, so R users read
 "dimension 1" where Python's ``x[...]`` reads "dimension 0".
 
 The decorator generates a plain wrapper with the function's own signature (``help()`` and
@@ -45,6 +46,7 @@ __all__ = [
     "r_api", "declared", "one_based", "KINDS", "RETURN_KINDS",
     "axis_of", "axes_of", "position_of", "positions_of", "stop_of", "index_of", "sizes_of", "to_int",
     "Dim", "DimNew", "Dims", "DimOrder", "Pos1", "Index1", "Size", "Int", "Indices1", "ValuesIndices1", "IndicesList1",
+    "InverseCounts1",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -61,6 +63,7 @@ Int = int
 Indices1 = Tensor
 ValuesIndices1 = list
 IndicesList1 = list
+InverseCounts1 = list
 
 
 # -- converters ------------------------------------------------------------------------------------------------
@@ -209,6 +212,8 @@ def _ndim(ref: Any, fn: str, arg: str) -> int:
         return ref._data.ndim
     if isinstance(ref, (list, tuple)) and ref and all(isinstance(t, Tensor) for t in ref):
         return max(t._data.ndim for t in ref)
+    if isinstance(ref, np.ndarray) and ref.dtype.kind in "biuf":  # an R array where a tensor is expected
+        return ref.ndim
     raise _check.fail_type(fn, arg, "a torch_tensor", ref)
 
 
@@ -268,6 +273,7 @@ RETURN_KINDS = {
     "Indices1": "1-based indices",
     "ValuesIndices1": "a list of the values and their 1-based indices",
     "IndicesList1": "a list of tensors of 1-based indices",
+    "InverseCounts1": "a list of the values, their 1-based inverse indices and the counts",
 }
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -295,7 +301,20 @@ def _one_based_result(kind: str, out: Any) -> Any:
     if kind == "ValuesIndices1":
         v, i = out
         return [v, Tensor._wrap(i._data + 1)]
+    if kind == "InverseCounts1":
+        v, i, c = out
+        return [v, Tensor._wrap(i._data + 1), c]
     return [Tensor._wrap(i._data + 1) for i in out]
+
+
+def _named_varargs(values: tuple, kw: dict, name: str, fn: str) -> tuple:
+    """The varargs of a call where R named them (``size = c(5, 5)``); other unknown names are errors."""
+    extra = [k for k in kw if k != name]
+    if extra:
+        raise TypeError(f"{fn}() got an unexpected keyword argument '{extra[0]}'")
+    if values:
+        raise TypeError(f"{fn}(): `{name}` given both by position and by name")
+    return (kw[name],)
 
 
 def _reword(err: Worded) -> BaseException:
@@ -331,16 +350,6 @@ def r_api(fn: F | None = None, *, ref: str | None = None) -> Any:
     return _declare(fn, ref)
 
 
-def _named_sizes(given: tuple, named: dict, name: str, fn: str) -> tuple:
-    """Sizes passed by name (``size = c(2, 3)``) to a function taking them as varargs."""
-    extra = [k for k in named if k != name]
-    if extra:
-        raise TypeError(f"{fn}() got an unexpected keyword argument '{extra[0]}'")
-    if given:
-        raise TypeError(f"{fn}(): `{name}` given both by position and by name")
-    return (named[name],)
-
-
 def _declare(fn: Callable, ref: str | None) -> Callable:
     sig = inspect.signature(fn)
     params = list(sig.parameters.values())
@@ -354,7 +363,11 @@ def _declare(fn: Callable, ref: str | None) -> Callable:
     ref = ref or (params[0].name if params else None)
     free: dict[str, Any] = {"_impl": fn, "_Worded": Worded, "_reword": _reword, "_result": _one_based_result}
     formals, call, body = [], [], []
-    named_sizes = False
+    # R callers may name a varargs argument (torch_ones(size = c(5, 5))): its value arrives as a keyword
+    var = next((p.name for p in params if p.kind is p.VAR_POSITIONAL), None)
+    named_var = var is not None and not any(p.kind is p.VAR_KEYWORD for p in params)
+    if named_var:
+        free["_named_varargs"] = _named_varargs
     for p in params:
         name = p.name
         if p.kind is p.POSITIONAL_ONLY:
@@ -364,6 +377,8 @@ def _declare(fn: Callable, ref: str | None) -> Callable:
         if p.kind is p.VAR_POSITIONAL:
             formals.append(f"*{name}")
             call.append(f"*{name}")
+            if named_var:
+                body.append(f"if _rkw: {name} = _named_varargs({name}, _rkw, {name!r}, {fn.__name__!r})")
         elif p.kind is p.VAR_KEYWORD:
             formals.append(f"**{name}")
             call.append(f"**{name}")
@@ -379,16 +394,11 @@ def _declare(fn: Callable, ref: str | None) -> Callable:
         ref_expr = ref if KINDS[kind].uses_ref else "None"
         conv = f"_k_{name}({name}, {ref_expr}, {fn.__name__!r}, {name!r})"
         if p.kind is p.VAR_POSITIONAL:
-            if kind == "Size" and not any(q.kind is q.VAR_KEYWORD for q in params):
-                # R torch also takes the sizes by name: torch_randn(size = c(2, 3))
-                named_sizes = True
-                free["_named_sizes"] = _named_sizes
-                body.append(f"if _r_named: {name} = _named_sizes({name}, _r_named, {name!r}, {fn.__name__!r})")
             body.append(f"{name} = {conv}")
         else:
             body.append(f"if {name} is not None: {name} = {conv}")
-    if named_sizes:
-        formals.append("**_r_named")
+    if named_var:
+        formals.append("**_rkw")
     result = f"_impl({', '.join(call)})"
     if ret is not None:
         result = f"_result({ret!r}, {result})"
@@ -415,4 +425,5 @@ def _declare(fn: Callable, ref: str | None) -> Callable:
     del wrapper.__wrapped__  # the signature is set explicitly; tools must not unwrap to the undeclared body
     wrapper.__signature__ = sig
     wrapper.__r_kinds__ = {**kinds, **({"return": ret} if ret else {})}
+    wrapper.__r_impl__ = fn  # the 0-based body, for callers inside the API layer that hold 0-based values
     return wrapper

@@ -267,15 +267,19 @@ def torch_arange(start: Any = 0, end: Any = None, step: Any = 1, dtype: Dtype | 
          3
         [ CPULongType{3} ]
     """
-    if end is None:
+    # R torch accepts one-element tensors for the bounds and the step
+    start, end, step = (v.item() if isinstance(v, Tensor) and v._data.size == 1 else v for v in (start, end, step))
+    one_bound = end is None
+    if one_bound:
         start, end = 0, start
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) * step < 0:
         raise RuntimeError("upper bound and larger bound inconsistent with step sign")
     npd = _range_dtype(dtype, start, end, step)
-    # Number of elements as libtorch computes it for [start, end + step): the inclusive end of R torch.
-    n = int(math.floor((end - start) / step)) + 1
+    # Number of elements as libtorch computes it for [start, end + step): the inclusive end of R torch; with
+    # one bound R torch counts from 0 and stops before it (torch_arange(10) has 10 elements).
+    n = int(math.ceil((end - start) / step)) if one_bound else int(math.floor((end - start) / step)) + 1
     n = max(n, 0)
     arr = (start + np.arange(n, dtype=np.float64) * step) if npd.kind == "f" else \
         start + np.arange(n, dtype=np.int64) * step
@@ -284,7 +288,10 @@ def torch_arange(start: Any = 0, end: Any = None, step: Any = 1, dtype: Dtype | 
 
 def torch_range(start: Any, end: Any, step: Any = 1, dtype: Dtype | None = None, device: Any = None,
                 requires_grad: bool = False) -> Tensor:
-    """Like ``torch_arange`` (end inclusive), always floating point (deprecated in torch)."""
+    """Like ``torch_arange`` (end inclusive), always floating point (deprecated in torch: warns)."""
+    import warnings  # noqa: PLC0415
+    warnings.warn("torch_range is deprecated in favor of torch_arange (its end is inclusive too)", UserWarning,
+                  stacklevel=2)
     return torch_arange(float(start), float(end), step, dtype=dtype or get_default_dtype(), device=device,
                         requires_grad=requires_grad)
 
@@ -361,12 +368,18 @@ def torch_randn(*size: Size, generator: Any = None, names: Any = None, dtype: Dt
 @r_api
 def torch_randint(low: Any, high: Any, size: Size, generator: Any = None, dtype: Dtype | None = None,
                   device: Any = None, requires_grad: bool = False) -> Tensor:
-    """Integers in [low, high) (high exclusive), int64 unless ``dtype`` says otherwise."""
+    """Integers in [low, high) (high exclusive), in the default float dtype unless ``dtype`` says otherwise
+    (R torch calls libtorch's C++ randint, whose default is the default dtype, not int64 as in Python).
+
+    Example:
+        >>> torch_randint(0, 10, 3).dtype
+        torch_Float
+    """
     lo, hi = to_int(low, "low"), to_int(high, "high")
     if hi <= lo:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={lo} >= to={hi}")
     arr = _gen(generator).randint(lo, hi, size)
-    return _finish(arr, dtype if dtype is not None else "int64", device, requires_grad)
+    return _finish(arr, dtype if dtype is not None else get_default_dtype(), device, requires_grad)
 
 
 def torch_randint_like(input: Tensor, low: Any, high: Any = None, dtype: Dtype | None = None,
@@ -399,6 +412,10 @@ def torch_normal(mean: Any = 0, std: Any = 1, size: Size | None = None, generato
                  dtype: Dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
     """Normal values with the given mean and standard deviation (numbers or tensors)."""
     g = _gen(generator)
+    if (isinstance(mean, Tensor) or isinstance(std, Tensor)) and (size is not None or dtype is not None):
+        # R torch: with tensor mean/std the shape and dtype come from them
+        raise ValueError("torch_normal: `size` and `dtype` cannot be given when `mean` or `std` is a tensor "
+                         "(the result takes their shape and dtype)")
     if isinstance(mean, Tensor) or isinstance(std, Tensor):
         m = mean._data if isinstance(mean, Tensor) else mean
         s = std._data if isinstance(std, Tensor) else std

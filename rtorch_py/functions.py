@@ -19,7 +19,13 @@ _wrap = Tensor._wrap
 
 
 def _t(x: Any, fn: str, arg: str = "self") -> Tensor:
-    return x if x.__class__ is Tensor else _check.tensor(x, fn, arg)
+    if x.__class__ is Tensor:
+        return x
+    if isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
+        # an R vector or array where a tensor is expected: converted as torch_tensor() would (R torch does)
+        return Tensor._wrap(np.array(x, dtype=as_dtype("float32").np if x.dtype.kind == "f" else
+                                     np.int64 if x.dtype.kind in "iu" else np.bool_))
+    return _check.tensor(x, fn, arg)
 
 
 def _cast(x: Tensor, dtype: Any) -> Tensor:
@@ -101,6 +107,10 @@ def torch_where(condition: Tensor, self: Any = None, other: Any = None) -> Any:
     """Elements of ``self`` where ``condition``, else of ``other``; with one argument, ``torch_nonzero``."""
     if self is None and other is None:
         return torch_nonzero(condition, as_list=True)
+    if not isinstance(self, Tensor) and not isinstance(other, Tensor):
+        # two numbers (torch_where(cond, 1, 0)): the result type of the two scalars (floats: the default dtype)
+        from ._core.dtype import result_type
+        self = Tensor._wrap(np.asarray(self, dtype=result_type(self, other)))
     return O.where(condition, self, other)
 
 
@@ -287,14 +297,20 @@ def torch_mean(self: Tensor, dim: Dims | None = None, keepdim: bool = False, dty
 @r_api
 def torch_prod(self: Tensor, dim: Dim | None = None, keepdim: bool = False, dtype: Dtype | None = None) -> Tensor:
     """Product of all elements, or along one (1-based) ``dim``."""
-    return O.prod(_cast(self, dtype), dim, keepdim)
+    return O.prod(_cast(_t(self, "torch_prod"), dtype), dim, keepdim)
 
 
 def _extreme(self: Tensor, dim: Any, other: Any, keepdim: bool, largest: bool) -> Any:
-    _t(self, "torch_max" if largest else "torch_min")
+    fn = "torch_max" if largest else "torch_min"
+    self = _t(self, fn)
     if isinstance(dim, Tensor) and other is None:
         dim, other = None, dim
+    if other is not None and dim is not None:
+        what = "maximum" if largest else "minimum"
+        raise ValueError(f"{fn}: give either `dim` (the {what} along a dim) or `other` (the elementwise {what}), "
+                         "not both")
     if other is not None:
+        other = _t(other, fn, "other") if isinstance(other, np.ndarray) else other
         return O.maximum(self, other) if largest else O.minimum(self, other)
     if dim is None:
         return O.amax(self) if largest else O.amin(self)

@@ -25,7 +25,11 @@ from . import complex as CX  # noqa: N812
 from . import creation as C  # noqa: N812
 from . import fft as FT  # noqa: N812
 from . import functions as F  # noqa: N812
+from . import functions_index as FI  # noqa: N812
+from . import functions_shape as FS  # noqa: N812
+from . import functions_stats as FST  # noqa: N812
 from . import linalg as LA  # noqa: N812
+from . import special as SP  # noqa: N812
 from ._core import ops as O  # noqa: N812
 from ._core import rng
 from ._core.autograd import no_grad
@@ -69,7 +73,11 @@ subtract_ sum sum_to_size svd symeig t t_ take tan tan_ tanh tanh_ to to_dense t
 transpose_ triangular_solve tril tril_ triu triu_ true_divide true_divide_ trunc trunc_ type_as unbind
 unflatten unfold uniform_ unsafe_chunk unsafe_split unsafe_split_with_sizes unsqueeze unsqueeze_ values var vdot
 view view_as where zero_ set_grad_
-""".split())
+""".split()) + tuple("""
+aminmax bitwise_left_shift bitwise_left_shift_ bitwise_right_shift bitwise_right_shift_ broadcast_to diff inner
+kron ldexp ldexp_ moveaxis nanmean nanmedian put scatter_reduce scatter_reduce_ index_reduce index_reduce_ sinc
+sinc_ storage swapaxes swapdims take_along_dim tile unique_consecutive xlogy xlogy_
+""".split())  # methods of later R torch releases (libtorch 2.x), beyond the generated list above
 
 
 @dataclass(frozen=True)
@@ -88,14 +96,17 @@ def _where(self: Tensor, condition: Tensor, other: Any) -> Tensor:
     return O.where(condition, self, other)
 
 
-def _view(self: Tensor, *size: Any) -> Tensor:
-    """The same storage in another shape (sizes as arguments or one vector; one may be -1).
+def _view(self: Tensor, *args: Any, size: Any = None) -> Tensor:
+    """The same storage in another shape (sizes as arguments or one vector, or R torch's ``size =``; one may
+    be -1).
 
     Example:
         >>> torch_arange(1, 6).view(2, 3).shape
         (2, 3)
+        >>> torch_arange(1, 6).view(size = [3, 2]).shape
+        (3, 2)
     """
-    return O.view(self, F._shape_from(size, "view", self._data.size))
+    return O.view(self, F._shape_from(args if size is None else (size,), "view", self._data.size))
 
 
 def _view_as(self: Tensor, other: Tensor) -> Tensor:
@@ -103,9 +114,15 @@ def _view_as(self: Tensor, other: Tensor) -> Tensor:
     return O.view(self, other.shape)
 
 
-def _reshape(self: Tensor, *shape: Any) -> Tensor:
-    """The same values in another shape (a view when possible); sizes as arguments or one vector."""
-    return O.reshape(self, F._shape_from(shape, "reshape", self._data.size))
+def _reshape(self: Tensor, *args: Any, shape: Any = None) -> Tensor:
+    """The same values in another shape (a view when possible); sizes as arguments or one vector, or R torch's
+    ``shape =``.
+
+    Example:
+        >>> torch_arange(1, 6).reshape(shape = [2, 3]).shape
+        (2, 3)
+    """
+    return O.reshape(self, F._shape_from(args if shape is None else (shape,), "reshape", self._data.size))
 
 
 def _reshape_as(self: Tensor, other: Tensor) -> Tensor:
@@ -113,9 +130,18 @@ def _reshape_as(self: Tensor, other: Tensor) -> Tensor:
     return O.reshape(self, other.shape)
 
 
-def _expand(self: Tensor, *size: Any) -> Tensor:
-    """A view with size-1 dims repeated to ``size`` (-1 keeps a size); no copy."""
-    return O.expand(self, F._shape_from(size, "expand", self._data.size))
+def _expand(self: Tensor, *args: Any, size: Any = None, implicit: bool = False) -> Tensor:
+    """A view with size-1 dims repeated to ``size`` (sizes as arguments or one vector; -1 keeps a size); no
+    copy. ``implicit`` (R torch's second argument) changes nothing.
+
+    Example:
+        >>> torch_tensor([1.0]).expand([2, 3], True).shape
+        (2, 3)
+    """
+    if size is None and len(args) == 2 and isinstance(args[0], (list, tuple, np.ndarray, Tensor)) and \
+            isinstance(args[1], (bool, np.bool_)):
+        args = args[:1]
+    return O.expand(self, F._shape_from(args if size is None else (size,), "expand", self._data.size))
 
 
 def _expand_as(self: Tensor, other: Tensor) -> Tensor:
@@ -149,8 +175,14 @@ def _numel(self: Tensor) -> int:
 
 @r_api
 def _stride(self: Tensor, dim: Dim | None = None) -> Any:
-    """Steps in elements between neighbours along each dim (or along one 1-based ``dim``)."""
-    st = [s // self._data.itemsize for s in self._data.strides]
+    """Steps in elements between neighbours along each dim (or along one 1-based ``dim``); numbers (doubles in
+    R), as R torch returns them.
+
+    Example:
+        >>> torch_ones(2, 3).stride()
+        [3.0, 1.0]
+    """
+    st = [float(s // self._data.itemsize) for s in self._data.strides]
     return st if dim is None else st[dim]
 
 
@@ -233,6 +265,133 @@ def _new_tensor(self: Tensor, data: Any, dtype: Any = None, requires_grad: bool 
     return C.torch_tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
 
 
+def _new_empty(self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """An uninitialized (here: zero-filled) tensor of ``size`` with this tensor's dtype (unless given).
+
+    Example:
+        >>> torch_ones(2, dtype = torch_long()).new_empty(3).dtype
+        torch_Long
+    """
+    return C.torch_empty(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+def _resize_(self: Tensor, *size: Any) -> Tensor:
+    """Give this tensor ``size`` in place: existing elements are kept in row-major order, new ones are 0.
+
+    Example:
+        >>> torch_tensor([1, 2, 3]).resize_(2, 2)._data.tolist()
+        [[1, 2], [3, 0]]
+    """
+    shape = F._shape_from(size, "resize_", self._data.size)
+    if any(n < 0 for n in shape):
+        raise RuntimeError(f"resize_: Trying to create tensor with negative dimension: {list(shape)}")
+    if self._requires_grad and self._grad_fn is None:
+        raise RuntimeError("cannot resize variables that require grad")
+    flat = np.zeros(int(np.prod(shape, dtype=np.int64)), dtype=self._data.dtype)
+    old = self._data.reshape(-1)
+    n = min(old.size, flat.size)
+    flat[:n] = old[:n]
+    self._data = flat.reshape(shape)
+    return self._bump()
+
+
+def _resize_as_(self: Tensor, the_template: Tensor) -> Tensor:
+    """:meth:`resize_` to ``the_template``'s shape."""
+    return _resize_(self, list(the_template.shape))
+
+
+class torch_storage:  # noqa: N801
+    """A tensor's storage: ``$data_ptr()`` (the address of its first element) and ``$size()`` (elements of
+    the whole storage a view belongs to)."""
+
+    __slots__ = ("_arr",)
+    __r_class__ = ("torch_storage", "R7")
+
+    def __init__(self, arr: np.ndarray) -> None:
+        base = arr
+        while isinstance(base.base, np.ndarray):
+            base = base.base
+        self._arr = base
+
+    def data_ptr(self) -> str:
+        """The address of the storage's first byte, as R torch's hexadecimal string."""
+        return hex(self._arr.__array_interface__["data"][0])
+
+    def size(self) -> int:
+        """The number of elements of the storage."""
+        return int(self._arr.size)
+
+    def __repr__(self) -> str:
+        return f"<torch_storage of {self.size()} elements at {self.data_ptr()}>"
+
+
+def _storage(self: Tensor) -> torch_storage:
+    """This tensor's storage (shared by its views).
+
+    Example:
+        >>> x = torch_zeros(4)
+        >>> x.storage().data_ptr() == x[1:].storage().data_ptr()
+        True
+    """
+    return torch_storage(self._data)
+
+
+def _polygamma(self: Tensor, n: Any) -> Tensor:
+    """``torch_polygamma(n, self)``."""
+    return SP.torch_polygamma(n, self)
+
+
+def _narrow_copy(self: Tensor, dim: Any, start: Any, length: Any) -> Tensor:
+    """``torch_narrow_copy``: a copy of ``length`` elements along ``dim`` from ``start``."""
+    return FS.torch_narrow_copy(self, dim, start, length)
+
+
+def _fill_diagonal_(self: Tensor, fill_value: Any, wrap: bool = False) -> Tensor:
+    """Set the main diagonal (all dims equal for n-d; for tall matrices with ``wrap``, every ``cols + 1``
+    rows again) to ``fill_value``, in place.
+
+    Example:
+        >>> torch_zeros(2, 3).fill_diagonal_(1)._data.tolist()
+        [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+    """
+    d = self._data
+    if d.ndim < 2:
+        raise RuntimeError(f"dimensions must larger than 1, got {d.ndim}")
+    if d.ndim > 2 and len(set(d.shape)) != 1:
+        raise RuntimeError("all dimensions of input must be of equal length")
+    if d.ndim == 2:
+        rows, cols = d.shape
+        step = cols + 1
+        n = rows * cols if wrap else min(rows, cols) * cols
+        flat_pos = np.arange(0, min(n, rows * cols), step)
+        if not wrap:
+            flat_pos = flat_pos[: min(rows, cols)]
+        idx = np.unravel_index(flat_pos, d.shape)
+    else:
+        k = np.arange(d.shape[0])
+        idx = (k,) * d.ndim
+
+    def fill(t: Tensor, v: Any) -> Tensor:
+        return O.index_put(t, tuple(np.asarray(i) for i in idx), v)
+
+    return self._inplace(fill, fill_value, name="fill_diagonal_")
+
+
+def _put_(self: Tensor, index: Tensor, source: Tensor, accumulate: bool = False) -> Tensor:
+    """In-place ``torch_put``: ``source`` written (added) at the 1-based flat positions ``index``."""
+    return self._inplace(FI.torch_put, index, source, accumulate, name="put_")
+
+
+def _is_cuda(self: Tensor) -> bool:
+    """FALSE: tensors live on the CPU."""
+    return False
+
+
+def _device(self: Tensor) -> C.torch_device:
+    """The device, a ``torch_device`` object (always the CPU)."""
+    return C._CPU
+
+
 # Methods that are not ``torch_<name>(self, ...)``.
 _SPECIAL: dict[str, Callable[..., Any]] = {
     "where": _where, "view": _view, "reshape": _reshape, "view_as": _view_as, "reshape_as": _reshape_as,
@@ -242,7 +401,8 @@ _SPECIAL: dict[str, Callable[..., Any]] = {
     "long": _caster("int64"), "int": _caster("int32"), "short": _caster("int16"), "char": _caster("int8"),
     "byte": _caster("uint8"), "bool": _caster("bool"), "cpu": _cpu, "cuda": _cuda,
     "element_size": _element_size, "new_zeros": _new_zeros, "new_ones": _new_ones, "new_full": _new_full,
-    "new_tensor": _new_tensor, "is_floating_point": _is_floating_point,
+    "new_tensor": _new_tensor, "is_floating_point": _is_floating_point, "new_empty": _new_empty,
+    "storage": _storage, "polygamma": _polygamma, "narrow_copy": _narrow_copy,
 }
 
 
@@ -374,7 +534,8 @@ _SPECIAL_INPLACE: dict[str, Callable[..., Any]] = {
     "unsqueeze_": _inplace_view(F.torch_unsqueeze, "unsqueeze_", ("UnsqueezeBackward1", "UnsqueezeBackward1")),
     "fill_": _fill_, "zero_": _zero_, "copy_": _copy_, "uniform_": _random_fill(_uniform, "UniformBackward0"),
     "normal_": _random_fill(_normal, "NormalBackward0"), "bernoulli_": _random_fill(_bernoulli, "BernoulliBackward2"),
-    "random_": _random_fill(_random, "RandomBackward1"),
+    "random_": _random_fill(_random, "RandomBackward1"), "resize_": _resize_, "fill_diagonal_": _fill_diagonal_,
+    "put_": _put_, "resize_as_": _resize_as_,
 }
 for _name, _fn in _SPECIAL_INPLACE.items():
     _fn.__name__ = _name
@@ -461,7 +622,8 @@ _AUGMENTED = {"__iadd__": "add_", "__isub__": "sub_", "__imul__": "mul_", "__itr
 # -- assembly ------------------------------------------------------------------------------------------------------
 
 _CORE_MEMBERS = frozenset(vars(Tensor))  # the core's own methods and fields (backward, detach, item, grad ...)
-_SOURCES = (F, C, LA, CX, FT)  # the modules whose torch_<name>(self, ...) functions become methods
+# Where ``torch_<name>`` implementations live (the first that has the name wins).
+_SOURCES = (F, C, LA, CX, FT, FST, FI, FS, SP)
 
 
 def _function_for(name: str) -> Callable[..., Any] | None:
@@ -515,6 +677,9 @@ def _assemble() -> dict[str, Method]:
             table[base.name] = Method(base.name, base.function, name, base.r_args)
     for op, name in _AUGMENTED.items():
         setattr(Tensor, op, getattr(Tensor, name))
+    # Fields R reads without (): the device as a torch_device object (x$device$type), is_cuda.
+    Tensor.device = property(_device)
+    Tensor.is_cuda = property(_is_cuda)
     return table
 
 

@@ -138,7 +138,8 @@ def test_like_functions() -> None:
 def test_arange_includes_end() -> None:
     assert arr(rt.torch_arange(1, 5)).tolist() == [1, 2, 3, 4, 5]
     assert rt.torch_arange(1, 5).dtype is rt.torch_long()
-    assert arr(rt.torch_arange(4)).tolist() == [0, 1, 2, 3, 4]
+    # one bound counts from 0 up to, not including, it (R torch: length(torch_arange(10)) == 10)
+    assert arr(rt.torch_arange(4)).tolist() == [0, 1, 2, 3]
     assert arr(rt.torch_arange(1, 10, 3)).tolist() == [1, 4, 7, 10]
     assert arr(rt.torch_arange(1, 9, 3)).tolist() == [1, 4, 7]
     assert arr(rt.torch_arange(5, 1, -2)).tolist() == [5, 3, 1]
@@ -156,7 +157,8 @@ def test_arange_includes_end() -> None:
 
 
 def test_range_and_linspace_logspace() -> None:
-    r = rt.torch_range(1, 3)
+    with pytest.warns(UserWarning, match="torch_range is deprecated"):
+        r = rt.torch_range(1, 3)
     assert r.dtype is rt.torch_float() and arr(r).tolist() == [1.0, 2.0, 3.0]
     assert arr(rt.torch_linspace(0, 1, 5)).tolist() == [0.0, 0.25, 0.5, 0.75, 1.0]
     assert rt.torch_linspace(0, 1).shape == (100,)
@@ -185,7 +187,8 @@ def test_random_shapes_and_dtypes() -> None:
 
 def test_randint_high_exclusive() -> None:
     r = rt.torch_randint(0, 3, c(2000))
-    assert r.dtype is rt.torch_long() and set(np.unique(arr(r))) == {0, 1, 2}
+    assert r.dtype is rt.torch_float() and set(np.unique(arr(r))) == {0, 1, 2}  # R torch: the default dtype
+    assert rt.torch_randint(0, 3, c(2), dtype=rt.torch_long()).dtype is rt.torch_long()
     assert rt.torch_randint(-2, 2, c(2, 3)).shape == (2, 3)
     assert rt.torch_randint(0, 5, c(3), dtype=rt.torch_double()).dtype is rt.torch_double()
     with pytest.raises(RuntimeError, match="random_ expects 'from' to be less than 'to', but got from=3 >= to=3"):

@@ -9,7 +9,9 @@ from doc_examples import run_examples
 
 MODULES = ["functions", "creation", "dtypes", "autograd_api", "tensor_methods", "_core.tensor", "_core.ops",
            "_core.dtype", "_core.fma", "_r6", "_check", "distributions", "distributions.constraints",
-           "distributions.distribution", "distributions.univariate", "distributions.multivariate", "_core.distr_ops"]
+           "distributions.distribution", "distributions.univariate", "distributions.multivariate", "_core.distr_ops",
+           "special", "functions_stats", "functions_index", "functions_shape", "dtype_info", "functions_nn",
+           "unsupported"]
 
 
 @pytest.mark.parametrize("name", MODULES)

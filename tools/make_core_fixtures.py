@@ -170,9 +170,9 @@ def _topk(self, k, dim=-1, largest=True, sorted=True):  # noqa: ANN001, ANN202, 
 def _arange(start=0, end=None, step=1, dtype=None):  # noqa: ANN001, ANN202
     # R torch's arange includes `end`; numerically torch.arange over [start, end + step/2) gives the same
     # elements for the cases below (whole-number steps or steps that divide the range exactly).
-    if end is None:
-        start, end = 0, start
     kw = {} if dtype is None else {"dtype": TORCH_DT[dtype]}
+    if end is None:  # one bound: 0 up to, not including, it (R torch's test: length(torch_arange(10)) == 10)
+        return torch.arange(start, **kw)
     if all(isinstance(v, int) for v in (start, end, step)) and dtype is None:
         return torch.arange(start, end + (1 if step > 0 else -1), step)
     return torch.arange(start, end + step / 2, step, **kw)

@@ -9,6 +9,11 @@
 # wrappers use it for defaults that R cannot write).
 .rt_absent <- structure(list(), class = "rt_absent")
 
+# A Python ValueError reaches R as R torch's "value_error" condition (src/bridge.c's fail() calls this).
+.rt_value_error <- function(msg) {
+  stop(structure(class = c("value_error", "error", "condition"), list(message = msg, call = NULL)))
+}
+
 .onLoad <- function(libname, pkgname) {
   # Nothing here touches Python: R CMD INSTALL's load test has none.
   if (!nzchar(Sys.getenv("RETICULATE_PYTHON")) && !.Call(C_rt_started)) {
@@ -31,6 +36,18 @@
   setHook(packageEvent("coro", "onLoad"), function(...) .rt_register_coro())
   if ("coro" %in% loadedNamespaces()) .rt_register_coro()
   invisible()
+}
+
+.rt_register_waldo <- function(...) {
+  registerS3method("compare_proxy", "torch_tensor", .rt_compare_proxy, envir = asNamespace("waldo"))
+}
+
+# What waldo compares for a tensor: values, dtype, shape, requires_grad and the grad_fn's name.
+.rt_compare_proxy <- function(x, path = "x") {
+  gf <- x$grad_fn
+  list(object = list(values = as_array(x$detach()), dtype = as.character(x$dtype), shape = x$shape,
+                     requires_grad = x$requires_grad, grad_fn = if (is.null(gf)) NULL else gf$name),
+       path = paste0("as_array(", path, ")"))
 }
 
 #' Statistics of the bridge: live external pointers to Python objects, R objects held by Python.

@@ -21,12 +21,88 @@ autograd_set_grad_mode <- function(enabled) {
   invisible(.External(C_rt_callx, "autograd_set_grad_mode", enabled))
 }
 
+backends_cudnn_is_available <- function() {
+  .External(C_rt_callx, "backends_cudnn_is_available")
+}
+
+backends_cudnn_version <- function() {
+  .External(C_rt_callx, "backends_cudnn_version")
+}
+
+backends_mkl_is_available <- function() {
+  .External(C_rt_callx, "backends_mkl_is_available")
+}
+
+backends_mkldnn_is_available <- function() {
+  .External(C_rt_callx, "backends_mkldnn_is_available")
+}
+
+backends_mps_is_available <- function() {
+  .External(C_rt_callx, "backends_mps_is_available")
+}
+
+backends_openmp_is_available <- function() {
+  .External(C_rt_callx, "backends_openmp_is_available")
+}
+
+cuda_amp_grad_scaler <- function(...) {
+  .External(C_rt_callx, "cuda_amp_grad_scaler", ...)
+}
+
+cuda_current_device <- function(...) {
+  .External(C_rt_callx, "cuda_current_device", ...)
+}
+
 cuda_device_count <- function() {
   .External(C_rt_callx, "cuda_device_count")
 }
 
+cuda_dump_memory_snapshot <- function(...) {
+  .External(C_rt_callx, "cuda_dump_memory_snapshot", ...)
+}
+
+cuda_empty_cache <- function(...) {
+  .External(C_rt_callx, "cuda_empty_cache", ...)
+}
+
+cuda_get_device_capability <- function(...) {
+  .External(C_rt_callx, "cuda_get_device_capability", ...)
+}
+
+cuda_get_rng_state <- function(...) {
+  .External(C_rt_callx, "cuda_get_rng_state", ...)
+}
+
 cuda_is_available <- function() {
   .External(C_rt_callx, "cuda_is_available")
+}
+
+cuda_memory_snapshot <- function(...) {
+  .External(C_rt_callx, "cuda_memory_snapshot", ...)
+}
+
+cuda_memory_stats <- function(...) {
+  .External(C_rt_callx, "cuda_memory_stats", ...)
+}
+
+cuda_memory_summary <- function(...) {
+  .External(C_rt_callx, "cuda_memory_summary", ...)
+}
+
+cuda_record_memory_history <- function(...) {
+  .External(C_rt_callx, "cuda_record_memory_history", ...)
+}
+
+cuda_runtime_version <- function(...) {
+  .External(C_rt_callx, "cuda_runtime_version", ...)
+}
+
+cuda_set_rng_state <- function(...) {
+  .External(C_rt_callx, "cuda_set_rng_state", ...)
+}
+
+cuda_synchronize <- function(...) {
+  .External(C_rt_callx, "cuda_synchronize", ...)
 }
 
 distr_bernoulli <- function(probs = NULL, logits = NULL, validate_args = NULL) {
@@ -61,6 +137,18 @@ distr_poisson <- function(rate, validate_args = NULL) {
   .External(C_rt_callx, "distr_poisson", rate, validate_args)
 }
 
+get_install_libs_url <- function(...) {
+  .External(C_rt_callx, "get_install_libs_url", ...)
+}
+
+install_torch <- function(...) {
+  .External(C_rt_callx, "install_torch", ...)
+}
+
+install_torch_from_file <- function(...) {
+  .External(C_rt_callx, "install_torch_from_file", ...)
+}
+
 is_nn_buffer <- function(x) {
   .External(C_rt_callx, "is_nn_buffer", x)
 }
@@ -85,12 +173,72 @@ is_packed_sequence <- function(x) {
   .External(C_rt_callx, "is_packed_sequence", x)
 }
 
+is_torch_device <- function(x) {
+  .External(C_rt_callx, "is_torch_device", x)
+}
+
 is_torch_dtype <- function(x) {
   .External(C_rt_callx, "is_torch_dtype", x)
 }
 
+is_torch_layout <- function(x) {
+  .External(C_rt_callx, "is_torch_layout", x)
+}
+
+is_torch_memory_format <- function(x) {
+  .External(C_rt_callx, "is_torch_memory_format", x)
+}
+
+is_torch_qscheme <- function(...) {
+  .External(C_rt_callx, "is_torch_qscheme", ...)
+}
+
 is_undefined_tensor <- function(x) {
   .External(C_rt_callx, "is_undefined_tensor", x)
+}
+
+jit_compile <- function(...) {
+  .External(C_rt_callx, "jit_compile", ...)
+}
+
+jit_load <- function(...) {
+  .External(C_rt_callx, "jit_load", ...)
+}
+
+jit_ops <- function(...) {
+  .External(C_rt_callx, "jit_ops", ...)
+}
+
+jit_save <- function(...) {
+  .External(C_rt_callx, "jit_save", ...)
+}
+
+jit_save_for_mobile <- function(...) {
+  .External(C_rt_callx, "jit_save_for_mobile", ...)
+}
+
+jit_scalar <- function(...) {
+  .External(C_rt_callx, "jit_scalar", ...)
+}
+
+jit_serialize <- function(...) {
+  .External(C_rt_callx, "jit_serialize", ...)
+}
+
+jit_trace <- function(...) {
+  .External(C_rt_callx, "jit_trace", ...)
+}
+
+jit_trace_module <- function(...) {
+  .External(C_rt_callx, "jit_trace_module", ...)
+}
+
+jit_tuple <- function(...) {
+  .External(C_rt_callx, "jit_tuple", ...)
+}
+
+jit_unserialize <- function(...) {
+  .External(C_rt_callx, "jit_unserialize", ...)
 }
 
 linalg_cholesky <- function(A, upper = FALSE) {
@@ -203,6 +351,10 @@ linalg_tensorsolve <- function(A, B, dims = NULL) {
 #' @param dim one dimension or a vector of dimensions, 1-based
 linalg_vector_norm <- function(A, ord = 2L, dim = NULL, keepdim = FALSE, dtype = NULL) {
   .External(C_rt_callx, "linalg_vector_norm", A, ord, dim, keepdim, dtype)
+}
+
+local_autocast <- function(...) {
+  .External(C_rt_callx, "local_autocast", ...)
 }
 
 lr_cosine_annealing <- function(optimizer, T_max, eta_min = 0.0, last_epoch = -1L, verbose = FALSE) {
@@ -1291,6 +1443,66 @@ optim_sgd <- function(params, lr = .rt_absent, momentum = 0.0, dampening = 0.0, 
   .External(C_rt_callx, "optim_sgd", params, lr, momentum, dampening, weight_decay, nesterov)
 }
 
+set_autocast <- function(...) {
+  .External(C_rt_callx, "set_autocast", ...)
+}
+
+torch___and__ <- function(self, other) {
+  .External(C_rt_callx, "torch___and__", self, other)
+}
+
+torch___lshift__ <- function(self, other) {
+  .External(C_rt_callx, "torch___lshift__", self, other)
+}
+
+torch___or__ <- function(self, other) {
+  .External(C_rt_callx, "torch___or__", self, other)
+}
+
+torch___rshift__ <- function(self, other) {
+  .External(C_rt_callx, "torch___rshift__", self, other)
+}
+
+torch___xor__ <- function(self, other) {
+  .External(C_rt_callx, "torch___xor__", self, other)
+}
+
+torch__adaptive_avg_pool2d_backward <- function(grad_output, self) {
+  .External(C_rt_callx, "torch__adaptive_avg_pool2d_backward", grad_output, self)
+}
+
+torch__cast_Byte <- function(self, non_blocking = FALSE) {
+  .External(C_rt_callx, "torch__cast_Byte", self, non_blocking)
+}
+
+torch__cast_Char <- function(self, non_blocking = FALSE) {
+  .External(C_rt_callx, "torch__cast_Char", self, non_blocking)
+}
+
+torch__cast_Double <- function(self, non_blocking = FALSE) {
+  .External(C_rt_callx, "torch__cast_Double", self, non_blocking)
+}
+
+torch__cast_Float <- function(self, non_blocking = FALSE) {
+  .External(C_rt_callx, "torch__cast_Float", self, non_blocking)
+}
+
+torch__cast_Half <- function(self, non_blocking = FALSE) {
+  .External(C_rt_callx, "torch__cast_Half", self, non_blocking)
+}
+
+torch__cast_Int <- function(self, non_blocking = FALSE) {
+  .External(C_rt_callx, "torch__cast_Int", self, non_blocking)
+}
+
+torch__cast_Long <- function(self, non_blocking = FALSE) {
+  .External(C_rt_callx, "torch__cast_Long", self, non_blocking)
+}
+
+torch__cast_Short <- function(self, non_blocking = FALSE) {
+  .External(C_rt_callx, "torch__cast_Short", self, non_blocking)
+}
+
 torch__cholesky_solve_helper <- function(self, A, upper) {
   .External(C_rt_callx, "torch__cholesky_solve_helper", self, A, upper)
 }
@@ -1311,8 +1523,20 @@ torch_acosh <- function(self) {
   .External(C_rt_callx, "torch_acosh", self)
 }
 
+torch_adaptive_avg_pool1d <- function(self, output_size) {
+  .External(C_rt_callx, "torch_adaptive_avg_pool1d", self, output_size)
+}
+
+torch_adaptive_avg_pool2d <- function(self, output_size) {
+  .External(C_rt_callx, "torch_adaptive_avg_pool2d", self, output_size)
+}
+
 torch_add <- function(self, other, alpha = 1L) {
   .External(C_rt_callx, "torch_add", self, other, alpha)
+}
+
+torch_addbmm <- function(self, batch1, batch2, beta = 1L, alpha = 1L) {
+  .External(C_rt_callx, "torch_addbmm", self, batch1, batch2, beta, alpha)
 }
 
 torch_addcdiv <- function(self, tensor1, tensor2, value = 1L) {
@@ -1325,6 +1549,18 @@ torch_addcmul <- function(self, tensor1, tensor2, value = 1L) {
 
 torch_addmm <- function(self, mat1, mat2, beta = 1L, alpha = 1L) {
   .External(C_rt_callx, "torch_addmm", self, mat1, mat2, beta, alpha)
+}
+
+torch_addmv <- function(self, mat, vec, beta = 1L, alpha = 1L) {
+  .External(C_rt_callx, "torch_addmv", self, mat, vec, beta, alpha)
+}
+
+torch_addr <- function(self, vec1, vec2, beta = 1L, alpha = 1L) {
+  .External(C_rt_callx, "torch_addr", self, vec1, vec2, beta, alpha)
+}
+
+torch_addr_out <- function(out, self, vec1, vec2, beta = 1L, alpha = 1L) {
+  .External(C_rt_callx, "torch_addr_out", out, self, vec1, vec2, beta, alpha)
 }
 
 #' @param dim a dimension, 1-based (negative counts from the end)
@@ -1346,6 +1582,11 @@ torch_amin <- function(self, dim = NULL, keepdim = FALSE) {
   .External(C_rt_callx, "torch_amin", self, dim, keepdim)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+torch_aminmax <- function(self, dim = NULL, keepdim = FALSE) {
+  .External(C_rt_callx, "torch_aminmax", self, dim, keepdim)
+}
+
 torch_angle <- function(self) {
   .External(C_rt_callx, "torch_angle", self)
 }
@@ -1363,12 +1604,24 @@ torch_arccos <- function(self) {
   .External(C_rt_callx, "torch_arccos", self)
 }
 
+torch_arccosh <- function(self) {
+  .External(C_rt_callx, "torch_arccosh", self)
+}
+
 torch_arcsin <- function(self) {
   .External(C_rt_callx, "torch_arcsin", self)
 }
 
+torch_arcsinh <- function(self) {
+  .External(C_rt_callx, "torch_arcsinh", self)
+}
+
 torch_arctan <- function(self) {
   .External(C_rt_callx, "torch_arctan", self)
+}
+
+torch_arctanh <- function(self) {
+  .External(C_rt_callx, "torch_arctanh", self)
 }
 
 #' @param dim a dimension, 1-based (negative counts from the end)
@@ -1385,6 +1638,10 @@ torch_argmin <- function(self, dim = NULL, keepdim = FALSE) {
 
 torch_argsort <- function(self, dim = -1L, descending = FALSE) {
   .External(C_rt_callx, "torch_argsort", self, dim, descending)
+}
+
+torch_as_strided <- function(self, size, stride, storage_offset = 0L) {
+  .External(C_rt_callx, "torch_as_strided", self, size, stride, storage_offset)
 }
 
 torch_asin <- function(self) {
@@ -1407,6 +1664,26 @@ torch_atanh <- function(self) {
   .External(C_rt_callx, "torch_atanh", self)
 }
 
+torch_atleast_1d <- function(self) {
+  .External(C_rt_callx, "torch_atleast_1d", self)
+}
+
+torch_atleast_2d <- function(self) {
+  .External(C_rt_callx, "torch_atleast_2d", self)
+}
+
+torch_atleast_3d <- function(self) {
+  .External(C_rt_callx, "torch_atleast_3d", self)
+}
+
+torch_avg_pool1d <- function(self, kernel_size, stride = NULL, padding = 0L, ceil_mode = FALSE, count_include_pad = TRUE) {
+  .External(C_rt_callx, "torch_avg_pool1d", self, kernel_size, stride, padding, ceil_mode, count_include_pad)
+}
+
+torch_baddbmm <- function(self, batch1, batch2, beta = 1L, alpha = 1L) {
+  .External(C_rt_callx, "torch_baddbmm", self, batch1, batch2, beta, alpha)
+}
+
 torch_bartlett_window <- function(window_length, periodic = TRUE, dtype = NULL, layout = NULL, device = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_bartlett_window", window_length, periodic, dtype, layout, device, requires_grad)
 }
@@ -1415,8 +1692,44 @@ torch_bernoulli <- function(self, p = NULL, generator = NULL) {
   .External(C_rt_callx, "torch_bernoulli", self, p, generator)
 }
 
+torch_bfloat16 <- function() {
+  .External(C_rt_callx, "torch_bfloat16")
+}
+
+torch_bincount <- function(self, weights = NULL, minlength = 0L) {
+  .External(C_rt_callx, "torch_bincount", self, weights, minlength)
+}
+
+torch_bitwise_and <- function(self, other) {
+  .External(C_rt_callx, "torch_bitwise_and", self, other)
+}
+
+torch_bitwise_left_shift <- function(self, other) {
+  .External(C_rt_callx, "torch_bitwise_left_shift", self, other)
+}
+
+torch_bitwise_not <- function(self) {
+  .External(C_rt_callx, "torch_bitwise_not", self)
+}
+
+torch_bitwise_or <- function(self, other) {
+  .External(C_rt_callx, "torch_bitwise_or", self, other)
+}
+
+torch_bitwise_right_shift <- function(self, other) {
+  .External(C_rt_callx, "torch_bitwise_right_shift", self, other)
+}
+
+torch_bitwise_xor <- function(self, other) {
+  .External(C_rt_callx, "torch_bitwise_xor", self, other)
+}
+
 torch_blackman_window <- function(window_length, periodic = TRUE, dtype = NULL, layout = NULL, device = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_blackman_window", window_length, periodic, dtype, layout, device, requires_grad)
+}
+
+torch_block_diag <- function(tensors) {
+  .External(C_rt_callx, "torch_block_diag", tensors)
 }
 
 torch_bmm <- function(self, mat2) {
@@ -1427,8 +1740,28 @@ torch_bool <- function() {
   .External(C_rt_callx, "torch_bool")
 }
 
+torch_broadcast_shapes <- function(...) {
+  .External(C_rt_callx, "torch_broadcast_shapes", ...)
+}
+
 torch_broadcast_tensors <- function(tensors) {
   .External(C_rt_callx, "torch_broadcast_tensors", tensors)
+}
+
+torch_broadcast_to <- function(self, size) {
+  .External(C_rt_callx, "torch_broadcast_to", self, size)
+}
+
+torch_bucketize <- function(self, boundaries, out_int32 = FALSE, right = FALSE) {
+  .External(C_rt_callx, "torch_bucketize", self, boundaries, out_int32, right)
+}
+
+torch_can_cast <- function(from_ = NULL, to = NULL, ...) {
+  .External(C_rt_callx, "torch_can_cast", from_, to, ...)
+}
+
+torch_cartesian_prod <- function(tensors) {
+  .External(C_rt_callx, "torch_cartesian_prod", tensors)
 }
 
 torch_cat <- function(tensors, dim = 1L) {
@@ -1445,6 +1778,14 @@ torch_cdouble <- function() {
 
 torch_ceil <- function(self) {
   .External(C_rt_callx, "torch_ceil", self)
+}
+
+torch_celu <- function(self, alpha = 1.0) {
+  .External(C_rt_callx, "torch_celu", self, alpha)
+}
+
+torch_celu_ <- function(self, ...) {
+  .External(C_rt_callx, "torch_celu_", self, ...)
 }
 
 torch_cfloat <- function() {
@@ -1469,6 +1810,18 @@ torch_chain_matmul <- function(matrices) {
 
 torch_chalf <- function() {
   .External(C_rt_callx, "torch_chalf")
+}
+
+torch_channel_shuffle <- function(self, groups) {
+  .External(C_rt_callx, "torch_channel_shuffle", self, groups)
+}
+
+torch_channels_last_3d_format <- function() {
+  .External(C_rt_callx, "torch_channels_last_3d_format")
+}
+
+torch_channels_last_format <- function() {
+  .External(C_rt_callx, "torch_channels_last_format")
 }
 
 torch_cholesky <- function(self, upper = FALSE) {
@@ -1501,6 +1854,14 @@ torch_clone <- function(self, memory_format = NULL) {
   .External(C_rt_callx, "torch_clone", self, memory_format)
 }
 
+torch_column_stack <- function(tensors) {
+  .External(C_rt_callx, "torch_column_stack", tensors)
+}
+
+torch_combinations <- function(self, r = 2L, with_replacement = FALSE) {
+  .External(C_rt_callx, "torch_combinations", self, r, with_replacement)
+}
+
 torch_complex <- function(real, imag) {
   .External(C_rt_callx, "torch_complex", real, imag)
 }
@@ -1521,6 +1882,30 @@ torch_conj <- function(self) {
   .External(C_rt_callx, "torch_conj", self)
 }
 
+torch_contiguous_format <- function() {
+  .External(C_rt_callx, "torch_contiguous_format")
+}
+
+torch_conv1d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, dilation = 1L, groups = 1L) {
+  .External(C_rt_callx, "torch_conv1d", input, weight, bias, stride, padding, dilation, groups)
+}
+
+torch_conv2d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, dilation = 1L, groups = 1L) {
+  .External(C_rt_callx, "torch_conv2d", input, weight, bias, stride, padding, dilation, groups)
+}
+
+torch_conv3d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, dilation = 1L, groups = 1L) {
+  .External(C_rt_callx, "torch_conv3d", input, weight, bias, stride, padding, dilation, groups)
+}
+
+torch_conv_transpose1d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, dilation = 1L) {
+  .External(C_rt_callx, "torch_conv_transpose1d", input, weight, bias, stride, padding, output_padding, groups, dilation)
+}
+
+torch_conv_transpose2d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, dilation = 1L) {
+  .External(C_rt_callx, "torch_conv_transpose2d", input, weight, bias, stride, padding, output_padding, groups, dilation)
+}
+
 torch_cos <- function(self) {
   .External(C_rt_callx, "torch_cos", self)
 }
@@ -1529,9 +1914,29 @@ torch_cosh <- function(self) {
   .External(C_rt_callx, "torch_cosh", self)
 }
 
+torch_cosine_similarity <- function(x1, x2, dim = 2L, eps = 1e-08) {
+  .External(C_rt_callx, "torch_cosine_similarity", x1, x2, dim, eps)
+}
+
 #' @param dim one dimension or a vector of dimensions, 1-based
 torch_count_nonzero <- function(self, dim = NULL) {
   .External(C_rt_callx, "torch_count_nonzero", self, dim)
+}
+
+torch_cross <- function(self, other, dim = NULL) {
+  .External(C_rt_callx, "torch_cross", self, other, dim)
+}
+
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @return a list of the values and their 1-based indices
+torch_cummax <- function(self, dim) {
+  .External(C_rt_callx, "torch_cummax", self, dim)
+}
+
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @return a list of the values and their 1-based indices
+torch_cummin <- function(self, dim) {
+  .External(C_rt_callx, "torch_cummin", self, dim)
 }
 
 #' @param dim a dimension, 1-based (negative counts from the end)
@@ -1542,6 +1947,19 @@ torch_cumprod <- function(self, dim, dtype = NULL) {
 #' @param dim a dimension, 1-based (negative counts from the end)
 torch_cumsum <- function(self, dim, dtype = NULL) {
   .External(C_rt_callx, "torch_cumsum", self, dim, dtype)
+}
+
+#' @param dim a dimension, 1-based (negative counts from the end)
+torch_cumulative_trapezoid <- function(y, x = NULL, dx = NULL, dim = -1L) {
+  .External(C_rt_callx, "torch_cumulative_trapezoid", y, x, dx, dim)
+}
+
+torch_deg2rad <- function(self) {
+  .External(C_rt_callx, "torch_deg2rad", self)
+}
+
+torch_dequantize <- function(...) {
+  .External(C_rt_callx, "torch_dequantize", ...)
 }
 
 torch_det <- function(self) {
@@ -1556,11 +1974,29 @@ torch_diag <- function(self, diagonal = 0L) {
   .External(C_rt_callx, "torch_diag", self, diagonal)
 }
 
+torch_diag_embed <- function(self, offset = 0L, dim1 = -2L, dim2 = -1L) {
+  .External(C_rt_callx, "torch_diag_embed", self, offset, dim1, dim2)
+}
+
+torch_diagflat <- function(self, offset = 0L) {
+  .External(C_rt_callx, "torch_diagflat", self, offset)
+}
+
 #' @param offset a whole number
 #' @param dim1 a dimension, 1-based (negative counts from the end)
 #' @param dim2 a dimension, 1-based (negative counts from the end)
 torch_diagonal <- function(self, offset = 0L, dim1 = 1L, dim2 = 2L) {
   .External(C_rt_callx, "torch_diagonal", self, offset, dim1, dim2)
+}
+
+#' @param n a whole number
+#' @param dim a dimension, 1-based (negative counts from the end)
+torch_diff <- function(self, n = 1L, dim = -1L, prepend = NULL, append = NULL) {
+  .External(C_rt_callx, "torch_diff", self, n, dim, prepend, append)
+}
+
+torch_digamma <- function(self) {
+  .External(C_rt_callx, "torch_digamma", self)
 }
 
 torch_dist <- function(self, other, p = 2L) {
@@ -1583,6 +2019,10 @@ torch_double <- function() {
   .External(C_rt_callx, "torch_double")
 }
 
+torch_dstack <- function(tensors) {
+  .External(C_rt_callx, "torch_dstack", tensors)
+}
+
 torch_einsum <- function(equation, tensors) {
   .External(C_rt_callx, "torch_einsum", equation, tensors)
 }
@@ -1594,6 +2034,10 @@ torch_empty <- function(..., names = NULL, dtype = NULL, device = NULL, requires
 
 torch_empty_like <- function(input, dtype = NULL, device = NULL, requires_grad = FALSE, ...) {
   .External(C_rt_callx, "torch_empty_like", input, dtype, device, requires_grad, ...)
+}
+
+torch_empty_strided <- function(size, stride, dtype = NULL, layout = NULL, device = NULL, requires_grad = FALSE, pin_memory = FALSE) {
+  .External(C_rt_callx, "torch_empty_strided", size, stride, dtype, layout, device, requires_grad, pin_memory)
 }
 
 torch_eq <- function(self, other) {
@@ -1608,8 +2052,20 @@ torch_erf <- function(self) {
   .External(C_rt_callx, "torch_erf", self)
 }
 
+torch_erfc <- function(self) {
+  .External(C_rt_callx, "torch_erfc", self)
+}
+
+torch_erfinv <- function(self) {
+  .External(C_rt_callx, "torch_erfinv", self)
+}
+
 torch_exp <- function(self) {
   .External(C_rt_callx, "torch_exp", self)
+}
+
+torch_exp2 <- function(self) {
+  .External(C_rt_callx, "torch_exp2", self)
 }
 
 torch_expm1 <- function(self) {
@@ -1698,6 +2154,10 @@ torch_fft_rfftn <- function(self, s = NULL, dim = NULL, norm = NULL) {
   .External(C_rt_callx, "torch_fft_rfftn", self, s, dim, norm)
 }
 
+torch_finfo <- function(dtype = NULL) {
+  .External(C_rt_callx, "torch_finfo", dtype)
+}
+
 torch_fix <- function(self) {
   .External(C_rt_callx, "torch_fix", self)
 }
@@ -1711,6 +2171,14 @@ torch_flatten <- function(self, start_dim = 1L, end_dim = -1L) {
 #' @param dims one dimension or a vector of dimensions, 1-based
 torch_flip <- function(self, dims) {
   .External(C_rt_callx, "torch_flip", self, dims)
+}
+
+torch_fliplr <- function(self) {
+  .External(C_rt_callx, "torch_fliplr", self)
+}
+
+torch_flipud <- function(self) {
+  .External(C_rt_callx, "torch_flipud", self)
 }
 
 torch_float <- function() {
@@ -1729,6 +2197,14 @@ torch_float64 <- function() {
   .External(C_rt_callx, "torch_float64")
 }
 
+torch_float8_e4m3fn <- function() {
+  .External(C_rt_callx, "torch_float8_e4m3fn")
+}
+
+torch_float8_e5m2 <- function() {
+  .External(C_rt_callx, "torch_float8_e5m2")
+}
+
 torch_float_power <- function(self, exponent) {
   .External(C_rt_callx, "torch_float_power", self, exponent)
 }
@@ -1737,8 +2213,16 @@ torch_floor <- function(self) {
   .External(C_rt_callx, "torch_floor", self)
 }
 
+torch_floor_divide <- function(self, other) {
+  .External(C_rt_callx, "torch_floor_divide", self, other)
+}
+
 torch_fmod <- function(self, other) {
   .External(C_rt_callx, "torch_fmod", self, other)
+}
+
+torch_frac <- function(self) {
+  .External(C_rt_callx, "torch_frac", self)
 }
 
 #' @param size sizes, as separate numbers or one vector
@@ -1756,8 +2240,16 @@ torch_gather <- function(self, dim, index, sparse_grad = FALSE) {
   .External(C_rt_callx, "torch_gather", self, dim, index, sparse_grad)
 }
 
+torch_gcd <- function(self, other) {
+  .External(C_rt_callx, "torch_gcd", self, other)
+}
+
 torch_ge <- function(self, other) {
   .External(C_rt_callx, "torch_ge", self, other)
+}
+
+torch_generator <- function() {
+  .External(C_rt_callx, "torch_generator")
 }
 
 torch_geqrf <- function(self) {
@@ -1770,6 +2262,14 @@ torch_ger <- function(self, vec2) {
 
 torch_get_default_dtype <- function() {
   .External(C_rt_callx, "torch_get_default_dtype")
+}
+
+torch_get_num_interop_threads <- function() {
+  .External(C_rt_callx, "torch_get_num_interop_threads")
+}
+
+torch_get_num_threads <- function() {
+  .External(C_rt_callx, "torch_get_num_threads")
 }
 
 torch_get_rng_state <- function() {
@@ -1800,12 +2300,68 @@ torch_hann_window <- function(window_length, periodic = TRUE, dtype = NULL, layo
   .External(C_rt_callx, "torch_hann_window", window_length, periodic, dtype, layout, device, requires_grad)
 }
 
+torch_heaviside <- function(self, values) {
+  .External(C_rt_callx, "torch_heaviside", self, values)
+}
+
+torch_histc <- function(self, bins = 100L, min = 0L, max = 0L) {
+  .External(C_rt_callx, "torch_histc", self, bins, min, max)
+}
+
 torch_hstack <- function(tensors) {
   .External(C_rt_callx, "torch_hstack", tensors)
 }
 
+torch_hypot <- function(self, other) {
+  .External(C_rt_callx, "torch_hypot", self, other)
+}
+
+torch_i0 <- function(self) {
+  .External(C_rt_callx, "torch_i0", self)
+}
+
+torch_iinfo <- function(dtype) {
+  .External(C_rt_callx, "torch_iinfo", dtype)
+}
+
 torch_imag <- function(self) {
   .External(C_rt_callx, "torch_imag", self)
+}
+
+torch_index <- function(self, indices) {
+  .External(C_rt_callx, "torch_index", self, indices)
+}
+
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @param index a tensor of 1-based indices
+torch_index_add <- function(self, dim, index, source, alpha = 1L) {
+  .External(C_rt_callx, "torch_index_add", self, dim, index, source, alpha)
+}
+
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @param index a tensor of 1-based indices
+torch_index_copy <- function(self, dim, index, source) {
+  .External(C_rt_callx, "torch_index_copy", self, dim, index, source)
+}
+
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @param index a tensor of 1-based indices
+torch_index_fill <- function(self, dim, index, value) {
+  .External(C_rt_callx, "torch_index_fill", self, dim, index, value)
+}
+
+torch_index_put <- function(self, indices, values, accumulate = FALSE) {
+  .External(C_rt_callx, "torch_index_put", self, indices, values, accumulate)
+}
+
+torch_index_put_ <- function(self, indices, values, accumulate = FALSE) {
+  .External(C_rt_callx, "torch_index_put_", self, indices, values, accumulate)
+}
+
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @param index a tensor of 1-based indices
+torch_index_reduce <- function(self, dim, index, source, reduce, include_self = TRUE) {
+  .External(C_rt_callx, "torch_index_reduce", self, dim, index, source, reduce, include_self)
 }
 
 #' @param dim a dimension, 1-based (negative counts from the end)
@@ -1816,6 +2372,14 @@ torch_index_select <- function(self, dim, index) {
 
 torch_initial_seed <- function() {
   .External(C_rt_callx, "torch_initial_seed")
+}
+
+torch_inner <- function(self, other) {
+  .External(C_rt_callx, "torch_inner", self, other)
+}
+
+torch_install_path <- function(...) {
+  .External(C_rt_callx, "torch_install_path", ...)
 }
 
 torch_int <- function() {
@@ -1850,6 +2414,14 @@ torch_is_floating_point <- function(x) {
   .External(C_rt_callx, "torch_is_floating_point", x)
 }
 
+torch_is_installed <- function() {
+  .External(C_rt_callx, "torch_is_installed")
+}
+
+torch_is_nonzero <- function(self) {
+  .External(C_rt_callx, "torch_is_nonzero", self)
+}
+
 torch_isclose <- function(self, other, rtol = 1e-05, atol = 1e-08, equal_nan = FALSE) {
   .External(C_rt_callx, "torch_isclose", self, other, rtol, atol, equal_nan)
 }
@@ -1866,12 +2438,43 @@ torch_isnan <- function(self) {
   .External(C_rt_callx, "torch_isnan", self)
 }
 
+torch_isneginf <- function(self) {
+  .External(C_rt_callx, "torch_isneginf", self)
+}
+
+torch_isposinf <- function(self) {
+  .External(C_rt_callx, "torch_isposinf", self)
+}
+
+torch_isreal <- function(self) {
+  .External(C_rt_callx, "torch_isreal", self)
+}
+
 torch_istft <- function(input, n_fft, hop_length = NULL, win_length = NULL, window = NULL, center = TRUE, normalized = FALSE, onesided = NULL, length = NULL, return_complex = FALSE) {
   .External(C_rt_callx, "torch_istft", input, n_fft, hop_length, win_length, window, center, normalized, onesided, length, return_complex)
 }
 
 torch_kaiser_window <- function(window_length, periodic = TRUE, beta = 12.0, dtype = NULL, layout = NULL, device = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_kaiser_window", window_length, periodic, beta, dtype, layout, device, requires_grad)
+}
+
+torch_kron <- function(self, other) {
+  .External(C_rt_callx, "torch_kron", self, other)
+}
+
+#' @param k a whole number
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @return a list of the values and their 1-based indices
+torch_kthvalue <- function(self, k, dim = -1L, keepdim = FALSE) {
+  .External(C_rt_callx, "torch_kthvalue", self, k, dim, keepdim)
+}
+
+torch_lcm <- function(self, other) {
+  .External(C_rt_callx, "torch_lcm", self, other)
+}
+
+torch_ldexp <- function(self, other) {
+  .External(C_rt_callx, "torch_ldexp", self, other)
 }
 
 torch_le <- function(self, other) {
@@ -1888,6 +2491,10 @@ torch_less <- function(self, other) {
 
 torch_less_equal <- function(self, other) {
   .External(C_rt_callx, "torch_less_equal", self, other)
+}
+
+torch_lgamma <- function(self) {
+  .External(C_rt_callx, "torch_lgamma", self)
 }
 
 torch_linalg_matrix_exp <- function(A) {
@@ -1919,6 +2526,19 @@ torch_log_softmax <- function(self, dim, dtype = NULL) {
   .External(C_rt_callx, "torch_log_softmax", self, dim, dtype)
 }
 
+torch_logaddexp <- function(self, other) {
+  .External(C_rt_callx, "torch_logaddexp", self, other)
+}
+
+torch_logaddexp2 <- function(self, other) {
+  .External(C_rt_callx, "torch_logaddexp2", self, other)
+}
+
+#' @param dim a dimension, 1-based (negative counts from the end)
+torch_logcumsumexp <- function(self, dim) {
+  .External(C_rt_callx, "torch_logcumsumexp", self, dim)
+}
+
 torch_logdet <- function(self) {
   .External(C_rt_callx, "torch_logdet", self)
 }
@@ -1937,6 +2557,10 @@ torch_logical_or <- function(self, other) {
 
 torch_logical_xor <- function(self, other) {
   .External(C_rt_callx, "torch_logical_xor", self, other)
+}
+
+torch_logit <- function(self, eps = NULL) {
+  .External(C_rt_callx, "torch_logit", self, eps)
 }
 
 torch_logspace <- function(start, end, steps = 100L, base = 10.0, dtype = NULL, device = NULL, requires_grad = FALSE) {
@@ -1996,6 +2620,22 @@ torch_max <- function(self, dim = NULL, other = NULL, keepdim = FALSE) {
   .External(C_rt_callx, "torch_max", self, dim, other, keepdim)
 }
 
+torch_max_pool1d <- function(self, kernel_size, stride = NULL, padding = 0L, dilation = 1L, ceil_mode = FALSE) {
+  .External(C_rt_callx, "torch_max_pool1d", self, kernel_size, stride, padding, dilation, ceil_mode)
+}
+
+torch_max_pool2d <- function(self, kernel_size, stride = NULL, padding = 0L, dilation = 1L, ceil_mode = FALSE) {
+  .External(C_rt_callx, "torch_max_pool2d", self, kernel_size, stride, padding, dilation, ceil_mode)
+}
+
+torch_max_pool2d_with_indices <- function(self, kernel_size, stride = NULL, padding = 0L, dilation = 1L, ceil_mode = FALSE) {
+  .External(C_rt_callx, "torch_max_pool2d_with_indices", self, kernel_size, stride, padding, dilation, ceil_mode)
+}
+
+torch_max_unpool2d <- function(self, indices, output_size) {
+  .External(C_rt_callx, "torch_max_unpool2d", self, indices, output_size)
+}
+
 torch_maximum <- function(self, other) {
   .External(C_rt_callx, "torch_maximum", self, other)
 }
@@ -2003,6 +2643,14 @@ torch_maximum <- function(self, other) {
 #' @param dim one dimension or a vector of dimensions, 1-based
 torch_mean <- function(self, dim = NULL, keepdim = FALSE, dtype = NULL) {
   .External(C_rt_callx, "torch_mean", self, dim, keepdim, dtype)
+}
+
+torch_median <- function(self, dim = NULL, keepdim = FALSE) {
+  .External(C_rt_callx, "torch_median", self, dim, keepdim)
+}
+
+torch_meshgrid <- function(tensors, indexing = "ij") {
+  .External(C_rt_callx, "torch_meshgrid", tensors, indexing)
 }
 
 torch_min <- function(self, dim = NULL, other = NULL, keepdim = FALSE) {
@@ -2017,12 +2665,26 @@ torch_mm <- function(self, mat2) {
   .External(C_rt_callx, "torch_mm", self, mat2)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @return a list of the values and their 1-based indices
+torch_mode <- function(self, dim = -1L, keepdim = FALSE) {
+  .External(C_rt_callx, "torch_mode", self, dim, keepdim)
+}
+
+torch_moveaxis <- function(self, source, destination) {
+  .External(C_rt_callx, "torch_moveaxis", self, source, destination)
+}
+
 torch_movedim <- function(self, source, destination) {
   .External(C_rt_callx, "torch_movedim", self, source, destination)
 }
 
 torch_mul <- function(self, other) {
   .External(C_rt_callx, "torch_mul", self, other)
+}
+
+torch_multi_margin_loss <- function(self, target, p = 1L, margin = 1L, weight = NULL, reduction = 1L) {
+  .External(C_rt_callx, "torch_multi_margin_loss", self, target, p, margin, weight, reduction)
 }
 
 #' @param num_samples a whole number
@@ -2039,11 +2701,40 @@ torch_mv <- function(self, vec) {
   .External(C_rt_callx, "torch_mv", self, vec)
 }
 
+#' @param p a whole number
+torch_mvlgamma <- function(self, p) {
+  .External(C_rt_callx, "torch_mvlgamma", self, p)
+}
+
+#' @param dim one dimension or a vector of dimensions, 1-based
+torch_nanmean <- function(self, dim = NULL, keepdim = FALSE, dtype = NULL) {
+  .External(C_rt_callx, "torch_nanmean", self, dim, keepdim, dtype)
+}
+
+torch_nanmedian <- function(self, dim = NULL, keepdim = FALSE) {
+  .External(C_rt_callx, "torch_nanmedian", self, dim, keepdim)
+}
+
+torch_nanquantile <- function(self, q, dim = NULL, keepdim = FALSE, interpolation = "linear") {
+  .External(C_rt_callx, "torch_nanquantile", self, q, dim, keepdim, interpolation)
+}
+
+#' @param dim one dimension or a vector of dimensions, 1-based
+torch_nansum <- function(self, dim = NULL, keepdim = FALSE, dtype = NULL) {
+  .External(C_rt_callx, "torch_nansum", self, dim, keepdim, dtype)
+}
+
 #' @param dim a dimension, 1-based (negative counts from the end)
 #' @param start a position, 1-based (negative counts from the end)
 #' @param length a whole number
 torch_narrow <- function(self, dim, start, length) {
   .External(C_rt_callx, "torch_narrow", self, dim, start, length)
+}
+
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @param length a whole number
+torch_narrow_copy <- function(self, dim, start, length) {
+  .External(C_rt_callx, "torch_narrow_copy", self, dim, start, length)
 }
 
 torch_ne <- function(self, other) {
@@ -2056,6 +2747,14 @@ torch_neg <- function(self) {
 
 torch_negative <- function(self) {
   .External(C_rt_callx, "torch_negative", self)
+}
+
+torch_nextafter <- function(self, other) {
+  .External(C_rt_callx, "torch_nextafter", self, other)
+}
+
+torch_nll_loss <- function(self, target, weight = NULL, reduction = 1L, ignore_index = -100L) {
+  .External(C_rt_callx, "torch_nll_loss", self, target, weight, reduction, ignore_index)
 }
 
 torch_nonzero <- function(self, as_list = FALSE) {
@@ -2074,6 +2773,10 @@ torch_normal <- function(mean = 0L, std = 1L, size = NULL, generator = NULL, dty
 
 torch_not_equal <- function(self, other) {
   .External(C_rt_callx, "torch_not_equal", self, other)
+}
+
+torch_one_hot <- function(self, num_classes = -1L) {
+  .External(C_rt_callx, "torch_one_hot", self, num_classes)
 }
 
 #' @param size sizes, as separate numbers or one vector
@@ -2097,6 +2800,26 @@ torch_outer <- function(self, vec2) {
   .External(C_rt_callx, "torch_outer", self, vec2)
 }
 
+torch_pdist <- function(input, p = 2L) {
+  .External(C_rt_callx, "torch_pdist", input, p)
+}
+
+torch_per_channel_affine <- function(...) {
+  .External(C_rt_callx, "torch_per_channel_affine", ...)
+}
+
+torch_per_channel_symmetric <- function(...) {
+  .External(C_rt_callx, "torch_per_channel_symmetric", ...)
+}
+
+torch_per_tensor_affine <- function(...) {
+  .External(C_rt_callx, "torch_per_tensor_affine", ...)
+}
+
+torch_per_tensor_symmetric <- function(...) {
+  .External(C_rt_callx, "torch_per_tensor_symmetric", ...)
+}
+
 #' @param dims a vector of dimensions, 1-based, in a new order (a permutation)
 torch_permute <- function(self, dims) {
   .External(C_rt_callx, "torch_permute", self, dims)
@@ -2106,12 +2829,25 @@ torch_pinverse <- function(self, rcond = 1e-15) {
   .External(C_rt_callx, "torch_pinverse", self, rcond)
 }
 
+torch_pixel_shuffle <- function(self, upscale_factor) {
+  .External(C_rt_callx, "torch_pixel_shuffle", self, upscale_factor)
+}
+
 torch_polar <- function(abs, angle) {
   .External(C_rt_callx, "torch_polar", abs, angle)
 }
 
+#' @param n a whole number
+torch_polygamma <- function(n, input) {
+  .External(C_rt_callx, "torch_polygamma", n, input)
+}
+
 torch_pow <- function(self, exponent) {
   .External(C_rt_callx, "torch_pow", self, exponent)
+}
+
+torch_preserve_format <- function() {
+  .External(C_rt_callx, "torch_preserve_format")
 }
 
 #' @param dim a dimension, 1-based (negative counts from the end)
@@ -2119,8 +2855,44 @@ torch_prod <- function(self, dim = NULL, keepdim = FALSE, dtype = NULL) {
   .External(C_rt_callx, "torch_prod", self, dim, keepdim, dtype)
 }
 
+torch_promote_types <- function(type1, type2) {
+  .External(C_rt_callx, "torch_promote_types", type1, type2)
+}
+
+torch_put <- function(self, index, source, accumulate = FALSE) {
+  .External(C_rt_callx, "torch_put", self, index, source, accumulate)
+}
+
+torch_qint32 <- function(...) {
+  .External(C_rt_callx, "torch_qint32", ...)
+}
+
+torch_qint8 <- function(...) {
+  .External(C_rt_callx, "torch_qint8", ...)
+}
+
 torch_qr <- function(self, some = TRUE) {
   .External(C_rt_callx, "torch_qr", self, some)
+}
+
+torch_quantile <- function(self, q, dim = NULL, keepdim = FALSE, interpolation = "linear") {
+  .External(C_rt_callx, "torch_quantile", self, q, dim, keepdim, interpolation)
+}
+
+torch_quantize_per_channel <- function(...) {
+  .External(C_rt_callx, "torch_quantize_per_channel", ...)
+}
+
+torch_quantize_per_tensor <- function(...) {
+  .External(C_rt_callx, "torch_quantize_per_tensor", ...)
+}
+
+torch_quint8 <- function(...) {
+  .External(C_rt_callx, "torch_quint8", ...)
+}
+
+torch_rad2deg <- function(self) {
+  .External(C_rt_callx, "torch_rad2deg", self)
 }
 
 #' @param size sizes, as separate numbers or one vector
@@ -2166,16 +2938,45 @@ torch_reciprocal <- function(self) {
   .External(C_rt_callx, "torch_reciprocal", self)
 }
 
+torch_reduction_mean <- function() {
+  .External(C_rt_callx, "torch_reduction_mean")
+}
+
+torch_reduction_none <- function() {
+  .External(C_rt_callx, "torch_reduction_none")
+}
+
+torch_reduction_sum <- function() {
+  .External(C_rt_callx, "torch_reduction_sum")
+}
+
 torch_relu <- function(self) {
   .External(C_rt_callx, "torch_relu", self)
+}
+
+torch_relu_ <- function(self, ...) {
+  .External(C_rt_callx, "torch_relu_", self, ...)
 }
 
 torch_remainder <- function(self, other) {
   .External(C_rt_callx, "torch_remainder", self, other)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+torch_renorm <- function(self, p, dim, maxnorm) {
+  .External(C_rt_callx, "torch_renorm", self, p, dim, maxnorm)
+}
+
+torch_repeat_interleave <- function(self, repeats = NULL, dim = NULL, output_size = NULL) {
+  .External(C_rt_callx, "torch_repeat_interleave", self, repeats, dim, output_size)
+}
+
 torch_reshape <- function(self, shape) {
   .External(C_rt_callx, "torch_reshape", self, shape)
+}
+
+torch_result_type <- function(tensor1, tensor2) {
+  .External(C_rt_callx, "torch_result_type", tensor1, tensor2)
 }
 
 #' @param dims one dimension or a vector of dimensions, 1-based
@@ -2183,8 +2984,22 @@ torch_roll <- function(self, shifts, dims = NULL) {
   .External(C_rt_callx, "torch_roll", self, shifts, dims)
 }
 
+#' @param k a whole number
+#' @param dims one dimension or a vector of dimensions, 1-based
+torch_rot90 <- function(self, k = 1L, dims = c(1L, 2L)) {
+  .External(C_rt_callx, "torch_rot90", self, k, dims)
+}
+
 torch_round <- function(self, decimals = 0L) {
   .External(C_rt_callx, "torch_round", self, decimals)
+}
+
+torch_row_stack <- function(tensors) {
+  .External(C_rt_callx, "torch_row_stack", tensors)
+}
+
+torch_rrelu_ <- function(self, ...) {
+  .External(C_rt_callx, "torch_rrelu_", self, ...)
 }
 
 torch_rsqrt <- function(self) {
@@ -2211,6 +3026,16 @@ torch_scatter_add <- function(self, dim, index, src) {
   .External(C_rt_callx, "torch_scatter_add", self, dim, index, src)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+#' @param index a tensor of 1-based indices
+torch_scatter_reduce <- function(self, dim, index, src, reduce, include_self = TRUE) {
+  .External(C_rt_callx, "torch_scatter_reduce", self, dim, index, src, reduce, include_self)
+}
+
+torch_searchsorted <- function(sorted_sequence, self, out_int32 = FALSE, right = FALSE, side = NULL, sorter = NULL) {
+  .External(C_rt_callx, "torch_searchsorted", sorted_sequence, self, out_int32, right, side, sorter)
+}
+
 torch_seed <- function() {
   .External(C_rt_callx, "torch_seed")
 }
@@ -2221,12 +3046,32 @@ torch_select <- function(self, dim, index) {
   .External(C_rt_callx, "torch_select", self, dim, index)
 }
 
+torch_selu <- function(self) {
+  .External(C_rt_callx, "torch_selu", self)
+}
+
+torch_selu_ <- function(self, ...) {
+  .External(C_rt_callx, "torch_selu_", self, ...)
+}
+
 torch_set_default_dtype <- function(d) {
   invisible(.External(C_rt_callx, "torch_set_default_dtype", d))
 }
 
+torch_set_num_interop_threads <- function(num_threads) {
+  invisible(.External(C_rt_callx, "torch_set_num_interop_threads", num_threads))
+}
+
+torch_set_num_threads <- function(num_threads) {
+  invisible(.External(C_rt_callx, "torch_set_num_threads", num_threads))
+}
+
 torch_set_rng_state <- function(state) {
   invisible(.External(C_rt_callx, "torch_set_rng_state", state))
+}
+
+torch_sgn <- function(self) {
+  .External(C_rt_callx, "torch_sgn", self)
 }
 
 torch_short <- function() {
@@ -2241,12 +3086,25 @@ torch_sign <- function(self) {
   .External(C_rt_callx, "torch_sign", self)
 }
 
+torch_signbit <- function(self) {
+  .External(C_rt_callx, "torch_signbit", self)
+}
+
 torch_sin <- function(self) {
   .External(C_rt_callx, "torch_sin", self)
 }
 
+torch_sinc <- function(self) {
+  .External(C_rt_callx, "torch_sinc", self)
+}
+
 torch_sinh <- function(self) {
   .External(C_rt_callx, "torch_sinh", self)
+}
+
+#' @param dim a dimension, 1-based (negative counts from the end)
+torch_size <- function(self, dim) {
+  .External(C_rt_callx, "torch_size", self, dim)
 }
 
 torch_slogdet <- function(self) {
@@ -2262,6 +3120,14 @@ torch_softmax <- function(self, dim, dtype = NULL) {
 #' @return a list of the values and their 1-based indices
 torch_sort <- function(self, dim = -1L, descending = FALSE, stable = FALSE) {
   .External(C_rt_callx, "torch_sort", self, dim, descending, stable)
+}
+
+torch_sparse_coo <- function() {
+  .External(C_rt_callx, "torch_sparse_coo")
+}
+
+torch_sparse_coo_tensor <- function(...) {
+  .External(C_rt_callx, "torch_sparse_coo_tensor", ...)
 }
 
 #' @param dim a dimension, 1-based (negative counts from the end)
@@ -2299,6 +3165,10 @@ torch_stft <- function(input, n_fft, hop_length = NULL, win_length = NULL, windo
   .External(C_rt_callx, "torch_stft", input, n_fft, hop_length, win_length, window, center, pad_mode, normalized, onesided, return_complex)
 }
 
+torch_strided <- function() {
+  .External(C_rt_callx, "torch_strided")
+}
+
 torch_sub <- function(self, other, alpha = 1L) {
   .External(C_rt_callx, "torch_sub", self, other, alpha)
 }
@@ -2316,8 +3186,29 @@ torch_svd <- function(self, some = TRUE, compute_uv = TRUE) {
   .External(C_rt_callx, "torch_svd", self, some, compute_uv)
 }
 
+#' @param dim0 a dimension, 1-based (negative counts from the end)
+#' @param dim1 a dimension, 1-based (negative counts from the end)
+torch_swapaxes <- function(self, dim0, dim1) {
+  .External(C_rt_callx, "torch_swapaxes", self, dim0, dim1)
+}
+
+#' @param dim0 a dimension, 1-based (negative counts from the end)
+#' @param dim1 a dimension, 1-based (negative counts from the end)
+torch_swapdims <- function(self, dim0, dim1) {
+  .External(C_rt_callx, "torch_swapdims", self, dim0, dim1)
+}
+
 torch_t <- function(self) {
   .External(C_rt_callx, "torch_t", self)
+}
+
+#' @param index a tensor of 1-based indices
+torch_take <- function(self, index) {
+  .External(C_rt_callx, "torch_take", self, index)
+}
+
+torch_take_along_dim <- function(self, indices, dim = NULL) {
+  .External(C_rt_callx, "torch_take_along_dim", self, indices, dim)
 }
 
 torch_tan <- function(self) {
@@ -2326,6 +3217,18 @@ torch_tan <- function(self) {
 
 torch_tanh <- function(self) {
   .External(C_rt_callx, "torch_tanh", self)
+}
+
+torch_tensordot <- function(a, b, dims = 2L) {
+  .External(C_rt_callx, "torch_tensordot", a, b, dims)
+}
+
+torch_threshold_ <- function(self, ...) {
+  .External(C_rt_callx, "torch_threshold_", self, ...)
+}
+
+torch_tile <- function(self, dims) {
+  .External(C_rt_callx, "torch_tile", self, dims)
 }
 
 #' @param k a whole number
@@ -2345,6 +3248,16 @@ torch_transpose <- function(self, dim0, dim1) {
   .External(C_rt_callx, "torch_transpose", self, dim0, dim1)
 }
 
+#' @param dim a dimension, 1-based (negative counts from the end)
+torch_trapezoid <- function(y, x = NULL, dx = NULL, dim = -1L) {
+  .External(C_rt_callx, "torch_trapezoid", y, x, dx, dim)
+}
+
+#' @param dim a dimension, 1-based (negative counts from the end)
+torch_trapz <- function(y, x = NULL, dx = NULL, dim = -1L) {
+  .External(C_rt_callx, "torch_trapz", y, x, dx, dim)
+}
+
 torch_triangular_solve <- function(self, A, upper = TRUE, transpose = FALSE, unitriangular = FALSE) {
   .External(C_rt_callx, "torch_triangular_solve", self, A, upper, transpose, unitriangular)
 }
@@ -2353,8 +3266,24 @@ torch_tril <- function(self, diagonal = 0L) {
   .External(C_rt_callx, "torch_tril", self, diagonal)
 }
 
+#' @param row a whole number
+#' @param col a whole number
+#' @param offset a whole number
+#' @return 1-based indices
+torch_tril_indices <- function(row, col, offset = 0L, dtype = NULL, device = NULL, layout = NULL) {
+  .External(C_rt_callx, "torch_tril_indices", row, col, offset, dtype, device, layout)
+}
+
 torch_triu <- function(self, diagonal = 0L) {
   .External(C_rt_callx, "torch_triu", self, diagonal)
+}
+
+#' @param row a whole number
+#' @param col a whole number
+#' @param offset a whole number
+#' @return 1-based indices
+torch_triu_indices <- function(row, col, offset = 0L, dtype = NULL, device = NULL, layout = NULL) {
+  .External(C_rt_callx, "torch_triu_indices", row, col, offset, dtype, device, layout)
 }
 
 torch_true_divide <- function(self, other, rounding_mode = NULL) {
@@ -2379,9 +3308,96 @@ torch_unflatten <- function(self, dim, sizes) {
   .External(C_rt_callx, "torch_unflatten", self, dim, sizes)
 }
 
+torch_unique <- function(self, sorted = TRUE, return_inverse = FALSE, return_counts = FALSE, dim = NULL) {
+  .External(C_rt_callx, "torch_unique", self, sorted, return_inverse, return_counts, dim)
+}
+
+torch_unique_consecutive <- function(self, return_inverse = FALSE, return_counts = FALSE, dim = NULL) {
+  .External(C_rt_callx, "torch_unique_consecutive", self, return_inverse, return_counts, dim)
+}
+
+#' @param chunks a whole number
+#' @param dim a dimension, 1-based (negative counts from the end)
+torch_unsafe_chunk <- function(self, chunks, dim = 1L) {
+  .External(C_rt_callx, "torch_unsafe_chunk", self, chunks, dim)
+}
+
+#' @param dim a dimension, 1-based (negative counts from the end)
+torch_unsafe_split <- function(self, split_size, dim = 1L) {
+  .External(C_rt_callx, "torch_unsafe_split", self, split_size, dim)
+}
+
 #' @param dim a dimension of the result, 1-based (negative counts from the end)
 torch_unsqueeze <- function(self, dim) {
   .External(C_rt_callx, "torch_unsqueeze", self, dim)
+}
+
+torch_upsample_nearest1d <- function(self, output_size = NULL, ..., align_corners = FALSE, scales = NULL) {
+  .External(C_rt_callx, "torch_upsample_nearest1d", self, output_size, ..., align_corners = align_corners, scales = scales)
+}
+
+torch_upsample_nearest1d_backward <- function(grad_output, output_size, input_size, ...) {
+  .External(C_rt_callx, "torch_upsample_nearest1d_backward", grad_output, output_size, input_size, ...)
+}
+
+torch_upsample_nearest1d_backward_out <- function(grad_input = NULL, grad_output = NULL, output_size = NULL, input_size = NULL, ...) {
+  .External(C_rt_callx, "torch_upsample_nearest1d_backward_out", grad_input, grad_output, output_size, input_size, ...)
+}
+
+torch_upsample_nearest1d_out <- function(out = NULL, self = NULL, output_size = NULL, ...) {
+  .External(C_rt_callx, "torch_upsample_nearest1d_out", out, self, output_size, ...)
+}
+
+torch_upsample_nearest2d <- function(self, output_size = NULL, ..., align_corners = FALSE, scales = NULL) {
+  .External(C_rt_callx, "torch_upsample_nearest2d", self, output_size, ..., align_corners = align_corners, scales = scales)
+}
+
+torch_upsample_nearest2d_backward <- function(grad_output, output_size, input_size, ...) {
+  .External(C_rt_callx, "torch_upsample_nearest2d_backward", grad_output, output_size, input_size, ...)
+}
+
+torch_upsample_nearest2d_backward_out <- function(grad_input = NULL, grad_output = NULL, output_size = NULL, input_size = NULL, ...) {
+  .External(C_rt_callx, "torch_upsample_nearest2d_backward_out", grad_input, grad_output, output_size, input_size, ...)
+}
+
+torch_upsample_nearest2d_out <- function(out = NULL, self = NULL, output_size = NULL, ...) {
+  .External(C_rt_callx, "torch_upsample_nearest2d_out", out, self, output_size, ...)
+}
+
+torch_upsample_nearest3d <- function(self, output_size = NULL, ..., align_corners = FALSE, scales = NULL) {
+  .External(C_rt_callx, "torch_upsample_nearest3d", self, output_size, ..., align_corners = align_corners, scales = scales)
+}
+
+torch_upsample_nearest3d_backward <- function(grad_output, output_size, input_size, ...) {
+  .External(C_rt_callx, "torch_upsample_nearest3d_backward", grad_output, output_size, input_size, ...)
+}
+
+torch_upsample_nearest3d_backward_out <- function(grad_input = NULL, grad_output = NULL, output_size = NULL, input_size = NULL, ...) {
+  .External(C_rt_callx, "torch_upsample_nearest3d_backward_out", grad_input, grad_output, output_size, input_size, ...)
+}
+
+torch_upsample_nearest3d_out <- function(out = NULL, self = NULL, output_size = NULL, ...) {
+  .External(C_rt_callx, "torch_upsample_nearest3d_out", out, self, output_size, ...)
+}
+
+torch_upsample_trilinear3d <- function(self, output_size = NULL, ..., align_corners = FALSE, scales = NULL) {
+  .External(C_rt_callx, "torch_upsample_trilinear3d", self, output_size, ..., align_corners = align_corners, scales = scales)
+}
+
+torch_upsample_trilinear3d_backward <- function(grad_output, output_size, input_size, ...) {
+  .External(C_rt_callx, "torch_upsample_trilinear3d_backward", grad_output, output_size, input_size, ...)
+}
+
+torch_upsample_trilinear3d_backward_out <- function(grad_input = NULL, grad_output = NULL, output_size = NULL, input_size = NULL, ...) {
+  .External(C_rt_callx, "torch_upsample_trilinear3d_backward_out", grad_input, grad_output, output_size, input_size, ...)
+}
+
+torch_upsample_trilinear3d_out <- function(out = NULL, self = NULL, output_size = NULL, ...) {
+  .External(C_rt_callx, "torch_upsample_trilinear3d_out", out, self, output_size, ...)
+}
+
+torch_vander <- function(x, N = NULL, increasing = FALSE) {
+  .External(C_rt_callx, "torch_vander", x, N, increasing)
 }
 
 #' @param dim one dimension or a vector of dimensions, 1-based
@@ -2391,6 +3407,10 @@ torch_var <- function(self, dim = NULL, unbiased = TRUE, keepdim = FALSE, correc
 
 torch_var_mean <- function(self, dim = NULL, unbiased = TRUE, keepdim = FALSE) {
   .External(C_rt_callx, "torch_var_mean", self, dim, unbiased, keepdim)
+}
+
+torch_vdot <- function(self, other) {
+  .External(C_rt_callx, "torch_vdot", self, other)
 }
 
 torch_view_as_complex <- function(self) {
@@ -2409,6 +3429,14 @@ torch_where <- function(condition, self = NULL, other = NULL) {
   .External(C_rt_callx, "torch_where", condition, self, other)
 }
 
+torch_xlogy <- function(self, other) {
+  .External(C_rt_callx, "torch_xlogy", self, other)
+}
+
+torch_zero_ <- function(self) {
+  .External(C_rt_callx, "torch_zero_", self)
+}
+
 #' @param size sizes, as separate numbers or one vector
 torch_zeros <- function(..., names = NULL, dtype = NULL, device = NULL, requires_grad = FALSE, layout = NULL) {
   .External(C_rt_callx, "torch_zeros", ..., names = names, dtype = dtype, device = device, requires_grad = requires_grad, layout = layout)
@@ -2416,6 +3444,18 @@ torch_zeros <- function(..., names = NULL, dtype = NULL, device = NULL, requires
 
 torch_zeros_like <- function(input, dtype = NULL, device = NULL, requires_grad = FALSE, ...) {
   .External(C_rt_callx, "torch_zeros_like", input, dtype, device, requires_grad, ...)
+}
+
+torch_zeros_out <- function(out, size) {
+  .External(C_rt_callx, "torch_zeros_out", out, size)
+}
+
+unset_autocast <- function(...) {
+  .External(C_rt_callx, "unset_autocast", ...)
+}
+
+with_autocast <- function(...) {
+  .External(C_rt_callx, "with_autocast", ...)
 }
 
 # Exported values (objects and R6-style classes, used as `x$check()`, `x$new()`): active bindings

@@ -105,6 +105,11 @@ as.logical.torch_tensor <- function(x, ...) as.logical(as_array(x))
 #' @export
 as.complex.torch_tensor <- function(x, ...) as.complex(as_array(x))
 
+#' A slice for indexing: `x[slc(start, end, step), ]` (1-based, end inclusive, `Inf` for the last)
+#' @param start,end,step the first and last positions and the step.
+#' @export
+slc <- function(start, end, step = 1) .Call(C_rt_call3, "r_slc", start, end, step)
+
 #' Whether an object is a tensor
 #' @param x an object.
 #' @export
@@ -123,6 +128,8 @@ torch_tensor <- function(data, dtype = NULL, device = NULL, requires_grad = FALS
 
 #' @export
 Ops.torch_dtype <- function(e1, e2) {
+  if (.Generic %in% c("==", "!=") && !(inherits(e1, "torch_dtype") && inherits(e2, "torch_dtype")))
+    stop("comparing a torch_dtype with an object that is not a dtype", call. = FALSE)
   switch(.Generic,
          "==" = identical(e1, e2),
          "!=" = !identical(e1, e2),
@@ -135,15 +142,17 @@ Ops.torch_dtype <- function(e1, e2) {
   if (is.character(i)) .Call(C_rt_setattr, x, i, value) else `[<-.torch_tensor`(x, i, value = value)
 }
 
-# testthat's 3rd edition compares with waldo: a tensor compares as its values (as_array), device,
-# requires_grad and grad_fn (R torch's compare_proxy), so different tensors are never "equal" as pointers.
-.rt_compare_proxy <- function(x, path) {
-  fn <- x$grad_fn
-  list(object = list(x = as.array(x$detach()), device = as.character(x$device),
-                     requires_grad = x$requires_grad, grad_fn = if (is.null(fn)) NULL else fn$name()),
-       path = path)
-}
-
-.rt_register_waldo <- function(...) {
-  registerS3method("compare_proxy", "torch_tensor", .rt_compare_proxy, envir = asNamespace("waldo"))
+# Devices compare by type and index (every rtorch_py tensor is on the CPU).
+#' @export
+Ops.torch_device <- function(e1, e2) {
+  same <- function() {
+    if (!(inherits(e1, "torch_device") && inherits(e2, "torch_device")))
+      stop("comparing a torch_device with an object that is not a device", call. = FALSE)
+    identical(.Call(C_rt_dollar, e1, "type"), .Call(C_rt_dollar, e2, "type")) &&
+      identical(.Call(C_rt_dollar, e1, "index"), .Call(C_rt_dollar, e2, "index"))
+  }
+  switch(.Generic,
+         "==" = same(),
+         "!=" = !same(),
+         stop(gettextf("%s is not defined for devices", sQuote(.Generic)), call. = FALSE))
 }

@@ -2050,6 +2050,12 @@ static SEXP rt_callm(SEXP args) {
     current_fn = NULL;
     Py_DECREF(m);
     if (!res) fail(gil__);
+    if (res == obj) {
+        /* an in-place method returns its receiver: R gets the same object back, as in R torch (x keeps
+           the receiver alive, so the comparison of addresses is sound after obj's release above) */
+        Py_DECREF(res);
+        return finish(gil__, x);
+    }
     SEXP out = py2r_top(res);
     Py_DECREF(res);
     if (!out) fail(gil__);

@@ -26,7 +26,7 @@ from pathlib import Path
 SHIM = Path(__file__).resolve().parents[1]
 OUT = SHIM / "R" / "generated.R"
 PREFIXES = ("torch_", "nnf_", "nn_", "optim_", "lr_", "autograd_", "cuda_", "with_", "local_", "is_", "linalg_",
-            "distr_")
+            "distr_", "jit_", "backends_", "install_", "get_install_", "set_autocast", "unset_autocast")
 MODULES = ("rtorch_py", "rtorch_py.nn", "rtorch_py.optim")
 R_RESERVED = {"if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE", "FALSE", "NULL",
               "Inf", "NaN", "NA", "in"}

@@ -932,10 +932,7 @@ def _dist_ops() -> Any:
     return distr_ops
 
 
-def lgamma(g, x): return g * _dist_ops().digamma(x)
-def digamma(g, x): return g * _dist_ops().polygamma(1, x)
-def polygamma(g, n, x): return g * _dist_ops().polygamma(n + 1, x)
-def erfinv(g, out): return g * O.exp(out * out) * (math.sqrt(math.pi) / 2)
+# lgamma, digamma, polygamma, erfinv: the special functions' section below
 
 
 def xlogy(g, x, y):
@@ -981,3 +978,26 @@ def solve_triangular(g, a, x, upper, left, unitriangular):
     return ga, gb
 
 # -- end distributions --
+
+
+# -- special functions (special_ops.py) -------------------------------------------------------------------
+def _special():
+    from . import special_ops as S
+    return S
+
+
+def lgamma(g, x): return g * _special().digamma(x)
+def digamma(g, x): return g * _special().polygamma(1, x)
+def polygamma(g, n, x): return g * _special().polygamma(n + 1, x)
+def erfc(g, x): return g * O.exp(-x * x) * (-2 / math.sqrt(math.pi))
+def erfinv(g, out): return g * O.exp(out * out) * (math.sqrt(math.pi) / 2)
+def i0(g, x): return g * _special().i1(x)
+
+
+def i1(g, x):
+    # i1'(x) = i0(x) - i1(x) / x, whose limit at 0 is 1/2
+    S = _special()
+    zero = O.eq(x, 0)
+    safe = O.where(zero, 1.0, x)
+    return g * O.where(zero, 0.5, S.i0(x) - S.i1(safe) / safe)
+# -- end special functions --

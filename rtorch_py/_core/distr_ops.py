@@ -16,39 +16,11 @@ from scipy import special as _sp
 from . import derivatives as D
 from . import rng
 from .ops import OUT, _float_data, _wrap, record
+from .special_ops import digamma, erfinv, lgamma, polygamma  # the one implementation (special.py's)
 from .tensor import Tensor
 
 __all__ = ["lgamma", "digamma", "erfinv", "gammainc", "polygamma", "xlogy", "standard_gamma", "standard_gamma_grad",
            "poisson", "cholesky", "solve_triangular"]
-
-
-def _special(fn, d: np.ndarray) -> np.ndarray:
-    with np.errstate(all="ignore"):
-        return fn(d.astype(np.float64)).astype(d.dtype, copy=False)
-
-
-def lgamma(x: Tensor) -> Tensor:
-    """log|Gamma(x)| elementwise (LgammaBackward0)."""
-    d = _float_data(x)
-    return record(_special(_sp.gammaln, d), "LgammaBackward0", D.lgamma, (x,), (x,))
-
-
-def digamma(x: Tensor) -> Tensor:
-    """The digamma function, d/dx lgamma(x) (DigammaBackward0); digamma(0) is -inf, as libtorch."""
-    d = _float_data(x)
-    out = _special(_sp.digamma, d)
-    out[d == 0] = -np.inf
-    return record(out, "DigammaBackward0", D.digamma, (x,), (x,))
-
-
-def polygamma(n: int, x: Tensor) -> Tensor:
-    """The n-th derivative of digamma (PolygammaBackward0)."""
-    if n < 0:
-        raise RuntimeError(f"polygamma(n, x) does not support negative n, got n = {n}")
-    d = _float_data(x)
-    with np.errstate(all="ignore"):
-        out = _sp.polygamma(n, d.astype(np.float64)).astype(d.dtype, copy=False)
-    return record(out, "PolygammaBackward0", D.polygamma, (x,), (n, x))
 
 
 def xlogy(x: Tensor, y: Tensor) -> Tensor:
@@ -211,12 +183,6 @@ def solve_triangular(a: Tensor, b: Tensor, upper: bool, left: bool = True, unitr
     out = np.ascontiguousarray(out).astype(dt, copy=False)
     return record(out, "LinalgSolveTriangularBackward0", D.solve_triangular, (a, b),
                   (a, OUT, bool(upper), bool(left), bool(unitriangular)))
-
-
-def erfinv(x: Tensor) -> Tensor:
-    """The inverse error function (ErfinvBackward0)."""
-    d = _float_data(x)
-    return record(_special(_sp.erfinv, d), "ErfinvBackward0", D.erfinv, (x,), (OUT,))
 
 
 def gammainc(a: Tensor, x: Tensor) -> Tensor:

@@ -1634,6 +1634,18 @@ def setitem(x: Tensor, key: Any, value: Any) -> None:
     try:
         x._data[k] = _data(value)
     except ValueError as e:
+        # libtorch drops leading size-1 dims of the value (x[1, 1] <- torch_tensor(0) writes one element)
+        v = np.asarray(_data(value))
+        target = np.ndim(x._data[k])
+        while v.ndim > target and v.shape[0] == 1:
+            v = v[0]
+        if v.ndim <= target:
+            try:
+                x._data[k] = v
+                x._version[0] += 1
+                return
+            except ValueError:
+                pass
         raise RuntimeError(f"shape mismatch: value of shape {list(np.shape(_data(value)))} cannot be broadcast "
                            f"to indexing result ({e})") from None
     x._version[0] += 1

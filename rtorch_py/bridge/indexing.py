@@ -28,6 +28,28 @@ __all__ = ["r_subset", "r_subassign", "r_key"]
 _INT_MAX = 2**31 - 1
 
 
+class RSlice:
+    """R torch's ``slc(start, end, step)``: the slice ``start:end`` (1-based, end inclusive, ``Inf`` for the
+    last) taking every ``step``-th element."""
+
+    __slots__ = ("start", "end", "step")
+    __r_class__ = ("slice", "R7")
+
+    def __init__(self, start: Any, end: Any, step: Any = 1) -> None:
+        self.start, self.end, self.step = start, end, step
+
+    def r_format(self) -> str:
+        return "<slice>\n"
+
+
+def r_slc(start: Any, end: Any, step: Any = 1) -> RSlice:
+    """R's ``slc(start, end, step)`` (an infinite end means up to the last element)."""
+    def bound(v: Any) -> Any:
+        return None if isinstance(v, float) and np.isinf(v) else v
+
+    return RSlice(bound(start), bound(end), step)
+
+
 def _whole(v: Any, what: str = "index") -> int:
     if isinstance(v, (bool, np.bool_)):
         raise TypeError(f"a logical {what} must be a vector the size of the dimension")
@@ -83,6 +105,8 @@ def _item(v: Any, drop: bool) -> tuple[Any, bool]:
         return v, False
     if isinstance(v, slice):
         return _slice(v), False
+    if isinstance(v, RSlice):
+        return _slice(slice(v.start, v.end, v.step)), False
     if isinstance(v, Tensor):
         d = v._data
         if d.dtype == np.bool_:
@@ -91,9 +115,10 @@ def _item(v: Any, drop: bool) -> tuple[Any, bool]:
             raise TypeError(f"tensors used as indices must be long or bool, not {v.dtype!r}")
         return positions_of(d), True
     if isinstance(v, np.ndarray):
+        # an R matrix indexes as the tensor it converts to would (R torch): its shape is kept
         if v.dtype == np.bool_:
-            return v.reshape(-1), True
-        return _vector(v), True
+            return (v if v.ndim > 1 else v.reshape(-1)), True
+        return (_vector(v).reshape(v.shape) if v.ndim > 1 else _vector(v)), True
     if isinstance(v, (bool, np.bool_)):
         return np.array([bool(v)]), True
     if isinstance(v, (int, float, np.integer, np.floating)):
@@ -179,6 +204,9 @@ def _value(v: Any) -> Any:
 @r_api
 def r_subassign(x: Tensor, items: list[Any], value: Any) -> None:
     """R's ``x[...] <- value`` (in place, as R torch)."""
+    if sum(isinstance(v, Tensor) and v._data.dtype != np.bool_ for v in items) > 1:
+        raise IndexError("Only one tensor is allowed in the index of a subset assignment (use one long tensor "
+                         "of positions, or R vectors)")
     key, advanced = r_key(items, True)
     if len(advanced) > 1 and all(_per_dim(key[i]) for i in advanced) \
             and not any(k is Ellipsis or k is None or isinstance(k, (int, np.integer)) for k in key):

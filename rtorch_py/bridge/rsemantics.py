@@ -44,8 +44,8 @@ def r_tensor(value: Any, dtype: Any = None) -> Tensor:
         return _C.torch_tensor(np.ascontiguousarray(value, dtype=target), dtype=dtype)
     if isinstance(value, (bool, int, float, complex)):
         return _C.torch_tensor([value], dtype=dtype)
-    if value is None:
-        raise TypeError("torch_tensor: data must not be NULL")
+    if value is None:  # R torch: torch_tensor(NULL) is an empty bool tensor
+        return _C.torch_tensor(np.zeros(0, dtype=np.bool_), dtype=dtype)
     return _C.torch_tensor(value, dtype=dtype)
 
 
@@ -198,6 +198,11 @@ SUMMARY: dict[str, Callable[..., Any]] = {
 
 
 # -- printing and conversion to R ------------------------------------------------------------------------------
+
+def _slc(start: Any, end: Any, step: Any = 1) -> Any:
+    from .indexing import r_slc  # noqa: PLC0415
+    return r_slc(start, end, step)
+
 
 def r_format(x: Any, n: Any = 30, grad_suffix: Any = None) -> str:
     """What ``print(x, n)`` writes for a tensor (ending in a newline), or for another object its text."""
@@ -387,6 +392,7 @@ TABLE: dict[str, Callable[..., Any]] = {
     **MATH,
     **SUMMARY,
     "r_torch_tensor": r_torch_tensor,
+    "r_slc": _slc,
     "r_format": r_format,
     "r_as_array": r_as_array,
     "r_length": r_length,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from conformance_util import TLIST, E, I, T, rmat
+from conformance_util import TLIST, D, E, I, T, rmat
 
 import rtorch_py as rt
 from rtorch_py import nn
@@ -135,7 +135,7 @@ def _randint_part() -> dict[str, Any]:
     ri = rt.torch_randint(0.0, 3.0, size=2000)
     assert ri.min().item() == 0 and ri.max().item() == 2  # high is excluded
     return {
-        "randint_min_max": I(ri.min().item(), ri.max().item()),
+        "randint_min_max": D(ri.min().item(), ri.max().item()),  # float: R torch's default dtype
         "randint_values": T(rt.torch_randint(1.0, 7.0, [2.0, 5.0])),
         "randint_dtype": T(rt.torch_randint(0.0, 10.0, 3.0, dtype=rt.torch_long())),
         "randperm": T(rt.torch_randperm(6.0)),
