@@ -277,11 +277,16 @@ static void release_sexp(SEXP token) {
 /* ------------------------------------------------------------------------------------------------ */
 /* RObject: an R value inside Python. Calling it calls the R function (R errors -> RError).          */
 
-typedef struct {
+typedef struct RObject {
     PyObject_HEAD
     SEXP sexp;
     SEXP token;
+    struct RObject *prev, *next;  /* every live RObject (the cross-collector walks them) */
+    PyObject **edges;             /* during a cross collection only: see cross_collect() */
+    Py_ssize_t nedges;
 } RObject;
+
+static RObject *robj_first = NULL;
 
 static PyTypeObject RObjectType;
 static PyObject *r2py(SEXP x);
@@ -293,24 +298,59 @@ static SEXP hold_body(void *x) { return hold_sexp((SEXP)x); }
 static PyObject *robject_new(SEXP x) {
     SEXP token = r_try(hold_body, x);
     if (!token) return NULL;
-    RObject *self = PyObject_New(RObject, &RObjectType);
+    RObject *self = PyObject_GC_New(RObject, &RObjectType);
     if (!self) { release_sexp(token); return NULL; }
     self->sexp = x;
     self->token = token;
+    self->edges = NULL;
+    self->nedges = 0;
+    self->prev = NULL;
+    self->next = robj_first;
+    if (robj_first) robj_first->prev = self;
+    robj_first = self;
     n_robj_live++;
+    PyObject_GC_Track(self);
     return (PyObject *)self;
 }
 
-static void robject_dealloc(RObject *self) {
+static void robject_drop_edges(RObject *self) {
+    for (Py_ssize_t i = 0; i < self->nedges; i++) Py_DECREF(self->edges[i]);
+    PyMem_Free(self->edges);
+    self->edges = NULL;
+    self->nedges = 0;
+}
+
+/* Python's collector found this RObject in garbage: let R have its value back. */
+static int robject_clear(RObject *self) {
     if (self->token) {
         release_sexp(self->token);
+        self->token = NULL;
         n_robj_live--;
     }
-    PyObject_Free(self);
+    self->sexp = R_NilValue;
+    robject_drop_edges(self);
+    return 0;
+}
+
+static int robject_traverse(RObject *self, visitproc visit, void *arg) {
+    for (Py_ssize_t i = 0; i < self->nedges; i++) Py_VISIT(self->edges[i]);
+    return 0;
+}
+
+static void robject_dealloc(RObject *self) {
+    PyObject_GC_UnTrack(self);
+    robject_clear(self);
+    if (self->prev) self->prev->next = self->next;
+    else if (robj_first == self) robj_first = self->next;
+    if (self->next) self->next->prev = self->prev;
+    PyObject_GC_Del(self);
 }
 
 static PyObject *robject_repr(RObject *self) {
-    return PyUnicode_FromFormat("<R object of type %s>", Rf_type2char(TYPEOF(self->sexp)));
+    /* shown in error messages R users read: R's words */
+    int t = TYPEOF(self->sexp);
+    if (t == CLOSXP || t == BUILTINSXP || t == SPECIALSXP) return PyUnicode_FromString("an R function");
+    return PyUnicode_FromFormat("an R %s", Rf_type2char(t));
 }
 
 /* Calling R from Python. The call is built and evaluated under R_UnwindProtect (see r_try): any R
@@ -399,7 +439,7 @@ static void rcall_cleanup(void *d, Rboolean jump) {
 
 static PyObject *robject_call(RObject *self, PyObject *args, PyObject *kwargs) {
     if (!on_r_thread()) return NULL;
-    if (!Rf_isFunction(self->sexp)) {
+    if (!self->token || !Rf_isFunction(self->sexp)) {
         PyErr_SetString(PyExc_TypeError, "this R object is not a function");
         return NULL;
     }
@@ -492,7 +532,9 @@ static PyTypeObject RObjectType = {
     .tp_dealloc = (destructor)robject_dealloc,
     .tp_repr = (reprfunc)robject_repr,
     .tp_call = (ternaryfunc)robject_call,
-    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_traverse = (traverseproc)robject_traverse,
+    .tp_clear = (inquiry)robject_clear,
     .tp_doc = "An R value held by Python; calling it calls the R function (an R error raises RError).",
     .tp_getset = robject_getset,
 };
@@ -554,7 +596,8 @@ static PyObject *ptr_object(SEXP p) {
    without meaning "not given": a value holding one stays the R value (an RObject), so that it goes back
    to R unchanged (a module's field), and na_seen tells the entry point to refuse it as an argument of a
    torch function, naming the argument (_hooks.reject_na). */
-static PyObject *py_reject_na = NULL;
+static PyObject *py_reject_na = NULL, *py_error_text = NULL;
+static PyObject *current_fn = NULL;  /* borrowed: the callable of the bridge call in progress (error texts) */
 static int na_seen = 0;
 
 static PyObject *na_value(SEXP x) {
@@ -722,9 +765,17 @@ typedef struct {
 static ClassEntry class_cache[CLASS_CACHE];
 static int n_class_cache = 0;
 
+static int trial_mode = 0;
+static SEXP trial_ptrs = NULL;
+
 static void ptr_finalizer(SEXP p) {
     PyObject *o = (PyObject *)R_ExternalPtrAddr(p);
     if (!o) return;
+    if (trial_mode) {
+        /* a cross collection's trial (see cross_collect): note the pointer, keep it and its object */
+        SETCDR(trial_ptrs, Rf_cons(p, CDR(trial_ptrs)));
+        return;
+    }
     R_ClearExternalPtr(p);
     n_ptrs_live--;
     if (!Py_IsInitialized()) return;
@@ -1075,7 +1126,7 @@ static SEXP py2r(PyObject *o) {
 /* ------------------------------------------------------------------------------------------------ */
 /* Errors, warnings, interrupts                                                                      */
 
-#define ENTER() PyGILState_STATE gil__ = PyGILState_Ensure(); in_python++
+#define ENTER() PyGILState_STATE gil__ = PyGILState_Ensure(); in_python++; current_fn = NULL
 #define LEAVE() do { in_python--; PyGILState_Release(gil__); } while (0)
 
 /* Copies the pending Python exception's message, drops it (tracebacks hold frames), releases the GIL
@@ -1097,13 +1148,21 @@ static void NORET fail(PyGILState_STATE g) {
     }
     int interrupt = type && PyErr_GivenExceptionMatches(type, PyExc_KeyboardInterrupt);
     errbuf[0] = 0;
-    if (value) {
-        PyObject *s = PyObject_Str(value);
+    if (type && PyErr_GivenExceptionMatches(type, PyExc_RecursionError)) {
+        /* no Python call now: the stack is at its limit */
+        snprintf(errbuf, sizeof errbuf, "evaluation nested too deeply: infinite recursion / options(expressions=)?");
+    } else if (value) {
+        /* Python's words in R's terms (_hooks.error_text) */
+        PyObject *s = py_error_text ? PyObject_CallFunctionObjArgs(py_error_text, value,
+                                                                   current_fn ? current_fn : Py_None, NULL)
+                                    : NULL;
+        if (!s || !PyUnicode_Check(s)) { Py_XDECREF(s); PyErr_Clear(); s = PyObject_Str(value); }
         const char *m = s ? PyUnicode_AsUTF8(s) : NULL;
         if (m && *m) snprintf(errbuf, sizeof errbuf, "%s", m);
         Py_XDECREF(s);
         PyErr_Clear();
     }
+    current_fn = NULL;
     if (!errbuf[0] && type) snprintf(errbuf, sizeof errbuf, "%s", ((PyTypeObject *)type)->tp_name);
     Py_XDECREF(type);
     Py_XDECREF(value);
@@ -1217,6 +1276,262 @@ static void count_bytes(PyObject *o) {
     Py_DECREF(d);
 }
 
+/* ------------------------------------------------------------------------------------------------ */
+/* Cycles through both heaps.                                                                        */
+/*                                                                                                   */
+/* A tensor whose gradient hook is an R closure that captured the tensor (x$register_hook(function(g) */
+/* ...) inside a function) is a cycle neither collector can see: Python holds the closure (an RObject */
+/* in R's precious list, a root for R), the closure's environment holds an external pointer, and the  */
+/* pointer holds the tensor (a reference from outside for Python). cross_collect() finds such cycles: */
+/*  1. trial: R's collector runs with the closures Python holds held only weakly (their slot in the   */
+/*     precious list emptied; a weak reference each, whose finalizer puts the value back); external   */
+/*     pointers R cannot reach then are noted by their finalizer instead of releasing their object;   */
+/*  2. for each held R value that R could not reach, the pointers R cannot reach that it leads to are  */
+/*     edges for Python's collector: the RObject refers to a proxy per pointer, which refers to the    */
+/*     pointer's object in the pointer's stead; Python's collector runs and frees what nothing reaches */
+/*     (clearing an RObject lets R have its value back);                                             */
+/*  3. the pointers get their finalizers back and R collects, freeing what Python let go.             */
+/* Other finalizers of R objects reachable only from values Python holds may run during the trial.   */
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *target;  /* borrowed: the external pointer's reference, for the collector's accounting */
+} PtrProxy;
+
+static int proxy_traverse(PtrProxy *self, visitproc visit, void *arg) {
+    Py_VISIT(self->target);
+    return 0;
+}
+
+static int proxy_clear(PtrProxy *self) {
+    self->target = NULL;
+    return 0;
+}
+
+static void proxy_dealloc(PtrProxy *self) {
+    PyObject_GC_UnTrack(self);
+    PyObject_GC_Del(self);
+}
+
+static PyTypeObject PtrProxyType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "rtorch_py.bridge._rnative.PtrProxy",
+    .tp_basicsize = sizeof(PtrProxy),
+    .tp_dealloc = (destructor)proxy_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_traverse = (traverseproc)proxy_traverse,
+    .tp_clear = (inquiry)proxy_clear,
+    .tp_doc = "An R external pointer's reference to its object, during a cross collection.",
+};
+
+/* A set of SEXPs (open addressing), with a value per key. */
+typedef struct { SEXP *keys; void **vals; size_t cap, n; } PtrSet;
+
+static size_t pset_slot(const PtrSet *st, SEXP k) {
+    size_t i = (((uintptr_t)k >> 4) * 0x9E3779B97F4A7C15ULL) & (st->cap - 1);
+    while (st->keys[i] && st->keys[i] != k) i = (i + 1) & (st->cap - 1);
+    return i;
+}
+
+static int pset_init(PtrSet *st, size_t want) {
+    st->cap = 64;
+    while (st->cap < want * 2) st->cap *= 2;
+    st->n = 0;
+    st->keys = calloc(st->cap, sizeof(SEXP));
+    st->vals = calloc(st->cap, sizeof(void *));
+    return st->keys && st->vals ? 0 : -1;
+}
+
+static void pset_free(PtrSet *st) { free(st->keys); free(st->vals); st->keys = NULL; st->vals = NULL; }
+
+/* 1 if added, 0 if present, -1 on no memory */
+static int pset_add(PtrSet *st, SEXP k, void *v) {
+    if ((st->n + 1) * 2 > st->cap) {
+        PtrSet big;
+        if (pset_init(&big, st->cap) < 0) return -1;
+        for (size_t i = 0; i < st->cap; i++)
+            if (st->keys[i]) {
+                size_t j = pset_slot(&big, st->keys[i]);
+                big.keys[j] = st->keys[i];
+                big.vals[j] = st->vals[i];
+                big.n++;
+            }
+        pset_free(st);
+        *st = big;
+    }
+    size_t i = pset_slot(st, k);
+    if (st->keys[i]) return 0;
+    st->keys[i] = k;
+    st->vals[i] = v;
+    st->n++;
+    return 1;
+}
+
+static void **pset_get(const PtrSet *st, SEXP k) {
+    size_t i = pset_slot(st, k);
+    return st->keys[i] ? &st->vals[i] : NULL;
+}
+
+static SEXP trial_keys = NULL;
+static R_xlen_t n_trial_keys = 0;
+static int crossing = 0;
+static long robj_cross_mark = 1000;
+
+/* The finalizer of a trial key (an external pointer protecting a held value): keeps the value alive until
+   its token holds it again (finalizers may allocate, and so collect, before that). */
+static void trial_key_fin(SEXP key) {
+    if (trial_keys && n_trial_keys < XLENGTH(trial_keys))
+        SET_VECTOR_ELT(trial_keys, n_trial_keys++, R_ExternalPtrProtected(key));
+}
+
+static int stop_env(SEXP e) {
+    return e == R_GlobalEnv || e == R_BaseEnv || e == R_EmptyEnv || e == R_BaseNamespace ||
+           R_IsNamespaceEnv(e) || R_IsPackageEnv(e);
+}
+
+/* The external pointers in `unreach` that R leads to from x (not through global, base, namespace or package
+   environments: R's roots, whose pointers R reaches anyway). Appends proxies to r->edges. -1: no memory. */
+static int walk_from(RObject *r, PtrSet *unreach) {
+    PtrSet seen;
+    if (pset_init(&seen, 256) < 0) return -1;
+    size_t cap = 256, top = 0;
+    SEXP *stack = malloc(cap * sizeof(SEXP));
+    Py_ssize_t ecap = 0;
+    int rc = 0;
+    if (!stack) { pset_free(&seen); return -1; }
+    stack[top++] = r->sexp;
+#define PUSH(v) do { SEXP v__ = (v); if (v__ != R_NilValue && v__ != NULL) { \
+        if (top == cap) { SEXP *ns = realloc(stack, 2 * cap * sizeof(SEXP)); if (!ns) { rc = -1; goto out; } \
+                          stack = ns; cap *= 2; } stack[top++] = v__; } } while (0)
+    while (top) {
+        SEXP x = stack[--top];
+        int t = TYPEOF(x);
+        if (t == NILSXP || t == SYMSXP || t == CHARSXP || t == BUILTINSXP || t == SPECIALSXP) continue;
+        int added = pset_add(&seen, x, NULL);
+        if (added < 0) { rc = -1; goto out; }
+        if (!added) continue;
+        PUSH(ATTRIB(x));
+        switch (t) {
+        case EXTPTRSXP: {
+            void **slot = pset_get(unreach, x);
+            if (slot) {
+                if (r->nedges == ecap) {
+                    ecap = ecap ? 2 * ecap : 8;
+                    PyObject **ne = PyMem_Realloc(r->edges, ecap * sizeof(PyObject *));
+                    if (!ne) { rc = -1; goto out; }
+                    r->edges = ne;
+                }
+                /* only RObjects own proxies (the set's pointer is borrowed): a proxy is alive exactly when
+                   some RObject that leads to the pointer is */
+                PtrProxy *px = *slot;
+                if (!px) {
+                    px = PyObject_GC_New(PtrProxy, &PtrProxyType);
+                    if (!px) { rc = -1; goto out; }
+                    px->target = (PyObject *)R_ExternalPtrAddr(x);
+                    PyObject_GC_Track(px);
+                    *slot = px;
+                } else {
+                    Py_INCREF(px);
+                }
+                r->edges[r->nedges++] = (PyObject *)px;
+            }
+            PUSH(R_ExternalPtrProtected(x));
+            break;
+        }
+        case LISTSXP: case LANGSXP: case DOTSXP:
+            PUSH(CAR(x)); PUSH(CDR(x)); PUSH(TAG(x));
+            break;
+        case CLOSXP:
+            PUSH(FORMALS(x)); PUSH(CLOENV(x));
+            if (TYPEOF(BODY(x)) != BCODESXP) PUSH(BODY(x));
+            break;
+        case ENVSXP:
+            if (stop_env(x)) break;
+            PUSH(FRAME(x)); PUSH(HASHTAB(x)); PUSH(ENCLOS(x));
+            break;
+        case PROMSXP:
+            PUSH(PRVALUE(x)); PUSH(PRCODE(x)); PUSH(PRENV(x));
+            break;
+        case VECSXP: case EXPRSXP: {
+            R_xlen_t n = XLENGTH(x);
+            for (R_xlen_t i = 0; i < n; i++) PUSH(VECTOR_ELT(x, i));
+            break;
+        }
+        default:
+            break;
+        }
+    }
+#undef PUSH
+out:
+    free(stack);
+    pset_free(&seen);
+    return rc;
+}
+
+static void cross_collect(void) {
+    if (crossing || !Py_IsInitialized()) return;
+    crossing = 1;
+    int n = 0;
+    for (RObject *r = robj_first; r; r = r->next) if (r->token) n++;
+    RObject **cands = n ? malloc(n * sizeof(RObject *)) : NULL;
+    if (!cands) { crossing = 0; return; }
+    int k = 0;
+    for (RObject *r = robj_first; r && k < n; r = r->next) if (r->token) cands[k++] = r;
+    n = k;
+    /* 1. the trial */
+    trial_keys = Rf_allocVector(VECSXP, n);
+    R_PreserveObject(trial_keys);
+    n_trial_keys = 0;
+    trial_ptrs = Rf_cons(R_NilValue, R_NilValue);
+    R_PreserveObject(trial_ptrs);
+    /* R's weak references take environments and external pointers as keys: a key per value, an external
+       pointer protecting it, referenced by nothing else (so always finalized, keeping the value) */
+    for (int i = 0; i < n; i++) {
+        SEXP key = PROTECT(R_MakeExternalPtr(NULL, R_NilValue, cands[i]->sexp));
+        R_MakeWeakRefC(key, R_NilValue, trial_key_fin, FALSE);
+        UNPROTECT(1);
+    }
+    for (int i = 0; i < n; i++) SET_TAG(cands[i]->token, R_NilValue);
+    trial_mode = 1;
+    R_gc();
+    trial_mode = 0;
+    for (int i = 0; i < n; i++) SET_TAG(cands[i]->token, cands[i]->sexp);
+    SEXP keys = trial_keys;
+    trial_keys = NULL;  /* a late finalizer finds nothing to fill */
+
+    /* 2. Python's collector, with the edges R leads to */
+    PyGILState_STATE g = PyGILState_Ensure();
+    /* A held value R reaches from its roots leads only to pointers R reaches: walking from every held value
+       finds the unreachable pointers' edges from the unreachable values. */
+    PtrSet unreach;
+    int ok = pset_init(&unreach, 256) == 0;
+    for (SEXP c = CDR(trial_ptrs); ok && c != R_NilValue; c = CDR(c))
+        if (R_ExternalPtrTag(CAR(c)) == sym_tag && R_ExternalPtrAddr(CAR(c)))
+            ok = pset_add(&unreach, CAR(c), NULL) >= 0;
+    if (ok && unreach.n > 0) {
+        for (int i = 0; ok && i < n; i++)
+            if (cands[i]->token) ok = walk_from(cands[i], &unreach) == 0;
+        if (ok) PyGC_Collect();
+        /* RObjects may have gone: walk the live list again */
+        for (RObject *r = robj_first; r; r = r->next) robject_drop_edges(r);
+    } else {
+        for (RObject *r = robj_first; r; r = r->next) robject_drop_edges(r);
+    }
+    PyErr_Clear();
+    pset_free(&unreach);
+    PyGILState_Release(g);
+    free(cands);
+
+    /* 3. finalizers back, then R frees what is garbage now */
+    for (SEXP c = CDR(trial_ptrs); c != R_NilValue; c = CDR(c)) R_RegisterCFinalizerEx(CAR(c), ptr_finalizer, FALSE);
+    R_ReleaseObject(trial_ptrs);
+    R_ReleaseObject(keys);
+    trial_ptrs = NULL;
+    R_gc();
+    robj_cross_mark = n_robj_live + (n_robj_live > 1000 ? n_robj_live : 1000);
+    crossing = 0;
+}
+
 static void maybe_gc(void) {
     if (bytes_since_gc > GC_BYTES) {
         bytes_since_gc = 0;
@@ -1264,6 +1579,7 @@ static int setup_python_side(void) {
     if (_import_array() < 0) return -1;
     if (PyType_Ready(&RObjectType) < 0) return -1;
     if (PyType_Ready(&UnwindSlotType) < 0) return -1;
+    if (PyType_Ready(&PtrProxyType) < 0) return -1;
     py_unwind = PyErr_NewExceptionWithDoc(
         "rtorch_py.bridge._rnative.RUnwind",
         "R code that Python called left by a non-local exit (an error, return(), break, a handled "
@@ -1290,7 +1606,7 @@ static int setup_python_side(void) {
         !(py_missing = hook(api, "MISSING")) ||
         !(py_warnings = hook(api, "warnings")) || !(py_rerror = hook(api, "RError")) ||
         !(py_signature = hook(api, "signature_from_formals")) ||
-        !(py_reject_na = hook(api, "reject_na"))) {
+        !(py_reject_na = hook(api, "reject_na")) || !(py_error_text = hook(api, "error_text"))) {
         Py_DECREF(api);
         return -1;
     }
@@ -1429,6 +1745,7 @@ static void fn_keep_reserve(void);
 #define READY() do { \
     if (bridge_state != 1) start_bridge(); \
     maybe_gc(); \
+    if (n_robj_live > robj_cross_mark) cross_collect(); \
     if (unwind_nfree < 16) unwind_reserve(16); \
     fn_keep_reserve(); \
 } while (0)
@@ -1529,11 +1846,13 @@ static SEXP call_n(SEXP name, int n, SEXP *a) {
             fail(gil__);
         }
     }
+    current_fn = fn;
     if (na_seen && reject_na(fn, args, n, NULL) < 0) {
         for (i = 0; i < n; i++) Py_DECREF(args[i]);
         fail(gil__);
     }
     PyObject *res = PyObject_Vectorcall(fn, args, n, NULL);
+    current_fn = fn;  /* table functions live as long as the process; nested calls changed it */
     for (i = 0; i < n; i++) Py_DECREF(args[i]);
     if (!res) fail(gil__);
     SEXP out = py2r_top(res);
@@ -1600,7 +1919,9 @@ static SEXP rt_callx(SEXP args) {
     ENTER();
     PyObject *fn = lookup_fn(name);
     if (!fn) fail(gil__);
+    current_fn = fn;
     PyObject *res = call_pairlist(fn, CDR(args));
+    current_fn = fn;
     if (!res) fail(gil__);
     SEXP out = py2r_top(res);
     Py_DECREF(res);
@@ -1615,7 +1936,9 @@ static SEXP rt_callobj(SEXP args) {
     ENTER();
     PyObject *obj = r2py(CAR(args));
     if (!obj) fail(gil__);
+    current_fn = NULL;
     PyObject *res = call_pairlist(obj, CDR(args));
+    current_fn = NULL;
     Py_DECREF(obj);
     if (!res) fail(gil__);
     SEXP out = py2r_top(res);
@@ -1637,7 +1960,9 @@ static SEXP rt_callm(SEXP args) {
     Py_XDECREF(nm);
     Py_DECREF(obj);
     if (!m) fail(gil__);
+    current_fn = NULL;
     PyObject *res = call_pairlist(m, CDDR(args));
+    current_fn = NULL;
     Py_DECREF(m);
     if (!res) fail(gil__);
     SEXP out = py2r_top(res);
@@ -1984,8 +2309,12 @@ static SEXP rt_hold_gil(void) {
 }
 
 static SEXP rt_stats(void) {
-    SEXP out = PROTECT(Rf_allocVector(REALSXP, 5));
-    SEXP nm = PROTECT(Rf_allocVector(STRSXP, 5));
+    SEXP out = PROTECT(Rf_allocVector(REALSXP, 7));
+    SEXP nm = PROTECT(Rf_allocVector(STRSXP, 7));
+    REAL(out)[5] = in_python;
+    REAL(out)[6] = unwind_size - unwind_nfree;
+    SET_STRING_ELT(nm, 5, Rf_mkChar("in_python"));
+    SET_STRING_ELT(nm, 6, Rf_mkChar("unwinds_in_flight"));
     REAL(out)[0] = n_ptrs_live;
     REAL(out)[1] = n_ptrs_made;
     REAL(out)[2] = n_robj_live;
@@ -2002,6 +2331,12 @@ static SEXP rt_stats(void) {
 }
 
 static SEXP rt_started(void) { return Rf_ScalarLogical(bridge_state == 1); }
+
+/* .Call(C_rt_cross_gc): collect cycles through both heaps now (see cross_collect). */
+static SEXP rt_cross_gc(void) {
+    if (bridge_state == 1) cross_collect();
+    return Rf_ScalarReal((double)n_robj_live);
+}
 
 static SEXP rt_default_python(void) { return Rf_mkString(RTORCH_DEFAULT_PYTHON); }
 
@@ -2026,6 +2361,7 @@ static const R_CallMethodDef call_methods[] = {
     {"rt_hold_gil", (DL_FUNC)&rt_hold_gil, 0},
     {"rt_stats", (DL_FUNC)&rt_stats, 0},
     {"rt_started", (DL_FUNC)&rt_started, 0},
+    {"rt_cross_gc", (DL_FUNC)&rt_cross_gc, 0},
     {"rt_default_python", (DL_FUNC)&rt_default_python, 0},
     {"rt_is_valid", (DL_FUNC)&rt_is_valid, 1},
     {NULL, NULL, 0}

@@ -310,9 +310,12 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
 def _run_hooks(hooks: list, g: Tensor) -> Tensor:
     """Call the gradient hooks in order; a hook that returns a tensor replaces the gradient for the next,
     and must keep its type and size (libtorch's check_variable_result)."""
+    Tensor = _late()[0]  # noqa: N806
     for i, hook in enumerate(list(hooks)):
         r = hook(g)
-        if r is not None:
+        # a hook that returns something else (R's print() returns its argument: a string) leaves the
+        # gradient as it is, as in R torch (whose own tests register `function(grad) print("hello")`)
+        if isinstance(r, Tensor):
             _check_hook_result(hook, i, g, r)
             g = r
     return g
@@ -321,11 +324,7 @@ def _run_hooks(hooks: list, g: Tensor) -> Tensor:
 def _check_hook_result(hook: Any, i: int, g: Tensor, r: Any) -> None:
     from .printing import TYPE_NAMES  # noqa: PLC0415
 
-    Tensor = _late()[0]  # noqa: N806
     name = getattr(hook, "__name__", None) or str(i)  # R closures: the hook's position, as libtorch's C++ hooks
-    if not isinstance(r, Tensor):
-        raise TypeError(f"hook '{name}' returned a value of class {type(r).__name__}: a gradient hook must return "
-                        "a tensor or NULL")
     if r._data.dtype != g._data.dtype:
         was, got = (f"CPU{TYPE_NAMES.get(d, str(d))}Type" for d in (g._data.dtype, r._data.dtype))
         raise RuntimeError(f"hook '{name}' has changed the type of value (was {was} got {got})")

@@ -882,11 +882,18 @@ def norm(x: Tensor, p: float = 2, axes: Any = None, keepdim: bool = False) -> Te
     return record(out, "NormBackward0" if ax is None else "NormBackward1", D.norm, (x,), (x, OUT, p, ax, keepdim))
 
 
+def _max_keep(d: np.ndarray, axis: Any) -> np.ndarray:
+    """The max along ``axis`` (kept), -inf over an empty dimension (the shift of the stable exp-sums)."""
+    if d.size == 0:
+        return np.max(d, axis=axis, keepdims=True, initial=-np.inf).astype(d.dtype, copy=False)
+    return np.max(d, axis=axis, keepdims=True)
+
+
 def logsumexp(x: Tensor, axes: Any, keepdim: bool = False) -> Tensor:
     """``log(sum(exp(x)))`` over ``axes``, shifted by the max so it does not overflow."""
     d = x._data
     ax = _axes(axes, d.ndim)
-    m = np.max(d, axis=ax, keepdims=True)
+    m = _max_keep(d, ax)
     m = np.where(np.isfinite(m), m, 0)
     out = np.log(np.sum(np.exp(d - m), axis=ax, keepdims=True)) + m
     if not keepdim:
@@ -914,7 +921,7 @@ def cumprod(x: Tensor, axis: int) -> Tensor:
 def softmax(x: Tensor, axis: int) -> Tensor:
     """``exp(x) / sum(exp(x))`` along ``axis``, shifted by the max."""
     d = _float_data(x)
-    e = np.exp(d - np.max(d, axis=axis, keepdims=True))
+    e = np.exp(d - _max_keep(d, axis))
     e /= np.sum(e, axis=axis, keepdims=True)
     return record(e, "SoftmaxBackward0", D.softmax, (x,), (OUT, axis))
 
@@ -922,7 +929,7 @@ def softmax(x: Tensor, axis: int) -> Tensor:
 def log_softmax(x: Tensor, axis: int) -> Tensor:
     """``x - logsumexp(x)`` along ``axis``, computed stably (its own rule)."""
     d = _float_data(x)
-    s = d - np.max(d, axis=axis, keepdims=True)
+    s = d - _max_keep(d, axis)
     s -= np.log(np.sum(np.exp(s), axis=axis, keepdims=True))
     return record(s, "LogSoftmaxBackward0", D.log_softmax, (x,), (OUT, axis))
 

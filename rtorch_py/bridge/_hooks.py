@@ -21,9 +21,11 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 import sys
 import sysconfig
 import warnings as _warnings
+from collections.abc import Callable
 from typing import Any
 
 __all__ = ["c_api", "METHOD", "METHOD_INVISIBLE", "MISSING", "RError", "register_r_class", "DISPATCH"]
@@ -155,6 +157,111 @@ def reject_na(fn: Any, args: tuple, kwargs: dict) -> None:
             raise ValueError(f"{name}(): argument '{pname}' is NA or contains NA: torch functions take no "
                              "missing values (a double NA is NaN; use NaN or a value)")
     raise ValueError(f"{name}(): an argument is NA or contains NA: torch functions take no missing values")
+
+
+# -- Python's words -> R's ------------------------------------------------------------------------------------
+
+_R_TYPE = {"NoneType": "NULL", "str": "a character string", "RObject": "an R value of another kind",
+           "float": "a number", "int": "an integer",
+           "bool": "a logical", "list": "a list", "dict": "a named list", "tuple": "a list",
+           "Tensor": "a torch_tensor", "function": "a function",
+           "ndarray": "an R vector", "method": "a function"}
+
+
+def _r_type(name: str) -> str:
+    name = name.strip("'").rsplit(".", 1)[-1]
+    return _R_TYPE.get(name, f"a value of class {name}")
+
+
+def _shorten_arrays(text: str) -> str:
+    """numpy's repr of an R vector (``array([1, 2, ...], dtype=int32)``) as R would name it."""
+    out, i = [], 0
+    while True:
+        j = text.find("array(", i)
+        if j < 0:
+            return "".join(out) + text[i:]
+        depth, k = 0, j + 5
+        while k < len(text):
+            depth += {"(": 1, ")": -1}.get(text[k], 0)
+            if depth == 0:
+                break
+            k += 1
+        n = text.count(",", j, k) + 1 - text.count("dtype", j, k)
+        out.append(text[i:j] + ("an R vector" if n > 1 else "an R value"))
+        i = k + 1
+
+
+_REWORD: list[tuple[re.Pattern, Callable[[re.Match], str]]] = [
+    (re.compile(r"^(\w+)\(\) got an unexpected keyword argument '(\w+)'"),
+     lambda m: f"{m[1]}(): unused argument ({m[2]})"),
+    (re.compile(r"^(\w+)\(\) got multiple values for argument '(\w+)'"),
+     lambda m: f"{m[1]}(): formal argument \"{m[2]}\" matched by multiple actual arguments"),
+    (re.compile(r"^(\w+)\(\) missing \d+ required (?:positional|keyword-only) arguments?: (.*)"),
+     lambda m: f"{m[1]}(): argument {m[2].replace(chr(39), chr(34)).replace(' and ', ', ')} is missing, "
+               "with no default"),
+    (re.compile(r"^(\w+)\(\) takes (?:from \d+ to )?(\d+) positional arguments? but (\d+) (?:were|was) given"),
+     lambda m: f"{m[1]}(): unused argument(s): {m[3]} given, at most {m[2]} allowed"),
+    (re.compile(r"^'[<>=!]+' not supported between instances of '(\w+)' and '(\w+)'"),
+     lambda m: f"invalid argument: {_r_type(m[1])} where {_r_type(m[2])} is expected"),
+    (re.compile(r"^'([\w.]+)' object has no attribute '_data'"),
+     lambda m: f"expected a torch_tensor, got {_r_type(m[1])}"),
+    (re.compile(r"^maximum supported dimension for an ndarray is currently (\d+), found (\d+)"),
+     lambda m: f"too many dimensions: at most {m[1]} are supported, got {m[2]}"),
+    (re.compile(r"^'([\w.]+)' object is not (?:iterable|subscriptable)"),
+     lambda m: f"invalid argument: {_r_type(m[1])} where a list or vector is expected"),
+    (re.compile(r"^'([\w.]+)' object is not callable"),
+     lambda m: f"invalid argument: {_r_type(m[1])} where a function is expected"),
+    (re.compile(r"^object of type '(\w+)' has no len\(\)"),
+     lambda m: f"invalid argument: {_r_type(m[1])} where a vector is expected"),
+    (re.compile(r"^unsupported operand type\(s\) for .*"), lambda m: "non-numeric argument to binary operator"),
+    (re.compile(r"^operands must be tensors or numbers, not (\w+)"),
+     lambda m: f"non-numeric argument to binary operator ({_r_type(m[1])})"),
+    (re.compile(r"^bad operand type for .*"), lambda m: "invalid argument to unary operator"),
+    (re.compile(r"^could not convert string to float: (.*)"), lambda m: f"invalid argument: {m[1]} is not a number"),
+    (re.compile(r"^invalid literal for int\(\) with base 10: (.*)"),
+     lambda m: f"invalid argument: {m[1]} is not a whole number"),
+    (re.compile(r"^(?:int|float)\(\) argument must be .*, not '([\w.]+)'"),
+     lambda m: f"invalid argument: {_r_type(m[1])} where a number is expected"),
+    (re.compile(r"^must be real number, not (\w+)"),
+     lambda m: f"invalid argument: {_r_type(m[1])} where a number is expected"),
+    (re.compile(r"^'([\w.]+)' object cannot be interpreted as an integer"),
+     lambda m: f"invalid argument: {_r_type(m[1])} where a whole number is expected"),
+    (re.compile(r"^'([\w.]+)' object has no attribute '(\w+)'"),
+     lambda m: f"invalid argument: {_r_type(m[1])} (it has no field or method '{m[2]}')"),
+    (re.compile(r"^unhashable type: '(\w+)'"), lambda m: f"invalid argument: {_r_type(m[1])} cannot be a key"),
+    (re.compile(r"^zero-size array to reduction operation (\w+) which has no identity"),
+     lambda m: f"cannot compute the {m[1]} of an empty tensor (a dimension of size 0)"),
+    (re.compile(r"^maximum recursion depth exceeded.*"),
+     lambda m: "evaluation nested too deeply: infinite recursion / options(expressions=)?"),
+]
+
+
+_GOT = re.compile(r"\b(got|not|of class) '?(NoneType|RObject|str|float|int|bool|dict|tuple|function|ndarray)\b'?")
+
+
+def _r_words(text: str) -> str:
+    """Python type names in an otherwise clear message, said in R's terms."""
+    return _GOT.sub(lambda m: f"{m[1]} {_r_type(m[2])}", text)
+
+
+def error_text(exc: BaseException, fn: Any = None) -> str:
+    """The R error message for a Python exception raised in a call from R: the exception's own text, except
+    where it is Python's wording (argument binding, type errors of builtins), which is said in R's terms and
+    prefixed with the called function's name."""
+    text = str(exc) or type(exc).__name__
+    for pat, say in _REWORD:
+        m = pat.match(text)
+        if m:
+            out = say(m)
+            name = getattr(fn, "__name__", None)
+            if name and not out.startswith(name) and re.match(r"^\w+\(\)", out) is None:
+                name = name[2:] if name.startswith("r_") else name
+                out = f"{name}(): {out}"
+            return out
+    text = _r_words(_shorten_arrays(text))
+    if len(text) > 1500:  # a long list of values: its start and end say enough
+        text = f"{text[:700]} ... {text[-300:]}"
+    return text
 
 
 # -- `$` -------------------------------------------------------------------------------------------------------
@@ -355,6 +462,7 @@ def c_api(started_by_r: int) -> dict[str, Any]:
         "dispatch": DISPATCH, "dollar": dollar, "setattr": setattr_, "r_class": r_class,
         "METHOD": METHOD, "METHOD_INVISIBLE": METHOD_INVISIBLE, "MISSING": MISSING, "warnings": WARNINGS,
         "RError": RError, "signature_from_formals": signature_from_formals, "reject_na": reject_na,
+        "error_text": error_text,
         # the C side counts the bytes of tensors handed to R (tensor._data.nbytes) to run R's gc in time
         "tensor_type": _tensor_type(),
     }

@@ -55,6 +55,7 @@ class RSession:
         from rpy2.rinterface_lib import embedded  # noqa: PLC0415
 
         self._ri = ri
+        self._thread = threading.get_ident()  # R's main thread: the only one that may call R
         # Rscript's behaviour: no saved workspace, quiet, output to our streams as R writes it
         embedded._options = ("rpy2", "--quiet", "--no-save", "--no-restore", "--no-echo")
         cb.consolewrite_print = _write_stdout
@@ -74,6 +75,9 @@ class RSession:
         return self._ns
 
     def _call(self, fname: str, *args: Any) -> Any:
+        if threading.get_ident() != self._thread:
+            raise RuntimeError("R can only be called from the thread that started it (R is single-threaded): "
+                               f"this session belongs to thread {self._thread}, not {threading.get_ident()}")
         fn = self._torch_ns().find(fname)
         return fn(*args)
 

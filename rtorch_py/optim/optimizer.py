@@ -13,6 +13,7 @@ Object model (PyTorch's ``torch/optim/optimizer.py``, with R torch's names and l
 from __future__ import annotations
 
 import copy
+import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
@@ -123,6 +124,32 @@ class OptimizerState(MutableMapping):
         return f"OptimizerState({len(self._d)} parameters)"
 
 
+_NUMERIC = frozenset({"lr", "eps", "weight_decay", "momentum", "dampening", "alpha", "rho", "lr_decay",
+                      "initial_accumulator_value", "max_iter", "max_eval", "tolerance_grad", "tolerance_change",
+                      "history_size", "betas", "etas", "step_sizes", "lambd", "t0"})
+
+
+def _check_hyperparameters(cls: type, args: tuple, kwargs: dict) -> None:
+    """R torch's constructors name the bad argument: ``params`` must be given, numbers must be numbers."""
+    try:
+        bound = inspect.signature(cls.initialize).bind_partial(None, *args, **kwargs).arguments
+    except TypeError:
+        return  # the call itself fails with Python's binding error, reworded by the bridge
+    name = cls.__name__
+    if "params" in bound and bound["params"] is None:
+        raise ValueError(f"{name}(): argument 'params' is NULL: give the tensors to optimize "
+                         "(e.g. model$parameters)")
+    for k, v in bound.items():
+        if k not in _NUMERIC or v is None:
+            continue
+        vals = v if isinstance(v, (tuple, list)) else [v]
+        if isinstance(v, np.ndarray):
+            vals = list(v.reshape(-1))
+        if not all(isinstance(e, (int, float, np.integer, np.floating)) and not isinstance(e, bool) for e in vals):
+            shown = repr(v) if isinstance(v, str) else type(v).__name__  # the bridge says R's type names
+            raise TypeError(f"{name}(): argument '{k}' must be a number, got {shown}")
+
+
 class Optimizer(R6):
     """Base class of all optimizers (R torch's ``torch_Optimizer``).
 
@@ -158,6 +185,10 @@ class Optimizer(R6):
     defaults: dict[str, Any]
     param_groups: list[dict[str, Any]]
     state: OptimizerState
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _check_hyperparameters(type(self), args, kwargs)
+        super().__init__(*args, **kwargs)
 
     def initialize(self, params: Any, defaults: dict[str, Any]) -> None:
         """Set up ``defaults``, ``state`` and ``param_groups`` from ``params``: a tensor, a list of tensors, a
