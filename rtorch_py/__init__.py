@@ -19,7 +19,7 @@ from .creation import *  # noqa: F403
 from .dtypes import *  # noqa: F403
 from .functions import *  # noqa: F403
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one version number: pyproject.toml reads it, `rtorch --version` prints it
 _tune_malloc()  # large temporaries reuse heap memory instead of fresh mmaps (see _core/malloc.py)
 from .nn import *  # noqa: F403, E402
 from .optim import *  # noqa: F403, E402
