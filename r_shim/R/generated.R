@@ -1146,6 +1146,10 @@ torch_fmod <- function(self, other) {
   .External(C_rt_callx, "torch_fmod", self, other)
 }
 
+torch_from_numpy <- function(data) {
+  .External(C_rt_callx, "torch_from_numpy", data)
+}
+
 #' @param size sizes, as separate numbers or one vector
 torch_full <- function(size, fill_value, names = NULL, dtype = NULL, device = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_full", size, fill_value, names, dtype, device, requires_grad)
@@ -1435,8 +1439,9 @@ torch_outer <- function(self, vec2) {
 }
 
 #' @param dims a vector of dimensions, 1-based, in a new order (a permutation)
-torch_permute <- function(self, dims) {
-  .External(C_rt_callx, "torch_permute", self, dims)
+#' @param more a vector of dimensions, 1-based, in a new order (a permutation)
+torch_permute <- function(self, dims, ...) {
+  .External(C_rt_callx, "torch_permute", self, dims, ...)
 }
 
 torch_pow <- function(self, exponent) {

@@ -1173,7 +1173,9 @@ static void NORET fail(PyGILState_STATE g) {
         Rf_onintr();
         Rf_errorcall(R_NilValue, "interrupted");  /* only reached when interrupts are suspended */
     }
-    Rf_errorcall(R_NilValue, "%s", errbuf[0] ? errbuf : "unknown Python error");
+    /* Rf_error, not errorcall(R_NilValue): R skips the .Call/.External context and names the calling R
+       function, as R torch's errors do ("Error in torch_mm(x, y) : mat1 and mat2 shapes ...") */
+    Rf_error("%s", errbuf[0] ? errbuf : "unknown Python error");
 }
 
 /* After a successful call: pending Ctrl-C, Python warnings (shown as R warnings after the GIL is
@@ -1215,7 +1217,7 @@ static SEXP finish(PyGILState_STATE g, SEXP result) {
         }
         free(buf);
         for (R_xlen_t i = 0; i < XLENGTH(warns); i++)
-            Rf_warningcall(R_NilValue, "%s", CHAR(STRING_ELT(warns, i)));
+            Rf_warning("%s", CHAR(STRING_ELT(warns, i)));  /* with the calling R function, as errors */
         UNPROTECT(1);
     }
     UNPROTECT(1);

@@ -306,8 +306,8 @@ def rd_pages() -> dict[str, str]:
     py = collect()
     import rtorch_py  # noqa: PLC0415
 
-    exported = [n for n in formals if EXPORT_RE.match(n)] + ["as_array", "optimizer", "load_state_dict",
-                                                             "$.torch_tensor"]
+    named = re.findall(r'^export\("?([^")]+)"?\)', (SHIM / "NAMESPACE").read_text(), re.M)
+    exported = [n for n in formals if EXPORT_RE.match(n)] + [n for n in named if n != "%>%"]
     groups: dict[str, list[str]] = {}
     for n in exported:
         m = re.match(r"^(torch_save)\.\w+$", n)
@@ -340,11 +340,15 @@ def rd_pages() -> dict[str, str]:
         if fn is not None and inspect.getdoc(fn):
             title, desc = _doc_parts(inspect.getdoc(fn))
         else:
-            desc = "\n".join(text_lines).strip()
-            if not desc:
+            text = "\n".join(text_lines).strip()
+            if not text:
                 raise SystemExit(f"no documentation for the exported R function {page}: add a roxygen block above it")
-            title = desc.split("\n\n")[0].replace("\n", " ")
-            title = re.split(r"(?<=[.:;])\s", title)[0].rstrip(".:; ")
+            paras = text.split("\n\n")
+            if len(paras) > 1 and "\n" not in paras[0]:  # roxygen: a one-line title, then the description
+                title, desc = paras[0].rstrip("."), "\n\n".join(paras[1:]).strip()
+            else:
+                desc = text
+                title = re.split(r"(?<=[.:;])\s", paras[0].replace("\n", " "))[0].rstrip(".:; ")
         if len(title) > 100:
             title = title[:100].rsplit(" ", 1)[0] + " ..."
         kinds = declared(fn) if fn is not None else {}

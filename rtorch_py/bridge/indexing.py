@@ -188,3 +188,14 @@ def r_subassign(x: Tensor, items: list[Any], value: Any) -> None:
         x[np.ix_(*vecs)] = _value(value)
         return
     x[tuple(key)] = _value(value)
+
+
+def r_slc(start: Any, end: Any, step: Any = 1) -> slice:
+    """R torch's ``slc(start, end, step)``: the subscript ``start:end`` by ``step`` (1-based, ``end`` included;
+    negative counts from the end), checked when it is used in ``x[...]``.
+
+    Example:
+        >>> r_slc(1, 5, 2)
+        slice(1, 5, 2)
+    """
+    return slice(start, end, step)

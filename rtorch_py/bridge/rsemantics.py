@@ -356,6 +356,7 @@ TABLE: dict[str, Callable[..., Any]] = {
     "r_dim": r_dim,
     "r_subset": indexing.r_subset,
     "r_subassign": indexing.r_subassign,
+    "r_slc": indexing.r_slc,
     "handoff_put": handoff_put,
     "handoff_take": handoff_take,
     "r_module_child": r_module_child,

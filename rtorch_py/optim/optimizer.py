@@ -124,30 +124,16 @@ class OptimizerState(MutableMapping):
         return f"OptimizerState({len(self._d)} parameters)"
 
 
-_NUMERIC = frozenset({"lr", "eps", "weight_decay", "momentum", "dampening", "alpha", "rho", "lr_decay",
-                      "initial_accumulator_value", "max_iter", "max_eval", "tolerance_grad", "tolerance_change",
-                      "history_size", "betas", "etas", "step_sizes", "lambd", "t0"})
-
-
 def _check_hyperparameters(cls: type, args: tuple, kwargs: dict) -> None:
-    """R torch's constructors name the bad argument: ``params`` must be given, numbers must be numbers."""
+    """``params`` must be given (R torch's constructors name it); the numbers are checked by each constructor
+    (rtorch_py._check, one wording)."""
     try:
         bound = inspect.signature(cls.initialize).bind_partial(None, *args, **kwargs).arguments
     except TypeError:
         return  # the call itself fails with Python's binding error, reworded by the bridge
-    name = cls.__name__
     if "params" in bound and bound["params"] is None:
-        raise ValueError(f"{name}(): argument 'params' is NULL: give the tensors to optimize "
+        raise ValueError(f"{cls.__name__}(): argument 'params' is NULL: give the tensors to optimize "
                          "(e.g. model$parameters)")
-    for k, v in bound.items():
-        if k not in _NUMERIC or v is None:
-            continue
-        vals = v if isinstance(v, (tuple, list)) else [v]
-        if isinstance(v, np.ndarray):
-            vals = list(v.reshape(-1))
-        if not all(isinstance(e, (int, float, np.integer, np.floating)) and not isinstance(e, bool) for e in vals):
-            shown = repr(v) if isinstance(v, str) else type(v).__name__  # the bridge says R's type names
-            raise TypeError(f"{name}(): argument '{k}' must be a number, got {shown}")
 
 
 class Optimizer(R6):
