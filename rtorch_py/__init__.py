@@ -3,6 +3,8 @@
 Names and argument conventions are R torch's (1-based ``dim``, inclusive ``torch_arange``); R's ``$`` is
 Python's ``.``; Python's own ``[]`` subscripts are 0-based, as in numpy and PyTorch.
 
+.. include:: ../docs/conventions.md
+
 Example:
     >>> from rtorch_py import *
     >>> torch_manual_seed(1)

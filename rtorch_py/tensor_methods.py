@@ -423,6 +423,11 @@ def _xor(a: Any, b: Any) -> Tensor:
     return O.bitwise(np.bitwise_xor, a, b)
 
 
+def _tolist(a: Tensor) -> Any:
+    """The values as (nested) Python lists, as PyTorch's ``tolist()`` (a number for a 0-d tensor)."""
+    return a._data.tolist()
+
+
 def _mT(a: Tensor) -> Tensor:  # noqa: N802 - PyTorch's name
     if a._data.ndim < 2:
         raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {a._data.ndim}-D "
@@ -445,7 +450,7 @@ _PROTOCOL: dict[str, Callable[..., Any]] = {
     "__getitem__": O.index, "__setitem__": O.setitem,
     "__hash__": object.__hash__,  # __eq__ is elementwise; identity hashing keeps tensors usable as keys
     # PyTorch's Python habits (not R torch methods): nested lists, the reversed / matrix transposes
-    "tolist": lambda a: a._data.tolist(),
+    "tolist": _tolist,
     "T": property(lambda a: O.permute(a, tuple(range(a._data.ndim - 1, -1, -1))),
                   doc="All dims reversed (the transpose of a matrix); a view."),
     "mT": property(_mT, doc="The last two dims swapped (a batch of matrices transposed); a view."),
