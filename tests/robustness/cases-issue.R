@@ -4,7 +4,7 @@
 bytes_str <- local({ s <- "caf\xe9"; Encoding(s) <- "bytes"; s })
 
 case("R's C stack check is on (Cstack_info size not NA), in both hosting modes",
-     !is.na(Cstack_info()[["size"]]) && !is.na(Cstack_info()[["usage"]]), value = TRUE)
+     !is.na(Cstack_info()[["size"]]) && !is.na(Cstack_info()[["current"]]), value = TRUE)
 case("bytes-encoded string as an argument", torch_ones(2)$to(dtype = bytes_str), error = "bytes")
 case("bytes-encoded string as a dtype name", torch_tensor(1, dtype = bytes_str), error = "bytes")
 case("latin1 string round-trips", {
