@@ -192,10 +192,12 @@ def r_subassign(x: Tensor, items: list[Any], value: Any) -> None:
 
 def r_slc(start: Any, end: Any, step: Any = 1) -> slice:
     """R torch's ``slc(start, end, step)``: the subscript ``start:end`` by ``step`` (1-based, ``end`` included;
-    negative counts from the end), checked when it is used in ``x[...]``.
+    negative counts from the end, ``Inf`` is the end), checked when it is used in ``x[...]``.
 
     Example:
         >>> r_slc(1, 5, 2)
         slice(1, 5, 2)
     """
+    if isinstance(end, float) and end == float("inf"):
+        end = -1  # slc(2, Inf): to the end
     return slice(start, end, step)

@@ -55,6 +55,7 @@ test_that("slc(), torch_is_installed(), install_torch(), print(opt$step())", {
   x <- torch_arange(1, 10)
   expect_equal(as_array(x[slc(start = 1, end = 5, step = 2)]), c(1, 3, 5))
   expect_equal(as_array(x[slc(2, -1, 4)]), c(2, 6, 10))
+  expect_equal(as_array(x[slc(8, Inf)]), c(8, 9, 10))
   expect_true(torch_is_installed())
   expect_message(expect_true(install_torch()), "nothing to install")
   p <- torch_ones(1, requires_grad = TRUE)
