@@ -7,7 +7,7 @@ RLIB := $(ROOT)/.rlib
 R_PKGS := r-base-core r-base-dev r-cran-testthat r-cran-knitr r-cran-rmarkdown r-cran-magrittr r-cran-r6
 R_PKGS_OPTIONAL := r-cran-reticulate
 
-.PHONY: setup setup-r setup-py setup-shim setup-coro demo test test-py test-r bench lint r-env fixtures
+.PHONY: setup setup-r setup-py setup-shim setup-coro demo test test-py test-r bench lint r-env fixtures docs
 
 setup: setup-r setup-py setup-shim
 
@@ -73,6 +73,14 @@ bench: setup
 
 lint:
 	$(VENV)/bin/ruff check rtorch_py tests tools bench
+
+# The API reference site (pdoc, from the docstrings; the conventions page is docs/conventions.md) in
+# build/docs; any warning from pdoc fails the build. The bridge (rtorch_py.bridge: lazy names that need R) is
+# described in docs/architecture.md instead.
+docs: setup-py
+	rm -rf build/docs
+	PYTHONWARNINGS=error::UserWarning $(PY) -m pdoc --docformat google -o build/docs rtorch_py '!rtorch_py.bridge'
+	@echo "wrote build/docs/index.html"
 
 # The environment Rscript needs to find the shim and the project's Python: eval "$(make -s r-env)".
 # reticulate, if used, must run the same Python (one interpreter per process).

@@ -3,6 +3,8 @@
 Names and argument conventions are R torch's (1-based ``dim``, inclusive ``torch_arange``); R's ``$`` is
 Python's ``.``; Python's own ``[]`` subscripts are 0-based, as in numpy and PyTorch.
 
+.. include:: ../docs/conventions.md
+
 Example:
     >>> from rtorch_py import *
     >>> torch_manual_seed(1)
@@ -29,7 +31,7 @@ from .linalg import *  # noqa: F403
 from .special import *  # noqa: F403
 from .unsupported import *  # noqa: F403
 
-__version__ = "0.1.0"
+__version__ = "0.1.0"  # the one version number: pyproject.toml reads it, `rtorch --version` prints it
 _tune_malloc()  # large temporaries reuse heap memory instead of fresh mmaps (see _core/malloc.py)
 from .data import *  # noqa: F403, E402
 from .distributions import *  # noqa: F403, E402

@@ -89,8 +89,9 @@ def to_int(x: Any, what: str = "value") -> int:
     raise TypeError(f"{what} must be a whole number, got {x!r}")
 
 
-def axis_of(dim: Any, ndim: int) -> int:
-    """A 1-based R dim (negative counts from the end) as a 0-based axis, with R torch's errors.
+def axis_of(dim: Any, ndim: int, fn: str | None = None) -> int:
+    """A 1-based R dim (negative counts from the end) as a 0-based axis, with R torch's errors (``fn``, the
+    R-named function, is named in the error for ``dim = 0``).
 
     Example:
         >>> axis_of(1, 3), axis_of(-1, 3)
@@ -98,6 +99,9 @@ def axis_of(dim: Any, ndim: int) -> int:
     """
     d = dim if dim.__class__ is int else to_int(dim, "dim")
     if d == 0:
+        if fn:
+            raise IndexError(f"{fn}(): Indexing starts at 1 but found a 0. R-named functions take 1-based dims "
+                             "(dim = 1 is the first; only Python's x[...] subscripts are 0-based)")
         raise IndexError("Indexing starts at 1 but found a 0.")
     n = ndim if ndim > 0 else 1
     if d > n or d < -n:
@@ -105,7 +109,7 @@ def axis_of(dim: Any, ndim: int) -> int:
     return d - 1 if d > 0 else d + n
 
 
-def axes_of(dims: Any, ndim: int) -> tuple[int, ...] | None:
+def axes_of(dims: Any, ndim: int, fn: str | None = None) -> tuple[int, ...] | None:
     """One dim or a vector of dims, 1-based, as a tuple of 0-based axes; NULL or an empty vector is None.
 
     Example:
@@ -119,12 +123,12 @@ def axes_of(dims: Any, ndim: int) -> tuple[int, ...] | None:
     if isinstance(dims, (list, tuple, np.ndarray)):
         if len(dims) == 0:
             return None
-        axes = tuple(axis_of(d, ndim) for d in dims)
+        axes = tuple(axis_of(d, ndim, fn) for d in dims)
         if len(set(axes)) != len(axes):
             dup = next(a for a in axes if axes.count(a) > 1)
             raise RuntimeError(f"dim {dup + 1} appears multiple times in the list of dims")
         return axes
-    return (axis_of(dims, ndim),)
+    return (axis_of(dims, ndim, fn),)
 
 
 def position_of(pos: Any, what: str = "index") -> int:
@@ -234,18 +238,18 @@ class Kind:
 
 
 def _dim(v: Any, ref: Any, fn: str, arg: str) -> int:
-    return axis_of(v, _ndim(ref, fn, "self"))
+    return axis_of(v, _ndim(ref, fn, "self"), fn)
 
 
 def _dim_new(v: Any, ref: Any, fn: str, arg: str) -> int:
     if isinstance(ref, (list, tuple)) and ref and isinstance(ref[0], Tensor):
-        return axis_of(v, ref[0]._data.ndim + 1)
-    return axis_of(v, _ndim(ref, fn, "self") + 1)
+        return axis_of(v, ref[0]._data.ndim + 1, fn)
+    return axis_of(v, _ndim(ref, fn, "self") + 1, fn)
 
 
-def _dim_order(v: Any, ndim: int) -> tuple[int, ...]:
+def _dim_order(v: Any, ndim: int, fn: str | None = None) -> tuple[int, ...]:
     seq = v._data.reshape(-1).tolist() if isinstance(v, Tensor) else v
-    return tuple(axis_of(d, ndim) for d in (seq if isinstance(seq, (list, tuple, np.ndarray)) else [seq]))
+    return tuple(axis_of(d, ndim, fn) for d in (seq if isinstance(seq, (list, tuple, np.ndarray)) else [seq]))
 
 
 def _size(v: Any, ref: Any, fn: str, arg: str) -> tuple[int, ...]:
@@ -260,9 +264,9 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("DimNew", "a dimension of the result, 1-based (negative counts from the end)", _dim_new,
          uses_ref=True),
     Kind("Dims", "one dimension or a vector of dimensions, 1-based",
-         lambda v, ref, fn, arg: axes_of(v, _ndim(ref, fn, "self")), uses_ref=True),
+         lambda v, ref, fn, arg: axes_of(v, _ndim(ref, fn, "self"), fn), uses_ref=True),
     Kind("DimOrder", "a vector of dimensions, 1-based, in a new order (a permutation)",
-         lambda v, ref, fn, arg: _dim_order(v, _ndim(ref, fn, "self")), uses_ref=True),
+         lambda v, ref, fn, arg: _dim_order(v, _ndim(ref, fn, "self"), fn), uses_ref=True),
     Kind("Pos1", "a position, 1-based (negative counts from the end)", lambda v, ref, fn, arg: position_of(v, arg)),
     Kind("Index1", "a tensor of 1-based indices", lambda v, ref, fn, arg: index_of(v, fn.removeprefix("torch_"))),
     Kind("Size", "sizes, as separate numbers or one vector", _size),

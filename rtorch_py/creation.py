@@ -23,7 +23,7 @@ __all__ = [
     "torch_zeros_like", "torch_ones_like", "torch_empty_like", "torch_full_like", "torch_rand_like",
     "torch_randn_like", "torch_randint_like", "torch_manual_seed", "torch_seed", "torch_initial_seed",
     "torch_get_rng_state", "torch_set_rng_state", "with_torch_manual_seed", "local_torch_manual_seed",
-    "torch_device", "cuda_is_available", "cuda_device_count", "as_array", "is_torch_tensor",
+    "torch_device", "cuda_is_available", "cuda_device_count", "as_array", "is_torch_tensor", "torch_from_numpy",
 ]
 
 _wrap = Tensor._wrap
@@ -147,6 +147,27 @@ def torch_tensor(data: Any, dtype: Dtype | None = None, device: Any = None, requ
         torch_Long
     """
     return _finish(_infer(data, None if dtype is None else np.float64), dtype, device, requires_grad)
+
+
+_FROM_NUMPY = frozenset({"float64", "float32", "float16", "int64", "int32", "int16", "int8", "uint8", "bool"})
+
+
+def torch_from_numpy(data: np.ndarray) -> Tensor:
+    """A tensor sharing ``data``'s memory (writes through either are seen by both), as PyTorch's
+    ``torch.from_numpy``; the array's dtype is kept (float64 stays torch_float64).
+
+    Example:
+        >>> a = np.zeros(3, dtype=np.float32)
+        >>> x = torch_from_numpy(a); a[0] = 5
+        >>> x[0].item(), x.dtype
+        (5.0, torch_Float)
+    """
+    if not isinstance(data, np.ndarray):
+        raise TypeError(f"torch_from_numpy: expected a numpy array, got {type(data).__name__}")
+    if data.dtype.name not in _FROM_NUMPY or data.dtype.byteorder == ">":
+        raise TypeError(f"torch_from_numpy: can't convert a numpy array of type {data.dtype}; supported: "
+                        "float64/32/16, int64/32/16/8, uint8, bool")
+    return _wrap(data)
 
 
 def torch_scalar_tensor(value: Any, dtype: Dtype | None = None, device: Any = None,

@@ -587,9 +587,16 @@ def torch_unflatten(self: Tensor, dim: Dim, sizes: Any) -> Tensor:
 
 
 @r_api
-def torch_permute(self: Tensor, dims: DimOrder) -> Tensor:
-    """The dims reordered (1-based ``dims``, a view)."""
-    d = () if dims is None else dims
+def torch_permute(self: Tensor, dims: DimOrder, *more: DimOrder) -> Tensor:
+    """The dims reordered (1-based ``dims``, a view): one vector as R torch (``c(2, 1)``), or from Python also
+    separate numbers as PyTorch (``x.permute(2, 1)``).
+
+    Example:
+        >>> x = torch_zeros(2, 3)
+        >>> x.permute(2, 1).shape, torch_permute(x, [2, 1]).shape
+        ((3, 2), (3, 2))
+    """
+    d = (() if dims is None else dims) + more
     if len(d) == self.ndim and len(set(d)) != len(d):
         raise RuntimeError("permute(): duplicate dims are not allowed.")
     if sorted(d) != list(range(self.ndim)):

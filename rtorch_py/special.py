@@ -5,6 +5,7 @@ their gradients come from those."""
 
 from __future__ import annotations
 
+import builtins  # Tensor has a float() method: annotations of its bound methods say builtins.float
 import math
 from typing import Any
 
@@ -126,7 +127,7 @@ def torch_i0(self: Tensor) -> Tensor:
     return S.i0(_tensor(self, "torch_i0"))
 
 
-def torch_logit(self: Tensor, eps: float | None = None) -> Tensor:
+def torch_logit(self: Tensor, eps: builtins.float | None = None) -> Tensor:
     """``log(p / (1 - p))``; with ``eps``, ``p`` is first clamped to ``[eps, 1 - eps]``.
 
     Example:

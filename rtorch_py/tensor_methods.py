@@ -599,6 +599,18 @@ def _xor(a: Any, b: Any) -> Tensor:
     return O.bitwise(np.bitwise_xor, a, b)
 
 
+def _tolist(a: Tensor) -> Any:
+    """The values as (nested) Python lists, as PyTorch's ``tolist()`` (a number for a 0-d tensor)."""
+    return a._data.tolist()
+
+
+def _mT(a: Tensor) -> Tensor:  # noqa: N802 - PyTorch's name
+    if a._data.ndim < 2:
+        raise RuntimeError(f"tensor.mT is only supported on matrices or batches of matrices. Got {a._data.ndim}-D "
+                           "tensor.")
+    return O.transpose(a, -2, -1)
+
+
 # Python's operators and subscripts: 0-based, numpy's conventions (R's operators are bridge/rsemantics.py's).
 _PROTOCOL: dict[str, Callable[..., Any]] = {
     "__init__": _construct,
@@ -613,6 +625,11 @@ _PROTOCOL: dict[str, Callable[..., Any]] = {
     "__xor__": _xor, "__rxor__": lambda a, b: _xor(b, a), "__invert__": _invert,
     "__getitem__": O.index, "__setitem__": O.setitem,
     "__hash__": object.__hash__,  # __eq__ is elementwise; identity hashing keeps tensors usable as keys
+    # PyTorch's Python habits (not R torch methods): nested lists, the reversed / matrix transposes
+    "tolist": _tolist,
+    "T": property(lambda a: O.permute(a, tuple(range(a._data.ndim - 1, -1, -1))),
+                  doc="All dims reversed (the transpose of a matrix); a view."),
+    "mT": property(_mT, doc="The last two dims swapped (a batch of matrices transposed); a view."),
 }
 # Python's augmented assignment works in place, as in PyTorch (`w -= lr * w.grad` under no_grad updates the
 # parameter itself rather than rebinding the name to a new tensor).

@@ -29,7 +29,8 @@ _NAMES = {
     "sparse": ["torch_sparse_coo_tensor"],
     "jit": ["jit_compile", "jit_load", "jit_ops", "jit_save", "jit_save_for_mobile", "jit_scalar", "jit_serialize",
             "jit_trace", "jit_trace_module", "jit_tuple", "jit_unserialize"],
-    "install": ["install_torch", "install_torch_from_file", "get_install_libs_url", "torch_install_path"],
+    # install_torch() itself is R's (r_shim/R/install.R: a message that nothing needs installing)
+    "install": ["install_torch_from_file", "get_install_libs_url", "torch_install_path"],
     "autocast": ["with_autocast", "local_autocast", "set_autocast", "unset_autocast"],
 }
 

@@ -224,7 +224,7 @@ def test_upsample_backward_is_the_gradient_of_forward() -> None:
 
 def test_unsupported_names_say_why() -> None:
     for name, why in (("torch_quantize_per_tensor", "quantized"), ("jit_trace", "TorchScript"),
-                      ("torch_sparse_coo_tensor", "sparse"), ("install_torch", "no libtorch installation"),
+                      ("torch_sparse_coo_tensor", "sparse"), ("install_torch_from_file", "no libtorch installation"),
                       ("cuda_empty_cache", "CPU only")):
         with pytest.raises(RuntimeError, match=f"{name}: not supported in rtorch_py: .*{why}"):
             getattr(R, name)()

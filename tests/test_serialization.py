@@ -268,7 +268,7 @@ def _check_same_module(a, b, make_inputs) -> None:
     sa, sb = a.state_dict(), b.state_dict()
     assert list(sa) == list(sb) and all(same(sa[k], sb[k]) for k in sa)
     pa, pb = a.parameters, b.parameters
-    assert list(pa) == list(pb) and [p.requires_grad for p in pa.values()] == [p.requires_grad for p in pb.values()]
+    assert pa.names() == pb.names() and [p.requires_grad for p in pa.values()] == [p.requires_grad for p in pb.values()]
     assert _fields(a) == _fields(b)
     if make_inputs is not None:
         a.eval()
@@ -351,7 +351,7 @@ def test_module_file_is_safetensors_with_state_dict_names() -> None:
     names = set(st.load(data))
     assert set(m.state_dict()) | {"__robj__"} == names
     meta = json.loads(json.loads(data[8:8 + struct.unpack("<Q", data[:8])[0]])["__metadata__"]["__r__"])
-    assert meta["type"] == "module" and meta["requires_grad"] == {k: True for k in m.parameters}
+    assert meta["type"] == "module" and meta["requires_grad"] == {k: True for k in m.parameters.names()}
 
 
 def _as_if_from_another_process(data: bytes, **changes: str) -> bytes:

@@ -9,9 +9,10 @@
 # wrappers use it for defaults that R cannot write).
 .rt_absent <- structure(list(), class = "rt_absent")
 
-# A Python ValueError reaches R as R torch's "value_error" condition (src/bridge.c's fail() calls this).
-.rt_value_error <- function(msg) {
-  stop(structure(class = c("value_error", "error", "condition"), list(message = msg, call = NULL)))
+# A Python error reaches R as R torch's condition class (runtime_error, value_error, ...; src/bridge.c's
+# fail() calls this), naming the R function that called into Python (the frame above this one).
+.rt_raise <- function(cls, msg) {
+  stop(structure(class = c(cls, "error", "condition"), list(message = msg, call = sys.call(-1))))
 }
 
 .onLoad <- function(libname, pkgname) {
@@ -75,8 +76,18 @@
   invisible()
 }
 
-.rt_knit <- function(input, output = NULL, quiet = TRUE) {
-  knitr::knit(input, output = output, quiet = quiet, envir = globalenv())
+# Figures go beside the output document (<stem>-figure/), linked relative to it: knitr writes them relative
+# to the working directory of the knit() call, so knit from the output's directory (chunks still run in the
+# input's directory, knitr's default root.dir).
+.rt_knit <- function(input, output, quiet = TRUE) {
+  input <- normalizePath(input, mustWork = TRUE)
+  out_dir <- normalizePath(dirname(output), mustWork = TRUE)
+  old_wd <- setwd(out_dir)
+  old_opts <- knitr::opts_chunk$get()
+  on.exit({ knitr::opts_chunk$restore(old_opts); setwd(old_wd) }, add = TRUE)
+  knitr::opts_chunk$set(fig.path = paste0(tools::file_path_sans_ext(basename(output)), "-figure/"))
+  invisible(file.path(out_dir, knitr::knit(input, output = basename(output), quiet = quiet,
+                                           envir = globalenv())))
 }
 
 # Python hosts: run R code for rtorch_py.bridge.RSession.eval() with Ctrl-C forwarded; the value goes to

@@ -141,10 +141,6 @@ get_install_libs_url <- function(...) {
   .External(C_rt_callx, "get_install_libs_url", ...)
 }
 
-install_torch <- function(...) {
-  .External(C_rt_callx, "install_torch", ...)
-}
-
 install_torch_from_file <- function(...) {
   .External(C_rt_callx, "install_torch_from_file", ...)
 }
@@ -2225,6 +2221,10 @@ torch_frac <- function(self) {
   .External(C_rt_callx, "torch_frac", self)
 }
 
+torch_from_numpy <- function(data) {
+  .External(C_rt_callx, "torch_from_numpy", data)
+}
+
 #' @param size sizes, as separate numbers or one vector
 torch_full <- function(size, fill_value, names = NULL, dtype = NULL, device = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_full", size, fill_value, names, dtype, device, requires_grad)
@@ -2821,8 +2821,9 @@ torch_per_tensor_symmetric <- function(...) {
 }
 
 #' @param dims a vector of dimensions, 1-based, in a new order (a permutation)
-torch_permute <- function(self, dims) {
-  .External(C_rt_callx, "torch_permute", self, dims)
+#' @param more a vector of dimensions, 1-based, in a new order (a permutation)
+torch_permute <- function(self, dims, ...) {
+  .External(C_rt_callx, "torch_permute", self, dims, ...)
 }
 
 torch_pinverse <- function(self, rcond = 1e-15) {

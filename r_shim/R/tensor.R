@@ -105,10 +105,6 @@ as.logical.torch_tensor <- function(x, ...) as.logical(as_array(x))
 #' @export
 as.complex.torch_tensor <- function(x, ...) as.complex(as_array(x))
 
-#' A slice for indexing: `x[slc(start, end, step), ]` (1-based, end inclusive, `Inf` for the last)
-#' @param start,end,step the first and last positions and the step.
-#' @export
-slc <- function(start, end, step = 1) .Call(C_rt_call3, "r_slc", start, end, step)
 
 #' Whether an object is a tensor
 #' @param x an object.

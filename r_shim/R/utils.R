@@ -5,6 +5,10 @@ set_names <- function(x, nm = x, ...) {
   x
 }
 
+#' Whether two vectors hold the same elements (a helper of R torch's namespace)
+#'
+#' @param x,y vectors.
+#' @return `TRUE` when `y` is a reordering of `x`.
 is_permutation <- function(x, y) {
   length(x) == length(y) && setequal(x, y)
 }

@@ -1198,6 +1198,13 @@ static void NORET raise_classed(const char *cls, const char *msg) {
     SET_STRING_ELT(klass, 1, Rf_mkChar("error"));
     SET_STRING_ELT(klass, 2, Rf_mkChar("condition"));
     Rf_setAttrib(cond, R_ClassSymbol, klass);
+    if (ns_env) {  /* .rt_raise() sets the condition's call to the R function that called us */
+        SEXP rcls = PROTECT(Rf_mkString(cls));
+        SEXP rmsg = PROTECT(Rf_ScalarString(Rf_mkCharCE(msg, CE_UTF8)));
+        SEXP rcall = PROTECT(Rf_lang3(Rf_install(".rt_raise"), rcls, rmsg));
+        Rf_eval(rcall, ns_env);
+        UNPROTECT(3);
+    }
     SEXP call = PROTECT(Rf_lang2(Rf_install("stop"), cond));
     Rf_eval(call, R_BaseEnv);
     UNPROTECT(4);
@@ -1257,8 +1264,11 @@ static void NORET fail(PyGILState_STATE g) {
         Rf_onintr();
         Rf_errorcall(R_NilValue, "interrupted");  /* only reached when interrupts are suspended */
     }
+    /* a classed condition (R torch's classes) or a plain error; both name the calling R function, as R torch's
+       errors do ("Error in torch_mm(x, y) : mat1 and mat2 shapes ..."): Rf_error, not errorcall(R_NilValue),
+       skips the .Call/.External context */
     if (cls) raise_classed(cls, errbuf[0] ? errbuf : "unknown Python error");
-    Rf_errorcall(R_NilValue, "%s", errbuf[0] ? errbuf : "unknown Python error");
+    Rf_error("%s", errbuf[0] ? errbuf : "unknown Python error");
 }
 
 /* After a successful call: pending Ctrl-C, Python warnings (shown as R warnings after the GIL is
@@ -1300,7 +1310,7 @@ static SEXP finish(PyGILState_STATE g, SEXP result) {
         }
         free(buf);
         for (R_xlen_t i = 0; i < XLENGTH(warns); i++)
-            Rf_warningcall(R_NilValue, "%s", CHAR(STRING_ELT(warns, i)));
+            Rf_warning("%s", CHAR(STRING_ELT(warns, i)));  /* with the calling R function, as errors */
         UNPROTECT(1);
     }
     UNPROTECT(1);

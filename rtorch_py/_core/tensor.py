@@ -3,6 +3,7 @@ are attached by the API layer (``rtorch_py/tensor_methods.py``)."""
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Callable
 from typing import Any
 
@@ -165,7 +166,7 @@ class Tensor:
             np.add(self._grad._data, g._data, out=self._grad._data, casting="unsafe")
             self._grad._version[0] += 1
 
-    def backward(self, gradient: Tensor | None = None, retain_graph: bool | None = None,
+    def backward(self, gradient: Tensor | None = None, retain_graph: builtins.bool | None = None,
                  create_graph: bool = False, inputs: Any = None) -> None:
         """Accumulate the gradient of this tensor into the graph's leaves (returns nothing, as in R); with
         ``inputs``, only into those tensors' ``.grad`` (leaves or not)."""
@@ -386,7 +387,7 @@ class Tensor:
             raise TypeError("only integer tensors of a single element can be converted to an index")
         return int(self._data.reshape(()))
 
-    def item(self) -> float | int | bool:
+    def item(self) -> builtins.float | builtins.int | builtins.bool:  # builtins: Tensor has bool() etc.
         """The value of a one-element tensor as a Python number."""
         if self._data.size != 1:
             raise RuntimeError(

@@ -79,6 +79,10 @@ def install_warning_hook() -> None:
     """Python warnings raised during calls from R become R warnings (done at start; call it again inside a
     ``warnings.catch_warnings()`` block, e.g. under pytest, which records warnings its own way)."""
     _warnings.showwarning = _showwarning
+    # every time, as R's warning(): Python's default action shows a warning once per code location, so a
+    # second call from R (same Python line) would warn silently
+    for category in (UserWarning, RuntimeWarning):
+        _warnings.filterwarnings("always", category=category)
 
 
 # -- dispatch by name ----------------------------------------------------------------------------------------

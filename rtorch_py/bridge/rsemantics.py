@@ -199,11 +199,6 @@ SUMMARY: dict[str, Callable[..., Any]] = {
 
 # -- printing and conversion to R ------------------------------------------------------------------------------
 
-def _slc(start: Any, end: Any, step: Any = 1) -> Any:
-    from .indexing import r_slc  # noqa: PLC0415
-    return r_slc(start, end, step)
-
-
 def r_format(x: Any, n: Any = 30, grad_suffix: Any = None) -> str:
     """What ``print(x, n)`` writes for a tensor (ending in a newline), or for another object its text."""
     if isinstance(x, Tensor):
@@ -392,7 +387,6 @@ TABLE: dict[str, Callable[..., Any]] = {
     **MATH,
     **SUMMARY,
     "r_torch_tensor": r_torch_tensor,
-    "r_slc": _slc,
     "r_format": r_format,
     "r_as_array": r_as_array,
     "r_length": r_length,
@@ -400,6 +394,7 @@ TABLE: dict[str, Callable[..., Any]] = {
     "r_dim": r_dim,
     "r_subset": indexing.r_subset,
     "r_subassign": indexing.r_subassign,
+    "r_slc": indexing.r_slc,
     "handoff_put": handoff_put,
     "handoff_take": handoff_take,
     "r_module_child": r_module_child,

@@ -22,13 +22,10 @@ _LOCK = threading.Lock()
 
 
 def shim_library() -> str | None:
-    """The private R library holding the shim: ``RTORCH_RLIB``, else ``<project>/.rlib`` when installed."""
-    env = os.environ.get("RTORCH_RLIB")
-    if env:
-        return env
-    root = Path(__file__).resolve().parents[2]
-    lib = root / ".rlib"
-    return str(lib) if (lib / "torch").is_dir() else None
+    """The private R library holding the shim (see :func:`rtorch_py.install.find_shim`)."""
+    from ..install import find_shim  # noqa: PLC0415
+
+    return find_shim()
 
 
 def _r_string(s: str) -> str:
@@ -42,7 +39,7 @@ class RSession:
     ``assign`` hands Python objects to R the same way.
     """
 
-    def __init__(self, interactive: bool = False) -> None:
+    def __init__(self, interactive: bool = False, args: list[str] | tuple[str, ...] = ()) -> None:
         lib = shim_library()
         if lib:
             libs = [p for p in os.environ.get("R_LIBS", "").split(":") if p and p != lib]
@@ -57,7 +54,9 @@ class RSession:
         self._ri = ri
         self._thread = threading.get_ident()  # R's main thread: the only one that may call R
         # Rscript's behaviour: no saved workspace, quiet, output to our streams as R writes it
-        embedded._options = ("rpy2", "--quiet", "--no-save", "--no-restore", "--no-echo")
+        # ``args`` are the script's arguments: commandArgs(trailingOnly = TRUE)
+        embedded._options = ("rpy2", "--quiet", "--no-save", "--no-restore", "--no-echo",
+                             *(("--args", *args) if args else ()))
         cb.consolewrite_print = _write_stdout
         cb.consolewrite_warnerror = _write_stderr
         cb.showmessage = _write_stderr

@@ -272,7 +272,7 @@ class nn_prelu(nn_Module):  # noqa: N801
     """x for x > 0, else a * x with a learned ``a`` (one, or one per channel), initialised to ``init``.
 
     Example:
-        >>> list(nn_prelu(3).parameters)
+        >>> nn_prelu(3).parameters.names()
         ['weight']
     """
 

@@ -65,7 +65,7 @@ def nn_buffer(x: Tensor, persistent: bool = True) -> Tensor:
 
     Example:
         >>> m = nn_module(initialize=lambda self: setattr(self, "count", nn_buffer(torch_zeros(1))))()
-        >>> list(m.buffers)
+        >>> m.buffers.names()
         ['count']
     """
     _check.tensor(x, "nn_buffer", "x")
@@ -98,6 +98,33 @@ def is_nn_module(x: Any) -> bool:
 
 
 # -- printing ----------------------------------------------------------------------------------------------------
+
+class NamedTensors(dict):
+    """R's named list of tensors (``model$parameters``, ``model$buffers``) for Python: iterating yields the
+    tensors (as ``for (p in model$parameters)`` does in R), ``[name]`` indexes by name, ``names()``/``keys()``/
+    ``items()`` give the names; calling it returns itself, so PyTorch's ``model.parameters()`` habit works.
+
+    Example:
+        >>> p = nn_linear(3, 2).parameters
+        >>> p.names(), sum(t.numel() for t in p()), tuple(p["weight"].shape)
+        (['weight', 'bias'], 8, (2, 3))
+    """
+
+    __slots__ = ()
+
+    def __iter__(self) -> Iterator[Tensor]:
+        return iter(self.values())
+
+    def __call__(self) -> NamedTensors:
+        return self
+
+    def names(self) -> list[str]:
+        """The names, in order (R's ``names()``)."""
+        return list(self.keys())
+
+    def __repr__(self) -> str:
+        return f"NamedTensors({dict.__repr__(self)})"
+
 
 class nn_module_print_width:  # noqa: N801
     """Console width for ``print(module)``'s rules (R: ``cli::console_width()``, 80 by default)."""
@@ -138,7 +165,7 @@ class nn_Module(R6):  # noqa: N801 - R torch's name
         ...         self.fc = nn_linear(n, 1)
         ...     def forward(self, x):
         ...         return self.fc(x)
-        >>> list(Net(3).parameters)
+        >>> Net(3).parameters.names()
         ['fc.weight', 'fc.bias']
     """
 
@@ -266,7 +293,7 @@ class nn_Module(R6):  # noqa: N801 - R torch's name
 
     # -- collections -------------------------------------------------------------------------------------------
     @property
-    def parameters(self) -> dict[str, Tensor]:
+    def parameters(self) -> NamedTensors:
         """All parameters, name -> tensor: every child's first ("fc.weight"), then this module's own; shared
         tensors appear once (R torch's ``$parameters``)."""
         return self._collected("_parameters")
@@ -276,7 +303,7 @@ class nn_Module(R6):  # noqa: N801 - R torch's name
         raise _read_only("parameters")
 
     @property
-    def buffers(self) -> dict[str, Tensor]:
+    def buffers(self) -> NamedTensors:
         """All buffers, name -> tensor, in the order of ``parameters``."""
         return self._collected("_buffers")
 
@@ -284,8 +311,8 @@ class nn_Module(R6):  # noqa: N801 - R torch's name
     def buffers(self, value: Any) -> None:
         raise _read_only("buffers")
 
-    def _collected(self, reg: str) -> dict[str, Tensor]:
-        out: dict[str, Tensor] = {}
+    def _collected(self, reg: str) -> NamedTensors:
+        out = NamedTensors()
         self._collect(reg, "", out, set())
         return out
 
@@ -640,7 +667,7 @@ class nn_sequential(nn_Module):  # noqa: N801
 
     Example:
         >>> model = nn_sequential(nn_linear(3, 32), nn_relu(), nn_linear(32, 1))
-        >>> list(model.parameters)
+        >>> model.parameters.names()
         ['0.weight', '0.bias', '2.weight', '2.bias']
     """
 
@@ -718,7 +745,7 @@ class nn_module_dict(nn_Module):  # noqa: N801
 
     Example:
         >>> d = nn_module_dict({"l1": nn_linear(2, 3), "l2": nn_linear(3, 1)})
-        >>> list(d.parameters)[:2]
+        >>> d.parameters.names()[:2]
         ['l1.weight', 'l1.bias']
     """
 

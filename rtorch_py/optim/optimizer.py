@@ -13,6 +13,7 @@ Object model (PyTorch's ``torch/optim/optimizer.py``, with R torch's names and l
 from __future__ import annotations
 
 import copy
+import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from typing import Any
 
@@ -123,6 +124,18 @@ class OptimizerState(MutableMapping):
         return f"OptimizerState({len(self._d)} parameters)"
 
 
+def _check_hyperparameters(cls: type, args: tuple, kwargs: dict) -> None:
+    """``params`` must be given (R torch's constructors name it); the numbers are checked by each constructor
+    (rtorch_py._check, one wording)."""
+    try:
+        bound = inspect.signature(cls.initialize).bind_partial(None, *args, **kwargs).arguments
+    except TypeError:
+        return  # the call itself fails with Python's binding error, reworded by the bridge
+    if "params" in bound and bound["params"] is None:
+        raise ValueError(f"{cls.__name__}(): argument 'params' is NULL: give the tensors to optimize "
+                         "(e.g. model$parameters)")
+
+
 class Optimizer(R6):
     """Base class of all optimizers (R torch's ``torch_Optimizer``).
 
@@ -158,6 +171,10 @@ class Optimizer(R6):
     defaults: dict[str, Any]
     param_groups: list[dict[str, Any]]
     state: OptimizerState
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        _check_hyperparameters(type(self), args, kwargs)
+        super().__init__(*args, **kwargs)
 
     def initialize(self, params: Any, defaults: dict[str, Any]) -> None:
         """Set up ``defaults``, ``state`` and ``param_groups`` from ``params``: a tensor, a list of tensors, a

@@ -98,7 +98,7 @@ def LIST(*values: dict, names: Any = None) -> dict:
 def TLIST(ts: Any) -> dict:
     """A Python list of tensors (R: an unnamed list) or dict of tensors (R: a named list)."""
     if isinstance(ts, dict):
-        return LIST(*[T(t) for t in ts.values()], names=list(ts))
+        return LIST(*[T(t) for t in ts.values()], names=list(ts.keys()))
     return LIST(*[T(t) for t in ts])
 
 

@@ -48,8 +48,8 @@ def expect() -> dict[str, Any]:
     out["class"] = S("Net", "nn_module")
     out["child_class"] = S("ResBlock", "Block", "nn_module")  # R torch: each inherited class
     out["n_children"] = I(len(model), len(model.body))
-    out["param_names"] = S(*model.parameters)
-    out["buffer_names"] = S(*model.buffers)
+    out["param_names"] = S(*model.parameters.names())
+    out["buffer_names"] = S(*model.buffers.names())
     out["state_dict_names"] = S(*model.state_dict())
     out["describe"] = S(f"ResBlock with {len(model.body[2].parameters)} parameters")
     out["forward"] = T(model(x))

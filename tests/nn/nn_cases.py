@@ -67,7 +67,7 @@ def run_case(case: dict) -> None:
         for name, v in case["params0"].items():
             # Same seed, same draws: the initial weights agree bit for bit.
             np.testing.assert_array_equal(params[name]._data, dec(v), err_msg=f"{case['name']}: initial {name}")
-        assert list(params) == list(case["params0"]), f"{case['name']}: parameter names/order"
+        assert params.names() == list(case["params0"]), f"{case['name']}: parameter names/order"
         if not case["train"]:
             module.eval()
         y = module(*tensors.values(), **case["forward_kwargs"])
@@ -94,6 +94,6 @@ def run_case(case: dict) -> None:
             assert params[name].grad is not None, f"{case['name']}: no gradient for {name}"
             close(params[name].grad._data, dec(g), tol, f"{case['name']}: gradient of {name}")
         bufs = module.buffers
-        assert list(bufs) == list(case["buffers"]), f"{case['name']}: buffer names"
+        assert bufs.names() == list(case["buffers"]), f"{case['name']}: buffer names"
         for name, b in case["buffers"].items():
             close(bufs[name]._data, dec(b), tol, f"{case['name']}: buffer {name} after forward")

@@ -80,7 +80,7 @@ def test_packing_round_trip_and_indices() -> None:
 
 def test_rnn_names_and_mode() -> None:
     lstm = rt.nn_lstm(10, 5, num_layers=2, bidirectional=True)
-    assert list(lstm.parameters)[:5] == ["weight_ih_l1", "weight_hh_l1", "bias_ih_l1", "bias_hh_l1",
+    assert lstm.parameters.names()[:5] == ["weight_ih_l1", "weight_hh_l1", "bias_ih_l1", "bias_hh_l1",
                                          "weight_ih_l1_reverse"]
     assert "weight_ih_l2" in lstm.parameters
     assert (lstm.mode, rt.nn_gru(1, 1).mode, rt.nn_rnn(1, 1).mode, rt.nn_rnn(1, 1, nonlinearity="relu").mode) == \
@@ -169,5 +169,5 @@ def test_weight_norm(case: dict) -> None:
     close(lin.weight_g.grad._data, dec(case["grad_g"]), 1e-5, "gradient of weight_g")
     close(lin.weight_v.grad._data, dec(case["grad_v"]), 1e-5, "gradient of weight_v")
     wn.remove(lin)
-    assert sorted(lin.parameters) == ["bias", "weight"] and lin.weight.grad_fn is None
+    assert sorted(lin.parameters.names()) == ["bias", "weight"] and lin.weight.grad_fn is None
     close(lin.weight._data, dec(case["w0"]), 1e-6, "weight after remove")

@@ -103,12 +103,12 @@ def test_reduction_is_held_by_the_base() -> None:
 
 def test_weights_are_buffers() -> None:
     m = LM.nn_cross_entropy_loss(weight=torch_tensor([1.0, 2.0]))
-    assert list(m.buffers) == ["weight"] and list(m.state_dict()) == ["weight"]
+    assert m.buffers.names() == ["weight"] and list(m.state_dict()) == ["weight"]
     assert m._classname == "nn_crossentropy_loss"
     m.to(dtype=torch_float64())
     assert m.weight.dtype == torch_float64()
     b = LM.nn_bce_with_logits_loss(weight=torch_ones(2), pos_weight=torch_ones(2))
-    assert list(b.buffers) == ["weight", "pos_weight"]
+    assert b.buffers.names() == ["weight", "pos_weight"]
     assert list(LM.nn_nll_loss().buffers) == []  # a NULL weight registers nothing visible
 
 

@@ -41,7 +41,7 @@ def test_nn_module_generator_builds_callable_modules() -> None:
     y = model(torch_randn(5, 3))
     assert y.shape == (5, 1) and y.requires_grad
     assert model.n_layers() == 2
-    assert list(model.parameters) == ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]
+    assert model.parameters.names() == ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]
     # same seed, same weights as building the layers directly (libtorch's draw order)
     torch_manual_seed(1)
     fc1 = rt.nn_linear(3, 4)
@@ -75,7 +75,7 @@ def test_inherit_and_super() -> None:
                            forward=lambda self, x: self.super.forward(x) + 1)
     m = GrandChild(2)
     assert isinstance(m, Base) and isinstance(m, Child)
-    assert list(m.parameters) == ["fc.weight", "fc.bias", "scale"]  # children first, then own (R torch)
+    assert m.parameters.names() == ["fc.weight", "fc.bias", "scale"]  # children first, then own (R torch)
     x = torch_randn(3, 2)
     np.testing.assert_allclose(m(x)._data, (m.fc(x) * 2 + 1)._data, rtol=1e-6)
     # an anonymous generator inheriting a named one keeps the parent's class name, as R
@@ -120,9 +120,9 @@ def _mixed() -> rt.nn_Module:
 
 def test_parameter_and_state_dict_order_follow_r_torch() -> None:
     m = _mixed()
-    assert list(m.parameters) == ["fc.weight", "fc.bias", "bn.weight", "bn.bias", "w"]
+    assert m.parameters.names() == ["fc.weight", "fc.bias", "bn.weight", "bn.bias", "w"]
     assert list(m.named_parameters(recursive=False)) == ["w"]
-    assert list(m.buffers) == ["bn.running_mean", "bn.running_var", "bn.num_batches_tracked", "stats", "tmp"]
+    assert m.buffers.names() == ["bn.running_mean", "bn.running_var", "bn.num_batches_tracked", "stats", "tmp"]
     assert list(m.state_dict()) == ["w", "stats", "fc.weight", "fc.bias", "bn.weight", "bn.bias",
                                     "bn.running_mean", "bn.running_var", "bn.num_batches_tracked"]
     assert list(m.children) == ["fc", "bn"] and list(m.named_children()) == ["fc", "bn"]
@@ -135,13 +135,13 @@ def test_parameter_and_state_dict_order_follow_r_torch() -> None:
 def test_sequential_names_and_shared_parameters() -> None:
     lin = rt.nn_linear(2, 2)
     model = rt.nn_sequential(lin, rt.nn_relu(), lin)
-    assert list(model.parameters) == ["0.weight", "0.bias"]  # a shared layer counts once
+    assert model.parameters.names() == ["0.weight", "0.bias"]  # a shared layer counts once
     assert len(model) == 3
     assert model[0] is lin and model[-1] is lin
     sub = model[0:2]
     assert isinstance(sub, rt.nn_sequential) and len(sub) == 2
     assert model["1"] is model[1]
-    assert list(rt.nn_sequential(rt.nn_linear(3, 32), rt.nn_relu(), rt.nn_linear(32, 1)).parameters) == \
+    assert rt.nn_sequential(rt.nn_linear(3, 32), rt.nn_relu(), rt.nn_linear(32, 1)).parameters.names() == \
         ["0.weight", "0.bias", "2.weight", "2.bias"]
 
 
@@ -150,7 +150,7 @@ def test_assignment_rules() -> None:
     with pytest.raises(TypeError, match="cannot assign a plain tensor as parameter 'weight'"):
         m.weight = torch_ones(2, 2)
     m.bias = None  # removes the parameter
-    assert list(m.parameters) == ["weight"] and m.bias is None
+    assert m.parameters.names() == ["weight"] and m.bias is None
     m.weight = nn_parameter(torch_ones(2, 2))
     assert np.array_equal(m.parameters["weight"]._data, np.ones((2, 2)))
     bn = rt.nn_batch_norm1d(2)
@@ -161,7 +161,7 @@ def test_assignment_rules() -> None:
     m.extra = 3  # replacing a module by a plain value unregisters it
     assert list(m.children) == [] and m.extra == 3
     del m.weight
-    assert list(m.parameters) == []
+    assert m.parameters.names() == []
     with pytest.raises(RuntimeError, match="not possible to modify the parameters list"):
         m.parameters = {}
     with pytest.raises(AttributeError, match="has no attribute 'nope'"):
@@ -192,12 +192,12 @@ def test_module_list_and_dict() -> None:
     layers.append(rt.nn_relu())
     layers.insert(1, rt.nn_tanh())  # R's 1-based position: first
     assert [m._classname for m in layers] == ["nn_tanh", "nn_linear", "nn_linear", "nn_relu"]
-    assert list(layers.parameters) == ["1.weight", "1.bias", "2.weight", "2.bias"]
+    assert layers.parameters.names() == ["1.weight", "1.bias", "2.weight", "2.bias"]
     layers.extend([rt.nn_identity()])
     assert len(layers) == 5
     d = rt.nn_module_dict({"l1": rt.nn_linear(2, 3), "l2": rt.nn_linear(3, 1)})
     assert d["l1"] is d.l1 and list(d) == ["l1", "l2"] and "l2" in d
-    assert list(d.parameters) == ["l1.weight", "l1.bias", "l2.weight", "l2.bias"]
+    assert d.parameters.names() == ["l1.weight", "l1.bias", "l2.weight", "l2.bias"]
     with pytest.raises(ValueError, match="must be named"):
         rt.nn_module_dict({"": rt.nn_relu()})
     outer = nn_module("Outer", initialize=lambda self: setattr(self, "d", d))()
@@ -291,8 +291,8 @@ def test_clone() -> None:
     deep = model.clone(deep=True)
     assert deep is not model and deep[0] is not lin and deep[0] is deep[2]  # sharing preserved
     p, q = model.parameters, deep.parameters
-    assert list(p) == list(q)
-    for k in p:
+    assert p.names() == q.names()
+    for k in p.names():
         assert q[k] is not p[k] and np.array_equal(q[k]._data, p[k]._data)
         assert q[k].requires_grad and q[k].is_leaf and q[k].grad is None and rt.is_nn_parameter(q[k])
     with rt.with_no_grad():

@@ -31,3 +31,36 @@ test_that("a saved and restored pointer gives a clean error", {
   x <- readRDS(f)
   expect_error(x$shape, "no longer valid")
 })
+
+test_that("errors carry the calling R function, as R torch's do", {
+  x <- torch_randn(3, 4)
+  y <- torch_randn(5, 2)
+  e <- tryCatch(torch_mm(x, y), error = function(e) e)
+  expect_identical(conditionCall(e), quote(torch_mm(x, y)))
+  expect_identical(conditionMessage(e), "mat1 and mat2 shapes cannot be multiplied (3x4 and 5x2)")
+  f <- function() torch_ones(2)$sum(dim = 0)
+  expect_error(f(), "torch_sum\\(\\): Indexing starts at 1 but found a 0.")
+})
+
+test_that("Python warnings are R warnings every time (no once-per-location filter)", {
+  n <- 0L
+  for (i in 1:3) withCallingHandlers(py("bridge_test_warn", "same place"),
+                                     warning = function(w) { n <<- n + 1L; invokeRestart("muffleWarning") })
+  expect_identical(n, 3L)
+  expect_identical(tryCatch(py("bridge_test_warn", "w"), warning = function(w) conditionMessage(w)), "w")
+  expect_silent(suppressWarnings(py("bridge_test_warn", "w")))
+})
+
+test_that("slc(), torch_is_installed(), install_torch(), print(opt$step())", {
+  x <- torch_arange(1, 10)
+  expect_equal(as_array(x[slc(start = 1, end = 5, step = 2)]), c(1, 3, 5))
+  expect_equal(as_array(x[slc(2, -1, 4)]), c(2, 6, 10))
+  expect_equal(as_array(x[slc(8, Inf)]), c(8, 9, 10))
+  expect_true(torch_is_installed())
+  expect_message(expect_true(install_torch()), "nothing to install")
+  p <- torch_ones(1, requires_grad = TRUE)
+  opt <- optim_sgd(list(p), lr = 0.1)
+  (p * 2)$sum()$backward()
+  expect_output(print(opt$step()), "^NULL$")  # R torch's step() returns the closure's loss, NULL without one
+  expect_equal(p$item(), 0.8, tolerance = 1e-6)
+})
