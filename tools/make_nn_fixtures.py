@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import re
 import warnings
 import zlib
 from typing import Any
@@ -53,6 +54,11 @@ def rnd(*shape: int, seed: int = 0, scale: float = 1.0) -> np.ndarray:
     return (np.random.default_rng(seed).standard_normal(shape) * scale).astype(np.float32)
 
 
+def r_name(name: str) -> str:
+    """R torch's name of a parameter: recurrent layers are numbered from 1 (weight_ih_l0 -> weight_ih_l1)."""
+    return re.sub(r"_l(\d+)", lambda m: f"_l{int(m.group(1)) + 1}", name)
+
+
 def run_case(c: Case) -> dict:
     rng = np.random.default_rng(zlib.crc32(c.name.encode()))
     tin = {}
@@ -66,7 +72,7 @@ def run_case(c: Case) -> dict:
     params0 = {}
     if c.kind == "module":
         mod = c.torch_fn()
-        params0 = {n: p.detach().numpy().copy() for n, p in mod.named_parameters()}
+        params0 = {r_name(n): p.detach().numpy().copy() for n, p in mod.named_parameters()}
         if not c.train:
             mod.eval()
         args = [tin[k] for k in c.inputs]
@@ -97,7 +103,8 @@ def run_case(c: Case) -> dict:
     }
     if mod is not None:
         rec["params0"] = {n: enc(v) for n, v in params0.items()}
-        rec["param_grads"] = {n: enc(p.grad.numpy()) for n, p in mod.named_parameters() if p.grad is not None}
+        rec["param_grads"] = {r_name(n): enc(p.grad.numpy()) for n, p in mod.named_parameters()
+                              if p.grad is not None}
         rec["buffers"] = {n: enc(b.numpy()) for n, b in mod.named_buffers()}
     return rec
 

@@ -13,7 +13,21 @@
   f(...)
 }
 
+# A generated wrapper (function(...) .External(C_rt_callx, "nn_linear", ...)) stands for the Python class it
+# calls: inherit = nn_linear passes that class's name.
+.rt_class_ref <- function(x) {
+  if (is.function(x) && !inherits(x, "nn_module_generator")) {
+    b <- body(x)
+    if (is.call(b) && identical(b[[1]], as.name("{")) && length(b) == 2) b <- b[[2]]
+    if (is.call(b) && identical(b[[1]], as.name("invisible"))) b <- b[[2]]
+    if (is.call(b) && identical(b[[1]], as.name(".External")) && length(b) >= 3 && is.character(b[[3]]))
+      return(b[[3]])
+  }
+  x
+}
+
 .rt_make_class <- function(maker, classname, inherit, members, private, active) {
+  inherit <- .rt_class_ref(inherit)
   .External(C_rt_callx, "r_class_maker", maker, classname, inherit, members, private, active,
             .rt_call_method)
 }

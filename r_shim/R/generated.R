@@ -49,6 +49,10 @@ is_optimizer <- function(x) {
   .External(C_rt_callx, "is_optimizer", x)
 }
 
+is_packed_sequence <- function(x) {
+  .External(C_rt_callx, "is_packed_sequence", x)
+}
+
 is_torch_dtype <- function(x) {
   .External(C_rt_callx, "is_torch_dtype", x)
 }
@@ -89,6 +93,10 @@ nn_adaptive_avg_pool2d <- function(output_size) {
   .External(C_rt_callx, "nn_adaptive_avg_pool2d", output_size)
 }
 
+nn_adaptive_avg_pool3d <- function(output_size) {
+  .External(C_rt_callx, "nn_adaptive_avg_pool3d", output_size)
+}
+
 nn_adaptive_log_softmax_with_loss <- function(in_features, n_classes, cutoffs, div_value = 4.0, head_bias = FALSE) {
   .External(C_rt_callx, "nn_adaptive_log_softmax_with_loss", in_features, n_classes, cutoffs, div_value, head_bias)
 }
@@ -99,6 +107,10 @@ nn_adaptive_max_pool1d <- function(output_size, return_indices = FALSE) {
 
 nn_adaptive_max_pool2d <- function(output_size, return_indices = FALSE) {
   .External(C_rt_callx, "nn_adaptive_max_pool2d", output_size, return_indices)
+}
+
+nn_adaptive_max_pool3d <- function(output_size, return_indices = FALSE) {
+  .External(C_rt_callx, "nn_adaptive_max_pool3d", output_size, return_indices)
 }
 
 nn_alpha_dropout <- function(p = 0.5, inplace = FALSE) {
@@ -115,6 +127,10 @@ nn_avg_pool1d <- function(kernel_size, stride = NULL, padding = 0L, ceil_mode = 
 
 nn_avg_pool2d <- function(kernel_size, stride = NULL, padding = 0L, ceil_mode = FALSE, count_include_pad = TRUE, divisor_override = NULL) {
   .External(C_rt_callx, "nn_avg_pool2d", kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+}
+
+nn_avg_pool3d <- function(kernel_size, stride = NULL, padding = 0L, ceil_mode = FALSE, count_include_pad = TRUE, divisor_override = NULL) {
+  .External(C_rt_callx, "nn_avg_pool3d", kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 }
 
 nn_batch_norm1d <- function(num_features, eps = 1e-05, momentum = 0.1, affine = TRUE, track_running_stats = TRUE) {
@@ -149,6 +165,10 @@ nn_celu <- function(alpha = 1L, inplace = FALSE) {
   .External(C_rt_callx, "nn_celu", alpha, inplace)
 }
 
+nn_contrib_sparsemax <- function(dim = -1L) {
+  .External(C_rt_callx, "nn_contrib_sparsemax", dim)
+}
+
 nn_conv1d <- function(in_channels, out_channels, kernel_size, stride = 1L, padding = 0L, dilation = 1L, groups = 1L, bias = TRUE, padding_mode = "zeros") {
   .External(C_rt_callx, "nn_conv1d", in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode)
 }
@@ -157,12 +177,20 @@ nn_conv2d <- function(in_channels, out_channels, kernel_size, stride = 1L, paddi
   .External(C_rt_callx, "nn_conv2d", in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode)
 }
 
+nn_conv3d <- function(in_channels, out_channels, kernel_size, stride = 1L, padding = 0L, dilation = 1L, groups = 1L, bias = TRUE, padding_mode = "zeros") {
+  .External(C_rt_callx, "nn_conv3d", in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode)
+}
+
 nn_conv_transpose1d <- function(in_channels, out_channels, kernel_size, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, bias = TRUE, dilation = 1L, padding_mode = "zeros") {
   .External(C_rt_callx, "nn_conv_transpose1d", in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation, padding_mode)
 }
 
 nn_conv_transpose2d <- function(in_channels, out_channels, kernel_size, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, bias = TRUE, dilation = 1L, padding_mode = "zeros") {
   .External(C_rt_callx, "nn_conv_transpose2d", in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation, padding_mode)
+}
+
+nn_conv_transpose3d <- function(in_channels, out_channels, kernel_size, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, bias = TRUE, dilation = 1L, padding_mode = "zeros") {
+  .External(C_rt_callx, "nn_conv_transpose3d", in_channels, out_channels, kernel_size, stride, padding, output_padding, groups, bias, dilation, padding_mode)
 }
 
 nn_cosine_embedding_loss <- function(margin = 0L, reduction = "mean") {
@@ -197,8 +225,24 @@ nn_embedding <- function(num_embeddings, embedding_dim, padding_idx = NULL, max_
   .External(C_rt_callx, "nn_embedding", num_embeddings, embedding_dim, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse, `_weight`)
 }
 
+nn_embedding_bag <- function(num_embeddings, embedding_dim, max_norm = NULL, norm_type = 2L, scale_grad_by_freq = FALSE, mode = "mean", sparse = FALSE, include_last_offset = FALSE, padding_idx = NULL, `_weight` = NULL) {
+  .External(C_rt_callx, "nn_embedding_bag", num_embeddings, embedding_dim, max_norm, norm_type, scale_grad_by_freq, mode, sparse, include_last_offset, padding_idx, `_weight`)
+}
+
 nn_flatten <- function(start_dim = 2L, end_dim = -1L) {
   .External(C_rt_callx, "nn_flatten", start_dim, end_dim)
+}
+
+nn_fold <- function(output_size, kernel_size, dilation = 1L, padding = 0L, stride = 1L) {
+  .External(C_rt_callx, "nn_fold", output_size, kernel_size, dilation, padding, stride)
+}
+
+nn_fractional_max_pool2d <- function(kernel_size, output_size = NULL, output_ratio = NULL, return_indices = FALSE) {
+  .External(C_rt_callx, "nn_fractional_max_pool2d", kernel_size, output_size, output_ratio, return_indices)
+}
+
+nn_fractional_max_pool3d <- function(kernel_size, output_size = NULL, output_ratio = NULL, return_indices = FALSE) {
+  .External(C_rt_callx, "nn_fractional_max_pool3d", kernel_size, output_size, output_ratio, return_indices)
 }
 
 nn_gelu <- function(approximate = "none") {
@@ -325,6 +369,10 @@ nn_linear <- function(in_features, out_features, bias = TRUE) {
   .External(C_rt_callx, "nn_linear", in_features, out_features, bias)
 }
 
+nn_local_response_norm <- function(size, alpha = 0.0001, beta = 0.75, k = 1.0) {
+  .External(C_rt_callx, "nn_local_response_norm", size, alpha, beta, k)
+}
+
 nn_log_sigmoid <- function() {
   .External(C_rt_callx, "nn_log_sigmoid")
 }
@@ -335,6 +383,14 @@ nn_log_softmax <- function(dim) {
 
 nn_loss <- function(reduction = "mean") {
   .External(C_rt_callx, "nn_loss", reduction)
+}
+
+nn_lp_pool1d <- function(norm_type, kernel_size, stride = NULL, ceil_mode = FALSE) {
+  .External(C_rt_callx, "nn_lp_pool1d", norm_type, kernel_size, stride, ceil_mode)
+}
+
+nn_lp_pool2d <- function(norm_type, kernel_size, stride = NULL, ceil_mode = FALSE) {
+  .External(C_rt_callx, "nn_lp_pool2d", norm_type, kernel_size, stride, ceil_mode)
 }
 
 nn_lstm <- function(input_size, hidden_size, num_layers = 1L, bias = TRUE, batch_first = FALSE, dropout = 0L, bidirectional = FALSE) {
@@ -351,6 +407,22 @@ nn_max_pool1d <- function(kernel_size, stride = NULL, padding = 0L, dilation = 1
 
 nn_max_pool2d <- function(kernel_size, stride = NULL, padding = 0L, dilation = 1L, return_indices = FALSE, ceil_mode = FALSE) {
   .External(C_rt_callx, "nn_max_pool2d", kernel_size, stride, padding, dilation, return_indices, ceil_mode)
+}
+
+nn_max_pool3d <- function(kernel_size, stride = NULL, padding = 0L, dilation = 1L, return_indices = FALSE, ceil_mode = FALSE) {
+  .External(C_rt_callx, "nn_max_pool3d", kernel_size, stride, padding, dilation, return_indices, ceil_mode)
+}
+
+nn_max_unpool1d <- function(kernel_size, stride = NULL, padding = 0L) {
+  .External(C_rt_callx, "nn_max_unpool1d", kernel_size, stride, padding)
+}
+
+nn_max_unpool2d <- function(kernel_size, stride = NULL, padding = 0L) {
+  .External(C_rt_callx, "nn_max_unpool2d", kernel_size, stride, padding)
+}
+
+nn_max_unpool3d <- function(kernel_size, stride = NULL, padding = 0L) {
+  .External(C_rt_callx, "nn_max_unpool3d", kernel_size, stride, padding)
 }
 
 nn_mish <- function(inplace = FALSE) {
@@ -377,6 +449,10 @@ nn_multi_margin_loss <- function(p = 1L, margin = 1L, weight = NULL, reduction =
   .External(C_rt_callx, "nn_multi_margin_loss", p, margin, weight, reduction)
 }
 
+nn_multihead_attention <- function(embed_dim, num_heads, dropout = 0.0, bias = TRUE, add_bias_kv = FALSE, add_zero_attn = FALSE, kdim = NULL, vdim = NULL, batch_first = FALSE) {
+  .External(C_rt_callx, "nn_multihead_attention", embed_dim, num_heads, dropout, bias, add_bias_kv, add_zero_attn, kdim, vdim, batch_first)
+}
+
 nn_multilabel_margin_loss <- function(reduction = "mean") {
   .External(C_rt_callx, "nn_multilabel_margin_loss", reduction)
 }
@@ -393,12 +469,24 @@ nn_parameter <- function(x, requires_grad = TRUE) {
   .External(C_rt_callx, "nn_parameter", x, requires_grad)
 }
 
+nn_pixel_shuffle <- function(upscale_factor) {
+  .External(C_rt_callx, "nn_pixel_shuffle", upscale_factor)
+}
+
+nn_pixel_unshuffle <- function(downscale_factor) {
+  .External(C_rt_callx, "nn_pixel_unshuffle", downscale_factor)
+}
+
 nn_poisson_nll_loss <- function(log_input = TRUE, full = FALSE, eps = 1e-08, reduction = "mean") {
   .External(C_rt_callx, "nn_poisson_nll_loss", log_input, full, eps, reduction)
 }
 
 nn_prelu <- function(num_parameters = 1L, init = 0.25) {
   .External(C_rt_callx, "nn_prelu", num_parameters, init)
+}
+
+nn_prune_head <- function(x, head_size = 1L) {
+  .External(C_rt_callx, "nn_prune_head", x, head_size)
 }
 
 nn_relu <- function(inplace = FALSE) {
@@ -445,6 +533,10 @@ nn_softmax <- function(dim) {
   .External(C_rt_callx, "nn_softmax", dim)
 }
 
+nn_softmax2d <- function() {
+  .External(C_rt_callx, "nn_softmax2d")
+}
+
 nn_softmin <- function(dim) {
   .External(C_rt_callx, "nn_softmin", dim)
 }
@@ -473,6 +565,14 @@ nn_threshold <- function(threshold, value, inplace = FALSE) {
   .External(C_rt_callx, "nn_threshold", threshold, value, inplace)
 }
 
+nn_transformer_encoder <- function(encoder_layer, num_layers, norm = NULL) {
+  .External(C_rt_callx, "nn_transformer_encoder", encoder_layer, num_layers, norm)
+}
+
+nn_transformer_encoder_layer <- function(d_model, nhead, dim_feedforward = 2048L, dropout = 0.1, activation = "relu", layer_norm_eps = 1e-05, batch_first = FALSE, norm_first = FALSE, bias = TRUE) {
+  .External(C_rt_callx, "nn_transformer_encoder_layer", d_model, nhead, dim_feedforward, dropout, activation, layer_norm_eps, batch_first, norm_first, bias)
+}
+
 nn_triplet_margin_loss <- function(margin = 1L, p = 2L, eps = 1e-06, swap = FALSE, reduction = "mean") {
   .External(C_rt_callx, "nn_triplet_margin_loss", margin, p, eps, swap, reduction)
 }
@@ -485,12 +585,36 @@ nn_unflatten <- function(dim, unflattened_size) {
   .External(C_rt_callx, "nn_unflatten", dim, unflattened_size)
 }
 
+nn_unfold <- function(kernel_size, dilation = 1L, padding = 0L, stride = 1L) {
+  .External(C_rt_callx, "nn_unfold", kernel_size, dilation, padding, stride)
+}
+
+nn_upsample <- function(size = NULL, scale_factor = NULL, mode = "nearest", align_corners = NULL) {
+  .External(C_rt_callx, "nn_upsample", size, scale_factor, mode, align_corners)
+}
+
 nn_utils_clip_grad_norm_ <- function(parameters, max_norm, norm_type = 2L, error_if_nonfinite = FALSE) {
   .External(C_rt_callx, "nn_utils_clip_grad_norm_", parameters, max_norm, norm_type, error_if_nonfinite)
 }
 
 nn_utils_clip_grad_value_ <- function(parameters, clip_value) {
   invisible(.External(C_rt_callx, "nn_utils_clip_grad_value_", parameters, clip_value))
+}
+
+nn_utils_rnn_pack_padded_sequence <- function(input, lengths, batch_first = FALSE, enforce_sorted = TRUE) {
+  .External(C_rt_callx, "nn_utils_rnn_pack_padded_sequence", input, lengths, batch_first, enforce_sorted)
+}
+
+nn_utils_rnn_pack_sequence <- function(sequences, enforce_sorted = TRUE) {
+  .External(C_rt_callx, "nn_utils_rnn_pack_sequence", sequences, enforce_sorted)
+}
+
+nn_utils_rnn_pad_packed_sequence <- function(sequence, batch_first = FALSE, padding_value = 0L, total_length = NULL) {
+  .External(C_rt_callx, "nn_utils_rnn_pad_packed_sequence", sequence, batch_first, padding_value, total_length)
+}
+
+nn_utils_rnn_pad_sequence <- function(sequences, batch_first = FALSE, padding_value = 0L, padding_side = "right") {
+  .External(C_rt_callx, "nn_utils_rnn_pad_sequence", sequences, batch_first, padding_value, padding_side)
 }
 
 nn_weighted_loss <- function(weight = NULL, reduction = "mean") {
@@ -505,12 +629,24 @@ nnf_adaptive_avg_pool2d <- function(input, output_size) {
   .External(C_rt_callx, "nnf_adaptive_avg_pool2d", input, output_size)
 }
 
+nnf_adaptive_avg_pool3d <- function(input, output_size) {
+  .External(C_rt_callx, "nnf_adaptive_avg_pool3d", input, output_size)
+}
+
 nnf_adaptive_max_pool1d <- function(input, output_size, return_indices = FALSE) {
   .External(C_rt_callx, "nnf_adaptive_max_pool1d", input, output_size, return_indices)
 }
 
 nnf_adaptive_max_pool2d <- function(input, output_size, return_indices = FALSE) {
   .External(C_rt_callx, "nnf_adaptive_max_pool2d", input, output_size, return_indices)
+}
+
+nnf_adaptive_max_pool3d <- function(input, output_size, return_indices = FALSE) {
+  .External(C_rt_callx, "nnf_adaptive_max_pool3d", input, output_size, return_indices)
+}
+
+nnf_affine_grid <- function(theta, size, align_corners = FALSE) {
+  .External(C_rt_callx, "nnf_affine_grid", theta, size, align_corners)
 }
 
 nnf_alpha_dropout <- function(input, p = 0.5, training = FALSE, inplace = FALSE) {
@@ -527,6 +663,10 @@ nnf_avg_pool1d <- function(input, kernel_size, stride = NULL, padding = 0L, ceil
 
 nnf_avg_pool2d <- function(input, kernel_size, stride = NULL, padding = 0L, ceil_mode = FALSE, count_include_pad = TRUE, divisor_override = NULL) {
   .External(C_rt_callx, "nnf_avg_pool2d", input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
+}
+
+nnf_avg_pool3d <- function(input, kernel_size, stride = NULL, padding = 0L, ceil_mode = FALSE, count_include_pad = TRUE, divisor_override = NULL) {
+  .External(C_rt_callx, "nnf_avg_pool3d", input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 }
 
 nnf_batch_norm <- function(input, running_mean, running_var, weight = NULL, bias = NULL, training = FALSE, momentum = 0.1, eps = 1e-05) {
@@ -549,6 +689,15 @@ nnf_celu <- function(input, alpha = 1L, inplace = FALSE) {
   .External(C_rt_callx, "nnf_celu", input, alpha, inplace)
 }
 
+nnf_celu_ <- function(input, alpha = 1L) {
+  .External(C_rt_callx, "nnf_celu_", input, alpha)
+}
+
+#' @param dim a dimension, 1-based (negative counts from the end)
+nnf_contrib_sparsemax <- function(input, dim = -1L) {
+  .External(C_rt_callx, "nnf_contrib_sparsemax", input, dim)
+}
+
 nnf_conv1d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, dilation = 1L, groups = 1L) {
   .External(C_rt_callx, "nnf_conv1d", input, weight, bias, stride, padding, dilation, groups)
 }
@@ -557,12 +706,20 @@ nnf_conv2d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, di
   .External(C_rt_callx, "nnf_conv2d", input, weight, bias, stride, padding, dilation, groups)
 }
 
+nnf_conv3d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, dilation = 1L, groups = 1L) {
+  .External(C_rt_callx, "nnf_conv3d", input, weight, bias, stride, padding, dilation, groups)
+}
+
 nnf_conv_transpose1d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, dilation = 1L) {
   .External(C_rt_callx, "nnf_conv_transpose1d", input, weight, bias, stride, padding, output_padding, groups, dilation)
 }
 
 nnf_conv_transpose2d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, dilation = 1L) {
   .External(C_rt_callx, "nnf_conv_transpose2d", input, weight, bias, stride, padding, output_padding, groups, dilation)
+}
+
+nnf_conv_transpose3d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, dilation = 1L) {
+  .External(C_rt_callx, "nnf_conv_transpose3d", input, weight, bias, stride, padding, output_padding, groups, dilation)
 }
 
 nnf_cosine_embedding_loss <- function(input1, input2, target, margin = 0L, reduction = "mean") {
@@ -597,8 +754,28 @@ nnf_elu <- function(input, alpha = 1L, inplace = FALSE) {
   .External(C_rt_callx, "nnf_elu", input, alpha, inplace)
 }
 
+nnf_elu_ <- function(input, alpha = 1L) {
+  .External(C_rt_callx, "nnf_elu_", input, alpha)
+}
+
 nnf_embedding <- function(input, weight, padding_idx = NULL, max_norm = NULL, norm_type = 2L, scale_grad_by_freq = FALSE, sparse = FALSE) {
   .External(C_rt_callx, "nnf_embedding", input, weight, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse)
+}
+
+nnf_embedding_bag <- function(input, weight, offsets = NULL, max_norm = NULL, norm_type = 2L, scale_grad_by_freq = FALSE, mode = "mean", sparse = FALSE, per_sample_weights = NULL, include_last_offset = FALSE, padding_idx = NULL) {
+  .External(C_rt_callx, "nnf_embedding_bag", input, weight, offsets, max_norm, norm_type, scale_grad_by_freq, mode, sparse, per_sample_weights, include_last_offset, padding_idx)
+}
+
+nnf_fold <- function(input, output_size, kernel_size, dilation = 1L, padding = 0L, stride = 1L) {
+  .External(C_rt_callx, "nnf_fold", input, output_size, kernel_size, dilation, padding, stride)
+}
+
+nnf_fractional_max_pool2d <- function(input, kernel_size, output_size = NULL, output_ratio = NULL, return_indices = FALSE, random_samples = NULL) {
+  .External(C_rt_callx, "nnf_fractional_max_pool2d", input, kernel_size, output_size, output_ratio, return_indices, random_samples)
+}
+
+nnf_fractional_max_pool3d <- function(input, kernel_size, output_size = NULL, output_ratio = NULL, return_indices = FALSE, random_samples = NULL) {
+  .External(C_rt_callx, "nnf_fractional_max_pool3d", input, kernel_size, output_size, output_ratio, return_indices, random_samples)
 }
 
 nnf_gelu <- function(input, approximate = "none") {
@@ -610,8 +787,17 @@ nnf_glu <- function(input, dim = -1L) {
   .External(C_rt_callx, "nnf_glu", input, dim)
 }
 
+nnf_grid_sample <- function(input, grid, mode = "bilinear", padding_mode = "zeros", align_corners = NULL) {
+  .External(C_rt_callx, "nnf_grid_sample", input, grid, mode, padding_mode, align_corners)
+}
+
 nnf_group_norm <- function(input, num_groups, weight = NULL, bias = NULL, eps = 1e-05) {
   .External(C_rt_callx, "nnf_group_norm", input, num_groups, weight, bias, eps)
+}
+
+#' @param dim a dimension, 1-based (negative counts from the end)
+nnf_gumbel_softmax <- function(logits, tau = 1L, hard = FALSE, dim = -1L) {
+  .External(C_rt_callx, "nnf_gumbel_softmax", logits, tau, hard, dim)
 }
 
 nnf_hardshrink <- function(input, lambd = 0.5) {
@@ -630,6 +816,10 @@ nnf_hardtanh <- function(input, min_val = -1L, max_val = 1L, inplace = FALSE) {
   .External(C_rt_callx, "nnf_hardtanh", input, min_val, max_val, inplace)
 }
 
+nnf_hardtanh_ <- function(input, min_val = -1L, max_val = 1L) {
+  .External(C_rt_callx, "nnf_hardtanh_", input, min_val, max_val)
+}
+
 nnf_hinge_embedding_loss <- function(input, target, margin = 1L, reduction = "mean") {
   .External(C_rt_callx, "nnf_hinge_embedding_loss", input, target, margin, reduction)
 }
@@ -640,6 +830,10 @@ nnf_huber_loss <- function(input, target, reduction = "mean", delta = 1.0) {
 
 nnf_instance_norm <- function(input, running_mean = NULL, running_var = NULL, weight = NULL, bias = NULL, use_input_stats = TRUE, momentum = 0.1, eps = 1e-05) {
   .External(C_rt_callx, "nnf_instance_norm", input, running_mean, running_var, weight, bias, use_input_stats, momentum, eps)
+}
+
+nnf_interpolate <- function(input, size = NULL, scale_factor = NULL, mode = "nearest", align_corners = NULL, recompute_scale_factor = NULL, antialias = FALSE) {
+  .External(C_rt_callx, "nnf_interpolate", input, size, scale_factor, mode, align_corners, recompute_scale_factor, antialias)
 }
 
 nnf_kl_div <- function(input, target, reduction = "mean", log_target = FALSE) {
@@ -658,8 +852,16 @@ nnf_leaky_relu <- function(input, negative_slope = 0.01, inplace = FALSE) {
   .External(C_rt_callx, "nnf_leaky_relu", input, negative_slope, inplace)
 }
 
+nnf_leaky_relu_ <- function(input, negative_slope = 0.01) {
+  .External(C_rt_callx, "nnf_leaky_relu_", input, negative_slope)
+}
+
 nnf_linear <- function(input, weight, bias = NULL) {
   .External(C_rt_callx, "nnf_linear", input, weight, bias)
+}
+
+nnf_local_response_norm <- function(input, size, alpha = 0.0001, beta = 0.75, k = 1.0) {
+  .External(C_rt_callx, "nnf_local_response_norm", input, size, alpha, beta, k)
 }
 
 nnf_log_sigmoid <- function(input) {
@@ -675,6 +877,14 @@ nnf_logsigmoid <- function(input) {
   .External(C_rt_callx, "nnf_logsigmoid", input)
 }
 
+nnf_lp_pool1d <- function(input, norm_type, kernel_size, stride = NULL, ceil_mode = FALSE) {
+  .External(C_rt_callx, "nnf_lp_pool1d", input, norm_type, kernel_size, stride, ceil_mode)
+}
+
+nnf_lp_pool2d <- function(input, norm_type, kernel_size, stride = NULL, ceil_mode = FALSE) {
+  .External(C_rt_callx, "nnf_lp_pool2d", input, norm_type, kernel_size, stride, ceil_mode)
+}
+
 nnf_margin_ranking_loss <- function(input1, input2, target, margin = 0L, reduction = "mean") {
   .External(C_rt_callx, "nnf_margin_ranking_loss", input1, input2, target, margin, reduction)
 }
@@ -687,12 +897,35 @@ nnf_max_pool2d <- function(input, kernel_size, stride = NULL, padding = 0L, dila
   .External(C_rt_callx, "nnf_max_pool2d", input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
 }
 
+nnf_max_pool3d <- function(input, kernel_size, stride = NULL, padding = 0L, dilation = 1L, ceil_mode = FALSE, return_indices = FALSE) {
+  .External(C_rt_callx, "nnf_max_pool3d", input, kernel_size, stride, padding, dilation, ceil_mode, return_indices)
+}
+
+#' @param indices a tensor of 1-based indices
+nnf_max_unpool1d <- function(input, indices, kernel_size, stride = NULL, padding = 0L, output_size = NULL) {
+  .External(C_rt_callx, "nnf_max_unpool1d", input, indices, kernel_size, stride, padding, output_size)
+}
+
+#' @param indices a tensor of 1-based indices
+nnf_max_unpool2d <- function(input, indices, kernel_size, stride = NULL, padding = 0L, output_size = NULL) {
+  .External(C_rt_callx, "nnf_max_unpool2d", input, indices, kernel_size, stride, padding, output_size)
+}
+
+#' @param indices a tensor of 1-based indices
+nnf_max_unpool3d <- function(input, indices, kernel_size, stride = NULL, padding = 0L, output_size = NULL) {
+  .External(C_rt_callx, "nnf_max_unpool3d", input, indices, kernel_size, stride, padding, output_size)
+}
+
 nnf_mish <- function(input, inplace = FALSE) {
   .External(C_rt_callx, "nnf_mish", input, inplace)
 }
 
 nnf_mse_loss <- function(input, target, reduction = "mean") {
   .External(C_rt_callx, "nnf_mse_loss", input, target, reduction)
+}
+
+nnf_multi_head_attention_forward <- function(query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training = TRUE, key_padding_mask = NULL, need_weights = TRUE, attn_mask = NULL, avg_weights = TRUE, use_separate_proj_weight = FALSE, q_proj_weight = NULL, k_proj_weight = NULL, v_proj_weight = NULL, static_k = NULL, static_v = NULL, batch_first = FALSE, is_causal = FALSE, average_attn_weights = NULL) {
+  .External(C_rt_callx, "nnf_multi_head_attention_forward", query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training, key_padding_mask, need_weights, attn_mask, avg_weights, use_separate_proj_weight, q_proj_weight, k_proj_weight, v_proj_weight, static_k, static_v, batch_first, is_causal, average_attn_weights)
 }
 
 nnf_multi_margin_loss <- function(input, target, p = 1L, margin = 1L, weight = NULL, reduction = "mean") {
@@ -728,6 +961,18 @@ nnf_pairwise_distance <- function(x1, x2, p = 2L, eps = 1e-06, keepdim = FALSE) 
   .External(C_rt_callx, "nnf_pairwise_distance", x1, x2, p, eps, keepdim)
 }
 
+nnf_pdist <- function(input, p = 2L) {
+  .External(C_rt_callx, "nnf_pdist", input, p)
+}
+
+nnf_pixel_shuffle <- function(input, upscale_factor) {
+  .External(C_rt_callx, "nnf_pixel_shuffle", input, upscale_factor)
+}
+
+nnf_pixel_unshuffle <- function(input, downscale_factor) {
+  .External(C_rt_callx, "nnf_pixel_unshuffle", input, downscale_factor)
+}
+
 nnf_poisson_nll_loss <- function(input, target, log_input = TRUE, full = FALSE, eps = 1e-08, reduction = "mean") {
   .External(C_rt_callx, "nnf_poisson_nll_loss", input, target, log_input, full, eps, reduction)
 }
@@ -744,12 +989,28 @@ nnf_relu6 <- function(input, inplace = FALSE) {
   .External(C_rt_callx, "nnf_relu6", input, inplace)
 }
 
+nnf_relu6_ <- function(input) {
+  .External(C_rt_callx, "nnf_relu6_", input)
+}
+
+nnf_relu_ <- function(input) {
+  .External(C_rt_callx, "nnf_relu_", input)
+}
+
 nnf_rrelu <- function(input, lower = 0.125, upper = 0.3333333333333333, training = FALSE, inplace = FALSE) {
   .External(C_rt_callx, "nnf_rrelu", input, lower, upper, training, inplace)
 }
 
+nnf_rrelu_ <- function(input, lower = 0.125, upper = 0.3333333333333333, training = FALSE) {
+  .External(C_rt_callx, "nnf_rrelu_", input, lower, upper, training)
+}
+
 nnf_selu <- function(input, inplace = FALSE) {
   .External(C_rt_callx, "nnf_selu", input, inplace)
+}
+
+nnf_selu_ <- function(input) {
+  .External(C_rt_callx, "nnf_selu_", input)
 }
 
 nnf_sigmoid <- function(input) {
@@ -802,12 +1063,24 @@ nnf_threshold <- function(input, threshold, value, inplace = FALSE) {
   .External(C_rt_callx, "nnf_threshold", input, threshold, value, inplace)
 }
 
+nnf_threshold_ <- function(input, threshold, value) {
+  .External(C_rt_callx, "nnf_threshold_", input, threshold, value)
+}
+
 nnf_triplet_margin_loss <- function(anchor, positive, negative, margin = 1L, p = 2L, eps = 1e-06, swap = FALSE, reduction = "mean") {
   .External(C_rt_callx, "nnf_triplet_margin_loss", anchor, positive, negative, margin, p, eps, swap, reduction)
 }
 
 nnf_triplet_margin_with_distance_loss <- function(anchor, positive, negative, distance_function = NULL, margin = 1.0, swap = FALSE, reduction = "mean") {
   .External(C_rt_callx, "nnf_triplet_margin_with_distance_loss", anchor, positive, negative, distance_function, margin, swap, reduction)
+}
+
+nnf_unfold <- function(input, kernel_size, dilation = 1L, padding = 0L, stride = 1L) {
+  .External(C_rt_callx, "nnf_unfold", input, kernel_size, dilation, padding, stride)
+}
+
+nnf_upsample <- function(input, size = NULL, scale_factor = NULL, mode = "nearest", align_corners = NULL) {
+  .External(C_rt_callx, "nnf_upsample", input, size, scale_factor, mode, align_corners)
 }
 
 optim_adadelta <- function(params, lr = 1.0, rho = 0.9, eps = 1e-06, weight_decay = 0.0) {
@@ -828,6 +1101,26 @@ optim_adamw <- function(params, lr = 0.001, betas = c(0.9, 0.999), eps = 1e-08, 
 
 optim_asgd <- function(params, lr = 0.01, lambd = 0.0001, alpha = 0.75, t0 = 1000000.0, weight_decay = 0.0, ...) {
   .External(C_rt_callx, "optim_asgd", params, lr, lambd, alpha, t0, weight_decay, ...)
+}
+
+optim_ignite_adagrad <- function(params, lr = 0.01, lr_decay = 0L, weight_decay = 0L, initial_accumulator_value = 0L, eps = 1e-10) {
+  .External(C_rt_callx, "optim_ignite_adagrad", params, lr, lr_decay, weight_decay, initial_accumulator_value, eps)
+}
+
+optim_ignite_adam <- function(params, lr = 0.001, betas = c(0.9, 0.999), eps = 1e-08, weight_decay = 0L, amsgrad = FALSE) {
+  .External(C_rt_callx, "optim_ignite_adam", params, lr, betas, eps, weight_decay, amsgrad)
+}
+
+optim_ignite_adamw <- function(params, lr = 0.001, betas = c(0.9, 0.999), eps = 1e-08, weight_decay = 0.01, amsgrad = FALSE) {
+  .External(C_rt_callx, "optim_ignite_adamw", params, lr, betas, eps, weight_decay, amsgrad)
+}
+
+optim_ignite_rmsprop <- function(params, lr = 0.01, alpha = 0.99, eps = 1e-08, weight_decay = 0L, momentum = 0L, centered = FALSE) {
+  .External(C_rt_callx, "optim_ignite_rmsprop", params, lr, alpha, eps, weight_decay, momentum, centered)
+}
+
+optim_ignite_sgd <- function(params, lr = 0.001, momentum = 0L, dampening = 0L, weight_decay = 0L, nesterov = FALSE) {
+  .External(C_rt_callx, "optim_ignite_sgd", params, lr, momentum, dampening, weight_decay, nesterov)
 }
 
 optim_lbfgs <- function(params, lr = 1.0, max_iter = 20L, max_eval = NULL, tolerance_grad = 1e-07, tolerance_change = 1e-09, history_size = 100L, line_search_fn = NULL) {
@@ -1514,6 +1807,10 @@ torch_rsqrt <- function(self) {
 
 torch_scalar_tensor <- function(value, dtype = NULL, device = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_scalar_tensor", value, dtype, device, requires_grad)
+}
+
+torch_scaled_dot_product_attention <- function(query, key, value, attn_mask = NULL, dropout_p = 0.0, is_causal = FALSE, scale = NULL) {
+  .External(C_rt_callx, "torch_scaled_dot_product_attention", query, key, value, attn_mask, dropout_p, is_causal, scale)
 }
 
 #' @param dim a dimension, 1-based (negative counts from the end)

@@ -18,6 +18,12 @@
 length.nn_module <- function(x) .Call(C_rt_call1, "r_module_length", x)
 
 #' @export
+as.list.nn_module <- function(x, ...) .Call(C_rt_call1, "r_module_children", x)
+
+#' @export
+`[.nn_module` <- function(x, i) .Call(C_rt_call2, "r_module_slice", x, i)
+
+#' @export
 print.nn_module <- function(x, ...) {
   cat(.Call(C_rt_call1, "r_format", x))
   invisible(x)

@@ -1078,6 +1078,25 @@ static SEXP py2r(PyObject *o) {
 #define ENTER() PyGILState_STATE gil__ = PyGILState_Ensure(); in_python++
 #define LEAVE() do { in_python--; PyGILState_Release(gil__); } while (0)
 
+/* stop() with a condition of class c(cls, "error", "condition") and no call (as Rf_errorcall(R_NilValue)). */
+static void NORET raise_classed(const char *cls, const char *msg) {
+    SEXP cond = PROTECT(Rf_allocVector(VECSXP, 2));
+    SET_VECTOR_ELT(cond, 0, Rf_ScalarString(Rf_mkCharCE(msg, CE_UTF8)));
+    SEXP names = PROTECT(Rf_allocVector(STRSXP, 2));
+    SET_STRING_ELT(names, 0, Rf_mkChar("message"));
+    SET_STRING_ELT(names, 1, Rf_mkChar("call"));
+    Rf_setAttrib(cond, R_NamesSymbol, names);
+    SEXP klass = PROTECT(Rf_allocVector(STRSXP, 3));
+    SET_STRING_ELT(klass, 0, Rf_mkChar(cls));
+    SET_STRING_ELT(klass, 1, Rf_mkChar("error"));
+    SET_STRING_ELT(klass, 2, Rf_mkChar("condition"));
+    Rf_setAttrib(cond, R_ClassSymbol, klass);
+    SEXP call = PROTECT(Rf_lang2(Rf_install("stop"), cond));
+    Rf_eval(call, R_BaseEnv);
+    UNPROTECT(4);
+    Rf_error("%s", msg);  /* not reached: stop() does not return */
+}
+
 /* Copies the pending Python exception's message, drops it (tracebacks hold frames), releases the GIL
    and raises an R error (or an R interrupt for KeyboardInterrupt); for RUnwind, resumes R's non-local
    exit instead. Never returns. */
@@ -1096,6 +1115,15 @@ static void NORET fail(PyGILState_STATE g) {
         Rf_errorcall(R_NilValue, "torch bridge: a non-local exit of R code was lost");
     }
     int interrupt = type && PyErr_GivenExceptionMatches(type, PyExc_KeyboardInterrupt);
+    /* R torch's condition classes (runtime_error, value_error, ...), so expect_error(class =) works */
+    const char *cls = NULL;
+    if (type) {
+        if (PyErr_GivenExceptionMatches(type, PyExc_NotImplementedError)) cls = "not_implemented_error";
+        else if (PyErr_GivenExceptionMatches(type, PyExc_RuntimeError)) cls = "runtime_error";
+        else if (PyErr_GivenExceptionMatches(type, PyExc_ValueError)) cls = "value_error";
+        else if (PyErr_GivenExceptionMatches(type, PyExc_TypeError)) cls = "type_error";
+        else if (PyErr_GivenExceptionMatches(type, PyExc_IndexError)) cls = "index_error";
+    }
     errbuf[0] = 0;
     if (value) {
         PyObject *s = PyObject_Str(value);
@@ -1114,6 +1142,7 @@ static void NORET fail(PyGILState_STATE g) {
         Rf_onintr();
         Rf_errorcall(R_NilValue, "interrupted");  /* only reached when interrupts are suspended */
     }
+    if (cls) raise_classed(cls, errbuf[0] ? errbuf : "unknown Python error");
     Rf_errorcall(R_NilValue, "%s", errbuf[0] ? errbuf : "unknown Python error");
 }
 

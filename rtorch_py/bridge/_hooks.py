@@ -254,12 +254,23 @@ def _register_defaults() -> None:
         pass
 
 
+def _module_chain(cls: type, base: type) -> tuple[str, ...]:
+    """R torch's class vector of a module: its class name, each inherited generator's, then "nn_module"
+    (c("goodbye", "hello", "nn_linear", "nn_module")); internal bases (names starting "_") are left out."""
+    names: list[str] = []
+    for k in cls.__mro__:
+        if isinstance(k, type) and issubclass(k, base):
+            name = k.__dict__.get("_classname") or getattr(k, "_classname", None) or k.__name__
+            if not name.startswith("_") and name != "nn_module" and name not in names:
+                names.append(name)
+    return (*names, "nn_module")
+
+
 def _family_class(cls: type) -> tuple[tuple[str, ...], int] | None:
     """Modules and optimizers: classes named per Python class, as R torch's generators name them."""
     nn = sys.modules.get("rtorch_py.nn.module")
     if nn is not None and issubclass(cls, nn.nn_Module):
-        name = getattr(cls, "_classname", None) or cls.__name__
-        return ((name, "nn_module") if name != "nn_module" else ("nn_module",)), 1
+        return _module_chain(cls, nn.nn_Module), 1
     opt = sys.modules.get("rtorch_py.optim.optimizer")
     if opt is not None and issubclass(cls, getattr(opt, "Optimizer", ())):
         return (cls.__name__, "torch_optimizer", "R6"), 0
@@ -288,7 +299,7 @@ def r_class(obj: Any) -> tuple[Any, ...] | None:
     if isinstance(obj, type):  # a generator: calling it makes an instance
         nn = sys.modules.get("rtorch_py.nn.module")
         if nn is not None and issubclass(obj, nn.nn_Module):
-            return (getattr(obj, "_classname", obj.__name__), "nn_module_generator"), 1, False
+            return (*_module_chain(obj, nn.nn_Module), "nn_module_generator"), 1, False
         return (obj.__name__, "py_class", "py_object"), 1, False
     if callable(obj):
         return ("py_function", "py_object"), 1

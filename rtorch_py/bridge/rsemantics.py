@@ -279,6 +279,28 @@ def r_module_length(module: Any) -> int:
     return len(module._modules)
 
 
+def r_module_children(module: Any) -> list:
+    """``as.list(module)``: the children, in order."""
+    return list(module._modules.values())
+
+
+def r_module_slice(module: Any, i: Any) -> Any:
+    """``seq[2:4]``: an nn_sequential of the children at R's 1-based positions ``i`` (negative drop)."""
+    from ..nn.module import nn_sequential  # noqa: PLC0415
+
+    children = list(module._modules.values())
+    idx = np.atleast_1d(np.asarray(i._data if hasattr(i, "_data") else i)).astype(np.int64)
+    if idx.size and np.all(idx < 0):
+        drop = set((-idx - 1).tolist())
+        picked = [c for k, c in enumerate(children) if k not in drop]
+    else:
+        if np.any(idx < 1) or np.any(idx > len(children)):
+            raise IndexError(f"subscript out of bounds: the module has {len(children)} children, got "
+                             f"{idx.tolist()}")
+        picked = [children[k - 1] for k in idx.tolist()]
+    return nn_sequential(*picked)
+
+
 # -- classes defined in R: nn_module(), optimizer(), lr_scheduler() ------------------------------------------------
 
 _CLASS_MAKERS = {
@@ -327,6 +349,10 @@ def r_class_maker(maker: str, classname: Any, inherit: Any, members: dict, priva
         if values:
             kwargs[group] = {k: _as_method(v, call_method, k) for k, v in values.items()}
     args = [classname]
+    if isinstance(inherit, str):  # a generated R wrapper of a class stands for that class (classes.R)
+        import rtorch_py  # noqa: PLC0415
+
+        inherit = getattr(rtorch_py, inherit)
     if inherit is not None:
         args.append(inherit)
     return make(*args, **kwargs)
@@ -365,6 +391,8 @@ TABLE: dict[str, Callable[..., Any]] = {
     "rt_load": _S.r_load,
     "xptr_address": _S.xptr_address,
     "r_module_length": r_module_length,
+    "r_module_children": r_module_children,
+    "r_module_slice": r_module_slice,
     "r_dollar_names": r_dollar_names,
     "context_enter": context_enter,
     "context_exit": context_exit,

@@ -70,6 +70,23 @@ class _ConvNd(nn_Module):
                 bound = 1 / math.sqrt(fan_in)
                 nn_init_uniform_(self.bias, -bound, bound)
 
+    def _output_padding(self, input: Tensor, output_size: Any) -> tuple[int, ...]:
+        """``forward(input, output_size)`` of transposed convolutions: the output padding giving that size."""
+        if output_size is None:
+            return self.output_padding
+        n = self._spatial
+        want = [int(v) for v in np.asarray(output_size._data if isinstance(output_size, Tensor)
+                                           else output_size).reshape(-1).tolist()][-n:]
+        pad = self.padding if isinstance(self.padding, tuple) else (0,) * n
+        base = [(m - 1) * s - 2 * p + d * (k - 1) + 1 for m, s, p, d, k in
+                zip(input.shape[-n:], self.stride, pad, self.dilation, self.kernel_size)]
+        op = tuple(w - b for w, b in zip(want, base))
+        if any(o < 0 or o >= max(s, d) for o, s, d in zip(op, self.stride, self.dilation)):
+            top = [b + max(s, d) - 1 for b, s, d in zip(base, self.stride, self.dilation)]
+            raise ValueError(f"{type(self).__name__}: requested an output size of {want}, but valid sizes range "
+                             f"from {base} to {top} (for an input of {list(input.shape[-n:])})")
+        return op
+
     def _mode_pad(self, input: Tensor) -> Tensor:
         """Non-zero padding modes pad explicitly (libtorch's _reversed_padding_repeated_twice)."""
         if self.padding == "same":
@@ -143,9 +160,9 @@ class nn_conv_transpose1d(_ConvNd):  # noqa: N801
         self._setup("nn_conv_transpose1d", in_channels, out_channels, kernel_size, stride, padding, dilation,
                     groups, bias, padding_mode, output_padding)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return nnf_conv_transpose1d(input, self.weight, self.bias, self.stride, self.padding, self.output_padding,
-                                    self.groups, self.dilation)
+    def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
+        return nnf_conv_transpose1d(input, self.weight, self.bias, self.stride, self.padding,
+                                    self._output_padding(input, output_size), self.groups, self.dilation)
 
 
 class nn_conv_transpose2d(_ConvNd):  # noqa: N801
@@ -165,6 +182,6 @@ class nn_conv_transpose2d(_ConvNd):  # noqa: N801
         self._setup("nn_conv_transpose2d", in_channels, out_channels, kernel_size, stride, padding, dilation,
                     groups, bias, padding_mode, output_padding)
 
-    def forward(self, input: Tensor) -> Tensor:
-        return nnf_conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding, self.output_padding,
-                                    self.groups, self.dilation)
+    def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
+        return nnf_conv_transpose2d(input, self.weight, self.bias, self.stride, self.padding,
+                                    self._output_padding(input, output_size), self.groups, self.dilation)

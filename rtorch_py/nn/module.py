@@ -452,7 +452,15 @@ class nn_Module(R6):  # noqa: N801 - R torch's name
                     c = Tensor._wrap(t._data.copy(), t._requires_grad)
                     c._is_param = t._is_param
                     memo[id(t)] = c
-        return copy.deepcopy(self, memo)
+            for v in m.__dict__.values():
+                # functions held as fields (an R activation function) are shared, as R6's deep clone does
+                if callable(v) and not isinstance(v, (nn_Module, Tensor, type)):
+                    memo[id(v)] = v
+        out = copy.deepcopy(self, memo)
+        fin = getattr(out, "_finalize_deep_clone", None)  # R torch's private$finalize_deep_clone hook
+        if callable(fin):
+            fin()
+        return out
 
     # -- state dict ------------------------------------------------------------------------------------------------
     def state_dict(self, prefix: str = "", keepvars: bool = False) -> dict[str, Tensor]:
@@ -502,7 +510,8 @@ class nn_Module(R6):  # noqa: N801 - R torch's name
         local: dict[str, Tensor] = {}
         self._local_state("", local)
         if strict:
-            missing = [k for k in local if k not in state_dict]
+            # a checkpoint without batch norm's counter still loads (R torch / PyTorch keep the current count)
+            missing = [k for k in local if k not in state_dict and not k.endswith("num_batches_tracked")]
             unexpected = [k for k in state_dict if k not in local]
             if missing or unexpected:
                 parts = []
@@ -672,8 +681,16 @@ class nn_module_list(nn_Module):  # noqa: N801
     def forward(self, *args: Any) -> Any:
         raise NotImplementedError("nn_module_list has no forward() implementation: call its modules")
 
-    def insert(self, index: int, module: nn_Module) -> None:
-        """Insert ``module`` at R's 1-based position ``index``."""
+    def insert(self, *args: Any, index: int | None = None, module: nn_Module | None = None) -> None:
+        """Insert ``module`` at R's 1-based position ``index`` (R matches either by name, the other by
+        position: ``insert(index = 1, m)``)."""
+        rest = list(args)
+        if index is None and rest:
+            index = rest.pop(0)
+        if module is None and rest:
+            module = rest.pop(0)
+        if index is None or module is None or rest:
+            raise TypeError("nn_module_list$insert(index, module): expected an index and a module")
         mods = list(self._modules.values())
         mods.insert(int(index) - 1, module)
         for name in list(self._modules):

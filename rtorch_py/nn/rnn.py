@@ -1,10 +1,10 @@
 """Recurrent layers ``nn_rnn``, ``nn_lstm``, ``nn_gru`` (num_layers, batch_first, bidirectional, dropout
 between layers), written from primitives so autograd does backpropagation through time.
 
-Parameters are named and ordered as libtorch (``weight_ih_l0``, ``weight_hh_l0``, ``bias_ih_l0``,
-``bias_hh_l0``, then ``*_l0_reverse``, then layer 1 ...) and all drawn from U(-1/sqrt(hidden), 1/sqrt(hidden))
-in that order. Gates are libtorch's: LSTM (i, f, g, o), GRU (r, z, n) with ``n = tanh(W_in x + b_in +
-r * (W_hn h + b_hn))``.
+Parameters are ordered as libtorch and named as R torch (layers 1-based: ``weight_ih_l1``, ``weight_hh_l1``,
+``bias_ih_l1``, ``bias_hh_l1``, then ``*_l1_reverse``, then layer 2 ...) and all drawn from
+U(-1/sqrt(hidden), 1/sqrt(hidden)) in that order. Gates are libtorch's: LSTM (i, f, g, o), GRU (r, z, n)
+with ``n = tanh(W_in x + b_in + r * (W_hn h + b_hn))``.
 
 Each layer consumes its input step by step as a list of tensors (never slicing a stacked tensor per step:
 that would make the backward pass quadratic in the sequence length); the stacked output is built once.
@@ -24,13 +24,40 @@ from .._core.tensor import Tensor
 from .functional import nnf_dropout
 from .init import nn_init_uniform_
 from .module import nn_Module, nn_parameter
+from .rnn_utils import PackedSequence
 
 __all__ = ["nn_rnn", "nn_lstm", "nn_gru"]
+
+
+def _suffix(layer: int, d: int) -> str:
+    # R torch names layers from 1 (libtorch's weight_ih_l0 is R torch's weight_ih_l1)
+    return f"_l{layer + 1}" + ("_reverse" if d else "")
+
+
+def _rows(state: Any, n: int) -> Any:
+    """The first ``n`` batch rows of a state (a tensor, or LSTM's (h, c))."""
+    if isinstance(state, tuple):
+        return tuple(NO.narrow(s, 0, 0, n) for s in state)
+    return NO.narrow(state, 0, 0, n)
+
+
+def _merge(new: Any, old: Any, n: int) -> Any:
+    """``new`` for the first ``n`` rows, ``old`` for the rest (sequences that have finished or not started)."""
+    if isinstance(new, tuple):
+        return tuple(_merge(a, b, n) for a, b in zip(new, old))
+    return O.cat([new, NO.narrow(old, 0, n, old.shape[0] - n)], 0)
 
 
 class _RNNBase(nn_Module):
     _gates = 1
     _mode = "RNN_TANH"
+
+    @property
+    def mode(self) -> str:
+        """libtorch's mode name: "RNN_TANH", "RNN_RELU", "LSTM" or "GRU"."""
+        if self._mode == "RNN_TANH" and getattr(self, "nonlinearity", "tanh") == "relu":
+            return "RNN_RELU"
+        return self._mode
 
     def _setup(self, fn: str, input_size: Any, hidden_size: Any, num_layers: Any, bias: bool, batch_first: bool,
                dropout: float, bidirectional: bool) -> None:
@@ -54,7 +81,7 @@ class _RNNBase(nn_Module):
         for layer in range(self.num_layers):
             in_size = self.input_size if layer == 0 else h * dirs
             for d in range(dirs):
-                sfx = f"_l{layer}" + ("_reverse" if d else "")
+                sfx = _suffix(layer, d)
                 setattr(self, "weight_ih" + sfx, nn_parameter(_empty(g, in_size)))
                 setattr(self, "weight_hh" + sfx, nn_parameter(_empty(g, h)))
                 if self.bias:
@@ -68,7 +95,7 @@ class _RNNBase(nn_Module):
             nn_init_uniform_(w, -stdv, stdv)
 
     def _weights(self, layer: int, d: int) -> tuple:
-        sfx = f"_l{layer}" + ("_reverse" if d else "")
+        sfx = _suffix(layer, d)
         p = self._parameters
         return (p["weight_ih" + sfx], p["weight_hh" + sfx], p.get("bias_ih" + sfx), p.get("bias_hh" + sfx))
 
@@ -83,7 +110,9 @@ class _RNNBase(nn_Module):
             raise RuntimeError(f"{fn}: input.size(-1) must be equal to input_size. Expected {self.input_size}, "
                                f"got {input.shape[-1]}")
 
-    def _run(self, input: Tensor, hx: Any, fn: str) -> tuple[Tensor, list, bool]:
+    def _run(self, input: Any, hx: Any, fn: str) -> tuple[Any, list, bool]:
+        if isinstance(input, PackedSequence):
+            return self._run_packed(input, hx, fn)
         self._check(input, fn)
         batched = input.ndim == 3
         x = input
@@ -95,6 +124,38 @@ class _RNNBase(nn_Module):
         dirs = 2 if self.bidirectional else 1
         states = self._initial_states(hx, batched, batch, dirs, x, fn)
         inputs = [O.index(x, t) for t in range(steps)]  # x rarely requires grad: these views are free
+        out, finals = self._layers(inputs, states, None)
+        if not batched:
+            out = O.squeeze(out, 1)
+        elif self.batch_first:
+            out = O.transpose(out, 0, 1)
+        return out, finals, batched
+
+    def _run_packed(self, input: PackedSequence, hx: Any, fn: str) -> tuple[PackedSequence, list, bool]:
+        data = input.data
+        if data.ndim != 2 or data.shape[-1] != self.input_size:
+            raise RuntimeError(f"{fn}: packed input data must be (sum of lengths, {self.input_size}), got "
+                               f"{list(data.shape)}")
+        bs = input._bs.tolist()
+        batch = bs[0] if bs else 0
+        dirs = 2 if self.bidirectional else 1
+        if hx is not None and input._sorted is not None:  # the user's states follow the original batch order
+            perm = Tensor._wrap(input._sorted)
+            hx = [O.index(h, (slice(None), perm)) for h in hx] if isinstance(hx, (list, tuple)) else \
+                O.index(hx, (slice(None), perm))
+        states = self._initial_states(hx, True, batch, dirs, data, fn)
+        inputs = O.split(data, 0, bs)
+        out, finals = self._layers(inputs, states, bs, stack=False)
+        if input._unsorted is not None:
+            back = Tensor._wrap(input._unsorted)
+            finals = [tuple(O.index(s, back) for s in f) if isinstance(f, tuple) else O.index(f, back)
+                      for f in finals]
+        return PackedSequence(out, input._bs, input._sorted, input._unsorted), finals, True
+
+    def _layers(self, inputs: list, states: list, bs: list | None, stack: bool = True) -> tuple[Tensor, list]:
+        """Every layer and direction over the per-step inputs; ``bs``: active rows per step (packed input)."""
+        steps = len(inputs)
+        dirs = 2 if self.bidirectional else 1
         finals = []
         for layer in range(self.num_layers):
             outs = []
@@ -104,7 +165,12 @@ class _RNNBase(nn_Module):
                 ys: list = [None] * steps
                 order = range(steps) if d == 0 else range(steps - 1, -1, -1)
                 for t in order:
-                    y, state = self._cell(inputs[t], state, w)
+                    n = None if bs is None else bs[t]
+                    if n is None or n == (state[0] if isinstance(state, tuple) else state).shape[0]:
+                        y, state = self._cell(inputs[t], state, w)
+                    else:
+                        y, new = self._cell(inputs[t], _rows(state, n), w)
+                        state = _merge(new, state, n)
                     ys[t] = y
                 outs.append(ys)
                 finals.append(state)
@@ -112,12 +178,7 @@ class _RNNBase(nn_Module):
             if self.dropout and self.training and layer < self.num_layers - 1:
                 # One mask per step, in step order: the same draws as libtorch's mask over (T, B, H * dirs).
                 inputs = [nnf_dropout(v, self.dropout, True) for v in inputs]
-        out = O.stack(inputs, 0)
-        if not batched:
-            out = O.squeeze(out, 1)
-        elif self.batch_first:
-            out = O.transpose(out, 0, 1)
-        return out, finals, batched
+        return (O.stack(inputs, 0) if stack else O.cat(inputs, 0)), finals
 
     def _initial_states(self, hx: Any, batched: bool, batch: int, dirs: int, x: Tensor, fn: str) -> list:
         n = self.num_layers * dirs
@@ -195,6 +256,7 @@ class nn_lstm(_RNNBase):  # noqa: N801
     """
 
     _gates = 4
+    _mode = "LSTM"
 
     def initialize(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                    batch_first: bool = False, dropout: float = 0, bidirectional: bool = False) -> None:
@@ -234,6 +296,7 @@ class nn_gru(_RNNBase):  # noqa: N801
     """
 
     _gates = 3
+    _mode = "GRU"
 
     def initialize(self, input_size: int, hidden_size: int, num_layers: int = 1, bias: bool = True,
                    batch_first: bool = False, dropout: float = 0, bidirectional: bool = False) -> None:

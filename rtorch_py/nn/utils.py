@@ -9,8 +9,9 @@ import numpy as np
 
 from .. import _check
 from .._core.tensor import Tensor
+from .._r import to_int
 
-__all__ = ["nn_utils_clip_grad_norm_", "nn_utils_clip_grad_value_"]
+__all__ = ["nn_utils_clip_grad_norm_", "nn_utils_clip_grad_value_", "nn_prune_head", "is_undefined_tensor"]
 
 
 def _params(parameters: Any, fn: str) -> list[Tensor]:
@@ -72,3 +73,34 @@ def nn_utils_clip_grad_value_(parameters: Any, clip_value: float) -> None:
         if g is not None:
             np.clip(g._data, -v, v, out=g._data)
             g._version[0] += 1
+
+
+def nn_prune_head(x: Any, head_size: int = 1) -> Any:
+    """An ``nn_sequential`` of ``x``'s children without the last ``head_size`` (R torch's ``nn_prune_head``;
+    the children are shared, not copied).
+
+    Example:
+        >>> len(nn_prune_head(nn_sequential(nn_relu(), nn_tanh(), nn_linear(2, 3))))
+        2
+    """
+    from .module import nn_Module, nn_sequential  # noqa: PLC0415
+
+    if not isinstance(x, nn_Module):
+        raise TypeError(f"nn_prune_head: `x` must be an nn_module, got {type(x).__name__}")
+    n = to_int(head_size, "nn_prune_head: head_size")
+    children = list(x._modules.values())
+    if n < 0 or n > len(children):
+        raise ValueError(f"nn_prune_head: head_size must be between 0 and the number of children "
+                         f"({len(children)}), got {n}")
+    return nn_sequential(*children[:len(children) - n])
+
+
+def is_undefined_tensor(x: Any) -> bool:
+    """Whether ``x`` is an undefined tensor: here NULL (a gradient never computed), as R torch's undefined
+    tensors.
+
+    Example:
+        >>> is_undefined_tensor(nn_linear(1, 1).weight.grad)
+        True
+    """
+    return x is None

@@ -4,6 +4,8 @@ from .adam import *  # noqa: F403
 from .adam import __all__ as _adam
 from .adaptive import *  # noqa: F403
 from .adaptive import __all__ as _adaptive
+from .ignite import *  # noqa: F403
+from .ignite import __all__ as _ignite
 from .lbfgs import *  # noqa: F403
 from .lbfgs import __all__ as _lbfgs
 from .lr_scheduler import *  # noqa: F403
@@ -20,4 +22,5 @@ __all__ += _sgd
 __all__ += _adam
 __all__ += _adaptive
 __all__ += _lbfgs
+__all__ += _ignite
 __all__ += _lr_scheduler

@@ -46,7 +46,7 @@ def expect() -> dict[str, Any]:
     y = rt.torch_randint(1.0, 4.0, size=16.0, dtype=rt.torch_long())
     out["init_params"] = TLIST(model.parameters)
     out["class"] = S("Net", "nn_module")
-    out["child_class"] = S("ResBlock", "nn_module")
+    out["child_class"] = S("ResBlock", "Block", "nn_module")  # R torch: each inherited class
     out["n_children"] = I(len(model), len(model.body))
     out["param_names"] = S(*model.parameters)
     out["buffer_names"] = S(*model.buffers)

@@ -115,7 +115,7 @@ test_that("three levels of inherit: super$ is the parent of the class defining t
   m <- C()
   expect_identical(m$log, c("A", "B", "C"))
   expect_equal(as_array(m(torch_tensor(c(1, 2)))), c(3, 5))
-  expect_identical(class(m), c("C", "nn_module"))
+  expect_identical(class(m), c("C", "B", "A", "nn_module"))  # as R torch: every inherited class
   rm(list = ls())  # the classes' R functions close over this frame: leave no cycle through Python
 })
 
