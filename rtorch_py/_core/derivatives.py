@@ -570,11 +570,12 @@ def _nn():
     return nn_ops
 
 
-def conv2d(g, x, w, stride, padding, dilation, groups):
+def conv2d(g, x, w, stride, padding, dilation, groups, cols=None):
     NO = _nn()  # noqa: N806
     gx = NO.conv_transpose2d(g, w, None, stride, padding, dilation, groups, x.shape[2:]) \
         if x._requires_grad else None
-    gw = NO.conv2d_weight(x, g, w.shape[2:], stride, padding, dilation, groups) if w._requires_grad else None
+    gw = NO.conv2d_weight(x, g, w.shape[2:], stride, padding, dilation, groups, cols) \
+        if w._requires_grad else None
     return gx, gw, O.sum(g, (0, 2, 3))
 
 
@@ -607,11 +608,16 @@ def hardtanh(g, x, lo, hi):
     return O.where(O.logical_and(O.gt(x, lo), O.lt(x, hi)), g, 0.0)
 
 
-def pool_index(g, shape, idx):
-    """Max pooling: each output's gradient goes to its argmax (0-based flat index into H*W per plane)."""
+def pool_index(g, shape, idx, unique=False):
+    """Max pooling: each output's gradient goes to its argmax (0-based flat index into H*W per plane);
+    ``unique``: no two outputs share an argmax (disjoint windows), so the gradients are written, not summed."""
     n, c, h, w = shape
     if not O._mode.enabled:  # first-order backward: one bincount instead of a recorded scatter
         planes = (np.arange(n * c, dtype=np.int64) * (h * w)).reshape(n, c, 1, 1)
+        if unique:
+            out = np.zeros(n * c * h * w, dtype=g._data.dtype)
+            out[(idx + planes).ravel()] = g._data.ravel()
+            return O.Tensor._wrap(out.reshape(shape))
         acc = np.bincount((idx + planes).ravel(), weights=g._data.ravel(), minlength=n * c * h * w)
         return O.Tensor._wrap(acc.astype(g._data.dtype).reshape(shape))
     z = _zeros((n, c, h * w), g)
