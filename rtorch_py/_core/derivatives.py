@@ -640,4 +640,52 @@ def embedding(g, num, idx, padding_idx, scale_grad_by_freq):
         np.add.at(out, flat, g2._data)
         return O.Tensor._wrap(out)
     return O.index_put(_zeros((num, dim), g), (O.Tensor._wrap(flat),), g2, accumulate=True)
+
+def lstm_layer(g, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, acts, tcs, out):
+    """A whole LSTM layer (nn_ops.lstm_layer): back through time with the saved gate activations ``acts``
+    (T, B, 4H) and tanh(c) ``tcs``; the weight gradients are one GEMM each over all steps."""
+    ins = (x, h0, c0, w_ih, w_hh, b_ih, b_hh)
+    if O._mode.enabled:  # a gradient of a gradient: differentiate the layer written with primitives
+        from .autograd import grad  # noqa: PLC0415
+
+        need = [i for i, t in enumerate(ins) if t is not None and t._requires_grad]
+        ref = _nn().lstm_layer_reference(*ins, reverse)
+        got = grad([ref], [ins[i] for i in need], [g], create_graph=True, allow_unused=True)
+        res = [None] * len(ins)
+        for i, v in zip(need, got):
+            res[i] = v
+        return tuple(res)
+    gd, od, whh = g._data, out._data, w_hh._data
+    steps, _, batch, hs = gd.shape
+    dgates = np.empty((steps, batch, 4 * hs), dtype=gd.dtype)
+    dh = np.zeros((batch, hs), dtype=gd.dtype)
+    dc = np.zeros((batch, hs), dtype=gd.dtype)
+    for t in (range(steps) if reverse else range(steps - 1, -1, -1)):
+        a, tc = acts[t], tcs[t]
+        i, f, gg, o = a[:, :hs], a[:, hs:2 * hs], a[:, 2 * hs:3 * hs], a[:, 3 * hs:]
+        prev = t + 1 if reverse else t - 1
+        c_prev = od[prev, 1] if 0 <= prev < steps else c0._data
+        gh = gd[t, 0] + dh
+        dct = gd[t, 1] + dc
+        dct += gh * o * (1 - tc * tc)
+        dg = dgates[t]
+        dg[:, :hs] = dct * gg * i * (1 - i)
+        dg[:, hs:2 * hs] = dct * c_prev * f * (1 - f)
+        dg[:, 2 * hs:3 * hs] = dct * i * (1 - gg * gg)
+        dg[:, 3 * hs:] = gh * tc * o * (1 - o)
+        dh = dg @ whh
+        dc = dct * f
+    flat = dgates.reshape(steps * batch, 4 * hs)
+    hprev = np.empty((steps, batch, hs), dtype=od.dtype)
+    if reverse:
+        hprev[-1], hprev[:-1] = h0._data, od[1:, 0]
+    else:
+        hprev[0], hprev[1:] = h0._data, od[:-1, 0]
+    w = O.Tensor._wrap
+    xd = x._data
+    gx = w((flat @ w_ih._data).reshape(xd.shape)) if x._requires_grad else None
+    gw_ih = w(flat.T @ xd.reshape(steps * batch, -1)) if w_ih._requires_grad else None
+    gw_hh = w(flat.T @ hprev.reshape(steps * batch, hs)) if w_hh._requires_grad else None
+    gb = w(flat.sum(0)) if b_ih is not None or b_hh is not None else None
+    return gx, w(dh), w(dc), gw_ih, gw_hh, gb, gb
 # -- end nn --

@@ -22,6 +22,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from . import autograd
 from . import derivatives as D
+from . import ops as O
 from .ops import record
 from .tensor import Tensor
 
@@ -282,3 +283,61 @@ def embedding(weight: Tensor, idx: np.ndarray, padding_idx: int | None, scale_gr
     out = np.take(weight._data, idx, axis=0)
     return record(out, "EmbeddingBackward0", D.embedding, (weight,),
                   (weight._data.shape[0], idx, padding_idx, scale_grad_by_freq))
+
+
+# -- recurrent layers ----------------------------------------------------------------------------------------------
+
+def lstm_layer(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
+               b_hh: Tensor | None, reverse: bool = False) -> Tensor:
+    """A whole LSTM layer over (T, B, in) as ONE node: (T, 2, B, H), step t's hidden and cell state.
+
+    The input projection of every step is one GEMM; each step adds its recurrent product and applies the
+    gates (i, f, g, o: libtorch's order) in numpy. The rule (``derivatives.lstm_layer``) runs back through
+    time in numpy with the saved gate activations and gets the weight gradients as one GEMM each; a
+    gradient of a gradient recomputes the layer from primitives (``lstm_layer_reference``).
+    ``reverse`` runs the steps from last to first (the backward direction of a bidirectional layer).
+    """
+    xd, whh = x._data, w_hh._data
+    steps, batch = xd.shape[0], xd.shape[1]
+    hs = whh.shape[1]
+    pre = (xd.reshape(steps * batch, -1) @ w_ih._data.T).reshape(steps, batch, -1)
+    if b_ih is not None:
+        pre += b_ih._data
+    out = np.empty((steps, 2, batch, hs), dtype=pre.dtype)
+    acts = np.empty((steps, batch, 4 * hs), dtype=pre.dtype)
+    tcs = np.empty((steps, batch, hs), dtype=pre.dtype)
+    h, c = h0._data, c0._data
+    for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+        rec = h @ whh.T
+        if b_hh is not None:
+            rec += b_hh._data
+        a = acts[t]
+        np.add(pre[t], rec, out=a)
+        a[:, :2 * hs] = O._sigmoid(a[:, :2 * hs])
+        np.tanh(a[:, 2 * hs:3 * hs], out=a[:, 2 * hs:3 * hs])
+        a[:, 3 * hs:] = O._sigmoid(a[:, 3 * hs:])
+        i, f, g, o = a[:, :hs], a[:, hs:2 * hs], a[:, 2 * hs:3 * hs], a[:, 3 * hs:]
+        c = np.add(f * c, i * g, out=out[t, 1])
+        np.tanh(c, out=tcs[t])
+        h = np.multiply(o, tcs[t], out=out[t, 0])
+    return record(out, "LstmLayerBackward0", D.lstm_layer, (x, h0, c0, w_ih, w_hh, b_ih, b_hh),
+                  (x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, acts, tcs, O.OUT))
+
+
+def lstm_layer_reference(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
+                         b_hh: Tensor | None, reverse: bool = False) -> Tensor:
+    """``lstm_layer`` written with primitives, step by step (differentiable to any order)."""
+    hs = w_hh._data.shape[1]
+    steps = x._data.shape[0]
+    h, c = h0, c0
+    outs: list = [None] * steps
+    for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+        gates = O.add(O.linear(O.index(x, t), w_ih, b_ih), O.linear(h, w_hh, b_hh))
+        i = O.sigmoid(narrow(gates, 1, 0, hs))
+        f = O.sigmoid(narrow(gates, 1, hs, hs))
+        g = O.tanh(narrow(gates, 1, 2 * hs, hs))
+        o = O.sigmoid(narrow(gates, 1, 3 * hs, hs))
+        c = O.add(O.mul(f, c), O.mul(i, g))
+        h = O.mul(o, O.tanh(c))
+        outs[t] = O.stack([h, c], 0)
+    return O.stack(outs, 0)
