@@ -240,13 +240,31 @@ def packed_rnn_cases() -> list:
     return out
 
 
+def weight_norm_cases() -> list:
+    """torch.nn.utils.weight_norm on a seeded Linear: g, v, forward and the gradients of g and v."""
+    out = []
+    for dim in (0, 1):
+        torch.manual_seed(95)
+        lin = tnn.Linear(5, 4)
+        w0 = lin.weight.detach().numpy().copy()
+        lin = tnn.utils.weight_norm(lin, dim=dim)
+        x = rnd(3, 5, seed=96)
+        y = lin(torch.tensor(x))
+        cot = np.random.default_rng(97).standard_normal(y.shape).astype(np.float32)
+        (y * torch.tensor(cot)).sum().backward()
+        out.append({"dim_r": dim + 1, "seed": 95, "w0": enc(w0), "x": enc(x), "cot": enc(cot),
+                    "y": enc(y.detach().numpy()), "g": enc(lin.weight_g.detach().numpy()),
+                    "grad_g": enc(lin.weight_g.grad.numpy()), "grad_v": enc(lin.weight_v.grad.numpy())})
+    return out
+
+
 def main() -> None:
     about = "PyTorch 2.13 CPU via tools/make_nn_extra_fixtures.py; R-side calls use R torch's names and conventions"
     mods = [reorder(run_case(c), c.torch_fn) for c in module_cases()]
     funs = [run_functional(c) for c in functional_cases()]
     (FIXTURES / "nn_extra.json").write_text(json.dumps({
         "about": about, "modules": mods, "functional": funs, "mha_masks": attention_mask_cases(),
-        "packed": packed_rnn_cases()}))
+        "packed": packed_rnn_cases(), "weight_norm": weight_norm_cases()}))
     print(f"{len(mods)} module, {len(funs)} functional cases")
 
 

@@ -8,3 +8,17 @@ set_names <- function(x, nm = x, ...) {
 is_permutation <- function(x, y) {
   length(x) == length(y) && setequal(x, y)
 }
+
+# R6-style generators R torch exposes with `$new(...)` (nn_utils_weight_norm$new("weight", 2)): a function
+# (calling it constructs too) whose `$new` is itself.
+.rt_r6_generator <- function(f) structure(f, class = c("rt_r6_generator", "function"))
+
+#' @export
+`$.rt_r6_generator` <- function(x, name) if (identical(name, "new")) x else NULL
+
+#' Weight normalization (R torch's R6 generator: `nn_utils_weight_norm$new(name, dim)`)
+#' @param name the parameter's name. @param dim the dim kept (1-based; NULL: norm over the whole tensor).
+#' @export
+nn_utils_weight_norm <- .rt_r6_generator(function(name = "weight", dim = 1) {
+  .External(C_rt_callx, "nn_utils_weight_norm", name, dim)
+})

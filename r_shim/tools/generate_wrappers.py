@@ -36,7 +36,8 @@ def _hand_written() -> set[str]:
     for f in (SHIM / "R").glob("*.R"):
         if f.name == OUT.name:
             continue
-        names.update(re.findall(r"^`?([A-Za-z0-9_.]+)`?\s*<-\s*function", f.read_text(), re.M))
+        # functions, and generator objects built from one (nn_utils_weight_norm <- .rt_r6_generator(function ...))
+        names.update(re.findall(r"^`?([A-Za-z0-9_.]+)`?\s*<-\s*(?:[.A-Za-z0-9_]+\()?function", f.read_text(), re.M))
     return names
 
 

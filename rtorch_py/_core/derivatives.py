@@ -688,4 +688,19 @@ def lstm_layer(g, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, acts, tcs, out):
     gw_hh = w(flat.T @ hprev.reshape(steps * batch, hs)) if w_hh._requires_grad else None
     gb = w(flat.sum(0)) if b_ih is not None or b_hh is not None else None
     return gx, w(dh), w(dc), gw_ih, gw_hh, gb, gb
+
+
+
+def weight_norm(g, v, gain, axis):
+    """w = v * gain / n, n = ||v|| over every axis but ``axis``: d/dv = gain / n * (g - v * <g, v> / n^2),
+    d/dgain = <g, v> / n (the inner products over the normed axes)."""
+    others = tuple(i for i in range(v.ndim) if i != axis) if axis is not None else tuple(range(v.ndim))
+    n = O.sqrt(O.sum(O.mul(v, v), others, keepdim=True))
+    gv = O.sum(O.mul(g, v), others, keepdim=True)
+    grad_v = O.mul(O.div(gain, n), O.sub(g, O.mul(v, O.div(gv, O.mul(n, n)))))
+    grad_g = O.div(gv, n)
+    return grad_v, grad_g
+
+
 # -- end nn --
+

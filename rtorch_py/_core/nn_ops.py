@@ -341,3 +341,21 @@ def lstm_layer_reference(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: 
         h = O.mul(o, O.tanh(c))
         outs[t] = O.stack([h, c], 0)
     return O.stack(outs, 0)
+
+
+# -- weight normalization ------------------------------------------------------------------------------------------
+
+def norm_except_axis(v: np.ndarray, axis: int | None) -> np.ndarray:
+    """The 2-norm of ``v`` over every axis but ``axis`` (kept, the others size 1); over all when None."""
+    if axis is None:
+        return np.sqrt(np.sum(v * v)).reshape((1,) * v.ndim)
+    others = tuple(i for i in range(v.ndim) if i != axis)
+    return np.sqrt(np.sum(v * v, axis=others, keepdims=True))
+
+
+def weight_norm(v: Tensor, g: Tensor, axis: int | None) -> Tensor:
+    """libtorch's _weight_norm: v * (g / ||v||), the norm over every axis but ``axis``."""
+    vd = v._data
+    out = vd * (g._data / norm_except_axis(vd, axis))
+    return record(out.astype(vd.dtype, copy=False), "WeightNormInterfaceBackward0", D.weight_norm, (v, g),
+                  (v, g, axis))

@@ -25,11 +25,12 @@ from . import rnn_utils as _rnn_utils  # noqa: E402
 from . import transformer as _transformer  # noqa: E402
 from . import upsampling as _upsampling  # noqa: E402
 from . import utils as _utils  # noqa: E402
+from . import weight_norm as _weight_norm  # noqa: E402
 
 for _m in (_module, _init, _functional, _functional_conv, _linear, _activation, _conv, _pooling, _dropout,
            _normalization, _embedding, _rnn, _utils, _attention, _transformer, _rnn_utils,
            _upsampling, _functional_vision, _functional_pool3d, _layers3d,
-           _functional_extra):
+           _functional_extra, _weight_norm):
     globals().update({_n: getattr(_m, _n) for _n in _m.__all__})
     __all__ += _m.__all__
 del _m

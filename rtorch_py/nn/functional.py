@@ -415,6 +415,13 @@ def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool, fn:
 
 def nnf_dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero whole channels (dim 2) of (N, C, H, W) input with probability ``p``, scaling the rest."""
+    nd = getattr(input, "ndim", None)
+    if nd is not None and nd != 4:  # R torch / PyTorch warn; channels are still dim 2
+        import warnings  # noqa: PLC0415
+
+        warnings.warn(f"nnf_dropout2d: Received a {nd}-D input to dropout2d, which expects (N, C, H, W): "
+                      "channel-wise dropout over dim 2 is applied; use nnf_dropout for element-wise dropout",
+                      UserWarning, stacklevel=2)
     return _feature_dropout(input, p, training, inplace, "nnf_dropout2d")
 
 

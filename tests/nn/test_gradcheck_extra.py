@@ -186,3 +186,13 @@ def test_packed_rnn_gradients(cls: str) -> None:
         return rt.nn_utils_rnn_pad_packed_sequence(m(p)[0])[0]
 
     gradcheck(f, [r(4, 3, 2)])
+
+
+@pytest.mark.parametrize("shape, axis", [((4, 3), 0), ((4, 3), 1), ((2, 3, 2), 1), ((3, 2), None)])
+def test_weight_norm_primitive(shape: tuple, axis: int | None) -> None:
+    from rtorch_py._core import nn_ops as NO  # noqa: PLC0415
+
+    gshape = tuple(s if i == axis else 1 for i, s in enumerate(shape))
+    gradcheck(lambda v, g: NO.weight_norm(v, g, axis), [r(*shape), np.abs(r(*gshape, seed=1)) + 0.5])
+    gradcheck(lambda v, g: NO.weight_norm(v, g, axis) * NO.weight_norm(v, g, axis),
+              [r(*shape), np.abs(r(*gshape, seed=1)) + 0.5], second_order=True)

@@ -148,3 +148,22 @@ def test_module_api() -> None:
     sd = {k: v for k, v in bn.state_dict().items() if k != "num_batches_tracked"}
     bn.load_state_dict(sd)  # a checkpoint without the counter still loads
     assert rt.is_undefined_tensor(rt.nn_linear(1, 1).weight.grad)
+
+
+@pytest.mark.parametrize("case", DATA["weight_norm"], ids=[f"dim{c['dim_r']}" for c in DATA["weight_norm"]])
+def test_weight_norm(case: dict) -> None:
+    rt.torch_manual_seed(case["seed"])
+    lin = rt.nn_linear(5, 4)
+    np.testing.assert_array_equal(lin.weight._data, dec(case["w0"]))
+    wn = rt.nn_utils_weight_norm("weight", case["dim_r"])
+    wn.apply(lin)
+    close(lin.weight_g._data, dec(case["g"]), 1e-6, "weight_g")
+    assert lin.weight.grad_fn.name() == "WeightNormInterfaceBackward0"
+    y = lin(rt.torch_tensor(dec(case["x"])))
+    close(y._data, dec(case["y"]), 1e-5, "output")
+    (y * rt.torch_tensor(dec(case["cot"]))).sum().backward()
+    close(lin.weight_g.grad._data, dec(case["grad_g"]), 1e-5, "gradient of weight_g")
+    close(lin.weight_v.grad._data, dec(case["grad_v"]), 1e-5, "gradient of weight_v")
+    wn.remove(lin)
+    assert sorted(lin.parameters) == ["bias", "weight"] and lin.weight.grad_fn is None
+    close(lin.weight._data, dec(case["w0"]), 1e-6, "weight after remove")

@@ -1,0 +1,43 @@
+test_that("Python exceptions become R conditions of R torch's classes", {
+  expect_error(nn_rnn(1, 10, nonlinearity = "garbage"), class = "value_error")
+  expect_error(torch_randn(2, 3)$view(c(4, 4)), class = "runtime_error")
+  e <- tryCatch(nn_rnn(1, 10, nonlinearity = "garbage"), error = function(e) e)
+  expect_s3_class(e, c("value_error", "error", "condition"))
+  expect_match(conditionMessage(e), "Unknown nonlinearity 'garbage'")
+  expect_equal(as.numeric(torch_ones(2)$sum()), 2)  # the session goes on
+})
+
+test_that("module API from R: inherit a built-in generator, class vectors, [, [[, as.list, length", {
+  my_seq <- nn_module(inherit = nn_sequential, classname = "mynet")
+  m <- my_seq(nn_linear(3, 4), nn_relu(), nn_linear(4, 1))
+  expect_equal(class(m), c("mynet", "nn_sequential", "nn_module"))
+  expect_equal(as.numeric(m(torch_ones(2, 3))$shape), c(2, 1))
+  hello <- nn_module(classname = "hello", inherit = nn_linear)
+  expect_equal(class(hello), c("hello", "nn_linear", "nn_module", "nn_module_generator"))
+  s <- nn_sequential(nn_relu(), nn_tanh(), nn_relu6(), nn_linear(2, 3))
+  sub <- s[2:3]
+  expect_s3_class(sub, "nn_sequential")
+  expect_s3_class(sub[[1]], "nn_tanh")
+  expect_length(as.list(s), 4)
+  expect_length(nn_prune_head(s, 2), 2)
+  l <- nn_module_list(list(nn_relu(), nn_tanh()))
+  l$insert(index = 1, nn_dropout())
+  expect_s3_class(l[[1]], "nn_dropout")
+})
+
+test_that("attention, packed sequences and weight norm from R", {
+  attn <- nn_multihead_attention(8, 2, batch_first = TRUE)
+  x <- torch_randn(3, 5, 8)
+  out <- attn(x, x, x, avg_weights = FALSE)
+  expect_equal(dim(out[[2]]), c(3, 2, 5, 5))
+  p <- nn_utils_rnn_pack_padded_sequence(torch_randn(3, 4, 2), c(2, 4, 3), batch_first = TRUE,
+                                         enforce_sorted = FALSE)
+  expect_equal(as.integer(p$sorted_indices), c(2L, 3L, 1L))
+  o <- nn_gru(2, 3)(p)
+  expect_equal(as.integer(nn_utils_rnn_pad_packed_sequence(o[[1]])[[2]]), c(2L, 4L, 3L))
+  lin <- nn_linear(4, 3)
+  wn <- nn_utils_weight_norm$new("weight", 2)
+  wn$apply(lin)
+  expect_equal(dim(lin$weight_g), c(1, 4))
+  expect_equal(capture.output(lin$weight$grad_fn), "WeightNormInterfaceBackward0")
+})
