@@ -433,6 +433,10 @@ def stack(g, axis, n):
 # -- indexing -------------------------------------------------------------------------------------------------
 
 def index(g, shape, key):
+    if not O._mode.enabled and O._is_basic(key):  # first order, a view: each element once, written in place
+        out = np.zeros(shape, dtype=g._data.dtype)
+        out[key] = g._data
+        return O.Tensor._wrap(out)
     return O.index_put(_zeros(shape, g), _tensorize(key), g, accumulate=True)
 
 
@@ -657,30 +661,37 @@ def lstm_layer(g, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, acts, tcs, out):
         return tuple(res)
     gd, od, whh = g._data, out._data, w_hh._data
     steps, _, batch, hs = gd.shape
+    # Everything that does not wait on the recurrence, for all steps at once: the gates' local derivatives
+    # times the factor each meets (dc_t feeds i, f, g; dh_t feeds o), and o * (1 - tanh(c)^2).
+    cprev = np.empty((steps, batch, hs), dtype=od.dtype)
+    hprev = np.empty((steps, batch, hs), dtype=od.dtype)
+    if reverse:
+        cprev[-1], cprev[:-1], hprev[-1], hprev[:-1] = c0._data, od[1:, 1], h0._data, od[1:, 0]
+    else:
+        cprev[0], cprev[1:], hprev[0], hprev[1:] = c0._data, od[:-1, 1], h0._data, od[:-1, 0]
+    i, f, gg, o = acts[..., :hs], acts[..., hs:2 * hs], acts[..., 2 * hs:3 * hs], acts[..., 3 * hs:]
+    mult = acts * (1 - acts)  # sigmoid' of i, f, o (the g part is replaced next)
+    np.multiply(gg, gg, out=mult[..., 2 * hs:3 * hs])
+    np.subtract(1, mult[..., 2 * hs:3 * hs], out=mult[..., 2 * hs:3 * hs])
+    mult[..., :hs] *= gg
+    mult[..., hs:2 * hs] *= cprev
+    mult[..., 2 * hs:3 * hs] *= i
+    mult[..., 3 * hs:] *= tcs
+    through = o * (1 - tcs * tcs)
+    mult3 = mult[..., :3 * hs].reshape(steps, batch, 3, hs)
     dgates = np.empty((steps, batch, 4 * hs), dtype=gd.dtype)
     dh = np.zeros((batch, hs), dtype=gd.dtype)
     dc = np.zeros((batch, hs), dtype=gd.dtype)
     for t in (range(steps) if reverse else range(steps - 1, -1, -1)):
-        a, tc = acts[t], tcs[t]
-        i, f, gg, o = a[:, :hs], a[:, hs:2 * hs], a[:, 2 * hs:3 * hs], a[:, 3 * hs:]
-        prev = t + 1 if reverse else t - 1
-        c_prev = od[prev, 1] if 0 <= prev < steps else c0._data
         gh = gd[t, 0] + dh
         dct = gd[t, 1] + dc
-        dct += gh * o * (1 - tc * tc)
+        dct += gh * through[t]
         dg = dgates[t]
-        dg[:, :hs] = dct * gg * i * (1 - i)
-        dg[:, hs:2 * hs] = dct * c_prev * f * (1 - f)
-        dg[:, 2 * hs:3 * hs] = dct * i * (1 - gg * gg)
-        dg[:, 3 * hs:] = gh * tc * o * (1 - o)
+        np.multiply(dct[:, None, :], mult3[t], out=dg[:, :3 * hs].reshape(batch, 3, hs))
+        np.multiply(gh, mult[t, :, 3 * hs:], out=dg[:, 3 * hs:])
         dh = dg @ whh
-        dc = dct * f
+        dc = dct * f[t]
     flat = dgates.reshape(steps * batch, 4 * hs)
-    hprev = np.empty((steps, batch, hs), dtype=od.dtype)
-    if reverse:
-        hprev[-1], hprev[:-1] = h0._data, od[1:, 0]
-    else:
-        hprev[0], hprev[1:] = h0._data, od[:-1, 0]
     w = O.Tensor._wrap
     xd = x._data
     gx = w((flat @ w_ih._data).reshape(xd.shape)) if x._requires_grad else None
