@@ -367,7 +367,10 @@ def main() -> None:
     makers, iters = WORKLOADS[workload]
     step = makers[impl]()
     samples = timed(step, iters, repeats, warmup=min(iters, 50))
-    print(json.dumps({"median_us": statistics.median(samples), "samples_us": samples}))
+    import resource  # noqa: PLC0415 - Unix only, and only here
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    print(json.dumps({"median_us": statistics.median(samples), "samples_us": samples, "peak_rss_mb": peak}))
 
 
 if __name__ == "__main__":
