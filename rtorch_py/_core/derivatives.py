@@ -334,11 +334,13 @@ def addmm(g, a, b, beta=1, alpha=1):
 
 def linear(g, x, w, need_x, need_w, need_b):
     # x: (..., in), w: (out, in), g: (..., out). The bias gradient sums g over every leading dim.
-    gx = O.matmul(g, w) if need_x else None
     if g.ndim == 1:
+        gx = O.matmul(g, w) if need_x else None
         return gx, O.matmul(O.unsqueeze(g, 1), O.unsqueeze(x, 0)) if need_w else None, g
     g2 = O.reshape(g, (-1, g.shape[-1])) if g.ndim > 2 else g
     x2 = O.reshape(x, (-1, x.shape[-1])) if x.ndim > 2 else x
+    # one GEMM over all leading dims, not one per leading index
+    gx = (O.reshape(O.matmul(g2, w), x.shape) if g.ndim > 2 else O.matmul(g, w)) if need_x else None
     gw = O.matmul(O.transpose(g2, 0, 1), x2) if need_w else None
     return gx, gw, O.sum(g2, (0,)) if need_b else None
 
