@@ -65,7 +65,7 @@ split split_with_sizes sqrt sqrt_ square square_ squeeze squeeze_ sspaddmm std s
 subtract_ sum sum_to_size svd symeig t t_ take tan tan_ tanh tanh_ to to_dense to_sparse topk trace transpose
 transpose_ triangular_solve tril tril_ triu triu_ true_divide true_divide_ trunc trunc_ type_as unbind
 unflatten unfold uniform_ unsafe_chunk unsafe_split unsafe_split_with_sizes unsqueeze unsqueeze_ values var vdot
-view view_as where zero_
+view view_as where zero_ set_grad_
 """.split())
 
 
@@ -352,7 +352,19 @@ def _random(g: rng.Generator, self: Tensor, from_: Any = 0, to: Any = None) -> n
 
 
 # In-place methods with their own implementation (shape changes in place, fills, copies, random draws).
+def _set_grad_(self: Tensor, new_grad: Tensor) -> Tensor:
+    """Set this tensor's gradient to ``new_grad`` (same shape and dtype), as R torch's ``set_grad_``."""
+    if not isinstance(new_grad, Tensor):
+        raise TypeError(f"set_grad_: `new_grad` must be a tensor, got {type(new_grad).__name__}")
+    if new_grad.shape != self.shape or new_grad.dtype != self.dtype:
+        raise RuntimeError(f"set_grad_: assigned grad has data of a different size or type: expected "
+                           f"{list(self.shape)} {self.dtype.name}, got {list(new_grad.shape)} {new_grad.dtype.name}")
+    self._grad = new_grad
+    return self
+
+
 _SPECIAL_INPLACE: dict[str, Callable[..., Any]] = {
+    "set_grad_": _set_grad_,
     "t_": _inplace_view(F.torch_t, "t_", ("TBackward1", "TBackward1")),
     "transpose_": _inplace_view(F.torch_transpose, "transpose_", ("TransposeBackward1", "TransposeBackward1")),
     "squeeze_": _inplace_view(F.torch_squeeze, "squeeze_", ("SqueezeBackward3", "SqueezeBackward4")),

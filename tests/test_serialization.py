@@ -194,6 +194,34 @@ LAYERS = {
     "nn_adaptive_max_pool1d": (lambda: N.nn_adaptive_max_pool1d(3), lambda: (torch_randn(2, 3, 6),)),
     "nn_adaptive_max_pool2d": (lambda: N.nn_adaptive_max_pool2d(3), lambda: (torch_randn(2, 3, 6, 6),)),
     "nn_unflatten": (lambda: N.nn_unflatten(2, [2, 2]), _seq_input),
+    # attention, transformers, 3-d and vision layers
+    "nn_multihead_attention": (lambda: N.nn_multihead_attention(4, 2, add_bias_kv=True),
+                               lambda: (torch_randn(3, 2, 4), torch_randn(3, 2, 4), torch_randn(3, 2, 4))),
+    "nn_transformer_encoder_layer": (lambda: N.nn_transformer_encoder_layer(4, 2, 8, dropout=0.0),
+                                     lambda: (torch_randn(3, 2, 4),)),
+    "nn_transformer_encoder": (lambda: N.nn_transformer_encoder(N.nn_transformer_encoder_layer(4, 2, 8, dropout=0.0),
+                                                                2), lambda: (torch_randn(3, 2, 4),)),
+    "nn_conv3d": (lambda: N.nn_conv3d(2, 3, 2), lambda: (torch_randn(1, 2, 3, 3, 3),)),
+    "nn_conv_transpose3d": (lambda: N.nn_conv_transpose3d(2, 3, 2), lambda: (torch_randn(1, 2, 2, 2, 2),)),
+    "nn_max_pool3d": (lambda: N.nn_max_pool3d(2), lambda: (torch_randn(1, 2, 4, 4, 4),)),
+    "nn_avg_pool3d": (lambda: N.nn_avg_pool3d(2), lambda: (torch_randn(1, 2, 4, 4, 4),)),
+    "nn_adaptive_avg_pool3d": (lambda: N.nn_adaptive_avg_pool3d(2), lambda: (torch_randn(1, 2, 4, 4, 4),)),
+    "nn_adaptive_max_pool3d": (lambda: N.nn_adaptive_max_pool3d(2), lambda: (torch_randn(1, 2, 4, 4, 4),)),
+    "nn_lp_pool1d": (lambda: N.nn_lp_pool1d(2, 2), lambda: (torch_randn(2, 3, 6),)),
+    "nn_lp_pool2d": (lambda: N.nn_lp_pool2d(2, 2), lambda: (torch_randn(2, 3, 6, 6),)),
+    "nn_max_unpool1d": (lambda: N.nn_max_unpool1d(2), None),
+    "nn_max_unpool2d": (lambda: N.nn_max_unpool2d(2), None),
+    "nn_max_unpool3d": (lambda: N.nn_max_unpool3d(2), None),
+    "nn_fractional_max_pool2d": (lambda: N.nn_fractional_max_pool2d(2, output_size=3), None),
+    "nn_fractional_max_pool3d": (lambda: N.nn_fractional_max_pool3d(2, output_size=3), None),
+    "nn_upsample": (lambda: N.nn_upsample(scale_factor=2, mode="bilinear"), lambda: (torch_randn(1, 2, 3, 3),)),
+    "nn_pixel_shuffle": (lambda: N.nn_pixel_shuffle(2), lambda: (torch_randn(1, 8, 2, 2),)),
+    "nn_pixel_unshuffle": (lambda: N.nn_pixel_unshuffle(2), lambda: (torch_randn(1, 2, 4, 4),)),
+    "nn_unfold": (lambda: N.nn_unfold(2), lambda: (torch_randn(1, 2, 4, 4),)),
+    "nn_fold": (lambda: N.nn_fold(3, 2), lambda: (torch_randn(1, 8, 4),)),
+    "nn_local_response_norm": (lambda: N.nn_local_response_norm(2), lambda: (torch_randn(2, 4, 3),)),
+    "nn_embedding_bag": (lambda: N.nn_embedding_bag(10, 3), lambda: (torch_tensor([[1, 5], [10, 2]]),)),
+    "nn_contrib_sparsemax": (lambda: N.nn_contrib_sparsemax(), _seq_input),
 }
 # Modules without a required argument: built with defaults, checked on a (2, 4) input or for their fields.
 NO_ARGS_FORWARD = ["nn_alpha_dropout", "nn_celu", "nn_dropout2d", "nn_dropout3d", "nn_elu", "nn_flatten", "nn_gelu",
@@ -205,7 +233,7 @@ NO_ARGS_FIELDS = ["nn_aum_loss", "nn_cosine_embedding_loss", "nn_ctc_loss", "nn_
                   "nn_huber_loss", "nn_kl_div_loss", "nn_l1_loss", "nn_margin_ranking_loss", "nn_mse_loss",
                   "nn_multi_margin_loss", "nn_multilabel_margin_loss", "nn_multilabel_soft_margin_loss",
                   "nn_poisson_nll_loss", "nn_smooth_l1_loss", "nn_soft_margin_loss", "nn_triplet_margin_loss",
-                  "nn_triplet_margin_with_distance_loss"]
+                  "nn_triplet_margin_with_distance_loss", "nn_softmax2d"]
 NOT_LAYERS = {"nn_Module", "nn_module_print_width", "nn_loss", "nn_weighted_loss"}  # bases and a setting
 
 

@@ -173,8 +173,8 @@ def nnf_affine_grid(theta: Tensor, size: Any, align_corners: bool = False) -> Te
 
 def _unnormalize(g: Tensor, n: int, align_corners: bool) -> Tensor:
     if align_corners:
-        return O.mul(O.div(O.add(g, 1), 2), n - 1)
-    return O.div(O.sub(O.mul(O.add(g, 1), n), 1), 2)
+        return O.mul(O.div(O.add(g, 1.0), 2), n - 1)
+    return O.div(O.sub(O.mul(O.add(g, 1.0), n), 1), 2)
 
 
 def _reflect(x: Tensor, lo2: int, hi2: int) -> Tensor:

@@ -55,7 +55,7 @@ class nn_transformer_encoder_layer(nn_Module):  # noqa: N801
             if name not in ("relu", "gelu"):
                 raise ValueError(f"{fn}: Unsupported activation string: {activation}. Use 'relu', 'gelu', or a "
                                  "callable function.")
-            self.activation = nnf_relu if name == "relu" else nnf_gelu
+            self.activation = name  # kept by name (a saved layer holds no function), resolved in forward
             self.activation_relu_or_gelu = 1 if name == "relu" else 2
         elif callable(activation):
             self.activation = activation
@@ -69,7 +69,10 @@ class nn_transformer_encoder_layer(nn_Module):  # noqa: N801
         return self.dropout1(out)
 
     def _ff(self, x: Tensor) -> Tensor:
-        return self.dropout2(self.linear2(self.dropout(self.activation(self.linear1(x)))))
+        act = self.activation
+        if isinstance(act, str):
+            act = nnf_relu if act == "relu" else nnf_gelu
+        return self.dropout2(self.linear2(self.dropout(act(self.linear1(x)))))
 
     def forward(self, src: Tensor, src_mask: Tensor | None = None, src_key_padding_mask: Tensor | None = None,
                 is_causal: bool = False) -> Tensor:

@@ -148,6 +148,10 @@ def test_module_api() -> None:
     sd = {k: v for k, v in bn.state_dict().items() if k != "num_batches_tracked"}
     bn.load_state_dict(sd)  # a checkpoint without the counter still loads
     assert rt.is_undefined_tensor(rt.nn_linear(1, 1).weight.grad)
+    w = rt.torch_zeros(2, requires_grad=True)
+    assert w.set_grad_(rt.torch_ones(2)) is w and w.grad._data.tolist() == [1.0, 1.0]  # R torch's set_grad_
+    with pytest.raises(RuntimeError, match="different size or type"):
+        w.set_grad_(rt.torch_ones(3))
 
 
 @pytest.mark.parametrize("case", DATA["weight_norm"], ids=[f"dim{c['dim_r']}" for c in DATA["weight_norm"]])
