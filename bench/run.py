@@ -75,7 +75,7 @@ def measure(workload: str, impl: str, threads: int) -> dict | None:
     else:
         cmd = [PY, str(HERE / "workloads.py"), workload, impl, str(threads)]
     if workload in ("cnn", "lstm", "transformer"):
-        cmd.append("5")  # timed blocks: these steps take 10-500 ms
+        cmd.append("3" if workload == "cnn" else "5")  # timed blocks: these steps take 10-500 ms
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
     if proc.returncode != 0:
         return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["failed"]}
