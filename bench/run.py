@@ -30,9 +30,19 @@ GROUPS = [
      ("r-rscript", "rtorch", 1), ("r-rtorch-run", "rtorch", 1)],
     [("small", "rtorch", 2), ("small", "torch", 2), ("small", "numpy", 2)],
     [("big", "rtorch", 2), ("big", "torch", 2), ("big", "numpy", 2)],
+    [("cnn", "rtorch", 1), ("cnn", "torch", 1)],
+    [("cnn", "rtorch", 2), ("cnn", "torch", 2)],
+    [("lstm", "rtorch", 1), ("lstm", "torch", 1)],
+    [("transformer", "rtorch", 1), ("transformer", "torch", 1)],
     [("data", "rtorch", 1), ("data", "torch", 1)],  # bench/data_loader.py: one shuffled epoch, batches per second
 ]
+# RTORCH_BENCH_ONLY=cnn,lstm runs only the groups of those workloads (and skips the memory runs).
+_ONLY = [w for w in os.environ.get("RTORCH_BENCH_ONLY", "").split(",") if w]
+if _ONLY:
+    GROUPS = [g for g in GROUPS if g[0][0] in _ONLY]
 ONCE = [("memory", "rtorch", 1), ("r-memory-rscript", "rtorch", 1), ("r-memory-rtorch-run", "rtorch", 1)]
+if _ONLY:
+    ONCE = []
 ROUNDS = int(os.environ.get("RTORCH_BENCH_ROUNDS", "3"))
 TIMED_KEYS = ("median_us", "small_median_us", "op_median_us")
 
@@ -67,6 +77,8 @@ def measure(workload: str, impl: str, threads: int) -> dict | None:
         cmd = [PY, str(HERE / "data_loader.py"), impl]
     else:
         cmd = [PY, str(HERE / "workloads.py"), workload, impl, str(threads)]
+    if workload in ("cnn", "lstm", "transformer"):
+        cmd.append("3" if workload == "cnn" else "5")  # timed blocks: these steps take 10-500 ms
     proc = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT)
     if proc.returncode != 0:
         return {"error": (proc.stderr or proc.stdout).strip().splitlines()[-1:] or ["failed"]}
@@ -133,7 +145,8 @@ def main() -> None:
 
     rows = []
     for w, th, unit, scale in (("op", 1, "us", 1), ("small", 1, "us", 1), ("small", 2, "us", 1),
-                               ("big", 2, "ms", 1e-3)):
+                               ("big", 2, "ms", 1e-3), ("cnn", 1, "ms", 1e-3), ("cnn", 2, "ms", 1e-3),
+                               ("lstm", 1, "ms", 1e-3), ("transformer", 1, "ms", 1e-3)):
         ours, torch_t, floor = med(f"{w}/rtorch/{th}"), med(f"{w}/torch/{th}"), med(f"{w}/numpy/{th}")
         rows.append((f"{w.upper()} ({th} thread{'s' if th > 1 else ''})", unit, ours and ours * scale,
                      torch_t and torch_t * scale, floor and floor * scale,
@@ -153,6 +166,11 @@ def main() -> None:
           f"{'vs floor':>9}")
     for label, unit, ours, t, fl, rt, rf in rows:
         print(f"{label:<30} {unit:<4} {f(ours):>10} {f(t):>10} {f(fl):>10} {f(rt, 2):>9} {f(rf, 2):>9}")
+    for th in (1, 2):
+        ours, theirs = results.get(f"cnn/rtorch/{th}") or {}, results.get(f"cnn/torch/{th}") or {}
+        if "peak_rss_mb" in ours:
+            print(f"memory: peak RSS of the CNN process ({th} thread{'s' if th > 1 else ''}): rtorch_py "
+                  f"{f(ours.get('peak_rss_mb'))} MB, PyTorch {f(theirs.get('peak_rss_mb'))} MB")
     mem = results.get("memory/rtorch/1") or {}
     print(f"memory: RSS growth over {mem.get('iterations', '-')} SMALL iterations: "
           f"{f(mem.get('rss_growth_mb'))} MB")

@@ -196,6 +196,116 @@ def big_numpy() -> Callable[[], object]:
     return step
 
 
+# -- CNN: PyTorch's MNIST example net (no dropout), SGD with momentum, batch 64 -----------------------------------
+
+CNN_B = 64
+
+
+def cnn_rtorch() -> Callable[[], object]:
+    import rtorch_py as rt
+
+    rt.torch_manual_seed(1)
+    x = rt.torch_randn(CNN_B, 1, 28, 28)
+    y = rt.torch_randint(1, 11, CNN_B)
+    conv1, conv2 = rt.nn_conv2d(1, 32, 3, 1), rt.nn_conv2d(32, 64, 3, 1)
+    fc1, fc2 = rt.nn_linear(9216, 128), rt.nn_linear(128, 10)
+    params = [p for m in (conv1, conv2, fc1, fc2) for p in m.parameters.values()]
+
+    def model(v: object) -> object:
+        v = rt.nnf_relu(conv2(rt.nnf_relu(conv1(v))))
+        v = rt.torch_flatten(rt.nnf_max_pool2d(v, 2), start_dim=2)
+        return rt.nnf_log_softmax(fc2(rt.nnf_relu(fc1(v))), dim=2)
+
+    opt = rt.optim_sgd(params, lr=0.01, momentum=0.9)
+    return training_step(model, x, lambda out: rt.nnf_nll_loss(out, y), opt, opt.zero_grad)
+
+
+def cnn_torch() -> Callable[[], object]:
+    import torch
+    import torch.nn.functional as F  # noqa: N812
+
+    torch.manual_seed(1)
+    x = torch.randn(CNN_B, 1, 28, 28)
+    y = torch.randint(0, 10, (CNN_B,))
+    conv1, conv2 = torch.nn.Conv2d(1, 32, 3, 1), torch.nn.Conv2d(32, 64, 3, 1)
+    fc1, fc2 = torch.nn.Linear(9216, 128), torch.nn.Linear(128, 10)
+    params = [*conv1.parameters(), *conv2.parameters(), *fc1.parameters(), *fc2.parameters()]
+
+    def model(v: object) -> object:
+        v = F.relu(conv2(F.relu(conv1(v))))
+        v = torch.flatten(F.max_pool2d(v, 2), 1)
+        return F.log_softmax(fc2(F.relu(fc1(v))), dim=1)
+
+    opt = torch.optim.SGD(params, lr=0.01, momentum=0.9)
+    return training_step(model, x, lambda out: F.nll_loss(out, y), opt, lambda: opt.zero_grad(set_to_none=False))
+
+
+# -- LSTM: input 32, hidden 128, batch_first, 32 x 50 steps, last step -> linear, MSE, Adam ------------------------
+
+LSTM_B, LSTM_T, LSTM_IN, LSTM_H = 32, 50, 32, 128
+
+
+def lstm_rtorch() -> Callable[[], object]:
+    import rtorch_py as rt
+
+    rt.torch_manual_seed(1)
+    x = rt.torch_randn(LSTM_B, LSTM_T, LSTM_IN)
+    y = rt.torch_randn(LSTM_B, 1)
+    rnn, head = rt.nn_lstm(LSTM_IN, LSTM_H, batch_first=True), rt.nn_linear(LSTM_H, 1)
+
+    def model(v: object) -> object:
+        out = rnn(v)[0]
+        return head(out[:, -1, :])
+
+    opt = rt.optim_adam([*rnn.parameters.values(), *head.parameters.values()], lr=1e-3)
+    return training_step(model, x, lambda out: rt.nnf_mse_loss(out, y), opt, opt.zero_grad)
+
+
+def lstm_torch() -> Callable[[], object]:
+    import torch
+
+    torch.manual_seed(1)
+    x = torch.randn(LSTM_B, LSTM_T, LSTM_IN)
+    y = torch.randn(LSTM_B, 1)
+    rnn, head = torch.nn.LSTM(LSTM_IN, LSTM_H, batch_first=True), torch.nn.Linear(LSTM_H, 1)
+
+    def model(v: object) -> object:
+        out = rnn(v)[0]
+        return head(out[:, -1, :])
+
+    opt = torch.optim.Adam([*rnn.parameters(), *head.parameters()], lr=1e-3)
+    return training_step(model, x, lambda out: torch.nn.functional.mse_loss(out, y), opt,
+                         lambda: opt.zero_grad(set_to_none=False))
+
+
+# -- transformer encoder layer: d_model 64, 4 heads, feed-forward 256, no dropout, seq 32, batch 16, Adam --------
+
+TF_B, TF_S, TF_D, TF_HEADS, TF_FF = 16, 32, 64, 4, 256
+
+
+def transformer_rtorch() -> Callable[[], object]:
+    import rtorch_py as rt
+
+    rt.torch_manual_seed(1)
+    x = rt.torch_randn(TF_B, TF_S, TF_D)
+    y = rt.torch_randn(TF_B, TF_S, TF_D)
+    layer = rt.nn_transformer_encoder_layer(TF_D, TF_HEADS, dim_feedforward=TF_FF, dropout=0.0, batch_first=True)
+    opt = rt.optim_adam(layer.parameters, lr=1e-3)
+    return training_step(layer, x, lambda out: rt.nnf_mse_loss(out, y), opt, opt.zero_grad)
+
+
+def transformer_torch() -> Callable[[], object]:
+    import torch
+
+    torch.manual_seed(1)
+    x = torch.randn(TF_B, TF_S, TF_D)
+    y = torch.randn(TF_B, TF_S, TF_D)
+    layer = torch.nn.TransformerEncoderLayer(TF_D, TF_HEADS, dim_feedforward=TF_FF, dropout=0.0, batch_first=True)
+    opt = torch.optim.Adam(layer.parameters(), lr=1e-3)
+    return training_step(layer, x, lambda out: torch.nn.functional.mse_loss(out, y), opt,
+                         lambda: opt.zero_grad(set_to_none=False))
+
+
 # -- per-op overhead ----------------------------------------------------------------------------------------------
 
 def op_rtorch() -> Callable[[], object]:
@@ -231,6 +341,9 @@ WORKLOADS = {
     "small": ({"rtorch": small_rtorch, "torch": small_torch, "numpy": small_numpy}, 200),
     "big": ({"rtorch": big_rtorch, "torch": big_torch, "numpy": big_numpy}, 3),
     "op": ({"rtorch": op_rtorch, "torch": op_torch, "numpy": op_numpy}, 20000),
+    "cnn": ({"rtorch": cnn_rtorch, "torch": cnn_torch}, 3),
+    "lstm": ({"rtorch": lstm_rtorch, "torch": lstm_torch}, 10),
+    "transformer": ({"rtorch": transformer_rtorch, "torch": transformer_torch}, 20),
 }
 
 
@@ -254,7 +367,10 @@ def main() -> None:
     makers, iters = WORKLOADS[workload]
     step = makers[impl]()
     samples = timed(step, iters, repeats, warmup=min(iters, 50))
-    print(json.dumps({"median_us": statistics.median(samples), "samples_us": samples}))
+    import resource  # noqa: PLC0415 - Unix only, and only here
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kB on Linux
+    print(json.dumps({"median_us": statistics.median(samples), "samples_us": samples, "peak_rss_mb": peak}))
 
 
 if __name__ == "__main__":

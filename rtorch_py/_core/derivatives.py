@@ -346,11 +346,13 @@ def addmm(g, a, b, beta=1, alpha=1):
 
 def linear(g, x, w, need_x, need_w, need_b):
     # x: (..., in), w: (out, in), g: (..., out). The bias gradient sums g over every leading dim.
-    gx = O.matmul(g, w) if need_x else None
     if g.ndim == 1:
+        gx = O.matmul(g, w) if need_x else None
         return gx, O.matmul(O.unsqueeze(g, 1), O.unsqueeze(x, 0)) if need_w else None, g
     g2 = O.reshape(g, (-1, g.shape[-1])) if g.ndim > 2 else g
     x2 = O.reshape(x, (-1, x.shape[-1])) if x.ndim > 2 else x
+    # one GEMM over all leading dims, not one per leading index
+    gx = (O.reshape(O.matmul(g2, w), x.shape) if g.ndim > 2 else O.matmul(g, w)) if need_x else None
     gw = O.matmul(O.transpose(g2, 0, 1), x2) if need_w else None
     return gx, gw, O.sum(g2, (0,)) if need_b else None
 
@@ -445,6 +447,10 @@ def stack(g, axis, n):
 # -- indexing -------------------------------------------------------------------------------------------------
 
 def index(g, shape, key):
+    if not O._mode.enabled and O._is_basic(key):  # first order, a view: each element once, written in place
+        out = np.zeros(shape, dtype=g._data.dtype)
+        out[key] = g._data
+        return O.Tensor._wrap(out)
     return O.index_put(_zeros(shape, g), _tensorize(key), g, accumulate=True)
 
 
@@ -582,11 +588,12 @@ def _nn():
     return nn_ops
 
 
-def conv2d(g, x, w, stride, padding, dilation, groups):
+def conv2d(g, x, w, stride, padding, dilation, groups, cols=None):
     NO = _nn()  # noqa: N806
     gx = NO.conv_transpose2d(g, w, None, stride, padding, dilation, groups, x.shape[2:]) \
         if x._requires_grad else None
-    gw = NO.conv2d_weight(x, g, w.shape[2:], stride, padding, dilation, groups) if w._requires_grad else None
+    gw = NO.conv2d_weight(x, g, w.shape[2:], stride, padding, dilation, groups, cols) \
+        if w._requires_grad else None
     return gx, gw, O.sum(g, (0, 2, 3))
 
 
@@ -619,11 +626,16 @@ def hardtanh(g, x, lo, hi):
     return O.where(O.logical_and(O.gt(x, lo), O.lt(x, hi)), g, 0.0)
 
 
-def pool_index(g, shape, idx):
-    """Max pooling: each output's gradient goes to its argmax (0-based flat index into H*W per plane)."""
+def pool_index(g, shape, idx, unique=False):
+    """Max pooling: each output's gradient goes to its argmax (0-based flat index into H*W per plane);
+    ``unique``: no two outputs share an argmax (disjoint windows), so the gradients are written, not summed."""
     n, c, h, w = shape
     if not O._mode.enabled:  # first-order backward: one bincount instead of a recorded scatter
         planes = (np.arange(n * c, dtype=np.int64) * (h * w)).reshape(n, c, 1, 1)
+        if unique:
+            out = np.zeros(n * c * h * w, dtype=g._data.dtype)
+            out[(idx + planes).ravel()] = g._data.ravel()
+            return O.Tensor._wrap(out.reshape(shape))
         acc = np.bincount((idx + planes).ravel(), weights=g._data.ravel(), minlength=n * c * h * w)
         return O.Tensor._wrap(acc.astype(g._data.dtype).reshape(shape))
     z = _zeros((n, c, h * w), g)
@@ -646,6 +658,62 @@ def embedding(g, num, idx, padding_idx, scale_grad_by_freq):
         np.add.at(out, flat, g2._data)
         return O.Tensor._wrap(out)
     return O.index_put(_zeros((num, dim), g), (O.Tensor._wrap(flat),), g2, accumulate=True)
+
+def lstm_layer(g, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, acts, tcs, out):
+    """A whole LSTM layer (nn_ops.lstm_layer): back through time with the saved gate activations ``acts``
+    (T, B, 4H) and tanh(c) ``tcs``; the weight gradients are one GEMM each over all steps."""
+    ins = (x, h0, c0, w_ih, w_hh, b_ih, b_hh)
+    if O._mode.enabled:  # a gradient of a gradient: differentiate the layer written with primitives
+        from .autograd import grad  # noqa: PLC0415
+
+        need = [i for i, t in enumerate(ins) if t is not None and t._requires_grad]
+        ref = _nn().lstm_layer_reference(*ins, reverse)
+        got = grad([ref], [ins[i] for i in need], [g], create_graph=True, allow_unused=True)
+        res = [None] * len(ins)
+        for i, v in zip(need, got):
+            res[i] = v
+        return tuple(res)
+    gd, od, whh = g._data, out._data, w_hh._data
+    steps, _, batch, hs = gd.shape
+    # Everything that does not wait on the recurrence, for all steps at once: the gates' local derivatives
+    # times the factor each meets (dc_t feeds i, f, g; dh_t feeds o), and o * (1 - tanh(c)^2).
+    cprev = np.empty((steps, batch, hs), dtype=od.dtype)
+    hprev = np.empty((steps, batch, hs), dtype=od.dtype)
+    if reverse:
+        cprev[-1], cprev[:-1], hprev[-1], hprev[:-1] = c0._data, od[1:, 1], h0._data, od[1:, 0]
+    else:
+        cprev[0], cprev[1:], hprev[0], hprev[1:] = c0._data, od[:-1, 1], h0._data, od[:-1, 0]
+    i, f, gg, o = acts[..., :hs], acts[..., hs:2 * hs], acts[..., 2 * hs:3 * hs], acts[..., 3 * hs:]
+    mult = acts * (1 - acts)  # sigmoid' of i, f, o (the g part is replaced next)
+    np.multiply(gg, gg, out=mult[..., 2 * hs:3 * hs])
+    np.subtract(1, mult[..., 2 * hs:3 * hs], out=mult[..., 2 * hs:3 * hs])
+    mult[..., :hs] *= gg
+    mult[..., hs:2 * hs] *= cprev
+    mult[..., 2 * hs:3 * hs] *= i
+    mult[..., 3 * hs:] *= tcs
+    through = o * (1 - tcs * tcs)
+    mult3 = mult[..., :3 * hs].reshape(steps, batch, 3, hs)
+    dgates = np.empty((steps, batch, 4 * hs), dtype=gd.dtype)
+    dh = np.zeros((batch, hs), dtype=gd.dtype)
+    dc = np.zeros((batch, hs), dtype=gd.dtype)
+    for t in (range(steps) if reverse else range(steps - 1, -1, -1)):
+        gh = gd[t, 0] + dh
+        dct = gd[t, 1] + dc
+        dct += gh * through[t]
+        dg = dgates[t]
+        np.multiply(dct[:, None, :], mult3[t], out=dg[:, :3 * hs].reshape(batch, 3, hs))
+        np.multiply(gh, mult[t, :, 3 * hs:], out=dg[:, 3 * hs:])
+        dh = dg @ whh
+        dc = dct * f[t]
+    flat = dgates.reshape(steps * batch, 4 * hs)
+    w = O.Tensor._wrap
+    xd = x._data
+    gx = w((flat @ w_ih._data).reshape(xd.shape)) if x._requires_grad else None
+    gw_ih = w(flat.T @ xd.reshape(steps * batch, -1)) if w_ih._requires_grad else None
+    gw_hh = w(flat.T @ hprev.reshape(steps * batch, hs)) if w_hh._requires_grad else None
+    gb = w(flat.sum(0)) if b_ih is not None or b_hh is not None else None
+    return gx, w(dh), w(dc), gw_ih, gw_hh, gb, gb
+
 
 
 def weight_norm(g, v, gain, axis):

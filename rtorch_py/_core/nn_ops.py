@@ -1,9 +1,9 @@
 """Primitive ops of the nn layers (0-based, 2-D spatial layout (N, C, H, W); 1-D layers add a unit H).
 
-Convolutions are im2col: ``as_strided`` windows of the padded input copied once into columns and multiplied
-with the weight (one batched matmul); their adjoints scatter columns back with one strided add per kernel
-element (never a loop over pixels). Three ops make a closed family so every gradient of every order is again
-one of them:
+Convolutions are im2col: ``as_strided`` windows of the padded input copied once into columns (batch inside
+the columns) and multiplied with the weight (one GEMM per group); their adjoints scatter columns back with
+one strided add per kernel element (never a loop over pixels). Three ops make a closed family so every
+gradient of every order is again one of them:
 
 - ``conv2d(x, w)``: the convolution;
 - ``conv_transpose2d(y, w)``: its adjoint in x (PyTorch's transposed convolution);
@@ -22,6 +22,7 @@ from numpy.lib.stride_tricks import as_strided
 
 from . import autograd
 from . import derivatives as D
+from . import ops as O
 from .ops import record
 from .tensor import Tensor
 
@@ -56,53 +57,72 @@ def _pad_hw(x: np.ndarray, p: Pair) -> np.ndarray:
 
 
 def _cols(x: np.ndarray, k: Pair, out: Pair, s: Pair, p: Pair, d: Pair, groups: int) -> np.ndarray:
-    """im2col: (N, groups, C/groups * kh * kw, oh * ow), one copy."""
+    """im2col, batch inside the columns: (groups, C/groups * kh * kw, N * oh * ow), one copy. With the batch
+    in the columns each convolution GEMM is one large matrix product (per group) instead of N small ones."""
     n, c = x.shape[:2]
-    win = _windows(_pad_hw(x, p), k, out, s, d)
-    return win.reshape(n, groups, (c // groups) * k[0] * k[1], out[0] * out[1])
+    win = _windows(_pad_hw(x, p), k, out, s, d).transpose(1, 2, 3, 0, 4, 5)  # (C, kh, kw, N, oh, ow)
+    return win.reshape(groups, (c // groups) * k[0] * k[1], n * out[0] * out[1])
 
 
-def _conv_fwd(x: np.ndarray, w: np.ndarray, s: Pair, p: Pair, d: Pair, groups: int) -> np.ndarray:
+def _grouped_rows(gy: np.ndarray, groups: int) -> np.ndarray:
+    """(N, O, oh, ow) -> (groups, O/groups, N * oh * ow): the output gradient as the GEMMs want it."""
+    n, o = gy.shape[:2]
+    t = gy.reshape(n, groups, o // groups, -1).transpose(1, 2, 0, 3)
+    return np.ascontiguousarray(t).reshape(groups, o // groups, -1)
+
+
+def _conv_fwd(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, s: Pair, p: Pair, d: Pair, groups: int
+              ) -> tuple[np.ndarray, np.ndarray]:
+    """The convolution (bias added while the product is laid out as (N, O, oh, ow)) and its im2col columns
+    (the weight gradient reuses them: no second im2col)."""
     n = x.shape[0]
     o, _cg, kh, kw = w.shape
     oh = conv_out_size(x.shape[2], kh, s[0], p[0], d[0])
     ow = conv_out_size(x.shape[3], kw, s[1], p[1], d[1])
     cols = _cols(x, (kh, kw), (oh, ow), s, p, d, groups)
-    wg = w.reshape(groups, o // groups, -1)
-    out = np.matmul(wg, cols)  # (N, G, O/G, L)
-    return out.reshape(n, o, oh, ow)
+    prod = np.matmul(w.reshape(groups, o // groups, -1), cols)  # (G, O/G, N * L)
+    prod = prod.reshape(o, n, oh, ow).transpose(1, 0, 2, 3)
+    out = np.empty((n, o, oh, ow), dtype=prod.dtype)
+    if b is None:
+        np.copyto(out, prod)
+    else:
+        np.add(prod, b.reshape(1, -1, 1, 1), out=out)
+    return out, cols
 
 
 def _conv_adj_x(gy: np.ndarray, w: np.ndarray, s: Pair, p: Pair, d: Pair, groups: int, hw: Pair
                 ) -> np.ndarray:
-    """The adjoint of the convolution in x: columns w^T gy, added back into a (N, C, *hw) array."""
+    """The adjoint of the convolution in x: columns w^T gy (one GEMM per group), added back into a
+    (N, C, *hw) array with one strided add per kernel element (never a loop over pixels)."""
     n, o, oh, ow = gy.shape
     _o, cg, kh, kw = w.shape
     c = cg * groups
     wg = w.reshape(groups, o // groups, cg * kh * kw)
-    cols = np.matmul(wg.transpose(0, 2, 1), gy.reshape(n, groups, o // groups, oh * ow))
-    cols = cols.reshape(n, c, kh, kw, oh, ow)
+    cols = np.matmul(wg.transpose(0, 2, 1), _grouped_rows(gy, groups))  # (G, Cg*kh*kw, N * L)
+    cols = cols.reshape(c, kh, kw, n, oh, ow)
     hp, wp = hw[0] + 2 * p[0], hw[1] + 2 * p[1]
     need_h, need_w = (oh - 1) * s[0] + d[0] * (kh - 1) + 1, (ow - 1) * s[1] + d[1] * (kw - 1) + 1
     xp = np.zeros((n, c, max(hp, need_h), max(wp, need_w)), dtype=gy.dtype)
-    for i in range(kh):  # one strided add per kernel element
+    xt = xp.transpose(1, 0, 2, 3)
+    for i in range(kh):
         hi = i * d[0]
         for j in range(kw):
             wj = j * d[1]
-            xp[:, :, hi:hi + s[0] * (oh - 1) + 1:s[0], wj:wj + s[1] * (ow - 1) + 1:s[1]] += cols[:, :, i, j]
+            xt[:, :, hi:hi + s[0] * (oh - 1) + 1:s[0], wj:wj + s[1] * (ow - 1) + 1:s[1]] += cols[:, i, j]
     if p[0] or p[1] or xp.shape[2] != hw[0] or xp.shape[3] != hw[1]:
         xp = np.ascontiguousarray(xp[:, :, p[0]:p[0] + hw[0], p[1]:p[1] + hw[1]])
     return xp
 
 
-def _conv_adj_w(x: np.ndarray, gy: np.ndarray, k: Pair, s: Pair, p: Pair, d: Pair, groups: int) -> np.ndarray:
-    """The adjoint of the convolution in w: sum over the batch of gy times the input columns."""
-    n = x.shape[0]
-    o, oh, ow = gy.shape[1], gy.shape[2], gy.shape[3]
-    cols = _cols(x, k, (oh, ow), s, p, d, groups)  # (N, G, K, L)
-    gyg = gy.reshape(n, groups, o // groups, oh * ow)
-    gw = np.matmul(gyg, cols.transpose(0, 1, 3, 2)).sum(axis=0)  # (G, O/G, K)
-    return gw.reshape(o, (x.shape[1] // groups), k[0], k[1])
+def _conv_adj_w(x: np.ndarray, gy: np.ndarray, k: Pair, s: Pair, p: Pair, d: Pair, groups: int,
+                cols: np.ndarray | None = None) -> np.ndarray:
+    """The adjoint of the convolution in w: gy times the input columns, one GEMM per group summing over
+    the batch and the pixels at once (``cols``: the forward's im2col of x, when it kept them)."""
+    oh, ow = gy.shape[2], gy.shape[3]
+    if cols is None:
+        cols = _cols(x, k, (oh, ow), s, p, d, groups)
+    gw = np.matmul(_grouped_rows(gy, groups), cols.transpose(0, 2, 1))  # (G, O/G, Cg*kh*kw)
+    return gw.reshape(gy.shape[1], x.shape[1] // groups, k[0], k[1])
 
 
 # -- convolution family ------------------------------------------------------------------------------------------
@@ -110,11 +130,12 @@ def _conv_adj_w(x: np.ndarray, gy: np.ndarray, k: Pair, s: Pair, p: Pair, d: Pai
 def conv2d(x: Tensor, w: Tensor, b: Tensor | None, stride: Pair, padding: Pair, dilation: Pair,
            groups: int) -> Tensor:
     """2-D convolution of (N, C, H, W) with (O, C/groups, kh, kw), libtorch's ConvolutionBackward0."""
-    out = _conv_fwd(x._data, w._data, stride, padding, dilation, groups)
-    if b is not None:
-        out += b._data.reshape(1, -1, 1, 1)
+    out, cols = _conv_fwd(x._data, w._data, None if b is None else b._data, stride, padding, dilation, groups)
+    # The columns are kept for the weight gradient only when one will be asked for (the version check of x
+    # keeps them in step with x).
+    keep = cols if _mode.enabled and w._requires_grad else None
     return record(out, "ConvolutionBackward0", D.conv2d, (x, w, b),
-                  (x, w, stride, padding, dilation, groups))
+                  (x, w, stride, padding, dilation, groups, keep))
 
 
 def conv_transpose2d(y: Tensor, w: Tensor, b: Tensor | None, stride: Pair, padding: Pair, dilation: Pair,
@@ -128,9 +149,10 @@ def conv_transpose2d(y: Tensor, w: Tensor, b: Tensor | None, stride: Pair, paddi
 
 
 def conv2d_weight(x: Tensor, gy: Tensor, k: Pair, stride: Pair, padding: Pair, dilation: Pair,
-                  groups: int) -> Tensor:
-    """The weight gradient of conv2d (bilinear in x and gy), itself differentiable."""
-    out = _conv_adj_w(x._data, gy._data, k, stride, padding, dilation, groups)
+                  groups: int, cols: np.ndarray | None = None) -> Tensor:
+    """The weight gradient of conv2d (bilinear in x and gy), itself differentiable; ``cols``: x's im2col
+    columns when the caller has them."""
+    out = _conv_adj_w(x._data, gy._data, k, stride, padding, dilation, groups, cols)
     return record(out, "ConvolutionBackwardBackward0", D.conv2d_weight, (x, gy),
                   (x, gy, stride, padding, dilation, groups))
 
@@ -180,9 +202,10 @@ def max_pool2d(x: Tensor, k: Pair, s: Pair, p: Pair, d: Pair, out: Pair) -> tupl
         xp[:, :, p[0]:p[0] + h, p[1]:p[1] + w] = xd
     else:
         xp = xd
+    # A NaN anywhere (one reduction finds it) makes each step also look for NaNs.
+    nan = xd.dtype.kind == "f" and xd.size > 0 and bool(np.isnan(xd.max()))
     best = None
-    kidx = np.zeros((n, c) + tuple(out), dtype=np.int64)
-    floating = xd.dtype.kind == "f"
+    kidx = np.zeros((n, c) + tuple(out), dtype=np.intp)
     for i in range(k[0]):
         for j in range(k[1]):
             sl = xp[:, :, i * d[0]:i * d[0] + s[0] * (out[0] - 1) + 1:s[0],
@@ -190,16 +213,24 @@ def max_pool2d(x: Tensor, k: Pair, s: Pair, p: Pair, d: Pair, out: Pair) -> tupl
             if best is None:
                 best = sl.copy()
                 continue
-            upd = sl > best
-            if floating:
+            upd = np.greater(sl, best)
+            if nan:
                 upd |= np.isnan(sl)
             np.copyto(best, sl, where=upd)
-            kidx[upd] = i * k[1] + j
-    ki, kj = np.divmod(kidx, k[1])
-    rows = np.arange(out[0]).reshape(-1, 1) * s[0] - p[0] + ki * d[0]
-    cols = np.arange(out[1]) * s[1] - p[1] + kj * d[1]
-    idx = rows * w + cols
-    t = record(best, "MaxPool2DWithIndicesBackward0", D.pool_index, (x,), (xd.shape, idx))
+            np.copyto(kidx, i * k[1] + j, where=upd)
+    disjoint = s[0] >= k[0] and s[1] >= k[1] and d == (1, 1)
+    return _max_pool_result(x, best, kidx, k, s, p, d, out, disjoint)
+
+
+def _max_pool_result(x: Tensor, best: np.ndarray, kidx: np.ndarray, k: Pair, s: Pair, p: Pair, d: Pair,
+                     out: Pair, disjoint: bool) -> tuple[Tensor, np.ndarray]:
+    """The pooled tensor and the flat (H*W) index of each maximum from its position ``kidx`` in the window."""
+    w = x._data.shape[3]
+    start = (np.arange(out[0]).reshape(-1, 1) * s[0] - p[0]) * w + np.arange(out[1]) * s[1] - p[1]
+    ki, kj = np.divmod(np.arange(k[0] * k[1]), k[1])
+    idx = np.take(ki * d[0] * w + kj * d[1], kidx)
+    idx += start
+    t = record(best, "MaxPool2DWithIndicesBackward0", D.pool_index, (x,), (x._data.shape, idx, disjoint))
     return t, idx
 
 
@@ -252,6 +283,64 @@ def embedding(weight: Tensor, idx: np.ndarray, padding_idx: int | None, scale_gr
     out = np.take(weight._data, idx, axis=0)
     return record(out, "EmbeddingBackward0", D.embedding, (weight,),
                   (weight._data.shape[0], idx, padding_idx, scale_grad_by_freq))
+
+
+# -- recurrent layers ----------------------------------------------------------------------------------------------
+
+def lstm_layer(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
+               b_hh: Tensor | None, reverse: bool = False) -> Tensor:
+    """A whole LSTM layer over (T, B, in) as ONE node: (T, 2, B, H), step t's hidden and cell state.
+
+    The input projection of every step is one GEMM; each step adds its recurrent product and applies the
+    gates (i, f, g, o: libtorch's order) in numpy. The rule (``derivatives.lstm_layer``) runs back through
+    time in numpy with the saved gate activations and gets the weight gradients as one GEMM each; a
+    gradient of a gradient recomputes the layer from primitives (``lstm_layer_reference``).
+    ``reverse`` runs the steps from last to first (the backward direction of a bidirectional layer).
+    """
+    xd, whh = x._data, w_hh._data
+    steps, batch = xd.shape[0], xd.shape[1]
+    hs = whh.shape[1]
+    pre = (xd.reshape(steps * batch, -1) @ w_ih._data.T).reshape(steps, batch, -1)
+    if b_ih is not None:
+        pre += b_ih._data
+    out = np.empty((steps, 2, batch, hs), dtype=pre.dtype)
+    acts = np.empty((steps, batch, 4 * hs), dtype=pre.dtype)
+    tcs = np.empty((steps, batch, hs), dtype=pre.dtype)
+    h, c = h0._data, c0._data
+    for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+        rec = h @ whh.T
+        if b_hh is not None:
+            rec += b_hh._data
+        a = acts[t]
+        np.add(pre[t], rec, out=a)
+        g = np.tanh(a[:, 2 * hs:3 * hs])
+        a[:] = O._sigmoid(a)  # i, f, o (one call for all four: fewer small numpy calls per step)
+        a[:, 2 * hs:3 * hs] = g
+        i, f, g, o = a[:, :hs], a[:, hs:2 * hs], a[:, 2 * hs:3 * hs], a[:, 3 * hs:]
+        c = np.add(f * c, i * g, out=out[t, 1])
+        np.tanh(c, out=tcs[t])
+        h = np.multiply(o, tcs[t], out=out[t, 0])
+    return record(out, "LstmLayerBackward0", D.lstm_layer, (x, h0, c0, w_ih, w_hh, b_ih, b_hh),
+                  (x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, acts, tcs, O.OUT))
+
+
+def lstm_layer_reference(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
+                         b_hh: Tensor | None, reverse: bool = False) -> Tensor:
+    """``lstm_layer`` written with primitives, step by step (differentiable to any order)."""
+    hs = w_hh._data.shape[1]
+    steps = x._data.shape[0]
+    h, c = h0, c0
+    outs: list = [None] * steps
+    for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+        gates = O.add(O.linear(O.index(x, t), w_ih, b_ih), O.linear(h, w_hh, b_hh))
+        i = O.sigmoid(narrow(gates, 1, 0, hs))
+        f = O.sigmoid(narrow(gates, 1, hs, hs))
+        g = O.tanh(narrow(gates, 1, 2 * hs, hs))
+        o = O.sigmoid(narrow(gates, 1, 3 * hs, hs))
+        c = O.add(O.mul(f, c), O.mul(i, g))
+        h = O.mul(o, O.tanh(c))
+        outs[t] = O.stack([h, c], 0)
+    return O.stack(outs, 0)
 
 
 # -- weight normalization ------------------------------------------------------------------------------------------

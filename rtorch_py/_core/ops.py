@@ -1022,7 +1022,10 @@ def linear(x: Tensor, w: Tensor, b: Tensor | None = None) -> Tensor:
             f"mat1 and mat2 shapes cannot be multiplied ({'x'.join(map(str, xd.shape[:-1] or (1,)))}x"
             f"{xd.shape[-1] if xd.ndim else 1} and {wd.shape[-1]}x{wd.shape[0]})"
         )
-    out = xd @ wd.T
+    if xd.ndim > 2:  # one GEMM over all leading dims (numpy would loop over them, one small GEMM each)
+        out = (xd.reshape(-1, xd.shape[-1]) @ wd.T).reshape(xd.shape[:-1] + wd.shape[:1])
+    else:
+        out = xd @ wd.T
     if b is not None:
         out += b._data
     if not _mode.enabled:

@@ -102,6 +102,13 @@ class _RNNBase(nn_Module):
     def _cell(self, x: Tensor, state: Any, w: tuple) -> tuple[Tensor, Any]:
         raise NotImplementedError
 
+    def _whole_layers(self) -> bool:
+        """Whether ``_layers_whole`` (one node per layer and direction) serves this (unpacked) call."""
+        return False
+
+    def _layers_whole(self, x: Tensor, states: list) -> tuple[Tensor, list]:
+        raise NotImplementedError
+
     def _check(self, input: Tensor, fn: str) -> None:
         _check.tensor(input, fn, "input")
         if input.ndim not in (2, 3):
@@ -123,8 +130,11 @@ class _RNNBase(nn_Module):
         steps, batch = x.shape[0], x.shape[1]
         dirs = 2 if self.bidirectional else 1
         states = self._initial_states(hx, batched, batch, dirs, x, fn)
-        inputs = [O.index(x, t) for t in range(steps)]  # x rarely requires grad: these views are free
-        out, finals = self._layers(inputs, states, None)
+        if steps and self._whole_layers():
+            out, finals = self._layers_whole(x, states)
+        else:
+            inputs = [O.index(x, t) for t in range(steps)]  # x rarely requires grad: these views are free
+            out, finals = self._layers(inputs, states, None)
         if not batched:
             out = O.squeeze(out, 1)
         elif self.batch_first:
@@ -281,6 +291,27 @@ class nn_lstm(_RNNBase):  # noqa: N801
         c = O.add(O.mul(f, c), O.mul(i, g))
         h = O.mul(o, O.tanh(c))
         return h, (h, c)
+
+    def _whole_layers(self) -> bool:
+        # Dropout between layers draws one mask per step (libtorch's order): the step-wise path keeps it.
+        return not (self.dropout and self.training and self.num_layers > 1)
+
+    def _layers_whole(self, x: Tensor, states: list) -> tuple[Tensor, list]:
+        """Each layer and direction as one ``lstm_layer`` node: (T, 2, B, H) per direction; its hidden states
+        are the layer's output and the last step's (the first step's, reversed) states the final ones."""
+        dirs = 2 if self.bidirectional else 1
+        last = x.shape[0] - 1
+        finals = []
+        for layer in range(self.num_layers):
+            outs = []
+            for d in range(dirs):
+                h0, c0 = states[layer * dirs + d]
+                y = NO.lstm_layer(x, h0, c0, *self._weights(layer, d), reverse=d == 1)
+                outs.append(O.select(y, 1, 0))
+                t = last if d == 0 else 0
+                finals.append((O.index(y, (t, 0)), O.index(y, (t, 1))))
+            x = outs[0] if dirs == 1 else O.cat(outs, 2)
+        return x, finals
 
     def forward(self, input: Tensor, hx: Any = None) -> list:
         out, finals, batched = self._run(input, hx, "nn_lstm")

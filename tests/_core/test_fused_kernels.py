@@ -1,0 +1,90 @@
+"""The fused kernels of the performance work: ``lstm_layer`` (a whole LSTM layer as one node) against its
+step-by-step primitive version and finite differences; conv / max pool fast paths against their definitions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import rtorch_py as rt
+from rtorch_py._core import nn_ops as NO
+from tests.gradcheck import gradcheck
+
+T, B, I, H = 4, 3, 5, 2
+SHAPES = [(T, B, I), (B, H), (B, H), (4 * H, I), (4 * H, H), (4 * H,), (4 * H,)]
+
+
+def _args(seed: int = 0) -> list[np.ndarray]:
+    r = np.random.default_rng(seed)
+    return [r.standard_normal(s) for s in SHAPES]
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_lstm_layer_forward_is_the_step_by_step_layer(reverse: bool) -> None:
+    for dtype in (np.float32, np.float64):
+        ts = [rt.torch_tensor(a.astype(dtype)) for a in _args(1)]
+        fused = NO.lstm_layer(*ts, reverse=reverse)._data
+        steps = NO.lstm_layer_reference(*ts, reverse=reverse)._data
+        assert fused.dtype == dtype
+        np.testing.assert_array_equal(fused, steps)
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("bias", [True, False])
+def test_lstm_layer_gradcheck(reverse: bool, bias: bool) -> None:
+    args = _args(2)
+    if bias:
+        gradcheck(lambda *t: NO.lstm_layer(*t, reverse=reverse), args)
+    else:
+        gradcheck(lambda x, h, c, wi, wh: NO.lstm_layer(x, h, c, wi, wh, None, None, reverse=reverse), args[:5])
+
+
+@pytest.mark.parametrize("reverse", [False, True])
+def test_lstm_layer_second_order(reverse: bool) -> None:
+    gradcheck(lambda *t: NO.lstm_layer(*t, reverse=reverse), _args(3), second_order=True)
+
+
+def test_lstm_layer_gradient_is_the_step_by_step_gradient() -> None:
+    """float32: the fused rule's gradients agree with the primitives' graph (a different summation order)."""
+    args = [a.astype(np.float32) for a in _args(4)]
+    grads = []
+    for fn in (NO.lstm_layer, NO.lstm_layer_reference):
+        ts = [rt.torch_tensor(a, requires_grad=True) for a in args]
+        out = fn(*ts)
+        (out * rt.torch_tensor(np.linspace(-1, 1, out.numel()).reshape(out.shape).astype(np.float32))).sum().backward()
+        grads.append([t.grad._data for t in ts])
+    for a, b in zip(*grads):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_nn_lstm_whole_layers_match_the_step_path() -> None:
+    """nn_lstm's unpacked path (one node per layer and direction) gives the per-step cells' outputs and
+    states."""
+    rt.torch_manual_seed(5)
+    m = rt.nn_lstm(3, 4, num_layers=2, bidirectional=True, batch_first=True)
+    x = rt.torch_randn(2, 6, 3)
+    out, (h, c) = m(x)
+    m._whole_layers = lambda: False  # the step-wise path of _RNNBase
+    out2, (h2, c2) = m(x)
+    # Equal up to the GEMM's blocking: the fused input projection is one product over all steps.
+    for a, b in ((out, out2), (h, h2), (c, c2)):
+        np.testing.assert_allclose(a._data, b._data, rtol=1e-6, atol=1e-7)
+
+
+def test_max_pool_nan_and_ties_follow_libtorch_scan() -> None:
+    """First maximum wins a tie; a NaN wins over numbers, the last NaN of a window over earlier ones."""
+    x = np.array([[[[1.0, 1.0, 2.0, np.nan], [0.0, 1.0, np.nan, 5.0]]]], dtype=np.float32)
+    out, idx = NO.max_pool2d(rt.torch_tensor(x), (2, 2), (2, 2), (0, 0), (1, 1), (1, 2))
+    assert idx.tolist() == [[[[0, 6]]]]
+    assert out._data[0, 0, 0, 0] == 1.0 and np.isnan(out._data[0, 0, 0, 1])
+
+
+def test_max_pool_disjoint_gradient_lands_on_the_argmax() -> None:
+    r = np.random.default_rng(6)
+    x = rt.torch_tensor(r.standard_normal((2, 3, 4, 6)).astype(np.float32), requires_grad=True)
+    out, idx = NO.max_pool2d(x, (2, 2), (2, 2), (0, 0), (1, 1), (2, 3))
+    g = r.standard_normal(out.shape).astype(np.float32)
+    (out * rt.torch_tensor(g)).sum().backward()
+    want = np.zeros((2, 3, 24), dtype=np.float32)
+    np.put_along_axis(want, idx.reshape(2, 3, -1), g.reshape(2, 3, -1), axis=2)
+    np.testing.assert_array_equal(x.grad._data, want.reshape(2, 3, 4, 6))

@@ -1,0 +1,53 @@
+"""Adam's multi-tensor update (one flat array per group) is the single-tensor update, bit for bit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import rtorch_py as rt
+from rtorch_py.optim import adam
+
+
+def _train(monkeypatch: pytest.MonkeyPatch, flat: bool, steps: int = 30) -> tuple[list, list]:
+    if not flat:
+        monkeypatch.setattr(adam._Adam, "_group_flat", lambda self, group, g, params: False)
+    rt.torch_manual_seed(1)
+    x = rt.torch_randn(100, 3)
+    y = x[:, 0:1] * 0.2 - x[:, 1:2] * 1.3 + rt.torch_randn(100, 1)
+    model = rt.nn_sequential(rt.nn_linear(3, 32), rt.nn_relu(), rt.nn_linear(32, 1))
+    opt = rt.optim_adam(model.parameters, lr=0.08)
+    for t in range(steps):
+        loss = rt.nnf_mse_loss(model(x), y, reduction="sum")
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        if t == steps // 2:  # state replaced from outside (as load_state_dict does): the flat buffers follow
+            opt.load_state_dict(opt.state_dict())
+    monkeypatch.undo()
+    params = [p._data.copy() for p in model.parameters.values()]
+    state = [(s["step"], s["exp_avg"]._data.copy(), s["exp_avg_sq"]._data.copy()) for s in opt.state.values()]
+    return params, state
+
+
+def test_flat_adam_is_the_single_tensor_adam(monkeypatch: pytest.MonkeyPatch) -> None:
+    p1, s1 = _train(monkeypatch, True)
+    p2, s2 = _train(monkeypatch, False)
+    for a, b in zip(p1, p2):
+        np.testing.assert_array_equal(a, b)
+    for (n1, m1, v1), (n2, m2, v2) in zip(s1, s2):
+        assert n1 == n2 == 30
+        np.testing.assert_array_equal(m1, m2)
+        np.testing.assert_array_equal(v1, v2)
+
+
+def test_flat_adam_state_tensors_are_views_of_the_update() -> None:
+    a = rt.torch_tensor([1.0, -2.0], requires_grad=True)
+    b = rt.torch_tensor([[0.5]], requires_grad=True)
+    opt = rt.optim_adam([a, b], lr=0.1)
+    ((a * a).sum() + (b * 3).sum()).backward()
+    opt.step()
+    assert opt.state[a]["exp_avg"].shape == (2,) and opt.state[b]["exp_avg_sq"].shape == (1, 1)
+    np.testing.assert_allclose(opt.state[a]["exp_avg"]._data, [0.2, -0.4], rtol=1e-6)
+    np.testing.assert_allclose(opt.state[b]["exp_avg"]._data, [[0.3]], rtol=1e-6)
+    np.testing.assert_allclose(a._data, [0.9, -1.9], rtol=1e-6)
