@@ -1214,6 +1214,9 @@ static void NORET raise_classed(const char *cls, const char *msg) {
 /* Copies the pending Python exception's message, drops it (tracebacks hold frames), releases the GIL
    and raises an R error (or an R interrupt for KeyboardInterrupt); for RUnwind, resumes R's non-local
    exit instead. Never returns. */
+static Py_ssize_t take_warnings(char **bufp, size_t *usedp);
+static void emit_warnings(char *buf, size_t used, Py_ssize_t nw);
+
 static void NORET fail(PyGILState_STATE g) {
     PyObject *type, *value, *tb;
     PyErr_Fetch(&type, &value, &tb);
@@ -1258,8 +1261,12 @@ static void NORET fail(PyGILState_STATE g) {
     Py_XDECREF(type);
     Py_XDECREF(value);
     Py_XDECREF(tb);
+    char *wbuf;
+    size_t wused;
+    Py_ssize_t nw = take_warnings(&wbuf, &wused);  /* warnings raised before the error reach R first */
     in_python--;
     PyGILState_Release(g);
+    emit_warnings(wbuf, wused, nw);
     if (interrupt) {
         Rf_onintr();
         Rf_errorcall(R_NilValue, "interrupted");  /* only reached when interrupts are suspended */
@@ -1274,10 +1281,10 @@ static void NORET fail(PyGILState_STATE g) {
 /* After a successful call: pending Ctrl-C, Python warnings (shown as R warnings after the GIL is
    released: warn = 2 turns them into errors, and a handler may run R code). The messages are copied to
    C memory under the GIL and become R strings only after it is released. */
-static SEXP finish(PyGILState_STATE g, SEXP result) {
-    PROTECT(result);
-    if (PyErr_CheckSignals() < 0) { UNPROTECT(1); fail(g); }
-    Py_ssize_t nw = PyList_GET_SIZE(py_warnings);
+/* The pending Python warnings' messages, copied to C memory (under the GIL) and cleared: returns their
+   number; *buf holds them NUL-separated (free() it), NULL when there are none. */
+static Py_ssize_t take_warnings(char **bufp, size_t *usedp) {
+    Py_ssize_t nw = py_warnings ? PyList_GET_SIZE(py_warnings) : 0;
     char *buf = NULL;
     size_t used = 0;
     if (nw > 0) {
@@ -1299,20 +1306,35 @@ static SEXP finish(PyGILState_STATE g, SEXP result) {
         PyList_SetSlice(py_warnings, 0, nw, NULL);
         PyErr_Clear();
     }
+    *bufp = buf;
+    *usedp = used;
+    return buf ? nw : 0;
+}
+
+/* Signals the taken warnings as R warnings (after the GIL is released: a handler may run R code). */
+static void emit_warnings(char *buf, size_t used, Py_ssize_t nw) {
+    if (!buf) return;
+    SEXP warns = PROTECT(Rf_allocVector(STRSXP, nw));
+    size_t off = 0;
+    for (Py_ssize_t i = 0; i < nw && off < used; i++) {
+        SET_STRING_ELT(warns, i, Rf_mkCharCE(buf + off, CE_UTF8));
+        off += strlen(buf + off) + 1;
+    }
+    free(buf);
+    for (R_xlen_t i = 0; i < XLENGTH(warns); i++)
+        Rf_warning("%s", CHAR(STRING_ELT(warns, i)));  /* with the calling R function, as errors */
+    UNPROTECT(1);
+}
+
+static SEXP finish(PyGILState_STATE g, SEXP result) {
+    PROTECT(result);
+    if (PyErr_CheckSignals() < 0) { UNPROTECT(1); fail(g); }
+    char *buf;
+    size_t used;
+    Py_ssize_t nw = take_warnings(&buf, &used);
     in_python--;
     PyGILState_Release(g);
-    if (buf) {
-        SEXP warns = PROTECT(Rf_allocVector(STRSXP, nw));
-        size_t off = 0;
-        for (Py_ssize_t i = 0; i < nw && off < used; i++) {
-            SET_STRING_ELT(warns, i, Rf_mkCharCE(buf + off, CE_UTF8));
-            off += strlen(buf + off) + 1;
-        }
-        free(buf);
-        for (R_xlen_t i = 0; i < XLENGTH(warns); i++)
-            Rf_warning("%s", CHAR(STRING_ELT(warns, i)));  /* with the calling R function, as errors */
-        UNPROTECT(1);
-    }
+    emit_warnings(buf, used, nw);
     UNPROTECT(1);
     return result;
 }

@@ -64,3 +64,12 @@ test_that("slc(), torch_is_installed(), install_torch(), print(opt$step())", {
   expect_output(print(opt$step()), "^NULL$")  # R torch's step() returns the closure's loss, NULL without one
   expect_equal(p$item(), 0.8, tolerance = 1e-6)
 })
+
+test_that("Python warnings raised before a Python error reach R before the error", {
+  x <- torch_randn(2, requires_grad = TRUE)
+  y <- torch_randn(1)
+  b <- (x^y)$sum()
+  y$add_(1)
+  expect_warning(expect_error(with_detect_anomaly(b$backward()), "one of the variables needed"),
+                 "should be enabled only for debugging")
+})
