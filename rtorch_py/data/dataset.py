@@ -177,6 +177,20 @@ def dataset(name: str | None = None, inherit: type | None = None, *, private: di
 
 # -- iterable datasets ---------------------------------------------------------------------------------------------
 
+def r_iter(obj: Any, base: type, what: str) -> Iterator[Any]:
+    """What an R-style ``.iter()`` yields (a collection, or a function giving the next value until
+    ``exhausted()``), or a Python subclass's own ``__iter__`` when it overrides ``base``'s."""
+    f = getattr(obj, ".iter", None)
+    if f is None:
+        if type(obj).__iter__ is not base.__iter__:
+            return iter(obj)
+        raise NotImplementedError(f"{what} <{type(obj)._classname}> defines no .iter() method")
+    nxt = f()
+    if not callable(nxt):
+        return iter(nxt)
+    return _drain(nxt)
+
+
 class IterableDataset(_R6Family):
     """Base of iterable datasets (R torch's ``iterable_dataset``): ``.iter()`` returns a function giving the
     next item or :data:`exhausted`; Python subclasses may define ``__iter__`` instead. ``.length()`` is
@@ -194,15 +208,7 @@ class IterableDataset(_R6Family):
 
     def items(self) -> Iterator[Any]:
         """The items, in order (from ``.iter()`` or ``__iter__``)."""
-        f = getattr(self, ".iter", None)
-        if f is None:
-            if type(self).__iter__ is not IterableDataset.__iter__:
-                return iter(self)
-            raise NotImplementedError(f"iterable dataset <{type(self)._classname}> defines no .iter() method")
-        nxt = f()
-        if not callable(nxt):
-            return iter(nxt)
-        return _drain(nxt)
+        return r_iter(self, IterableDataset, "iterable dataset")
 
     def __iter__(self) -> Iterator[Any]:
         return self.items()

@@ -17,7 +17,7 @@ import numpy as np
 from .. import creation as _C
 from .._r import one_based
 from .._r6 import r6_class
-from .dataset import _R6Family, exhausted, is_exhausted
+from .dataset import _R6Family, exhausted, r_iter
 
 __all__ = ["Sampler", "sampler", "SequentialSampler", "RandomSampler", "BatchSampler"]
 
@@ -40,15 +40,7 @@ class Sampler(_R6Family):
 
     def index_iter(self) -> Iterator[Any]:
         """The indices, as a Python iterator (from ``.iter()``, or ``__iter__`` of a Python subclass)."""
-        f = getattr(self, ".iter", None)
-        if f is None:
-            if type(self).__iter__ is not Sampler.__iter__:
-                return iter(self)
-            raise NotImplementedError(f"sampler <{type(self)._classname}> defines no .iter() method")
-        nxt = f()
-        if not callable(nxt):
-            return iter(nxt)
-        return _drain(nxt)
+        return r_iter(self, Sampler, "sampler")
 
     def __iter__(self) -> Iterator[Any]:
         return self.index_iter()
@@ -61,14 +53,6 @@ class Sampler(_R6Family):
 
 
 Sampler._family_root = Sampler
-
-
-def _drain(nxt: Callable[[], Any]) -> Iterator[Any]:
-    while True:
-        v = nxt()
-        if is_exhausted(v):
-            return
-        yield v
 
 
 def sampler(name: str | None = None, inherit: type | None = None, *, private: dict | None = None,
