@@ -48,7 +48,7 @@ R_OBJ = "__robj__"
 UNNAMED = "...unnamed..."
 _SESSION = uuid.uuid4().hex  # identifies classes of this process in files it writes (see _find_class)
 _ST_DTYPES = {"F32": np.float32, "F64": np.float64, "F16": np.float16, "I64": np.int64, "I32": np.int32,
-              "I16": np.int16, "I8": np.int8, "U8": np.uint8, "BOOL": np.bool_}
+              "I16": np.int16, "I8": np.int8, "U8": np.uint8, "BOOL": np.bool_, "C64": np.complex64}
 _ADDRESS = "torch_tensor_address"
 _OBJECT, _OBJREF = "rtorch_object", "rtorch_object_ref"
 _RSERIALIZED = "rtorch_rserialized"

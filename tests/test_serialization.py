@@ -599,3 +599,11 @@ def test_docstring_examples(name: str) -> None:
     import importlib
 
     assert run_examples(importlib.import_module(f"rtorch_py.{name}")).failed == 0
+
+
+def test_complex_tensor_round_trip() -> None:
+    """A cfloat tensor is stored as safetensors' C64 and comes back equal (R torch's test-save block)."""
+    z = rtorch_py.torch_complex(rtorch_py.torch_randn(4, 3), rtorch_py.torch_randn(4, 3))
+    back = rtorch_py.torch_load(rtorch_py.torch_serialize(z))
+    assert back._data.dtype == np.complex64
+    np.testing.assert_array_equal(back._data, z._data)
