@@ -587,9 +587,18 @@ def _embedding_index(index: Index1) -> Tensor:
     return index
 
 
-def _embedding_range(i: int, num: int) -> BaseException:
-    return worded(IndexError, "nnf_embedding: index {i} is out of range for an embedding with {num} rows "
-                  "(indices are 1-based)", i=Pos(i), num=num)
+def _embedding_rows(idx_t: Tensor, num: int, fn: str) -> np.ndarray:
+    """The 0-based rows an embedding (or embedding bag) of ``num`` rows reads: integer indices, 1-based, in
+    range (libtorch's errors)."""
+    if idx_t._data.dtype.kind not in "iu":
+        raise RuntimeError(f"{fn}: Expected tensor for argument #1 'indices' to have one of the following scalar "
+                           f"types: Long, Int; but got {idx_t.dtype.name} instead")
+    idx = _embedding_index(idx_t)._data
+    if idx.size and (idx.min() < 0 or idx.max() >= num):
+        raise worded(IndexError, "nnf_embedding: index {i} is out of range for an embedding with {num} rows "
+                     "(indices are 1-based)", i=Pos(int(idx.min() if idx.min() < 0 else idx.max())),
+                     num=num).one_based()
+    return idx
 
 
 def nnf_embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
@@ -605,13 +614,8 @@ def nnf_embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
     w = _t(weight, "nnf_embedding", "weight")
     if w.ndim != 2:
         raise RuntimeError(f"nnf_embedding: 'weight' must be 2-D, got shape {list(w.shape)}")
-    if idx_t._data.dtype.kind not in "iu":
-        raise RuntimeError(f"nnf_embedding: Expected tensor for argument #1 'indices' to have one of the following "
-                           f"scalar types: Long, Int; but got {idx_t.dtype.name} instead")
     num = w.shape[0]
-    idx = _embedding_index(idx_t)._data
-    if idx.size and (idx.min() < 0 or idx.max() >= num):
-        raise _embedding_range(int(idx.min() if idx.min() < 0 else idx.max()), num).one_based()
+    idx = _embedding_rows(idx_t, num, "nnf_embedding")
     pad = _padding_idx0(padding_idx, num, "nnf_embedding")
     if max_norm is not None:
         _embedding_renorm(w, idx, float(max_norm), float(norm_type))

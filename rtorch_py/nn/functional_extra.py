@@ -13,8 +13,7 @@ from .._core import rng
 from .._core.tensor import Tensor
 from .._r import Dim, r_api, to_int
 from .functional import (
-    _embedding_index,
-    _embedding_range,
+    _embedding_rows,
     _padding_idx0,
     _t,
     nnf_celu,
@@ -203,13 +202,8 @@ def nnf_embedding_bag(input: Tensor, weight: Tensor, offsets: Tensor | None = No
         raise ValueError(f"{fn}: mode has to be one of sum, mean or max, got {mode!r}")
     if w.ndim != 2:
         raise ValueError(f"{fn}: weight has to be a 2D Tensor, but got Tensor of dimension {w.ndim}")
-    if idx_t._data.dtype.kind not in "iu":
-        raise RuntimeError(f"{fn}: Expected tensor for argument #1 'indices' to have one of the following scalar "
-                           f"types: Long, Int; but got {idx_t.dtype.name} instead")
     num = w.shape[0]
-    idx = _embedding_index(idx_t)._data
-    if idx.size and (idx.min() < 0 or idx.max() >= num):
-        raise _embedding_range(int(idx.min() if idx.min() < 0 else idx.max()), num).one_based()
+    idx = _embedding_rows(idx_t, num, fn)
     pad = _padding_idx0(padding_idx, num, fn)
     if idx.ndim == 2:
         if offsets is not None:
