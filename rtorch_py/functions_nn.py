@@ -6,7 +6,6 @@ written from differentiable index/lerp primitives (so the ``*_backward`` functio
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,10 +23,8 @@ __all__ = [
     "torch_nll_loss", "torch_multi_margin_loss", "torch_adaptive_avg_pool2d", "torch_max_pool2d_with_indices",
     "torch_max_unpool2d", "torch_zero_", "torch__cast_Byte", "torch__cast_Char", "torch__cast_Double",
     "torch__cast_Float", "torch__cast_Half", "torch__cast_Int", "torch__cast_Long", "torch__cast_Short",
-    "torch_zeros_out", "torch_addr_out", "torch_scaled_dot_product_attention", "torch_one_hot",
-    "torch_empty_strided", "torch__adaptive_avg_pool2d_backward", "nnf_pdist", "nnf_pixel_shuffle", "nnf_conv3d",
-    "nnf_max_unpool2d", "nnf_relu_", "nnf_selu_", "nnf_celu_", "nnf_rrelu_", "nnf_threshold_", "nnf_hardtanh_",
-    "nnf_elu_", "is_torch_device",
+    "torch_zeros_out", "torch_addr_out", "torch_one_hot",
+    "torch_empty_strided", "torch__adaptive_avg_pool2d_backward", "is_torch_device",
 ]
 
 
@@ -271,98 +268,6 @@ def _make_upsample(kind: str, nd: int) -> None:
 for _nd in (1, 2, 3):
     _make_upsample("nearest", _nd)
 _make_upsample("trilinear", 3)
-
-
-def torch_scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,
-                                       dropout_p: float = 0.0, is_causal: bool = False, scale: float | None = None,
-                                       enable_gqa: bool = False) -> Tensor:
-    """``softmax(query %*% t(key) * scale + mask) %*% value`` over the last two dims (``scale`` defaults to
-    ``1 / sqrt(E)``); a bool ``attn_mask`` keeps where TRUE, a float one is added; ``is_causal`` masks the
-    future; ``dropout_p`` drops attention weights (R torch applies it always).
-
-    Example:
-        >>> q = torch_ones(1, 2, 4)
-        >>> torch_scaled_dot_product_attention(q, q,
-        ...     torch_ones(1, 2, 4)).shape
-        (1, 2, 4)
-    """
-    e = query.shape[-1]
-    s = (1.0 / math.sqrt(e)) if scale is None else float(scale)
-    scores = O.mul(O.matmul(query, O.transpose(key, -2, -1)), s)
-    lq, lk = query.shape[-2], key.shape[-2]
-    if is_causal:
-        if attn_mask is not None:
-            raise RuntimeError("scaled_dot_product_attention: explicit attn_mask should not be set when "
-                               "is_causal=True")
-        attn_mask = _wrap(np.tril(np.ones((lq, lk), dtype=bool)))
-    if attn_mask is not None:
-        if attn_mask._data.dtype == np.bool_:
-            scores = O.masked_fill(scores, O.logical_not(attn_mask) if attn_mask.shape == scores.shape else
-                                   _wrap(np.broadcast_to(~attn_mask._data, scores.shape)), -math.inf)
-        else:
-            scores = O.add(scores, attn_mask)
-    weights = O.softmax(scores, -1)
-    if dropout_p > 0:
-        from . import nn
-        weights = nn.nnf_dropout(weights, float(dropout_p), True)
-    return O.matmul(weights, value)
-
-
-# -- nnf_* names R torch exports that are the torch_* functions above ------------------------------------------
-
-def nnf_pdist(input: Tensor, p: float = 2) -> Tensor:  # noqa: A002
-    """``torch_pdist``: distances between every pair of rows."""
-    from .functions_shape import torch_pdist
-    return torch_pdist(input, p)
-
-
-def nnf_pixel_shuffle(input: Tensor, upscale_factor: int) -> Tensor:  # noqa: A002
-    """``torch_pixel_shuffle``: (N, C r^2, H, W) -> (N, C, H r, W r)."""
-    from .functions_shape import torch_pixel_shuffle
-    return torch_pixel_shuffle(input, upscale_factor)
-
-
-def nnf_conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,  # noqa: A002
-               padding: Any = 0, dilation: Any = 1, groups: Any = 1) -> Tensor:
-    """``torch_conv3d``: 3-d convolution."""
-    from .functions_shape import torch_conv3d
-    return torch_conv3d(input, weight, bias, stride, padding, dilation, groups)
-
-
-def nnf_max_unpool2d(input: Tensor, indices: Tensor, kernel_size: Any = None, stride: Any = None,  # noqa: A002
-                     padding: Any = 0, output_size: Any = None) -> Tensor:
-    """``torch_max_unpool2d``: the values placed at their 1-based flat indices; ``output_size`` is required
-    unless it follows from ``kernel_size``/``stride`` (padding 0)."""
-    if output_size is None:
-        if kernel_size is None:
-            raise ValueError("nnf_max_unpool2d: give output_size or kernel_size")
-        k = _sizes(kernel_size) * (2 if len(_sizes(kernel_size)) == 1 else 1)
-        st = k if stride is None else _sizes(stride) * (2 if len(_sizes(stride)) == 1 else 1)
-        output_size = [(input.shape[-2] - 1) * st[0] + k[0], (input.shape[-1] - 1) * st[1] + k[1]]
-    return torch_max_unpool2d(input, indices, output_size)
-
-
-def _inplace_nnf(name: str, target: str) -> Any:
-    def fn(input: Tensor, *args: Any, **kwargs: Any) -> Tensor:  # noqa: A002
-        return input._inplace(getattr(_nnf_module(), target), *args, name=name, **kwargs)
-
-    fn.__name__ = name
-    fn.__doc__ = f"In-place ``{target}``: writes into ``input`` and returns it."
-    return fn
-
-
-def _nnf_module() -> Any:
-    from . import nn
-    return nn
-
-
-nnf_relu_ = _inplace_nnf("nnf_relu_", "nnf_relu")
-nnf_selu_ = _inplace_nnf("nnf_selu_", "nnf_selu")
-nnf_celu_ = _inplace_nnf("nnf_celu_", "nnf_celu")
-nnf_rrelu_ = _inplace_nnf("nnf_rrelu_", "nnf_rrelu")
-nnf_threshold_ = _inplace_nnf("nnf_threshold_", "nnf_threshold")
-nnf_hardtanh_ = _inplace_nnf("nnf_hardtanh_", "nnf_hardtanh")
-nnf_elu_ = _inplace_nnf("nnf_elu_", "nnf_elu")
 
 
 def is_torch_device(x: Any) -> bool:
