@@ -2,7 +2,9 @@
 #   Rscript (R hosts Python):   eval "$(make -s r-env)" && Rscript bench/r_bridge.R
 #   rtorch run (Python hosts R): .venv/bin/python -m rtorch_py run bench/r_bridge.R
 # Prints one line per case: microseconds per call, the minimum and the median over rounds that interleave
-# the cases (the minimum is the robust figure on a shared, noisy machine).
+# the cases. Times are CPU time of this process (user + system): on a shared machine, wall time also counts
+# the time other processes hold the core, CPU time only this process's work. The wall-clock minimum is
+# printed beside it.
 library(torch)
 n <- as.integer(Sys.getenv("RTORCH_BENCH_N", "5000"))
 rounds <- as.integer(Sys.getenv("RTORCH_BENCH_ROUNDS", "15"))
@@ -24,17 +26,21 @@ cases <- list(
 )
 mode <- if (nzchar(Sys.getenv("RTORCH_HOST"))) Sys.getenv("RTORCH_HOST") else "Rscript"
 for (f in cases) f(200L)  # warm up
-us <- matrix(NA_real_, rounds, length(cases))
+us <- wall <- matrix(NA_real_, rounds, length(cases))
+cpu <- function(t) t[["user.self"]] + t[["sys.self"]]
 for (r in seq_len(rounds)) for (j in seq_along(cases)) {
-  t0 <- proc.time()[["elapsed"]]
+  t0 <- proc.time()
   cases[[j]](n)
-  us[r, j] <- (proc.time()[["elapsed"]] - t0) / n * 1e6
+  t1 <- proc.time()
+  us[r, j] <- (cpu(t1) - cpu(t0)) / n * 1e6
+  wall[r, j] <- (t1[["elapsed"]] - t0[["elapsed"]]) / n * 1e6
 }
 for (j in seq_along(cases))
-  cat(sprintf("%-38s min %6.2f us  median %6.2f us  (%s)\n", names(cases)[j], min(us[, j]),
-              median(us[, j]), mode))
+  cat(sprintf("%-38s min %6.2f us  median %6.2f us  (CPU; wall min %6.2f us; %s)\n", names(cases)[j],
+              min(us[, j]), median(us[, j]), min(wall[, j]), mode))
 ratio <- min(us[, "x$mean(dim = 1)" == names(cases)]) / min(us[, "torch_mean(x, dim = 1)" == names(cases)])
-cat(sprintf("x$mean(dim = 1) / torch_mean(x, dim = 1): %.2fx (min over rounds, same run)\n", ratio))
+med <- median(us[, "x$mean(dim = 1)" == names(cases)]) / median(us[, "torch_mean(x, dim = 1)" == names(cases)])
+cat(sprintf("x$mean(dim = 1) / torch_mean(x, dim = 1): %.2fx (min over rounds), %.2fx (median), CPU time, same run\n", ratio, med))
 invisible(gc())
 st <- torch:::.rt_stats()
 cat(sprintf("live pointers after gc: %d of %d made\n", as.integer(st[["pointers_live"]]),

@@ -47,6 +47,19 @@ Ops.torch_tensor <- function(e1, e2) {
   if (missing(e2)) .Call(C_rt_call1, .Generic, e1) else .Call(C_rt_call2, .Generic, e1, e2)
 }
 
+# The hot binary operators also have their own methods: R's group dispatch looks for `*.torch_tensor` before
+# `Ops.torch_tensor`, so finding it skips a failed look-up along the search path and the `.Generic` read
+# (about 0.5 us of the 8 us of `x * 0.2`). Same Python entry as the group method.
+`+.torch_tensor` <- function(e1, e2) {
+  if (missing(e2)) .Call(C_rt_call1, "+", e1) else .Call(C_rt_call2, "+", e1, e2)
+}
+`-.torch_tensor` <- function(e1, e2) {
+  if (missing(e2)) .Call(C_rt_call1, "-", e1) else .Call(C_rt_call2, "-", e1, e2)
+}
+`*.torch_tensor` <- function(e1, e2) .Call(C_rt_call2, "*", e1, e2)
+`/.torch_tensor` <- function(e1, e2) .Call(C_rt_call2, "/", e1, e2)
+`^.torch_tensor` <- function(e1, e2) .Call(C_rt_call2, "^", e1, e2)
+
 #' @export
 Math.torch_tensor <- function(x, ...) .External(C_rt_callx, .Generic, x, ...)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import math
+import operator
 import os
 import weakref
 from collections.abc import Callable
@@ -79,10 +80,15 @@ def _as_tensor(x: Any, like: Any) -> Tensor:
 # -- Ops group ---------------------------------------------------------------------------------------------------
 
 _UNARY = object()
+# Operand types an operator takes as they are (R's plain length-1 vectors arrive as Python scalars): the
+# common `x * 0.2` goes straight to the Python operator, with no per-operand conversion call.
+_PLAIN = frozenset({Tensor, float, int, bool})
 
 
 def _binary(op: Callable[[Any, Any], Any], unary: Callable[[Any], Any] | None = None) -> Callable[..., Any]:
     def f(e1: Any, e2: Any = _UNARY) -> Any:
+        if e1.__class__ in _PLAIN and e2.__class__ in _PLAIN:
+            return op(e1, e2)
         if e2 is _UNARY:
             if unary is None:
                 raise TypeError("invalid unary operator")
@@ -105,19 +111,19 @@ def _logical(fn: Callable[[Tensor, Tensor], Tensor]) -> Callable[[Any, Any], Ten
 
 
 OPS: dict[str, Callable[..., Any]] = {
-    "+": _binary(lambda a, b: a + b, lambda a: a),
-    "-": _binary(lambda a, b: a - b, lambda a: -a),
-    "*": _binary(lambda a, b: a * b),
-    "/": _binary(lambda a, b: a / b),
-    "^": _binary(lambda a, b: a ** b),
+    "+": _binary(operator.add, operator.pos),
+    "-": _binary(operator.sub, operator.neg),
+    "*": _binary(operator.mul),
+    "/": _binary(operator.truediv),
+    "^": _binary(operator.pow),
     "%%": _binary(_fmod),
     "%/%": _binary(_intdiv),
-    "==": _binary(lambda a, b: a == b),
-    "!=": _binary(lambda a, b: a != b),
-    "<": _binary(lambda a, b: a < b),
-    "<=": _binary(lambda a, b: a <= b),
-    ">": _binary(lambda a, b: a > b),
-    ">=": _binary(lambda a, b: a >= b),
+    "==": _binary(operator.eq),
+    "!=": _binary(operator.ne),
+    "<": _binary(operator.lt),
+    "<=": _binary(operator.le),
+    ">": _binary(operator.gt),
+    ">=": _binary(operator.ge),
     "&": _binary(_logical(_F.torch_logical_and)),
     "|": _binary(_logical(_F.torch_logical_or)),
     "!": _binary(lambda a, b: _F.torch_logical_not(a), lambda a: _F.torch_logical_not(a)),
