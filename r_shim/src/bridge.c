@@ -77,6 +77,9 @@ static SEXP precious = NULL;        /* head of a doubly-linked list of R objects
 static SEXP fn_keep = NULL;         /* STRSXP keeping the cached dispatch names alive */
 static SEXP absent_marker = NULL;   /* an argument with this value is not passed to Python at all */
 static SEXP native_callm = NULL, native_callobj = NULL;  /* NativeSymbolInfo objects, embedded in closures */
+/* The primitives .External and invisible, embedded as objects in method closures' bodies: the body's call then
+   needs no look-up of its function through the namespace, its imports and base (~0.5 us a method call). */
+static SEXP prim_external = NULL, prim_invisible = NULL;
 static SEXP dots_formals = NULL;    /* pairlist(... = ) */
 static SEXP cls_default = NULL;     /* class of Python objects nobody registered */
 static SEXP str_subset = NULL, str_subassign = NULL;
@@ -1791,6 +1794,10 @@ static void start_bridge(void) {
         Rf_error("the torch namespace is incomplete (reinstall the shim)");
     dots_formals = Rf_cons(R_MissingArg, R_NilValue);
     R_PreserveObject(dots_formals);
+    prim_external = Rf_findFun(Rf_install(".External"), R_BaseEnv);
+    R_PreserveObject(prim_external);
+    prim_invisible = Rf_findFun(Rf_install("invisible"), R_BaseEnv);
+    R_PreserveObject(prim_invisible);
     SET_TAG(dots_formals, R_DotsSymbol);
     str_subset = Rf_mkString("r_subset");
     R_PreserveObject(str_subset);
@@ -2131,9 +2138,9 @@ static void method_remember(SEXP key, int kind) {
 }
 
 static SEXP method_closure(SEXP x, SEXP name, int invisible) {
-    SEXP body = PROTECT(Rf_lang5(Rf_install(".External"), native_callm, x, name, R_DotsSymbol));
+    SEXP body = PROTECT(Rf_lang5(prim_external, native_callm, x, name, R_DotsSymbol));
     if (invisible) {
-        body = Rf_lang2(Rf_install("invisible"), body);
+        body = Rf_lang2(prim_invisible, body);
         UNPROTECT(1);
         PROTECT(body);
     }
