@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import math
 import re
 import textwrap
 from collections.abc import Callable, Sequence
@@ -737,6 +738,21 @@ def sum(x: Tensor, axes: Any = None, keepdim: bool = False, dtype: Any = None) -
     return record(out, name, D.sum, (x,), (d.shape, ax, keepdim))
 
 
+def _np_mean(d: np.ndarray, ax: Any, keepdim: bool) -> Any:
+    """``np.mean`` of float32/float64 data, bit for bit, without numpy's Python-level ``_mean`` (most of a
+    small mean's cost). numpy divides the sum by the count in float64 and rounds once to float32; dividing
+    in float32 by an exactly representable count (< 2**24) is the same correctly rounded quotient, as float64
+    has more than 2 * 24 + 2 bits (so the double rounding is innocuous)."""
+    n = d.size if ax is None else math.prod([d.shape[a] for a in ax])
+    if d.dtype.itemsize < 4 or n == 0 or n >= 1 << 24:
+        return np.mean(d, axis=ax, keepdims=keepdim)
+    s = np.add.reduce(d, axis=ax, keepdims=keepdim)
+    if s.__class__ is np.ndarray:
+        s /= n
+        return s
+    return s / n
+
+
 def mean(x: Tensor, axes: Any = None, keepdim: bool = False) -> Tensor:
     """Mean over ``axes`` (all when None); floating dtypes only, as libtorch."""
     d = x._data
@@ -746,7 +762,7 @@ def mean(x: Tensor, axes: Any = None, keepdim: bool = False) -> Tensor:
             f"dtype. Got: {x.dtype.name}"
         )
     ax = _axes(axes, d.ndim)
-    out = np.mean(d, axis=ax, keepdims=keepdim)
+    out = _np_mean(d, ax, keepdim)
     name = "MeanBackward0" if axes is None else "MeanBackward1"
     return record(out, name, D.mean, (x,), (d.shape, ax, keepdim))
 

@@ -64,3 +64,24 @@ def test_fixture_covers_issue_functions() -> None:
         assert f"torch_{name}" in fns, name
     for m in ["view", "expand", "repeat"]:
         assert f"method_{m}" in fns
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fast_mean_is_numpys_mean_bit_for_bit(dtype: type) -> None:
+    """ops._np_mean (a sum, then a division in the data's type) equals np.mean (division in float64)."""
+    from rtorch_py._core.ops import _np_mean
+
+    rng = np.random.default_rng(7)
+    for t in range(400):
+        nd = int(rng.integers(0, 4))
+        d = (rng.standard_normal(tuple(rng.integers(1, 30 if nd < 3 else 8, nd))) * 10.0 ** rng.integers(-4, 5)
+             + rng.integers(-3, 4)).astype(dtype)
+        if nd and t % 3 == 0:
+            d = d.T
+        axes = [None] + [tuple(sorted(set(rng.integers(0, nd, k).tolist()))) for k in range(1, nd + 1)]
+        for ax in axes:
+            for keepdim in (False, True):
+                want, got = np.mean(d, axis=ax, keepdims=keepdim), _np_mean(d, ax, keepdim)
+                assert type(got) is type(want)
+                assert np.asarray(got).dtype == np.asarray(want).dtype
+                assert np.asarray(got).tobytes() == np.asarray(want).tobytes(), (d.shape, ax, keepdim)
