@@ -29,6 +29,7 @@ from . import functions_index as FI  # noqa: N812
 from . import functions_shape as FS  # noqa: N812
 from . import functions_stats as FST  # noqa: N812
 from . import linalg as LA  # noqa: N812
+from . import named as NM  # noqa: N812
 from . import special as SP  # noqa: N812
 from ._core import ops as O  # noqa: N812
 from ._core import rng
@@ -76,7 +77,7 @@ view view_as where zero_ set_grad_
 """.split()) + tuple("""
 aminmax bitwise_left_shift bitwise_left_shift_ bitwise_right_shift bitwise_right_shift_ broadcast_to diff inner
 kron ldexp ldexp_ moveaxis nanmean nanmedian put scatter_reduce scatter_reduce_ index_reduce index_reduce_ sinc
-sinc_ storage swapaxes swapdims take_along_dim tile unique_consecutive xlogy xlogy_
+sinc_ storage swapaxes swapdims take_along_dim tile unique_consecutive xlogy xlogy_ has_names
 """.split())  # methods of later R torch releases (libtorch 2.x), beyond the generated list above
 
 
@@ -403,6 +404,7 @@ _SPECIAL: dict[str, Callable[..., Any]] = {
     "element_size": _element_size, "new_zeros": _new_zeros, "new_ones": _new_ones, "new_full": _new_full,
     "new_tensor": _new_tensor, "is_floating_point": _is_floating_point, "new_empty": _new_empty,
     "storage": _storage, "polygamma": _polygamma, "narrow_copy": _narrow_copy,
+    "has_names": NM.tensor_has_names, "rename": NM.tensor_rename,
 }
 
 
@@ -527,6 +529,7 @@ def _set_grad_(self: Tensor, new_grad: Tensor) -> Tensor:
 
 
 _SPECIAL_INPLACE: dict[str, Callable[..., Any]] = {
+    "rename_": NM.tensor_rename_,
     "set_grad_": _set_grad_,
     "t_": _inplace_view(F.torch_t, "t_", ("TBackward1", "TBackward1")),
     "transpose_": _inplace_view(F.torch_transpose, "transpose_", ("TransposeBackward1", "TransposeBackward1")),
@@ -697,6 +700,7 @@ def _assemble() -> dict[str, Method]:
     # Fields R reads without (): the device as a torch_device object (x$device$type), is_cuda.
     Tensor.device = property(_device)
     Tensor.is_cuda = property(_is_cuda)
+    Tensor.names = property(NM.tensor_names, doc=NM.tensor_names.__doc__)
     return table
 
 

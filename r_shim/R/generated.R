@@ -2761,7 +2761,6 @@ torch_nonzero <- function(self, as_list = FALSE) {
   .External(C_rt_callx, "torch_nonzero", self, as_list)
 }
 
-#' @param dim one dimension or a vector of dimensions, 1-based
 torch_norm <- function(self, p = 2L, dim = NULL, keepdim = FALSE, dtype = NULL) {
   .External(C_rt_callx, "torch_norm", self, p, dim, keepdim, dtype)
 }
