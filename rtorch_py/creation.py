@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _check
 from ._core import rng
 from ._core.dtype import as_dtype, complex_of, get_default_dtype
 from ._core.dtype import dtype as Dtype  # noqa: N812
@@ -21,6 +22,7 @@ __all__ = [
     "torch_tensor", "torch_scalar_tensor", "torch_zeros", "torch_ones", "torch_empty", "torch_full",
     "torch_eye", "torch_arange", "torch_range", "torch_linspace", "torch_logspace", "torch_rand",
     "torch_randn", "torch_randint", "torch_randperm", "torch_normal", "torch_bernoulli", "torch_multinomial",
+    "torch_poisson",
     "torch_zeros_like", "torch_ones_like", "torch_empty_like", "torch_full_like", "torch_rand_like",
     "torch_randn_like", "torch_randint_like", "torch_manual_seed", "torch_seed", "torch_initial_seed",
     "torch_get_rng_state", "torch_set_rng_state", "with_torch_manual_seed", "local_torch_manual_seed",
@@ -464,6 +466,18 @@ def torch_bernoulli(self: Tensor, p: Any = None, generator: Any = None) -> Tenso
     if p is None and (np.any(self._data < 0) or np.any(self._data > 1)):
         raise RuntimeError("bernoulli_ expects p to be in [0, 1], but got p outside that range")
     return _wrap(_gen(generator).bernoulli(probs, self.shape, self._data.dtype))
+
+
+def torch_poisson(self: Tensor, generator: Any = None) -> Tensor:
+    """Poisson draws with rates ``self`` (float), in ``self``'s dtype; libtorch's sampler for the same seed.
+
+    Example:
+        >>> torch_poisson(torch_zeros(3)).sum().item()
+        0.0
+    """
+    from ._core import distr_ops  # noqa: PLC0415 - the distributions' sampler, one implementation
+
+    return distr_ops.poisson(_check.tensor(self, "torch_poisson", "self"), generator)
 
 
 @r_api
