@@ -137,3 +137,39 @@ def test_head_and_tail() -> None:
     assert RS.r_head(m, 2)._data.tolist() == [[1, 1], [2, 2]]
     with pytest.raises(ValueError, match="0-d tensor"):
         RS.r_head(rt.torch_tensor(1.0).squeeze(), 1)
+
+
+# -- libtorch internals R torch's tests call (test-gen-namespace.R) ------------------------------------------------
+
+@pytest.mark.parametrize("p", [0.0, 1.0, 2.0, 3.0, float("inf")])
+def test_cdist_backward_is_cdists_gradient(p: float) -> None:
+    rt.torch_manual_seed(5)
+    x1 = rt.torch_randn(2, 3, 2, dtype=rt.torch_float64(), requires_grad=True)
+    x2 = rt.torch_randn(2, 4, 2, dtype=rt.torch_float64())
+    d = rt.torch_cdist(x1, x2, p)
+    g = rt.torch_randn(2, 3, 4, dtype=rt.torch_float64())
+    want = np.zeros((2, 3, 2)) if p == 0 else rt.autograd_grad([d], [x1], [g])[0]._data
+    got = rt.torch__cdist_backward(g, x1, x2, p, d.detach())
+    np.testing.assert_allclose(got._data, want, rtol=1e-12, atol=1e-12)
+    # where a distance is 0 its pair contributes nothing (libtorch; the norm has no gradient there)
+    same = rt.torch_tensor([[1.0, 2.0]], dtype=rt.torch_float64())
+    z = rt.torch__cdist_backward(rt.torch_ones(1, 1, dtype=rt.torch_float64()), same, same, p,
+                                 rt.torch_zeros(1, 1, dtype=rt.torch_float64()))
+    assert z._data.tolist() == [[0.0, 0.0]]
+
+
+def test_batch_norm_impl_index_returns_native_results() -> None:
+    x = np.array([[1.0, 10.0], [3.0, 20.0], [8.0, 60.0]])
+    w, b = np.array([2.0, 0.5]), np.array([0.1, -1.0])
+    rm, rv = rt.torch_zeros(2, dtype=rt.torch_float64()), rt.torch_ones(2, dtype=rt.torch_float64())
+    f64 = rt.torch_float64()
+    out = rt.torch__batch_norm_impl_index(rt.torch_tensor(x, dtype=f64), rt.torch_tensor(w, dtype=f64),
+                                          rt.torch_tensor(b, dtype=f64), rm, rv, True, 0.1, 1e-5, True)
+    mean, var = x.mean(0), x.var(0)
+    np.testing.assert_allclose(out[0]._data, (x - mean) / np.sqrt(var + 1e-5) * w + b, rtol=1e-12)
+    np.testing.assert_allclose(out[1]._data, mean, rtol=1e-12)
+    np.testing.assert_allclose(out[2]._data, 1 / np.sqrt(var + 1e-5), rtol=1e-12)
+    assert out[3].shape == (0,) and out[4] == 0
+    np.testing.assert_allclose(rm._data, 0.1 * mean, rtol=1e-12)  # running stats updated as nnf_batch_norm
+    ev = rt.torch__batch_norm_impl_index(rt.torch_tensor(x, dtype=f64), None, None, rm, rv, False, 0.1, 1e-5, True)
+    assert ev[1].shape == (0,) and ev[2].shape == (0,)

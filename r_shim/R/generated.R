@@ -1499,6 +1499,10 @@ torch__adaptive_avg_pool2d_backward <- function(grad_output, self) {
   .External(C_rt_callx, "torch__adaptive_avg_pool2d_backward", grad_output, self)
 }
 
+torch__batch_norm_impl_index <- function(input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled) {
+  .External(C_rt_callx, "torch__batch_norm_impl_index", input, weight, bias, running_mean, running_var, training, momentum, eps, cudnn_enabled)
+}
+
 torch__cast_Byte <- function(self, non_blocking = FALSE) {
   .External(C_rt_callx, "torch__cast_Byte", self, non_blocking)
 }
@@ -1529,6 +1533,10 @@ torch__cast_Long <- function(self, non_blocking = FALSE) {
 
 torch__cast_Short <- function(self, non_blocking = FALSE) {
   .External(C_rt_callx, "torch__cast_Short", self, non_blocking)
+}
+
+torch__cdist_backward <- function(grad, x1, x2, p, cdist) {
+  .External(C_rt_callx, "torch__cdist_backward", grad, x1, x2, p, cdist)
 }
 
 torch__cholesky_solve_helper <- function(self, A, upper) {
