@@ -147,7 +147,7 @@ def torch__cdist_backward(grad: Tensor, x1: Tensor, x2: Tensor, p: float, cdist:
     Example:
         >>> x1, x2 = torch_tensor([[0.0, 0.0]]), torch_tensor([[3.0, 4.0]])
         >>> torch__cdist_backward(torch_ones(1, 1), x1, x2, 2, torch_cdist(x1, x2)).tolist()
-        [[-0.6000000238418945, -0.800000011920929]]
+        [[-0.6000000238418579, -0.800000011920929]]
     """
     g, a, b, c = grad._data, x1._data, x2._data, cdist._data
     d = a[..., :, None, :] - b[..., None, :, :]  # (.., P, R, M)
