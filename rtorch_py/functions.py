@@ -862,8 +862,16 @@ def torch_topk(self: Tensor, k: Int, dim: Dim = -1, largest: bool = True, sorted
 
 
 def torch_clone(self: Tensor, memory_format: Any = None) -> Tensor:
-    """A copy with its own storage (differentiable)."""
-    return O.clone(self)
+    """A copy with its own storage (differentiable); a parameter's copy stays marked as one, as R torch's
+    clone keeps the tensor's attributes.
+
+    Example:
+        >>> is_nn_parameter(torch_clone(nn_parameter(torch_ones(1))))
+        True
+    """
+    out = O.clone(self)
+    out._is_param = self._is_param
+    return out
 
 
 def torch_cdist(x1: Tensor, x2: Tensor, p: float = 2) -> Tensor:

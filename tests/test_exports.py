@@ -173,3 +173,15 @@ def test_batch_norm_impl_index_returns_native_results() -> None:
     np.testing.assert_allclose(rm._data, 0.1 * mean, rtol=1e-12)  # running stats updated as nnf_batch_norm
     ev = rt.torch__batch_norm_impl_index(rt.torch_tensor(x, dtype=f64), None, None, rm, rv, False, 0.1, 1e-5, True)
     assert ev[1].shape == (0,) and ev[2].shape == (0,)
+
+
+def test_detach_and_clone_keep_the_parameter_mark() -> None:
+    # R torch keeps a tensor's attributes (its class nn_parameter) through $detach() and $clone() (#1136)
+    p = rt.nn_parameter(rt.torch_tensor([1.0, 2.0]))
+    d, c = p.detach(), rt.torch_clone(p)
+    assert rt.is_nn_parameter(d) and rt.is_nn_parameter(c)
+    assert not d.requires_grad and np.shares_memory(d._data, p._data)
+    assert c.requires_grad and not np.shares_memory(c._data, p._data)
+    plain = rt.torch_ones(2)
+    assert not rt.is_nn_parameter(plain.detach()) and not rt.is_nn_parameter(rt.torch_clone(plain))
+    assert not rt.is_nn_parameter(p * 2)  # results of ops are plain tensors

@@ -85,6 +85,8 @@ static PyObject *py_dispatch, *py_dollar, *py_setattr, *py_rclass, *py_method, *
 static PyObject *py_warnings, *py_rerror;
 static PyTypeObject *tensor_type = NULL;  /* _hooks: the Tensor class, whose `_data` is a numpy array */
 static PyObject *tensor_data_attr = NULL;
+static PyObject *tensor_param_attr = NULL;  /* "_is_param": parameters are c("nn_parameter", ...) in R */
+static SEXP cls_param = NULL;
 
 static long n_ptrs_live = 0, n_ptrs_made = 0, n_robj_live = 0;
 static long wraps_since_check = 0;
@@ -886,10 +888,25 @@ static void count_bytes(PyObject *o);
 
 /* A fresh external pointer (never reuse one: `class<-` on a pointer changes it for every holder) to `held`,
    with the R class of `o`: held is o itself, or (tag sym_weak) a Python weak reference to o. */
+/* A tensor marked by nn_parameter (R torch's class c("nn_parameter", "torch_tensor", "R7"), kept by
+   $clone() and $detach() as R torch keeps the attributes); one attribute read, tensors only. */
+static int tensor_is_param(PyObject *o) {
+    if (!tensor_param_attr || Py_TYPE(o) != tensor_type) return 0;
+    PyObject *v = PyObject_GetAttr(o, tensor_param_attr);
+    if (!v) { PyErr_Clear(); return 0; }
+    int r = v == Py_True;
+    Py_DECREF(v);
+    return r;
+}
+
 static SEXP wrap_as(PyObject *o, PyObject *held, SEXP tag) {
     SEXP cls;
     int kind;
     if (class_of(o, &cls, &kind) < 0) return NULL;  /* cls comes back protected */
+    if (tensor_is_param(o)) {
+        UNPROTECT(1);
+        cls = PROTECT(cls_param);
+    }
     SEXP p = PROTECT(R_MakeExternalPtr(NULL, tag, R_NilValue));
     R_RegisterCFinalizerEx(p, ptr_finalizer, FALSE);
     Py_INCREF(held);  /* only once R can no longer fail before the finalizer owns it */
@@ -1752,6 +1769,7 @@ static int setup_python_side(void) {
         Py_INCREF(tt);
         tensor_type = (PyTypeObject *)tt;
         tensor_data_attr = PyUnicode_InternFromString("_data");
+        tensor_param_attr = PyUnicode_InternFromString("_is_param");
     }
     Py_DECREF(api);
     if (!PyList_Check(py_warnings)) {
@@ -1819,6 +1837,12 @@ static void start_bridge(void) {
     cls_default = Rf_mkString("py_object");
     R_PreserveObject(cls_default);
     MARK_NOT_MUTABLE(cls_default);
+    cls_param = Rf_allocVector(STRSXP, 3);
+    R_PreserveObject(cls_param);
+    SET_STRING_ELT(cls_param, 0, Rf_mkChar("nn_parameter"));
+    SET_STRING_ELT(cls_param, 1, Rf_mkChar("torch_tensor"));
+    SET_STRING_ELT(cls_param, 2, Rf_mkChar("R7"));
+    MARK_NOT_MUTABLE(cls_param);
     r_thread = pthread_self();
     unwind_reserve(64);
 

@@ -215,9 +215,11 @@ class Tensor:
         return self
 
     def detach(self) -> Tensor:
-        """A tensor sharing this one's storage (and version counter), outside the graph."""
+        """A tensor sharing this one's storage (and version counter), outside the graph; a parameter's stays
+        marked as one (R torch keeps the tensor's attributes, its class nn_parameter included)."""
         t = Tensor._wrap(self._data)
         t._version = self._version
+        t._is_param = self._is_param
         return t
 
     def detach_(self) -> Tensor:
