@@ -185,3 +185,12 @@ def test_detach_and_clone_keep_the_parameter_mark() -> None:
     plain = rt.torch_ones(2)
     assert not rt.is_nn_parameter(plain.detach()) and not rt.is_nn_parameter(rt.torch_clone(plain))
     assert not rt.is_nn_parameter(p * 2)  # results of ops are plain tensors
+
+
+def test_sparse_methods_answer_for_dense_tensors_or_name_themselves() -> None:
+    x = rt.torch_ones(2, 2)
+    assert x.is_sparse() is False and x.is_sparse_csr() is False
+    assert x.to_dense() is x and x.to_dense(dtype=rt.torch_float64()).dtype == rt.torch_float64()
+    for name in ("to_sparse", "to_sparse_csr", "indices", "values", "coalesce", "sparse_dim"):
+        with pytest.raises(RuntimeError, match=rf"^{name}: not supported in rtorch_py: sparse tensors"):
+            getattr(x, name)()
