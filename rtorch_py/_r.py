@@ -41,6 +41,7 @@ import numpy as np
 from . import _check
 from ._core.errors import Worded
 from ._core.tensor import Tensor
+from .named import axis_of_name
 
 __all__ = [
     "r_api", "declared", "one_based", "KINDS", "RETURN_KINDS",
@@ -238,7 +239,19 @@ class Kind:
 
 
 def _dim(v: Any, ref: Any, fn: str, arg: str) -> int:
+    if v.__class__ is str:  # a dim given by name (named tensors, rtorch_py/named.py)
+        return axis_of_name(ref, v, fn)
     return axis_of(v, _ndim(ref, fn, "self"), fn)
+
+
+def _dims(v: Any, ref: Any, fn: str, arg: str) -> tuple[int, ...] | None:
+    if isinstance(v, str) or (isinstance(v, (list, tuple)) and v and all(isinstance(d, str) for d in v)):
+        names = [v] if isinstance(v, str) else list(v)
+        if len(set(names)) != len(names):
+            dup = next(d for d in names if names.count(d) > 1)
+            raise RuntimeError(f"dim '{dup}' appears multiple times in the list of dims")
+        return tuple(axis_of_name(ref, d, fn) for d in names)
+    return axes_of(v, _ndim(ref, fn, "self"), fn)
 
 
 def _dim_new(v: Any, ref: Any, fn: str, arg: str) -> int:
@@ -263,8 +276,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("Dim", "a dimension, 1-based (negative counts from the end)", _dim, uses_ref=True),
     Kind("DimNew", "a dimension of the result, 1-based (negative counts from the end)", _dim_new,
          uses_ref=True),
-    Kind("Dims", "one dimension or a vector of dimensions, 1-based",
-         lambda v, ref, fn, arg: axes_of(v, _ndim(ref, fn, "self"), fn), uses_ref=True),
+    Kind("Dims", "one dimension or a vector of dimensions, 1-based", _dims, uses_ref=True),
     Kind("DimOrder", "a vector of dimensions, 1-based, in a new order (a permutation)",
          lambda v, ref, fn, arg: _dim_order(v, _ndim(ref, fn, "self"), fn), uses_ref=True),
     Kind("Pos1", "a position, 1-based (negative counts from the end)", lambda v, ref, fn, arg: position_of(v, arg)),

@@ -10,16 +10,19 @@ from typing import Any
 
 import numpy as np
 
+from . import _check
 from ._core import rng
 from ._core.dtype import as_dtype, complex_of, get_default_dtype
 from ._core.dtype import dtype as Dtype  # noqa: N812
 from ._core.tensor import Tensor
 from ._r import Indices1, Int, Size, r_api, to_int
+from .named import set_names
 
 __all__ = [
     "torch_tensor", "torch_scalar_tensor", "torch_zeros", "torch_ones", "torch_empty", "torch_full",
     "torch_eye", "torch_arange", "torch_range", "torch_linspace", "torch_logspace", "torch_rand",
     "torch_randn", "torch_randint", "torch_randperm", "torch_normal", "torch_bernoulli", "torch_multinomial",
+    "torch_poisson",
     "torch_zeros_like", "torch_ones_like", "torch_empty_like", "torch_full_like", "torch_rand_like",
     "torch_randn_like", "torch_randint_like", "torch_manual_seed", "torch_seed", "torch_initial_seed",
     "torch_get_rng_state", "torch_set_rng_state", "with_torch_manual_seed", "local_torch_manual_seed",
@@ -89,6 +92,10 @@ def _finish(arr: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> Te
     return t
 
 
+def _named(t: Tensor, names: Any, fn: str) -> Tensor:
+    return t if names is None else set_names(t, names, fn)
+
+
 def _default_np(dtype: Any) -> np.dtype:
     return (as_dtype(dtype) if dtype is not None else get_default_dtype()).np
 
@@ -139,14 +146,16 @@ def _infer(data: Any, float_np: Any = None) -> np.ndarray:
 
 
 def torch_tensor(data: Any, dtype: Dtype | None = None, device: Any = None, requires_grad: bool = False,
-                 pin_memory: bool = False) -> Tensor:
-    """A tensor from numbers, (nested) lists, numpy arrays or another tensor (copied).
+                 pin_memory: bool = False, names: Any = None) -> Tensor:
+    """A tensor from numbers, (nested) lists, numpy arrays or another tensor (copied); ``names`` names its
+    dims (rtorch_py/named.py).
 
     Example:
         >>> torch_tensor([1, 2, 3]).dtype
         torch_Long
     """
-    return _finish(_infer(data, None if dtype is None else np.float64), dtype, device, requires_grad)
+    t = _finish(_infer(data, None if dtype is None else np.float64), dtype, device, requires_grad)
+    return t if names is None else set_names(t, names, "torch_tensor")
 
 
 _FROM_NUMPY = frozenset({"float64", "float32", "float16", "int64", "int32", "int16", "int8", "uint8", "bool"})
@@ -208,7 +217,7 @@ def _filled(fill: Any, name: str) -> Any:
              requires_grad: bool = False, layout: Any = None) -> Tensor:
         npd = _default_np(dtype) if fill is not None or dtype is not None else get_default_dtype().np
         arr = np.empty(size, npd) if fill is None else np.full(size, fill, npd)
-        return _finish(arr, None, device, requires_grad)
+        return _named(_finish(arr, None, device, requires_grad), names, name)
 
     make.__name__ = make.__qualname__ = name
     make.__doc__ = f"A tensor of the given size filled with {'uninitialised values' if fill is None else fill}."
@@ -225,7 +234,7 @@ def torch_full(size: Size, fill_value: Any, names: Any = None, dtype: Dtype | No
                requires_grad: bool = False) -> Tensor:
     """A tensor of ``size`` filled with ``fill_value`` (its type follows the value, as torch)."""
     npd = _infer(fill_value).dtype if dtype is None else as_dtype(dtype).np
-    return _finish(np.full(size, fill_value, npd), None, device, requires_grad)
+    return _named(_finish(np.full(size, fill_value, npd), None, device, requires_grad), names, "torch_full")
 
 
 def torch_eye(n: Any, m: Any = None, dtype: Dtype | None = None, device: Any = None,
@@ -371,7 +380,8 @@ def torch_rand(*size: Size, generator: Any = None, names: Any = None, dtype: Dty
         >>> torch_manual_seed(1); torch_rand(2).shape
         (2,)
     """
-    return _finish(_gen(generator).uniform(size, 0.0, 1.0, _default_np(dtype)), None, device, requires_grad)
+    return _named(_finish(_gen(generator).uniform(size, 0.0, 1.0, _default_np(dtype)), None, device, requires_grad),
+                  names, "torch_rand")
 
 
 @r_api
@@ -383,7 +393,8 @@ def torch_randn(*size: Size, generator: Any = None, names: Any = None, dtype: Dt
         >>> torch_manual_seed(0); torch_randn(1).item()
         1.5409960746765137
     """
-    return _finish(_gen(generator).normal(size, 0.0, 1.0, _default_np(dtype)), None, device, requires_grad)
+    return _named(_finish(_gen(generator).normal(size, 0.0, 1.0, _default_np(dtype)), None, device, requires_grad),
+                  names, "torch_randn")
 
 
 @r_api
@@ -455,6 +466,18 @@ def torch_bernoulli(self: Tensor, p: Any = None, generator: Any = None) -> Tenso
     if p is None and (np.any(self._data < 0) or np.any(self._data > 1)):
         raise RuntimeError("bernoulli_ expects p to be in [0, 1], but got p outside that range")
     return _wrap(_gen(generator).bernoulli(probs, self.shape, self._data.dtype))
+
+
+def torch_poisson(self: Tensor, generator: Any = None) -> Tensor:
+    """Poisson draws with rates ``self`` (float), in ``self``'s dtype; libtorch's sampler for the same seed.
+
+    Example:
+        >>> torch_poisson(torch_zeros(3)).sum().item()
+        0.0
+    """
+    from ._core import distr_ops  # noqa: PLC0415 - the distributions' sampler, one implementation
+
+    return distr_ops.poisson(_check.tensor(self, "torch_poisson", "self"), generator)
 
 
 @r_api

@@ -308,19 +308,34 @@ def torch_generator() -> torch_generator_obj:
     return torch_generator_obj()
 
 
-def torch_reduction_mean() -> int:
-    """libtorch's reduction code for "mean" (1)."""
-    return 1
+def torch_reduction_mean() -> float:
+    """libtorch's reduction code for "mean" (1), a double as R torch returns it.
+
+    Example:
+        >>> torch_reduction_mean()
+        1.0
+    """
+    return 1.0
 
 
-def torch_reduction_none() -> int:
-    """libtorch's reduction code for "none" (0)."""
-    return 0
+def torch_reduction_none() -> float:
+    """libtorch's reduction code for "none" (0), a double as R torch returns it.
+
+    Example:
+        >>> torch_reduction_none()
+        0.0
+    """
+    return 0.0
 
 
-def torch_reduction_sum() -> int:
-    """libtorch's reduction code for "sum" (2)."""
-    return 2
+def torch_reduction_sum() -> float:
+    """libtorch's reduction code for "sum" (2), a double as R torch returns it.
+
+    Example:
+        >>> torch_reduction_sum()
+        2.0
+    """
+    return 2.0
 
 
 _THREADS = {"intra": 1, "inter": 1}

@@ -14,6 +14,7 @@ from ._core.dtype import as_dtype
 from ._core.dtype import dtype as Dtype  # noqa: N812
 from ._core.tensor import Tensor
 from ._r import Dim, DimNew, DimOrder, Dims, Index1, Indices1, Int, Pos1, ValuesIndices1, r_api, to_int
+from .named import common_names, reject_names
 
 _wrap = Tensor._wrap
 
@@ -386,9 +387,20 @@ def torch_std_mean(self: Tensor, dim: Any = None, unbiased: bool = True, keepdim
     return [torch_std(self, dim, unbiased, keepdim), torch_mean(self, dim, keepdim)]
 
 
+def torch_norm(self: Tensor, p: Any = 2, dim: Any = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
+    """The p-norm (``p = Inf`` the max norm), over ``dim`` (1-based) or all elements; libtorch's norm takes
+    no named dims.
+
+    Example:
+        >>> torch_norm(torch_tensor([3.0, 4.0])).item()
+        5.0
+    """
+    reject_names("torch_norm", "norm.names_ScalarOpt_dim", dim)
+    return _norm(self, p, dim, keepdim, dtype)
+
+
 @r_api
-def torch_norm(self: Tensor, p: Any = 2, dim: Dims | None = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
-    """The p-norm (``p = Inf`` the max norm), over ``dim`` or all elements."""
+def _norm(self: Tensor, p: Any = 2, dim: Dims | None = None, keepdim: bool = False, dtype: Any = None) -> Tensor:
     if isinstance(p, str):
         if p != "fro":
             raise ValueError(f"torch_norm: p must be a number or 'fro', got {p!r}")
@@ -630,13 +642,23 @@ def _movedim(self: Tensor, source: Dims, destination: Dims) -> Tensor:
 
 
 def torch_cat(tensors: Sequence[Tensor], dim: Any = 1) -> Tensor:
-    """Concatenate along an existing dim (1-based)."""
+    """Concatenate along an existing dim (1-based, or its name for named tensors); the result keeps the
+    inputs' dim names when they agree.
+
+    Example:
+        >>> torch_cat([torch_ones(2, 3), torch_zeros(2, 1)], dim = 2).shape
+        (2, 4)
+    """
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("torch_cat(): expected a non-empty list of Tensors")
-    for i, t in enumerate(tensors, 1):
-        _t(t, "torch_cat", f"tensors[[{i}]]")
-    return _cat(tensors, dim)
+    # R arrays in the list are converted as torch_tensor() would, as R torch's TensorList argument does
+    tensors = [_t(t, "torch_cat", f"tensors[[{i}]]") for i, t in enumerate(tensors, 1)]
+    names = common_names(tensors, "torch_cat")
+    out = _cat(tensors, dim)
+    if names is not None:
+        out._names = names
+    return out
 
 
 @r_api
@@ -657,7 +679,7 @@ def torch_stack(tensors: Sequence[Tensor], dim: Any = 1) -> Tensor:
     tensors = list(tensors)
     if not tensors:
         raise RuntimeError("stack expects a non-empty TensorList")
-    return _stack(tensors, dim)
+    return _stack([_t(t, "torch_stack", f"tensors[[{i}]]") for i, t in enumerate(tensors, 1)], dim)
 
 
 @r_api
@@ -840,8 +862,16 @@ def torch_topk(self: Tensor, k: Int, dim: Dim = -1, largest: bool = True, sorted
 
 
 def torch_clone(self: Tensor, memory_format: Any = None) -> Tensor:
-    """A copy with its own storage (differentiable)."""
-    return O.clone(self)
+    """A copy with its own storage (differentiable); a parameter's copy stays marked as one, as R torch's
+    clone keeps the tensor's attributes.
+
+    Example:
+        >>> is_nn_parameter(torch_clone(nn_parameter(torch_ones(1))))
+        True
+    """
+    out = O.clone(self)
+    out._is_param = self._is_param
+    return out
 
 
 def torch_cdist(x1: Tensor, x2: Tensor, p: float = 2) -> Tensor:

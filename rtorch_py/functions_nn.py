@@ -6,6 +6,7 @@ written from differentiable index/lerp primitives (so the ``*_backward`` functio
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,6 +26,7 @@ __all__ = [
     "torch__cast_Float", "torch__cast_Half", "torch__cast_Int", "torch__cast_Long", "torch__cast_Short",
     "torch_zeros_out", "torch_addr_out", "torch_one_hot",
     "torch_empty_strided", "torch__adaptive_avg_pool2d_backward", "is_torch_device",
+    "torch__batch_norm_impl_index", "torch__cdist_backward",
 ]
 
 
@@ -109,6 +111,60 @@ def torch__adaptive_avg_pool2d_backward(grad_output: Tensor, self: Tensor) -> Te
     """The gradient of ``torch_adaptive_avg_pool2d(self, <grad_output's size>)`` (its autograd)."""
     size = list(grad_output.shape[-2:])
     return _backward(lambda x: _nnf("nnf_adaptive_avg_pool2d")(x, size), grad_output, list(self.shape))
+
+
+def torch__batch_norm_impl_index(input: Tensor, weight: Tensor | None, bias: Tensor | None,  # noqa: A002
+                                 running_mean: Tensor | None, running_var: Tensor | None, training: bool,
+                                 momentum: float, eps: float, cudnn_enabled: bool) -> list:
+    """libtorch's internal batch norm entry: ``list(output, save_mean, save_invstd, reserve, 0)``, the native
+    (CPU) implementation's results: ``nnf_batch_norm``'s output, the batch mean and 1 / sqrt(biased variance +
+    eps) per channel when training (empty otherwise), an empty reserve, and implementation index 0.
+
+    Example:
+        >>> out = torch__batch_norm_impl_index(torch_tensor([[1.0], [3.0]]), None, None, None, None, True, 0.1,
+        ...                                    0.0, True)
+        >>> out[1].tolist(), out[2].tolist(), out[4]
+        ([2.0], [1.0], 0)
+    """
+    out = _nnf("nnf_batch_norm")(input, running_mean, running_var, weight, bias, bool(training), momentum, eps)
+    dt = input._data.dtype
+    if training:
+        axes = (0, *range(2, input.ndim))
+        x = input._data.astype(np.float64)
+        mean = x.mean(axis=axes)
+        invstd = 1.0 / np.sqrt(x.var(axis=axes) + float(eps))
+        save_mean, save_invstd = _wrap(mean.astype(dt)), _wrap(invstd.astype(dt))
+    else:
+        save_mean = save_invstd = _wrap(np.zeros(0, dtype=dt))
+    return [out, save_mean, save_invstd, _wrap(np.zeros(0, dtype=dt)), 0]
+
+
+def torch__cdist_backward(grad: Tensor, x1: Tensor, x2: Tensor, p: float, cdist: Tensor) -> Tensor:
+    """libtorch's internal gradient of ``torch_cdist(x1, x2, p)`` with respect to ``x1``, given the upstream
+    ``grad`` (.., P, R) and the forward result ``cdist``: sum over r of grad * d/dx1 ||x1_p - x2_r||_p, where
+    the norm's derivative is written with ``cdist`` (entries with cdist 0 contribute 0, as libtorch).
+
+    Example:
+        >>> x1, x2 = torch_tensor([[0.0, 0.0]]), torch_tensor([[3.0, 4.0]])
+        >>> torch__cdist_backward(torch_ones(1, 1), x1, x2, 2, torch_cdist(x1, x2)).tolist()
+        [[-0.6000000238418579, -0.800000011920929]]
+    """
+    g, a, b, c = grad._data, x1._data, x2._data, cdist._data
+    d = a[..., :, None, :] - b[..., None, :, :]  # (.., P, R, M)
+    p = float(p)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if p == 0:
+            term = np.zeros_like(d)
+        elif p == 1:
+            term = np.sign(d)
+        elif p == 2:
+            term = d / c[..., None]
+        elif math.isinf(p):
+            term = np.sign(d) * (np.abs(d) == c[..., None])
+        else:
+            term = d * np.abs(d) ** (p - 2) / c[..., None] ** (p - 1)
+        term = np.where(c[..., None] == 0, 0, term)
+    return _wrap((g[..., None] * term).sum(axis=-2).astype(a.dtype))
 
 
 def torch_max_pool2d_with_indices(self: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,

@@ -30,7 +30,7 @@ __all__ = [
     "torch_avg_pool1d", "torch_max_pool1d", "torch_max_pool2d", "torch_adaptive_avg_pool1d",
     "torch_cosine_similarity", "torch_pixel_shuffle", "torch_celu", "torch_selu", "torch_relu_", "torch_selu_",
     "torch_celu_", "torch_rrelu_", "torch_threshold_", "torch_channel_shuffle", "torch_as_strided", "torch_size",
-    "torch_conv3d",
+    "torch_conv3d", "torch_conv_transpose3d", "torch_conv_tbc",
 ]
 
 
@@ -671,6 +671,18 @@ def torch_conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = 
                            dilation: Any = 1) -> Tensor:
     """``nnf_conv_transpose2d``: 2-d transposed convolution."""
     return _nnf("nnf_conv_transpose2d")(input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
+def torch_conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None,  # noqa: A002
+                           stride: Any = 1, padding: Any = 0, output_padding: Any = 0, groups: Any = 1,
+                           dilation: Any = 1) -> Tensor:
+    """``nnf_conv_transpose3d``: 3-d transposed convolution."""
+    return _nnf("nnf_conv_transpose3d")(input, weight, bias, stride, padding, output_padding, groups, dilation)
+
+
+def torch_conv_tbc(self: Tensor, weight: Tensor, bias: Tensor, pad: Any = 0) -> Tensor:
+    """``nnf_conv_tbc``: 1-d convolution of a (time, batch, channel) input."""
+    return _nnf("nnf_conv_tbc")(self, weight, bias, pad)
 
 
 def torch_avg_pool1d(self: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0,

@@ -244,12 +244,7 @@ def linalg_solve_triangular(A: Tensor, B: Tensor, upper: bool, left: bool = True
     A, B = _t(A, "linalg_solve_triangular"), _t(B, "linalg_solve_triangular", "B")  # noqa: N806
     if A.ndim < 2 or B.ndim < 2:
         raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 dimensions.")
-    T = O.triu(A, 1 if unitriangular else 0) if upper else O.tril(A, -1 if unitriangular else 0)  # noqa: N806
-    if unitriangular:
-        T = T + _wrap(np.eye(A.shape[-1], dtype=A._data.dtype))  # noqa: N806
-    if not left:
-        return _mT(L.solve(_mT(T), _mT(B)))
-    return L.solve(T, B)
+    return L.solve_triangular(A, B, bool(upper), bool(left), bool(unitriangular))
 
 
 def linalg_cholesky(A: Tensor, upper: bool = False) -> Tensor:  # noqa: N803

@@ -29,6 +29,7 @@ from . import functions_index as FI  # noqa: N812
 from . import functions_shape as FS  # noqa: N812
 from . import functions_stats as FST  # noqa: N812
 from . import linalg as LA  # noqa: N812
+from . import named as NM  # noqa: N812
 from . import special as SP  # noqa: N812
 from ._core import ops as O  # noqa: N812
 from ._core import rng
@@ -76,7 +77,8 @@ view view_as where zero_ set_grad_
 """.split()) + tuple("""
 aminmax bitwise_left_shift bitwise_left_shift_ bitwise_right_shift bitwise_right_shift_ broadcast_to diff inner
 kron ldexp ldexp_ moveaxis nanmean nanmedian put scatter_reduce scatter_reduce_ index_reduce index_reduce_ sinc
-sinc_ storage swapaxes swapdims take_along_dim tile unique_consecutive xlogy xlogy_
+sinc_ storage swapaxes swapdims take_along_dim tile unique_consecutive xlogy xlogy_ has_names is_sparse
+is_sparse_csr to_sparse_csr to_sparse_coo sparse_dim crow_indices col_indices _nnz
 """.split())  # methods of later R torch releases (libtorch 2.x), beyond the generated list above
 
 
@@ -393,6 +395,40 @@ def _device(self: Tensor) -> C.torch_device:
 
 
 # Methods that are not ``torch_<name>(self, ...)``.
+# -- sparse layouts (not implemented: every tensor here is dense) ---------------------------------------------------
+
+def _is_sparse(self: Tensor) -> bool:
+    """FALSE: rtorch_py's tensors are dense (strided).
+
+    Example:
+        >>> torch_ones(2).is_sparse()
+        False
+    """
+    return False
+
+
+def _to_dense(self: Tensor, dtype: Any = None, masked_grad: Any = None) -> Tensor:
+    """The tensor itself (it is dense already), in ``dtype`` when one is given."""
+    return self if dtype is None else self.to(dtype=dtype)
+
+
+def _sparse_only(name: str) -> Callable[..., Any]:
+    from .unsupported import _REASONS  # noqa: PLC0415 - one wording for sparse layouts
+
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(f"{name}: not supported in rtorch_py: {_REASONS['sparse']}")
+
+    method.__name__ = name
+    method.__doc__ = f"Not supported in rtorch_py (sparse tensors): raises an error naming ``{name}``."
+    return method
+
+
+_SPARSE = {"is_sparse": _is_sparse, "is_sparse_csr": _is_sparse, "to_dense": _to_dense,
+           **{n: _sparse_only(n) for n in ("to_sparse", "to_sparse_csr", "to_sparse_coo", "indices", "values",
+                                            "coalesce", "is_coalesced", "dense_dim", "sparse_dim",
+                                            "crow_indices", "col_indices", "_nnz")}}
+
+
 _SPECIAL: dict[str, Callable[..., Any]] = {
     "where": _where, "view": _view, "reshape": _reshape, "view_as": _view_as, "reshape_as": _reshape_as,
     "expand": _expand, "expand_as": _expand_as, "repeat": _repeat, "size": _size, "dim": _dim, "numel": _numel,
@@ -403,6 +439,7 @@ _SPECIAL: dict[str, Callable[..., Any]] = {
     "element_size": _element_size, "new_zeros": _new_zeros, "new_ones": _new_ones, "new_full": _new_full,
     "new_tensor": _new_tensor, "is_floating_point": _is_floating_point, "new_empty": _new_empty,
     "storage": _storage, "polygamma": _polygamma, "narrow_copy": _narrow_copy,
+    "has_names": NM.tensor_has_names, "rename": NM.tensor_rename, **_SPARSE,
 }
 
 
@@ -527,6 +564,7 @@ def _set_grad_(self: Tensor, new_grad: Tensor) -> Tensor:
 
 
 _SPECIAL_INPLACE: dict[str, Callable[..., Any]] = {
+    "rename_": NM.tensor_rename_,
     "set_grad_": _set_grad_,
     "t_": _inplace_view(F.torch_t, "t_", ("TBackward1", "TBackward1")),
     "transpose_": _inplace_view(F.torch_transpose, "transpose_", ("TransposeBackward1", "TransposeBackward1")),
@@ -697,6 +735,7 @@ def _assemble() -> dict[str, Method]:
     # Fields R reads without (): the device as a torch_device object (x$device$type), is_cuda.
     Tensor.device = property(_device)
     Tensor.is_cuda = property(_is_cuda)
+    Tensor.names = property(NM.tensor_names, doc=NM.tensor_names.__doc__)
     return table
 
 

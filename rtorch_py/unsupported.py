@@ -1,5 +1,6 @@
 """R torch's exported names that cannot work without libtorch on a CPU-only numpy core: CUDA/MPS device
-management, quantized and sparse tensors, TorchScript (jit), installing libtorch. Each exists (so R code
+management, quantized and sparse tensors, TorchScript (jit), installing libtorch, compiled contrib kernels,
+user-defined ignite optimizers. Each exists (so R code
 finds the function) and raises one clear error naming the function and why; the few yes/no queries
 (``backends_*_is_available``) answer FALSE, and ``torch_is_installed()`` TRUE (nothing to install)."""
 
@@ -16,6 +17,9 @@ _REASONS = {
     "jit": "TorchScript (jit) needs libtorch's compiler and runtime, which rtorch_py does not have",
     "install": "rtorch_py needs no libtorch installation (it computes with numpy)",
     "autocast": "automatic mixed precision needs a CUDA device (rtorch_py runs on the CPU only)",
+    "contrib": "it is a compiled libtorch extension kernel (R torch's csrc/contrib), which rtorch_py does not have",
+    "ignite": "user-defined ignite optimizers run libtorch's C++ optimizer kernels; define one with optimizer() "
+              "(the built-in optim_ignite_* work)",
 }
 
 _NAMES = {
@@ -32,6 +36,8 @@ _NAMES = {
     # install_torch() itself is R's (r_shim/R/install.R: a message that nothing needs installing)
     "install": ["install_torch_from_file", "get_install_libs_url", "torch_install_path"],
     "autocast": ["with_autocast", "local_autocast", "set_autocast", "unset_autocast"],
+    "contrib": ["contrib_sort_vertices"],
+    "ignite": ["optimizer_ignite", "OptimizerIgnite"],
 }
 
 

@@ -398,3 +398,20 @@ def test_inverse_hyperbolic_functions_and_select_values():
     assert rt.as_array(rt.torch_select(m, 2, -1)).tolist() == [3, 6]
     with pytest.raises(IndexError, match="Indexing starts at 1"):
         rt.torch_select(m, 1, 0)
+
+
+def test_stack_and_cat_convert_r_arrays_in_the_list() -> None:
+    # R torch's TensorList argument takes R matrices (test-linalg "lstsq": torch_stack(list(rbind(...), ...)))
+    a, b = np.array([[2.0, 5.0], [3.0, 2.0]]), np.array([[4.0, 2.0], [2.0, 0.0]])
+    s = rt.torch_stack([a, b], dim=1)
+    assert s.dtype == rt.torch_float() and s.shape == (2, 2, 2)
+    np.testing.assert_array_equal(arr(s), np.stack([a, b]).astype(np.float32))
+    c = rt.torch_cat([t(), np.array([[7, 8, 9]])], dim=1)
+    np.testing.assert_array_equal(arr(c), np.vstack([X, [[7.0, 8.0, 9.0]]]).astype(np.float32))
+    with pytest.raises(TypeError, match=r"tensors\[\[2\]\]"):
+        rt.torch_stack([t(), "a"])
+
+
+def test_reduction_codes_are_doubles_as_r_torch() -> None:
+    codes = (rt.torch_reduction_none(), rt.torch_reduction_mean(), rt.torch_reduction_sum())
+    assert codes == (0.0, 1.0, 2.0) and all(type(c) is float for c in codes)

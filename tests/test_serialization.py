@@ -233,7 +233,7 @@ NO_ARGS_FIELDS = ["nn_aum_loss", "nn_cosine_embedding_loss", "nn_ctc_loss", "nn_
                   "nn_huber_loss", "nn_kl_div_loss", "nn_l1_loss", "nn_margin_ranking_loss", "nn_mse_loss",
                   "nn_multi_margin_loss", "nn_multilabel_margin_loss", "nn_multilabel_soft_margin_loss",
                   "nn_poisson_nll_loss", "nn_smooth_l1_loss", "nn_soft_margin_loss", "nn_triplet_margin_loss",
-                  "nn_triplet_margin_with_distance_loss", "nn_softmax2d"]
+                  "nn_triplet_margin_with_distance_loss", "nn_softmax2d", "nn_pairwise_distance"]
 NOT_LAYERS = {"nn_Module", "nn_module_print_width", "nn_loss", "nn_weighted_loss"}  # bases and a setting
 
 

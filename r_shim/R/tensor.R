@@ -100,6 +100,13 @@ as_array <- function(x) .Call(C_rt_call1, "r_as_array", x)
 #' @export
 as.array.torch_tensor <- function(x, ...) as_array(x)
 
+# bit64's integer64 (R torch imports bit64): the exact int64 values, as doubles holding their bit patterns
+as.integer64.torch_tensor <- function(x, keep.names = FALSE, ...) {
+  v <- .Call(C_rt_call1, "r_as_integer64", x)
+  class(v) <- if (is.null(dim(v))) "integer64" else c("integer64", "array")
+  v
+}
+
 #' @export
 as.matrix.torch_tensor <- function(x, ...) as.matrix(as_array(x))
 
@@ -165,3 +172,24 @@ Ops.torch_device <- function(e1, e2) {
          "!=" = !same(),
          stop(gettextf("%s is not defined for devices", sQuote(.Generic)), call. = FALSE))
 }
+
+#' A tensor over the memory of an R vector, without a copy (writes through the tensor change the vector)
+#' @param buffer a raw, double, integer or logical vector.
+#' @param shape the tensor's shape.
+#' @param dtype its dtype (a torch_dtype or a name: "float", "float64", ...).
+#' @export
+torch_tensor_from_buffer <- function(buffer, shape, dtype = "float") {
+  if (inherits(buffer, "py_object")) return(.External(C_rt_callx, "torch_tensor_from_buffer", buffer, shape, dtype))
+  .External(C_rt_callx, "torch_tensor_from_buffer", .Call(C_rt_buffer, buffer), shape, dtype)
+}
+
+#' The first or last `n` entries along the first dimension
+#' @param x a tensor.
+#' @param n how many (negative: all but the last or first `-n`).
+#' @param ... unused.
+#' @export
+head.torch_tensor <- function(x, n = 6L, ...) .Call(C_rt_call2, "r_head", x, n)
+
+#' @rdname head.torch_tensor
+#' @export
+tail.torch_tensor <- function(x, n = 6L, ...) .Call(C_rt_call2, "r_tail", x, n)

@@ -88,6 +88,8 @@ static PyObject *py_dispatch, *py_dollar, *py_setattr, *py_rclass, *py_method, *
 static PyObject *py_warnings, *py_rerror;
 static PyTypeObject *tensor_type = NULL;  /* _hooks: the Tensor class, whose `_data` is a numpy array */
 static PyObject *tensor_data_attr = NULL;
+static PyObject *tensor_param_attr = NULL;  /* "_is_param": parameters are c("nn_parameter", ...) in R */
+static SEXP cls_param = NULL;
 
 static long n_ptrs_live = 0, n_ptrs_made = 0, n_robj_live = 0;
 static long wraps_since_check = 0;
@@ -659,15 +661,25 @@ static PyObject *r_array(SEXP x, SEXP dim) {
         return NULL;
     }
     int t = TYPEOF(x);
-    if (t != REALSXP && t != CPLXSXP && has_na(x)) return na_value(x);
+    /* bit64's integer64: a double vector holding int64 bit patterns (its NA is INT64_MIN) */
+    int i64 = t == REALSXP && OBJECT(x) && Rf_inherits(x, "integer64");
+    if (i64) {
+        const int64_t *v = (const int64_t *)REAL(x);
+        for (R_xlen_t i = 0; i < XLENGTH(x); i++)
+            if (v[i] == INT64_MIN) return na_value(x);
+    }
+    if (t != REALSXP && t != CPLXSXP && t != RAWSXP && has_na(x)) return na_value(x);
     if (dim == R_NilValue) shape[0] = (npy_intp)XLENGTH(x);
     else for (int i = 0; i < nd; i++) shape[i] = INTEGER(dim)[i];
-    int npt = t == REALSXP ? NPY_FLOAT64 : t == INTSXP ? NPY_INT32 : t == CPLXSXP ? NPY_COMPLEX128 : NPY_BOOL;
+    int npt = i64 ? NPY_INT64 : t == REALSXP ? NPY_FLOAT64 : t == INTSXP ? NPY_INT32 : t == CPLXSXP ? NPY_COMPLEX128
+              : t == RAWSXP ? NPY_UINT8 : NPY_BOOL;
     /* Fortran order: R's column-major buffer keeps t[i, j] == m[i, j]. */
     PyObject *a = PyArray_New(&PyArray_Type, nd, shape, npt, NULL, NULL, 0, NPY_ARRAY_F_CONTIGUOUS, NULL);
     if (!a) return NULL;
     R_xlen_t n = XLENGTH(x);
-    if (t == REALSXP) {
+    if (i64) memcpy(PyArray_DATA((PyArrayObject *)a), REAL(x), n * sizeof(int64_t));
+    else if (t == RAWSXP) memcpy(PyArray_DATA((PyArrayObject *)a), RAW(x), n);
+    else if (t == REALSXP) {
         /* R's NA is a signalling NaN: quiet it, or casts to float32 warn "invalid value" */
         double *d = PyArray_DATA((PyArrayObject *)a);
         const double *r = REAL(x);
@@ -735,7 +747,7 @@ static PyObject *r2py(SEXP x) {
             return NULL;
         }
         SEXP dim = Rf_getAttrib(x, R_DimSymbol);
-        if (XLENGTH(x) == 1 && dim == R_NilValue) {
+        if (XLENGTH(x) == 1 && dim == R_NilValue && !(OBJECT(x) && Rf_inherits(x, "integer64"))) {
             if (TYPEOF(x) == REALSXP) {
                 double d = REAL(x)[0];
                 return PyFloat_FromDouble(d == d ? d : NAN);
@@ -749,6 +761,8 @@ static PyObject *r2py(SEXP x) {
         }
         return r_array(x, dim);
     }
+    case RAWSXP:  /* bytes: a uint8 array (torch_tensor() makes a Byte tensor of it, as R torch) */
+        return r_array(x, Rf_getAttrib(x, R_DimSymbol));
     case CPLXSXP: {
         SEXP dim = Rf_getAttrib(x, R_DimSymbol);
         if (XLENGTH(x) == 1 && dim == R_NilValue) return PyComplex_FromDoubles(COMPLEX(x)[0].r, COMPLEX(x)[0].i);
@@ -877,10 +891,25 @@ static void count_bytes(PyObject *o);
 
 /* A fresh external pointer (never reuse one: `class<-` on a pointer changes it for every holder) to `held`,
    with the R class of `o`: held is o itself, or (tag sym_weak) a Python weak reference to o. */
+/* A tensor marked by nn_parameter (R torch's class c("nn_parameter", "torch_tensor", "R7"), kept by
+   $clone() and $detach() as R torch keeps the attributes); one attribute read, tensors only. */
+static int tensor_is_param(PyObject *o) {
+    if (!tensor_param_attr || Py_TYPE(o) != tensor_type) return 0;
+    PyObject *v = PyObject_GetAttr(o, tensor_param_attr);
+    if (!v) { PyErr_Clear(); return 0; }
+    int r = v == Py_True;
+    Py_DECREF(v);
+    return r;
+}
+
 static SEXP wrap_as(PyObject *o, PyObject *held, SEXP tag) {
     SEXP cls;
     int kind;
     if (class_of(o, &cls, &kind) < 0) return NULL;  /* cls comes back protected */
+    if (tensor_is_param(o)) {
+        UNPROTECT(1);
+        cls = PROTECT(cls_param);
+    }
     SEXP p = PROTECT(R_MakeExternalPtr(NULL, tag, R_NilValue));
     R_RegisterCFinalizerEx(p, ptr_finalizer, FALSE);
     Py_INCREF(held);  /* only once R can no longer fail before the finalizer owns it */
@@ -996,6 +1025,7 @@ static SEXP py_array_to_r(PyArrayObject *a) {
     int target;
     SEXPTYPE rt;
     if (t == NPY_BOOL) { target = NPY_BOOL; rt = LGLSXP; }
+    else if (t == NPY_UINT8) { target = NPY_UINT8; rt = RAWSXP; }  /* Byte tensors read back as raw, as R torch */
     else if (PyTypeNum_ISINTEGER(t)) {
         target = NPY_INT32;
         rt = INTSXP;
@@ -1015,7 +1045,13 @@ static SEXP py_array_to_r(PyArrayObject *a) {
                 for (npy_intp i = 0; i < n && fits; i++) fits = d[i] <= INT_MAX && d[i] > INT_MIN;
             }
             Py_DECREF(w);
-            if (!fits) { target = NPY_FLOAT64; rt = REALSXP; }
+            if (!fits) {
+                target = NPY_FLOAT64;
+                rt = REALSXP;
+                /* as R torch: the values stay exact only up to 2^53; as.integer64() keeps all 64 bits */
+                Rf_warning("int64 values do not fit R's 32-bit integers: converted to double (use "
+                           "as.integer64() for exact values)");
+            }
         }
     } else if (PyTypeNum_ISFLOAT(t)) { target = NPY_FLOAT64; rt = REALSXP; }
     else if (PyTypeNum_ISCOMPLEX(t)) { target = NPY_COMPLEX128; rt = CPLXSXP; }
@@ -1042,6 +1078,7 @@ static SEXP py_array_to_r(PyArrayObject *a) {
     if (rt == REALSXP) memcpy(REAL(out), PyArray_DATA(f), n * sizeof(double));
     else if (rt == CPLXSXP) memcpy(COMPLEX(out), PyArray_DATA(f), n * sizeof(Rcomplex));
     else if (rt == INTSXP) memcpy(INTEGER(out), PyArray_DATA(f), n * sizeof(int));
+    else if (rt == RAWSXP) memcpy(RAW(out), PyArray_DATA(f), n);
     else {
         const npy_bool *d = PyArray_DATA(f);
         int *l = LOGICAL(out);
@@ -1735,6 +1772,7 @@ static int setup_python_side(void) {
         Py_INCREF(tt);
         tensor_type = (PyTypeObject *)tt;
         tensor_data_attr = PyUnicode_InternFromString("_data");
+        tensor_param_attr = PyUnicode_InternFromString("_is_param");
     }
     Py_DECREF(api);
     if (!PyList_Check(py_warnings)) {
@@ -1806,6 +1844,12 @@ static void start_bridge(void) {
     cls_default = Rf_mkString("py_object");
     R_PreserveObject(cls_default);
     MARK_NOT_MUTABLE(cls_default);
+    cls_param = Rf_allocVector(STRSXP, 3);
+    R_PreserveObject(cls_param);
+    SET_STRING_ELT(cls_param, 0, Rf_mkChar("nn_parameter"));
+    SET_STRING_ELT(cls_param, 1, Rf_mkChar("torch_tensor"));
+    SET_STRING_ELT(cls_param, 2, Rf_mkChar("R7"));
+    MARK_NOT_MUTABLE(cls_param);
     r_thread = pthread_self();
     unwind_reserve(64);
 
@@ -2477,7 +2521,40 @@ static SEXP rt_is_valid(SEXP x) {
 
 /* ------------------------------------------------------------------------------------------------ */
 
+/* .Call(C_rt_buffer, x): a Python uint8 array over the memory of the R vector x, without a copy (R torch's
+   torch_tensor_from_buffer shares it: writes through the tensor change x). x stays preserved until the
+   array (and every tensor viewing it) is gone. */
+static void buffer_release(PyObject *cap) {
+    SEXP x = (SEXP)PyCapsule_GetPointer(cap, "rtorch_r_buffer");
+    if (x) R_ReleaseObject(x);
+}
+
+static SEXP rt_buffer(SEXP x) {
+    int t = TYPEOF(x);
+    if (t != RAWSXP && t != REALSXP && t != INTSXP && t != LGLSXP && t != CPLXSXP)
+        raise_classed("value_error", "torch_tensor_from_buffer: `buffer` must be a raw, double, integer, logical "
+                      "or complex vector");
+    READY();
+    ENTER();
+    size_t width = t == RAWSXP ? 1 : t == REALSXP ? sizeof(double) : t == CPLXSXP ? sizeof(Rcomplex)
+                   : sizeof(int);
+    npy_intp n = (npy_intp)(XLENGTH(x) * width);
+    void *data = t == RAWSXP ? (void *)RAW(x) : t == REALSXP ? (void *)REAL(x) : t == INTSXP ? (void *)INTEGER(x)
+                 : t == CPLXSXP ? (void *)COMPLEX(x) : (void *)LOGICAL(x);
+    PyObject *a = PyArray_SimpleNewFromData(1, &n, NPY_UINT8, data);
+    if (!a) fail(gil__);
+    PyObject *cap = PyCapsule_New((void *)x, "rtorch_r_buffer", buffer_release);
+    if (!cap) { Py_DECREF(a); fail(gil__); }
+    R_PreserveObject(x);
+    if (PyArray_SetBaseObject((PyArrayObject *)a, cap) < 0) { Py_DECREF(a); fail(gil__); }  /* steals cap */
+    SEXP out = wrap_object(a);  /* the array itself (a py_object), not an R copy of its values */
+    Py_DECREF(a);
+    if (!out) fail(gil__);
+    return finish(gil__, out);
+}
+
 static const R_CallMethodDef call_methods[] = {
+    {"rt_buffer", (DL_FUNC)&rt_buffer, 1},
     {"rt_call0", (DL_FUNC)&rt_call0, 1},
     {"rt_call1", (DL_FUNC)&rt_call1, 2},
     {"rt_call2", (DL_FUNC)&rt_call2, 3},

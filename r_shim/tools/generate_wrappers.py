@@ -34,7 +34,9 @@ SHIM = Path(__file__).resolve().parents[1]
 OUT = SHIM / "R" / "generated.R"
 MAN = SHIM / "man"
 PREFIXES = ("torch_", "nnf_", "nn_", "optim_", "lr_", "autograd_", "cuda_", "with_", "local_", "is_", "linalg_",
-            "distr_", "jit_", "backends_", "install_", "get_install_", "set_autocast", "unset_autocast")
+            "distr_", "jit_", "backends_", "install_", "get_install_", "set_autocast", "unset_autocast",
+            "clone_module", "buffer_from_torch_tensor", "call_torch_function", "contrib_", "optimizer_ignite",
+            "OptimizerIgnite")
 MODULES = ("rtorch_py", "rtorch_py.nn", "rtorch_py.optim")
 R_RESERVED = {"if", "else", "repeat", "while", "function", "for", "next", "break", "TRUE", "FALSE", "NULL",
               "Inf", "NaN", "NA", "in"}

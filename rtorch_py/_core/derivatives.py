@@ -772,14 +772,27 @@ def linalg_solve(g, a, x, vector=False):
 
 
 def linalg_cholesky(g, out, upper):
-    # A = L L^T: gA = L^-T Phi(L^T gL) L^-1 symmetrised, Phi = lower triangle with a halved diagonal.
-    L = _mT(out) if upper else out
-    gL = _mT(g) if upper else g
-    phi = O.matmul(_mT(L), gL)
-    phi = O.tril(phi, -1) + _diag_embed(O.diagonal(phi, 0, -2, -1)) * 0.5
-    linv = _la().inv(L)
-    ga = O.matmul(O.matmul(_mT(linv), phi), linv)
+    # A = L L^T: gA = L^-T Phi(L^T gL) L^-1 symmetrised, Phi = the lower triangle with a halved diagonal; the
+    # two products with L^-1 are triangular solves (no inverse is formed)
+    la = _la()
+    L, gL = (_mT(out), _mT(g)) if upper else (out, g)
+    p = O.tril(O.matmul(_mT(L), gL))
+    p = p - O.tril(O.triu(p)) * 0.5
+    ga = la.solve_triangular(_mT(L), p, upper=True)
+    ga = la.solve_triangular(L, ga, upper=False, left=False)
     return (ga + _mT(ga)) * 0.5
+
+
+def linalg_solve_triangular(g, a, x, upper, left, unitriangular):
+    la = _la()
+    if left:
+        gb = la.solve_triangular(_mT(a), g, upper=not upper, unitriangular=unitriangular)
+        ga = -O.matmul(gb, _mT(x))
+    else:
+        gb = la.solve_triangular(_mT(a), g, upper=not upper, left=False, unitriangular=unitriangular)
+        ga = -O.matmul(_mT(x), gb)
+    ga = O.triu(ga, 1 if unitriangular else 0) if upper else O.tril(ga, -1 if unitriangular else 0)
+    return ga, gb
 
 
 def _eigh_backward(gw, gv, w, v):
@@ -1018,32 +1031,6 @@ def gammainc(g, a, x):
 
 
 def standard_gamma(g, alpha, out): return g * _dist_ops().standard_gamma_grad(alpha, out)
-
-
-def _mh(x): return O.transpose(x, -1, -2)
-
-
-def cholesky(g, L, upper):
-    ops = _dist_ops()
-    if upper:
-        L, g = _mh(L), _mh(g)
-    p = O.tril(O.matmul(_mh(L), g))
-    p = p - O.tril(O.triu(p)) * 0.5  # Phi: the lower triangle with a halved diagonal
-    ga = ops.solve_triangular(_mh(L), p, upper=True)
-    ga = ops.solve_triangular(L, ga, upper=False, left=False)
-    return (ga + _mh(ga)) * 0.5
-
-
-def solve_triangular(g, a, x, upper, left, unitriangular):
-    ops = _dist_ops()
-    if left:
-        gb = ops.solve_triangular(_mh(a), g, upper=not upper, unitriangular=unitriangular)
-        ga = -O.matmul(gb, _mh(x))
-    else:
-        gb = ops.solve_triangular(_mh(a), g, upper=not upper, left=False, unitriangular=unitriangular)
-        ga = -O.matmul(_mh(x), gb)
-    ga = O.triu(ga, 1 if unitriangular else 0) if upper else O.tril(ga, -1 if unitriangular else 0)
-    return ga, gb
 
 # -- end distributions --
 

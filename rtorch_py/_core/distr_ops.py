@@ -1,7 +1,7 @@
 """Primitives the probability distributions need: log-gamma and its derivatives, ``xlogy``, the gamma and
-Poisson samplers (libtorch's, through :mod:`.rng`), the gamma sampler's reparameterised gradient, Cholesky
-factorisation and triangular solves. 0-based, numpy forward + one rule each in ``derivatives.py`` (section
-"distributions").
+Poisson samplers (libtorch's, through :mod:`.rng`), the gamma sampler's reparameterised gradient. 0-based, numpy
+forward + one rule each in ``derivatives.py`` (section "distributions"). Cholesky factors and triangular solves
+are linear algebra's (:mod:`.linalg_ops`, one implementation).
 
 The special functions come from scipy.special (double precision, computed in float64 and rounded to the
 input's dtype). The R-named torch_lgamma / linalg_cholesky ... wrappers belong to the tensor-API issue; they
@@ -20,7 +20,7 @@ from .special_ops import digamma, erfinv, lgamma, polygamma  # the one implement
 from .tensor import Tensor
 
 __all__ = ["lgamma", "digamma", "erfinv", "gammainc", "polygamma", "xlogy", "standard_gamma", "standard_gamma_grad",
-           "poisson", "cholesky", "solve_triangular"]
+           "poisson"]
 
 
 def xlogy(x: Tensor, y: Tensor) -> Tensor:
@@ -115,74 +115,6 @@ def _gamma_grad(alpha: np.ndarray, x: np.ndarray) -> np.ndarray:
 def standard_gamma_grad(alpha: Tensor, x: Tensor) -> Tensor:
     """The reparameterised gradient of :func:`standard_gamma` (not differentiable again, as libtorch)."""
     return _wrap(_gamma_grad(alpha._data, x._data).astype(alpha._data.dtype))
-
-
-def _not_pd(fn: str, a: np.ndarray) -> RuntimeError:
-    flat = a.reshape(-1, *a.shape[-2:])
-    for m in flat:
-        for k in range(1, m.shape[-1] + 1):
-            try:
-                np.linalg.cholesky(m[:k, :k])
-            except np.linalg.LinAlgError:
-                return RuntimeError(f"{fn}: The factorization could not be completed because the input is not "
-                                    f"positive-definite (the leading minor of order {k} is not positive-definite).")
-    return RuntimeError(f"{fn}: The factorization could not be completed because the input is not "
-                        "positive-definite.")
-
-
-def _check_square(fn: str, d: np.ndarray, what: str = "A") -> None:
-    if d.ndim < 2 or d.shape[-1] != d.shape[-2]:
-        raise RuntimeError(f"{fn}: {what} must be batches of square matrices, but they are "
-                           f"{' by '.join(map(str, d.shape[-2:])) if d.ndim >= 2 else f'{d.ndim}-D'} matrices")
-
-
-def cholesky(a: Tensor, upper: bool = False) -> Tensor:
-    """The Cholesky factor of symmetric positive-definite matrices (last two axes): lower L with A = L L^H,
-    or its transpose with ``upper`` (LinalgCholeskyExBackward0); reads A's lower triangle."""
-    d = _float_data(a)
-    _check_square("linalg.cholesky", d)
-    lower = np.tril(d) + np.swapaxes(np.tril(d, -1), -1, -2)
-    try:
-        out = np.linalg.cholesky(lower) if d.size else d.copy()
-    except np.linalg.LinAlgError:
-        raise _not_pd("linalg.cholesky", lower) from None
-    out = out.astype(d.dtype, copy=False)
-    if upper:
-        out = np.ascontiguousarray(np.swapaxes(out, -1, -2))
-    return record(out, "LinalgCholeskyExBackward0", D.cholesky, (a,), (OUT, bool(upper)))
-
-
-def solve_triangular(a: Tensor, b: Tensor, upper: bool, left: bool = True, unitriangular: bool = False) -> Tensor:
-    """X with A X = B (``left``) or X A = B, A triangular (only its ``upper`` or lower triangle is read)
-    (LinalgSolveTriangularBackward0)."""
-    da, db = _float_data(a), _float_data(b)
-    _check_square("linalg.solve_triangular", da)
-    if db.ndim < 2:
-        raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 dimensions, got "
-                           f"{db.ndim}")
-    n = da.shape[-1]
-    if (db.shape[-2] if left else db.shape[-1]) != n:
-        raise RuntimeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the equation "
-                           f"{'AX = B' if left else 'XA = B'} ({da.shape[-2]}x{n} and {db.shape[-2]}x{db.shape[-1]})")
-    dt = np.result_type(da, db)
-    tri = np.triu(da) if upper else np.tril(da)
-    if unitriangular:
-        tri = tri.copy()
-        idx = np.arange(n)
-        tri[..., idx, idx] = 1
-    with np.errstate(all="ignore"):
-        if left:
-            batch = np.broadcast_shapes(tri.shape[:-2], db.shape[:-2])
-            out = np.linalg.solve(np.broadcast_to(tri, batch + tri.shape[-2:]),
-                                  np.broadcast_to(db, batch + db.shape[-2:]))
-        else:  # X A = B  <=>  A^T X^T = B^T
-            batch = np.broadcast_shapes(tri.shape[:-2], db.shape[:-2])
-            out = np.swapaxes(np.linalg.solve(np.broadcast_to(np.swapaxes(tri, -1, -2), batch + tri.shape[-2:]),
-                                              np.broadcast_to(np.swapaxes(db, -1, -2),
-                                                              batch + db.shape[-2:][::-1])), -1, -2)
-    out = np.ascontiguousarray(out).astype(dt, copy=False)
-    return record(out, "LinalgSolveTriangularBackward0", D.solve_triangular, (a, b),
-                  (a, OUT, bool(upper), bool(left), bool(unitriangular)))
 
 
 def gammainc(a: Tensor, x: Tensor) -> Tensor:

@@ -37,6 +37,14 @@ class dtype:  # noqa: N801 - named as torch's dtype class
         return (as_dtype, (self.name,))
 
 
+def _scalar_type(self: dtype) -> str:
+    """R torch's ``dtype$.type()``: libtorch's scalar type name ("Float", "Byte", ...)."""
+    return self.name
+
+
+setattr(dtype, ".type", _scalar_type)  # noqa: B010 - R's `x$dtype$.type()`: not a Python identifier
+
+
 float32 = dtype("Float", np.float32)
 float64 = dtype("Double", np.float64)
 float16 = dtype("Half", np.float16)

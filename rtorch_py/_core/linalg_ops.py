@@ -143,6 +143,42 @@ def cholesky_info(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return Ls.reshape(d.shape), infos.reshape(d.shape[:-2])
 
 
+def solve_triangular(a: Tensor, b: Tensor, upper: bool, left: bool = True, unitriangular: bool = False) -> Tensor:
+    """X with A X = B (``left``) or X A = B, A triangular (only its ``upper`` or lower triangle is read)
+    (LinalgSolveTriangularBackward0); the distributions use it too."""
+    da = check_matrix(a, "linalg.solve_triangular", square=True)
+    db = _check_float(b, "linalg.solve_triangular", "B")
+    if da.dtype != db.dtype:
+        raise RuntimeError(f"linalg.solve_triangular: Expected A and B to have the same dtype, but found A of type "
+                           f"{a.dtype.name} and B of type {b.dtype.name} instead")
+    if db.ndim < 2:
+        raise RuntimeError("linalg.solve_triangular: The input tensor B must have at least 2 dimensions, got "
+                           f"{db.ndim}")
+    n = da.shape[-1]
+    if (db.shape[-2] if left else db.shape[-1]) != n:
+        raise RuntimeError(f"linalg.solve_triangular: Incompatible shapes of A and B for the equation "
+                           f"{'AX = B' if left else 'XA = B'} ({da.shape[-2]}x{n} and {db.shape[-2]}x{db.shape[-1]})")
+    dt = da.dtype
+    tri = np.triu(da) if upper else np.tril(da)
+    if unitriangular:
+        tri = tri.copy()
+        idx = np.arange(n)
+        tri[..., idx, idx] = 1
+    with np.errstate(all="ignore"):
+        if left:
+            batch = np.broadcast_shapes(tri.shape[:-2], db.shape[:-2])
+            out = np.linalg.solve(np.broadcast_to(tri, batch + tri.shape[-2:]),
+                                  np.broadcast_to(db, batch + db.shape[-2:]))
+        else:  # X A = B  <=>  A^T X^T = B^T
+            batch = np.broadcast_shapes(tri.shape[:-2], db.shape[:-2])
+            out = np.swapaxes(np.linalg.solve(np.broadcast_to(np.swapaxes(tri, -1, -2), batch + tri.shape[-2:]),
+                                              np.broadcast_to(np.swapaxes(db, -1, -2),
+                                                              batch + db.shape[-2:][::-1])), -1, -2)
+    out = np.ascontiguousarray(out).astype(dt, copy=False)
+    return record(out, "LinalgSolveTriangularBackward0", D.linalg_solve_triangular, (a, b),
+                  (a, OUT, bool(upper), bool(left), bool(unitriangular)))
+
+
 def eigh(a: Tensor, uplo: str = "L") -> tuple[Tensor, Tensor]:
     """Eigenvalues (ascending) and orthonormal eigenvectors of symmetric matrices, from the ``uplo`` triangle."""
     d = check_matrix(a, "linalg.eigh", square=True)

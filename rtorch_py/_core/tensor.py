@@ -38,7 +38,7 @@ class Tensor:
     """
 
     __slots__ = ("_data", "_requires_grad", "_grad", "_grad_fn", "_version", "_hooks", "_retains_grad",
-                 "_is_param", "_base", "_base_fn", "__weakref__")
+                 "_is_param", "_base", "_base_fn", "_names", "__weakref__")
     __array_priority__ = 1000  # numpy scalars defer to Tensor's reflected operators
 
     # -- construction ----------------------------------------------------------------------------------
@@ -53,6 +53,7 @@ class Tensor:
         t._data = data
         t._requires_grad = requires_grad
         t._grad = t._grad_fn = t._hooks = t._base = None  # _base: the tensor a view's storage belongs to
+        t._names = None  # dim names (rtorch_py/named.py): a tuple of str/None per dim, or None
         t._version = [0]
         t._retains_grad = t._is_param = False
         return t
@@ -214,9 +215,11 @@ class Tensor:
         return self
 
     def detach(self) -> Tensor:
-        """A tensor sharing this one's storage (and version counter), outside the graph."""
+        """A tensor sharing this one's storage (and version counter), outside the graph; a parameter's stays
+        marked as one (R torch keeps the tensor's attributes, its class nn_parameter included)."""
         t = Tensor._wrap(self._data)
         t._version = self._version
+        t._is_param = self._is_param
         return t
 
     def detach_(self) -> Tensor:

@@ -23,6 +23,7 @@ from .. import functions as _F
 from .. import serialization as _S
 from .._core.dtype import as_dtype, complex_of, get_default_dtype
 from .._core.tensor import Tensor
+from .._r import to_int
 from . import indexing, rdata
 
 __all__ = ["TABLE", "r_tensor", "r_torch_tensor"]
@@ -38,7 +39,9 @@ def r_tensor(value: Any, dtype: Any = None) -> Tensor:
     if isinstance(value, np.ndarray):
         if dtype is None:
             kind = value.dtype.kind
-            target = get_default_dtype().np if kind == "f" else np.int64 if kind in "iu" else \
+            # R raw vectors arrive as uint8 and stay Byte tensors (R torch); R integers become long
+            target = get_default_dtype().np if kind == "f" else value.dtype if value.dtype == np.uint8 else \
+                np.int64 if kind in "iu" else \
                 complex_of(get_default_dtype().np) if kind == "c" else value.dtype
         else:
             target = as_dtype(dtype).np
@@ -233,6 +236,32 @@ def r_as_array(x: Any) -> np.ndarray:
     return _C.as_array(x)
 
 
+def r_as_integer64(x: Any) -> np.ndarray:
+    """bit64's ``as.integer64(x)``: the values as int64, handed to R as doubles holding the int64 bit patterns
+    (the representation of bit64's integer64; r_shim/R/tensor.R sets the class)."""
+    return np.ascontiguousarray(_C.as_array(x), dtype=np.int64).view(np.float64)
+
+
+def _head_count(x: Tensor, n: Any, fn: str) -> int:
+    if x.ndim == 0:
+        raise ValueError(f"{fn}(): a 0-d tensor has no dimension to take entries from")
+    k, size = to_int(n, "n"), x.shape[0]
+    return min(k, size) if k >= 0 else max(size + k, 0)
+
+
+def r_head(x: Tensor, n: Any = 6) -> Tensor:
+    """R's ``head(x, n)``: the first ``n`` entries along the first dim (negative ``n``: all but the last
+    ``-n``), as R torch."""
+    return x[: _head_count(x, n, "head")]
+
+
+def r_tail(x: Tensor, n: Any = 6) -> Tensor:
+    """R's ``tail(x, n)``: the last ``n`` entries along the first dim (negative ``n``: all but the first
+    ``-n``)."""
+    k = _head_count(x, n, "tail")
+    return x[x.shape[0] - k:]
+
+
 def r_rev(x: Tensor) -> Tensor:
     """R's ``rev(x)``: the first dimension in reverse order (for a 1-d tensor, its elements, as ``rev`` of
     an R vector)."""
@@ -395,8 +424,12 @@ TABLE: dict[str, Callable[..., Any]] = {
     "r_torch_tensor": r_torch_tensor,
     "r_format": r_format,
     "r_as_array": r_as_array,
+    "r_as_integer64": r_as_integer64,
     "r_length": r_length,
     "r_rev": r_rev,
+    "r_head": r_head,
+    "r_tail": r_tail,
+    "r_check_device": _C._check_device,
     "r_dim": r_dim,
     "r_subset": indexing.r_subset,
     "r_subassign": indexing.r_subassign,

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from .._core import distr_ops as Q
+from .._core import linalg_ops as LA  # noqa: N812 - cholesky and triangular solves: linalg's, one implementation
 from .._core import ops as O
 from .._core import rng
 from .._core.autograd import no_grad
@@ -59,12 +59,12 @@ class MultivariateNormal(Distribution):
             self._unbroadcasted_scale_tril = m
             self._given = "scale_tril"
         elif covariance_matrix is not None:
-            self._unbroadcasted_scale_tril = Q.cholesky(m)
+            self._unbroadcasted_scale_tril = LA.cholesky(m)
             self._given = "covariance_matrix"
         else:
-            lf = Q.cholesky(O.flip(m, (-2, -1)))
+            lf = LA.cholesky(O.flip(m, (-2, -1)))
             l_inv = _mT(O.flip(lf, (-2, -1)))
-            self._unbroadcasted_scale_tril = Q.solve_triangular(l_inv, _eye_like(m), upper=False)
+            self._unbroadcasted_scale_tril = LA.solve_triangular(l_inv, _eye_like(m), upper=False)
             self._given = "precision_matrix"
         self._given_matrix = O.expand(m, batch + m._data.shape[-2:])
         self.loc = O.expand(loc, batch + ev)
@@ -113,7 +113,7 @@ class MultivariateNormal(Distribution):
     def precision_matrix(self) -> Tensor:
         """The inverse of the covariance matrix, over the batch."""
         s = self._unbroadcasted_scale_tril
-        s_inv = Q.solve_triangular(s, _eye_like(s), upper=False)
+        s_inv = LA.solve_triangular(s, _eye_like(s), upper=False)
         return O.expand(O.matmul(_mT(s_inv), s_inv), self._batch_shape + self._event_shape * 2)
 
     @precision_matrix.setter
@@ -144,7 +144,7 @@ class MultivariateNormal(Distribution):
     def log_prob(self, value: Any) -> Tensor:
         v = self._value(value)
         diff = v - self.loc
-        z = Q.solve_triangular(self._unbroadcasted_scale_tril, O.unsqueeze(diff, -1), upper=False)
+        z = LA.solve_triangular(self._unbroadcasted_scale_tril, O.unsqueeze(diff, -1), upper=False)
         m = O.sum(O.pow(O.squeeze(z, -1), 2), -1)
         k = self._event_shape[0]
         return (m + k * math.log(2 * math.pi)) * -0.5 - self._half_log_det()

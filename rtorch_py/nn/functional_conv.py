@@ -18,7 +18,7 @@ from .functional import _t
 __all__ = [
     "nnf_conv1d", "nnf_conv2d", "nnf_conv_transpose1d", "nnf_conv_transpose2d", "nnf_max_pool1d",
     "nnf_max_pool2d", "nnf_avg_pool1d", "nnf_avg_pool2d", "nnf_adaptive_avg_pool1d", "nnf_adaptive_avg_pool2d",
-    "nnf_adaptive_max_pool1d", "nnf_adaptive_max_pool2d",
+    "nnf_adaptive_max_pool1d", "nnf_adaptive_max_pool2d", "nnf_conv_tbc",
 ]
 
 _wrap = Tensor._wrap
@@ -155,6 +155,27 @@ def nnf_conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride
         (2, 4, 8)
     """
     return _conv(input, weight, bias, stride, padding, dilation, groups, 1, "nnf_conv1d")
+
+
+def nnf_conv_tbc(input: Tensor, weight: Tensor, bias: Tensor, pad: Any = 0) -> Tensor:  # noqa: A002
+    """1-D convolution in time-batch-channel layout: ``input`` (T, N, C_in), ``weight`` (k, C_in, C_out),
+    ``bias`` (C_out), ``pad`` zeros at both ends of time; the result is (T + 2 pad - k + 1, N, C_out).
+    (``nnf_conv1d`` with the dims moved, so values and gradients are conv1d's.)
+
+    Example:
+        >>> nnf_conv_tbc(torch_ones(5, 2, 3), torch_ones(2, 3, 4), torch_zeros(4), pad = 1).shape
+        (6, 2, 4)
+    """
+    fn = "nnf_conv_tbc"
+    x, w, b = _t(input, fn, "input"), _t(weight, fn, "weight"), _t(bias, fn, "bias")
+    if x.ndim != 3 or w.ndim != 3 or b.ndim != 1:
+        raise RuntimeError(f"{fn}: expected input (T, N, C_in), weight (k, C_in, C_out) and bias (C_out), got "
+                           f"input {list(x.shape)}, weight {list(w.shape)}, bias {list(b.shape)}")
+    if x.shape[2] != w.shape[1] or w.shape[2] != b.shape[0]:
+        raise RuntimeError(f"{fn}: input has {x.shape[2]} channels and weight {list(w.shape)} expects "
+                           f"{w.shape[1]} in, {w.shape[2]} out; bias has {b.shape[0]}")
+    out = nnf_conv1d(O.permute(x, (1, 2, 0)), O.permute(w, (2, 1, 0)), b, padding=to_int(pad, f"{fn}: pad"))
+    return O.permute(out, (2, 0, 1))
 
 
 def nnf_conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,

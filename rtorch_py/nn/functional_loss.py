@@ -183,6 +183,10 @@ def _class_targets(fn: str, x: Tensor, target: Any, ignore_index: Any = None) ->
     keep = None
     if ignore_index is not None:
         ignore = int(ignore_index)
+        if ignore == 0:
+            # classes are 1..C: 0 names no class (R torch refuses it rather than silently ignoring nothing)
+            raise ValueError(f"{fn}: ignore_index = 0 is not a valid 1 based class index (classes are "
+                             f"1..{n_classes}; the default -100 ignores nothing)")
         mask = t != ignore
         if not mask.all():
             keep = mask

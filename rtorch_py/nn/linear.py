@@ -11,11 +11,11 @@ import numpy as np
 from .._core.tensor import Tensor
 from .._r import to_int
 from ..functions import torch_unflatten
-from .functional import _shape_arg, nnf_bilinear, nnf_linear
+from .functional import _shape_arg, nnf_bilinear, nnf_linear, nnf_pairwise_distance
 from .init import _fans, nn_init_kaiming_uniform_, nn_init_uniform_
 from .module import nn_Module, nn_parameter
 
-__all__ = ["nn_linear", "nn_bilinear", "nn_identity", "nn_flatten", "nn_unflatten"]
+__all__ = ["nn_linear", "nn_bilinear", "nn_identity", "nn_flatten", "nn_unflatten", "nn_pairwise_distance"]
 
 
 def _empty(*shape: int) -> Tensor:
@@ -129,3 +129,20 @@ class nn_unflatten(nn_Module):  # noqa: N801
 
     def forward(self, input: Tensor) -> Tensor:
         return torch_unflatten(input, self.dim, self.unflattened_size)
+
+
+class nn_pairwise_distance(nn_Module):  # noqa: N801
+    """The p-norm distance between rows of two inputs (``nnf_pairwise_distance``).
+
+    Example:
+        >>> nn_pairwise_distance()(torch_zeros(2, 2), torch_ones(2, 2)).shape
+        (2,)
+    """
+
+    def initialize(self, p: float = 2, eps: float = 1e-6, keepdim: bool = False) -> None:
+        self.norm = p
+        self.eps = eps
+        self.keepdim = keepdim
+
+    def forward(self, x1: Tensor, x2: Tensor) -> Tensor:
+        return nnf_pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)

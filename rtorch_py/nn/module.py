@@ -23,7 +23,7 @@ from .._r6 import R6, r6_class
 
 __all__ = [
     "nn_Module", "nn_module", "nn_parameter", "nn_buffer", "is_nn_module", "is_nn_parameter", "is_nn_buffer",
-    "nn_sequential", "nn_module_list", "nn_module_dict", "nn_module_print_width",
+    "nn_sequential", "nn_module_list", "nn_module_dict", "nn_module_print_width", "clone_module",
 ]
 
 # -- marks -----------------------------------------------------------------------------------------------------
@@ -90,6 +90,19 @@ def is_nn_parameter(x: Any) -> bool:
 def is_nn_buffer(x: Any) -> bool:
     """Whether ``x`` is a tensor marked with ``nn_buffer``."""
     return isinstance(x, Tensor) and _buffer_mark(x) is not None
+
+
+def clone_module(module: Any, deep: bool = False) -> Any:
+    """A copy of ``module`` (``module$clone(deep = deep)``): shallow shares tensors and submodules, deep copies
+    them.
+
+    Example:
+        >>> a = nn_linear(2, 2); clone_module(a, deep=True).weight is a.weight
+        False
+    """
+    if not isinstance(module, nn_Module):
+        raise TypeError(f"clone_module: `module` must be an nn_module, got {type(module).__name__}")
+    return module.clone(deep=bool(deep))
 
 
 def is_nn_module(x: Any) -> bool:

@@ -12,6 +12,7 @@ from gradcheck import gradcheck
 
 from rtorch_py import torch_tensor
 from rtorch_py._core import distr_ops as Q
+from rtorch_py._core import linalg_ops as LA
 from rtorch_py._core import ops as O
 from rtorch_py._core import rng
 
@@ -62,12 +63,12 @@ def _spd(b):
 def test_cholesky_values_and_gradient(shape: tuple) -> None:
     b = R.normal(size=shape)
     a = _spd(T(b))
-    low = Q.cholesky(a)._data
+    low = LA.cholesky(a)._data
     assert np.allclose(low @ np.swapaxes(low, -1, -2), a._data) and np.allclose(np.triu(low, 1), 0)
-    up = Q.cholesky(a, upper=True)._data
+    up = LA.cholesky(a, upper=True)._data
     assert np.allclose(up, np.swapaxes(low, -1, -2))
-    gradcheck(lambda t: Q.cholesky(_spd(t)), [b])
-    gradcheck(lambda t: Q.cholesky(_spd(t), upper=True), [b])
+    gradcheck(lambda t: LA.cholesky(_spd(t)), [b])
+    gradcheck(lambda t: LA.cholesky(_spd(t), upper=True), [b])
 
 
 @pytest.mark.parametrize("upper", [False, True])
@@ -77,21 +78,21 @@ def test_solve_triangular_values_and_gradient(upper: bool, left: bool, unit: boo
     a = np.tril(R.normal(size=(3, 3))) + 3 * np.eye(3)
     a = a.T if upper else a
     b = R.normal(size=(2, 3, 3))
-    x = Q.solve_triangular(T(a), T(b), upper=upper, left=left, unitriangular=unit)._data
+    x = LA.solve_triangular(T(a), T(b), upper=upper, left=left, unitriangular=unit)._data
     tri = (np.triu(a) if upper else np.tril(a)).copy()
     if unit:
         np.fill_diagonal(tri, 1)
     assert np.allclose(tri @ x if left else x @ tri, b)
-    gradcheck(lambda s, t: Q.solve_triangular(s, t, upper=upper, left=left, unitriangular=unit), [a, b])
+    gradcheck(lambda s, t: LA.solve_triangular(s, t, upper=upper, left=left, unitriangular=unit), [a, b])
 
 
 def test_linalg_errors() -> None:
     with pytest.raises(RuntimeError, match="leading minor of order 2 is not positive-definite"):
-        Q.cholesky(T(np.array([[1.0, 2.0], [2.0, 1.0]])))
+        LA.cholesky(T(np.array([[1.0, 2.0], [2.0, 1.0]])))
     with pytest.raises(RuntimeError, match="A must be batches of square matrices, but they are 2 by 3 matrices"):
-        Q.cholesky(T(np.zeros((2, 3))))
+        LA.cholesky(T(np.zeros((2, 3))))
     with pytest.raises(RuntimeError, match=r"Incompatible shapes of A and B for the equation AX = B \(3x3 and 2x1\)"):
-        Q.solve_triangular(T(np.eye(3)), T(np.ones((2, 1))), upper=False)
+        LA.solve_triangular(T(np.eye(3)), T(np.ones((2, 1))), upper=False)
 
 
 def test_sampler_errors_and_generator_position() -> None:

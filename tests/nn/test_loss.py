@@ -260,3 +260,11 @@ def test_ctc_mean_divides_by_target_length() -> None:
 def test_errors(call: Any, kind: type, message: str) -> None:
     with pytest.raises(kind, match=message):
         call()
+
+
+def test_ignore_index_zero_is_not_a_class() -> None:
+    # classes are 1-based: ignore_index = 0 names none of them, an error rather than silently ignoring nothing
+    x = torch_tensor([[1.0, 2.0], [0.5, 0.1]])
+    for fn in (FL.nnf_cross_entropy, FL.nnf_nll_loss):
+        with pytest.raises(ValueError, match="ignore_index = 0 is not a valid 1 based class index"):
+            fn(x, torch_tensor([1, 2]), ignore_index=0)

@@ -169,3 +169,13 @@ test_that("optimizer and lr_scheduler classes chain super$ over three levels and
   expect_equal(opt$param_groups[[1]]$lr, 1.4)
   rm(list = ls())
 })
+
+test_that("parameters have R torch's class, kept by $detach() and $clone()", {
+  x <- nn_parameter(torch_tensor(1)$requires_grad_(TRUE))
+  expect_identical(class(x), c("nn_parameter", "torch_tensor", "R7"))
+  expect_identical(class(x$detach()), class(x))
+  expect_identical(attributes(x$clone()), attributes(x))
+  expect_identical(class(nn_linear(2, 2)$weight)[1], "nn_parameter")
+  expect_identical(class(x * 2), c("torch_tensor", "R7"))
+  expect_identical(class(torch_ones(1)$detach()), c("torch_tensor", "R7"))
+})

@@ -35,7 +35,8 @@ test_that("values come back with R's types", {
   expect_identical(as.logical(torch_tensor(c(TRUE, FALSE))), c(TRUE, FALSE))
   expect_identical(as.matrix(torch_tensor(matrix(1:4, 2))), matrix(1:4, 2))
   big <- torch_tensor(3e9, dtype = torch_long())
-  expect_identical(as_array(big), 3e9)
+  # int64 values beyond R's integers come back as doubles, with R torch's warning
+  expect_warning(expect_identical(as_array(big), 3e9), "do not fit R's 32-bit integers")
   expect_identical(length(torch_zeros(2, 3)), 6L)
   expect_identical(dim(torch_zeros(2, 3)), c(2L, 3L))
 })
@@ -94,4 +95,52 @@ test_that("dtypes compare with == as R torch's", {
   expect_true(torch_tensor(1)$dtype == torch_float32())
   expect_true(torch_tensor(1L)$dtype != torch_float())
   expect_identical(torch_ones(1)$dtype, torch_float())
+})
+
+test_that("raw vectors are Byte tensors and come back raw", {
+  x <- charToRaw("hello world")
+  ten <- torch_tensor(x)
+  expect_identical(ten$dtype$.type(), "Byte")
+  expect_identical(ten$shape, 11L)
+  expect_identical(as.array(ten), x)
+  expect_identical(as.integer(ten), as.integer(x))
+  expect_identical(as_array(torch_tensor(matrix(as.raw(1:6), 2))), matrix(as.raw(1:6), 2))
+})
+
+test_that("bit64 integer64 values cross exactly, both ways", {
+  big <- bit64::as.integer64("9007199254740993")  # 2^53 + 1: not a double
+  x <- torch_tensor(c(big, -big))
+  expect_identical(x$dtype$.type(), "Long")
+  expect_identical(as.character(as.integer64(x)), c("9007199254740993", "-9007199254740993"))
+  expect_identical(x$sum()$item(), 0L)
+  o <- as.integer64(torch_tensor(array(1:8, c(2, 2, 2))))
+  expect_s3_class(o, "integer64")
+  expect_identical(dim(o), c(2L, 2L, 2L))
+  expect_identical(as.integer(o[2, 1, 2]), 6L)
+  expect_error(torch_tensor(bit64::as.integer64(c(1, NA))), "NA")
+})
+
+test_that("torch_tensor_from_buffer shares the R vector's memory; buffer_from_torch_tensor gives bytes", {
+  x <- c(1.5, 2.5, 3.5)
+  y <- torch_tensor_from_buffer(x, shape = 3, dtype = "float64")
+  expect_identical(as.numeric(y), x)
+  y$add_(1)
+  expect_identical(x, c(2.5, 3.5, 4.5))  # written through, as R torch documents
+  b <- buffer_from_torch_tensor(torch_tensor(c(1L, 256L), dtype = torch_int16()))
+  expect_identical(b, as.raw(c(1, 0, 0, 1)))  # little-endian int16 values, row-major
+  z <- torch_tensor_from_buffer(b, shape = 2, dtype = torch_int16())
+  expect_identical(as.integer(z), c(1L, 256L))
+  expect_error(torch_tensor_from_buffer(b, shape = 4, dtype = "int16"), "needs 8 bytes, the buffer has 4")
+  expect_error(torch_tensor_from_buffer(list(1), shape = 1), "must be a raw, double")
+})
+
+test_that("head and tail take entries along the first dim", {
+  x <- torch_tensor(1:10)
+  expect_identical(as_array(head(x)), 1:6)
+  expect_identical(as_array(tail(x)), 5:10)
+  expect_identical(as_array(head(x, -8)), 1:2)
+  expect_identical(as_array(tail(x, -8)), 9:10)
+  m <- torch_stack(list(x, x), dim = 2)
+  expect_identical(as_array(head(m, n = 3)), cbind(1:3, 1:3))
+  expect_identical(as_array(tail(m, n = 4)), cbind(7:10, 7:10))
 })
