@@ -4,8 +4,8 @@ ROOT := $(CURDIR)
 VENV := $(ROOT)/.venv
 PY := $(VENV)/bin/python
 RLIB := $(ROOT)/.rlib
-R_PKGS := r-base-core r-base-dev r-cran-testthat r-cran-knitr r-cran-rmarkdown r-cran-magrittr r-cran-r6
-R_PKGS_OPTIONAL := r-cran-reticulate
+R_PKGS := r-base-core r-base-dev r-cran-testthat r-cran-knitr r-cran-rmarkdown r-cran-magrittr r-cran-r6 r-cran-rlang
+R_PKGS_OPTIONAL := r-cran-reticulate r-cran-bit64
 
 .PHONY: setup setup-r setup-py setup-shim setup-coro demo test test-py test-r bench lint r-env fixtures docs
 
@@ -13,7 +13,7 @@ setup: setup-r setup-py setup-shim
 
 # R from Debian's packages, only when R or one of the R packages the shim needs is missing (no CRAN here);
 # --no-install-recommends keeps it to ~100 packages. reticulate is optional (the shim works without it).
-R_NEEDS := testthat knitr rmarkdown magrittr
+R_NEEDS := testthat knitr rmarkdown magrittr rlang
 setup-r:
 	@if ! command -v Rscript >/dev/null 2>&1 || \
 	    ! Rscript -e 'for (p in commandArgs(TRUE)) if (!requireNamespace(p, quietly = TRUE)) quit(status = 1)' \

@@ -27,6 +27,7 @@ from .functions_index import *  # noqa: F403
 from .functions_nn import *  # noqa: F403
 from .functions_shape import *  # noqa: F403
 from .functions_stats import *  # noqa: F403
+from .internals import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .special import *  # noqa: F403
 from .unsupported import *  # noqa: F403

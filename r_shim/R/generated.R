@@ -145,6 +145,18 @@ install_torch_from_file <- function(...) {
   .External(C_rt_callx, "install_torch_from_file", ...)
 }
 
+is_cpu_device <- function(x) {
+  .External(C_rt_callx, "is_cpu_device", x)
+}
+
+is_cuda_device <- function(x) {
+  .External(C_rt_callx, "is_cuda_device", x)
+}
+
+is_meta_device <- function(x) {
+  .External(C_rt_callx, "is_meta_device", x)
+}
+
 is_nn_buffer <- function(x) {
   .External(C_rt_callx, "is_nn_buffer", x)
 }
@@ -173,6 +185,14 @@ is_torch_device <- function(x) {
   .External(C_rt_callx, "is_torch_device", x)
 }
 
+is_torch_dimname <- function(x) {
+  .External(C_rt_callx, "is_torch_dimname", x)
+}
+
+is_torch_dimname_list <- function(x) {
+  .External(C_rt_callx, "is_torch_dimname_list", x)
+}
+
 is_torch_dtype <- function(x) {
   .External(C_rt_callx, "is_torch_dtype", x)
 }
@@ -187,6 +207,14 @@ is_torch_memory_format <- function(x) {
 
 is_torch_qscheme <- function(...) {
   .External(C_rt_callx, "is_torch_qscheme", ...)
+}
+
+is_torch_scalar <- function(x) {
+  .External(C_rt_callx, "is_torch_scalar", x)
+}
+
+is_torch_variable_list <- function(x) {
+  .External(C_rt_callx, "is_torch_variable_list", x)
 }
 
 is_undefined_tensor <- function(x) {
@@ -1995,6 +2023,14 @@ torch_digamma <- function(self) {
   .External(C_rt_callx, "torch_digamma", self)
 }
 
+torch_dimname <- function(name) {
+  .External(C_rt_callx, "torch_dimname", name)
+}
+
+torch_dimname_list <- function(names) {
+  .External(C_rt_callx, "torch_dimname_list", names)
+}
+
 torch_dist <- function(self, other, p = 2L) {
   .External(C_rt_callx, "torch_dist", self, other, p)
 }
@@ -2592,10 +2628,6 @@ torch_lu_unpack <- function(LU_data, LU_pivots, unpack_data = TRUE, unpack_pivot
   .External(C_rt_callx, "torch_lu_unpack", LU_data, LU_pivots, unpack_data, unpack_pivots)
 }
 
-torch_manual_seed <- function(seed) {
-  invisible(.External(C_rt_callx, "torch_manual_seed", seed))
-}
-
 torch_masked_fill <- function(self, mask, value) {
   .External(C_rt_callx, "torch_masked_fill", self, mask, value)
 }
@@ -3007,6 +3039,10 @@ torch_rsqrt <- function(self) {
   .External(C_rt_callx, "torch_rsqrt", self)
 }
 
+torch_scalar <- function(x) {
+  .External(C_rt_callx, "torch_scalar", x)
+}
+
 torch_scalar_tensor <- function(value, dtype = NULL, device = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_scalar_tensor", value, dtype, device, requires_grad)
 }
@@ -3220,6 +3256,10 @@ torch_tanh <- function(self) {
   .External(C_rt_callx, "torch_tanh", self)
 }
 
+torch_tanh_backward <- function(grad_output, output) {
+  .External(C_rt_callx, "torch_tanh_backward", grad_output, output)
+}
+
 torch_tensordot <- function(a, b, dims = 2L) {
   .External(C_rt_callx, "torch_tensordot", a, b, dims)
 }
@@ -3408,6 +3448,10 @@ torch_var <- function(self, dim = NULL, unbiased = TRUE, keepdim = FALSE, correc
 
 torch_var_mean <- function(self, dim = NULL, unbiased = TRUE, keepdim = FALSE) {
   .External(C_rt_callx, "torch_var_mean", self, dim, unbiased, keepdim)
+}
+
+torch_variable_list <- function(x) {
+  .External(C_rt_callx, "torch_variable_list", x)
 }
 
 torch_vdot <- function(self, other) {

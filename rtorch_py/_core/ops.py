@@ -33,7 +33,7 @@ def record(out: Any, name: str, rule: Any, inputs: tuple, saved: tuple = (), vie
     saved: what the rule receives after the gradient; tensors are version-checked, OUT is the output.
     view_of: the output shares this tensor's storage, hence its version counter.
     """
-    if out.__class__ is not np.ndarray:
+    if out.__class__ is not np.ndarray and not isinstance(out, np.ndarray):  # (keeps meta storage, meta.py)
         out = np.asarray(out)
     t = _wrap(out)
     if view_of is not None:
@@ -139,6 +139,11 @@ def check_rule(name: str, rule: Any, n_inputs: int, n_saved: int) -> None:
 
 # -- operands and promotion ------------------------------------------------------------------------------
 
+def _nd(x: Any) -> np.ndarray:
+    """``x`` as an ndarray (numpy's 0-d results are scalars); ndarray subclasses (meta storage) kept."""
+    return x if isinstance(x, np.ndarray) else np.asarray(x)
+
+
 def _data(x: Any) -> Any:
     return x._data if x.__class__ is Tensor else x
 
@@ -160,8 +165,10 @@ def _binary(a: Any, b: Any) -> tuple:
         return xa, xb
     elif tb and (xa.__class__ is float and xb.dtype.kind == "f" or xa.__class__ is int and _KEEPS_INT(xb.dtype)):
         return xa, xb
-    if not ta and not tb:
-        raise TypeError(f"expected at least one tensor operand, got {type(xa).__name__} and {type(xb).__name__}")
+    if not ta and not tb:  # (a subclass: meta storage, see meta.py)
+        if not (isinstance(xa, np.ndarray) or isinstance(xb, np.ndarray)):
+            raise TypeError(f"expected at least one tensor operand, got {type(xa).__name__} and "
+                            f"{type(xb).__name__}")
     for x in (xa, xb):
         if not isinstance(x, (np.ndarray, int, float, complex, np.number, np.bool_)):
             raise TypeError(f"operands must be tensors or numbers, not {type(x).__name__}")
@@ -471,7 +478,7 @@ def _compare(fn: Any) -> Any:
     def op(a: Any, b: Any) -> Tensor:
         xa, xb = _binary(a, b)
         try:
-            return _wrap(np.asarray(fn(xa, xb)))
+            return _wrap(_nd(fn(xa, xb)))
         except ValueError:
             raise _shape_error(fn.__name__, xa, xb) from None
 
@@ -493,7 +500,7 @@ logical_xor = _compare(np.logical_xor)
 
 def logical_not(a: Tensor) -> Tensor:
     """Elementwise logical not (a bool tensor; not differentiable)."""
-    return _wrap(np.asarray(np.logical_not(a._data)))
+    return _wrap(_nd(np.logical_not(a._data)))
 
 
 def bitwise(fn: Any, a: Any, b: Any) -> Tensor:
@@ -501,7 +508,7 @@ def bitwise(fn: Any, a: Any, b: Any) -> Tensor:
     xa, xb = _binary(a, b)
     if np.asarray(xa).dtype.kind == "f":
         raise RuntimeError(f"{fn.__name__} is not implemented for floating-point tensors")
-    return _wrap(np.asarray(fn(xa, xb)))
+    return _wrap(_nd(fn(xa, xb)))
 
 
 # -- elementwise unary ---------------------------------------------------------------------------------------
