@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from ._core import rng
+from ._core import distr_ops, rng
 from ._core.dtype import as_dtype, complex_of, get_default_dtype
 from ._core.dtype import dtype as Dtype  # noqa: N812
 from ._core.meta import check_data, meta_array
@@ -20,7 +20,8 @@ from ._r import Indices1, Int, Size, r_api, to_int
 __all__ = [
     "torch_tensor", "torch_scalar_tensor", "torch_zeros", "torch_ones", "torch_empty", "torch_full",
     "torch_eye", "torch_arange", "torch_range", "torch_linspace", "torch_logspace", "torch_rand",
-    "torch_randn", "torch_randint", "torch_randperm", "torch_normal", "torch_bernoulli", "torch_multinomial",
+    "torch_randn", "torch_randint", "torch_randperm", "torch_normal", "torch_poisson", "torch_bernoulli",
+    "torch_multinomial",
     "torch_zeros_like", "torch_ones_like", "torch_empty_like", "torch_full_like", "torch_rand_like",
     "torch_randn_like", "torch_randint_like", "torch_manual_seed", "torch_seed", "torch_initial_seed",
     "torch_get_rng_state", "torch_set_rng_state", "with_torch_manual_seed", "local_torch_manual_seed",
@@ -555,6 +556,23 @@ def torch_normal(mean: Any = 0, std: Any = 1, size: Size | None = None, generato
     if size is None:
         raise RuntimeError("torch_normal: size is required when mean and std are numbers")
     return _finish(g.normal(size, float(mean), float(std), _default_np(dtype)), None, device, requires_grad)
+
+
+def torch_poisson(self: Tensor, generator: Any = None) -> Tensor:
+    """Draws from Poisson(``self``) (rates, float32/float64), libtorch's sampler bit for bit: the same seed
+    gives R torch's values. Differentiable as in libtorch: the gradient is zero.
+
+    Example:
+        >>> torch_manual_seed(1); torch_poisson(torch_tensor([0.5, 4.0, 30.0]))
+        torch_tensor
+          0
+          2
+         31
+        [ CPUFloatType{3} ]
+    """
+    if not isinstance(self, Tensor):
+        raise TypeError(f"torch_poisson: argument 'self' must be a tensor of rates, got {type(self).__name__}")
+    return distr_ops.poisson(self, None if generator is None else _gen(generator))
 
 
 def torch_bernoulli(self: Tensor, p: Any = None, generator: Any = None) -> Tensor:

@@ -1930,6 +1930,10 @@ torch_conv_transpose2d <- function(input, weight, bias = NULL, stride = 1L, padd
   .External(C_rt_callx, "torch_conv_transpose2d", input, weight, bias, stride, padding, output_padding, groups, dilation)
 }
 
+torch_conv_transpose3d <- function(input, weight, bias = NULL, stride = 1L, padding = 0L, output_padding = 0L, groups = 1L, dilation = 1L) {
+  .External(C_rt_callx, "torch_conv_transpose3d", input, weight, bias, stride, padding, output_padding, groups, dilation)
+}
+
 torch_cos <- function(self) {
   .External(C_rt_callx, "torch_cos", self)
 }
@@ -2864,6 +2868,10 @@ torch_pinverse <- function(self, rcond = 1e-15) {
 
 torch_pixel_shuffle <- function(self, upscale_factor) {
   .External(C_rt_callx, "torch_pixel_shuffle", self, upscale_factor)
+}
+
+torch_poisson <- function(self, generator = NULL) {
+  .External(C_rt_callx, "torch_poisson", self, generator)
 }
 
 torch_polar <- function(abs, angle) {
