@@ -83,3 +83,13 @@ test_that("test_stack round-trips R values through the bridge", {
   expect_identical(out[2:4], x[2:4])
   expect_identical(out[[5]], list(a = 2))
 })
+
+test_that("a failed allocation runs R's gc() (traceable, as R torch's allocator) and retries once", {
+  env <- new.env()
+  env$n <- 0
+  suppressMessages(trace(gc, print = FALSE, function() env$n <- env$n + 1))
+  on.exit(suppressMessages(untrace(gc)))
+  expect_error(torch_randn(1e9, 1e9), "Unable to allocate")
+  expect_equal(env$n, 1)  # the retry failed too: its error reached R, with no second gc()
+  expect_equal(torch_ones(2)$sum()$item(), 2)
+})
