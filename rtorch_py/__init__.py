@@ -16,6 +16,7 @@ from . import tensor_methods as _tensor_methods  # noqa: F401 - attaches the R-n
 from ._core.malloc import tune_malloc as _tune_malloc
 from ._core.tensor import Tensor as Tensor  # re-exported
 from ._core.tensor import print_options as print_options  # re-exported
+from .autocast import *  # noqa: F403
 from .autograd_api import *  # noqa: F403
 from .complex import *  # noqa: F403
 from .creation import *  # noqa: F403

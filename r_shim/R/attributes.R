@@ -104,3 +104,33 @@ call_torch_function <- function(name, ..., quiet = FALSE) {
 # R torch's internal round trip of R values through libtorch's IValue stack (its test-stack.R): here the
 # values cross the bridge to Python and back (a classed list such as a jit_tuple comes back a plain list).
 test_stack <- function(x) .Call(C_rt_call1, "r_roundtrip", x)
+
+#' Autocasting (CPU mixed precision) until the calling function exits
+#' @param device_type "cpu".
+#' @param dtype torch_bfloat16() (the default) or torch_float16().
+#' @param enabled,cache_enabled as R torch.
+#' @param ... unused.
+#' @param .env the frame whose exit restores the previous state.
+#' @export
+local_autocast <- function(device_type, dtype = NULL, enabled = TRUE, cache_enabled = NULL, ..., .env = parent.frame()) {
+  .rt_local_context(.External(C_rt_callx, "local_autocast", device_type, dtype, enabled, cache_enabled), .env)
+}
+
+#' Evaluates code with autocasting (CPU mixed precision)
+#' @param code R code.
+#' @param ... unused.
+#' @param device_type "cpu".
+#' @param dtype torch_bfloat16() (the default) or torch_float16().
+#' @param enabled,cache_enabled as R torch.
+#' @export
+with_autocast <- function(code, ..., device_type, dtype = NULL, enabled = TRUE, cache_enabled = NULL) {
+  ctx <- set_autocast(device_type, dtype = dtype, enabled = enabled, cache_enabled = cache_enabled)
+  on.exit(unset_autocast(ctx))
+  code
+}
+
+# R torch's dtype$.type(): libtorch's scalar type name ("Float", "BFloat16"), as as.character(dtype).
+#' @export
+`$.torch_dtype` <- function(x, name) {
+  if (identical(name, ".type")) function() as.character(x) else .Call(C_rt_dollar, x, name)
+}

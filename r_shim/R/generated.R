@@ -377,10 +377,6 @@ linalg_vector_norm <- function(A, ord = 2L, dim = NULL, keepdim = FALSE, dtype =
   .External(C_rt_callx, "linalg_vector_norm", A, ord, dim, keepdim, dtype)
 }
 
-local_autocast <- function(...) {
-  .External(C_rt_callx, "local_autocast", ...)
-}
-
 lr_cosine_annealing <- function(optimizer, T_max, eta_min = 0.0, last_epoch = -1L, verbose = FALSE) {
   .External(C_rt_callx, "lr_cosine_annealing", optimizer, T_max, eta_min, last_epoch, verbose)
 }
@@ -1467,8 +1463,8 @@ optim_sgd <- function(params, lr = .rt_absent, momentum = 0.0, dampening = 0.0, 
   .External(C_rt_callx, "optim_sgd", params, lr, momentum, dampening, weight_decay, nesterov)
 }
 
-set_autocast <- function(...) {
-  .External(C_rt_callx, "set_autocast", ...)
+set_autocast <- function(device_type, dtype = NULL, enabled = TRUE, cache_enabled = NULL) {
+  .External(C_rt_callx, "set_autocast", device_type, dtype, enabled, cache_enabled)
 }
 
 torch___and__ <- function(self, other) {
@@ -3503,12 +3499,8 @@ torch_zeros_out <- function(out, size) {
   .External(C_rt_callx, "torch_zeros_out", out, size)
 }
 
-unset_autocast <- function(...) {
-  .External(C_rt_callx, "unset_autocast", ...)
-}
-
-with_autocast <- function(...) {
-  .External(C_rt_callx, "with_autocast", ...)
+unset_autocast <- function(context) {
+  invisible(.External(C_rt_callx, "unset_autocast", context))
 }
 
 # Exported values (objects and R6-style classes, used as `x$check()`, `x$new()`): active bindings

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import autograd
 from . import derivatives as D
+from .autocast import state as _autocast
 from .autograd import Node, SavedOutput
 from .dtype import get_default_dtype, result_type
 from .errors import Axis, Pos, worded
@@ -138,6 +139,13 @@ def check_rule(name: str, rule: Any, n_inputs: int, n_saved: int) -> None:
 
 
 # -- operands and promotion ------------------------------------------------------------------------------
+
+def autocast_args(*ts: Any) -> tuple:
+    """The tensors as the autocast region wants them (autocast.py): floating, not float64, cast to its dtype."""
+    dt = _autocast.dtype
+    return tuple(to_dtype(t, dt) if t is not None and t._data.dtype.kind == "f" and t._data.dtype != dt and
+                 t._data.dtype != np.float64 else t for t in ts)
+
 
 def _nd(x: Any) -> np.ndarray:
     """``x`` as an ndarray (numpy's 0-d results are scalars); ndarray subclasses (meta storage) kept."""
@@ -970,6 +978,8 @@ def matmul(a: Tensor, b: Tensor, name: str | None = None) -> Tensor:
     """Matrix product with broadcasting of batch dims. One node, named as the last op of libtorch's matmul
     for these ranks (mm, mv, dot, squeeze for vector @ matrix, _unsafe_view for folded/batched products);
     torch_mm, torch_bmm, ... pass their own names."""
+    if _autocast.enabled:
+        a, b = autocast_args(a, b)
     xa, xb = a._data, b._data
     if xa.dtype != xb.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {a.dtype.name.lower()} != "
@@ -995,6 +1005,8 @@ _MATMUL_NAMES = {(2, 2): "MmBackward0", (2, 1): "MvBackward0", (1, 1): "DotBackw
 
 def addmm(bias: Tensor, a: Tensor, b: Tensor, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * bias + alpha * (a @ b) in one node (libtorch's AddmmBackward0, what linear layers record)."""
+    if _autocast.enabled:
+        bias, a, b = autocast_args(bias, a, b)
     xa, xb, xc = a._data, b._data, bias._data
     if xa.ndim != 2 or xb.ndim != 2:
         raise RuntimeError(f"addmm: mat1 and mat2 must be matrices, got {xa.ndim}-d and {xb.ndim}-d tensors")
@@ -1020,6 +1032,8 @@ def addmm(bias: Tensor, a: Tensor, b: Tensor, beta: Any = 1, alpha: Any = 1) -> 
 def linear(x: Tensor, w: Tensor, b: Tensor | None = None) -> Tensor:
     """``x @ w^T + b`` as ONE node (libtorch records AddmmBackward0 + TBackward0 for 2-D input; one node
     with a direct rule saves two transposes and a broadcast-undo per layer in every backward pass)."""
+    if _autocast.enabled:
+        x, w, b = autocast_args(x, w, b)
     xd, wd = x._data, w._data
     if xd.dtype != wd.dtype:
         raise RuntimeError(f"linear: expected input and weight to have the same dtype, but got "

@@ -93,3 +93,17 @@ test_that("a failed allocation runs R's gc() (traceable, as R torch's allocator)
   expect_equal(env$n, 1)  # the retry failed too: its error reached R, with no second gc()
   expect_equal(torch_ones(2)$sum()$item(), 2)
 })
+
+test_that("CPU autocast: local_autocast / with_autocast run products in the region's dtype", {
+  x <- torch_randn(3, 3)
+  f <- function() {
+    local_autocast(device_type = "cpu", dtype = torch_float16())
+    torch_mm(torch_mm(x, x), x)
+  }
+  expect_identical(f()$dtype$.type(), "Half")
+  expect_true(torch_mm(x, x)$dtype == torch_float())
+  w <- with_autocast(device_type = "cpu", dtype = torch_float16(), torch_mm(x, x))
+  expect_identical(w$dtype$.type(), "Half")
+  expect_error(with_autocast(device_type = "cuda", 1), "not supported in rtorch_py", fixed = TRUE)
+  expect_true(torch_mm(x, x)$dtype == torch_float())
+})
