@@ -4,7 +4,7 @@ ROOT := $(CURDIR)
 VENV := $(ROOT)/.venv
 PY := $(VENV)/bin/python
 RLIB := $(ROOT)/.rlib
-R_PKGS := r-base-core r-base-dev r-cran-testthat r-cran-knitr r-cran-rmarkdown r-cran-magrittr r-cran-r6 r-cran-bit64
+R_PKGS := r-base-core r-base-dev r-cran-testthat r-cran-knitr r-cran-rmarkdown r-cran-magrittr r-cran-r6 r-cran-bit64 r-cran-rlang
 R_PKGS_OPTIONAL := r-cran-reticulate
 
 .PHONY: setup setup-r setup-py setup-shim setup-coro demo test test-py test-r bench lint r-env fixtures docs
@@ -13,7 +13,7 @@ setup: setup-r setup-py setup-shim
 
 # R from Debian's packages, only when R or one of the R packages the shim needs is missing (no CRAN here);
 # --no-install-recommends keeps it to ~100 packages. reticulate is optional (the shim works without it).
-R_NEEDS := testthat knitr rmarkdown magrittr bit64
+R_NEEDS := testthat knitr rmarkdown magrittr bit64 rlang
 setup-r:
 	@if ! command -v Rscript >/dev/null 2>&1 || \
 	    ! Rscript -e 'for (p in commandArgs(TRUE)) if (!requireNamespace(p, quietly = TRUE)) quit(status = 1)' \

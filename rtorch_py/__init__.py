@@ -16,6 +16,7 @@ from . import tensor_methods as _tensor_methods  # noqa: F401 - attaches the R-n
 from ._core.malloc import tune_malloc as _tune_malloc
 from ._core.tensor import Tensor as Tensor  # re-exported
 from ._core.tensor import print_options as print_options  # re-exported
+from .autocast import *  # noqa: F403
 from .autograd_api import *  # noqa: F403
 from .complex import *  # noqa: F403
 from .creation import *  # noqa: F403
@@ -27,6 +28,7 @@ from .functions_index import *  # noqa: F403
 from .functions_nn import *  # noqa: F403
 from .functions_shape import *  # noqa: F403
 from .functions_stats import *  # noqa: F403
+from .internals import *  # noqa: F403
 from .interop import *  # noqa: F403
 from .linalg import *  # noqa: F403
 from .special import *  # noqa: F403

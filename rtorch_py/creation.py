@@ -10,10 +10,10 @@ from typing import Any
 
 import numpy as np
 
-from . import _check
-from ._core import rng
+from ._core import distr_ops, rng
 from ._core.dtype import as_dtype, complex_of, get_default_dtype
 from ._core.dtype import dtype as Dtype  # noqa: N812
+from ._core.meta import check_data, meta_array
 from ._core.tensor import Tensor
 from ._r import Indices1, Int, Size, r_api, to_int
 from .named import set_names
@@ -26,43 +26,75 @@ __all__ = [
     "torch_zeros_like", "torch_ones_like", "torch_empty_like", "torch_full_like", "torch_rand_like",
     "torch_randn_like", "torch_randint_like", "torch_manual_seed", "torch_seed", "torch_initial_seed",
     "torch_get_rng_state", "torch_set_rng_state", "with_torch_manual_seed", "local_torch_manual_seed",
-    "torch_device", "cuda_is_available", "cuda_device_count", "as_array", "is_torch_tensor", "torch_from_numpy",
+    "torch_device", "is_meta_device", "is_cuda_device", "is_cpu_device", "local_device", "with_device",
+    "cuda_is_available", "cuda_device_count", "as_array", "is_torch_tensor", "torch_from_numpy",
 ]
 
 _wrap = Tensor._wrap
 
 
+_DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia",
+                 "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone")
+
+
 class torch_device:  # noqa: N801 - R torch's name
-    """A device; only ``"cpu"`` exists here (``cuda_is_available()`` is FALSE).
+    """A device object, as libtorch parses it (``"cuda:1"``, ``("cuda", 1)``, ``"meta"``). Tensors live on
+    the CPU or on the meta device (shape and dtype, no data); other devices are objects only: a tensor
+    there is an error (rtorch_py computes with numpy; ``cuda_is_available()`` is FALSE).
 
     Example:
         >>> torch_device("cpu")
         torch_device(type='cpu')
+        >>> d = torch_device("cuda:1"); d.type, d.index, str(d)
+        ('cuda', 1, 'cuda:1')
     """
 
     __slots__ = ("type", "index")
 
     def __init__(self, type: str = "cpu", index: int | None = None) -> None:  # noqa: A002
         if isinstance(type, torch_device):
-            type, index = type.type, type.index  # noqa: A001
-        kind = str(type).split(":")[0]
-        if kind != "cpu":
-            raise RuntimeError(
-                f"device '{type}' is not available: rtorch_py runs on the CPU only (cuda_is_available() is "
-                "FALSE)"
-            )
-        self.type, self.index = "cpu", index
+            type, index = type.type, type.index if index is None else index  # noqa: A001
+        if not isinstance(type, str):
+            raise TypeError(f"torch_device: argument 'type' must be a string such as \"cpu\", got "
+                            f"{type.__class__.__name__}")
+        kind = type
+        if ":" in type:
+            if index is not None:
+                raise RuntimeError(f"type should not include an index because index was passed explicitly {type}")
+            kind, _, idx = type.partition(":")
+            if not idx.isdigit():
+                raise RuntimeError(f"Invalid device string: '{type}'")
+            index = int(idx)
+        if kind not in _DEVICE_TYPES:
+            raise RuntimeError(f"Expected one of {', '.join(_DEVICE_TYPES)} device type at start of device "
+                               f"string: {type}")
+        if index is not None:
+            index = to_int(index, "index")
+            if index < 0:
+                raise RuntimeError("Device index must not be negative")
+        self.type, self.index = kind, index
 
     def __repr__(self) -> str:
-        return "torch_device(type='cpu')"
+        return f"torch_device(type='{self.type}')" if self.index is None else \
+            f"torch_device(type='{self.type}', index={self.index})"
+
+    def __str__(self) -> str:
+        """libtorch's device string (R's ``as.character(device)``): ``"cpu"``, ``"cuda:0"``."""
+        return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other: object) -> bool:
-        return other == "cpu" or isinstance(other, torch_device)
+        if isinstance(other, str):
+            other = torch_device(other)
+        return isinstance(other, torch_device) and (self.type, self.index) == (other.type, other.index)
 
     __hash__ = object.__hash__
 
 
 _CPU = torch_device()
+_META = torch_device("meta")
+# The device of new tensors when none is given: with_device() / local_device() change it (R torch's
+# cpp_set_default_device). A list: one process-wide setting, as libtorch's.
+_DEFAULT_DEVICE: list[torch_device] = [_CPU]
 
 
 def cuda_is_available() -> bool:
@@ -75,17 +107,82 @@ def cuda_device_count() -> int:
     return 0
 
 
-def _check_device(device: Any) -> None:
-    if device is not None:
+def is_meta_device(x: torch_device) -> bool:
+    """Whether the device ``x`` is the meta device.
+
+    Example:
+        >>> is_meta_device(torch_device("meta")), is_meta_device(torch_ones(1).device)
+        (True, False)
+    """
+    return torch_device(x).type == "meta"
+
+
+def is_cuda_device(x: torch_device) -> bool:
+    """Whether the device ``x`` is a CUDA device (none exists here, but the object can)."""
+    return torch_device(x).type == "cuda"
+
+
+def is_cpu_device(x: torch_device) -> bool:
+    """Whether the device ``x`` is the CPU."""
+    return torch_device(x).type == "cpu"
+
+
+def check_device(device: Any, what: str = "tensor") -> str:
+    """Where a tensor made with ``device`` lives: ``"cpu"`` or ``"meta"`` (None: the default device). Other
+    devices raise the one error saying that rtorch_py has none of them."""
+    d = _DEFAULT_DEVICE[0] if device is None else device if isinstance(device, torch_device) else \
         torch_device(device)
+    if d.type in ("cpu", "meta"):
+        return d.type
+    raise RuntimeError(f"{what} on device '{d}': not supported in rtorch_py: device '{d}' is not available: "
+                       "rtorch_py runs on the CPU only (cuda_is_available() is FALSE; tensors live on 'cpu' or "
+                       "'meta')")
+
+
+@contextlib.contextmanager
+def local_device(device: Any) -> Iterator[None]:
+    """Within the block, tensors made without ``device =`` go to ``device`` ("cpu" or "meta"); the previous
+    default returns afterwards (R torch's ``local_device``/``with_device``)."""
+    d = device if isinstance(device, torch_device) else torch_device(device)
+    check_device(d, "local_device: tensors")
+    old = _DEFAULT_DEVICE[0]
+    _DEFAULT_DEVICE[0] = d
+    try:
+        yield
+    finally:
+        _DEFAULT_DEVICE[0] = old
+
+
+def with_device(code: Any, device: Any) -> Any:
+    """Run ``code`` (a function of no arguments) with ``device`` as the default device.
+
+    Example:
+        >>> with_device(lambda: torch_zeros(2, 3), device = "meta")
+        torch_tensor
+        ...
+        [ METAFloatType{2,3} ]
+    """
+    with local_device(device):
+        return code()
+
+
+def _check_device(device: Any) -> str:
+    return check_device(device)
+
+
+def _meta(size: tuple[int, ...], npd: Any, requires_grad: bool) -> Tensor:
+    t = _wrap(meta_array(size, npd))
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
 
 
 def _finish(arr: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
-    _check_device(device)
-    if dtype is not None:
-        npd = as_dtype(dtype).np
-        if arr.dtype != npd:
-            arr = arr.astype(npd)
+    npd = as_dtype(dtype).np if dtype is not None else None
+    if _check_device(device) == "meta":
+        return _meta(arr.shape, npd or arr.dtype, requires_grad)
+    if npd is not None and arr.dtype != npd:
+        arr = arr.astype(npd)
     t = _wrap(arr)
     if requires_grad:
         t.requires_grad_(True)
@@ -197,6 +294,7 @@ def as_array(x: Tensor) -> np.ndarray:
     """
     if not isinstance(x, Tensor):
         raise TypeError(f"as_array: expected a torch_tensor, got {type(x).__name__}")
+    check_data(x._data, "as_array")
     if x._requires_grad:
         # writing into it would bypass autograd (PyTorch's numpy() refuses): a read-only view
         view = x._data.view()
@@ -256,7 +354,8 @@ def torch_eye(n: Any, m: Any = None, dtype: Dtype | None = None, device: Any = N
 def _like(fn: Any, name: str) -> Any:
     def make(input: Tensor, dtype: Dtype | None = None, device: Any = None, requires_grad: bool = False,
              **kw: Any) -> Tensor:
-        return fn(*input.shape, dtype=dtype or input.dtype, device=device, requires_grad=requires_grad, **kw)
+        return fn(*input.shape, dtype=dtype or input.dtype, device=input.device if device is None else device,
+                  requires_grad=requires_grad, **kw)
 
     make.__name__ = name
     make.__doc__ = f"Like ``{fn.__name__}`` with the size (and dtype unless given) of ``input``."
@@ -380,8 +479,10 @@ def torch_rand(*size: Size, generator: Any = None, names: Any = None, dtype: Dty
         >>> torch_manual_seed(1); torch_rand(2).shape
         (2,)
     """
-    return _named(_finish(_gen(generator).uniform(size, 0.0, 1.0, _default_np(dtype)), None, device, requires_grad),
-                  names, "torch_rand")
+    if _check_device(device) == "meta":  # no draws: the generator's stream is untouched, as in libtorch
+        return _meta(size, _default_np(dtype), requires_grad)
+    out = _finish(_gen(generator).uniform(size, 0.0, 1.0, _default_np(dtype)), None, device, requires_grad)
+    return _named(out, names, "torch_rand")
 
 
 @r_api
@@ -393,8 +494,10 @@ def torch_randn(*size: Size, generator: Any = None, names: Any = None, dtype: Dt
         >>> torch_manual_seed(0); torch_randn(1).item()
         1.5409960746765137
     """
-    return _named(_finish(_gen(generator).normal(size, 0.0, 1.0, _default_np(dtype)), None, device, requires_grad),
-                  names, "torch_randn")
+    if _check_device(device) == "meta":  # no draws: the generator's stream is untouched, as in libtorch
+        return _meta(size, _default_np(dtype), requires_grad)
+    out = _finish(_gen(generator).normal(size, 0.0, 1.0, _default_np(dtype)), None, device, requires_grad)
+    return _named(out, names, "torch_randn")
 
 
 @r_api
@@ -410,6 +513,8 @@ def torch_randint(low: Any, high: Any, size: Size, generator: Any = None, dtype:
     lo, hi = to_int(low, "low"), to_int(high, "high")
     if hi <= lo:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={lo} >= to={hi}")
+    if _check_device(device) == "meta":
+        return _meta(size, (as_dtype(dtype) if dtype is not None else get_default_dtype()).np, requires_grad)
     arr = _gen(generator).randint(lo, hi, size)
     return _finish(arr, dtype if dtype is not None else get_default_dtype(), device, requires_grad)
 
@@ -435,6 +540,8 @@ def torch_randn_like(input: Tensor, dtype: Dtype | None = None, requires_grad: b
 def torch_randperm(n: Any, generator: Any = None, dtype: Dtype | None = None, device: Any = None,
                    requires_grad: bool = False) -> Tensor:
     """A random permutation of 0..n-1 (R torch returns libtorch's values unshifted)."""
+    if _check_device(device) == "meta":
+        return _meta((to_int(n, "n"),), as_dtype(dtype if dtype is not None else "int64").np, requires_grad)
     arr = _gen(generator).randperm(to_int(n, "n"))
     return _finish(arr, dtype if dtype is not None else "int64", device, requires_grad)
 
@@ -460,24 +567,29 @@ def torch_normal(mean: Any = 0, std: Any = 1, size: Size | None = None, generato
     return _finish(g.normal(size, float(mean), float(std), _default_np(dtype)), None, device, requires_grad)
 
 
+def torch_poisson(self: Tensor, generator: Any = None) -> Tensor:
+    """Draws from Poisson(``self``) (rates, float32/float64), libtorch's sampler bit for bit: the same seed
+    gives R torch's values. Differentiable as in libtorch: the gradient is zero.
+
+    Example:
+        >>> torch_manual_seed(1); torch_poisson(torch_tensor([0.5, 4.0, 30.0]))
+        torch_tensor
+          0
+          2
+         31
+        [ CPUFloatType{3} ]
+    """
+    if not isinstance(self, Tensor):
+        raise TypeError(f"torch_poisson: argument 'self' must be a tensor of rates, got {type(self).__name__}")
+    return distr_ops.poisson(self, None if generator is None else _gen(generator))
+
+
 def torch_bernoulli(self: Tensor, p: Any = None, generator: Any = None) -> Tensor:
     """0/1 draws with probabilities ``self`` (or the number ``p``), in ``self``'s dtype."""
     probs = self._data if p is None else p
     if p is None and (np.any(self._data < 0) or np.any(self._data > 1)):
         raise RuntimeError("bernoulli_ expects p to be in [0, 1], but got p outside that range")
     return _wrap(_gen(generator).bernoulli(probs, self.shape, self._data.dtype))
-
-
-def torch_poisson(self: Tensor, generator: Any = None) -> Tensor:
-    """Poisson draws with rates ``self`` (float), in ``self``'s dtype; libtorch's sampler for the same seed.
-
-    Example:
-        >>> torch_poisson(torch_zeros(3)).sum().item()
-        0.0
-    """
-    from ._core import distr_ops  # noqa: PLC0415 - the distributions' sampler, one implementation
-
-    return distr_ops.poisson(_check.tensor(self, "torch_poisson", "self"), generator)
 
 
 @r_api
@@ -497,9 +609,20 @@ def torch_multinomial(self: Tensor, num_samples: Int, replacement: bool = False,
 
 # -- seeds and state -----------------------------------------------------------------------------------------------
 
-def torch_manual_seed(seed: Any) -> None:
-    """Seed libtorch's CPU generator (R torch passes the seed through as.character, so 1e5 seeds 1 there)."""
+def torch_manual_seed(seed: Any, old_seed_behavior: bool = False) -> None:
+    """Seed libtorch's CPU generator (R torch passes the seed through as.character, so 1e5 seeds 1 there).
+
+    ``old_seed_behavior`` (R: ``options(torch.old_seed_behavior = TRUE)``): R torch's earlier seeding, which
+    then draws ``torch_randint(1, 1e6, 1)`` from the generator (to seed a generator of its own that its
+    generator-taking functions used), so the default stream continues one draw later.
+
+    Example:
+        >>> torch_manual_seed(2019, old_seed_behavior = True); round(torch_randn(1).item(), 6)
+        -0.364226
+    """
     rng.default_generator.manual_seed(to_int(seed, "seed"))
+    if old_seed_behavior:
+        rng.default_generator.randint(1, 1000000, (1,))
 
 
 def torch_seed() -> int:

@@ -49,13 +49,15 @@ def torch_empty_strided(size: Any, stride: Any, dtype: Any = None, layout: Any =
         >>> torch_empty_strided([2, 2], [1, 2]).stride()
         [1.0, 2.0]
     """
-    from .creation import _check_device
-    _check_device(device)
+    from .creation import _check_device, _meta
+    on_meta = _check_device(device) == "meta"
     shape, steps = _sizes(size), _sizes(stride)
     if len(shape) != len(steps):
         raise RuntimeError(f"mismatch in length of strides and shape: {len(steps)} and {len(shape)}")
     from ._core.dtype import get_default_dtype
     npd = as_dtype(dtype).np if dtype is not None else get_default_dtype().np
+    if on_meta:
+        return _meta(tuple(shape), npd, requires_grad)
     n = 1 + sum((k - 1) * st for k, st in zip(shape, steps)) if all(shape) else 0
     buf = np.zeros(max(n, 0), dtype=npd)
     arr = np.lib.stride_tricks.as_strided(buf, shape, [st * buf.itemsize for st in steps])

@@ -612,51 +612,27 @@ def torch_conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stri
     return _nnf("nnf_conv2d")(input, weight, bias, stride, padding, dilation, groups)
 
 
-def _triple(v: Any, what: str) -> tuple[int, int, int]:
-    vals = [to_int(x, what) for x in _seq(v)]
-    if len(vals) == 1:
-        vals = vals * 3
-    if len(vals) != 3:
-        raise RuntimeError(f"torch_conv3d: {what} must be one number or three, got {len(vals)}")
-    return vals[0], vals[1], vals[2]
-
-
 def torch_conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1,  # noqa: A002
                  padding: Any = 0, dilation: Any = 1, groups: Any = 1) -> Tensor:
-    """3-d convolution of (N, C_in, D, H, W) with weight (C_out, C_in / groups, kD, kH, kW): written as a sum
-    over the kernel's depth of 2-d convolutions (``nnf_conv2d``), so it is differentiable through them.
+    """``nnf_conv3d``: 3-d convolution of (N, C_in, D, H, W) with weight (C_out, C_in / groups, kD, kH, kW).
 
     Example:
         >>> torch_conv3d(torch_ones(1, 2, 4, 5, 5), torch_ones(3, 2, 2, 3, 3), padding = 1).shape
         (1, 3, 5, 5, 5)
     """
-    x, w = _tensor(input, "torch_conv3d", "input"), _tensor(weight, "torch_conv3d", "weight")
-    if x._data.ndim != 5 or w._data.ndim != 5:
-        raise RuntimeError(f"torch_conv3d: expected a 5-d input and a 5-d weight, got {x._data.ndim}-d and "
-                           f"{w._data.ndim}-d")
-    (sd, sh, sw), (pd, ph, pw), (dd, dh, dw) = (_triple(stride, "stride"), _triple(padding, "padding"),
-                                                  _triple(dilation, "dilation"))
-    if pd:
-        x = _nnf("nnf_pad")(x, [0, 0, 0, 0, pd, pd])
-    kd = w.shape[2]
-    depth = x.shape[2]
-    out_d = (depth - dd * (kd - 1) - 1) // sd + 1
-    if out_d <= 0:
-        raise RuntimeError(f"torch_conv3d: the kernel (depth {kd}, dilation {dd}) is larger than the padded "
-                           f"input depth {depth}")
-    conv2d = _nnf("nnf_conv2d")
-    slices = []
-    for o in range(out_d):
-        acc = None
-        for k in range(kd):
-            part = conv2d(O.select(x, 2, o * sd + k * dd), O.select(w, 2, k), None, [sh, sw], [ph, pw], [dh, dw],
-                          groups)
-            acc = part if acc is None else O.add(acc, part)
-        slices.append(acc)
-    out = O.stack(slices, 2)
-    if bias is not None:
-        out = O.add(out, O.reshape(bias, (1, -1, 1, 1, 1)))
-    return out
+    return _nnf("nnf_conv3d")(input, weight, bias, stride, padding, dilation, groups)
+
+
+def torch_conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None,  # noqa: A002
+                           stride: Any = 1, padding: Any = 0, output_padding: Any = 0, groups: Any = 1,
+                           dilation: Any = 1) -> Tensor:
+    """``nnf_conv_transpose3d``: 3-d transposed convolution, weight (C_in, C_out / groups, kD, kH, kW).
+
+    Example:
+        >>> torch_conv_transpose3d(torch_ones(1, 2, 2, 2, 2), torch_ones(2, 3, 2, 2, 2), stride = 2).shape
+        (1, 3, 4, 4, 4)
+    """
+    return _nnf("nnf_conv_transpose3d")(input, weight, bias, stride, padding, output_padding, groups, dilation)
 
 
 def torch_conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None,  # noqa: A002
@@ -671,13 +647,6 @@ def torch_conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = 
                            dilation: Any = 1) -> Tensor:
     """``nnf_conv_transpose2d``: 2-d transposed convolution."""
     return _nnf("nnf_conv_transpose2d")(input, weight, bias, stride, padding, output_padding, groups, dilation)
-
-
-def torch_conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None,  # noqa: A002
-                           stride: Any = 1, padding: Any = 0, output_padding: Any = 0, groups: Any = 1,
-                           dilation: Any = 1) -> Tensor:
-    """``nnf_conv_transpose3d``: 3-d transposed convolution."""
-    return _nnf("nnf_conv_transpose3d")(input, weight, bias, stride, padding, output_padding, groups, dilation)
 
 
 def torch_conv_tbc(self: Tensor, weight: Tensor, bias: Tensor, pad: Any = 0) -> Tensor:

@@ -141,9 +141,10 @@ def _read(data: bytes, device: Any) -> tuple[dict | None, dict[str, Tensor]]:
 def _check_load_device(device: Any) -> None:
     if device is None:
         raise ValueError("torch_load: Unexpected device NULL")
-    from .creation import torch_device  # noqa: PLC0415
+    from .creation import check_device  # noqa: PLC0415
 
-    torch_device(device)  # the CPU: any other device is an error naming it
+    if check_device(device, "torch_load: tensors") != "cpu":  # any other device is an error naming it
+        raise RuntimeError(f"torch_load: not supported in rtorch_py: loading onto device '{device}' (use 'cpu')")
 
 
 def _source_bytes(path: Any) -> bytes:

@@ -35,6 +35,7 @@ from ._core import ops as O  # noqa: N812
 from ._core import rng
 from ._core.autograd import no_grad
 from ._core.dtype import as_dtype
+from ._core.meta import MetaArray, is_meta, meta_array
 from ._core.tensor import Tensor
 from ._r import Dim, Size, r_api, to_int
 
@@ -200,16 +201,22 @@ def _contiguous(self: Tensor) -> Tensor:
 
 def _to(self: Tensor, dtype: Any = None, device: Any = None, other: Any = None, non_blocking: bool = False,
         copy: bool = False, memory_format: Any = None) -> Tensor:
-    """Convert to another dtype (the device must be the CPU)."""
-    if isinstance(dtype, C.torch_device) or (isinstance(dtype, str) and dtype.split(":")[0] in ("cpu", "cuda")):
+    """Convert to another dtype and/or device ("cpu", or "meta": shape and dtype only)."""
+    if isinstance(dtype, C.torch_device) or (isinstance(dtype, str) and dtype.split(":")[0] in C._DEVICE_TYPES):
         dtype, device = None, dtype
     if other is not None:
-        dtype = other.dtype
+        dtype, device = other.dtype, other.device
+    out = self
     if device is not None:
-        C.torch_device(device)
+        where = C.check_device(device, "$to(): tensors")
+        if where == "meta" and not is_meta(self._data):
+            # libtorch's to("meta"): a new tensor of the same shape and dtype, without data
+            out = Tensor._wrap(meta_array(self.shape, self._data.dtype), self._requires_grad)
+        elif where == "cpu" and is_meta(self._data):
+            raise RuntimeError("Cannot copy out of meta tensor; no data!")
     if dtype is None:
-        return O.clone(self) if copy else self
-    return O.to_dtype(self, as_dtype(dtype).np, copy)
+        return O.clone(out) if copy and out is self else out
+    return O.to_dtype(out, as_dtype(dtype).np, copy)
 
 
 def _type_as(self: Tensor, other: Tensor) -> Tensor:
@@ -227,7 +234,9 @@ def _caster(name: str) -> Any:
 
 
 def _cpu(self: Tensor, memory_format: Any = None) -> Tensor:
-    """``self``: tensors live on the CPU."""
+    """``self`` (tensors live on the CPU); a meta tensor has no data to copy: an error."""
+    if is_meta(self._data):
+        raise RuntimeError("Cannot copy out of meta tensor; no data!")
     return self
 
 
@@ -390,8 +399,8 @@ def _is_cuda(self: Tensor) -> bool:
 
 
 def _device(self: Tensor) -> C.torch_device:
-    """The device, a ``torch_device`` object (always the CPU)."""
-    return C._CPU
+    """The device, a ``torch_device`` object: the CPU, or meta for a tensor without data."""
+    return C._META if type(self._data) is MetaArray else C._CPU
 
 
 # Methods that are not ``torch_<name>(self, ...)``.

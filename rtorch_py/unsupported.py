@@ -16,7 +16,6 @@ _REASONS = {
     "sparse": "sparse tensors are not implemented (rtorch_py stores dense numpy arrays)",
     "jit": "TorchScript (jit) needs libtorch's compiler and runtime, which rtorch_py does not have",
     "install": "rtorch_py needs no libtorch installation (it computes with numpy)",
-    "autocast": "automatic mixed precision needs a CUDA device (rtorch_py runs on the CPU only)",
     "contrib": "it is a compiled libtorch extension kernel (R torch's csrc/contrib), which rtorch_py does not have",
     "ignite": "user-defined ignite optimizers run libtorch's C++ optimizer kernels; define one with optimizer() "
               "(the built-in optim_ignite_* work)",
@@ -35,7 +34,6 @@ _NAMES = {
             "jit_trace", "jit_trace_module", "jit_tuple", "jit_unserialize"],
     # install_torch() itself is R's (r_shim/R/install.R: a message that nothing needs installing)
     "install": ["install_torch_from_file", "get_install_libs_url", "torch_install_path"],
-    "autocast": ["with_autocast", "local_autocast", "set_autocast", "unset_autocast"],
     "contrib": ["contrib_sort_vertices"],
     "ignite": ["optimizer_ignite", "OptimizerIgnite"],
 }

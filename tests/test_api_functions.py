@@ -142,7 +142,29 @@ GRADS = [
     ("conv3d", lambda x, w, b: R.torch_conv3d(x, w, b, stride=[1, 2, 1], padding=[1, 0, 1]),
      [f(1, 2, 3, 3, 2), f(2, 2, 2, 2, 1), f(2)]),
     ("max_unpool2d", lambda a: R.torch_max_unpool2d(a, torch_tensor([[[[1, 4]]]]), [2, 2]), [f(1, 1, 1, 2)]),
+    ("conv_transpose3d", lambda x, w, b: R.torch_conv_transpose3d(x, w, b, stride=[2, 1, 1], padding=[0, 1, 0],
+                                                                   output_padding=[1, 0, 0]),
+     [f(1, 2, 2, 3, 2), f(2, 3, 2, 2, 2), f(3)]),
+    ("conv_transpose3d_groups", lambda x, w: R.torch_conv_transpose3d(x, w, groups=2, dilation=[1, 2, 1]),
+     [f(2, 4, 2, 2, 1), f(4, 1, 1, 2, 2)]),
 ]
+
+
+def test_poisson_gradient_is_zero_as_libtorch() -> None:
+    rate = torch_tensor([[0.5, 12.0], [3.0, 40.0]], requires_grad=True)
+    y = R.torch_poisson(rate)
+    assert y.grad_fn.name() == "PoissonBackward0"
+    (y * torch_tensor([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
+    assert rate.grad.tolist() == [[0.0, 0.0], [0.0, 0.0]]
+    with pytest.raises(RuntimeError, match="\"poisson_cpu\" not implemented for 'Long'"):
+        R.torch_poisson(torch_tensor([1, 2]))
+    with pytest.raises(RuntimeError, match="invalid Poisson rate, expected rate to be non-negative"):
+        R.torch_poisson(torch_tensor([-1.0]))
+    g = R.torch_generator()  # a generator of its own: the same stream as the default after the same seed
+    g.set_current_seed(5)
+    R.torch_manual_seed(5)
+    assert R.torch_poisson(torch_tensor([3.0, 30.0]), generator=g).tolist() == \
+        R.torch_poisson(torch_tensor([3.0, 30.0])).tolist()
 
 
 @pytest.mark.parametrize("name,fn,inputs", GRADS, ids=[g[0] for g in GRADS])

@@ -237,8 +237,9 @@ def test_devices_and_helpers() -> None:
     assert repr(rt.torch_device("cpu")) == "torch_device(type='cpu')"
     assert rt.torch_device(rt.torch_device("cpu")) == "cpu"
     assert not rt.cuda_is_available()
+    assert rt.torch_device("cuda").type == "cuda"  # an object only, as in R torch: tensors there are errors
     with pytest.raises(RuntimeError, match="device 'cuda' is not available: rtorch_py runs on the CPU only"):
-        rt.torch_device("cuda")
+        rt.torch_ones(1, device=rt.torch_device("cuda"))
     assert rt.is_torch_tensor(rt.torch_ones(1)) and not rt.is_torch_tensor(np.ones(1))
     assert isinstance(rt.as_array(rt.torch_ones(2)), np.ndarray)
 

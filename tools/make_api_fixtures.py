@@ -184,6 +184,17 @@ CASES = [
     ("sdpa_mask", [F(1, 3, 4), F(1, 2, 4), F(1, 2, 2), F(3, 2)], "torch_scaled_dot_product_attention(a0, a1, "
      "a2, attn_mask = a3, scale = 0.7)",
      "torch.nn.functional.scaled_dot_product_attention(a0, a1, a2, attn_mask=a3, scale=0.7)"),
+    ("conv_transpose3d", [F(2, 4, 3, 2, 3), F(4, 3, 2, 3, 2), F(3)],
+     "torch_conv_transpose3d(a0, a1, a2, stride = c(2, 1, 2), padding = c(1, 0, 0), output_padding = c(1, 0, 1))",
+     "torch.nn.functional.conv_transpose3d(a0, a1, a2, stride=(2, 1, 2), padding=(1, 0, 0), output_padding=(1, 0, 1))"),
+    ("conv_transpose3d_groups", [F(1, 4, 2, 3, 2), F(4, 1, 2, 2, 3)],
+     "torch_conv_transpose3d(a0, a1, groups = 2, dilation = c(2, 1, 1))",
+     "torch.nn.functional.conv_transpose3d(a0, a1, groups=2, dilation=(2, 1, 1))"),
+    # libtorch's Poisson sampler (rates below 10: products of uniforms; from 10: transformed rejection), seeded
+    ("poisson", [np.array([[0.0, 0.5, 3.0, 9.5], [10.0, 25.0, 120.0, 1e3]])],
+     "torch_manual_seed(5) or torch_poisson(a0)", "torch.manual_seed(5) and torch.poisson(a0)"),
+    ("poisson_float", [P(3, 5) * 6], "torch_manual_seed(11) or torch_poisson(a0.float())",
+     "torch.manual_seed(11) and torch.poisson(a0.float())"),
 ]
 
 

@@ -53,10 +53,6 @@ buffer_from_torch_tensor <- function(tensor) {
   .External(C_rt_callx, "buffer_from_torch_tensor", tensor)
 }
 
-call_torch_function <- function(name, ..., quiet = FALSE) {
-  .External(C_rt_callx, "call_torch_function", name, ..., quiet = quiet)
-}
-
 clone_module <- function(module, deep = FALSE) {
   .External(C_rt_callx, "clone_module", module, deep)
 }
@@ -165,6 +161,18 @@ install_torch_from_file <- function(...) {
   .External(C_rt_callx, "install_torch_from_file", ...)
 }
 
+is_cpu_device <- function(x) {
+  .External(C_rt_callx, "is_cpu_device", x)
+}
+
+is_cuda_device <- function(x) {
+  .External(C_rt_callx, "is_cuda_device", x)
+}
+
+is_meta_device <- function(x) {
+  .External(C_rt_callx, "is_meta_device", x)
+}
+
 is_nn_buffer <- function(x) {
   .External(C_rt_callx, "is_nn_buffer", x)
 }
@@ -193,6 +201,14 @@ is_torch_device <- function(x) {
   .External(C_rt_callx, "is_torch_device", x)
 }
 
+is_torch_dimname <- function(x) {
+  .External(C_rt_callx, "is_torch_dimname", x)
+}
+
+is_torch_dimname_list <- function(x) {
+  .External(C_rt_callx, "is_torch_dimname_list", x)
+}
+
 is_torch_dtype <- function(x) {
   .External(C_rt_callx, "is_torch_dtype", x)
 }
@@ -207,6 +223,14 @@ is_torch_memory_format <- function(x) {
 
 is_torch_qscheme <- function(...) {
   .External(C_rt_callx, "is_torch_qscheme", ...)
+}
+
+is_torch_scalar <- function(x) {
+  .External(C_rt_callx, "is_torch_scalar", x)
+}
+
+is_torch_variable_list <- function(x) {
+  .External(C_rt_callx, "is_torch_variable_list", x)
 }
 
 is_undefined_tensor <- function(x) {
@@ -367,10 +391,6 @@ linalg_tensorsolve <- function(A, B, dims = NULL) {
 #' @param dim one dimension or a vector of dimensions, 1-based
 linalg_vector_norm <- function(A, ord = 2L, dim = NULL, keepdim = FALSE, dtype = NULL) {
   .External(C_rt_callx, "linalg_vector_norm", A, ord, dim, keepdim, dtype)
-}
-
-local_autocast <- function(...) {
-  .External(C_rt_callx, "local_autocast", ...)
 }
 
 lr_cosine_annealing <- function(optimizer, T_max, eta_min = 0.0, last_epoch = -1L, verbose = FALSE) {
@@ -1471,8 +1491,8 @@ optimizer_ignite <- function(...) {
   .External(C_rt_callx, "optimizer_ignite", ...)
 }
 
-set_autocast <- function(...) {
-  .External(C_rt_callx, "set_autocast", ...)
+set_autocast <- function(device_type, dtype = NULL, enabled = TRUE, cache_enabled = NULL) {
+  .External(C_rt_callx, "set_autocast", device_type, dtype, enabled, cache_enabled)
 }
 
 torch___and__ <- function(self, other) {
@@ -2041,6 +2061,14 @@ torch_diff <- function(self, n = 1L, dim = -1L, prepend = NULL, append = NULL) {
 
 torch_digamma <- function(self) {
   .External(C_rt_callx, "torch_digamma", self)
+}
+
+torch_dimname <- function(name) {
+  .External(C_rt_callx, "torch_dimname", name)
+}
+
+torch_dimname_list <- function(names) {
+  .External(C_rt_callx, "torch_dimname_list", names)
 }
 
 torch_dist <- function(self, other, p = 2L) {
@@ -2640,10 +2668,6 @@ torch_lu_unpack <- function(LU_data, LU_pivots, unpack_data = TRUE, unpack_pivot
   .External(C_rt_callx, "torch_lu_unpack", LU_data, LU_pivots, unpack_data, unpack_pivots)
 }
 
-torch_manual_seed <- function(seed) {
-  invisible(.External(C_rt_callx, "torch_manual_seed", seed))
-}
-
 torch_masked_fill <- function(self, mask, value) {
   .External(C_rt_callx, "torch_masked_fill", self, mask, value)
 }
@@ -3058,6 +3082,10 @@ torch_rsqrt <- function(self) {
   .External(C_rt_callx, "torch_rsqrt", self)
 }
 
+torch_scalar <- function(x) {
+  .External(C_rt_callx, "torch_scalar", x)
+}
+
 torch_scalar_tensor <- function(value, dtype = NULL, device = NULL, requires_grad = FALSE) {
   .External(C_rt_callx, "torch_scalar_tensor", value, dtype, device, requires_grad)
 }
@@ -3271,6 +3299,10 @@ torch_tanh <- function(self) {
   .External(C_rt_callx, "torch_tanh", self)
 }
 
+torch_tanh_backward <- function(grad_output, output) {
+  .External(C_rt_callx, "torch_tanh_backward", grad_output, output)
+}
+
 torch_tensordot <- function(a, b, dims = 2L) {
   .External(C_rt_callx, "torch_tensordot", a, b, dims)
 }
@@ -3461,6 +3493,10 @@ torch_var_mean <- function(self, dim = NULL, unbiased = TRUE, keepdim = FALSE) {
   .External(C_rt_callx, "torch_var_mean", self, dim, unbiased, keepdim)
 }
 
+torch_variable_list <- function(x) {
+  .External(C_rt_callx, "torch_variable_list", x)
+}
+
 torch_vdot <- function(self, other) {
   .External(C_rt_callx, "torch_vdot", self, other)
 }
@@ -3502,12 +3538,8 @@ torch_zeros_out <- function(out, size) {
   .External(C_rt_callx, "torch_zeros_out", out, size)
 }
 
-unset_autocast <- function(...) {
-  .External(C_rt_callx, "unset_autocast", ...)
-}
-
-with_autocast <- function(...) {
-  .External(C_rt_callx, "with_autocast", ...)
+unset_autocast <- function(context) {
+  invisible(.External(C_rt_callx, "unset_autocast", context))
 }
 
 # Exported values (objects and R6-style classes, used as `x$check()`, `x$new()`): active bindings

@@ -27,25 +27,6 @@ nn_utils_weight_norm <- .rt_r6_generator(function(name = "weight", dim = 1) {
   .External(C_rt_callx, "nn_utils_weight_norm", name, dim)
 })
 
-#' Evaluate code with a default device (rtorch_py has the CPU only: "cpu" evaluates `code`, another device
-#' is an error)
-#' @param code the code to evaluate.
-#' @param device a device or its name.
-#' @export
-with_device <- function(code, device) {
-  .Call(C_rt_call1, "r_check_device", device)
-  force(code)
-}
-
-#' Set the default device until the calling frame exits (the CPU only, see [with_device()])
-#' @param device a device or its name.
-#' @param .env the frame.
-#' @export
-local_device <- function(device, .env = parent.frame()) {
-  .Call(C_rt_call1, "r_check_device", device)
-  invisible(NULL)
-}
-
 #' coro's `yield()`, for generators written with coro (re-exported as R torch does)
 #' @param x the value to yield.
 #' @export

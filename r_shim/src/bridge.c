@@ -1998,6 +1998,36 @@ out:
     return rc;
 }
 
+/* R torch's allocator: when an allocation fails, R's gc() runs (its finalizers release the tensors that R
+   no longer references; Python's collector then frees cycles) and the call is tried once more. gc is looked
+   up when needed, so R code that traces it (R torch's test-allocator.R) sees the call. A call is retried
+   only when Python raised MemoryError: no result was assigned (in-place ops assign last). Returns whether
+   to retry; otherwise the error stays set (an R error inside gc() becomes RUnwind, resumed by fail()). */
+static SEXP gc_body(void *unused) {
+    (void)unused;
+    SEXP call = PROTECT(Rf_lang1(Rf_install("gc")));
+    Rf_eval(call, R_BaseEnv);
+    UNPROTECT(1);
+    return R_NilValue;
+}
+
+static int gc_for_retry(void) {
+    if (!PyErr_ExceptionMatches(PyExc_MemoryError)) return 0;
+    PyObject *type, *value, *tb;
+    PyErr_Fetch(&type, &value, &tb);
+    if (!r_try(gc_body, NULL)) {  /* RUnwind set: drop the MemoryError, the unwind goes on */
+        Py_XDECREF(type);
+        Py_XDECREF(value);
+        Py_XDECREF(tb);
+        return 0;
+    }
+    PyGC_Collect();
+    Py_XDECREF(type);
+    Py_XDECREF(value);
+    Py_XDECREF(tb);
+    return 1;
+}
+
 /* .Call(C_rt_call, name, a1, ..., an): positional arguments only (the hot path: Ops, `$`, print). */
 static SEXP call_n(SEXP name, int n, SEXP *a) {
     READY();
@@ -2020,6 +2050,7 @@ static SEXP call_n(SEXP name, int n, SEXP *a) {
         fail(gil__);
     }
     PyObject *res = PyObject_Vectorcall(fn, args, n, NULL);
+    if (!res && gc_for_retry()) res = PyObject_Vectorcall(fn, args, n, NULL);
     current_fn = fn;  /* table functions live as long as the process; nested calls changed it */
     for (i = 0; i < n; i++) Py_DECREF(args[i]);
     if (!res) fail(gil__);
@@ -2070,6 +2101,7 @@ static PyObject *call_pairlist(PyObject *fn, SEXP args) {
     /* vec: the n positional values, then the keyword values */
     if (na_seen && reject_na(fn, vec, n, kwnames) < 0) goto done;
     res = PyObject_Vectorcall(fn, vec, n, kwnames);
+    if (!res && gc_for_retry()) res = PyObject_Vectorcall(fn, vec, n, kwnames);
 done:
     for (int i = 0; i < ip; i++) Py_DECREF(vec[i]);
     for (int i = 0; i < ik; i++) Py_DECREF(vec[n + i]);

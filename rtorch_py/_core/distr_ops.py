@@ -44,14 +44,15 @@ def standard_gamma(alpha: Tensor, generator: rng.Generator | None = None) -> Ten
 
 
 def poisson(rate: Tensor, generator: rng.Generator | None = None) -> Tensor:
-    """Poisson(rate) draws, libtorch's sampler bit for bit (no gradient, as libtorch)."""
+    """Poisson(rate) draws, libtorch's sampler bit for bit; as libtorch, a ``PoissonBackward0`` node whose
+    gradient is zero (draws are not reparameterised)."""
     d = rate._data
     if d.dtype.kind != "f" or d.dtype == np.float16:
         raise RuntimeError(f'"poisson_cpu" not implemented for \'{rate.dtype.name}\'')
     if d.size and not np.all(d >= 0):
         raise RuntimeError("invalid Poisson rate, expected rate to be non-negative")
     g = generator or rng.default_generator
-    return _wrap(g.poisson(np.ascontiguousarray(d)))
+    return record(g.poisson(np.ascontiguousarray(d)), "PoissonBackward0", D.zero_grad1, (rate,))
 
 
 _COEF_UV = np.array([

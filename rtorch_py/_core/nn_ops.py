@@ -23,6 +23,7 @@ from numpy.lib.stride_tricks import as_strided
 from . import autograd
 from . import derivatives as D
 from . import ops as O
+from .autocast import state as _autocast
 from .ops import record
 from .tensor import Tensor
 
@@ -130,6 +131,8 @@ def _conv_adj_w(x: np.ndarray, gy: np.ndarray, k: Pair, s: Pair, p: Pair, d: Pai
 def conv2d(x: Tensor, w: Tensor, b: Tensor | None, stride: Pair, padding: Pair, dilation: Pair,
            groups: int) -> Tensor:
     """2-D convolution of (N, C, H, W) with (O, C/groups, kh, kw), libtorch's ConvolutionBackward0."""
+    if _autocast.enabled:
+        x, w, b = O.autocast_args(x, w, b)
     out, cols = _conv_fwd(x._data, w._data, None if b is None else b._data, stride, padding, dilation, groups)
     # The columns are kept for the weight gradient only when one will be asked for (the version check of x
     # keeps them in step with x).
@@ -141,6 +144,8 @@ def conv2d(x: Tensor, w: Tensor, b: Tensor | None, stride: Pair, padding: Pair, 
 def conv_transpose2d(y: Tensor, w: Tensor, b: Tensor | None, stride: Pair, padding: Pair, dilation: Pair,
                      groups: int, out_hw: Pair) -> Tensor:
     """Transposed convolution of (N, Cin, h, w) with (Cin, Cout/groups, kh, kw) to (N, Cout, *out_hw)."""
+    if _autocast.enabled:
+        y, w, b = O.autocast_args(y, w, b)
     out = _conv_adj_x(y._data, w._data, stride, padding, dilation, groups, out_hw)
     if b is not None:
         out += b._data.reshape(1, -1, 1, 1)

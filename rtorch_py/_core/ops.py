@@ -16,6 +16,7 @@ import numpy as np
 
 from . import autograd
 from . import derivatives as D
+from .autocast import state as _autocast
 from .autograd import Node, SavedOutput
 from .dtype import get_default_dtype, result_type
 from .errors import Axis, Pos, worded
@@ -34,7 +35,7 @@ def record(out: Any, name: str, rule: Any, inputs: tuple, saved: tuple = (), vie
     saved: what the rule receives after the gradient; tensors are version-checked, OUT is the output.
     view_of: the output shares this tensor's storage, hence its version counter.
     """
-    if out.__class__ is not np.ndarray:
+    if out.__class__ is not np.ndarray and not isinstance(out, np.ndarray):  # (keeps meta storage, meta.py)
         out = np.asarray(out)
     t = _wrap(out)
     if view_of is not None:
@@ -140,6 +141,18 @@ def check_rule(name: str, rule: Any, n_inputs: int, n_saved: int) -> None:
 
 # -- operands and promotion ------------------------------------------------------------------------------
 
+def autocast_args(*ts: Any) -> tuple:
+    """The tensors as the autocast region wants them (autocast.py): floating, not float64, cast to its dtype."""
+    dt = _autocast.dtype
+    return tuple(to_dtype(t, dt) if t is not None and t._data.dtype.kind == "f" and t._data.dtype != dt and
+                 t._data.dtype != np.float64 else t for t in ts)
+
+
+def _nd(x: Any) -> np.ndarray:
+    """``x`` as an ndarray (numpy's 0-d results are scalars); ndarray subclasses (meta storage) kept."""
+    return x if isinstance(x, np.ndarray) else np.asarray(x)
+
+
 def _data(x: Any) -> Any:
     return x._data if x.__class__ is Tensor else x
 
@@ -161,8 +174,10 @@ def _binary(a: Any, b: Any) -> tuple:
         return xa, xb
     elif tb and (xa.__class__ is float and xb.dtype.kind == "f" or xa.__class__ is int and _KEEPS_INT(xb.dtype)):
         return xa, xb
-    if not ta and not tb:
-        raise TypeError(f"expected at least one tensor operand, got {type(xa).__name__} and {type(xb).__name__}")
+    if not ta and not tb:  # (a subclass: meta storage, see meta.py)
+        if not (isinstance(xa, np.ndarray) or isinstance(xb, np.ndarray)):
+            raise TypeError(f"expected at least one tensor operand, got {type(xa).__name__} and "
+                            f"{type(xb).__name__}")
     for x in (xa, xb):
         if not isinstance(x, (np.ndarray, int, float, complex, np.number, np.bool_)):
             raise TypeError(f"operands must be tensors or numbers, not {type(x).__name__}")
@@ -472,7 +487,7 @@ def _compare(fn: Any) -> Any:
     def op(a: Any, b: Any) -> Tensor:
         xa, xb = _binary(a, b)
         try:
-            return _wrap(np.asarray(fn(xa, xb)))
+            return _wrap(_nd(fn(xa, xb)))
         except ValueError:
             raise _shape_error(fn.__name__, xa, xb) from None
 
@@ -494,7 +509,7 @@ logical_xor = _compare(np.logical_xor)
 
 def logical_not(a: Tensor) -> Tensor:
     """Elementwise logical not (a bool tensor; not differentiable)."""
-    return _wrap(np.asarray(np.logical_not(a._data)))
+    return _wrap(_nd(np.logical_not(a._data)))
 
 
 def bitwise(fn: Any, a: Any, b: Any) -> Tensor:
@@ -502,7 +517,7 @@ def bitwise(fn: Any, a: Any, b: Any) -> Tensor:
     xa, xb = _binary(a, b)
     if np.asarray(xa).dtype.kind == "f":
         raise RuntimeError(f"{fn.__name__} is not implemented for floating-point tensors")
-    return _wrap(np.asarray(fn(xa, xb)))
+    return _wrap(_nd(fn(xa, xb)))
 
 
 # -- elementwise unary ---------------------------------------------------------------------------------------
@@ -979,6 +994,8 @@ def matmul(a: Tensor, b: Tensor, name: str | None = None) -> Tensor:
     """Matrix product with broadcasting of batch dims. One node, named as the last op of libtorch's matmul
     for these ranks (mm, mv, dot, squeeze for vector @ matrix, _unsafe_view for folded/batched products);
     torch_mm, torch_bmm, ... pass their own names."""
+    if _autocast.enabled:
+        a, b = autocast_args(a, b)
     xa, xb = a._data, b._data
     if xa.dtype != xb.dtype:
         raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {a.dtype.name.lower()} != "
@@ -1004,6 +1021,8 @@ _MATMUL_NAMES = {(2, 2): "MmBackward0", (2, 1): "MvBackward0", (1, 1): "DotBackw
 
 def addmm(bias: Tensor, a: Tensor, b: Tensor, beta: Any = 1, alpha: Any = 1) -> Tensor:
     """beta * bias + alpha * (a @ b) in one node (libtorch's AddmmBackward0, what linear layers record)."""
+    if _autocast.enabled:
+        bias, a, b = autocast_args(bias, a, b)
     xa, xb, xc = a._data, b._data, bias._data
     if xa.ndim != 2 or xb.ndim != 2:
         raise RuntimeError(f"addmm: mat1 and mat2 must be matrices, got {xa.ndim}-d and {xb.ndim}-d tensors")
@@ -1029,6 +1048,8 @@ def addmm(bias: Tensor, a: Tensor, b: Tensor, beta: Any = 1, alpha: Any = 1) -> 
 def linear(x: Tensor, w: Tensor, b: Tensor | None = None) -> Tensor:
     """``x @ w^T + b`` as ONE node (libtorch records AddmmBackward0 + TBackward0 for 2-D input; one node
     with a direct rule saves two transposes and a broadcast-undo per layer in every backward pass)."""
+    if _autocast.enabled:
+        x, w, b = autocast_args(x, w, b)
     xd, wd = x._data, w._data
     if xd.dtype != wd.dtype:
         raise RuntimeError(f"linear: expected input and weight to have the same dtype, but got "

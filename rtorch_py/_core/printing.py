@@ -22,6 +22,8 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .meta import MetaArray
+
 __all__ = ["TYPE_NAMES", "LINE_SIZE", "TRUNCATION_LINE", "format_tensor", "r_tensor_text"]
 
 #: numpy dtype -> libtorch scalar type name, as used in the footer ``[ CPU<Name>Type{...} ]``.
@@ -349,6 +351,11 @@ def _footer(data: np.ndarray) -> str:
     return f"[ CPU{_type_name(data.dtype)}Type{{{','.join(map(str, data.shape))}}} ]"
 
 
+def _meta_text(data: MetaArray) -> str:
+    """R torch's text of a meta tensor (it has no values): ``...`` and the footer ``[ META<Type>Type{..} ]``."""
+    return f"...\n[ META{_type_name(data.dtype)}Type{{{','.join(map(str, data.shape))}}} ]"
+
+
 def _body_lines(data: np.ndarray, limit: int | None = None) -> list[str]:
     """The lines before the footer; with ``limit``, at least ``limit`` of them when there are that many."""
     values = np.asarray(data, dtype=np.float64)  # libtorch prints via .to(kDouble)
@@ -373,6 +380,8 @@ def format_tensor(data: np.ndarray) -> str:
      0.2500  3.0000
     [ CPUFloatType{2,2} ]
     """
+    if isinstance(data, MetaArray):
+        return _meta_text(data)
     data = np.asarray(data)
     footer = _footer(data)  # first: rejects unsupported dtypes
     if data.dtype.kind == "c":
@@ -395,6 +404,8 @@ def r_tensor_text(data: np.ndarray, n: int = 30, suffix: str = "") -> str:
      2
     [ CPULongType{3} ][ requires_grad = TRUE ]
     """
+    if isinstance(data, MetaArray):
+        return f"torch_tensor\n{_meta_text(data)}{suffix}\n"
     data = np.asarray(data)
     footer = _footer(data)
     if data.dtype.kind == "c":

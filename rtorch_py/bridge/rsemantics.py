@@ -451,6 +451,12 @@ TABLE: dict[str, Callable[..., Any]] = {
     "r_dollar_names": r_dollar_names,
     "context_enter": context_enter,
     "context_exit": context_exit,
+    # r_shim/R/attributes.R
+    "r_str": str,  # as.character(device)
+    "r_generator_seed": lambda g: str(g.current_seed()),  # a decimal string: R makes it a bit64 integer64
+    "r_generator_set_seed": lambda g, seed: g.set_current_seed(int(seed)),
+    "r_dimname_names": lambda x: x.to_r(),
+    "r_roundtrip": lambda x: x,  # test_stack(): R values to Python and back
 }
 if os.environ.get("RTORCH_TEST_HOOKS"):  # the shim's test suites (testthat.R, pytest's bridge tests) set it
     from .testing import TEST_HOOKS

@@ -453,9 +453,11 @@ class nn_Module(R6):  # noqa: N801 - R torch's name
             if not dt.is_floating_point:
                 raise ValueError(f"nn.Module.to only accepts floating point dtypes, but got desired dtype {dt}")
         if device is not None:
-            from ..creation import torch_device  # noqa: PLC0415
+            from ..creation import check_device  # noqa: PLC0415
 
-            torch_device(device)
+            if check_device(device, "nn_module$to(): modules") == "meta" or any(
+                    p.device.type == "meta" for p in self.parameters):
+                self._apply(lambda x: x.to(device=device))  # to or from the meta device (no data there)
         if dtype is None:
             return self
         return self._apply(lambda x: x.to(dtype=dtype) if x.dtype.is_floating_point else x)

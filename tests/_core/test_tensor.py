@@ -122,7 +122,7 @@ def test_cuda_is_a_clear_error(x: Tensor) -> None:
     with pytest.raises(RuntimeError, match="device 'cuda:0' is not available"):
         rt.torch_zeros(2, device="cuda:0")
     with pytest.raises(RuntimeError, match="cuda_is_available\\(\\) is FALSE"):
-        rt.torch_device("cuda")
+        rt.torch_empty(1, device=rt.torch_device("cuda"))  # the object exists (R torch's), tensors there do not
 
 
 def test_as_array_and_numpy(x: Tensor) -> None:
