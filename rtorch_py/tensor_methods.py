@@ -157,9 +157,10 @@ def _repeat(self: Tensor, *sizes: Size) -> Tensor:
 
 @r_api
 def _size(self: Tensor, dim: Dim | None = None) -> Any:
-    """All sizes, or the size of one (1-based) dim."""
+    """All sizes (a tuple, as PyTorch's torch.Size; R gets an integer vector, integer(0) for a 0-d tensor),
+    or the size of one (1-based) dim."""
     if dim is None:
-        return list(self.shape)
+        return tuple(self.shape)
     return self.shape[dim]
 
 

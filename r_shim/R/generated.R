@@ -805,10 +805,6 @@ nn_selu <- function(inplace = FALSE) {
   .External(C_rt_callx, "nn_selu", inplace)
 }
 
-nn_sequential <- function(...) {
-  .External(C_rt_callx, "nn_sequential", ...)
-}
-
 nn_sigmoid <- function() {
   .External(C_rt_callx, "nn_sigmoid")
 }

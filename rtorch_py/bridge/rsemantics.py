@@ -277,6 +277,8 @@ def r_dollar_names(obj: Any) -> list[str]:
 
 
 def r_module_length(module: Any) -> int:
+    if isinstance(module, type):  # a generator (class) is one R function
+        return 1
     return len(module._modules)
 
 

@@ -1,0 +1,67 @@
+"""The rest of issue 14: silu as libtorch computes it (bit for bit in float32), 0-d sizes, ``x$data()``,
+nn_sequential's errors (fixtures: tools/make_nn_rest_fixtures.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import rtorch_py as rt
+from tests.gradcheck import gradcheck
+from tests.nn.nn_cases import dec, load
+
+FIX = load("nn_rest.json")
+
+
+@pytest.mark.parametrize("case", FIX["silu"], ids=lambda c: str(c["x"]["shape"]))
+def test_silu_float32_equals_libtorch_bit_for_bit(case: dict) -> None:
+    x = rt.torch_tensor(dec(case["x"]), requires_grad=True)
+    y = rt.nnf_silu(x)
+    y.backward(rt.torch_tensor(dec(case["cot"])))
+    np.testing.assert_array_equal(y._data, dec(case["y"]))
+    np.testing.assert_array_equal(x.grad._data, dec(case["grad"]))
+    assert y.grad_fn.name() == "SiluBackward0"
+
+
+def test_silu_inplace_and_module() -> None:
+    x = rt.torch_tensor([-1.0, 0.0, 1.0])
+    expected = rt.nnf_silu(x)._data.copy()
+    np.testing.assert_array_equal(expected, np.float32([-0.26894142, 0.0, 0.73105858]))  # R torch's test
+    rt.nn_silu(inplace=True)(x)
+    np.testing.assert_array_equal(x._data, expected)
+    with pytest.raises(TypeError, match="nnf_silu"):
+        rt.nnf_silu(rt.torch_tensor([1, 2]))
+
+
+@pytest.mark.parametrize("shape", [(5,), (3, 4), (2, 1, 3)])
+def test_silu_gradcheck_first_and_second_order(shape: tuple) -> None:
+    x = np.random.default_rng(len(shape)).standard_normal(shape) * 3
+    gradcheck(rt.nnf_silu, [x], second_order=True)
+
+
+def test_silu_float64_and_special_values() -> None:
+    x = np.array([-np.inf, -200.0, -1.0, 0.0, 2.5, 200.0, np.inf, np.nan])
+    got = rt.nnf_silu(rt.torch_tensor(x))._data
+    with np.errstate(over="ignore", invalid="ignore"):
+        want = x / (1 + np.exp(-x))
+    np.testing.assert_array_equal(got, want)
+    got32 = rt.nnf_silu(rt.torch_tensor(x.astype(np.float32)))._data
+    np.testing.assert_array_equal(np.isnan(got32), np.isnan(want))
+    np.testing.assert_allclose(got32[1:-2], want[1:-2].astype(np.float32), rtol=1e-6)
+
+
+def test_size_of_0d_tensor_is_empty_tuple_and_data_is_a_method() -> None:
+    s = rt.torch_tensor(1.5).sum()
+    assert s.size() == () and rt.torch_zeros(2, 3).size() == (2, 3)
+    p = rt.torch_ones(2, requires_grad=True)
+    d = p.data()
+    assert not d.requires_grad and d.grad_fn is None
+    d.add_(1)  # the same storage, as libtorch's Tensor::data()
+    assert p._data.tolist() == [2.0, 2.0]
+
+
+def test_sequential_rejects_non_modules_and_classes() -> None:
+    with pytest.raises(TypeError, match="Expected <nn_module> but got object of type <int>"):
+        rt.nn_sequential(rt.nn_relu(), 3)
+    with pytest.raises(TypeError, match='Module "1" must be initialized'):
+        rt.nn_sequential(rt.nn_relu(), rt.nn_linear)
