@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 
-import numpy as np
 import torch
 import torch.nn.functional as TF
 from _fixture_util import FIXTURES

@@ -23,8 +23,8 @@ from numpy.lib.stride_tricks import as_strided
 from . import autograd
 from . import derivatives as D
 from . import ops as O
-from .ops import record
 from .fma import fma32
+from .ops import record
 from .tensor import Tensor
 from .vecmath import expf_u10
 
