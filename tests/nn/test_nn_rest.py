@@ -65,3 +65,11 @@ def test_sequential_rejects_non_modules_and_classes() -> None:
         rt.nn_sequential(rt.nn_relu(), 3)
     with pytest.raises(TypeError, match='Module "1" must be initialized'):
         rt.nn_sequential(rt.nn_relu(), rt.nn_linear)
+
+
+def test_verbose_scheduler_informs_on_stderr(capsys: pytest.CaptureFixture) -> None:
+    o = rt.optim_adam([rt.torch_ones(2, requires_grad=True)], lr=1)
+    s = rt.lr_reduce_on_plateau(o, factor=0.1, patience=0, verbose=True)
+    for _ in range(2):
+        s.step(1.0)
+    assert capsys.readouterr().err == "Adjusting learning rate of group 1 to 0.1000\n"

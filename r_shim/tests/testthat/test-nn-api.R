@@ -41,3 +41,15 @@ test_that("attention, packed sequences and weight norm from R", {
   expect_equal(dim(lin$weight_g), c(1, 4))
   expect_equal(capture.output(lin$weight$grad_fn), "WeightNormInterfaceBackward0")
 })
+
+test_that("generators, messages, sizes and $data() as R torch", {
+  expect_error(nn_sequential(identity), "but got object of type <function>")
+  expect_error(nn_sequential(nn_relu(), nn_linear), 'Module "1" must be initialized')
+  expect_equal(class(optim_sgd), c("optim_sgd", "torch_optimizer_generator"))
+  o <- optim_sgd(list(torch_tensor(1, requires_grad = TRUE)), lr = 0.5)
+  expect_message(lr_lambda(o, function(epoch) 1, verbose = TRUE), "Adjusting learning rate of group 1 to 0.5000")
+  expect_identical(torch_tensor(2)$sum()$size(), integer(0))
+  p <- torch_ones(2, requires_grad = TRUE)
+  d <- p$data()
+  expect_false(d$requires_grad)
+})
