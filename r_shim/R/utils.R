@@ -26,3 +26,6 @@ is_permutation <- function(x, y) {
 nn_utils_weight_norm <- .rt_r6_generator(function(name = "weight", dim = 1) {
   .External(C_rt_callx, "nn_utils_weight_norm", name, dim)
 })
+
+# R torch's internal name (its tests call it): whether a tensor is undefined (no storage).
+cpp_tensor_is_undefined <- function(x) is_undefined_tensor(x)
