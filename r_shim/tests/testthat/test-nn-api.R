@@ -53,3 +53,17 @@ test_that("generators, messages, sizes and $data() as R torch", {
   d <- p$data()
   expect_false(d$requires_grad)
 })
+
+test_that("R torch's internals its tests call: .strong_wolfe, torch_linalg_norm, cpp_tensor_is_undefined", {
+  f <- function(x, t, d) {
+    nx <- x + t * d
+    list(nx$square()$item(), 2 * nx)
+  }
+  r <- torch:::.strong_wolfe(f, torch_tensor(3), 1, torch_tensor(-1), 9, torch_tensor(6), torch_tensor(-6))
+  expect_equal(r[[1]], 4)
+  expect_equal(as.numeric(r[[2]]), 4)
+  expect_equal(r[[3]], 1)
+  expect_equal(r[[4]], 1L)
+  expect_equal(torch:::torch_linalg_norm(torch_tensor(c(3, -4)), ord = Inf)$item(), 4)
+  expect_false(torch:::cpp_tensor_is_undefined(torch_ones(1)))
+})
