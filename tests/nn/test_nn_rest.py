@@ -73,3 +73,58 @@ def test_verbose_scheduler_informs_on_stderr(capsys: pytest.CaptureFixture) -> N
     for _ in range(2):
         s.step(1.0)
     assert capsys.readouterr().err == "Adjusting learning rate of group 1 to 0.1000\n"
+
+
+GS = FIX["grid_sample_3d"][0]
+
+
+@pytest.mark.parametrize("case", GS["cases"], ids=lambda c: f"{c['mode']}-{c['padding_mode']}-{c['align_corners']}")
+def test_grid_sample_5d_against_pytorch(case: dict) -> None:
+    x = rt.torch_tensor(dec(GS["x"]), requires_grad=True)
+    g = rt.torch_tensor(dec(GS["g"]), requires_grad=True)
+    y = rt.nnf_grid_sample(x, g, mode=case["mode"], padding_mode=case["padding_mode"],
+                           align_corners=case["align_corners"])
+    y.backward(rt.torch_tensor(dec(GS["cot"])))
+    np.testing.assert_allclose(y._data, dec(case["y"]), rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(x.grad._data, dec(case["grad_x"]), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(g.grad._data, dec(case["grad_g"]), rtol=1e-4, atol=2e-5)
+
+
+@pytest.mark.parametrize("mode", ["bilinear", "nearest"])
+@pytest.mark.parametrize("padding_mode", ["zeros", "border", "reflection"])
+@pytest.mark.parametrize("ac", [False, True])
+def test_grid_sample_5d_gradcheck(mode: str, padding_mode: str, ac: bool) -> None:
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((2, 2, 3, 4, 3))
+    # away from integer source positions (the sampler's kinks), so finite differences are smooth
+    g = rng.uniform(-1.2, 1.2, (2, 2, 3, 2, 3))
+    gradcheck(lambda a, b: rt.nnf_grid_sample(a, b, mode=mode, padding_mode=padding_mode, align_corners=ac),
+              [x, g], eps=1e-7)
+
+
+def test_grid_sample_shape_errors() -> None:
+    x = rt.torch_randn(1, 2, 3, 4, 5)
+    with pytest.raises(RuntimeError, match=r"nnf_grid_sample: expected .*got input \[1, 2, 3, 4, 5\] and grid"):
+        rt.nnf_grid_sample(x, rt.torch_zeros(1, 2, 2, 2, 2))
+    with pytest.raises(RuntimeError, match="5-D input"):
+        rt.nnf_grid_sample(x, rt.torch_zeros(1, 2, 2, 3))
+
+
+@pytest.mark.parametrize("case", FIX["gumbel_softmax"], ids=lambda c: str(c["x"]["shape"]))
+def test_gumbel_softmax_draws_as_libtorch(case: dict) -> None:
+    x = rt.torch_tensor(dec(case["x"]), requires_grad=True)
+    rt.torch_manual_seed(case["seed"])
+    y = rt.nnf_gumbel_softmax(x, tau=case["tau"], hard=case["hard"], dim=case["dim_r"])
+    y.backward(rt.torch_tensor(dec(case["cot"])))
+    np.testing.assert_allclose(y._data, dec(case["y"]), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(x.grad._data, dec(case["grad"]), rtol=1e-5, atol=1e-6)
+    assert rt.torch_rand(1).item() == pytest.approx(case["after"], abs=0)
+
+
+@pytest.mark.parametrize("shape, dim", [((3, 4), -1), ((2, 3, 4), 2), ((5,), 1)])
+def test_gumbel_softmax_gradcheck(shape: tuple, dim: int) -> None:
+    def fn(x: rt.Tensor) -> rt.Tensor:
+        rt.torch_manual_seed(11)  # the same draws at every evaluation
+        return rt.nnf_gumbel_softmax(x, tau=0.7, dim=dim)
+
+    gradcheck(fn, [np.random.default_rng(len(shape)).standard_normal(shape)])
