@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ._core import rng
-from ._core.dtype import as_dtype, complex_of, get_default_dtype
+from ._core.dtype import as_dtype, cast_array, complex_of, get_default_dtype, is_bf16, round_bf16
 from ._core.dtype import dtype as Dtype  # noqa: N812
 from ._core.tensor import Tensor
 from ._r import Indices1, Int, Size, r_api, to_int
@@ -80,9 +80,9 @@ def _check_device(device: Any) -> None:
 def _finish(arr: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> Tensor:
     _check_device(device)
     if dtype is not None:
-        npd = as_dtype(dtype).np
-        if arr.dtype != npd:
-            arr = arr.astype(npd)
+        arr = cast_array(arr, as_dtype(dtype).np)
+    elif arr.dtype.metadata is not None and is_bf16(arr.dtype):  # made in the bfloat16 tag: round the values
+        arr = round_bf16(arr)
     t = _wrap(arr)
     if requires_grad:
         t.requires_grad_(True)

@@ -237,8 +237,8 @@ def _cuda(self: Tensor, device: Any = None, non_blocking: bool = False, memory_f
 
 
 def _element_size(self: Tensor) -> int:
-    """Bytes per element."""
-    return self._data.itemsize
+    """Bytes per element (bfloat16: 2, as libtorch, though stored here in float32)."""
+    return self.dtype.itemsize
 
 
 def _new_zeros(self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import torch
 import torch.nn.functional as TF
 from _fixture_util import FIXTURES
@@ -65,10 +66,25 @@ def gumbel_cases() -> list:
     return out
 
 
+def bfloat16_cases() -> dict:
+    """float32 -> bfloat16 conversion (ties, subnormals, overflow, NaN) and a few bfloat16 ops."""
+    rng = np.random.default_rng(20)
+    x = np.concatenate([rng.standard_normal(200).astype(np.float32) * 10,
+                        np.float32([1.00390625, 1.01171875, 1.0078125, -1.0078125, 3.3895e38, 3.3896e38, -3.4e38,
+                                    1e-39, -1e-40, 0.0, -0.0, np.inf, -np.inf, np.nan])])
+    y = rng.standard_normal(x.shape).astype(np.float32)
+    tx = torch.tensor(x).bfloat16()
+    ty = torch.tensor(y).bfloat16()
+    ops = {"add": tx + ty, "mul": tx * ty, "div": tx / ty, "add_scalar": tx + 1.3, "mul_f32": tx * torch.tensor(y),
+           "exp": torch.exp(ty), "sum": ty.sum(), "matmul": ty[:12].reshape(3, 4) @ ty[12:24].reshape(4, 3)}
+    return {"x": enc(x), "y": enc(y), "bf16": enc(tx.float().numpy()),
+            "ops": {k: {"dtype": str(v.dtype), "value": enc(v.float().numpy())} for k, v in ops.items()}}
+
+
 def main() -> None:
     about = "PyTorch 2.13 CPU via tools/make_nn_rest_fixtures.py"
     data = {"about": about, "silu": silu_cases(), "grid_sample_3d": grid_sample_3d_cases(),
-            "gumbel_softmax": gumbel_cases()}
+            "gumbel_softmax": gumbel_cases(), "bfloat16": bfloat16_cases()}
     (FIXTURES / "nn_rest.json").write_text(json.dumps(data))
     print({k: len(v) for k, v in data.items() if isinstance(v, list)})
 

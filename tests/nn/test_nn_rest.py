@@ -128,3 +128,48 @@ def test_gumbel_softmax_gradcheck(shape: tuple, dim: int) -> None:
         return rt.nnf_gumbel_softmax(x, tau=0.7, dim=dim)
 
     gradcheck(fn, [np.random.default_rng(len(shape)).standard_normal(shape)])
+
+
+BF = FIX["bfloat16"]
+
+
+def test_bfloat16_storage_rounds_as_libtorch() -> None:
+    x = rt.torch_tensor(dec(BF["x"]))
+    b = x.to(dtype=rt.torch_bfloat16())
+    assert b.dtype is rt.torch_bfloat16() and repr(b.dtype) == "torch_BFloat16"
+    np.testing.assert_array_equal(b._data, dec(BF["bf16"]))  # NaN == NaN for assert_array_equal
+    back = b.to(dtype=rt.torch_float())
+    assert back.dtype is rt.torch_float() and back._data.dtype.metadata is None
+    np.testing.assert_array_equal(back._data, dec(BF["bf16"]))
+    # creation with the dtype rounds too
+    np.testing.assert_array_equal(rt.torch_tensor(dec(BF["x"]), dtype=rt.torch_bfloat16())._data, dec(BF["bf16"]))
+    assert str(rt.torch_ones(2, dtype=rt.torch_bfloat16())).endswith("[ CPUBFloat16Type{2} ]")
+
+
+@pytest.mark.parametrize("op", ["add", "mul", "div", "add_scalar", "mul_f32", "exp", "sum", "matmul"])
+def test_bfloat16_ops_round_their_results(op: str) -> None:
+    bf = rt.torch_bfloat16()
+    x = rt.torch_tensor(dec(BF["x"])).to(dtype=bf)
+    y = rt.torch_tensor(dec(BF["y"])).to(dtype=bf)
+    got = {"add": lambda: x + y, "mul": lambda: x * y, "div": lambda: x / y, "add_scalar": lambda: x + 1.3,
+           "mul_f32": lambda: x * rt.torch_tensor(dec(BF["y"])), "exp": lambda: rt.torch_exp(y),
+           "sum": lambda: y.sum(), "matmul": lambda: y[:12].reshape(3, 4).matmul(y[12:24].reshape(4, 3))}[op]()
+    want = BF["ops"][op]
+    assert got.dtype is (bf if want["dtype"] == "torch.bfloat16" else rt.torch_float())
+    expected = dec(want["value"])
+    if op in ("add", "mul", "div", "add_scalar", "mul_f32"):  # one rounding of the float32 result: exact
+        np.testing.assert_array_equal(got._data, expected)
+    else:  # libtorch accumulates sums and products in float32 in its own order: one bfloat16 ulp
+        np.testing.assert_allclose(got._data, expected, rtol=2 ** -7, atol=1e-30)
+
+
+def test_bfloat16_module_to_and_backward() -> None:
+    lin = rt.nn_linear(3, 2)
+    lin.to(dtype=rt.torch_bfloat16())
+    assert lin.weight.dtype is rt.torch_bfloat16() and lin.bias.dtype is rt.torch_bfloat16()
+    assert lin.weight.requires_grad
+    out = lin(rt.torch_randn(4, 3, dtype=rt.torch_bfloat16()))
+    out.sum().backward()
+    assert out.dtype is rt.torch_bfloat16() and lin.weight.grad.dtype is rt.torch_bfloat16()
+    g = lin.weight.grad._data
+    np.testing.assert_array_equal(g, rt._core.dtype.round_bf16(g))  # stored values are bfloat16 values
