@@ -82,9 +82,10 @@ def round_bf16(a: np.ndarray) -> np.ndarray:
 
 
 def cast_array(a: np.ndarray, np_dtype: np.dtype) -> np.ndarray:
-    """``a.astype(np_dtype)``, rounding to bfloat16 for the bfloat16 tag (``a`` itself when already of it)."""
+    """``a.astype(np_dtype)``, rounding to bfloat16 for the bfloat16 tag (always: an array tagged by a plain
+    numpy cast holds unrounded values)."""
     if is_bf16(np_dtype):
-        return a if is_bf16(a.dtype) else round_bf16(a.real if a.dtype.kind == "c" else a)
+        return round_bf16(a.real if a.dtype.kind == "c" else a)
     if a.dtype == np_dtype and not is_bf16(a.dtype):
         return a
     return a.astype(np_dtype)
