@@ -27,6 +27,12 @@ _POLY = tuple(_F(c) for c in (0.000198527617612853646278381, 0.00139304355252534
                               0.166666671633720397949219, 0.5))
 
 
+def _pow2(k: np.ndarray) -> np.ndarray:
+    """2**k as float32 for int32 k in [-126, 127], built from the exponent bits (np.ldexp is 10x slower);
+    expf_u10's halves of q stay within [-76, 73]."""
+    return ((k + np.int32(127)) << np.int32(23)).view(_F)
+
+
 def expf_u10(d: np.ndarray) -> np.ndarray:
     """exp of a float32 array as SLEEF's ``expf_u10`` (AVX2, with fma): q = rint(d / ln2), s = d - q ln2
     (two fmas), exp(s) = 1 + s + s^2 p(s) (Horner, fmas), scaled by 2^q in two steps (no overflow of 2^q);
@@ -36,14 +42,16 @@ def expf_u10(d: np.ndarray) -> np.ndarray:
         q = np.rint(d * _R_LN2)
         q = np.nan_to_num(q, nan=0.0, posinf=0.0, neginf=0.0).astype(np.int32)
         qf = q.astype(_F)
-        s = fma32(qf, _L2U, d)
-        s = fma32(qf, _L2L, s)
-        u = np.full(d.shape, _POLY[0], dtype=_F)
-        for c in _POLY[1:]:
-            u = fma32(u, s, c)
-        u = _F(1) + fma32(s * s, u, s)
+        scratch = np.empty(d.shape, dtype=np.float64)  # one float64 buffer for every fma's sum
+        s = fma32(qf, _L2U, d, scratch=scratch)
+        fma32(qf, _L2L, s, out=s, scratch=scratch)
+        u = np.empty(d.shape, dtype=_F)
+        fma32(_POLY[0], s, _POLY[1], out=u, scratch=scratch)
+        for c in _POLY[2:]:
+            fma32(u, s, c, out=u, scratch=scratch)
+        u = _F(1) + fma32(s * s, u, s, out=u, scratch=scratch)
         h = q >> 1
-        u = u * np.ldexp(_F(1), h).astype(_F) * np.ldexp(_F(1), q - h).astype(_F)
+        u = u * _pow2(h) * _pow2(q - h)
     u = np.where(d < -104, _F(0), u)
     u = np.where(d > 100, _F(np.inf), u)
     return np.where(np.isnan(d), d, u).astype(_F, copy=False)
