@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ._core import distr_ops, rng
-from ._core.dtype import as_dtype, complex_of, get_default_dtype
+from ._core.dtype import as_dtype, cast_array, complex_of, get_default_dtype, is_bf16, round_bf16
 from ._core.dtype import dtype as Dtype  # noqa: N812
 from ._core.meta import check_data, meta_array
 from ._core.tensor import Tensor
@@ -181,8 +181,10 @@ def _finish(arr: np.ndarray, dtype: Any, device: Any, requires_grad: bool) -> Te
     npd = as_dtype(dtype).np if dtype is not None else None
     if _check_device(device) == "meta":
         return _meta(arr.shape, npd or arr.dtype, requires_grad)
-    if npd is not None and arr.dtype != npd:
-        arr = arr.astype(npd)
+    if npd is not None:
+        arr = cast_array(arr, npd)
+    elif arr.dtype.metadata is not None and is_bf16(arr.dtype):  # made in the bfloat16 tag: round the values
+        arr = round_bf16(arr)
     t = _wrap(arr)
     if requires_grad:
         t.requires_grad_(True)

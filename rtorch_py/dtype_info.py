@@ -1,7 +1,7 @@
 """Type and format objects of R torch's namespace: ``torch_finfo`` / ``torch_iinfo`` (limits of a dtype),
 ``torch_promote_types`` / ``torch_can_cast`` / ``torch_result_type`` (libtorch's promotion rules), the
 memory-format and layout constants, ``torch_generator()`` (a random generator usable as ``generator =``) and
-``torch_bfloat16()`` (a dtype object; numpy has no bfloat16 storage, so tensors of it are refused)."""
+``torch_bfloat16()`` (float32 storage of bfloat16 values, rounded as libtorch: rtorch_py/_core/dtype.py)."""
 
 from __future__ import annotations
 
@@ -48,11 +48,10 @@ class _NoStorage(dtype):
         return (_no_storage, (self.name,))
 
 
-_BFLOAT16 = _NoStorage("BFloat16", 2)
+_BFLOAT16 = D.bfloat16  # float32 storage of bfloat16 values (rtorch_py/_core/dtype.py)
 _F8E4M3 = _NoStorage("Float8_e4m3fn", 1)
 _F8E5M2 = _NoStorage("Float8_e5m2", 1)
-_NO_STORAGE = {d.name: d for d in (_BFLOAT16, _F8E4M3, _F8E5M2)}
-D._BY_NAME.update({"bfloat16": _BFLOAT16, "BFloat16": _BFLOAT16})
+_NO_STORAGE = {d.name: d for d in (_F8E4M3, _F8E5M2)}
 
 
 def _no_storage(name: str) -> dtype:
@@ -60,7 +59,8 @@ def _no_storage(name: str) -> dtype:
 
 
 def torch_bfloat16() -> dtype:
-    """The bfloat16 dtype object (tensors of it are not supported: numpy has no bfloat16).
+    """The bfloat16 dtype: tensors of it store float32 values rounded to bfloat16 (round to nearest even), as
+    libtorch's; ops on them compute in float32 and round their results back.
 
     Example:
         >>> torch_bfloat16().is_floating_point

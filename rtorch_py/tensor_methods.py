@@ -160,9 +160,10 @@ def _repeat(self: Tensor, *sizes: Size) -> Tensor:
 
 @r_api
 def _size(self: Tensor, dim: Dim | None = None) -> Any:
-    """All sizes, or the size of one (1-based) dim."""
+    """All sizes (a tuple, as PyTorch's torch.Size; R gets an integer vector, integer(0) for a 0-d tensor),
+    or the size of one (1-based) dim."""
     if dim is None:
-        return list(self.shape)
+        return tuple(self.shape)
     return self.shape[dim]
 
 
@@ -247,8 +248,8 @@ def _cuda(self: Tensor, device: Any = None, non_blocking: bool = False, memory_f
 
 
 def _element_size(self: Tensor) -> int:
-    """Bytes per element."""
-    return self._data.itemsize
+    """Bytes per element (bfloat16: 2, as libtorch, though stored here in float32)."""
+    return self.dtype.itemsize
 
 
 def _new_zeros(self: Tensor, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:

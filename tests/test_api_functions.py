@@ -280,11 +280,10 @@ def test_dtype_information() -> None:
     assert R.torch_result_type(torch_tensor([1, 2], dtype=R.torch_int()), 1) is R.torch_int()
 
 
-def test_bfloat16_is_an_object_without_storage() -> None:
+def test_bfloat16_dtype_object() -> None:
     b = R.torch_bfloat16()
     assert b.is_floating_point and repr(b) == "torch_BFloat16" and R.torch_finfo(b).bits == 16
-    with pytest.raises(RuntimeError, match="not supported in rtorch_py: tensors of dtype BFloat16"):
-        R.torch_zeros(2, dtype=b)
+    assert R.torch_zeros(2, dtype=b).dtype is b and R.torch_zeros(2, dtype=b).element_size() == 2
 
 
 def test_generator_objects_drive_random_functions() -> None:

@@ -16,6 +16,7 @@
 # A generated wrapper (function(...) .External(C_rt_callx, "nn_linear", ...)) stands for the Python class it
 # calls: inherit = nn_linear passes that class's name.
 .rt_class_ref <- function(x) {
+  if (is.character(attr(x, "rt_class"))) return(attr(x, "rt_class"))  # a hand-written wrapper of a class
   if (is.function(x) && !inherits(x, "nn_module_generator")) {
     b <- body(x)
     if (is.call(b) && identical(b[[1]], as.name("{")) && length(b) == 2) b <- b[[2]]
@@ -61,3 +62,16 @@ optimizer <- function(name = NULL, inherit = NULL, ..., private = NULL, active =
 lr_scheduler <- function(classname = NULL, inherit = NULL, ..., parent_env = parent.frame()) {
   .rt_make_class("lr_scheduler", classname, inherit, list(...), NULL, NULL)
 }
+
+# nn_sequential(nn_linear) passes a class, not a module: a generated wrapper stands for the Python class it
+# calls (as .rt_class_ref), so that nn_Module$add_module can say that the module must be initialized.
+#' A sequential container of modules
+#' @param ... modules, called in order.
+#' @export
+nn_sequential <- structure(function(...) {
+  mods <- lapply(list(...), function(m) {
+    ref <- .rt_class_ref(m)
+    if (is.character(ref)) .External(C_rt_callx, "r_exported_value", ref) else m
+  })
+  do.call(function(...) .External(C_rt_callx, "nn_sequential", ...), unname(mods))
+}, rt_class = "nn_sequential")

@@ -849,10 +849,6 @@ nn_selu <- function(inplace = FALSE) {
   .External(C_rt_callx, "nn_selu", inplace)
 }
 
-nn_sequential <- function(...) {
-  .External(C_rt_callx, "nn_sequential", ...)
-}
-
 nn_sigmoid <- function() {
   .External(C_rt_callx, "nn_sigmoid")
 }
@@ -1427,65 +1423,65 @@ nnf_upsample <- function(input, size = NULL, scale_factor = NULL, mode = "neares
   .External(C_rt_callx, "nnf_upsample", input, size, scale_factor, mode, align_corners)
 }
 
-optim_adadelta <- function(params, lr = 1.0, rho = 0.9, eps = 1e-06, weight_decay = 0.0) {
+optim_adadelta <- structure(function(params, lr = 1.0, rho = 0.9, eps = 1e-06, weight_decay = 0.0) {
   .External(C_rt_callx, "optim_adadelta", params, lr, rho, eps, weight_decay)
-}
+}, class = c("optim_adadelta", "torch_optimizer_generator"))
 
-optim_adagrad <- function(params, lr = 0.01, lr_decay = 0.0, weight_decay = 0.0, initial_accumulator_value = 0.0, eps = 1e-10) {
+optim_adagrad <- structure(function(params, lr = 0.01, lr_decay = 0.0, weight_decay = 0.0, initial_accumulator_value = 0.0, eps = 1e-10) {
   .External(C_rt_callx, "optim_adagrad", params, lr, lr_decay, weight_decay, initial_accumulator_value, eps)
-}
+}, class = c("optim_adagrad", "torch_optimizer_generator"))
 
-optim_adam <- function(params, lr = 0.001, betas = c(0.9, 0.999), eps = 1e-08, weight_decay = 0.0, amsgrad = FALSE) {
+optim_adam <- structure(function(params, lr = 0.001, betas = c(0.9, 0.999), eps = 1e-08, weight_decay = 0.0, amsgrad = FALSE) {
   .External(C_rt_callx, "optim_adam", params, lr, betas, eps, weight_decay, amsgrad)
-}
+}, class = c("optim_adam", "torch_optimizer_generator"))
 
-optim_adamw <- function(params, lr = 0.001, betas = c(0.9, 0.999), eps = 1e-08, weight_decay = 0.01, amsgrad = FALSE) {
+optim_adamw <- structure(function(params, lr = 0.001, betas = c(0.9, 0.999), eps = 1e-08, weight_decay = 0.01, amsgrad = FALSE) {
   .External(C_rt_callx, "optim_adamw", params, lr, betas, eps, weight_decay, amsgrad)
-}
+}, class = c("optim_adamw", "torch_optimizer_generator"))
 
-optim_asgd <- function(params, lr = 0.01, lambd = 0.0001, alpha = 0.75, t0 = 1000000.0, weight_decay = 0.0, ...) {
+optim_asgd <- structure(function(params, lr = 0.01, lambd = 0.0001, alpha = 0.75, t0 = 1000000.0, weight_decay = 0.0, ...) {
   .External(C_rt_callx, "optim_asgd", params, lr, lambd, alpha, t0, weight_decay, ...)
-}
+}, class = c("optim_asgd", "torch_optimizer_generator"))
 
-optim_ignite_adagrad <- function(params, lr = 0.01, lr_decay = 0L, weight_decay = 0L, initial_accumulator_value = 0L, eps = 1e-10) {
+optim_ignite_adagrad <- structure(function(params, lr = 0.01, lr_decay = 0L, weight_decay = 0L, initial_accumulator_value = 0L, eps = 1e-10) {
   .External(C_rt_callx, "optim_ignite_adagrad", params, lr, lr_decay, weight_decay, initial_accumulator_value, eps)
-}
+}, class = c("optim_ignite_adagrad", "torch_optimizer_generator"))
 
-optim_ignite_adam <- function(params, lr = 0.001, betas = c(0.9, 0.999), eps = 1e-08, weight_decay = 0L, amsgrad = FALSE) {
+optim_ignite_adam <- structure(function(params, lr = 0.001, betas = c(0.9, 0.999), eps = 1e-08, weight_decay = 0L, amsgrad = FALSE) {
   .External(C_rt_callx, "optim_ignite_adam", params, lr, betas, eps, weight_decay, amsgrad)
-}
+}, class = c("optim_ignite_adam", "torch_optimizer_generator"))
 
-optim_ignite_adamw <- function(params, lr = 0.001, betas = c(0.9, 0.999), eps = 1e-08, weight_decay = 0.01, amsgrad = FALSE) {
+optim_ignite_adamw <- structure(function(params, lr = 0.001, betas = c(0.9, 0.999), eps = 1e-08, weight_decay = 0.01, amsgrad = FALSE) {
   .External(C_rt_callx, "optim_ignite_adamw", params, lr, betas, eps, weight_decay, amsgrad)
-}
+}, class = c("optim_ignite_adamw", "torch_optimizer_generator"))
 
-optim_ignite_rmsprop <- function(params, lr = 0.01, alpha = 0.99, eps = 1e-08, weight_decay = 0L, momentum = 0L, centered = FALSE) {
+optim_ignite_rmsprop <- structure(function(params, lr = 0.01, alpha = 0.99, eps = 1e-08, weight_decay = 0L, momentum = 0L, centered = FALSE) {
   .External(C_rt_callx, "optim_ignite_rmsprop", params, lr, alpha, eps, weight_decay, momentum, centered)
-}
+}, class = c("optim_ignite_rmsprop", "torch_optimizer_generator"))
 
-optim_ignite_sgd <- function(params, lr = 0.001, momentum = 0L, dampening = 0L, weight_decay = 0L, nesterov = FALSE) {
+optim_ignite_sgd <- structure(function(params, lr = 0.001, momentum = 0L, dampening = 0L, weight_decay = 0L, nesterov = FALSE) {
   .External(C_rt_callx, "optim_ignite_sgd", params, lr, momentum, dampening, weight_decay, nesterov)
-}
+}, class = c("optim_ignite_sgd", "torch_optimizer_generator"))
 
-optim_lbfgs <- function(params, lr = 1.0, max_iter = 20L, max_eval = NULL, tolerance_grad = 1e-07, tolerance_change = 1e-09, history_size = 100L, line_search_fn = NULL) {
+optim_lbfgs <- structure(function(params, lr = 1.0, max_iter = 20L, max_eval = NULL, tolerance_grad = 1e-07, tolerance_change = 1e-09, history_size = 100L, line_search_fn = NULL) {
   .External(C_rt_callx, "optim_lbfgs", params, lr, max_iter, max_eval, tolerance_grad, tolerance_change, history_size, line_search_fn)
-}
+}, class = c("optim_lbfgs", "torch_optimizer_generator"))
 
 optim_required <- function() {
   .External(C_rt_callx, "optim_required")
 }
 
-optim_rmsprop <- function(params, lr = 0.01, alpha = 0.99, eps = 1e-08, weight_decay = 0.0, momentum = 0.0, centered = FALSE) {
+optim_rmsprop <- structure(function(params, lr = 0.01, alpha = 0.99, eps = 1e-08, weight_decay = 0.0, momentum = 0.0, centered = FALSE) {
   .External(C_rt_callx, "optim_rmsprop", params, lr, alpha, eps, weight_decay, momentum, centered)
-}
+}, class = c("optim_rmsprop", "torch_optimizer_generator"))
 
-optim_rprop <- function(params, lr = 0.01, etas = c(0.5, 1.2), step_sizes = c(1e-06, 50L)) {
+optim_rprop <- structure(function(params, lr = 0.01, etas = c(0.5, 1.2), step_sizes = c(1e-06, 50L)) {
   .External(C_rt_callx, "optim_rprop", params, lr, etas, step_sizes)
-}
+}, class = c("optim_rprop", "torch_optimizer_generator"))
 
-optim_sgd <- function(params, lr = .rt_absent, momentum = 0.0, dampening = 0.0, weight_decay = 0.0, nesterov = FALSE) {
+optim_sgd <- structure(function(params, lr = .rt_absent, momentum = 0.0, dampening = 0.0, weight_decay = 0.0, nesterov = FALSE) {
   .External(C_rt_callx, "optim_sgd", params, lr, momentum, dampening, weight_decay, nesterov)
-}
+}, class = c("optim_sgd", "torch_optimizer_generator"))
 
 optimizer_ignite <- function(...) {
   .External(C_rt_callx, "optimizer_ignite", ...)

@@ -34,3 +34,17 @@ yield <- function(x) {
   .rt_need_coro()
   coro::yield(x)
 }
+
+# R torch's internal name (its tests call it): whether a tensor is undefined (no storage).
+cpp_tensor_is_undefined <- function(x) is_undefined_tensor(x)
+
+# R torch's internal names its tests call: the generated torch_linalg_norm (linalg_norm's implementation) and
+# L-BFGS's line search (obj_func(x, t, d) returns list(loss, gradient); the result is list(loss, gradient, t,
+# number of evaluations)).
+torch_linalg_norm <- function(self, ord = NULL, dim = NULL, keepdim = FALSE, dtype = NULL) {
+  linalg_norm(self, ord, dim, keepdim, dtype)
+}
+.strong_wolfe <- function(obj_func, x, t, d, f, g, gtd, c1 = 1e-4, c2 = 0.9, tolerance_change = 1e-9,
+                          max_ls = 25) {
+  .External(C_rt_callx, "r_strong_wolfe", obj_func, x, t, d, f, g, gtd, c1, c2, tolerance_change, max_ls)
+}

@@ -1361,8 +1361,16 @@ static void emit_warnings(char *buf, size_t used, Py_ssize_t nw) {
         off += strlen(buf + off) + 1;
     }
     free(buf);
-    for (R_xlen_t i = 0; i < XLENGTH(warns); i++)
-        Rf_warning("%s", CHAR(STRING_ELT(warns, i)));  /* with the calling R function, as errors */
+    for (R_xlen_t i = 0; i < XLENGTH(warns); i++) {
+        const char *w = CHAR(STRING_ELT(warns, i));
+        if (w[0] == '\x01') {  /* an R message (_hooks.MESSAGE_MARK): base::message(text) */
+            SEXP call = PROTECT(Rf_lang2(Rf_install("message"), Rf_ScalarString(Rf_mkCharCE(w + 1, CE_UTF8))));
+            Rf_eval(call, R_BaseEnv);
+            UNPROTECT(1);
+        } else {
+            Rf_warning("%s", w);  /* with the calling R function, as errors */
+        }
+    }
     UNPROTECT(1);
 }
 

@@ -118,7 +118,12 @@ def wrapper(name: str, fn: object) -> str | None:
     body = f".External(C_rt_callx, {call})"
     if not inspect.isclass(fn) and sig.return_annotation in (None, "None", type(None)):
         body = f"invisible({body})"  # R torch returns nothing visibly here (torch_manual_seed(1) prints nothing)
-    return "".join(_declarations(fn)) + f"{name} <- function({', '.join(formals)}) {{\n  {body}\n}}\n"
+    fun = f"function({', '.join(formals)}) {{\n  {body}\n}}"
+    from rtorch_py.optim.optimizer import Optimizer  # noqa: PLC0415
+
+    if inspect.isclass(fn) and issubclass(fn, Optimizer):  # R torch's class(optim_sgd)
+        fun = f'structure({fun}, class = c("{name}", "torch_optimizer_generator"))'
+    return "".join(_declarations(fn)) + f"{name} <- {fun}\n"
 
 
 def collect() -> dict[str, object]:
@@ -172,6 +177,8 @@ EXPORT_RE = re.compile(r"^(torch|nnf|nn|optim|lr|autograd|cuda|with|local|is|lin
 # formal is "name" or "name=<deparsed default>"
 _FORMALS_R = r"""
 for (f in commandArgs(TRUE)) for (e in parse(f, keep.source = FALSE)) {
+  if (is.call(e) && length(e) == 3 && is.call(e[[3]]) && identical(e[[3]][[1]], as.name("structure")))
+    e[[3]] <- e[[3]][[2]]  # a classed generator: structure(function(...) ..., class = ...)
   if (is.call(e) && as.character(e[[1]]) %in% c("<-", "=") && (is.name(e[[2]]) || is.character(e[[2]])) &&
       is.call(e[[3]]) && identical(e[[3]][[1]], as.name("function"))) {
     fm <- e[[3]][[2]]

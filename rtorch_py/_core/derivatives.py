@@ -588,6 +588,14 @@ def _nn():
     return nn_ops
 
 
+def silu(g, x):
+    # libtorch: its silu_backward kernel, or (create_graph) the same formula in differentiable ops
+    if O.autograd._GradMode.enabled:
+        s = O.sigmoid(x)
+        return (g * s * (1 + x * (1 - s)),)
+    return (_nn().silu_backward(g, x),)
+
+
 def conv2d(g, x, w, stride, padding, dilation, groups, cols=None):
     NO = _nn()  # noqa: N806
     gx = NO.conv_transpose2d(g, w, None, stride, padding, dilation, groups, x.shape[2:]) \

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = ["dtype", "as_dtype", "from_numpy_dtype", "get_default_dtype", "set_default_dtype", "promote_types",
-           "complex_of", "real_of", "result_type"]
+           "complex_of", "real_of", "result_type", "bfloat16", "is_bf16", "round_bf16", "cast_array"]
 
 # Promotion categories, as torch: bool < integer < floating < complex.
 _BOOL, _INT, _FLOAT, _COMPLEX = 0, 1, 2, 3
@@ -57,6 +57,48 @@ bool_ = dtype("Bool", np.bool_)
 complex64 = dtype("ComplexFloat", np.complex64)
 complex128 = dtype("ComplexDouble", np.complex128)
 
+# bfloat16 storage: float32 arrays whose values are rounded to bfloat16 (8 significand bits, round to nearest
+# even), tagged by the numpy descriptor's metadata. numpy compares the tagged descriptor equal to float32 (and
+# hashes it alike), so code that must tell them apart asks is_bf16(); ops record()ed from bfloat16 inputs are
+# rounded back (ops.record), so the values stay bfloat16 and the dtype reads torch_BFloat16.
+BF16_NP = np.dtype(np.float32, metadata={"torch": "BFloat16"})
+bfloat16 = dtype("BFloat16", np.float32)
+bfloat16.np = BF16_NP
+bfloat16.itemsize = 2
+BF16_SEEN = [False]  # set once a bfloat16 array exists: record() checks for them only from then on
+
+
+def is_bf16(np_dtype: np.dtype) -> bool:
+    """Whether a numpy descriptor is the bfloat16 tag (float32 storage of bfloat16 values)."""
+    return np_dtype.metadata is not None and np_dtype.metadata.get("torch") == "BFloat16"
+
+
+def round_bf16(a: np.ndarray) -> np.ndarray:
+    """Float values rounded to bfloat16 (round to nearest, ties to even; NaN stays NaN, overflow gives inf),
+    as libtorch's float -> BFloat16 conversion; a new array of the tagged descriptor.
+
+    Example:
+        >>> round_bf16(np.float32([1.00390625, 1.01171875, 3.14159265])).tolist()
+        [1.0, 1.015625, 3.140625]
+    """
+    f = np.asarray(a, dtype=np.float32)
+    bits = np.ascontiguousarray(f).view(np.uint32).reshape(f.shape)  # (ascontiguousarray makes 0-d 1-d)
+    rounded = (bits + np.uint32(0x7FFF) + ((bits >> np.uint32(16)) & np.uint32(1))) & np.uint32(0xFFFF0000)
+    out = np.where(np.isnan(f), np.float32(np.nan), rounded.view(np.float32)).astype(BF16_NP)
+    BF16_SEEN[0] = True
+    return out
+
+
+def cast_array(a: np.ndarray, np_dtype: np.dtype) -> np.ndarray:
+    """``a.astype(np_dtype)``, rounding to bfloat16 for the bfloat16 tag (always: an array tagged by a plain
+    numpy cast holds unrounded values)."""
+    if is_bf16(np_dtype):
+        return round_bf16(a.real if a.dtype.kind == "c" else a)
+    if a.dtype == np_dtype and not is_bf16(a.dtype):
+        return a
+    return a.astype(np_dtype)
+
+
 ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_, complex64, complex128)
 _BY_NP = {d.np: d for d in ALL}
 _BY_NAME = {d.name: d for d in ALL}
@@ -66,6 +108,7 @@ _BY_NAME.update(
         "half": float16, "int64": int64, "long": int64, "int32": int32, "int": int32, "int16": int16,
         "short": int16, "int8": int8, "uint8": uint8, "bool": bool_,
         "cfloat": complex64, "complex64": complex64, "cdouble": complex128, "complex128": complex128,
+        "bfloat16": bfloat16, "BFloat16": bfloat16,
     }
 )
 _default = float32
@@ -73,6 +116,8 @@ _default = float32
 
 def from_numpy_dtype(np_dtype: np.dtype) -> dtype:
     """The dtype object for a numpy dtype; a clear error for types libtorch has no name for here."""
+    if np_dtype.metadata is not None and is_bf16(np_dtype):
+        return bfloat16
     try:
         return _BY_NP[np_dtype]
     except KeyError:
@@ -132,6 +177,16 @@ def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
     """torch.promote_types: across categories the higher category's type wins as it is (int64 + float32 ->
     float32, int64 + float16 -> float16, unlike numpy's float64); within one, the wider type (numpy's rule:
     uint8 + int8 -> int16)."""
+    if a.metadata is not None or b.metadata is not None:  # bfloat16 (its tag compares equal to float32)
+        ba, bb = is_bf16(a), is_bf16(b)
+        if ba and bb:
+            return a
+        other = b if ba else a
+        if ba or bb:
+            if other.kind in "biu":
+                return BF16_NP
+            # with float16 -> float32 (torch); with float32 / float64 / complex, the other type
+            return np.dtype(np.float32) if other == np.float16 or other == np.float32 else other
     if a == b:
         return a
     ca, cb = _BY_NP[a].category, _BY_NP[b].category

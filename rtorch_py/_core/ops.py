@@ -16,6 +16,7 @@ import numpy as np
 
 from . import autograd
 from . import derivatives as D
+from . import dtype as _dt
 from .autocast import state as _autocast
 from .autograd import Node, SavedOutput
 from .dtype import get_default_dtype, result_type
@@ -23,20 +24,26 @@ from .errors import Axis, Pos, worded
 from .tensor import Tensor
 
 _wrap = Tensor._wrap
+_F32 = np.dtype(np.float32)
+_BF16_SEEN = _dt.BF16_SEEN
 _mode = autograd._GradMode
 OUT = object()  # marks "save this op's output" in record()'s saved tuple
 
 
-def record(out: Any, name: str, rule: Any, inputs: tuple, saved: tuple = (), view_of: Tensor | None = None
-           ) -> Tensor:
+def record(out: Any, name: str, rule: Any, inputs: tuple, saved: tuple = (), view_of: Tensor | None = None,
+           exact_dtype: bool = False) -> Tensor:
     """Wrap ``out`` in a tensor; attach a node when grad mode is on and some input requires grad.
 
     inputs: the op's differentiable inputs (tensors or anything else, which get no gradient).
     saved: what the rule receives after the gradient; tensors are version-checked, OUT is the output.
     view_of: the output shares this tensor's storage, hence its version counter.
+    exact_dtype: ``out`` has its final dtype (casts); otherwise a float32 result of bfloat16 inputs is rounded
+    to bfloat16 (_bf16_result).
     """
     if out.__class__ is not np.ndarray and not isinstance(out, np.ndarray):  # (keeps meta storage, meta.py)
         out = np.asarray(out)
+    if _BF16_SEEN[0] and view_of is None and not exact_dtype and out.dtype == _F32:
+        out = _bf16_result(out, inputs)
     t = _wrap(out)
     if view_of is not None:
         t._version = view_of._version
@@ -195,6 +202,21 @@ def _ternary(a: Any, b: Any, c: Any) -> tuple:
     return _cast(xa, rt), _cast(xb, rt), _cast(xc, rt)
 
 
+def _bf16_result(out: np.ndarray, inputs: tuple) -> np.ndarray:
+    """A float32 result of bfloat16 inputs (and no plain float32 tensor) rounded to bfloat16, as libtorch's
+    bfloat16 kernels store it; otherwise plain float32 (numpy may have passed the tag on)."""
+    bf = plain = False
+    for x in inputs:
+        if x.__class__ is Tensor and x._data.dtype == _F32:
+            if x._data.dtype.metadata is not None and _dt.is_bf16(x._data.dtype):
+                bf = True
+            else:
+                plain = True
+    if bf and not plain:
+        return _dt.round_bf16(out)
+    return out.view(_F32) if out.dtype.metadata is not None else out
+
+
 def _cast(x: Any, dt: np.dtype) -> Any:
     if x.__class__ is np.ndarray:
         return x if x.dtype == dt else x.astype(dt)
@@ -244,6 +266,8 @@ def _check_alpha(xa: Any, alpha: Any, op: str) -> None:
 def add(a: Any, b: Any, alpha: Any = 1) -> Tensor:
     """``a + alpha * b`` with broadcasting and torch's type promotion (AddBackward0)."""
     xa, xb = _binary(a, b)
+    if _BF16_SEEN[0]:
+        xa, xb = _bf16_scalar(xa, xb)
     if alpha != 1:
         _check_alpha(xa, alpha, "add")
     try:
@@ -251,6 +275,16 @@ def add(a: Any, b: Any, alpha: Any = 1) -> Tensor:
     except ValueError:
         raise _shape_error("add", xa, xb) from None
     return record(out, "AddBackward0", D.add, (a, b), (alpha,) if alpha != 1 else ())
+
+
+def _bf16_scalar(xa: Any, xb: Any) -> tuple:
+    """add/sub of a bfloat16 tensor and a number: libtorch rounds the number to bfloat16 first (mul does not)."""
+    for i, (t, v) in enumerate(((xa, xb), (xb, xa))):
+        if t.__class__ is np.ndarray and v.__class__ in (float, int) and t.dtype.metadata is not None \
+                and _dt.is_bf16(t.dtype):
+            v = float(_dt.round_bf16(np.float32(v)))
+            return (t, v) if i == 0 else (v, t)
+    return xa, xb
 
 
 def _is_bool(x: Any) -> bool:
@@ -267,6 +301,8 @@ def sub(a: Any, b: Any, alpha: Any = 1) -> Tensor:
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. If you are "
                            "trying to invert a mask, use the `~` or `logical_not()` operator instead.")
     xa, xb = _binary(a, b)
+    if _BF16_SEEN[0]:
+        xa, xb = _bf16_scalar(xa, xb)
     if alpha != 1:
         _check_alpha(xa, alpha, "sub")
     try:
@@ -685,14 +721,17 @@ def clamp(x: Tensor, min: Any = None, max: Any = None) -> Tensor:  # noqa: A002
 
 def to_dtype(x: Tensor, npdtype: np.dtype, copy: bool = False) -> Tensor:
     """``x`` cast to ``npdtype`` (``x`` itself when already of it, unless ``copy``); ToCopyBackward0 for floats."""
-    if x._data.dtype == npdtype and not copy:
-        return x
     d = x._data
+    to_bf16 = _dt.is_bf16(npdtype)
+    if d.dtype == npdtype and to_bf16 == _dt.is_bf16(d.dtype) and not copy:
+        return x
     # complex -> real keeps the real part (as libtorch; numpy would warn)
     out = d.real.astype(npdtype) if d.dtype.kind == "c" and npdtype.kind != "c" else d.astype(npdtype)
+    if to_bf16:
+        out = _dt.round_bf16(out)
     if npdtype.kind not in "fc":
         return _wrap(out)
-    return record(out, "ToCopyBackward0", D.identity, (x,))
+    return record(out, "ToCopyBackward0", D.identity, (x,), exact_dtype=True)
 
 
 def fill(x: Tensor, value: Any, name: str | None = None) -> Tensor:

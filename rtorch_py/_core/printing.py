@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 import numpy as np
 
+from .dtype import is_bf16
 from .meta import MetaArray
 
 __all__ = ["TYPE_NAMES", "LINE_SIZE", "TRUNCATION_LINE", "format_tensor", "r_tensor_text"]
@@ -337,6 +338,8 @@ def _slices_lines(values: np.ndarray, integral: bool, limit: int | None) -> list
 
 
 def _type_name(dtype: np.dtype) -> str:
+    if np.dtype(dtype).metadata is not None and is_bf16(np.dtype(dtype)):
+        return "BFloat16"
     name = TYPE_NAMES.get(np.dtype(dtype))
     if name is None:
         if np.dtype(dtype).name == "bfloat16":  # ml_dtypes, if the tensor layer uses it

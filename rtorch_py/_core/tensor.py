@@ -147,9 +147,9 @@ class Tensor:
                 )
         self._grad = value
 
-    @property
     def data(self) -> Tensor:
-        """The same storage, detached from the graph."""
+        """The same storage, detached from the graph (R torch's ``x$data()``, a method there: libtorch's
+        ``Tensor::data()``)."""
         return self.detach()
 
     # -- autograd --------------------------------------------------------------------------------------

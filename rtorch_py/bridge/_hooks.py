@@ -75,9 +75,27 @@ def _showwarning(message: Any, category: Any, filename: str, lineno: int, file: 
         _python_showwarning(message, category, filename, lineno, file, line)
 
 
+MESSAGE_MARK = "\x01"
+"""A WARNINGS entry starting with it is an R message (rtorch_py._inform.inform), not a warning."""
+
+
+def _r_message(text: str) -> bool:
+    from . import _rnative  # noqa: PLC0415 - created by the C side
+
+    if not _rnative.in_call():
+        return False
+    WARNINGS.append(MESSAGE_MARK + text)
+    return True
+
+
 def install_warning_hook() -> None:
     """Python warnings raised during calls from R become R warnings (done at start; call it again inside a
-    ``warnings.catch_warnings()`` block, e.g. under pytest, which records warnings its own way)."""
+    ``warnings.catch_warnings()`` block, e.g. under pytest, which records warnings its own way); messages
+    (rtorch_py._inform.inform) become R messages."""
+    from .. import _inform  # noqa: PLC0415
+
+    if _r_message not in _inform.HOOKS:
+        _inform.HOOKS.append(_r_message)
     _warnings.showwarning = _showwarning
     # every time, as R's warning(): Python's default action shows a warning once per code location, so a
     # second call from R (same Python line) would warn silently

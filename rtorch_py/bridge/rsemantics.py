@@ -312,6 +312,8 @@ def r_dollar_names(obj: Any) -> list[str]:
 
 
 def r_module_length(module: Any) -> int:
+    if isinstance(module, type):  # a generator (class) is one R function
+        return 1
     return len(module._modules)
 
 
@@ -397,6 +399,22 @@ def r_class_maker(maker: str, classname: Any, inherit: Any, members: dict, priva
     return make(*args, **kwargs)
 
 
+def r_strong_wolfe(obj_func: Any, x: Tensor, t: float, d: Tensor, f: float, g: Tensor, gtd: Any,
+                   c1: float = 1e-4, c2: float = 0.9, tolerance_change: float = 1e-9, max_ls: int = 25) -> list:
+    """R torch's internal ``.strong_wolfe``: L-BFGS's line search (rtorch_py.optim.lbfgs) with an R objective
+    ``obj_func(x, t, d) -> list(loss, gradient)`` on tensors; returns list(loss, gradient, t, evaluations)."""
+    from ..optim.lbfgs import _strong_wolfe  # noqa: PLC0415
+
+    def objective(_x: Any, step: Any, _d: Any) -> tuple[float, np.ndarray]:
+        loss, grad = obj_func(x, float(step), d)
+        return float(loss), np.array(grad._data, dtype=g._data.dtype).ravel()
+
+    f_new, g_new, t_new, evals = _strong_wolfe(objective, None, t, d._data.ravel(), float(f), g._data.ravel(),
+                                               float(gtd.item() if isinstance(gtd, Tensor) else gtd), c1, c2,
+                                               tolerance_change, int(max_ls))
+    return [float(f_new), Tensor._wrap(np.array(g_new).reshape(g.shape)), float(t_new), int(evals)]
+
+
 def r_exported_value(name: str) -> Any:
     """An exported rtorch_py object that is not a function (``constraint_real``, classes such as
     ``constraint_less_than``), for the R-side active bindings of r_shim/R/distributions.R."""
@@ -445,6 +463,7 @@ TABLE: dict[str, Callable[..., Any]] = {
     "r_data_call": rdata.r_data_call,
     "r_data_generator": rdata.r_data_generator,
     "r_exported_value": r_exported_value,
+    "r_strong_wolfe": r_strong_wolfe,
     "r_module_length": r_module_length,
     "r_module_children": r_module_children,
     "r_module_slice": r_module_slice,

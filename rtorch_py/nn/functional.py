@@ -145,8 +145,8 @@ def nnf_gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
 
 def nnf_silu(input: Tensor, inplace: bool = False) -> Tensor:
-    """x * sigmoid(x) (swish)."""
-    return _inplace(_float(_t(input, "nnf_silu"), "nnf_silu"), lambda x: O.mul(x, O.sigmoid(x)), inplace)
+    """x * sigmoid(x) (swish), computed as libtorch's kernel x / (1 + exp(-x)) (bit-equal in float32)."""
+    return _inplace(_float(_t(input, "nnf_silu"), "nnf_silu"), NO.silu, inplace)
 
 
 def nnf_mish(input: Tensor, inplace: bool = False) -> Tensor:

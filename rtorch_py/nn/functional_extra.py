@@ -168,9 +168,11 @@ def nnf_gumbel_softmax(logits: Tensor, tau: float = 1, hard: bool = False, dim: 
     """
     x = _t(logits, "nnf_gumbel_softmax")
     dt = x._data.dtype if x._data.dtype.kind == "f" else np.dtype(np.float32)
-    # Exponential(1) draws by inversion of libtorch's uniform stream: e = -log(1 - u); g = -log(e)
-    u = rng.default_generator.uniform(x.shape, 0.0, 1.0, dt)
-    gumbels = _wrap((-np.log(-np.log1p(-u))).astype(dt))
+    # as PyTorch: -empty_like(logits).exponential_().log(), i.e. libtorch's exponential stream (one 53-bit
+    # uniform per element, in order), the log taken in the tensor's dtype
+    e = rng.default_generator.exponential(x.shape, 1.0, dt)
+    with np.errstate(divide="ignore"):
+        gumbels = _wrap(-np.log(e))
     y = O.softmax(O.div(O.add(x, gumbels), float(tau)), dim)
     if not hard:
         return y

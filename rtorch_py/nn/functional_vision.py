@@ -1,10 +1,10 @@
 """Vision functionals: ``nnf_unfold`` / ``nnf_fold`` (im2col and its adjoint), ``nnf_affine_grid`` and
-``nnf_grid_sample`` (2-D: bilinear / nearest, zeros / border / reflection padding, align_corners).
+``nnf_grid_sample`` (2-D and 3-D: bilinear / nearest, zeros / border / reflection padding, align_corners).
 
 unfold is a grouped convolution with one-hot kernels (each output channel c*K + k copies input channel c at
 kernel offset k), fold the matching transposed convolution, so both reuse the convolution primitives and their
-rules. grid_sample gathers the four neighbours and blends them with weights computed from the grid with tensor
-ops: gradients reach both the input and the grid.
+rules. grid_sample gathers the 4 (2-D) or 8 (3-D) neighbours and blends them with weights computed from the grid
+with tensor ops: gradients reach both the input and the grid.
 """
 
 from __future__ import annotations
@@ -192,18 +192,21 @@ def _reflect(x: Tensor, lo2: int, hi2: int) -> Tensor:
 
 def _source(g: Tensor, n: int, padding_mode: str, align_corners: bool) -> Tensor:
     x = _unnormalize(g, n, align_corners)
+    # libtorch's clip_coordinates_set_grad: the gradient passes strictly inside (0, n - 1) only (hardtanh's)
     if padding_mode == "border":
-        x = O.clamp(x, 0, n - 1)
+        x = NO.hardtanh(x, 0, n - 1)
     elif padding_mode == "reflection":
         x = _reflect(x, 0, 2 * (n - 1)) if align_corners else _reflect(x, -1, 2 * n - 1)
-        x = O.clamp(x, 0, n - 1)
+        x = NO.hardtanh(x, 0, n - 1)
     return x
 
 
 def nnf_grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros",
                     align_corners: bool | None = None) -> Tensor:
-    """Sample (N, C, H, W) ``input`` at the normalised (x, y) locations of ``grid`` (N, H_out, W_out, 2),
-    with "bilinear" or "nearest" ``mode`` and "zeros", "border" or "reflection" padding.
+    """Sample (N, C, H, W) ``input`` at the normalised (x, y) locations of ``grid`` (N, H_out, W_out, 2), or
+    (N, C, D, H, W) ``input`` at the (x, y, z) locations of ``grid`` (N, D_out, H_out, W_out, 3) (x indexes W,
+    z indexes D), with "bilinear" (trilinear for 5-D input, as libtorch) or "nearest" ``mode`` and "zeros",
+    "border" or "reflection" padding.
 
     Example:
         >>> theta = torch_tensor([[[1, 0, 0], [0, 1, 0]]], dtype=torch_float())
@@ -218,42 +221,53 @@ def nnf_grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding
     if padding_mode not in ("zeros", "border", "reflection"):
         raise ValueError(f"{fn}: nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
                          f"'reflection', but got: '{padding_mode}'")
-    if not isinstance(input, Tensor) or not isinstance(grid, Tensor) or input.ndim != 4 or grid.ndim != 4 \
-            or grid.shape[-1] != 2 or grid.shape[0] != input.shape[0]:
-        raise RuntimeError(f"{fn}: expected 4-D input (N, C, H, W) and grid (N, H_out, W_out, 2) with the same N, "
-                           f"got input {list(getattr(input, 'shape', ()))} and grid "
-                           f"{list(getattr(grid, 'shape', ()))}")
+    if not isinstance(input, Tensor) or not isinstance(grid, Tensor) or input.ndim not in (4, 5) \
+            or grid.ndim != input.ndim or grid.shape[-1] != input.ndim - 2 or grid.shape[0] != input.shape[0]:
+        raise RuntimeError(f"{fn}: expected 4-D input (N, C, H, W) with grid (N, H_out, W_out, 2), or 5-D input "
+                           f"(N, C, D, H, W) with grid (N, D_out, H_out, W_out, 3), with the same N; got input "
+                           f"{list(getattr(input, 'shape', ()))} and grid {list(getattr(grid, 'shape', ()))}")
     ac = bool(align_corners) if align_corners is not None else False
-    n, c, h, w = input.shape
-    ho, wo = grid.shape[1:3]
-    gx = _source(O.select(grid, 3, 0), w, padding_mode, ac)
-    gy = _source(O.select(grid, 3, 1), h, padding_mode, ac)
-    flat = O.reshape(input, (n, c, h * w))
+    k = input.ndim - 2
+    n, c = input.shape[:2]
+    sizes = input.shape[2:]
+    out_sp = grid.shape[1:-1]
+    m = int(np.prod(out_sp))
+    # source coordinates per spatial dim (D, H, W order): grid component k-1-i indexes spatial dim i
+    src = [_source(O.select(grid, k + 1, k - 1 - i), sizes[i], padding_mode, ac) for i in range(k)]
+    flat = O.reshape(input, (n, c, int(np.prod(sizes))))
+    one = input._data.dtype.type(1)
 
-    def tap(iy: np.ndarray, ix: np.ndarray) -> tuple[Tensor, np.ndarray]:
-        ok = (ix >= 0) & (ix < w) & (iy >= 0) & (iy < h)
-        lin = (np.clip(iy, 0, h - 1) * w + np.clip(ix, 0, w - 1)).reshape(n, 1, ho * wo)
-        vals = O.gather(flat, 2, Tensor._wrap(np.ascontiguousarray(np.broadcast_to(lin, (n, c, ho * wo)))))
-        return O.reshape(vals, (n, c, ho, wo)), ok
+    def tap(idx: list[np.ndarray]) -> tuple[Tensor, np.ndarray]:
+        ok = np.ones(idx[0].shape, dtype=bool)
+        lin = np.zeros(idx[0].shape, dtype=np.int64)
+        for i, ix in enumerate(idx):
+            ok &= (ix >= 0) & (ix < sizes[i])
+            lin = lin * sizes[i] + np.clip(ix, 0, sizes[i] - 1)
+        lin = np.ascontiguousarray(np.broadcast_to(lin.reshape(n, 1, m), (n, c, m)))
+        vals = O.gather(flat, 2, Tensor._wrap(lin))
+        return O.reshape(vals, (n, c, *out_sp)), ok
 
     if mode == "nearest":
-        ix = np.rint(gx._data).astype(np.int64)  # round half to even, as libtorch's nearbyint
-        iy = np.rint(gy._data).astype(np.int64)
-        vals, ok = tap(iy, ix)
+        vals, ok = tap([np.rint(g._data).astype(np.int64) for g in src])  # half to even, as nearbyint
         # the rounding keeps the grid in the graph with its zero derivative (the grid's gradient is 0, not absent)
-        flat0 = O.mul(O.add(O.round_(gx), O.round_(gy)), 0.0)
-        mask = O.add(Tensor._wrap(ok.astype(input._data.dtype)), flat0)
+        zero = O.round_(src[0])
+        for g in src[1:]:
+            zero = O.add(zero, O.round_(g))
+        mask = O.add(Tensor._wrap(ok.astype(input._data.dtype)), O.mul(zero, 0.0))
         return O.mul(vals, O.unsqueeze(mask, 1))
-    x0 = np.floor(gx._data)
-    y0 = np.floor(gy._data)
-    ix0, iy0 = x0.astype(np.int64), y0.astype(np.int64)
-    # libtorch's weights: nw = (x_se - x)(y_se - y), ne = (x - x_sw)(y_sw - y), sw, se alike
-    lo_x, hi_x = O.sub(gx, Tensor._wrap(x0)), O.sub(Tensor._wrap(x0 + 1), gx)
-    lo_y, hi_y = O.sub(gy, Tensor._wrap(y0)), O.sub(Tensor._wrap(y0 + 1), gy)
+    lo_i = [np.floor(g._data) for g in src]
+    # libtorch's corner weights: the distance to the opposite corner along each dim, multiplied x first
+    # (tnw = (x_bse - x)(y_bse - y)(z_bse - z)); corners summed z, then y, then x outermost first
+    lo_w = [O.sub(g, Tensor._wrap(f)) for g, f in zip(src, lo_i, strict=True)]
+    hi_w = [O.sub(Tensor._wrap(f + one), g) for g, f in zip(src, lo_i, strict=True)]
+    base = [f.astype(np.int64) for f in lo_i]
     out = None
-    for dy, dx in ((0, 0), (0, 1), (1, 0), (1, 1)):
-        wgt = O.mul(lo_x if dx else hi_x, lo_y if dy else hi_y)
-        vals, ok = tap(iy0 + dy, ix0 + dx)
+    for corner in np.ndindex(*(2,) * k):
+        wgt = None
+        for i in reversed(range(k)):
+            wi = lo_w[i] if corner[i] else hi_w[i]
+            wgt = wi if wgt is None else O.mul(wgt, wi)
+        vals, ok = tap([b + d for b, d in zip(base, corner, strict=True)])
         wgt = O.mul(wgt, Tensor._wrap(ok.astype(input._data.dtype)))
         term = O.mul(vals, O.unsqueeze(wgt, 1))
         out = term if out is None else O.add(out, term)

@@ -294,7 +294,10 @@ class nn_Module(R6):  # noqa: N801 - R torch's name
         if isinstance(module, type) and issubclass(module, nn_Module):
             raise TypeError(f'Module "{name}" must be initialized')
         if not isinstance(module, nn_Module):
-            raise TypeError(f"Expected <nn_module> but got object of type <{type(module).__name__}>")
+            kind = type(module).__name__
+            if kind == "RObject":  # an R value (r_shim): name it as R's class() would
+                kind = "function" if module.is_function else module.rtype
+            raise TypeError(f"Expected <nn_module> but got object of type <{kind}>")
         self._unregister(name)
         self.__dict__["_modules"][name] = module
         self.__dict__[name] = module

@@ -41,6 +41,8 @@ class _Ignite:
             v = st.get(name)
             if v is None:  # libtorch keeps an (undefined) tensor: here zeros shaped like the parameter
                 v = 0 if name == "step" else _zeros_like(param)
+            if name == "step":  # a tensor, as every entry of libtorch's state (R torch's test reads them all)
+                v = Tensor._wrap(np.asarray(v, dtype=np.int64))
             out[name] = v
         return out
 
@@ -83,8 +85,10 @@ class _Ignite:
         # from R a one-parameter group's positions arrive as a scalar
         groups = [{**g, "params": [int(v) for v in np.atleast_1d(np.asarray(g["params"]))]}
                   for g in state_dict["param_groups"]]
+        state = {int(k): {n: (int(v.item()) if n == "step" and isinstance(v, Tensor) else v) for n, v in st.items()}
+                 for k, st in state.items()}
         super().load_state_dict({"param_groups": groups,  # type: ignore[misc]
-                                 "state": {int(k): _copy_state(v, True) for k, v in state.items()}})
+                                 "state": {k: _copy_state(v, True) for k, v in state.items()}})
         return self
 
     def clone(self, deep: bool = False) -> Any:

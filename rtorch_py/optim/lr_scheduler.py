@@ -9,11 +9,11 @@ takes the monitored metric.
 from __future__ import annotations
 
 import math
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from .. import _check
+from .._inform import inform
 from .._r6 import R6, r6_class
 from .optimizer import is_optimizer
 
@@ -75,7 +75,7 @@ class LRScheduler(R6):
         for i, (group, lr) in enumerate(zip(groups, values), 1):
             group["lr"] = lr
             if self.verbose:
-                print(f"Adjusting learning rate of group {i} to {lr:.4f}", file=sys.stderr)
+                inform(f"Adjusting learning rate of group {i} to {lr:.4f}")
         self._last_lr = [group["lr"] for group in groups]
 
     def get_last_lr(self) -> list[float]:
@@ -419,7 +419,7 @@ class lr_reduce_on_plateau(LRScheduler):  # noqa: N801 - R torch's name
                 if old_lr - new_lr > self.eps:
                     group["lr"] = new_lr
                     if self.verbose:
-                        print(f"Adjusting learning rate of group {i + 1} to {new_lr:.4f}", file=sys.stderr)
+                        inform(f"Adjusting learning rate of group {i + 1} to {new_lr:.4f}")
             self.cooldown_counter = self.cooldown
             self.num_bad_epochs = 0
         self._last_lr = [g["lr"] for g in self.optimizer.param_groups]

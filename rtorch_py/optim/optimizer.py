@@ -149,7 +149,7 @@ class Optimizer(R6):
         ...         super().initialize(params, {"lr": lr})
         ...     def step(self, closure=None):
         ...         def body(group, param, g, p):
-        ...             param.data.sub_(param.grad * group["lr"])
+        ...             param.data().sub_(param.grad * group["lr"])
         ...         return self._step_helper(closure, body)
         >>> x = torch_ones(2, requires_grad=True)
         >>> opt = optim_plain_sgd([x])
@@ -423,7 +423,7 @@ def optimizer(name: str | None = None, inherit: type = Optimizer, *, private: Ma
         ...     self.super.initialize(params, {"learning_rate": learning_rate})
         >>> def step(self, closure=None):
         ...     def body(group, param, g, p):
-        ...         param.data.add_(param.grad * -group["learning_rate"])
+        ...         param.data().add_(param.grad * -group["learning_rate"])
         ...     return self.private.step_helper(closure, body)
         >>> optim_sgd2 = optimizer("optim_sgd2", initialize=init, step=step)
         >>> x = torch_tensor(1.0, requires_grad=True)

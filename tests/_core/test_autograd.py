@@ -357,7 +357,7 @@ def test_detach_inplace() -> None:
 
 def test_data_field_is_detached() -> None:
     x = leaf([1.0, 2.0])
-    assert not x.data.requires_grad and np.shares_memory(x.data._data, x._data)
+    assert not x.data().requires_grad and np.shares_memory(x.data()._data, x._data)
 
 
 def test_numpy_of_requires_grad_errors() -> None:

@@ -43,7 +43,7 @@ def test_grad_setter_checks(x: Tensor) -> None:
 
 
 def test_size_dim_numel_stride(x: Tensor) -> None:
-    assert x.size() == [2, 3]
+    assert x.size() == (2, 3)
     assert x.size(1) == 2 and x.size(2) == 3 and x.size(-1) == 3
     with pytest.raises(IndexError, match="Indexing starts at 1 but found a 0."):
         x.size(0)
@@ -53,7 +53,7 @@ def test_size_dim_numel_stride(x: Tensor) -> None:
     assert x.dim() == 2 and x.numel() == 6
     assert x.stride() == [3, 1] and x.stride(1) == 3
     assert x.t().stride() == [1, 3]
-    assert torch_tensor(1.0).size() == [] and torch_tensor(1.0).numel() == 1
+    assert torch_tensor(1.0).size() == () and torch_tensor(1.0).numel() == 1
     assert x.element_size() == 4 and x.double().element_size() == 8
 
 

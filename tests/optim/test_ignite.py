@@ -44,6 +44,10 @@ def test_same_trajectory_and_layout(ignite: str, plain: str, kw: dict) -> None:
     assert list(sd["state"]) == (["1", "2"] if ignite == "optim_ignite_adagrad" else ["1"])
     assert sorted(sd["state"]["1"]) == NAMES[ignite]
     assert sd["param_groups"][0]["params"] == [1, 2]
+    # every entry is a tensor, as libtorch's state (R torch's test-ignite.R reads them all as tensors)
+    assert all(isinstance(v, rt.Tensor) for v in sd["state"]["1"].values())
+    if "step" in sd["state"]["1"]:
+        assert sd["state"]["1"]["step"].item() == 4 and sd["state"]["1"]["step"].dtype == rt.torch_long()
     # a round trip through load_state_dict keeps the trajectory
     _, opt2, w2 = _run(ignite, kw, steps=2)
     _, opt3, w3 = _run(ignite, kw, steps=2)

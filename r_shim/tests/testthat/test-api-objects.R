@@ -51,7 +51,16 @@ test_that("functions without a CPU numpy implementation say why", {
   expect_error(torch_quantize_per_tensor(torch_ones(2), 1, 0, torch_quint8()), "not supported in rtorch_py")
   expect_error(jit_trace(function(x) x, torch_ones(1)), "TorchScript")
   expect_false(backends_mps_is_available())
-  expect_error(torch_zeros(2, dtype = torch_bfloat16()), "BFloat16")
+})
+
+test_that("bfloat16 tensors round their values and print as libtorch", {
+  x <- torch_tensor(c(1.00390625, 1.01171875, 3.14159265), dtype = torch_bfloat16())
+  expect_true(x$dtype == torch_bfloat16())
+  expect_equal(as.numeric(x$to(dtype = torch_float())), c(1, 1.015625, 3.140625))
+  expect_match(paste(capture.output(print(x)), collapse = "\n"), "CPUBFloat16Type\\{3\\}")
+  net <- nn_linear(2, 2)
+  net$to(dtype = torch_bfloat16())
+  expect_true(net$weight$dtype == torch_bfloat16())
 })
 
 test_that("an empty tensor says which R index is out of bounds", {

@@ -41,3 +41,29 @@ test_that("attention, packed sequences and weight norm from R", {
   expect_equal(dim(lin$weight_g), c(1, 4))
   expect_equal(capture.output(lin$weight$grad_fn), "WeightNormInterfaceBackward0")
 })
+
+test_that("generators, messages, sizes and $data() as R torch", {
+  expect_error(nn_sequential(identity), "but got object of type <function>")
+  expect_error(nn_sequential(nn_relu(), nn_linear), 'Module "1" must be initialized')
+  expect_equal(class(optim_sgd), c("optim_sgd", "torch_optimizer_generator"))
+  o <- optim_sgd(list(torch_tensor(1, requires_grad = TRUE)), lr = 0.5)
+  expect_message(lr_lambda(o, function(epoch) 1, verbose = TRUE), "Adjusting learning rate of group 1 to 0.5000")
+  expect_identical(torch_tensor(2)$sum()$size(), integer(0))
+  p <- torch_ones(2, requires_grad = TRUE)
+  d <- p$data()
+  expect_false(d$requires_grad)
+})
+
+test_that("R torch's internals its tests call: .strong_wolfe, torch_linalg_norm, cpp_tensor_is_undefined", {
+  f <- function(x, t, d) {
+    nx <- x + t * d
+    list(nx$square()$item(), 2 * nx)
+  }
+  r <- torch:::.strong_wolfe(f, torch_tensor(3), 1, torch_tensor(-1), 9, torch_tensor(6), torch_tensor(-6))
+  expect_equal(r[[1]], 4)
+  expect_equal(as.numeric(r[[2]]), 4)
+  expect_equal(r[[3]], 1)
+  expect_equal(r[[4]], 1L)
+  expect_equal(torch:::torch_linalg_norm(torch_tensor(c(3, -4)), ord = Inf)$item(), 4)
+  expect_false(torch:::cpp_tensor_is_undefined(torch_ones(1)))
+})
