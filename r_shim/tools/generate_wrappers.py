@@ -213,9 +213,7 @@ _NO_R = re.compile(r"\b(def|class|lambda|for|with|import|from|len|list|dict|tupl
                    r"\.\.\.\s*$|\*\*?\w|\+=|-=|\*=|/=|\bprivate\b|\.(names|items|keys|values|tolist|numpy)\(|(=|,\s*)\(|"
                    r"\]\s*\*|[\"'][^\"']*\.[^\"']*[\"']")
 # Pages whose translated example would fail for a known reason (kept out, said here)
-_EXAMPLE_GAPS = {
-    "nn_adaptive_log_softmax_with_loss": "its (output, loss) namedtuple reaches R as an unnamed list (bridge)",
-}
+_EXAMPLE_GAPS: dict[str, str] = {}
 
 
 def _r_example(doc: str) -> str | None:
