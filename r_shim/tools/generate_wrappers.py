@@ -210,9 +210,9 @@ def _rd_escape(text: str) -> str:
 
 
 # Python example lines that have no mechanical R translation: the page then has no \examples section
-_NO_R = re.compile(r"\b(def|class|lambda|for|with|import|from|len|list|dict|tuple|isinstance|type|print|np|range|"
-                   r"sorted|set|zip|str|repr|int|float|bool|round|abs|sum|min|max|any|all|super|self|in|is|not|"
-                   r"and|or|if|else)\b|[\w)\]]\[|@|//|\{|\}|\.T\b|\.mT\b|\.__|\bx\.shape\[|^\s*\w+\s*,|#|\\\\|"
+_NO_R = re.compile(r"(?<![.$])\b(def|class|lambda|for|with|import|from|len|list|dict|tuple|isinstance|type|print|np|"
+                   r"range|sorted|set|zip|str|repr|int|float|bool|round|abs|sum|min|max|any|all|super|self|in|is|"
+                   r"not|and|or|if|else|math)\b|(^|;)\s*_\s*=|[\w)\]]\[|@|//|\{|\}|\.T\b|\.mT\b|\.__|\bx\.shape\[|^\s*\w+\s*,|#|\\\\|"
                    r"\.\.\.\s*$|\*\*?\w|\+=|-=|\*=|/=|\bprivate\b|\.(names|items|keys|values|tolist|numpy)\(|(=|,\s*)\(|"
                    r"\]\s*\*|[\"'][^\"']*\.[^\"']*[\"']")
 
@@ -229,23 +229,48 @@ def _r_example(doc: str) -> str | None:
         return None
     out = []
     for line in lines:
+        # Python's views of values (R prints the tensor itself)
+        line = re.sub(r"\.(tolist|numpy)\(\)|\._data\b", "", line)
         if _NO_R.search(line):
             return None
         r = re.sub(r"\bTrue\b", "TRUE", line)
         r = re.sub(r"\bFalse\b", "FALSE", r)
         r = re.sub(r"\bNone\b", "NULL", r)
         r = re.sub(r"(?<=[\w)])\.(?=[A-Za-z_])", "$", r)  # x.sum() -> x$sum(), m.weight -> m$weight
-        if "[[" in r or re.search(r"\[[^\]]*\[", r) or re.search(r"\d+j\b", r) or _top_level_comma(r):
-            return None  # nested lists, complex literals, tuple displays
-        # list literals -> c(...); Python ints in them are R integers (torch_tensor(c(1L, 2L)) is Long)
-        r = re.sub(r"(^|[(,=\s])\[([^\]]*)\]", lambda m: m.group(1) + "c(" + (
-            m.group(2) if re.search(r"\d\.|e-?\d|True|TRUE|FALSE|'|\"", m.group(2))
-            else re.sub(r"(?<![\w.])(-?\d+)(?![\w.])", r"\1L", m.group(2))) + ")", r)
-        # other Python ints are R integers too (torch_tensor(12L) is Long, as torch_tensor(12) in Python)
-        r = re.sub(r"(?<![\w.$])(?<!e-)(?<!e\+)(\d+)(?![\w.])", r"\1L", r)
-        r = r.replace("**", "^")
-        out.append(r)
+        if "[[" in r or re.search(r"\[[^\]]*\[", r) or re.search(r"\d+j\b", r):
+            return None  # nested lists, complex literals
+        if _top_level_comma(r):
+            parts = _top_level_split(r)
+            if any(re.match(r"^\s*[\w$]+\s*=[^=]", p) for p in parts):
+                return None  # a, b = ... (unpacking)
+            out += [_r_line(p.strip()) for p in parts]  # a tuple display: each value on its own line
+            continue
+        out.append(_r_line(r))
     return "\n".join(out)
+
+
+def _top_level_split(line: str) -> list[str]:
+    parts, depth, cur = [], 0, ""
+    for ch in line:
+        depth += ch in "([" and 1 or (ch in ")]" and -1 or 0)
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    return [*parts, cur]
+
+
+def _r_line(r: str) -> str:
+    """One Python line (keywords and attribute access already made R's) with R's literals."""
+    # list literals -> c(...); Python ints in them are R integers (torch_tensor(c(1L, 2L)) is Long)
+    r = re.sub(r"(^|[(,=\s])\[([^\]]*)\]", lambda m: m.group(1) + "c(" + (
+        m.group(2) if re.search(r"\d\.|e-?\d|True|TRUE|FALSE|'|\"", m.group(2))
+        else re.sub(r"(?<![\w.])(-?\d+)(?![\w.])", r"\1L", m.group(2))) + ")", r)
+    # other Python ints are R integers too (torch_tensor(12L) is Long, as torch_tensor(12) in Python)
+    r = re.sub(r"(?<![\w.$])(?<!e-)(?<!e\+)(\d+)(?![\w.])", r"\1L", r)
+    r = r.replace("**", "^")
+    return r
 
 
 def _page_example(page: str, fn: object | None, formals: list[str]) -> str | None:
