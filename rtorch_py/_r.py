@@ -265,6 +265,19 @@ class ClassTargets:
         """Whether the targets are class probabilities instead: floating, of the input's shape."""
         return self.tensor._data.dtype.kind == "f" and self.tensor._data.shape == input._data.shape
 
+    def values(self) -> np.ndarray:
+        """The targets as given (1-based), once checked to be integers."""
+        return self._long()
+
+    def among(self, n_classes: int) -> np.ndarray:
+        """The 0-based int64 targets, each checked to be a class in 1..``n_classes`` (for a loss whose input
+        does not hold the classes along a dim, e.g. an adaptive softmax's)."""
+        t = self._long()
+        if t.size and (t.min() < 1 or t.max() > n_classes):
+            raise RuntimeError(f"{self.fn}: Target values should be in [1, {n_classes}], but values in range "
+                               f"[{int(t.min())}, {int(t.max())}] were found.")
+        return t.astype(np.int64) - 1
+
     def _long(self, n_classes: int | None = None) -> np.ndarray:
         t = self.tensor._data
         if t.dtype.kind not in "iu":
