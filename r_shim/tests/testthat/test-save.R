@@ -220,3 +220,21 @@ test_that("datasets round-trip with their tensor fields (R torch's state_dict of
   d3$load_state_dict(list(x = torch_zeros(10, 10)))
   expect_equal(d3$x$sum()$item(), 0)
 })
+
+test_that("a dataset's R function fields, private fields and active bindings survive torch_save()", {
+  dt <- dataset("fds",
+    initialize = function() {
+      self$x <- torch_ones(3)
+      self$f <- function(v) v * 2
+      private$secret <- 42
+    },
+    .getitem = function(i) self$f(self$x[i]),
+    .length = function() 3,
+    private = list(secret = 0),
+    active = list(n = function() private$secret)
+  )
+  d <- torch_load(torch_serialize(dt()))
+  expect_equal(d$f(21), 42)
+  expect_equal(d$n, 42)
+  expect_equal(d[2]$item(), 2)
+})
