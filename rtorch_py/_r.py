@@ -12,7 +12,9 @@ Argument kinds (:data:`KINDS`): ``Dim`` (one 1-based dim of the reference tensor
 counts from the end; 0 is an error), ``DimNew`` (a dim of the result, which has one more: unsqueeze/stack),
 ``Dims`` (one dim or a vector of dims -> tuple of axes; NULL or empty -> None), ``Pos1`` (a 1-based position
 -> 0-based; negative counts from the end), ``Index1`` (a tensor of 1-based indices -> 0-based int64 tensor),
-``Size`` (sizes as separate arguments or one vector -> tuple of ints), ``Int`` (a whole number -> int).
+``Size`` (sizes as separate arguments or one vector -> tuple of ints), ``Int`` (a whole number -> int),
+``Class1`` (a loss's 1-based class targets -> :class:`ClassTargets`, which gives them 0-based once checked
+against the input).
 The reference tensor of dims is the first parameter (its first element when it is a list of tensors) unless
 ``@r_api(ref="name")`` names another. Return kinds: ``Indices1`` (the result is 0-based indices),
 ``ValuesIndices1`` (a ``[values, indices]`` pair), ``IndicesList1`` (a list of index tensors),
@@ -47,7 +49,7 @@ __all__ = [
     "r_api", "declared", "one_based", "KINDS", "RETURN_KINDS",
     "axis_of", "axes_of", "position_of", "positions_of", "stop_of", "index_of", "sizes_of", "to_int",
     "Dim", "DimNew", "Dims", "DimOrder", "Pos1", "Index1", "Size", "Int", "Indices1", "ValuesIndices1", "IndicesList1",
-    "InverseCounts1",
+    "InverseCounts1", "Class1", "ClassTargets", "class_axis_of",
 ]
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -61,6 +63,7 @@ Pos1 = int
 Index1 = Any
 Size = Any
 Int = int
+Class1 = Any
 Indices1 = Tensor
 ValuesIndices1 = list
 IndicesList1 = list
@@ -222,6 +225,126 @@ def _ndim(ref: Any, fn: str, arg: str) -> int:
     raise _check.fail_type(fn, arg, "a torch_tensor", ref)
 
 
+def _shape_text(shape: tuple) -> str:
+    return "[" + ", ".join(str(s) for s in shape) + "]"
+
+
+def class_axis_of(input: Tensor, fn: str) -> int:  # noqa: A002
+    """The 0-based class axis of a loss's input: 1 for (N, C, ...), 0 for an unbatched (C).
+
+    Example:
+        >>> class_axis_of(torch_zeros(2, 3), "nnf_nll_loss"), class_axis_of(torch_zeros(3), "nnf_nll_loss")
+        (1, 0)
+    """
+    if input._data.ndim == 0:
+        raise ValueError(f"{fn}: input must have a class dimension, got a 0-d tensor")
+    return 0 if input._data.ndim == 1 else 1
+
+
+class ClassTargets:
+    """A loss's class targets as R gives them (1-based class numbers), converted by :meth:`indices` (or
+    :meth:`rows`) once the loss has checked its input: classes lie along dim 2 of an (N, C, ...) input, dim 1
+    of an unbatched (C) one. Errors are R torch's (e.g. "Target 0 is out of bounds").
+
+    Example:
+        >>> t = ClassTargets(torch_tensor([2, 1, 3]), "nnf_nll_loss")
+        >>> t.indices(torch_zeros(3, 4))[0].tolist()
+        [1, 0, 2]
+    """
+
+    __slots__ = ("tensor", "fn")
+
+    def __init__(self, tensor: Tensor, fn: str) -> None:
+        self.tensor = tensor
+        self.fn = fn
+
+    def class_axis(self, input: Tensor) -> int:  # noqa: A002
+        """The 0-based class axis of ``input``: 1 for (N, C, ...), 0 for (C)."""
+        return class_axis_of(input, self.fn)
+
+    def probabilities(self, input: Tensor) -> bool:  # noqa: A002
+        """Whether the targets are class probabilities instead: floating, of the input's shape."""
+        return self.tensor._data.dtype.kind == "f" and self.tensor._data.shape == input._data.shape
+
+    def values(self) -> np.ndarray:
+        """The targets as given (1-based), once checked to be integers."""
+        return self._long()
+
+    def among(self, n_classes: int) -> np.ndarray:
+        """The 0-based int64 targets, each checked to be a class in 1..``n_classes`` (for a loss whose input
+        does not hold the classes along a dim, e.g. an adaptive softmax's)."""
+        t = self._long()
+        if t.size and (t.min() < 1 or t.max() > n_classes):
+            raise RuntimeError(f"{self.fn}: Target values should be in [1, {n_classes}], but values in range "
+                               f"[{int(t.min())}, {int(t.max())}] were found.")
+        return t.astype(np.int64) - 1
+
+    def _long(self, n_classes: int | None = None) -> np.ndarray:
+        t = self.tensor._data
+        if t.dtype.kind not in "iu":
+            hint = f" (class indices 1..{n_classes}; convert with $to(dtype = torch_long()))" if n_classes else ""
+            raise RuntimeError(f"{self.fn}: expected scalar type Long but found {self.tensor.dtype.name} for "
+                               f"argument 'target'{hint}")
+        return t
+
+    def _out_of_bounds(self, v: int, n_classes: int) -> IndexError:
+        hint = " (class indices are 1-based)" if v == 0 else ""
+        return IndexError(f"{self.fn}: Target {v} is out of bounds.{hint} Expected values in 1..{n_classes}")
+
+    def indices(self, input: Tensor, ignore_index: Any = None) -> tuple[np.ndarray, np.ndarray | None, int]:  # noqa: A002
+        """One class per sample: the 0-based int64 targets (ignored ones set to 0), the keep mask (None when
+        nothing is ignored; ``ignore_index`` is compared with the R class numbers) and the class count."""
+        d = input._data
+        axis = self.class_axis(input)
+        n_classes = d.shape[axis]
+        t = self._long(n_classes)
+        expected = d.shape[:axis] + d.shape[axis + 1:]
+        if t.shape != expected:
+            if d.ndim >= 2 and t.ndim >= 1 and t.shape[0] != d.shape[0]:
+                raise ValueError(f"{self.fn}: Expected input batch_size ({d.shape[0]}) to match target batch_size "
+                                 f"({t.shape[0]}).")
+            raise ValueError(f"{self.fn}: Expected target size {_shape_text(expected)}, got {_shape_text(t.shape)} "
+                             f"for input of size {_shape_text(d.shape)}")
+        keep = None
+        if ignore_index is not None:
+            ignore = to_int(ignore_index, "ignore_index")
+            if ignore == 0:  # classes are 1..C: 0 names no class (R torch refuses it rather than ignore nothing)
+                raise ValueError(f"{self.fn}: ignore_index = 0 is not a valid 1 based class index (classes are "
+                                 f"1..{n_classes}; the default -100 ignores nothing)")
+            mask = t != ignore
+            if not mask.all():
+                keep = mask
+        bad = (t < 1) | (t > n_classes)
+        if keep is not None:
+            bad &= keep
+        if bad.any():
+            raise self._out_of_bounds(int(t[bad].reshape(-1)[0]), n_classes)
+        t0 = t.astype(np.int64) - 1
+        if keep is not None:
+            t0 = np.where(keep, t0, 0)
+        return t0, keep, n_classes
+
+    def rows(self, input: Tensor) -> tuple[np.ndarray, np.ndarray]:  # noqa: A002
+        """Several classes per sample (multi-label): each row of the targets (the input's shape, (N, C) or (C))
+        holds 1-based classes up to its first negative value. Returns the (N, C) 0-based targets (0 past the
+        end) and the mask of the valid entries."""
+        t = self._long()
+        if t.shape != input._data.shape:
+            raise ValueError(f"{self.fn}: inconsistent target size: {_shape_text(t.shape)} for input of size: "
+                             f"{_shape_text(input._data.shape)}")
+        n_classes = input._data.shape[-1]
+        t2 = t.reshape(-1, n_classes).astype(np.int64)
+        valid = np.cumprod(t2 >= 0, axis=1).astype(bool)
+        bad = valid & ((t2 < 1) | (t2 > n_classes))
+        if bad.any():
+            raise self._out_of_bounds(int(t2[bad][0]), n_classes)
+        return np.where(valid, t2 - 1, 0), valid
+
+
+def _class_targets(v: Any, ref: Any, fn: str, arg: str) -> ClassTargets:
+    return ClassTargets(_check.tensor(v, fn, arg), fn)
+
+
 # -- the kinds -------------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -283,6 +406,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     Kind("Index1", "a tensor of 1-based indices", lambda v, ref, fn, arg: index_of(v, fn.removeprefix("torch_"))),
     Kind("Size", "sizes, as separate numbers or one vector", _size),
     Kind("Int", "a whole number", lambda v, ref, fn, arg: to_int(v, arg)),
+    Kind("Class1", "a tensor of 1-based class indices (integer)", _class_targets),
 )}
 
 RETURN_KINDS = {

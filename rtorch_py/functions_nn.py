@@ -110,7 +110,7 @@ def torch_adaptive_avg_pool2d(self: Tensor, output_size: Any) -> Tensor:
 
 
 def torch__adaptive_avg_pool2d_backward(grad_output: Tensor, self: Tensor) -> Tensor:
-    """The gradient of ``torch_adaptive_avg_pool2d(self, <grad_output's size>)`` (its autograd)."""
+    """The gradient of ``torch_adaptive_avg_pool2d(self, <the size of grad_output>)`` (its autograd)."""
     size = list(grad_output.shape[-2:])
     return _backward(lambda x: _nnf("nnf_adaptive_avg_pool2d")(x, size), grad_output, list(self.shape))
 

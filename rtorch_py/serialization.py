@@ -11,7 +11,9 @@ The file format is R torch's: a safetensors file (written and read with the ``sa
 - ``"module"`` / ``"state_dict"``: the object's ``state_dict()`` tensors under their keys, plus ``"__robj__"``.
   R torch stores the R6 object there; this package stores an R list describing the object (its class, by
   name, and its attributes, tensors by name), read back without running ``initialize``. Loading one needs its
-  class (an ``nn_module`` generator) to exist in the loading session, as in R torch.
+  class (an ``nn_module`` or ``dataset`` generator) to exist in the loading session. Modules are of type
+  "module"; datasets (whose ``state_dict()`` is their tensor fields, as R torch's) and other objects with a
+  ``state_dict()`` method of type "state_dict", as R torch writes them.
 
 ``requires_grad`` lists the tensors that require grad, so it survives the round trip. Files of type tensor and
 list load in R torch and R torch's load here; a plain safetensors file (no ``"__r__"``) loads as a named list
@@ -393,10 +395,14 @@ def _find_class(qualified: str, classname: str | None, token: str | None, bases:
         if found:
             return found[-1]
         break
+    from .data.dataset import Dataset  # noqa: PLC0415
+
     label = classname or qualname
-    what = "a module" if any(_import(b) is nn_Module for b in bases) else "an object"
+    families = {nn_Module: ("a module", "nn_module"), Dataset: ("a dataset", "dataset")}
+    what, generator = next((families[c] for c in map(_import, bases) if c in families), ("an object", None))
+    how = f" (e.g. {label} <- {generator}(\"{label}\", ...))" if generator else ""
     raise ValueError(f"torch_load: the file holds {what} of class '{label}', which is not defined in this "
-                     f"session: define its generator (e.g. {label} <- nn_module(\"{label}\", ...)) before loading")
+                     f"session: define its generator{how} before loading")
 
 
 # -- public API ------------------------------------------------------------------------------------------------

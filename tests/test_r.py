@@ -67,11 +67,13 @@ def test_to_int() -> None:
 
 # -- @r_api: declared argument kinds, one generated wrapper -------------------------------------------------------
 
+from rtorch_py import _r as _r_mod  # noqa: E402
 from rtorch_py import torch_ones, torch_randn  # noqa: E402
 from rtorch_py._core.errors import Axis, Pos, worded  # noqa: E402
 from rtorch_py._core.tensor import Tensor  # noqa: E402
 from rtorch_py._r import (  # noqa: E402
     KINDS,
+    Class1,
     Dim,
     DimNew,
     Dims,
@@ -111,7 +113,37 @@ def test_r_api_keeps_the_signature_and_module() -> None:
     assert declared(_probe) == {"dim": "Dim", "dims": "Dims", "new": "DimNew", "pos": "Pos1", "idx": "Index1",
                                 "n": "Int", "size": "Size"}
     assert declared(rt.torch_sort) == {"dim": "Dim", "return": "ValuesIndices1"}
-    assert set(KINDS) == {"Dim", "DimNew", "Dims", "DimOrder", "Pos1", "Index1", "Size", "Int"}
+    assert set(KINDS) == {"Dim", "DimNew", "Dims", "DimOrder", "Pos1", "Index1", "Size", "Int", "Class1"}
+    for loss in (rt.nnf_nll_loss, rt.nnf_cross_entropy, rt.nnf_multi_margin_loss, rt.nnf_multilabel_margin_loss):
+        assert declared(loss) == {"target": "Class1"}  # class targets are declared, not checked by hand
+
+
+@r_api
+def _classes(input: Tensor, target: Class1, ignore_index: int | None = None) -> Any:  # noqa: A002
+    t0, keep, n = target.indices(input, ignore_index)
+    return t0.tolist(), None if keep is None else keep.tolist(), n
+
+
+def test_class1_targets_are_made_zero_based_after_their_checks() -> None:
+    assert _classes(torch_ones(3, 4), torch_tensor([4, 1, 2])) == ([3, 0, 1], None, 4)
+    assert _classes(torch_ones(4), torch_tensor(4)) == (3, None, 4)  # unbatched: classes along dim 1
+    # (N, C, d): classes along dim 2; an ignored target (R's class number) may be out of range
+    assert _classes(torch_ones(2, 3, 2), torch_tensor([[3, -100], [1, 2]]), -100) == \
+        ([[2, 0], [0, 1]], [[True, False], [True, True]], 3)
+    with pytest.raises(IndexError, match=r"^_classes: Target 0 is out of bounds. \(class indices are 1-based\) "
+                                         r"Expected values in 1..4$"):
+        _classes(torch_ones(2, 4), torch_tensor([1, 0]))
+    with pytest.raises(IndexError, match=r"^_classes: Target 5 is out of bounds. Expected values in 1..4$"):
+        _classes(torch_ones(2, 4), torch_tensor([5, 1]))
+    with pytest.raises(RuntimeError, match=r"_classes: expected scalar type Long but found Float for argument "
+                                           r"'target' \(class indices 1..4"):
+        _classes(torch_ones(2, 4), torch_tensor([1.0, 2.0]))
+    with pytest.raises(ValueError, match=r"Expected input batch_size \(2\) to match target batch_size \(3\)"):
+        _classes(torch_ones(2, 4), torch_tensor([1, 2, 3]))
+    with pytest.raises(TypeError, match="_classes: argument 'target' must be a torch_tensor"):
+        _classes(torch_ones(2, 4), [1, 2])
+    rows = _r_mod.ClassTargets(torch_tensor([[2, 1, -1, 4]]), "f").rows(torch_ones(1, 4))
+    assert rows[0].tolist() == [[1, 0, 0, 0]] and rows[1].tolist() == [[True, True, False, False]]
 
 
 def test_r_api_errors_name_the_function_and_count_from_one() -> None:

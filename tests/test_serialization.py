@@ -23,10 +23,12 @@ from rtorch_py import (
     nn_module,
     torch_load,
     torch_manual_seed,
+    torch_ones,
     torch_randn,
     torch_save,
     torch_serialize,
     torch_tensor,
+    torch_zeros,
 )
 from rtorch_py import nn as N
 from rtorch_py import optim as O
@@ -412,6 +414,57 @@ def test_object_with_state_dict() -> None:
     data = torch_serialize(s)
     assert json.loads(json.loads(data[8:8 + struct.unpack("<Q", data[:8])[0]])["__metadata__"]["__r__"])["type"] \
         == "state_dict"
+
+
+# -- datasets (R torch's "can save datasets with ser3") ---------------------------------------------------------------
+
+Pairs = rtorch_py.dataset(
+    "ser_pairs",
+    initialize=lambda self, n: (setattr(self, "x", torch_randn(n, 3)), setattr(self, "y", torch_randn(n)),
+                                setattr(self, "n", n), setattr(self, "parts", [torch_ones(2)])),
+    **{".getitem": lambda self, i: [self.x[i - 1], self.y[i - 1]], ".length": lambda self: self.n})
+
+
+def test_dataset_state_dict_is_its_flat_tensor_fields() -> None:
+    ds = Pairs(4)
+    assert list(ds.state_dict()) == ["x", "y"]  # not n, not the tensor inside the list
+    ds.load_state_dict({"x": torch_ones(2, 3)})
+    assert ds.x.tolist() == [[1.0] * 3] * 2
+    t = torch_zeros(2)
+    ds.load_state_dict({"y": t}, **{".refer_to_state_dict": True})
+    assert ds.y is t
+    with pytest.raises(TypeError, match="load_state_dict: `x` must be a named list of tensors"):
+        ds.load_state_dict([torch_ones(1)])
+
+
+def test_dataset_round_trip_keeps_fields_and_items(tmp_path: Path) -> None:
+    ds = Pairs(5)
+    ds.x.requires_grad_(True)
+    torch_save(ds, tmp_path / "ds.pt")
+    data = (tmp_path / "ds.pt").read_bytes()
+    header = json.loads(data[8:8 + struct.unpack("<Q", data[:8])[0]])
+    meta = json.loads(header["__metadata__"]["__r__"])
+    assert meta["type"] == "state_dict" and meta["requires_grad"] == {"x": True}  # as R torch writes a dataset
+    assert {"x", "y", "__robj__"} <= set(header)
+    out = torch_load(tmp_path / "ds.pt")
+    assert type(out) is Pairs and len(out) == 5 and out.n == 5
+    assert same(out.x, ds.x) and out.x.requires_grad and same(out.parts[0], ds.parts[0])
+    assert same(out.get_item(3)[1], ds.get_item(3)[1])
+    again = torch_load(_as_if_from_another_process(data))  # found by name, as in a new session
+    assert type(again) is Pairs and same(again.y, ds.y)
+
+
+def test_builtin_datasets_round_trip() -> None:
+    td = rtorch_py.tensor_dataset(torch_randn(4, 2), torch_tensor([1, 2, 3, 4]))
+    out = torch_load(torch_serialize(td))
+    assert len(out) == 4 and same(out.get_item(2)[0], td.get_item(2)[0]) and out.get_item(2)[1].item() == 2
+
+
+def test_dataset_without_its_generator_is_a_clear_error() -> None:
+    data = _as_if_from_another_process(torch_serialize(Pairs(2)), **{"class": "nowhere:Gone", "classname": "Gone"})
+    with pytest.raises(ValueError, match=r"holds a dataset of class 'Gone', which is not defined in this session: "
+                                         r"define its generator \(e.g. Gone <- dataset\(\"Gone\", ...\)\)"):
+        torch_load(data)
 
 
 # -- optimizers ---------------------------------------------------------------------------------------------------

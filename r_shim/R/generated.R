@@ -1070,6 +1070,7 @@ nnf_cosine_similarity <- function(x1, x2, dim = 2L, eps = 1e-08) {
   .External(C_rt_callx, "nnf_cosine_similarity", x1, x2, dim, eps)
 }
 
+#' @param target a tensor of 1-based class indices (integer)
 nnf_cross_entropy <- function(input, target, weight = NULL, ignore_index = -100L, reduction = "mean", label_smoothing = 0.0) {
   .External(C_rt_callx, "nnf_cross_entropy", input, target, weight, ignore_index, reduction, label_smoothing)
 }
@@ -1268,10 +1269,12 @@ nnf_multi_head_attention_forward <- function(query, key, value, embed_dim_to_che
   .External(C_rt_callx, "nnf_multi_head_attention_forward", query, key, value, embed_dim_to_check, num_heads, in_proj_weight, in_proj_bias, bias_k, bias_v, add_zero_attn, dropout_p, out_proj_weight, out_proj_bias, training, key_padding_mask, need_weights, attn_mask, avg_weights, use_separate_proj_weight, q_proj_weight, k_proj_weight, v_proj_weight, static_k, static_v, batch_first, is_causal, average_attn_weights)
 }
 
+#' @param target a tensor of 1-based class indices (integer)
 nnf_multi_margin_loss <- function(input, target, p = 1L, margin = 1L, weight = NULL, reduction = "mean") {
   .External(C_rt_callx, "nnf_multi_margin_loss", input, target, p, margin, weight, reduction)
 }
 
+#' @param target a tensor of 1-based class indices (integer)
 nnf_multilabel_margin_loss <- function(input, target, reduction = "mean") {
   .External(C_rt_callx, "nnf_multilabel_margin_loss", input, target, reduction)
 }
@@ -1280,6 +1283,7 @@ nnf_multilabel_soft_margin_loss <- function(input, target, weight = NULL, reduct
   .External(C_rt_callx, "nnf_multilabel_soft_margin_loss", input, target, weight, reduction)
 }
 
+#' @param target a tensor of 1-based class indices (integer)
 nnf_nll_loss <- function(input, target, weight = NULL, ignore_index = -100L, reduction = "mean") {
   .External(C_rt_callx, "nnf_nll_loss", input, target, weight, ignore_index, reduction)
 }

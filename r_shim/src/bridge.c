@@ -1166,6 +1166,32 @@ static SEXP py2r(PyObject *o) {
         return py_array_to_r(a);
     }
     if (PyTuple_Check(o) && PyTuple_GET_SIZE(o) == 0) return Rf_allocVector(INTSXP, 0);  /* a 0-d shape */
+    if (PyTuple_Check(o) && !PyTuple_CheckExact(o)) {
+        /* a namedtuple (its type's _fields: one name per element) -> a named list, as R torch's
+           list(output = , loss = ). The type holds _fields, so it is used borrowed: no reference is held
+           across R allocations, which may jump out (r_try). */
+        PyObject *fields = PyObject_GetAttrString((PyObject *)Py_TYPE(o), "_fields");
+        if (!fields) PyErr_Clear();
+        else Py_DECREF(fields);
+        Py_ssize_t n = PyTuple_GET_SIZE(o);
+        int named = fields && PyTuple_Check(fields) && PyTuple_GET_SIZE(fields) == n;
+        for (Py_ssize_t i = 0; named && i < n; i++) named = PyUnicode_Check(PyTuple_GET_ITEM(fields, i));
+        if (named) {
+            SEXP out = PROTECT(Rf_allocVector(VECSXP, n));
+            SEXP names = PROTECT(Rf_allocVector(STRSXP, n));
+            for (Py_ssize_t i = 0; i < n; i++) {
+                SEXP kc = py_charsxp(PyTuple_GET_ITEM(fields, i));
+                if (!kc) { UNPROTECT(2); return NULL; }
+                SET_STRING_ELT(names, i, kc);  /* protected before the next allocation */
+                SEXP v = py2r_in(PyTuple_GET_ITEM(o, i));
+                if (!v) { UNPROTECT(2); return NULL; }
+                SET_VECTOR_ELT(out, i, v);
+            }
+            Rf_setAttrib(out, R_NamesSymbol, names);
+            UNPROTECT(2);
+            return out;
+        }
+    }
     if (PyList_Check(o) || PyTuple_Check(o)) {
         /* no new references here: an R allocation error may jump out (r_try) */
         PyObject *seq = o;

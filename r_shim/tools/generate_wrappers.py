@@ -15,7 +15,9 @@ It also writes the help pages r_shim/man/<name>.Rd of every exported function (g
 usage from the R functions' own formals (so usage and code agree, as R CMD check's codoc demands),
 description and value from the Python docstring and return annotation (or the roxygen block above a
 hand-written R function), arguments from the declared R conventions, roxygen ``@param`` lines or the Python
-annotations. Reading the R formals runs ``Rscript`` once.
+annotations, and a runnable example on every page: the docstring's doctest translated to R, or R code from
+rd_examples.py (written for the page, or made for a family of functions from its formals); the test suite runs
+them all (tests/bridge/test_rd_examples.py). Reading the R formals runs ``Rscript`` once.
 
 Run: ``.venv/bin/python r_shim/tools/generate_wrappers.py`` (``--check`` exits 1 when a file is stale).
 """
@@ -31,6 +33,7 @@ import sys
 from pathlib import Path
 
 SHIM = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # rd_examples.py, when imported from elsewhere
 OUT = SHIM / "R" / "generated.R"
 MAN = SHIM / "man"
 PREFIXES = ("torch_", "nnf_", "nn_", "optim_", "lr_", "autograd_", "cuda_", "with_", "local_", "is_", "linalg_",
@@ -216,15 +219,11 @@ def _rd_escape(text: str) -> str:
 
 
 # Python example lines that have no mechanical R translation: the page then has no \examples section
-_NO_R = re.compile(r"\b(def|class|lambda|for|with|import|from|len|list|dict|tuple|isinstance|type|print|np|range|"
-                   r"sorted|set|zip|str|repr|int|float|bool|round|abs|sum|min|max|any|all|super|self|in|is|not|"
-                   r"and|or|if|else)\b|[\w)\]]\[|@|//|\{|\}|\.T\b|\.mT\b|\.__|\bx\.shape\[|^\s*\w+\s*,|#|\\\\|"
+_NO_R = re.compile(r"(?<![.$])\b(def|class|lambda|for|with|import|from|len|list|dict|tuple|isinstance|type|print|np|"
+                   r"range|sorted|set|zip|str|repr|int|float|bool|round|abs|sum|min|max|any|all|super|self|in|is|"
+                   r"not|and|or|if|else|math)\b|(^|;)\s*_\s*=|[\w)\]]\[|@|//|\{|\}|\.T\b|\.mT\b|\.__|\bx\.shape\[|^\s*\w+\s*,|#|\\\\|"
                    r"\.\.\.\s*$|\*\*?\w|\+=|-=|\*=|/=|\bprivate\b|\.(names|items|keys|values|tolist|numpy)\(|(=|,\s*)\(|"
                    r"\]\s*\*|[\"'][^\"']*\.[^\"']*[\"']")
-# Pages whose translated example would fail for a known reason (kept out, said here)
-_EXAMPLE_GAPS = {
-    "nn_adaptive_log_softmax_with_loss": "its (output, loss) namedtuple reaches R as an unnamed list (bridge)",
-}
 
 
 def _r_example(doc: str) -> str | None:
@@ -239,23 +238,63 @@ def _r_example(doc: str) -> str | None:
         return None
     out = []
     for line in lines:
+        # Python's views of values (R prints the tensor itself)
+        line = re.sub(r"\.(tolist|numpy)\(\)|\._data\b", "", line)
         if _NO_R.search(line):
             return None
         r = re.sub(r"\bTrue\b", "TRUE", line)
         r = re.sub(r"\bFalse\b", "FALSE", r)
         r = re.sub(r"\bNone\b", "NULL", r)
         r = re.sub(r"(?<=[\w)])\.(?=[A-Za-z_])", "$", r)  # x.sum() -> x$sum(), m.weight -> m$weight
-        if "[[" in r or re.search(r"\[[^\]]*\[", r) or re.search(r"\d+j\b", r) or _top_level_comma(r):
-            return None  # nested lists, complex literals, tuple displays
-        # list literals -> c(...); Python ints in them are R integers (torch_tensor(c(1L, 2L)) is Long)
-        r = re.sub(r"(^|[(,=\s])\[([^\]]*)\]", lambda m: m.group(1) + "c(" + (
-            m.group(2) if re.search(r"\d\.|e-?\d|True|TRUE|FALSE|'|\"", m.group(2))
-            else re.sub(r"(?<![\w.])(-?\d+)(?![\w.])", r"\1L", m.group(2))) + ")", r)
-        # other Python ints are R integers too (torch_tensor(12L) is Long, as torch_tensor(12) in Python)
-        r = re.sub(r"(?<![\w.$])(?<!e-)(?<!e\+)(\d+)(?![\w.])", r"\1L", r)
-        r = r.replace("**", "^")
-        out.append(r)
+        if "[[" in r or re.search(r"\[[^\]]*\[", r) or re.search(r"\d+j\b", r):
+            return None  # nested lists, complex literals
+        if _top_level_comma(r):
+            parts = _top_level_split(r)
+            if any(re.match(r"^\s*[\w$]+\s*=[^=]", p) for p in parts):
+                return None  # a, b = ... (unpacking)
+            out += [_r_line(p.strip()) for p in parts]  # a tuple display: each value on its own line
+            continue
+        out.append(_r_line(r))
     return "\n".join(out)
+
+
+def _top_level_split(line: str) -> list[str]:
+    parts, depth, cur = [], 0, ""
+    for ch in line:
+        depth += ch in "([" and 1 or (ch in ")]" and -1 or 0)
+        if ch == "," and depth == 0:
+            parts.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    return [*parts, cur]
+
+
+def _r_line(r: str) -> str:
+    """One Python line (keywords and attribute access already made R's) with R's literals."""
+    # list literals -> c(...); Python ints in them are R integers (torch_tensor(c(1L, 2L)) is Long)
+    r = re.sub(r"(^|[(,=\s])\[([^\]]*)\]", lambda m: m.group(1) + "c(" + (
+        m.group(2) if re.search(r"\d\.|e-?\d|True|TRUE|FALSE|'|\"", m.group(2))
+        else re.sub(r"(?<![\w.])(-?\d+)(?![\w.])", r"\1L", m.group(2))) + ")", r)
+    # other Python ints are R integers too (torch_tensor(12L) is Long, as torch_tensor(12) in Python)
+    r = re.sub(r"(?<![\w.$])(?<!e-)(?<!e\+)(\d+)(?![\w.])", r"\1L", r)
+    r = r.replace("**", "^")
+    return r
+
+
+def _page_example(page: str, fn: object | None, formals: list[str]) -> str | None:
+    """The page's R example: written for it (rd_examples.EXAMPLES), else its docstring's, else the family
+    rule's (rd_examples.family_example)."""
+    from rd_examples import EXAMPLES, family_example  # noqa: PLC0415 - beside this script
+
+    if page in EXAMPLES:
+        return EXAMPLES[page].strip()
+    example = _r_example(inspect.getdoc(fn) or "") if fn is not None else None
+    return example or family_example(page, formals, inspect.isclass(fn))
+
+
+def _rd_examples(example: str) -> list[str]:
+    return ["\\examples{", example.replace("\\", "\\\\").replace("%", "\\%"), "}"]
 
 
 def _top_level_comma(line: str) -> bool:
@@ -455,9 +494,9 @@ def rd_pages() -> dict[str, str]:
             lines += [f"\\item{{{a}}}{{{_arg_doc(a, fn, params, kinds)}}}" for a in args]
             lines.append("}")
         lines += ["\\value{", value, "}"]
-        example = _r_example(inspect.getdoc(fn) or "") if fn is not None and page not in _EXAMPLE_GAPS else None
+        example = _page_example(page, fn, formals.get(page, []))
         if example:
-            lines += ["\\examples{", example.replace("\\", "\\\\").replace("%", "\\%"), "}"]
+            lines += _rd_examples(example)
         pages[page.replace("$", "dollar-")] = "\n".join(lines) + "\n"
     # exported objects that are not R functions: the constraint objects and classes (active bindings to the
     # Python objects), R6-style generator objects (nn_utils_weight_norm$new(...))
@@ -484,10 +523,13 @@ def rd_pages() -> dict[str, str]:
             "% Generated by r_shim/tools/generate_wrappers.py from rtorch_py's docstrings: do not edit.",
             f"\\name{{{page}}}", f"\\alias{{{page}}}", "\\docType{data}", f"\\title{{{_rd_escape(title)}}}",
             "\\description{", _rd_escape(desc), "}", "\\usage{", page, "}",
-            "\\format{An object (see the description).}", "\\keyword{datasets}"]) + "\n"
+            "\\format{An object (see the description).}", *_rd_examples(_page_example(page, None, []) or ""),
+            "\\keyword{datasets}"]) + "\n"
     pages["reexports"] = ("% Generated by r_shim/tools/generate_wrappers.py: do not edit.\n\\name{reexports}\n"
                           "\\alias{\\%>\\%}\n\\title{Objects exported from other packages}\n\\description{"
-                          "magrittr's pipe \\code{\\%>\\%}, re-exported as R torch does.}\n\\keyword{internal}\n")
+                          "magrittr's pipe \\code{\\%>\\%}, re-exported as R torch does.}\n" +
+                          "\n".join(_rd_examples(_page_example("reexports", None, []) or "")) +
+                          "\n\\keyword{internal}\n")
     return pages
 
 

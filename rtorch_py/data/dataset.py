@@ -133,6 +133,33 @@ class Dataset(_R6Family):
         g = getattr(self, ".getbatch", None)
         return g(index) if g is not None else self.get_item(index)
 
+    def state_dict(self) -> dict[str, Tensor]:
+        """R torch's default state of a dataset: its fields that hold a tensor, by name (flat: tensors inside
+        lists are not looked for). ``torch_save()`` stores these, and the dataset's other fields beside them.
+
+        Example:
+            >>> Pairs = dataset("pairs", initialize=lambda self: setattr(self, "x", torch_ones(2)))
+            >>> list(Pairs().state_dict())
+            ['x']
+        """
+        return {k: v for k, v in vars(self).items() if isinstance(v, Tensor) and not k.startswith("_")}
+
+    def load_state_dict(self, x: dict[str, Tensor], *args: Any, **kwargs: Any) -> Dataset:
+        """Set the dataset's tensor fields from ``x`` (a named list of tensors): copies of them, or with R
+        torch's ``.refer_to_state_dict = TRUE`` the given tensors themselves.
+
+        Example:
+            >>> Pairs = dataset("pairs", initialize=lambda self: setattr(self, "x", torch_ones(2)))
+            >>> ds = Pairs().load_state_dict({"x": torch_zeros(2)}); ds.x.sum().item()
+            0.0
+        """
+        refer = bool(kwargs.pop(".refer_to_state_dict", kwargs.pop("refer_to_state_dict", False)))
+        if not isinstance(x, dict) or not all(isinstance(t, Tensor) for t in x.values()):
+            raise TypeError(f"load_state_dict: `x` must be a named list of tensors, got {type(x).__name__}")
+        for k, t in x.items():
+            setattr(self, k, t if refer else Tensor._wrap(t._data.copy(), t.requires_grad))
+        return self
+
 
 Dataset._family_root = Dataset
 

@@ -19,6 +19,7 @@ from .. import _check
 from .._core import loss_ops as L  # noqa: N812
 from .._core import ops as O  # noqa: N812
 from .._core.tensor import Tensor
+from .._r import Class1, class_axis_of, r_api
 from .functional import nnf_pairwise_distance
 
 __all__ = [
@@ -102,18 +103,6 @@ def _same_size_target(fn: str, x: Tensor, y: Tensor) -> None:
                          f"({_shape(x.shape)})")
 
 
-def _class_axis(fn: str, x: Tensor) -> int:
-    """The class axis: 1 for (N, C, ...), 0 for an unbatched (C) input."""
-    if x._data.ndim == 0:
-        raise ValueError(f"{fn}: input must have a class dimension, got a 0-d tensor")
-    return 0 if x._data.ndim == 1 else 1
-
-
-def _target_out_of_bounds(fn: str, v: int, n_classes: int) -> IndexError:
-    hint = " (class indices are 1-based)" if v == 0 else ""
-    return IndexError(f"{fn}: Target {v} is out of bounds.{hint} Expected values in 1..{n_classes}")
-
-
 def _check_vector_or_matrix(fn: str, x: Tensor, allow_empty: bool) -> None:
     """Input of the multi-class hinge losses: (C) or (N, C)."""
     if x._data.ndim not in (1, 2) or (not allow_empty and x._data.size == 0):
@@ -157,49 +146,7 @@ def _scalar(x: Any, fn: str, arg: str) -> float:
         raise TypeError(f"{fn}: argument '{arg}' must be a number, got {type(x).__name__}") from None
 
 
-# -- class-index targets (1-based) -----------------------------------------------------------------------------
-
-def _class_targets(fn: str, x: Tensor, target: Any, ignore_index: Any = None) -> tuple:
-    """Check 1-based class targets against an input with classes along dim 2 (dim 1 for a 1-d input).
-
-    Returns the 0-based int64 targets (ignored ones set to 0), the keep mask (None when nothing is ignored) and
-    the class count.
-    """
-    target = _tensor(target, fn, "target")
-    t = target._data
-    d = x._data
-    axis = _class_axis(fn, x)
-    n_classes = d.shape[axis]
-    if t.dtype.kind not in "iu":
-        raise RuntimeError(f"{fn}: expected scalar type Long but found {target.dtype.name} for argument 'target' "
-                           f"(class indices 1..{n_classes}; convert with $to(dtype = torch_long()))")
-    expected = d.shape[:axis] + d.shape[axis + 1:]
-    if t.shape != expected:
-        if d.ndim >= 2 and t.ndim >= 1 and t.shape[0] != d.shape[0]:
-            raise ValueError(f"{fn}: Expected input batch_size ({d.shape[0]}) to match target batch_size "
-                             f"({t.shape[0]}).")
-        raise ValueError(f"{fn}: Expected target size {_shape(expected)}, got {_shape(t.shape)} for input of "
-                         f"size {_shape(d.shape)}")
-    keep = None
-    if ignore_index is not None:
-        ignore = int(ignore_index)
-        if ignore == 0:
-            # classes are 1..C: 0 names no class (R torch refuses it rather than silently ignoring nothing)
-            raise ValueError(f"{fn}: ignore_index = 0 is not a valid 1 based class index (classes are "
-                             f"1..{n_classes}; the default -100 ignores nothing)")
-        mask = t != ignore
-        if not mask.all():
-            keep = mask
-    bad = (t < 1) | (t > n_classes)
-    if keep is not None:
-        bad &= keep
-    if bad.any():
-        raise _target_out_of_bounds(fn, int(t[bad].reshape(-1)[0]), n_classes)
-    t0 = t.astype(np.int64) - 1
-    if keep is not None:
-        t0 = np.where(keep, t0, 0)
-    return t0, keep, n_classes
-
+# -- class weights ---------------------------------------------------------------------------------------------------
 
 def _class_weight(fn: str, weight: Any, x: Tensor, n_classes: int) -> Tensor | None:
     if weight is None:
@@ -378,7 +325,8 @@ def nnf_binary_cross_entropy_with_logits(input: Tensor, target: Tensor,  # noqa:
 
 # -- multi-class classification ------------------------------------------------------------------------------------
 
-def nnf_nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noqa: A002
+@r_api
+def nnf_nll_loss(input: Tensor, target: Class1, weight: Tensor | None = None,  # noqa: A002
                  ignore_index: int = -100, reduction: str = "mean") -> Tensor:
     """Negative log likelihood of 1-based class ``target`` under log-probabilities ``input`` of shape (N, C),
     (N, C, d1, ...) or (C); ``weight`` per class; targets equal to ``ignore_index`` count for nothing, and
@@ -391,12 +339,13 @@ def nnf_nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None,  #
     fn = "nnf_nll_loss"
     red = _reduction(fn, reduction)
     x = _float_input(input, fn)
-    t0, keep, n_classes = _class_targets(fn, x, target, ignore_index)
+    t0, keep, n_classes = target.indices(x, ignore_index)
     w = _class_weight(fn, weight, x, n_classes)
     return L.nll_loss(x, t0, keep, None if w is None else w._data, red)
 
 
-def nnf_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,  # noqa: A002
+@r_api
+def nnf_cross_entropy(input: Tensor, target: Class1, weight: Tensor | None = None,  # noqa: A002
                       ignore_index: int = -100, reduction: str = "mean", label_smoothing: float = 0.0) -> Tensor:
     """Cross entropy of raw scores ``input`` (N, C[, d1, ...]) or (C): ``log_softmax`` over the classes, then
     the negative log likelihood of 1-based class ``target``. A floating ``target`` of the input's shape holds
@@ -413,15 +362,14 @@ def nnf_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = Non
     if not 0.0 <= eps <= 1.0:
         raise ValueError(f"{fn}: label_smoothing must be between 0.0 and 1.0. Got: {eps}")
     d = x._data
-    axis = _class_axis(fn, x)
+    axis = target.class_axis(x)
     n_classes = d.shape[axis]
     logp = O.log_softmax(x, axis)
-    tgt = _tensor(target, fn, "target")
     w = _class_weight(fn, weight, x, n_classes)
     wb = None if w is None else O.reshape(w, [n_classes if i == axis else 1 for i in range(d.ndim)])
-    if tgt._data.dtype.kind == "f" and tgt._data.shape == d.shape:
-        return _cross_entropy_probs(logp, _like(x, tgt, fn, "target"), wb, axis, n_classes, red, eps)
-    t0, keep, _ = _class_targets(fn, x, tgt, ignore_index)
+    if target.probabilities(x):
+        return _cross_entropy_probs(logp, _like(x, target.tensor, fn, "target"), wb, axis, n_classes, red, eps)
+    t0, keep, _ = target.indices(x, ignore_index)
     nll = L.nll_loss(logp, t0, keep, None if w is None else w._data, red)
     if eps == 0:
         return nll
@@ -456,7 +404,8 @@ def _cross_entropy_probs(logp: Tensor, p: Tensor, wb: Tensor | None, axis: int, 
     return O.div(total, n) if n else O.mul(total, np.nan)
 
 
-def nnf_multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float = 1,  # noqa: A002
+@r_api
+def nnf_multi_margin_loss(input: Tensor, target: Class1, p: int = 1, margin: float = 1,  # noqa: A002
                           weight: Tensor | None = None, reduction: str = "mean") -> Tensor:
     """Multi-class hinge loss: for each sample, ``sum_{i != y} max(0, margin - x[y] + x[i])^p / C`` with
     1-based class ``target`` y; ``weight[y]`` scales a sample's terms.
@@ -470,7 +419,7 @@ def nnf_multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: flo
         raise ValueError(f"{fn}: only p == 1 and p == 2 supported, got p = {p}")
     x = _float_input(input, fn)
     _check_vector_or_matrix(fn, x, allow_empty=True)
-    t0, _, n_classes = _class_targets(fn, x, target)
+    t0, _, n_classes = target.indices(x)
     w = _class_weight(fn, weight, x, n_classes)
     x2 = x if x._data.ndim == 2 else O.unsqueeze(x, 0)
     t2 = t0.reshape(-1, 1)
@@ -486,7 +435,8 @@ def nnf_multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: flo
     return _reduce_rows(loss, x, red)
 
 
-def nnf_multilabel_margin_loss(input: Tensor, target: Tensor, reduction: str = "mean") -> Tensor:  # noqa: A002
+@r_api
+def nnf_multilabel_margin_loss(input: Tensor, target: Class1, reduction: str = "mean") -> Tensor:  # noqa: A002
     """Multi-label hinge loss: ``target`` holds each sample's 1-based classes, ended by the first negative
     value (-1 pads); the loss sums ``max(0, 1 - (x[y_j] - x[i]))`` over targets j and non-targets i, over C.
 
@@ -496,23 +446,10 @@ def nnf_multilabel_margin_loss(input: Tensor, target: Tensor, reduction: str = "
     fn = "nnf_multilabel_margin_loss"
     red = _reduction(fn, reduction)
     x = _float_input(input, fn)
-    tt = _tensor(target, fn, "target")
-    t = tt._data
     _check_vector_or_matrix(fn, x, allow_empty=False)
-    if t.dtype.kind not in "iu":
-        raise RuntimeError(f"{fn}: expected scalar type Long but found {tt.dtype.name} for argument 'target'")
-    if t.shape != x._data.shape:
-        raise ValueError(f"{fn}: inconsistent target size: {_shape(t.shape)} for input of size: "
-                         f"{_shape(x.shape)}")
+    t0, valid = target.rows(x)
     n_classes = x._data.shape[-1]
-    t2 = t.reshape(-1, n_classes).astype(np.int64)
-    # Entries count up to (not including) the first negative one, per row.
-    valid = np.cumprod(t2 >= 0, axis=1).astype(bool)
-    bad = valid & ((t2 < 1) | (t2 > n_classes))
-    if bad.any():
-        raise _target_out_of_bounds(fn, int(t2[bad][0]), n_classes)
-    t0 = np.where(valid, t2 - 1, 0)
-    is_target = np.zeros(t2.shape, bool)
+    is_target = np.zeros(t0.shape, bool)
     rows = np.nonzero(valid)[0]
     is_target[rows, t0[valid]] = True
     x2 = O.reshape(x, (-1, n_classes))
@@ -536,7 +473,7 @@ def nnf_multilabel_soft_margin_loss(input: Tensor, target: Tensor, weight: Tenso
     x = _float_input(input, fn)
     y = _like(x, target, fn, "target")
     _same_size_target(fn, x, y)
-    _class_axis(fn, x)
+    class_axis_of(x, fn)
     # -(y log sigmoid(x) + (1 - y) log sigmoid(-x)) is exactly the stable logits form of the BCE.
     per = L.binary_cross_entropy_with_logits(x, y, _broadcast_weight(fn, weight, x, "weight"), None, "none")
     axis = x._data.ndim - 1

@@ -19,7 +19,7 @@ import numpy as np
 from .._core import ops as O  # noqa: N812
 from .._core.autograd import no_grad
 from .._core.tensor import Tensor
-from .._r import one_based
+from .._r import ClassTargets, one_based
 from . import functional_loss as F  # noqa: N812
 from .linear import nn_linear
 from .module import nn_Module, nn_module_list, nn_sequential
@@ -360,10 +360,8 @@ class nn_adaptive_log_softmax_with_loss(nn_Module):  # noqa: N801
     def forward(self, input: Tensor, target: Tensor) -> ASMoutput:  # noqa: A002
         fn = "nn_adaptive_log_softmax_with_loss"
         x = F._float_input(input, fn)
-        t = F._tensor(target, fn, "target")._data
-        if t.dtype.kind not in "iu":
-            raise RuntimeError(f"{fn}: expected scalar type Long but found {target.dtype.name} for argument "
-                               "'target'")
+        classes = ClassTargets(F._tensor(target, fn, "target"), fn)
+        t = classes.values()
         if t.ndim == 1:
             if x.ndim != 2:
                 raise RuntimeError(f"{fn}: 1D target tensor expects 2D input tensors, but found inputs with size "
@@ -379,11 +377,8 @@ class nn_adaptive_log_softmax_with_loss(nn_Module):  # noqa: N801
             raise RuntimeError(f"{fn}: 0D or 1D target tensor expected, multi-target not supported")
         batched = t.ndim == 1
         if not batched:
-            x, t = O.unsqueeze(x, 0), t.reshape(1)
-        t0 = t.astype(np.int64) - 1
-        if t0.size and (t0.min() < 0 or t0.max() >= self.n_classes):
-            raise RuntimeError(f"{fn}: Target values should be in [1, {self.n_classes}], but values in range "
-                               f"[{int(t.min())}, {int(t.max())}] were found.")
+            x = O.unsqueeze(x, 0)
+        t0 = classes.among(self.n_classes).reshape(-1)
         output = _wrap(np.zeros(t0.shape, x._data.dtype))
         head_index = t0.copy()  # the head column scored for each row: its class, or its cluster's column
         for i in range(1, len(self.cutoffs)):

@@ -69,6 +69,8 @@ class LRScheduler(R6):
         self._step_count += 1
         self.last_epoch += 1
         values = self.get_lr()
+        if isinstance(values, (int, float)):  # R's sapply() over one group: a length-1 vector arrives as a number
+            values = [values]
         groups = self.optimizer.param_groups
         if len(values) != len(groups):
             raise ValueError(f"get_lr() returned {len(values)} learning rates for {len(groups)} parameter groups")

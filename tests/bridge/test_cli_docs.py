@@ -23,6 +23,18 @@ def test_version_single_sourced(capsys: pytest.CaptureFixture[str]) -> None:
     assert 'dynamic = ["version"]' in text and 'attr = "rtorch_py.__version__"' in text
 
 
+def test_license_is_an_spdx_expression() -> None:
+    import tomllib
+
+    root = Path(__file__).resolve().parents[2]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    # PEP 639: a string (the table form is deprecated by setuptools >= 77) and the files that hold the text
+    assert project["license"] == "MIT" and project["license-files"] == ["LICENSE"]
+    assert (root / "LICENSE").read_text().startswith("MIT License")
+    news = (root / "NEWS.md").read_text()
+    assert news.startswith(f"# rtorch_py {rtorch_py.__version__}\n")
+
+
 def test_run_passes_script_arguments(tmp_path: Path, r_env: dict[str, str]) -> None:
     script = tmp_path / "args.R"
     script.write_text('cat(commandArgs(trailingOnly = TRUE), sep = "|"); cat("\\n")\n')

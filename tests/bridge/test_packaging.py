@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -32,9 +33,13 @@ def test_wheel_installs_the_whole_product(tmp_path: Path) -> None:
     shutil.copytree(ROOT, src, ignore=shutil.ignore_patterns(".venv", ".rlib", "build", "*.egg-info", ".git",
                                                              "__pycache__", "*.o", "*.so", "Makevars"))
     run = lambda cmd, **kw: subprocess.run(cmd, capture_output=True, text=True, timeout=900, **kw)  # noqa: E731
-    proc = run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path / "dist"), str(src)])
+    proc = run([sys.executable, "-m", "pip", "wheel", "-v", "--no-deps", "-w", str(tmp_path / "dist"), str(src)])
     assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "DeprecationWarning" not in proc.stdout + proc.stderr  # e.g. setuptools' on a non-SPDX license
     (wheel,) = (tmp_path / "dist").glob("rtorch_py-*.whl")
+    with zipfile.ZipFile(wheel) as z:
+        meta = z.read(f"{wheel.name.split('-')[0]}-{wheel.name.split('-')[1]}.dist-info/METADATA").decode()
+        assert "License-Expression: MIT" in meta.splitlines()
     venv = tmp_path / "venv"
     assert run([sys.executable, "-m", "venv", str(venv)]).returncode == 0
     py = venv / "bin" / "python"

@@ -21,6 +21,14 @@ HostNet <- nn_module("HostNet",
   },
   forward = function(x) self$fc(x) * self$k
 )
+HostData <- dataset("HostData",
+  initialize = function(n) {
+    self$x <- torch_randn(n, 2)
+    self$n <- n
+  },
+  .getitem = function(i) list(x = self$x[i, ], i = i),
+  .length = function() self$n
+)
 dir <- Sys.getenv("RTORCH_TEST_DIR")
 """
 
@@ -29,6 +37,7 @@ torch_manual_seed(1)
 net <- HostNet()
 x <- torch_randn(4, 3)
 torch_save(net, file.path(dir, "net.pt"))
+torch_save(HostData(3), file.path(dir, "data.pt"))
 torch_save(list(x = x, y = net(x)$detach(), note = "hi", n = 1:3, flag = TRUE), file.path(dir, "io.pt"))
 py <- torch_load(file.path(dir, "py_list.pt"))
 cat(py$name, paste(as_array(py$t), collapse = ","), py$t$requires_grad, "\\n")
@@ -40,6 +49,8 @@ READER = GENERATOR + """
 net <- torch_load(file.path(dir, "net.pt"))
 io <- torch_load(file.path(dir, "io.pt"))
 cat(class(net)[1], isTRUE(all.equal(as_array(net(io$x)), as_array(io$y))), net$k, "\\n")
+ds <- torch_load(file.path(dir, "data.pt"))
+cat(class(ds)[1], length(ds), paste(sprintf("%.5f", as_array(ds[2]$x)), collapse = ","), "\\n")
 """
 
 HOSTS = {"rtorch": [sys.executable, "-m", "rtorch_py", "run"], "Rscript": ["Rscript"]}
@@ -70,7 +81,9 @@ def test_files_cross_languages_processes_and_hosts(tmp_path, r_env, writer, read
 
     proc = run([*HOSTS[reader], str(tmp_path / "r.R")], env=env)  # a new process, the other host
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "HostNet TRUE 3"
+    data = st.load((tmp_path / "data.pt").read_bytes())  # the dataset's tensor fields (its state_dict)
+    row = ",".join(f"{v:.5f}" for v in data["x"][1].astype(np.float64))  # R's sprintf() of the same doubles
+    assert proc.stdout.splitlines() == ["HostNet TRUE 3 ", f"HostData 3 {row} "]
 
 
 def test_module_without_its_generator_is_a_clear_error(tmp_path, r_env):

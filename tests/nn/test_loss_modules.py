@@ -173,6 +173,9 @@ def test_adaptive_log_softmax_checks() -> None:
     m = LM.nn_adaptive_log_softmax_with_loss(4, 10, cutoffs=[3])
     with pytest.raises(RuntimeError, match=r"Target values should be in \[1, 10\], but values in range \[0, 2\]"):
         m(torch_randn(2, 4), torch_tensor([0, 2]))
+    with pytest.raises(RuntimeError, match=r"^nn_adaptive_log_softmax_with_loss: expected scalar type Long but "
+                                           r"found Float for argument 'target'$"):
+        m(torch_randn(2, 4), torch_tensor([1.0, 2.0]))
     one = m(torch_randn(4), torch_tensor(7))
     assert one.output.shape == () and one.loss.shape == ()
     np.testing.assert_allclose(np.exp(m.log_prob(torch_randn(3, 4))._data).sum(1), 1, rtol=1e-5)

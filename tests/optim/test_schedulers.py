@@ -140,6 +140,15 @@ def test_lr_scheduler_constructor_r_style() -> None:
     assert "    initialize: function (optimizer, gamma = 0.5, last_epoch = -1) " in text
 
 
+def test_get_lr_of_one_group_may_be_a_number() -> None:
+    # R's sapply() over one parameter group returns a length-1 vector, which reaches Python as a number
+    half = rt.lr_scheduler("half", get_lr=lambda self: self.optimizer.param_groups[0]["lr"] / 2)
+    opt = rt.optim_sgd(rt.nn_linear(2, 1).parameters, lr=1.0)
+    sched = half(opt)
+    sched.step()
+    assert sched.get_last_lr() == [0.25]  # a step at construction, then this one
+
+
 def test_subclassing_the_base() -> None:
     class lr_constant(rt.LRScheduler):  # noqa: N801
         def get_lr(self) -> list[float]:

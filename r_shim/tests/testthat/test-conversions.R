@@ -144,3 +144,19 @@ test_that("head and tail take entries along the first dim", {
   expect_identical(as_array(head(m, n = 3)), cbind(1:3, 1:3))
   expect_identical(as_array(tail(m, n = 4)), cbind(7:10, 7:10))
 })
+
+test_that("a Python namedtuple result is a named list; other tuple results are unnamed lists, as R torch's", {
+  torch_manual_seed(1)
+  m <- nn_adaptive_log_softmax_with_loss(4, 6, c(2, 4))
+  r <- m(torch_randn(3, 4), torch_tensor(c(1L, 3L, 6L)))
+  expect_named(r, c("output", "loss"))
+  expect_equal(r$output$shape, 3L)
+  expect_equal(r$loss$item(), -r$output$mean()$item(), tolerance = 1e-6)
+  a <- torch_tensor(rbind(c(2, 1), c(1, 3)))
+  for (v in list(linalg_slogdet(a), linalg_eigh(a), torch_sort(a), torch_max(a, dim = 1), linalg_qr(a))) {
+    expect_length(v, 2)
+    expect_null(names(v))
+  }
+  expect_null(names(linalg_svd(a)))
+  expect_equal(linalg_slogdet(a)[[2]]$item(), log(5), tolerance = 1e-6)
+})

@@ -193,3 +193,48 @@ test_that("is_undefined_tensor: a gradient dropped by zero_grad(set_to_none = TR
   expect_true(is_undefined_tensor(x$grad))
   expect_error(is_undefined_tensor(1), "must be a tensor")
 })
+
+test_that("datasets round-trip with their tensor fields (R torch's state_dict of a dataset), as R torch's", {
+  dt <- dataset(
+    initialize = function() {
+      self$x <- torch_randn(10, 10)
+      self$y <- torch_randn(10, 10, requires_grad = TRUE)
+      self$note <- "kept"
+    },
+    .getitem = function(i) list(self$x[i, ], self$y[i, ]),
+    .length = function() 10
+  )
+  d <- dt()
+  expect_equal(names(d$state_dict()), c("x", "y"))
+  tmp <- tempfile()
+  torch_save(d, tmp)
+  d2 <- torch_load(tmp)
+  expect_equal(class(d2), class(d))
+  expect_true(torch_equal(d$x, d2$x))
+  expect_true(torch_equal(d[1][[1]], d2[1][[1]]))
+  expect_true(d2$y$requires_grad)
+  expect_equal(d2$note, "kept")
+  expect_equal(length(d2), 10)
+  d3 <- torch_load(torch_serialize(d))  # through a raw vector
+  expect_true(torch_equal(d$y, d3$y))
+  d3$load_state_dict(list(x = torch_zeros(10, 10)))
+  expect_equal(d3$x$sum()$item(), 0)
+})
+
+test_that("a dataset's R function fields, private fields and active bindings survive torch_save()", {
+  dt <- dataset("fds",
+    initialize = function() {
+      self$x <- torch_ones(3)
+      self$f <- function(v) v * 2
+      private$secret <- 42
+    },
+    .getitem = function(i) self$f(self$x[i]),
+    .length = function() 3,
+    private = list(secret = 0),
+    active = list(n = function() private$secret)
+  )
+  d <- torch_load(torch_serialize(dt()))
+  expect_equal(d$f(21), 42)
+  expect_equal(d$n, 42)
+  expect_equal(d[2]$item(), 2)
+})
