@@ -88,3 +88,38 @@ def test_max_pool_disjoint_gradient_lands_on_the_argmax() -> None:
     want = np.zeros((2, 3, 24), dtype=np.float32)
     np.put_along_axis(want, idx.reshape(2, 3, -1), g.reshape(2, 3, -1), axis=2)
     np.testing.assert_array_equal(x.grad._data, want.reshape(2, 3, 4, 6))
+
+
+def _scan_max_pool(x: np.ndarray, k: tuple[int, int], out: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """libtorch's scan over each window, element by element (strictly greater replaces): the definition."""
+    n, c = x.shape[:2]
+    best = np.empty((n, c) + out, dtype=x.dtype)
+    flat = np.empty((n, c) + out, dtype=np.int64)
+    for a, b, i, j in np.ndindex(n, c, *out):
+        win = x[a, b, i * k[0]:(i + 1) * k[0], j * k[1]:(j + 1) * k[1]]
+        q = 0
+        for e in range(1, win.size):
+            if win.flat[e] > win.flat[q]:
+                q = e
+        best[a, b, i, j] = win.flat[q]
+        flat[a, b, i, j] = (i * k[0] + q // k[1]) * x.shape[3] + j * k[1] + q % k[1]
+    return best, flat
+
+
+@pytest.mark.parametrize("k", [(2, 2), (3, 2), (1, 3), (2, 1), (3, 3)])
+def test_max_pool_tiled_windows_are_the_scan(k: tuple[int, int]) -> None:
+    """Windows that tile the input (stride = kernel) take the whole-array path: same values (signed zeros
+    included), same argmax (ties: the first in row-major order) as the scan, for floats and integers, with
+    rows / columns left over."""
+    r = np.random.default_rng(sum(k))
+    for dtype in (np.float32, np.float64, np.int64):
+        x = r.integers(-2, 3, (2, 3, 2 * k[0] + 1, 3 * k[1] + 1)).astype(dtype)
+        if dtype != np.int64:
+            x[x == 0] *= np.where(r.random(int((x == 0).sum())) < 0.5, -1, 1).astype(dtype)  # +0.0 / -0.0
+        out = (x.shape[2] // k[0], x.shape[3] // k[1])
+        got, idx = NO.max_pool2d(rt.torch_tensor(x), k, k, (0, 0), (1, 1), out)
+        want, want_idx = _scan_max_pool(x, k, out)
+        assert got._data.dtype == dtype
+        np.testing.assert_array_equal(got._data, want)
+        np.testing.assert_array_equal(np.signbit(got._data), np.signbit(want))
+        np.testing.assert_array_equal(idx, want_idx)
