@@ -225,6 +225,22 @@ def max_pool2d(x: Tensor, k: Pair, s: Pair, p: Pair, d: Pair, out: Pair) -> tupl
     return _max_pool_result(x, best, kidx, k, s, p, d, out, disjoint)
 
 
+_UINT_OF_SIZE = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
+
+
+def _bit_select(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``np.where(c, a, b)`` for two arrays of one dtype and c's shape, as bit operations (b ^ ((a ^ b) & mask)):
+    the same bits without np.where's per-element branch, which costs ~5 ns an element on an irregular mask."""
+    it = _UINT_OF_SIZE[a.dtype.itemsize]
+    m = c.astype(it)
+    np.negative(m, out=m)  # 1 -> all bits set
+    bi = b.view(it)
+    r = np.bitwise_xor(a.view(it), bi)
+    r &= m
+    r ^= bi
+    return r.view(a.dtype)
+
+
 def _tiled_max(xd: np.ndarray, k: Pair, out: Pair) -> tuple[np.ndarray, np.ndarray]:
     """Max pooling whose windows tile the input (stride = kernel, no padding or dilation, no NaN): the first
     maximum of each kw-wide run along W, then of the kh runs of each window, each step one selection over
@@ -234,18 +250,19 @@ def _tiled_max(xd: np.ndarray, k: Pair, out: Pair) -> tuple[np.ndarray, np.ndarr
     (kh, kw), (oh, ow) = k, out
     kt = np.uint8 if kh * kw < 256 else np.intp
     x = xd[:, :, :oh * kh, :ow * kw]
+    # kidx only grows along the scan, so "j where greater, else the previous index" is a maximum
     run, kj = x[..., 0::kw], np.zeros((), kt)
     for j in range(1, kw):
         sl = x[..., j::kw]
         upd = np.greater(sl, run)
-        run, kj = np.where(upd, sl, run), np.where(upd, kt(j), kj)
+        run, kj = _bit_select(upd, sl, run), np.maximum(kj, upd * kt(j))
     run = run.reshape(n, c, oh, kh, ow)
     kj = np.broadcast_to(kj, (n, c, oh * kh, ow)).reshape(n, c, oh, kh, ow)
     best, kidx = run[:, :, :, 0], kj[:, :, :, 0]
     for i in range(1, kh):
         sl = run[:, :, :, i]
         upd = np.greater(sl, best)
-        best, kidx = np.where(upd, sl, best), np.where(upd, kj[:, :, :, i] + kt(i * kw), kidx)
+        best, kidx = _bit_select(upd, sl, best), np.maximum(kidx, upd * (kj[:, :, :, i] + kt(i * kw)))
     return np.ascontiguousarray(best), kidx
 
 
