@@ -553,7 +553,17 @@ def _rsqrt(d: np.ndarray) -> np.ndarray:
 
 
 def _relu(d: np.ndarray) -> np.ndarray:
-    return np.maximum(d, 0) if d.dtype != np.bool_ else d.copy()
+    if d.dtype == np.bool_:
+        return d.copy()
+    it = _INT_OF.get(d.dtype)
+    if it is None or not d.ndim:
+        return np.maximum(d, 0)
+    # np.maximum(d, 0) bit for bit (NaN kept, -0.0 and negatives become +0.0: numpy returns the second operand
+    # on a tie) as an AND with a mask (0 where d <= 0, all bits elsewhere): np.maximum branches per element,
+    # ~2 ns each when signs are mixed, 3-4x these four vectorised passes.
+    m = np.less_equal(d, 0).view(np.uint8).astype(it)
+    m -= 1
+    return np.bitwise_and(d.view(it), m, out=m).view(d.dtype)
 
 
 def _sign(d: np.ndarray) -> np.ndarray:

@@ -137,3 +137,19 @@ def test_sigmoid_is_the_stable_two_branch_formula_bit_for_bit() -> None:
         got = rt.torch_sigmoid(rt.torch_tensor(x))._data
         np.testing.assert_array_equal(got.view(bits), want.view(bits))
         assert np.isnan(rt.torch_sigmoid(rt.torch_tensor(np.array([np.nan], dtype=dtype)))._data[0])
+
+
+def test_relu_keeps_positives_and_nan_and_writes_plus_zero_elsewhere() -> None:
+    """relu as a masked AND: x where x > 0 or NaN (bits kept), +0.0 for negatives and both zeros; strided
+    inputs keep their layout as np.maximum's result does."""
+    r = np.random.default_rng(9)
+    for dtype, bits in ((np.float32, np.uint32), (np.float64, np.uint64)):
+        x = r.integers(0, np.iinfo(bits).max, 4000, dtype=bits, endpoint=True).view(dtype)
+        x[:6] = [0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan]
+        keep = ~(x <= 0)
+        want = np.array([v if k else dtype(0.0) for v, k in zip(x, keep)], dtype=dtype)
+        got = rt.nnf_relu(rt.torch_tensor(x))._data
+        np.testing.assert_array_equal(got.view(bits), want.view(bits))
+        xt = x.reshape(40, 100).T
+        got_t = rt.nnf_relu(rt.torch_tensor(xt))._data
+        np.testing.assert_array_equal(got_t.view(bits), want.reshape(40, 100).T.view(bits))
