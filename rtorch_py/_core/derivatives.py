@@ -679,6 +679,35 @@ def embedding(g, num, idx, padding_idx, scale_grad_by_freq):
         return O.Tensor._wrap(out)
     return O.index_put(_zeros((num, dim), g), (O.Tensor._wrap(flat),), g2, accumulate=True)
 
+def layer_norm(g, x, w, b, k, eps, xhat, rstd):
+    """nn_ops.layer_norm: with gh = g * w, dx = rstd * (gh - mean(gh) - xhat * mean(gh * xhat)) over the
+    normalized dims; dw = sum(g * xhat), db = sum(g) over the leading dims."""
+    ins = (x, w, b)
+    if O._mode.enabled:  # a gradient of a gradient: differentiate the layer written with primitives
+        from .autograd import grad  # noqa: PLC0415
+
+        need = [i for i, t in enumerate(ins) if t is not None and t._requires_grad]
+        ref = _nn().layer_norm_reference(x, w, b, k, eps)
+        got = grad([ref], [ins[i] for i in need], [g], create_graph=True, allow_unused=True)
+        res = [None] * len(ins)
+        for i, v in zip(need, got):
+            res[i] = v
+        return tuple(res)
+    gd, wrap = g._data, O.Tensor._wrap
+    lead = tuple(range(gd.ndim - k))
+    axes = tuple(range(gd.ndim - k, gd.ndim))
+    gw = wrap(np.add.reduce(gd * xhat, axis=lead)) if w is not None and w._requires_grad else None
+    gb = wrap(np.add.reduce(gd, axis=lead)) if b is not None and b._requires_grad else None
+    gx = None
+    if x._requires_grad:
+        gh = gd * w._data if w is not None else gd
+        gx = gh - np.mean(gh, axis=axes, keepdims=True)
+        gx -= xhat * np.mean(gh * xhat, axis=axes, keepdims=True)
+        gx *= rstd
+        gx = wrap(gx)
+    return gx, gw, gb
+
+
 def lstm_layer(g, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, acts, tcs, out):
     """A whole LSTM layer (nn_ops.lstm_layer): back through time with the saved gate activations ``acts``
     (T, B, 4H) and tanh(c) ``tcs``; the weight gradients are one GEMM each over all steps."""

@@ -329,6 +329,42 @@ def embedding(weight: Tensor, idx: np.ndarray, padding_idx: int | None, scale_gr
                   (weight._data.shape[0], idx, padding_idx, scale_grad_by_freq))
 
 
+# -- normalization ----------------------------------------------------------------------------------------------
+
+def layer_norm(x: Tensor, w: Tensor | None, b: Tensor | None, k: int, eps: float) -> Tensor:
+    """Layer normalization over the last ``k`` dims as ONE node (libtorch's NativeLayerNormBackward0):
+    ``(x - mean) / sqrt(var + eps) * w + b`` with the numpy calls of ``layer_norm_reference`` (the same
+    values); ``w`` / ``b``: None or of the normalized shape and x's dtype. The rule is the closed form (three
+    reductions) at first order; higher orders differentiate ``layer_norm_reference``."""
+    d = x._data
+    axes = tuple(range(d.ndim - k, d.ndim))
+    mean = np.mean(d, axis=axes, keepdims=True)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        var = np.var(d, axis=axes, ddof=0, keepdims=True)
+        rstd = 1 / np.sqrt(var + eps)
+    xhat = (d - mean) * rstd
+    out = xhat
+    if w is not None:
+        out = out * w._data
+    if b is not None:
+        out = out + b._data
+    if out is xhat and _mode.enabled and x._requires_grad:
+        out = xhat.copy()  # xhat is saved for the rule: the output must not alias it
+    return record(out, "NativeLayerNormBackward0", D.layer_norm, (x, w, b), (x, w, b, k, eps, xhat, rstd))
+
+
+def layer_norm_reference(x: Tensor, w: Tensor | None, b: Tensor | None, k: int, eps: float) -> Tensor:
+    """``layer_norm`` written with primitives (differentiable to any order)."""
+    axes = tuple(range(x._data.ndim - k, x._data.ndim))
+    out = O.mul(O.sub(x, O.mean(x, axes, keepdim=True)),
+                O.rsqrt(O.add(O.var(x, axes, correction=0, keepdim=True), eps)))
+    if w is not None:
+        out = O.mul(out, w)
+    if b is not None:
+        out = O.add(out, b)
+    return out
+
+
 # -- recurrent layers ----------------------------------------------------------------------------------------------
 
 def lstm_layer(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,

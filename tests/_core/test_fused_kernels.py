@@ -165,3 +165,35 @@ def test_safe_softmax_zeroes_fully_masked_rows_only() -> None:
     np.testing.assert_array_equal(got[0], [0.0, 0.0, 0.0])
     np.testing.assert_allclose(got[1], [1 / (1 + np.e), np.e / (1 + np.e), 0.0], rtol=1e-6)
     assert np.isnan(got[2]).all()
+
+
+LN_CASES = [((4, 5), 1, True, True), ((2, 3, 4), 2, True, False), ((3, 2, 6), 1, False, True),
+            ((2, 4), 1, False, False)]
+
+
+@pytest.mark.parametrize("shape, k, with_w, with_b", LN_CASES)
+def test_layer_norm_node_is_the_primitive_layer_norm(shape: tuple, k: int, with_w: bool, with_b: bool) -> None:
+    """The one-node layer norm: forward bit for bit the primitives' (same numpy calls), its closed-form
+    gradient close to theirs (float32), finite differences to second order (float64), libtorch's node name."""
+    r = np.random.default_rng(len(shape) + k)
+    ns = shape[len(shape) - k:]
+    xs = [r.standard_normal(shape) * 3 + 1, r.standard_normal(ns) if with_w else None,
+          r.standard_normal(ns) if with_b else None]
+    ts = [None if a is None else rt.torch_tensor(a.astype(np.float32), requires_grad=True) for a in xs]
+    fused = NO.layer_norm(*ts, k, 1e-5)
+    ref = NO.layer_norm_reference(*ts, k, 1e-5)
+    np.testing.assert_array_equal(fused._data, ref._data)
+    assert fused.grad_fn.name() == "NativeLayerNormBackward0"
+    g = rt.torch_tensor(r.standard_normal(shape).astype(np.float32))
+    want = rt.autograd_grad([ref], [t for t in ts if t is not None], [g])
+    got = rt.autograd_grad([fused], [t for t in ts if t is not None], [g])
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a._data, b._data, rtol=1e-5, atol=1e-5)
+    args = [a for a in xs if a is not None]
+
+    def fn(x: rt.Tensor, *wb: rt.Tensor) -> rt.Tensor:
+        it = iter(wb)
+        return NO.layer_norm(x, next(it) if with_w else None, next(it) if with_b else None, k, 1e-5)
+
+    gradcheck(fn, args)
+    gradcheck(fn, args, second_order=True)
