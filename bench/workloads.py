@@ -206,7 +206,7 @@ def cnn_rtorch() -> Callable[[], object]:
 
     rt.torch_manual_seed(1)
     x = rt.torch_randn(CNN_B, 1, 28, 28)
-    y = rt.torch_randint(1, 11, CNN_B)
+    y = rt.torch_randint(1, 11, CNN_B, dtype=rt.torch_long())
     conv1, conv2 = rt.nn_conv2d(1, 32, 3, 1), rt.nn_conv2d(32, 64, 3, 1)
     fc1, fc2 = rt.nn_linear(9216, 128), rt.nn_linear(128, 10)
     params = [p for m in (conv1, conv2, fc1, fc2) for p in m.parameters.values()]

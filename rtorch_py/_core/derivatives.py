@@ -169,6 +169,12 @@ def copy(g): return g * 0, g
 
 def relu(g, out):
     # threshold_backward: the gradient passes where the output is positive.
+    if not O._mode.enabled:  # first order: the same numpy calls without two intermediate tensors
+        gd, od = g._data, out._data
+        if gd.dtype == od.dtype and od.ndim:
+            r = O._select_or_zero(np.greater(od, 0), gd, 0.0)
+            if r is not None:
+                return O.Tensor._wrap(r)
     return O.where(O.gt(out, 0), g, 0.0)
 
 
@@ -346,6 +352,14 @@ def addmm(g, a, b, beta=1, alpha=1):
 
 def linear(g, x, w, need_x, need_w, need_b):
     # x: (..., in), w: (out, in), g: (..., out). The bias gradient sums g over every leading dim.
+    if not O._mode.enabled and g.ndim > 1 and g._data.dtype == w._data.dtype == x._data.dtype:
+        # first order (every training step): the numpy calls of the general form below, wrapped once each
+        gd, xd, wrap = g._data, x._data, O.Tensor._wrap
+        g2 = gd.reshape(-1, gd.shape[-1]) if gd.ndim > 2 else gd
+        gx = wrap(np.matmul(g2, w._data).reshape(xd.shape) if gd.ndim > 2 else np.matmul(gd, w._data)) \
+            if need_x else None
+        gw = wrap(np.matmul(g2.T, xd.reshape(-1, xd.shape[-1]) if xd.ndim > 2 else xd)) if need_w else None
+        return gx, gw, wrap(np.add.reduce(g2, axis=(0,))) if need_b else None
     if g.ndim == 1:
         gx = O.matmul(g, w) if need_x else None
         return gx, O.matmul(O.unsqueeze(g, 1), O.unsqueeze(x, 0)) if need_w else None, g
@@ -526,6 +540,12 @@ def _loss_scale(g, reduction, n):
 
 
 def mse_loss(g, x, y, reduction, need_y):
+    xd, yd, gd = x._data, y._data, g._data
+    if not O._mode.enabled and xd.shape == yd.shape and xd.dtype == yd.dtype == gd.dtype:
+        # first order, no broadcasting: the general form's numpy calls without its intermediate tensors
+        gs = gd * (2.0 / xd.size) if reduction == "mean" else gd * 2.0
+        gx = np.multiply(xd - yd, gs)
+        return O.Tensor._wrap(gx), (O.Tensor._wrap(-gx) if need_y else None)
     if reduction == "mean":
         xs, ys = x._data.shape, y._data.shape
         n = x._data.size if xs == ys else math.prod(np.broadcast_shapes(xs, ys))
@@ -666,6 +686,35 @@ def embedding(g, num, idx, padding_idx, scale_grad_by_freq):
         np.add.at(out, flat, g2._data)
         return O.Tensor._wrap(out)
     return O.index_put(_zeros((num, dim), g), (O.Tensor._wrap(flat),), g2, accumulate=True)
+
+def layer_norm(g, x, w, b, k, eps, xhat, rstd):
+    """nn_ops.layer_norm: with gh = g * w, dx = rstd * (gh - mean(gh) - xhat * mean(gh * xhat)) over the
+    normalized dims; dw = sum(g * xhat), db = sum(g) over the leading dims."""
+    ins = (x, w, b)
+    if O._mode.enabled:  # a gradient of a gradient: differentiate the layer written with primitives
+        from .autograd import grad  # noqa: PLC0415
+
+        need = [i for i, t in enumerate(ins) if t is not None and t._requires_grad]
+        ref = _nn().layer_norm_reference(x, w, b, k, eps)
+        got = grad([ref], [ins[i] for i in need], [g], create_graph=True, allow_unused=True)
+        res = [None] * len(ins)
+        for i, v in zip(need, got):
+            res[i] = v
+        return tuple(res)
+    gd, wrap = g._data, O.Tensor._wrap
+    lead = tuple(range(gd.ndim - k))
+    axes = tuple(range(gd.ndim - k, gd.ndim))
+    gw = wrap(np.add.reduce(gd * xhat, axis=lead)) if w is not None and w._requires_grad else None
+    gb = wrap(np.add.reduce(gd, axis=lead)) if b is not None and b._requires_grad else None
+    gx = None
+    if x._requires_grad:
+        gh = gd * w._data if w is not None else gd
+        gx = gh - np.mean(gh, axis=axes, keepdims=True)
+        gx -= xhat * np.mean(gh * xhat, axis=axes, keepdims=True)
+        gx *= rstd
+        gx = wrap(gx)
+    return gx, gw, gb
+
 
 def lstm_layer(g, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, acts, tcs, out):
     """A whole LSTM layer (nn_ops.lstm_layer): back through time with the saved gate activations ``acts``

@@ -593,8 +593,11 @@ def _sigmoid(d: np.ndarray) -> np.ndarray:
     if d.dtype.kind == "c":
         return 1 / (1 + np.exp(-d))
     # Stable for large |x|: exp only ever sees non-positive arguments.
+    # 1 / (1 + e) for x >= 0, e / (1 + e) below: one division with numerator max(e, x >= 0) (e <= 1, so 1 above
+    # and e below; NaN stays NaN), the same values as selecting with np.where, without its per-element branch
+    # (~5 ns an element on a mixed-sign mask: 10x the rest of the sigmoid).
     e = np.exp(-np.abs(d))
-    return np.where(d >= 0, 1 / (1 + e), e / (1 + e)).astype(d.dtype, copy=False)
+    return np.divide(np.maximum(e, d >= 0), 1 + e).astype(d.dtype, copy=False)
 
 
 def _rsqrt(d: np.ndarray) -> np.ndarray:
@@ -602,7 +605,18 @@ def _rsqrt(d: np.ndarray) -> np.ndarray:
 
 
 def _relu(d: np.ndarray) -> np.ndarray:
-    return np.maximum(d, 0) if d.dtype != np.bool_ else d.copy()
+    if d.dtype == np.bool_:
+        return d.copy()
+    it = _INT_OF.get(d.dtype)
+    if it is None or not 8192 <= d.size <= 1 << 20:
+        return np.maximum(d, 0)
+    # np.maximum(d, 0) bit for bit (NaN kept, -0.0 and negatives become +0.0: numpy returns the second operand
+    # on a tie) as an AND with a mask (0 where d <= 0, all bits elsewhere): np.maximum branches per element,
+    # ~2 ns each when signs are mixed, up to 4x these four vectorised passes on cache-sized arrays (small
+    # ones: the four calls cost more; past ~4 MB memory traffic rules and the one pass is faster).
+    m = np.less_equal(d, 0).view(np.uint8).astype(it)
+    m -= 1
+    return np.bitwise_and(d.view(it), m, out=m).view(d.dtype)
 
 
 def _sign(d: np.ndarray) -> np.ndarray:

@@ -50,7 +50,11 @@ def _canonical(mask: Any, name: str, fn: str, dtype: np.dtype) -> Tensor | None:
 
 def _safe_softmax(x: Tensor) -> Tensor:
     # libtorch's _safe_softmax: rows that are -Inf everywhere give 0 rather than NaN.
-    full = np.all(np.isneginf(x._data), axis=-1, keepdims=True)
+    # a row is -Inf everywhere exactly when its max is -Inf (a NaN makes the max NaN): one reduction, where
+    # all(isneginf(...)) made three full passes and a fourth reduction
+    d = x._data
+    full = np.equal(np.max(d, axis=-1, keepdims=True), -np.inf) if d.size else \
+        np.all(np.isneginf(d), axis=-1, keepdims=True)
     if not full.any():
         return O.softmax(x, -1)
     # fully masked rows: softmax of zeros (finite, so no NaN reaches the gradient), then zeroed

@@ -550,6 +550,9 @@ def nnf_layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None =
     if x.shape[x.ndim - k:] != ns or k > x.ndim:
         raise RuntimeError(f"nnf_layer_norm: Given normalized_shape={list(ns)}, expected input with shape "
                            f"[*, {', '.join(map(str, ns))}], but got input of size {list(x.shape)}")
+    if all(p is None or (p.__class__ is Tensor and p._data.dtype == x._data.dtype and p.shape == ns)
+           for p in (weight, bias)):
+        return NO.layer_norm(x, weight, bias, k, float(eps))  # one node, its own rule
     axes = tuple(range(x.ndim - k, x.ndim))
     mean = O.mean(x, axes, keepdim=True)
     var = O.var(x, axes, correction=0, keepdim=True)

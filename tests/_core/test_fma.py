@@ -61,3 +61,16 @@ def test_optimizer_kernels_use_the_same_emulation_with_two_roundings() -> None:
     out = np.empty(2)
     _kernels.fma(x, np.array(3.0), x, out, None)
     assert np.array_equal(out, x * 3.0 + x)
+
+
+def test_kernel_fma_with_multiplier_one_is_the_float32_sum() -> None:
+    """fma(a, 1, c) takes a plain float32 add: bit-identical to the float64 emulation over a wide range of
+    magnitudes (a float32 sum rounded through float64 is the correctly rounded float32 sum)."""
+    r = np.random.default_rng(3)
+    a = (r.standard_normal(200_000) * np.exp2(r.integers(-60, 60, 200_000))).astype(np.float32)
+    c = (r.standard_normal(200_000) * np.exp2(r.integers(-60, 60, 200_000))).astype(np.float32)
+    one = _kernels.wide_scalar(1.0, np.float32)
+    out = np.empty_like(a)
+    _kernels.fma(a, one, c, out, (np.empty(a.shape), np.empty(a.shape)))
+    want = F.fma32(a, one, c, exact=False)
+    np.testing.assert_array_equal(out.view(np.uint32), want.view(np.uint32))

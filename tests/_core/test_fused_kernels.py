@@ -88,3 +88,112 @@ def test_max_pool_disjoint_gradient_lands_on_the_argmax() -> None:
     want = np.zeros((2, 3, 24), dtype=np.float32)
     np.put_along_axis(want, idx.reshape(2, 3, -1), g.reshape(2, 3, -1), axis=2)
     np.testing.assert_array_equal(x.grad._data, want.reshape(2, 3, 4, 6))
+
+
+def _scan_max_pool(x: np.ndarray, k: tuple[int, int], out: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """libtorch's scan over each window, element by element (strictly greater replaces): the definition."""
+    n, c = x.shape[:2]
+    best = np.empty((n, c) + out, dtype=x.dtype)
+    flat = np.empty((n, c) + out, dtype=np.int64)
+    for a, b, i, j in np.ndindex(n, c, *out):
+        win = x[a, b, i * k[0]:(i + 1) * k[0], j * k[1]:(j + 1) * k[1]]
+        q = 0
+        for e in range(1, win.size):
+            if win.flat[e] > win.flat[q]:
+                q = e
+        best[a, b, i, j] = win.flat[q]
+        flat[a, b, i, j] = (i * k[0] + q // k[1]) * x.shape[3] + j * k[1] + q % k[1]
+    return best, flat
+
+
+@pytest.mark.parametrize("k", [(2, 2), (3, 2), (1, 3), (2, 1), (3, 3)])
+def test_max_pool_tiled_windows_are_the_scan(k: tuple[int, int]) -> None:
+    """Windows that tile the input (stride = kernel) take the whole-array path: same values (signed zeros
+    included), same argmax (ties: the first in row-major order) as the scan, for floats and integers, with
+    rows / columns left over."""
+    r = np.random.default_rng(sum(k))
+    for dtype in (np.float32, np.float64, np.int64):
+        x = r.integers(-2, 3, (2, 3, 2 * k[0] + 1, 3 * k[1] + 1)).astype(dtype)
+        if dtype != np.int64:
+            x[x == 0] *= np.where(r.random(int((x == 0).sum())) < 0.5, -1, 1).astype(dtype)  # +0.0 / -0.0
+        out = (x.shape[2] // k[0], x.shape[3] // k[1])
+        got, idx = NO.max_pool2d(rt.torch_tensor(x), k, k, (0, 0), (1, 1), out)
+        want, want_idx = _scan_max_pool(x, k, out)
+        assert got._data.dtype == dtype
+        np.testing.assert_array_equal(got._data, want)
+        np.testing.assert_array_equal(np.signbit(got._data), np.signbit(want))
+        np.testing.assert_array_equal(idx, want_idx)
+
+
+def test_sigmoid_is_the_stable_two_branch_formula_bit_for_bit() -> None:
+    """sigmoid(x) = 1 / (1 + e) for x >= 0, e / (1 + e) below (e = exp(-|x|)), as selected elementwise; the
+    branch-free form gives the same bits, zeros / infinities / NaN included."""
+    r = np.random.default_rng(8)
+    for dtype, bits in ((np.float32, np.uint32), (np.float64, np.uint64)):
+        x = (r.standard_normal(5000) * np.exp(r.uniform(-20, 5, 5000))).astype(dtype)
+        x[:6] = [0.0, -0.0, np.inf, -np.inf, 90.0, -90.0]
+        e = np.exp(-np.abs(x))
+        want = np.array([1 / (1 + v) if s >= 0 else v / (1 + v) for s, v in zip(x, e)], dtype=dtype)
+        got = rt.torch_sigmoid(rt.torch_tensor(x))._data
+        np.testing.assert_array_equal(got.view(bits), want.view(bits))
+        assert np.isnan(rt.torch_sigmoid(rt.torch_tensor(np.array([np.nan], dtype=dtype)))._data[0])
+
+
+def test_relu_keeps_positives_and_nan_and_writes_plus_zero_elsewhere() -> None:
+    """relu as a masked AND: x where x > 0 or NaN (bits kept), +0.0 for negatives and both zeros; strided
+    inputs keep their layout as np.maximum's result does."""
+    r = np.random.default_rng(9)
+    for dtype, bits in ((np.float32, np.uint32), (np.float64, np.uint64)):
+        x = r.integers(0, np.iinfo(bits).max, 10000, dtype=bits, endpoint=True).view(dtype)  # the mask path
+        x[:6] = [0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan]
+        keep = ~(x <= 0)
+        want = np.array([v if k else dtype(0.0) for v, k in zip(x, keep)], dtype=dtype)
+        got = rt.nnf_relu(rt.torch_tensor(x))._data
+        np.testing.assert_array_equal(got.view(bits), want.view(bits))
+        xt = x.reshape(100, 100).T
+        got_t = rt.nnf_relu(rt.torch_tensor(xt))._data
+        np.testing.assert_array_equal(got_t.view(bits), want.reshape(100, 100).T.view(bits))
+
+
+def test_safe_softmax_zeroes_fully_masked_rows_only() -> None:
+    """libtorch's _safe_softmax: a row that is -Inf everywhere gives zeros; a partly masked row is a softmax
+    over its finite entries; a NaN row stays NaN (it is not 'fully masked')."""
+    from rtorch_py.nn.attention import _safe_softmax
+
+    x = np.array([[-np.inf, -np.inf, -np.inf], [0.0, 1.0, -np.inf], [np.nan, -np.inf, -np.inf]], np.float32)
+    got = _safe_softmax(rt.torch_tensor(x))._data
+    np.testing.assert_array_equal(got[0], [0.0, 0.0, 0.0])
+    np.testing.assert_allclose(got[1], [1 / (1 + np.e), np.e / (1 + np.e), 0.0], rtol=1e-6)
+    assert np.isnan(got[2]).all()
+
+
+LN_CASES = [((4, 5), 1, True, True), ((2, 3, 4), 2, True, False), ((3, 2, 6), 1, False, True),
+            ((2, 4), 1, False, False)]
+
+
+@pytest.mark.parametrize("shape, k, with_w, with_b", LN_CASES)
+def test_layer_norm_node_is_the_primitive_layer_norm(shape: tuple, k: int, with_w: bool, with_b: bool) -> None:
+    """The one-node layer norm: forward bit for bit the primitives' (same numpy calls), its closed-form
+    gradient close to theirs (float32), finite differences to second order (float64), libtorch's node name."""
+    r = np.random.default_rng(len(shape) + k)
+    ns = shape[len(shape) - k:]
+    xs = [r.standard_normal(shape) * 3 + 1, r.standard_normal(ns) if with_w else None,
+          r.standard_normal(ns) if with_b else None]
+    ts = [None if a is None else rt.torch_tensor(a.astype(np.float32), requires_grad=True) for a in xs]
+    fused = NO.layer_norm(*ts, k, 1e-5)
+    ref = NO.layer_norm_reference(*ts, k, 1e-5)
+    np.testing.assert_array_equal(fused._data, ref._data)
+    assert fused.grad_fn.name() == "NativeLayerNormBackward0"
+    g = rt.torch_tensor(r.standard_normal(shape).astype(np.float32))
+    want = rt.autograd_grad([ref], [t for t in ts if t is not None], [g])
+    got = rt.autograd_grad([fused], [t for t in ts if t is not None], [g])
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(a._data, b._data, rtol=1e-5, atol=1e-5)
+    args = [a for a in xs if a is not None]
+
+    def fn(x: rt.Tensor, *wb: rt.Tensor) -> rt.Tensor:
+        it = iter(wb)
+        return NO.layer_norm(x, next(it) if with_w else None, next(it) if with_b else None, k, 1e-5)
+
+    gradcheck(fn, args)
+    gradcheck(fn, args, second_order=True)
