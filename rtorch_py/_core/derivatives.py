@@ -171,7 +171,7 @@ def relu(g, out):
     # threshold_backward: the gradient passes where the output is positive.
     if not O._mode.enabled:  # first order: the same numpy calls without two intermediate tensors
         gd, od = g._data, out._data
-        if gd.dtype == od.dtype and od.ndim:
+        if gd.dtype == od.dtype and od.ndim and od.dtype.metadata is None:  # (bfloat16: record() rounds)
             r = O._select_or_zero(np.greater(od, 0), gd, 0.0)
             if r is not None:
                 return O.Tensor._wrap(r)
@@ -352,7 +352,8 @@ def addmm(g, a, b, beta=1, alpha=1):
 
 def linear(g, x, w, need_x, need_w, need_b):
     # x: (..., in), w: (out, in), g: (..., out). The bias gradient sums g over every leading dim.
-    if not O._mode.enabled and g.ndim > 1 and g._data.dtype == w._data.dtype == x._data.dtype:
+    if not O._mode.enabled and g.ndim > 1 and g._data.dtype == w._data.dtype == x._data.dtype and \
+            w._data.dtype.metadata is None:  # bfloat16 (a tagged float32) takes the general form: record() rounds
         # first order (every training step): the numpy calls of the general form below, wrapped once each
         gd, xd, wrap = g._data, x._data, O.Tensor._wrap
         g2 = gd.reshape(-1, gd.shape[-1]) if gd.ndim > 2 else gd
@@ -541,7 +542,7 @@ def _loss_scale(g, reduction, n):
 
 def mse_loss(g, x, y, reduction, need_y):
     xd, yd, gd = x._data, y._data, g._data
-    if not O._mode.enabled and xd.shape == yd.shape and xd.dtype == yd.dtype == gd.dtype:
+    if not O._mode.enabled and xd.shape == yd.shape and xd.dtype == yd.dtype == gd.dtype and xd.dtype.metadata is None:
         # first order, no broadcasting: the general form's numpy calls without its intermediate tensors
         gs = gd * (2.0 / xd.size) if reduction == "mean" else gd * 2.0
         gx = np.multiply(xd - yd, gs)
