@@ -61,3 +61,19 @@ def test_unsupported_devices_and_dtypes_are_clear_errors() -> None:
         with pytest.raises(RuntimeError, match="set_autocast: autocasting to BFloat16"):
             rt.with_autocast(lambda: None, device_type="cpu")
     assert rt.torch_mm(rt.torch_ones(1, 1), rt.torch_ones(1, 1)).dtype == rt.torch_float()
+
+
+def test_cpu_default_is_bfloat16_and_rounds() -> None:
+    """R torch's CPU default: float32 matrix products run in bfloat16 (values rounded to bfloat16)."""
+    x = rt.torch_randn(5, 5)
+    ctx = rt.set_autocast("cpu")
+    try:
+        z = rt.torch_mm(x, x)
+        w = rt.torch_mm(z, x)
+    finally:
+        rt.unset_autocast(ctx)
+    assert z.dtype is rt.torch_bfloat16() and w.dtype is rt.torch_bfloat16()
+    np.testing.assert_array_equal(z._data, rt._core.dtype.round_bf16(z._data))
+    xb = rt._core.dtype.round_bf16(x._data)
+    np.testing.assert_allclose(z._data, xb @ xb, rtol=2 ** -7, atol=1e-6)
+    assert rt.torch_mm(x, w.float()).dtype is rt.torch_float()

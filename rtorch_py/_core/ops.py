@@ -151,8 +151,9 @@ def check_rule(name: str, rule: Any, n_inputs: int, n_saved: int) -> None:
 def autocast_args(*ts: Any) -> tuple:
     """The tensors as the autocast region wants them (autocast.py): floating, not float64, cast to its dtype."""
     dt = _autocast.dtype
-    return tuple(to_dtype(t, dt) if t is not None and t._data.dtype.kind == "f" and t._data.dtype != dt and
-                 t._data.dtype != np.float64 else t for t in ts)
+    bf = _dt.is_bf16(dt)  # the bfloat16 tag compares equal to float32: tell them apart by the tag
+    return tuple(to_dtype(t, dt) if t is not None and t._data.dtype.kind == "f" and t._data.dtype != np.float64 and
+                 (t._data.dtype != dt or _dt.is_bf16(t._data.dtype) != bf) else t for t in ts)
 
 
 def _nd(x: Any) -> np.ndarray:
