@@ -36,13 +36,8 @@ def set_autocast(device_type: str, dtype: Any = None, enabled: bool = True, cach
     if d.name not in ("BFloat16", "Half"):
         raise ValueError(f"set_autocast: in CPU autocast the dtype must be torch_bfloat16() or torch_float16(), "
                          f"got {d!r}")
-    try:
-        npd = d.np
-    except RuntimeError as e:  # a dtype object without storage here
-        raise RuntimeError(f"set_autocast: autocasting to {d.name} (the CPU default; dtype = torch_float16() "
-                           f"works): {e}") from None
     prev = {"device": device_type, "enabled": state.enabled, "fast_dtype": state.dtype}
-    state.enabled, state.dtype = bool(enabled), npd
+    state.enabled, state.dtype = bool(enabled), d.np
     return prev
 
 
