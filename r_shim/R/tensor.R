@@ -4,13 +4,15 @@
 
 # -- `$`: fields without (), methods as functions ----------------------------------------------------------------
 
+# .External2 hands the bridge this frame, which binds x and name: a method's closure is made in it with one
+# shared body, `function(...) .External(C_rt_callm, x, name, ...)`, so `$` allocates one closure and no call.
 #' @export
-`$.R7` <- function(x, name) .Call(C_rt_dollar, x, name)
+`$.R7` <- function(x, name) .External2(C_rt_tdollar, x, name)
 
 # Tensors' own `$` (the same function), exported: S3 dispatch finds it on the search path at once instead of
 # failing there for "torch_tensor" before the registered "R7" method (a third of a `x$mean(dim = 1)` call).
 #' @export
-`$.torch_tensor` <- function(x, name) .Call(C_rt_dollar, x, name)
+`$.torch_tensor` <- function(x, name) .External2(C_rt_tdollar, x, name)
 
 #' @export
 `$<-.R7` <- function(x, name, value) .Call(C_rt_setattr, x, name, value)

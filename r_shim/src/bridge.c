@@ -80,6 +80,14 @@ static SEXP native_callm = NULL, native_callobj = NULL;  /* NativeSymbolInfo obj
 /* The primitives .External and invisible, embedded as objects in method closures' bodies: the body's call then
    needs no look-up of its function through the namespace, its imports and base (~0.5 us a method call). */
 static SEXP prim_external = NULL, prim_invisible = NULL;
+/* .External(C_rt_callm, x, name, ...) and invisible() of it: the bodies of method_closure_in */
+/* method_name's table (see there) */
+#define NAME_TAB 512
+static SEXP name_keys[NAME_TAB];
+static PyObject *name_values[NAME_TAB];
+static int n_names = 0;
+static SEXP name_keep = NULL;
+static SEXP frame_body = NULL, frame_body_invisible = NULL, sym_x = NULL, sym_name = NULL;
 static SEXP dots_formals = NULL;    /* pairlist(... = ) */
 static SEXP cls_default = NULL;     /* class of Python objects nobody registered */
 static SEXP str_subset = NULL, str_subassign = NULL;
@@ -1871,6 +1879,14 @@ static void start_bridge(void) {
     prim_invisible = Rf_findFun(Rf_install("invisible"), R_BaseEnv);
     R_PreserveObject(prim_invisible);
     SET_TAG(dots_formals, R_DotsSymbol);
+    sym_x = Rf_install("x");
+    sym_name = Rf_install("name");
+    name_keep = Rf_allocVector(STRSXP, NAME_TAB / 2);
+    R_PreserveObject(name_keep);
+    frame_body = Rf_lang5(prim_external, native_callm, sym_x, sym_name, R_DotsSymbol);
+    R_PreserveObject(frame_body);
+    frame_body_invisible = Rf_lang2(prim_invisible, frame_body);
+    R_PreserveObject(frame_body_invisible);
     str_subset = Rf_mkString("r_subset");
     R_PreserveObject(str_subset);
     str_subassign = Rf_mkString("r_subassign");
@@ -2101,19 +2117,24 @@ static SEXP rt_call3(SEXP name, SEXP a, SEXP b, SEXP c) { SEXP v[3] = {a, b, c};
 
 /* Calls fn with the R pairlist `args` (tags become keyword arguments; `.rt_absent` values are left
    out so that Python's default applies). Steals nothing; returns a new reference or NULL. */
-static PyObject *call_pairlist(PyObject *fn, SEXP args) {
-    int n = 0, nkw = 0;
+/* Calls fn(*args) from an R pairlist, or with fn NULL the method self.<mname>(*args) without making the
+   bound method (PyObject_VectorcallMethod: self goes in slot 0 of the vector). */
+static PyObject *call_args(PyObject *fn, PyObject *self, PyObject *mname, SEXP args) {
+    int n = 0, nkw = 0, lead = fn ? 0 : 1;
     for (SEXP a = args; a != R_NilValue; a = CDR(a)) {
         if (CAR(a) == absent_marker) continue;
         if (TAG(a) != R_NilValue) nkw++;
         else n++;
     }
-    PyObject *small[8];
-    PyObject **vec = n + nkw <= 8 ? small : PyMem_Malloc((n + nkw) * sizeof(PyObject *));
+    PyObject *small[9];
+    int total = lead + n + nkw;
+    PyObject **vec = total <= 9 ? small : PyMem_Malloc(total * sizeof(PyObject *));
     if (!vec) return PyErr_NoMemory();
     PyObject *kwnames = nkw ? PyTuple_New(nkw) : NULL;
     if (nkw && !kwnames) { if (vec != small) PyMem_Free(vec); return NULL; }
-    int ip = 0, ik = 0, filled = 0;
+    PyObject **pos = vec + lead;   /* the n positional values, then the keyword values */
+    if (lead) vec[0] = self;
+    int ip = 0, ik = 0;
     PyObject *res = NULL;
     na_seen = 0;
     /* positional first, then keywords, as vectorcall wants */
@@ -2125,25 +2146,35 @@ static PyObject *call_pairlist(PyObject *fn, SEXP args) {
             PyObject *k = r_sym_str(TAG(a));
             if (!k) { Py_DECREF(v); goto done; }
             PyTuple_SET_ITEM(kwnames, ik, k);
-            vec[n + ik] = v;
+            pos[n + ik] = v;
             ik++;
         } else {
-            vec[ip++] = v;
+            pos[ip++] = v;
         }
-        filled++;
     }
-    /* vec: the n positional values, then the keyword values */
-    if (na_seen && reject_na(fn, vec, n, kwnames) < 0) goto done;
-    res = PyObject_Vectorcall(fn, vec, n, kwnames);
-    if (!res && gc_for_retry()) res = PyObject_Vectorcall(fn, vec, n, kwnames);
+    if (na_seen) {
+        /* the NA check names the argument, so it needs the callable's signature: the bound method */
+        PyObject *f = fn ? (Py_INCREF(fn), fn) : PyObject_GetAttr(self, mname);
+        int bad = !f || reject_na(f, pos, n, kwnames) < 0;
+        Py_XDECREF(f);
+        if (bad) goto done;
+    }
+    if (fn) {
+        res = PyObject_Vectorcall(fn, vec, n, kwnames);
+        if (!res && gc_for_retry()) res = PyObject_Vectorcall(fn, vec, n, kwnames);
+    } else {
+        res = PyObject_VectorcallMethod(mname, vec, 1 + n, kwnames);
+        if (!res && gc_for_retry()) res = PyObject_VectorcallMethod(mname, vec, 1 + n, kwnames);
+    }
 done:
-    for (int i = 0; i < ip; i++) Py_DECREF(vec[i]);
-    for (int i = 0; i < ik; i++) Py_DECREF(vec[n + i]);
-    (void)filled;
+    for (int i = 0; i < ip; i++) Py_DECREF(pos[i]);
+    for (int i = 0; i < ik; i++) Py_DECREF(pos[n + i]);
     Py_XDECREF(kwnames);
     if (vec != small) PyMem_Free(vec);
     return res;
 }
+
+static PyObject *call_pairlist(PyObject *fn, SEXP args) { return call_args(fn, NULL, NULL, args); }
 
 /* .External(C_rt_callx, name, ...): any arguments, named ones become keyword arguments. */
 static SEXP rt_callx(SEXP args) {
@@ -2181,6 +2212,24 @@ static SEXP rt_callobj(SEXP args) {
     return finish(gil__, out);
 }
 
+/* Method names as interned Python strings, by CHARSXP address (R keeps one CHARSXP per string; name_keep
+   keeps these alive), so a method call does not decode its name each time. Called with the GIL held: no
+   R allocation here (name_keep, declared at the top, is made at start-up). When the table is half full, names are decoded. */
+
+static PyObject *method_name(SEXP key) {
+    size_t i = ((((uintptr_t)key >> 4) * 0x9E3779B97F4A7C15ULL) >> 23) & (NAME_TAB - 1);
+    while (name_keys[i] && name_keys[i] != key) i = (i + 1) & (NAME_TAB - 1);
+    if (name_keys[i]) { Py_INCREF(name_values[i]); return name_values[i]; }
+    PyObject *nm = r_str(key);
+    if (!nm || n_names * 2 >= NAME_TAB) return nm;
+    PyUnicode_InternInPlace(&nm);
+    SET_STRING_ELT(name_keep, n_names++, key);
+    name_keys[i] = key;
+    name_values[i] = nm;
+    Py_INCREF(nm);   /* the table's reference */
+    return nm;
+}
+
 /* .External(C_rt_callm, x, name, ...): x$name(...), the closure that `$` returned for a method. */
 static SEXP rt_callm(SEXP args) {
     args = CDR(args);
@@ -2189,15 +2238,13 @@ static SEXP rt_callm(SEXP args) {
     ENTER();
     PyObject *obj = r2py(x);
     if (!obj) fail(gil__);
-    PyObject *nm = r_str(STRING_ELT(name, 0));
-    PyObject *m = nm ? PyObject_GetAttr(obj, nm) : NULL;
-    Py_XDECREF(nm);
+    PyObject *nm = method_name(STRING_ELT(name, 0));
+    if (!nm) { Py_DECREF(obj); fail(gil__); }
+    current_fn = NULL;
+    PyObject *res = call_args(NULL, obj, nm, CDDR(args));
+    current_fn = NULL;
+    Py_DECREF(nm);
     Py_DECREF(obj);
-    if (!m) fail(gil__);
-    current_fn = NULL;
-    PyObject *res = call_pairlist(m, CDDR(args));
-    current_fn = NULL;
-    Py_DECREF(m);
     if (!res) fail(gil__);
     if (res == obj) {
         /* an in-place method returns its receiver: R gets the same object back, as in R torch (x keeps
@@ -2267,8 +2314,25 @@ static SEXP method_closure(SEXP x, SEXP name, int invisible) {
     return out;
 }
 
+/* The method closure for `$.torch_tensor`, whose frame rho already binds x and name: the closure's
+   environment is that frame and its body one shared call, so `$` allocates one cell (the closure)
+   instead of seven. */
+static SEXP method_closure_in(SEXP rho, int invisible) {
+    SEXP body = invisible ? frame_body_invisible : frame_body;
+#if R_VERSION >= R_Version(4, 5, 0)
+    return R_mkClosure(dots_formals, body, rho);
+#else
+    SEXP out = PROTECT(Rf_allocSExp(CLOSXP));
+    SET_FORMALS(out, dots_formals);
+    SET_BODY(out, body);
+    SET_CLOENV(out, rho);
+    UNPROTECT(1);
+    return out;
+#endif
+}
+
 /* x$name: a field's value, or for a method a closure function(...) .External(C_rt_callm, x, name, ...). */
-static SEXP rt_dollar(SEXP x, SEXP name) {
+static SEXP dollar(SEXP x, SEXP name, SEXP rho) {
     READY();
     if (TYPEOF(name) != STRSXP || XLENGTH(name) != 1 || STRING_ELT(name, 0) == NA_STRING)
         Rf_error("`$`: the name must be a string");
@@ -2276,7 +2340,10 @@ static SEXP rt_dollar(SEXP x, SEXP name) {
     int tensor = is_tensor_ptr(x);
     if (tensor) {
         size_t i = method_slot(key);
-        if (method_keys[i]) return method_closure(x, name, method_kinds[i] == 2);
+        if (method_keys[i]) {
+            int invisible = method_kinds[i] == 2;
+            return rho ? method_closure_in(rho, invisible) : method_closure(x, name, invisible);
+        }
     }
     ENTER();
     PyObject *obj = r2py(x);
@@ -2292,12 +2359,21 @@ static SEXP rt_dollar(SEXP x, SEXP name) {
         Py_DECREF(res);
         finish(gil__, R_NilValue);
         if (tensor) method_remember(key, invisible ? 2 : 1);
-        return method_closure(x, name, invisible);
+        return rho ? method_closure_in(rho, invisible) : method_closure(x, name, invisible);
     }
     SEXP out = py2r_top(res);
     Py_DECREF(res);
     if (!out) fail(gil__);
     return finish(gil__, out);
+}
+
+static SEXP rt_dollar(SEXP x, SEXP name) { return dollar(x, name, NULL); }
+
+/* .External2(C_rt_tdollar, x, name) from `$.torch_tensor`, whose frame (rho) binds x and name */
+static SEXP rt_tdollar(SEXP call, SEXP op, SEXP args, SEXP rho) {
+    (void)call; (void)op;
+    args = CDR(args);
+    return dollar(CAR(args), CADR(args), rho);
 }
 
 /* x$name <- value */
@@ -2644,6 +2720,7 @@ static const R_ExternalMethodDef external_methods[] = {
     {"rt_callx", (DL_FUNC)&rt_callx, -1},
     {"rt_callobj", (DL_FUNC)&rt_callobj, -1},
     {"rt_callm", (DL_FUNC)&rt_callm, -1},
+    {"rt_tdollar", (DL_FUNC)&rt_tdollar, 2},
     {NULL, NULL, 0}
 };
 

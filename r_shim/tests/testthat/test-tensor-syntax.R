@@ -12,6 +12,26 @@ test_that("$ gives fields without () and methods as functions", {
   expect_equal(x$sum(dim = 1)$item(), 6)
 })
 
+test_that("a method taken with $ keeps its tensor and name, however it is called later", {
+  make <- function() {
+    x <- torch_tensor(c(1, 2, 3))
+    list(mul = x$mul, add_ = x$add_, x = x)
+  }
+  m <- make()
+  other <- torch_tensor(c(10, 20, 30))
+  f <- other$mul  # a second tensor's method: its own receiver
+  invisible(gc())
+  expect_equal(as_array(m$mul(2)), c(2, 4, 6))
+  expect_equal(as_array(f(2)), c(20, 40, 60))
+  expect_equal(as_array(m$mul(other = 3)), c(3, 6, 9))
+  out <- withVisible(m$add_(1))
+  expect_false(out$visible)  # in-place methods return their receiver invisibly
+  expect_identical(out$value, m$x)
+  expect_equal(as_array(m$x), c(2, 3, 4))
+  expect_error(m$mul(NA), "argument 'other' is NA")
+  expect_error(m$mul(1, nonsense = 2), "nonsense")
+})
+
 test_that("operators work on tensors and numbers either side", {
   x <- torch_tensor(c(1, 2, 4))
   expect_equal(as_array(x * 2), c(2, 4, 8))
