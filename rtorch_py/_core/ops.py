@@ -994,6 +994,18 @@ def _max_keep(d: np.ndarray, axis: Any) -> np.ndarray:
     """The max along ``axis`` (kept), -inf over an empty dimension (the shift of the stable exp-sums)."""
     if d.size == 0:
         return np.max(d, axis=axis, keepdims=True, initial=-np.inf).astype(d.dtype, copy=False)
+    n = d.shape[-1] if d.ndim else 0
+    if axis.__class__ is int and axis in (-1, d.ndim - 1) and 1 < n <= 64 and d.size >= 4096 \
+            and d.dtype.kind == "f":
+        # numpy reduces a short last axis one row at a time (~5 ns an element: attention's 32-wide score
+        # rows); a running np.maximum over the columns is vectorised across the rows, ~3x faster. The same
+        # maxima: the max is exact and NaN propagates either way (only the sign of a zero maximum may differ,
+        # which the shifted exp-sums cannot see).
+        cols = d.reshape(-1, n)
+        m = cols[:, 0].copy()
+        for j in range(1, n):
+            np.maximum(m, cols[:, j], out=m)
+        return m.reshape(d.shape[:-1] + (1,))
     return np.max(d, axis=axis, keepdims=True)
 
 
@@ -1026,10 +1038,11 @@ def cumprod(x: Tensor, axis: int) -> Tensor:
                   (x, OUT, axis))
 
 
-def softmax(x: Tensor, axis: int) -> Tensor:
-    """``exp(x) / sum(exp(x))`` along ``axis``, shifted by the max."""
+def softmax(x: Tensor, axis: int, shift: np.ndarray | None = None) -> Tensor:
+    """``exp(x) / sum(exp(x))`` along ``axis``, shifted by the max (``shift``: that max, when the caller has
+    it: ``_max_keep(x._data, axis)``)."""
     d = _float_data(x)
-    e = np.exp(d - _max_keep(d, axis))
+    e = np.exp(d - (_max_keep(d, axis) if shift is None else shift))
     e /= np.sum(e, axis=axis, keepdims=True)
     return record(e, "SoftmaxBackward0", D.softmax, (x,), (OUT, axis))
 

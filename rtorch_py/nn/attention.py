@@ -53,10 +53,15 @@ def _safe_softmax(x: Tensor) -> Tensor:
     # a row is -Inf everywhere exactly when its max is -Inf (a NaN makes the max NaN): one reduction, where
     # all(isneginf(...)) made three full passes and a fourth reduction
     d = x._data
-    full = np.equal(np.max(d, axis=-1, keepdims=True), -np.inf) if d.size else \
-        np.all(np.isneginf(d), axis=-1, keepdims=True)
-    if not full.any():
-        return O.softmax(x, -1)
+    if d.size and d.dtype.kind == "f":
+        m = O._max_keep(d, -1)
+        full = np.equal(m, -np.inf)
+        if not full.any():
+            return O.softmax(x, -1, m)
+    else:
+        full = np.all(np.isneginf(d), axis=-1, keepdims=True)
+        if not full.any():
+            return O.softmax(x, -1)
     # fully masked rows: softmax of zeros (finite, so no NaN reaches the gradient), then zeroed
     rows = Tensor._wrap(np.broadcast_to(full, x.shape).copy())
     return O.masked_fill(O.softmax(O.masked_fill(x, rows, 0.0), -1), rows, 0.0)

@@ -85,3 +85,41 @@ def test_fast_mean_is_numpys_mean_bit_for_bit(dtype: type) -> None:
                 assert type(got) is type(want)
                 assert np.asarray(got).dtype == np.asarray(want).dtype
                 assert np.asarray(got).tobytes() == np.asarray(want).tobytes(), (d.shape, ax, keepdim)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_short_last_axis_max_is_numpys_max(dtype: type) -> None:
+    """ops._max_keep's column-wise path (short last axis, many rows) gives np.max's maxima, NaN and -inf
+    rows included; other shapes take np.max itself."""
+    from rtorch_py._core.ops import _max_keep
+
+    rng = np.random.default_rng(3)
+    for shape in [(64, 32, 32), (4096, 2), (3, 5, 7, 64), (128, 65), (10, 3), (2, 3, 0)]:
+        d = rng.standard_normal(shape).astype(dtype)
+        if d.size:
+            d.reshape(-1, shape[-1])[1] = -np.inf  # a fully masked row
+            d.reshape(-1, shape[-1])[2, -1] = np.nan
+            d.reshape(-1, shape[-1])[3, 0] = np.inf
+        for t in (d, d[..., ::-1]):
+            want = np.max(t, axis=-1, keepdims=True, initial=-np.inf if not t.size else None)
+            got = _max_keep(t, t.ndim - 1)
+            assert got.dtype == want.dtype and got.shape == want.shape
+            np.testing.assert_array_equal(got, want)
+
+
+def test_layer_norm_is_numpys_mean_and_var_bit_for_bit() -> None:
+    """nn_ops.layer_norm computes numpy's mean and (biased) variance steps itself: the same bits as
+    ``(d - np.mean(d)) / sqrt(np.var(d) + eps) * w + b``."""
+    from rtorch_py._core import nn_ops
+
+    rng = np.random.default_rng(5)
+    for shape, k in [((16, 32, 64), 1), ((7, 5, 3), 2), ((4, 1000), 1), ((3, 4, 5, 6), 3), ((2, 1), 1)]:
+        for dtype in (np.float32, np.float64):
+            d = (rng.standard_normal(shape) * 3 + 1).astype(dtype)
+            w = rng.standard_normal(shape[-k:]).astype(dtype)
+            b = rng.standard_normal(shape[-k:]).astype(dtype)
+            axes = tuple(range(d.ndim - k, d.ndim))
+            rstd = 1 / np.sqrt(np.var(d, axis=axes, keepdims=True) + 1e-5)
+            xhat = (d - np.mean(d, axis=axes, keepdims=True)) * rstd
+            got = nn_ops.layer_norm(Tensor._wrap(d), Tensor._wrap(w), Tensor._wrap(b), k, 1e-5)._data
+            assert got.tobytes() == (xhat * w + b).tobytes(), (shape, dtype)
