@@ -51,6 +51,10 @@ def fma32(a: Any, b: Any, c: Any, *, out: np.ndarray | None = None, scratch: np.
     result (may be ``a`` or ``c``; allocated when None). Returns ``out``.
     """
     s = np.multiply(a, b, out=scratch, dtype=np.float64)
+    if not exact and out is not None:
+        # the float64 sum rounded to float32 as it is written out: what the copyto below does, one call fewer
+        np.add(s, c, out=out, dtype=np.float64, casting="same_kind")
+        return out
     np.add(s, c, out=s)
     if exact:
         mid = on_midpoint(s)

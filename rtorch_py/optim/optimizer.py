@@ -62,7 +62,9 @@ def is_optimizer(x: Any) -> bool:
 
 
 def _param_values(params: Any) -> Iterable[Tensor]:
-    return params.values() if isinstance(params, Mapping) else params
+    if params.__class__ is list:  # the usual group (a list; model.parameters is a dict): before the ABC's check
+        return params
+    return params.values() if isinstance(params, dict) or isinstance(params, Mapping) else params
 
 
 def _zeros_like(param: Tensor) -> Tensor:
