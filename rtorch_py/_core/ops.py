@@ -61,31 +61,33 @@ def record(out: Any, name: str, rule: Any, inputs: tuple, saved: tuple = (), vie
             if x._requires_grad:
                 break
     else:
-        return t
-    nxt = []
+        return t  # no input requires grad: no node (the common case of data preparation: one pass, no lists)
+    nxt = []  # per input: its node, itself (a leaf requiring grad) or None
     meta = []
     for x in inputs:
         if x.__class__ is Tensor and x._requires_grad:
-            nxt.append(x if x._grad_fn is None else x._grad_fn)
-            meta.append((x._data.shape, x._data.dtype))
+            fn = x._grad_fn
+            nxt.append(x if fn is None else fn)
+            d = x._data
+            meta.append((d.shape, d.dtype))
         else:
             nxt.append(None)
             meta.append(None)
     versions = []
     has_out = False
-    if saved:
-        saved = list(saved)
-        for i, s in enumerate(saved):
-            if s is OUT:
-                saved[i] = SavedOutput(out)
-                versions.append((t._version, t._version[0], out))
-                has_out = True
-            elif s.__class__ is Tensor:
-                versions.append((s._version, s._version[0], s._data))
+    for s in saved:
+        if s.__class__ is Tensor:
+            versions.append((s._version, s._version[0], s._data))
+        elif s is OUT:
+            versions.append((t._version, t._version[0], out))
+            has_out = True
+    if has_out:
+        saved = tuple([SavedOutput(out) if s is OUT else s for s in saved])
+    elif saved.__class__ is not tuple:
+        saved = tuple(saved)
     if (rule, len(nxt), len(saved)) not in _CONTRACTS_OK:
         check_rule(name, rule, len(nxt), len(saved))
-    node = t._grad_fn = Node(name, rule, tuple(nxt), tuple(meta), tuple(saved), tuple(versions))
-    node.has_out = has_out
+    t._grad_fn = Node(name, rule, tuple(nxt), tuple(meta), saved, tuple(versions), has_out)
     t._requires_grad = True
     return t
 
