@@ -1101,6 +1101,22 @@ def addmm(bias: Tensor, a: Tensor, b: Tensor, beta: Any = 1, alpha: Any = 1) -> 
     return record(out, "AddmmBackward0", D.addmm, (bias, a, b), (a, b, beta, alpha))
 
 
+def mm2d(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` for 2-d float arrays. With an inner dimension of 1 (an outer product: the input gradient of a
+    layer with one output, a layer with one input) numpy's matmul runs its unblocked loop, 2x slower than the
+    broadcast product; that loop (and BLAS) sums the one product into +0.0, so ``a * b + 0.0`` is the same
+    array bit for bit (the + 0.0 turns a -0.0 product into +0.0 and changes nothing else).
+
+    Example:
+        >>> mm2d(np.float32([[1], [-2]]), np.float32([[3, 0]])).tolist()
+        [[3.0, 0.0], [-6.0, 0.0]]
+    """
+    if a.__class__ is np.ndarray and b.__class__ is np.ndarray and a.ndim == b.ndim == 2 and a.shape[1] == 1:
+        out = np.multiply(a, b)
+        return np.add(out, 0.0, out=out)
+    return np.matmul(a, b)
+
+
 def linear(x: Tensor, w: Tensor, b: Tensor | None = None) -> Tensor:
     """``x @ w^T + b`` as ONE node (libtorch records AddmmBackward0 + TBackward0 for 2-D input; one node
     with a direct rule saves two transposes and a broadcast-undo per layer in every backward pass)."""
@@ -1118,7 +1134,7 @@ def linear(x: Tensor, w: Tensor, b: Tensor | None = None) -> Tensor:
     if xd.ndim > 2:  # one GEMM over all leading dims (numpy would loop over them, one small GEMM each)
         out = (xd.reshape(-1, xd.shape[-1]) @ wd.T).reshape(xd.shape[:-1] + wd.shape[:1])
     else:
-        out = xd @ wd.T
+        out = mm2d(xd, wd.T) if xd.ndim == 2 else xd @ wd.T
     if b is not None:
         out += b._data
     if not _mode.enabled:

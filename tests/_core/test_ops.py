@@ -85,3 +85,26 @@ def test_fast_mean_is_numpys_mean_bit_for_bit(dtype: type) -> None:
                 assert type(got) is type(want)
                 assert np.asarray(got).dtype == np.asarray(want).dtype
                 assert np.asarray(got).tobytes() == np.asarray(want).tobytes(), (d.shape, ax, keepdim)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_mm2d_outer_product_is_numpys_matmul_bit_for_bit(dtype: type) -> None:
+    """ops.mm2d takes a broadcast product (+ 0.0) for an inner dimension of 1: np.matmul's bits, signed zeros,
+    infinities, NaN and subnormals included; other shapes are np.matmul itself."""
+    from rtorch_py._core.ops import mm2d
+
+    rng = np.random.default_rng(11)
+    special = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-40, -1e-45, 3e38, -3e38, 2.0**-20], dtype)
+    with np.errstate(all="ignore"):
+        for t in range(200):
+            n, m, k = (int(v) for v in rng.integers(1, 70, 3))
+            a = rng.standard_normal((n, 1 if t % 4 else k)).astype(dtype)
+            b = rng.standard_normal((a.shape[1], m)).astype(dtype)
+            a.flat[rng.integers(0, a.size, 3)] = rng.choice(special, 3)
+            b.flat[rng.integers(0, b.size, 3)] = rng.choice(special, 3)
+            for x, y in ((a, b), (np.asfortranarray(a), b), (a, np.ascontiguousarray(b.T).T)):
+                want, got = np.matmul(x, y), mm2d(x, y)
+                assert got.dtype == want.dtype and got.shape == want.shape
+                nan = np.isnan(want)
+                assert np.array_equal(nan, np.isnan(got))
+                assert want[~nan].tobytes() == got[~nan].tobytes(), (n, m, t)
