@@ -408,7 +408,8 @@ def _check_roots(tensors: Sequence, grad_tensors: Sequence | None) -> list:
         if g is None:
             if t._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = Tensor._wrap(np.ones(t._data.shape, dtype=t._data.dtype))
+            d = t._data  # (a scalar loss: np.array, a quarter of np.ones's cost)
+            g = Tensor._wrap(np.array(1, dtype=d.dtype) if d.shape == () else np.ones(d.shape, dtype=d.dtype))
         elif not isinstance(g, Tensor):
             g = Tensor._wrap(np.asarray(g, dtype=t._data.dtype))
         if g._data.shape != t._data.shape and _expandable(t._data.shape, g._data.shape):

@@ -456,9 +456,9 @@ _INT_OF = {np.dtype(np.float32): np.int32, np.dtype(np.float64): np.int64}
 
 def _select_or_zero(c: np.ndarray, xa: Any, xb: Any) -> np.ndarray | None:
     """``where(c, x, 0)`` / ``where(c, 0, x)`` for a float array x of c's shape (what relu's, clamp's and
-    masked gradients do), as a bitwise AND with an all-ones/all-zeros mask: exactly np.where's result
+    masked gradients do), as x's bits times the mask (an integer product by 1 or 0): exactly np.where's result
     (+0.0 where not selected, NaN kept only where selected) at a fraction of its cost (2x on 100x32, 6x on
-    large arrays)."""
+    large arrays; one call, where a bitwise AND with a mask made from c took three more)."""
     if xb.__class__ is np.ndarray:
         if xa.__class__ is np.ndarray or xa != 0:
             return None
@@ -470,11 +470,9 @@ def _select_or_zero(c: np.ndarray, xa: Any, xb: Any) -> np.ndarray | None:
     it = _INT_OF.get(x.dtype)
     if it is None or x.shape != c.shape or not x.flags.c_contiguous:
         return None
-    mask = c.view(np.uint8).astype(it)
     if not keep:
-        mask ^= 1
-    np.negative(mask, out=mask)  # 1 -> all bits set, 0 -> none
-    return np.bitwise_and(x.view(it), mask, out=mask).view(x.dtype)
+        c = np.logical_not(c)
+    return np.multiply(x.view(it), c, dtype=it).view(x.dtype)
 
 
 def lerp(a: Tensor, b: Tensor, weight: Any) -> Tensor:

@@ -75,7 +75,8 @@ def nnf_relu(input: Tensor, inplace: bool = False) -> Tensor:
          2
         [ CPUFloatType{2} ]
     """
-    return _inplace(_t(input, "nnf_relu"), O.relu, inplace)
+    x = _t(input, "nnf_relu")
+    return _inplace(x, O.relu, True) if inplace else O.relu(x)
 
 
 def nnf_relu6(input: Tensor, inplace: bool = False) -> Tensor:
@@ -323,9 +324,10 @@ def nnf_linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Ten
         >>> nnf_linear(torch_ones(2, 3), torch_ones(4, 3)).shape
         (2, 4)
     """
-    x = _t(input, "nnf_linear")
-    w = _t(weight, "nnf_linear", "weight")
-    xs, ws = x._data.shape, w._data.shape  # (the arrays' shapes: this runs for every layer of every step)
+    # (checks on the arrays themselves: this runs for every layer of every step)
+    x = input if input.__class__ is Tensor else _t(input, "nnf_linear")
+    w = weight if weight.__class__ is Tensor else _t(weight, "nnf_linear", "weight")
+    xs, ws = x._data.shape, w._data.shape
     if len(ws) not in (1, 2):
         raise RuntimeError(f"nnf_linear: weight must be a matrix (out_features x in_features), got shape "
                            f"{list(ws)}")
@@ -334,7 +336,8 @@ def nnf_linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Ten
         raise RuntimeError(f"nnf_linear: input of size {list(xs)} does not fit weight of size {list(ws)} "
                            f"(in_features {ws[-1]}): mat1 and mat2 shapes cannot be multiplied "
                            f"({lead}x{xs[-1] if xs else 1} and {ws[-1]}x{ws[0]})")
-    if bias is not None and _t(bias, "nnf_linear", "bias")._data.shape not in ((ws[0],), ()):
+    if bias is not None and (bias if bias.__class__ is Tensor else _t(bias, "nnf_linear", "bias"))._data.shape \
+            not in ((ws[0],), ()):
         raise RuntimeError(f"nnf_linear: bias of size {list(bias.shape)} does not match out_features "
                            f"{ws[0]}")
     if len(ws) == 1:

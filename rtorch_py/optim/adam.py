@@ -43,17 +43,12 @@ class _Adam(Optimizer):
     def step(self, closure: Any = None) -> Any:
         """One optimization step; returns ``closure()``'s loss, or None without a closure."""
         consts: dict = {}  # per (group, step, dtype): the scalars, made once per step, not per parameter
-        flat: dict = {}  # per group: whether the multi-tensor update did the whole group
 
-        def loop(group: dict, param: Tensor, g: int, p: int) -> None:
-            done = flat.get(g)
-            if done is None:
-                done = flat[g] = self._group_flat(
-                    group, g, [q for q in _param_values(group["params"]) if q._grad is not None])
-            if not done:
-                self._loop(group, param, g, consts)
+        def group_flat(group: dict, g: int) -> bool:
+            return self._group_flat(group, g, [q for q in _param_values(group["params"]) if q._grad is not None])
 
-        return self._step_helper(closure, loop)
+        return self._step_groups(closure, lambda group, param, g, p: self._loop(group, param, g, consts),
+                                 group_flat)
 
     def _group_flat(self, group: dict, g: int, params: list) -> bool:
         """The multi-tensor update: a group of float32 parameters at the same step, without weight decay or

@@ -108,3 +108,25 @@ def test_mm2d_outer_product_is_numpys_matmul_bit_for_bit(dtype: type) -> None:
                 nan = np.isnan(want)
                 assert np.array_equal(nan, np.isnan(got))
                 assert want[~nan].tobytes() == got[~nan].tobytes(), (n, m, t)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_select_or_zero_is_np_where_bit_for_bit(dtype: type) -> None:
+    """ops._select_or_zero (x's bits times the 0/1 mask: relu's and where's gradient) equals np.where(c, x, 0)
+    / np.where(c, 0, x): +0.0 where not selected, signed zeros, infinities, NaN and subnormals kept where
+    selected."""
+    from rtorch_py._core.ops import _select_or_zero
+
+    rng = np.random.default_rng(5)
+    special = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan, 1e-40, -1e-45], np.float64).astype(dtype)
+    for t in range(300):
+        shape = tuple(int(s) for s in rng.integers(1, 20, int(rng.integers(1, 4))))
+        x = rng.standard_normal(shape).astype(dtype)
+        x.flat[rng.integers(0, x.size, 4)] = rng.choice(special, 4)
+        c = rng.random(shape) < 0.5
+        if t % 3 == 0:
+            c = np.asfortranarray(c)
+        for xa, xb in ((x, 0.0), (0.0, x), (x, 0)):
+            got, want = _select_or_zero(c, xa, xb), np.where(c, xa, xb).astype(dtype)
+            assert got is not None and got.dtype == want.dtype
+            assert got.tobytes() == want.tobytes(), (t, shape)
