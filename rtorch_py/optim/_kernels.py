@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._core.fma import fma32
+from .._core.fma import fma32_rounded_twice
 
 __all__ = ["scalar", "wide_scalar", "lerp_weight", "fma", "lerp_", "addcmul_", "cdiv", "addcdiv_"]
 
@@ -59,7 +59,7 @@ def fma(a: np.ndarray, b: np.ndarray, c: np.ndarray, out: np.ndarray, wide: Wide
         >>> fma(a, a, np.float32([-1]), out, wide); float(out[0]) == 2**-11 + 2**-24
         True
     """
-    if b.ndim == 0 and b == 1:
+    if b.ndim == 0 and b.item() == 1:
         # a * 1 is exact, and a float32 sum rounded via float64 equals the float32 sum (53 >= 2 * 24 + 2 bits):
         # one add, bit-identical (SGD's buf + (1 - dampening) * grad)
         np.add(a, c, out=out)
@@ -67,7 +67,7 @@ def fma(a: np.ndarray, b: np.ndarray, c: np.ndarray, out: np.ndarray, wide: Wide
     if wide is None:
         np.add(a * b, c, out=out)
         return
-    fma32(a, b, c, out=out, scratch=wide[0], exact=False)
+    fma32_rounded_twice(a, b, c, out, wide[0])
 
 
 def lerp_(start: np.ndarray, end: np.ndarray, weight: tuple[np.ndarray, bool], tmp: np.ndarray,

@@ -9,7 +9,7 @@ import numpy as np
 from .. import _check
 from .._core.tensor import Tensor
 from ._kernels import addcdiv_, addcmul_, cdiv, fma, lerp_, lerp_weight, scalar, wide_scalar
-from .optimizer import Optimizer, _param_values, _zeros_like
+from .optimizer import Optimizer, OptimizerState, _param_values, _zeros_like
 
 __all__ = ["optim_adam", "optim_adamw"]
 
@@ -60,24 +60,28 @@ class _Adam(Optimizer):
         if len(params) < 2 or group["amsgrad"] or group["weight_decay"] != 0:
             return False
         f32 = _F32
-        get = self.state.get
-        states = [get(q) for q in params]
-        st0 = states[0]
+        state = self.state
+        get = state._d.get if state.__class__ is OptimizerState else state.get
+        st0 = get(params[0])
         step = 0 if st0 is None else st0["step"]
-        for q, st in zip(params, states):
+        states = []
+        grads = []
+        for q in params:
             d, gd = q._data, q._grad._data
-            if d.dtype != f32 or gd.dtype != f32 or gd.shape != d.shape:
-                return False
+            st = get(q)
             # all at the same step: a parameter whose first gradient comes later starts at step 1 (own loop)
-            if (st is None) is not (st0 is None) or st is not None and st["step"] != step:
+            if d.dtype != f32 or gd.dtype != f32 or gd.shape != d.shape or (st is None) is not (st0 is None) \
+                    or st is not None and st["step"] != step:
                 return False
+            states.append(st)
+            grads.append(gd)
         _ids, m, v, gr, tmp, tmp2, wide, pieces = self._flat_state(g, params, states)[:8]
         step += 1
         for st in states:
             st["step"] = step
         _decay, weight, beta2, one_minus_beta2, bias_correction2_sqrt, eps, neg_step_size = \
             self._constants(group, step, f32, g)
-        np.concatenate([q._grad._data.reshape(-1) for q in params], out=gr)
+        np.concatenate(grads, axis=None, out=gr)
         lerp_(m, gr, weight, tmp, wide)
         np.multiply(v, beta2, out=v)
         addcmul_(v, gr, gr, one_minus_beta2, tmp, wide)
