@@ -294,8 +294,11 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
             for counter, version, desc in versions:
                 if counter[0] != version:
                     raise _version_error(desc, version, counter[0])
-            if node.has_out:
-                saved = [Tensor._from_saved(s, node) if s.__class__ is SavedOutput else s for s in saved]
+            if node.has_out:  # (a loop: a comprehension is a function call of its own)
+                unpacked = []
+                for s in saved:
+                    unpacked.append(Tensor._from_saved(s, node) if s.__class__ is SavedOutput else s)
+                saved = unpacked
             in_grads = node.rule(g, *saved)
             if versions and not retain_graph:  # libtorch only refuses nodes that saved tensors
                 node.saved = _FREED
