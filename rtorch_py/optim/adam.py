@@ -100,7 +100,7 @@ class _Adam(Optimizer):
         values are copied in and its tensors re-pointed to views of the flat buffers. ``states`` (the
         parameters' states, None where there is none yet) gets the states made here."""
         cache = self._scratch.get(("flat", g))
-        if cache is not None and cache[0] == [id(q) for q in params]:
+        if cache is not None and cache[0] == list(map(id, params)):
             for st, mv, vv in zip(states, cache[8], cache[9]):
                 if st is None or st["exp_avg"]._data is not mv or st["exp_avg_sq"]._data is not vv:
                     break
@@ -124,7 +124,7 @@ class _Adam(Optimizer):
             ms.append(mv)
             vs.append(vv)
             pieces.append(tmp2[a:b].reshape(shape))
-        cache = ([id(q) for q in params], m, v, np.empty(total, np.float32), np.empty(total, np.float32), tmp2,
+        cache = (list(map(id, params)), m, v, np.empty(total, np.float32), np.empty(total, np.float32), tmp2,
                  (np.empty(total), np.empty(total)), pieces, ms, vs)
         self._scratch[("flat", g)] = cache
         return cache
