@@ -43,38 +43,42 @@ class _Adam(Optimizer):
     def step(self, closure: Any = None) -> Any:
         """One optimization step; returns ``closure()``'s loss, or None without a closure."""
         consts: dict = {}  # per (group, step, dtype): the scalars, made once per step, not per parameter
-
-        def group_flat(group: dict, g: int) -> bool:
-            return self._group_flat(group, g, [q for q in _param_values(group["params"]) if q._grad is not None])
-
         return self._step_groups(closure, lambda group, param, g, p: self._loop(group, param, g, consts),
-                                 group_flat)
+                                 self._group_flat)
 
-    def _group_flat(self, group: dict, g: int, params: list) -> bool:
+    def _group_flat(self, group: dict, g: int) -> bool:
         """The multi-tensor update: a group of float32 parameters at the same step, without weight decay or
         amsgrad, is updated as ONE flat array (gradients gathered, the state living in flat buffers whose views
         are the per-parameter ``exp_avg`` / ``exp_avg_sq``, the parameters' increments computed flat and added
         to each parameter in place). Element by element it is the single-tensor update, so the results are
-        identical; it only makes ~20 numpy calls per group instead of per parameter. Returns False (the
-        per-parameter loop runs) for anything else."""
-        if len(params) < 2 or group["amsgrad"] or group["weight_decay"] != 0:
+        identical; it only makes ~20 numpy calls per group instead of per parameter. Parameters without a
+        gradient take no part. Returns False (the per-parameter loop runs) for anything else."""
+        if group["amsgrad"] or group["weight_decay"] != 0:
             return False
         f32 = _F32
         state = self.state
         get = state._d.get if state.__class__ is OptimizerState else state.get
-        st0 = get(params[0])
-        step = 0 if st0 is None else st0["step"]
+        params = []
         states = []
         grads = []
-        for q in params:
-            d, gd = q._data, q._grad._data
+        st0 = step = None
+        for q in _param_values(group["params"]):
+            gq = q._grad
+            if gq is None:
+                continue
+            d, gd = q._data, gq._data
             st = get(q)
+            if step is None:
+                st0, step = st, (0 if st is None else st["step"])
             # all at the same step: a parameter whose first gradient comes later starts at step 1 (own loop)
             if d.dtype != f32 or gd.dtype != f32 or gd.shape != d.shape or (st is None) is not (st0 is None) \
                     or st is not None and st["step"] != step:
                 return False
+            params.append(q)
             states.append(st)
             grads.append(gd)
+        if len(params) < 2:
+            return False
         _ids, m, v, gr, tmp, tmp2, wide, pieces = self._flat_state(g, params, states)[:8]
         step += 1
         for st in states:

@@ -11,7 +11,7 @@ from rtorch_py.optim import adam
 
 def _train(monkeypatch: pytest.MonkeyPatch, flat: bool, steps: int = 30) -> tuple[list, list]:
     if not flat:
-        monkeypatch.setattr(adam._Adam, "_group_flat", lambda self, group, g, params: False)
+        monkeypatch.setattr(adam._Adam, "_group_flat", lambda self, group, g: False)
     rt.torch_manual_seed(1)
     x = rt.torch_randn(100, 3)
     y = x[:, 0:1] * 0.2 - x[:, 1:2] * 1.3 + rt.torch_randn(100, 1)
