@@ -81,8 +81,11 @@ def record(out: Any, name: str, rule: Any, inputs: tuple, saved: tuple = (), vie
         elif s is OUT:
             versions.append((t._version, t._version[0], out))
             has_out = True
-    if has_out:
-        saved = tuple([SavedOutput(out) if s is OUT else s for s in saved])
+    if has_out:  # (a loop: a comprehension is a function call of its own)
+        unpacked = []
+        for s in saved:
+            unpacked.append(SavedOutput(out) if s is OUT else s)
+        saved = tuple(unpacked)
     elif saved.__class__ is not tuple:
         saved = tuple(saved)
     if (rule, len(nxt), len(saved)) not in _CONTRACTS_OK:
