@@ -609,10 +609,10 @@ def _rsqrt(d: np.ndarray) -> np.ndarray:
 
 
 def _relu(d: np.ndarray) -> np.ndarray:
-    if d.dtype == np.bool_:
-        return d.copy()
-    it = _INT_OF.get(d.dtype)
-    if it is None or not 8192 <= d.size <= 1 << 20:
+    it = _INT_OF.get(d.dtype)  # (float32/float64 first: the activations of every step)
+    if it is None:
+        return d.copy() if d.dtype == np.bool_ else np.maximum(d, 0)
+    if not 8192 <= d.size <= 1 << 20:
         return np.maximum(d, 0)
     # np.maximum(d, 0) bit for bit (NaN kept, -0.0 and negatives become +0.0: numpy returns the second operand
     # on a tie) as an AND with a mask (0 where d <= 0, all bits elsewhere): np.maximum branches per element,
