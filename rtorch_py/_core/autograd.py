@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import operator
 import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -101,7 +102,7 @@ class Node:
                  "__weakref__")
 
     def __init__(self, name: str, rule: Callable, next_: tuple, meta: tuple, saved: tuple,
-                 versions: tuple) -> None:
+                 versions: tuple, has_out: bool = False) -> None:
         self._name = name
         self.rule = rule  # rule(grad, *saved) -> one gradient (or None) per input
         self.next = next_  # per input: Node, leaf Tensor, or None (no gradient wanted)
@@ -110,7 +111,7 @@ class Node:
         self.versions = versions  # ((version counter, version at save time, description), ...)
         self.seq = next(_seq)
         self.pre_hooks: list | None = None  # hooks on the output's gradient (register_hook, retain_grad)
-        self.has_out = False  # whether saved holds a SavedOutput (unpacked per backward)
+        self.has_out = has_out  # whether saved holds a SavedOutput (unpacked per backward)
 
     def __repr__(self) -> str:
         return f"<{self._name}>"
@@ -193,17 +194,29 @@ def _version_error(data: np.ndarray, expected: int, found: int) -> RuntimeError:
 def _collect(roots: Sequence[Node]) -> list[Node]:
     """All nodes reachable from the roots, newest first: a valid topological order (an op's inputs always
     come from older nodes) and the order libtorch's engine visits them in on one thread."""
-    seen: dict[int, Node] = {}
+    seen: set = set()  # nodes hash by identity
+    order = []
     stack = list(roots)
+    last = None
+    descending = True  # whether the walk met the nodes newest first already (a chain of layers): no sort
     while stack:
         node = stack.pop()
-        if id(node) in seen:
+        if node in seen:
             continue
-        seen[id(node)] = node
+        seen.add(node)
+        order.append(node)
+        if last is not None and node.seq > last:
+            descending = False
+        last = node.seq
         for e in node.next:
-            if e.__class__ is Node and id(e) not in seen:
+            if e.__class__ is Node and e not in seen:
                 stack.append(e)
-    return sorted(seen.values(), key=lambda n: -n.seq)
+    if not descending:
+        order.sort(key=_SEQ, reverse=True)  # sequence numbers are unique: no ties to order
+    return order
+
+
+_SEQ = operator.attrgetter("seq")
 
 
 _FREED = ("<freed>",)  # a distinct object: an empty saved tuple is the shared ()
@@ -256,18 +269,20 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
         order = _collect(root_nodes)
         needed = _needed(order, wanted) if inputs is not None else None
         for node in order:
-            g = buffers.pop(id(node), None)
+            key = id(node)
+            g = buffers.pop(key, None)
             if g is None:
                 continue
-            if needed is not None and id(node) not in needed and id(node) not in wanted:
+            if needed is not None and key not in needed and key not in wanted:
                 continue  # autograd_grad runs only the nodes between its outputs and its inputs, as libtorch
             if node.pre_hooks:
                 g = _run_hooks(node.pre_hooks, g)
-            if wanted and id(node) in wanted:
-                captured[wanted[id(node)]] = g
-                if id(node) not in needed:
+            if wanted and key in wanted:
+                captured[wanted[key]] = g
+                if key not in needed:
                     continue
-            if node.saved is _FREED:
+            saved = node.saved
+            if saved is _FREED:
                 raise RuntimeError(
                     "Trying to backward through the graph a second time (or directly access saved tensors "
                     "after they have already been freed). Saved intermediate values of the graph are freed "
@@ -275,30 +290,36 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
                     "backward through the graph a second time or if you need to access saved tensors after "
                     "calling backward."
                 )
-            for counter, version, desc in node.versions:
+            versions = node.versions
+            for counter, version, desc in versions:
                 if counter[0] != version:
                     raise _version_error(desc, version, counter[0])
-            saved = node.saved
-            if node.has_out:
-                saved = tuple(Tensor._from_saved(s, node) if s.__class__ is SavedOutput else s for s in saved)
+            if node.has_out:  # (a loop: a comprehension is a function call of its own)
+                unpacked = []
+                for s in saved:
+                    unpacked.append(Tensor._from_saved(s, node) if s.__class__ is SavedOutput else s)
+                saved = unpacked
             in_grads = node.rule(g, *saved)
-            if not retain_graph and node.versions:  # libtorch only refuses nodes that saved tensors
+            if versions and not retain_graph:  # libtorch only refuses nodes that saved tensors
                 node.saved = _FREED
             if in_grads.__class__ is not tuple:
                 in_grads = (in_grads,)
             for edge, gi, meta in zip(node.next, in_grads, node.meta):
                 if edge is None or gi is None:
                     continue
-                shape, npdtype = meta
                 if gi.__class__ is not Tensor:
                     gi = Tensor._wrap(np.asarray(gi))
-                if gi._data.shape != shape:
-                    gi = sum_to(gi, shape)
-                if gi._data.dtype != npdtype:
-                    gi = gi._to_np_dtype(npdtype)
+                d = gi._data
+                if d.shape != meta[0]:
+                    gi = sum_to(gi, meta[0])
+                    d = gi._data
+                if d.dtype != meta[1]:
+                    gi = gi._to_np_dtype(meta[1])
+                k = id(edge)
                 if edge.__class__ is not Node:
-                    leaves[id(edge)] = edge
-                _add_to(buffers, id(edge), gi)
+                    leaves[k] = edge
+                prev = buffers.get(k)
+                buffers[k] = gi if prev is None else prev + gi  # (_add_to, inlined: the engine's inner loop)
     finally:
         _GradMode.enabled = prev_mode
 
@@ -307,14 +328,16 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
         g = buffers.pop(key, None)
         if g is None:
             continue
-        if inputs is not None and key not in wanted:
-            continue  # autograd_grad stops at its inputs: libtorch never runs these leaves' hooks
+        if inputs is not None:
+            if key not in wanted:
+                continue  # autograd_grad stops at its inputs: libtorch never runs these leaves' hooks
+            if leaf._hooks:
+                g = _run_hooks(leaf._hooks, g)
+            captured[wanted[key]] = g
+            continue
         if leaf._hooks:
             g = _run_hooks(leaf._hooks, g)
-        if key in wanted:
-            captured[wanted[key]] = g
-        elif inputs is None:
-            leaf._accumulate_grad(g, create_graph)
+        leaf._accumulate_grad(g, create_graph)
     if inputs is not None:
         for i, c in enumerate(captured):
             if c is None and not allow_unused:
@@ -388,7 +411,8 @@ def _check_roots(tensors: Sequence, grad_tensors: Sequence | None) -> list:
         if g is None:
             if t._data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            g = Tensor._wrap(np.ones(t._data.shape, dtype=t._data.dtype))
+            d = t._data  # (a scalar loss: np.array, a quarter of np.ones's cost)
+            g = Tensor._wrap(np.array(1, dtype=d.dtype) if d.shape == () else np.ones(d.shape, dtype=d.dtype))
         elif not isinstance(g, Tensor):
             g = Tensor._wrap(np.asarray(g, dtype=t._data.dtype))
         if g._data.shape != t._data.shape and _expandable(t._data.shape, g._data.shape):

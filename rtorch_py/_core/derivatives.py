@@ -352,13 +352,13 @@ def addmm(g, a, b, beta=1, alpha=1):
 
 def linear(g, x, w, need_x, need_w, need_b):
     # x: (..., in), w: (out, in), g: (..., out). The bias gradient sums g over every leading dim.
-    if not O._mode.enabled and g.ndim > 1 and g._data.dtype == w._data.dtype == x._data.dtype and \
-            w._data.dtype.metadata is None:  # bfloat16 (a tagged float32) takes the general form: record() rounds
+    gd, xd, wd = g._data, x._data, w._data
+    if not O._mode.enabled and gd.ndim > 1 and gd.dtype == wd.dtype == xd.dtype and \
+            wd.dtype.metadata is None:  # bfloat16 (a tagged float32) takes the general form: record() rounds
         # first order (every training step): the numpy calls of the general form below, wrapped once each
-        gd, xd, wrap = g._data, x._data, O.Tensor._wrap
+        wrap = O.Tensor._wrap
         g2 = gd.reshape(-1, gd.shape[-1]) if gd.ndim > 2 else gd
-        gx = wrap(np.matmul(g2, w._data).reshape(xd.shape) if gd.ndim > 2 else np.matmul(gd, w._data)) \
-            if need_x else None
+        gx = wrap(O.mm2d(g2, wd).reshape(xd.shape) if gd.ndim > 2 else O.mm2d(gd, wd)) if need_x else None
         gw = wrap(np.matmul(g2.T, xd.reshape(-1, xd.shape[-1]) if xd.ndim > 2 else xd)) if need_w else None
         return gx, gw, wrap(np.add.reduce(g2, axis=(0,))) if need_b else None
     if g.ndim == 1:
@@ -540,12 +540,13 @@ def _loss_scale(g, reduction, n):
     return g * (1.0 / n) if reduction == "mean" else g
 
 
-def mse_loss(g, x, y, reduction, need_y):
+def mse_loss(g, x, y, reduction, need_y, d):
+    # d: the forward's x - y (an array)
     xd, yd, gd = x._data, y._data, g._data
     if not O._mode.enabled and xd.shape == yd.shape and xd.dtype == yd.dtype == gd.dtype and xd.dtype.metadata is None:
         # first order, no broadcasting: the general form's numpy calls without its intermediate tensors
         gs = gd * (2.0 / xd.size) if reduction == "mean" else gd * 2.0
-        gx = np.multiply(xd - yd, gs)
+        gx = np.multiply(d, gs)
         return O.Tensor._wrap(gx), (O.Tensor._wrap(-gx) if need_y else None)
     if reduction == "mean":
         xs, ys = x._data.shape, y._data.shape

@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["fma32", "fma64", "on_midpoint"]
+__all__ = ["fma32", "fma32_rounded_twice", "fma64", "on_midpoint"]
 
 LOW29 = np.uint64(2**29 - 1)  # the float64 significand bits below float32's precision
 MID29 = np.uint64(2**28)  # ... equal to this: the float64 value is a float32 midpoint
@@ -50,6 +50,8 @@ def fma32(a: Any, b: Any, c: Any, *, out: np.ndarray | None = None, scratch: np.
     ``scratch``: a float64 array of the result's shape for the sum (allocated when None); ``out``: the float32
     result (may be ``a`` or ``c``; allocated when None). Returns ``out``.
     """
+    if not exact and out is not None:
+        return fma32_rounded_twice(a, b, c, out, scratch)
     s = np.multiply(a, b, out=scratch, dtype=np.float64)
     np.add(s, c, out=s)
     if exact:
@@ -66,6 +68,19 @@ def fma32(a: Any, b: Any, c: Any, *, out: np.ndarray | None = None, scratch: np.
         return s.astype(np.float32)
     np.copyto(out, s, casting="same_kind")  # the rounding to float32
     return out
+
+
+def fma32_rounded_twice(a: Any, b: Any, c: Any, out: np.ndarray, scratch: np.ndarray | None) -> np.ndarray:
+    """``fma32(a, b, c, out=out, scratch=scratch, exact=False)`` (the optimizers' kernels call it per step):
+    the exact float64 product, the float64 sum rounded to float32 as it is written to ``out``.
+
+    Example:
+        >>> out = np.empty(1, np.float32)
+        >>> float(fma32_rounded_twice(np.float32([3]), np.float32([0.5]), np.float32([1]), out, None)[0])
+        2.5
+    """
+    s = np.multiply(a, b, out=scratch, dtype=np.float64)
+    return np.add(s, c, out=out, dtype=np.float64, casting="same_kind")
 
 
 _SPLIT = 134217729.0  # 2**27 + 1, Veltkamp's splitter for float64

@@ -154,18 +154,20 @@ class Tensor:
 
     # -- autograd --------------------------------------------------------------------------------------
     def _accumulate_grad(self, g: Tensor, create_graph: bool) -> None:
-        if self._grad is None:
+        grad = self._grad
+        if grad is None:
             if create_graph:
                 self._grad = g
             else:
                 # Own the buffer: the incoming gradient may be shared with another leaf or be a read-only
                 # broadcast view; later accumulations (and zero_grad) write into it in place.
                 self._grad = Tensor._wrap(np.array(g._data, dtype=self._data.dtype, order="C"))
-        elif create_graph or self._grad._requires_grad:
-            self._grad = self._grad + g
+        elif create_graph or grad._requires_grad:
+            self._grad = grad + g
         else:
-            np.add(self._grad._data, g._data, out=self._grad._data, casting="unsafe")
-            self._grad._version[0] += 1
+            d = grad._data
+            np.add(d, g._data, out=d, casting="unsafe")
+            grad._version[0] += 1
 
     def backward(self, gradient: Tensor | None = None, retain_graph: builtins.bool | None = None,
                  create_graph: bool = False, inputs: Any = None) -> None:

@@ -75,7 +75,8 @@ def nnf_relu(input: Tensor, inplace: bool = False) -> Tensor:
          2
         [ CPUFloatType{2} ]
     """
-    return _inplace(_t(input, "nnf_relu"), O.relu, inplace)
+    x = _t(input, "nnf_relu")
+    return _inplace(x, O.relu, True) if inplace else O.relu(x)
 
 
 def nnf_relu6(input: Tensor, inplace: bool = False) -> Tensor:
@@ -323,20 +324,23 @@ def nnf_linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Ten
         >>> nnf_linear(torch_ones(2, 3), torch_ones(4, 3)).shape
         (2, 4)
     """
-    x = _t(input, "nnf_linear")
-    w = _t(weight, "nnf_linear", "weight")
-    if w.ndim not in (1, 2):
+    # (checks on the arrays themselves: this runs for every layer of every step)
+    x = input if input.__class__ is Tensor else _t(input, "nnf_linear")
+    w = weight if weight.__class__ is Tensor else _t(weight, "nnf_linear", "weight")
+    xs, ws = x._data.shape, w._data.shape
+    if len(ws) not in (1, 2):
         raise RuntimeError(f"nnf_linear: weight must be a matrix (out_features x in_features), got shape "
-                           f"{list(w.shape)}")
-    if x.ndim == 0 or x.shape[-1] != w.shape[-1]:
-        lead = "x".join(map(str, x.shape[:-1] or (1,)))
-        raise RuntimeError(f"nnf_linear: input of size {list(x.shape)} does not fit weight of size {list(w.shape)} "
-                           f"(in_features {w.shape[-1]}): mat1 and mat2 shapes cannot be multiplied "
-                           f"({lead}x{x.shape[-1] if x.ndim else 1} and {w.shape[-1]}x{w.shape[0]})")
-    if bias is not None and _t(bias, "nnf_linear", "bias").shape not in ((w.shape[0],), ()):
+                           f"{list(ws)}")
+    if not xs or xs[-1] != ws[-1]:
+        lead = "x".join(map(str, xs[:-1] or (1,)))
+        raise RuntimeError(f"nnf_linear: input of size {list(xs)} does not fit weight of size {list(ws)} "
+                           f"(in_features {ws[-1]}): mat1 and mat2 shapes cannot be multiplied "
+                           f"({lead}x{xs[-1] if xs else 1} and {ws[-1]}x{ws[0]})")
+    if bias is not None and (bias if bias.__class__ is Tensor else _t(bias, "nnf_linear", "bias"))._data.shape \
+            not in ((ws[0],), ()):
         raise RuntimeError(f"nnf_linear: bias of size {list(bias.shape)} does not match out_features "
-                           f"{w.shape[0]}")
-    if w.ndim == 1:
+                           f"{ws[0]}")
+    if len(ws) == 1:
         out = O.matmul(x, w)
         return out if bias is None else O.add(out, bias)
     return O.linear(x, w, bias)

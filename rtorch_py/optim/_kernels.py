@@ -7,7 +7,8 @@ PyTorch's single-tensor optimizers are sequences of ``lerp_``, ``addcmul_``, ``a
 - ``lerp_(end, w)``: ``fma(w, end - self, self)`` when ``|w| < 0.5``, else ``fma(w - 1, end - self, end)``;
 - ``addcmul_(t1, t2, value=v)``: ``fma(v * t1, t2, self)``;
 - ``add_(other, alpha=a)``: ``fma(other, a, self)``;
-- ``addcdiv_(t1, t2, value=v)``: ``self + (v * t1) / t2`` (no fusion); ``t / s``: a true division.
+- ``addcdiv_(t1, t2, value=v)``: ``self + (v * t1) / t2`` (no fusion; :func:`cdiv` is its term); ``t / s``: a true
+  division.
 :func:`fma` is rtorch_py/_core/fma.py's ``fma32`` with ``exact=False``: the float32 product computed exactly in
 float64, the float64 sum, then the rounding to float32 -- TWO roundings, which differ from the hardware fma
 only when the float64 sum is exactly a float32 midpoint (about one value in 2**29; the midpoint correction
@@ -22,9 +23,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._core.fma import fma32
+from .._core.fma import fma32_rounded_twice
 
-__all__ = ["scalar", "wide_scalar", "lerp_weight", "fma", "lerp_", "addcmul_", "addcdiv_"]
+__all__ = ["scalar", "wide_scalar", "lerp_weight", "fma", "lerp_", "addcmul_", "cdiv", "addcdiv_"]
 
 Wide = tuple[np.ndarray, np.ndarray] | None
 
@@ -58,7 +59,7 @@ def fma(a: np.ndarray, b: np.ndarray, c: np.ndarray, out: np.ndarray, wide: Wide
         >>> fma(a, a, np.float32([-1]), out, wide); float(out[0]) == 2**-11 + 2**-24
         True
     """
-    if b.ndim == 0 and b == 1:
+    if b.ndim == 0 and b.item() == 1:
         # a * 1 is exact, and a float32 sum rounded via float64 equals the float32 sum (53 >= 2 * 24 + 2 bits):
         # one add, bit-identical (SGD's buf + (1 - dampening) * grad)
         np.add(a, c, out=out)
@@ -66,7 +67,7 @@ def fma(a: np.ndarray, b: np.ndarray, c: np.ndarray, out: np.ndarray, wide: Wide
     if wide is None:
         np.add(a * b, c, out=out)
         return
-    fma32(a, b, c, out=out, scratch=wide[0], exact=False)
+    fma32_rounded_twice(a, b, c, out, wide[0])
 
 
 def lerp_(start: np.ndarray, end: np.ndarray, weight: tuple[np.ndarray, bool], tmp: np.ndarray,
@@ -87,12 +88,18 @@ def addcmul_(self: np.ndarray, t1: np.ndarray, t2: np.ndarray, value: np.ndarray
         fma(tmp, t2, self, self, wide)
 
 
+def cdiv(t1: np.ndarray, t2: np.ndarray, value: np.ndarray | None, out: np.ndarray) -> np.ndarray:
+    """``value * t1 / t2`` into ``out`` (may be ``t1``), as libtorch's ``addcdiv_`` forms the term it adds;
+    ``value``: a :func:`scalar`, None for 1. Returns ``out``."""
+    if value is None:
+        np.divide(t1, t2, out=out)
+    else:
+        np.multiply(t1, value, out=out)
+        np.divide(out, t2, out=out)
+    return out
+
+
 def addcdiv_(self: np.ndarray, t1: np.ndarray, t2: np.ndarray, value: np.ndarray | None, tmp: np.ndarray) -> None:
     """``self.addcdiv_(t1, t2, value=v)`` in place; ``value``: a :func:`scalar`, None for 1; ``tmp`` may be
     ``t1``."""
-    if value is None:
-        np.divide(t1, t2, out=tmp)
-    else:
-        np.multiply(t1, value, out=tmp)
-        np.divide(tmp, t2, out=tmp)
-    np.add(self, tmp, out=self)
+    np.add(self, cdiv(t1, t2, value, tmp), out=self)

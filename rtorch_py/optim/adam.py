@@ -8,10 +8,13 @@ import numpy as np
 
 from .. import _check
 from .._core.tensor import Tensor
-from ._kernels import addcdiv_, addcmul_, fma, lerp_, lerp_weight, scalar, wide_scalar
-from .optimizer import Optimizer, _param_values, _zeros_like
+from ._kernels import addcdiv_, addcmul_, cdiv, fma, lerp_, lerp_weight, scalar, wide_scalar
+from .optimizer import Optimizer, OptimizerState, _param_values, _zeros_like
 
 __all__ = ["optim_adam", "optim_adamw"]
+
+_F32 = np.dtype(np.float32)
+_PLAIN = frozenset((float, int))  # hyperparameters whose scalars are kept between steps (not tensors, arrays)
 
 
 class _Adam(Optimizer):
@@ -40,96 +43,115 @@ class _Adam(Optimizer):
     def step(self, closure: Any = None) -> Any:
         """One optimization step; returns ``closure()``'s loss, or None without a closure."""
         consts: dict = {}  # per (group, step, dtype): the scalars, made once per step, not per parameter
-        flat: dict = {}  # per group: whether the multi-tensor update did the whole group
+        return self._step_groups(closure, lambda group, param, g, p: self._loop(group, param, g, consts),
+                                 self._group_flat)
 
-        def loop(group: dict, param: Tensor, g: int, p: int) -> None:
-            done = flat.get(g)
-            if done is None:
-                done = flat[g] = self._group_flat(
-                    group, g, [q for q in _param_values(group["params"]) if q._grad is not None])
-            if not done:
-                self._loop(group, param, g, consts)
-
-        return self._step_helper(closure, loop)
-
-    def _group_flat(self, group: dict, g: int, params: list) -> bool:
+    def _group_flat(self, group: dict, g: int) -> bool:
         """The multi-tensor update: a group of float32 parameters at the same step, without weight decay or
-        amsgrad, is updated as ONE flat array (gradients and parameters gathered, the state living in flat
-        buffers whose views are the per-parameter ``exp_avg`` / ``exp_avg_sq``). Element by element it is
-        the single-tensor update, so the results are identical; it only makes ~20 numpy calls per group
-        instead of per parameter. Returns False (the per-parameter loop runs) for anything else."""
-        if len(params) < 2 or group["amsgrad"] or group["weight_decay"] != 0:
+        amsgrad, is updated as ONE flat array (gradients gathered, the state living in flat buffers whose views
+        are the per-parameter ``exp_avg`` / ``exp_avg_sq``, the parameters' increments computed flat and added
+        to each parameter in place). Element by element it is the single-tensor update, so the results are
+        identical; it only makes ~20 numpy calls per group instead of per parameter. Parameters without a
+        gradient take no part. Returns False (the per-parameter loop runs) for anything else."""
+        if group["amsgrad"] or group["weight_decay"] != 0:
             return False
-        f32 = np.float32
-        states = [self.state.get(q) for q in params]
-        for q, st in zip(params, states):
-            if q._data.dtype != f32 or q._grad._data.dtype != f32 or q._grad._data.shape != q._data.shape:
+        f32 = _F32
+        state = self.state
+        get = state._d.get if state.__class__ is OptimizerState else state.get
+        params = []
+        states = []
+        grads = []
+        st0 = step = None
+        for q in _param_values(group["params"]):
+            gq = q._grad
+            if gq is None:
+                continue
+            d, gd = q._data, gq._data
+            st = get(q)
+            if step is None:
+                st0, step = st, (0 if st is None else st["step"])
+            # all at the same step: a parameter whose first gradient comes later starts at step 1 (own loop)
+            if d.dtype != f32 or gd.dtype != f32 or gd.shape != d.shape or (st is None) is not (st0 is None) \
+                    or st is not None and st["step"] != step:
                 return False
-            if st is not None and (st["step"] != states[0]["step"] if states[0] is not None else True):
-                return False
-        flat = self._flat_state(g, params, states)
-        m, v, gr, pd, tmp, tmp2, wide = flat[1:8]
-        step = states[0]["step"] + 1 if states[0] is not None else 1
-        for q in params:
-            self.state[q]["step"] = step
-        c = self._constants(group, step, f32)
-        _decay, weight, beta2, one_minus_beta2, bias_correction2_sqrt, eps, neg_step_size = c
-        np.concatenate([q._grad._data.reshape(-1) for q in params], out=gr)
-        np.concatenate([q._data.reshape(-1) for q in params], out=pd)
+            params.append(q)
+            states.append(st)
+            grads.append(gd)
+        if len(params) < 2:
+            return False
+        _ids, m, v, gr, tmp, tmp2, wide, pieces = self._flat_state(g, params, states)[:8]
+        step += 1
+        for st in states:
+            st["step"] = step
+        _decay, weight, beta2, one_minus_beta2, bias_correction2_sqrt, eps, neg_step_size = \
+            self._constants(group, step, f32, g)
+        np.concatenate(grads, axis=None, out=gr)
         lerp_(m, gr, weight, tmp, wide)
         np.multiply(v, beta2, out=v)
         addcmul_(v, gr, gr, one_minus_beta2, tmp, wide)
         np.sqrt(v, out=tmp)
         np.divide(tmp, bias_correction2_sqrt, out=tmp)
         np.add(tmp, eps, out=tmp)
-        addcdiv_(pd, m, tmp, neg_step_size, tmp2)
-        for q, piece in zip(params, flat[8]):
-            np.copyto(q._data, piece)
+        cdiv(m, tmp, neg_step_size, tmp2)  # param.addcdiv_(m, denom, value=-step_size): its term, flat
+        for q, piece in zip(params, pieces):
+            d = q._data
+            np.add(d, piece, out=d)
             q._version[0] += 1
         return True
 
     def _flat_state(self, g: int, params: list, states: list) -> tuple:
         """The group's flat buffers, (re)made when the parameters or their state tensors changed: the state's
-        values are copied in and its tensors re-pointed to views of the flat buffers."""
+        values are copied in and its tensors re-pointed to views of the flat buffers. ``states`` (the
+        parameters' states, None where there is none yet) gets the states made here."""
         cache = self._scratch.get(("flat", g))
-        if cache is not None and cache[0] == [id(q) for q in params] and all(
-                st is not None and st["exp_avg"]._data is mv and st["exp_avg_sq"]._data is vv
-                for st, mv, vv in zip(states, cache[9], cache[10])):
-            return cache
+        if cache is not None and cache[0] == list(map(id, params)):
+            for st, mv, vv in zip(states, cache[8], cache[9]):
+                if st is None or st["exp_avg"]._data is not mv or st["exp_avg_sq"]._data is not vv:
+                    break
+            else:
+                return cache
         sizes = [q._data.size for q in params]
         total = sum(sizes)
         m, v = np.zeros(total, np.float32), np.zeros(total, np.float32)
         offs = np.cumsum([0, *sizes])
-        pd = np.empty(total, np.float32)
+        tmp2 = np.empty(total, np.float32)
         ms, vs, pieces = [], [], []
-        for q, st, a, b in zip(params, states, offs[:-1], offs[1:]):
+        for i, (q, st, a, b) in enumerate(zip(params, states, offs[:-1], offs[1:])):
             shape = q._data.shape
             mv, vv = m[a:b].reshape(shape), v[a:b].reshape(shape)
             if st is None:
-                st = self.state[q] = {"step": 0}
+                st = states[i] = self.state[q] = {"step": 0}
             else:
                 mv[...] = st["exp_avg"]._data
                 vv[...] = st["exp_avg_sq"]._data
             st["exp_avg"], st["exp_avg_sq"] = Tensor._wrap(mv), Tensor._wrap(vv)
             ms.append(mv)
             vs.append(vv)
-            pieces.append(pd[a:b].reshape(shape))
-        cache = ([id(q) for q in params], m, v, np.empty(total, np.float32), pd, np.empty(total, np.float32),
-                 np.empty(total, np.float32), (np.empty(total), np.empty(total)), pieces, ms, vs)
+            pieces.append(tmp2[a:b].reshape(shape))
+        cache = (list(map(id, params)), m, v, np.empty(total, np.float32), np.empty(total, np.float32), tmp2,
+                 (np.empty(total), np.empty(total)), pieces, ms, vs)
         self._scratch[("flat", g)] = cache
         return cache
 
-    def _constants(self, group: dict, step: int, dtype: np.dtype) -> tuple:
+    def _constants(self, group: dict, step: int, dtype: np.dtype, g: int) -> tuple:
+        """The step's scalars; those that do not depend on the step are kept per group and dtype while the
+        group's hyperparameters stay the same (one entry each: schedulers change lr every step)."""
         beta1, beta2 = group["betas"]
-        lr, weight_decay = group["lr"], group["weight_decay"]
-        if weight_decay == 0:
-            decay = None
-        elif self._decoupled:
-            decay = scalar(1 - lr * weight_decay, dtype)
-        else:
-            decay = wide_scalar(weight_decay, dtype)
-        return (decay, lerp_weight(1 - beta1, dtype), scalar(beta2, dtype), scalar(1 - beta2, dtype),
-                scalar((1 - beta2**step) ** 0.5, dtype), scalar(group["eps"], dtype),
+        lr, weight_decay, eps = group["lr"], group["weight_decay"], group["eps"]
+        hyper = (lr, beta1, beta2, weight_decay, eps)
+        kept = self._scratch.get(("consts", g, dtype))
+        if kept is None or not _PLAIN.issuperset(map(type, hyper)) or kept[0] != hyper:
+            if weight_decay == 0:
+                decay = None
+            elif self._decoupled:
+                decay = scalar(1 - lr * weight_decay, dtype)
+            else:
+                decay = wide_scalar(weight_decay, dtype)
+            kept = self._scratch[("consts", g, dtype)] = (hyper, decay, lerp_weight(1 - beta1, dtype),
+                                                          scalar(beta2, dtype), scalar(1 - beta2, dtype),
+                                                          scalar(eps, dtype))
+        _hyper, decay, weight, beta2_, one_minus_beta2, eps_ = kept
+        return (decay, weight, beta2_, one_minus_beta2, scalar((1 - beta2**step) ** 0.5, dtype), eps_,
                 scalar(-lr / (1 - beta1**step), dtype))
 
     def _loop(self, group: dict, param: Tensor, g: int, consts: dict) -> None:
@@ -147,7 +169,7 @@ class _Adam(Optimizer):
         key = (g, step, data.dtype)
         c = consts.get(key)
         if c is None:
-            c = consts[key] = self._constants(group, step, data.dtype)
+            c = consts[key] = self._constants(group, step, data.dtype, g)
         decay, weight, beta2, one_minus_beta2, bias_correction2_sqrt, eps, neg_step_size = c
         tmp, tmp2, wide = self._buffers(param, 2, True)
         grad = param._grad._data

@@ -62,7 +62,9 @@ def is_optimizer(x: Any) -> bool:
 
 
 def _param_values(params: Any) -> Iterable[Tensor]:
-    return params.values() if isinstance(params, Mapping) else params
+    if params.__class__ is list:  # the usual group (a list; model.parameters is a dict): before the ABC's check
+        return params
+    return params.values() if isinstance(params, dict) or isinstance(params, Mapping) else params
 
 
 def _zeros_like(param: Tensor) -> Tensor:
@@ -272,6 +274,13 @@ class Optimizer(R6):
         """Run ``closure`` with grad enabled, then ``loop_fun(group, param, g, p)`` under no-grad for every
         parameter that has a gradient (``g``, ``p``: 0-based positions of the group and of the parameter in
         it); return the closure's loss (None without a closure)."""
+        return self._step_groups(closure, loop_fun, None)
+
+    def _step_groups(self, closure: Callable[[], Any] | None, loop_fun: Callable[[dict, Tensor, int, int], None],
+                     group_fun: Callable[[dict, int], bool] | None) -> Any:
+        """``_step_helper`` (whose signature R torch prints) with ``group_fun(group, g)``: when given, it runs
+        first for each group and returns whether it updated the whole group (a multi-tensor update: the group's
+        parameters then skip ``loop_fun``)."""
         mode = autograd._GradMode
         prev = mode.enabled
         try:
@@ -281,6 +290,8 @@ class Optimizer(R6):
                 loss = closure()
             mode.enabled = False
             for g, group in enumerate(self.param_groups):
+                if group_fun is not None and group_fun(group, g):
+                    continue
                 for p, param in enumerate(_param_values(group["params"])):
                     if param._grad is not None:
                         loop_fun(group, param, g, p)

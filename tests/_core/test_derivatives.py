@@ -181,6 +181,10 @@ case("t/1d", lambda a: rt.torch_t(a) * 2, N(3))
 case("addmm", lambda c, a, b: rt.torch_addmm(c, a, b), N(4), N(2, 3), N(3, 4), second=True)
 case("linear", lambda x, w, b: O.linear(x, w, b), N(2, 3), N(4, 3), N(4), second=True)
 case("linear/nobias-3d", lambda x, w: O.linear(x, w), N(2, 2, 3), N(4, 3))
+# one output / one input: the input gradient / the forward are outer products (ops.mm2d's broadcast product)
+case("linear/one-out", lambda x, w, b: O.linear(x, w, b), N(5, 3), N(1, 3), N(1), second=True)
+case("linear/one-in", lambda x, w, b: O.linear(x, w, b), N(5, 1), N(4, 1), N(4), second=True)
+case("linear/one-out-3d", lambda x, w: O.linear(x, w), N(2, 3, 2), N(1, 2))
 case("addmm/beta-alpha", lambda c, a, b: rt.torch_addmm(c, a, b, beta=0.5, alpha=-2), N(2, 4), N(2, 3), N(3, 4))
 for eq, shapes in [("ij,jk->ik", [(2, 3), (3, 4)]), ("ij->ji", [(2, 3)]), ("ii->i", [(3, 3)]), ("ii", [(3, 3)]),
                    ("ij->", [(2, 3)]), ("bij,bjk->bik", [(2, 2, 3), (2, 3, 4)]), ("i,j->ij", [(3,), (4,)]),

@@ -123,3 +123,46 @@ def test_layer_norm_is_numpys_mean_and_var_bit_for_bit() -> None:
             xhat = (d - np.mean(d, axis=axes, keepdims=True)) * rstd
             got = nn_ops.layer_norm(Tensor._wrap(d), Tensor._wrap(w), Tensor._wrap(b), k, 1e-5)._data
             assert got.tobytes() == (xhat * w + b).tobytes(), (shape, dtype)
+
+def test_mm2d_outer_product_is_numpys_matmul_bit_for_bit(dtype: type) -> None:
+    """ops.mm2d takes a broadcast product (+ 0.0) for an inner dimension of 1: np.matmul's bits, signed zeros,
+    infinities, NaN and subnormals included; other shapes are np.matmul itself."""
+    from rtorch_py._core.ops import mm2d
+
+    rng = np.random.default_rng(11)
+    special = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, 1e-40, -1e-45, 3e38, -3e38, 2.0**-20], dtype)
+    with np.errstate(all="ignore"):
+        for t in range(200):
+            n, m, k = (int(v) for v in rng.integers(1, 70, 3))
+            a = rng.standard_normal((n, 1 if t % 4 else k)).astype(dtype)
+            b = rng.standard_normal((a.shape[1], m)).astype(dtype)
+            a.flat[rng.integers(0, a.size, 3)] = rng.choice(special, 3)
+            b.flat[rng.integers(0, b.size, 3)] = rng.choice(special, 3)
+            for x, y in ((a, b), (np.asfortranarray(a), b), (a, np.ascontiguousarray(b.T).T)):
+                want, got = np.matmul(x, y), mm2d(x, y)
+                assert got.dtype == want.dtype and got.shape == want.shape
+                nan = np.isnan(want)
+                assert np.array_equal(nan, np.isnan(got))
+                assert want[~nan].tobytes() == got[~nan].tobytes(), (n, m, t)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_select_or_zero_is_np_where_bit_for_bit(dtype: type) -> None:
+    """ops._select_or_zero (x's bits times the 0/1 mask: relu's and where's gradient) equals np.where(c, x, 0)
+    / np.where(c, 0, x): +0.0 where not selected, signed zeros, infinities, NaN and subnormals kept where
+    selected."""
+    from rtorch_py._core.ops import _select_or_zero
+
+    rng = np.random.default_rng(5)
+    special = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan, 1e-40, -1e-45], np.float64).astype(dtype)
+    for t in range(300):
+        shape = tuple(int(s) for s in rng.integers(1, 20, int(rng.integers(1, 4))))
+        x = rng.standard_normal(shape).astype(dtype)
+        x.flat[rng.integers(0, x.size, 4)] = rng.choice(special, 4)
+        c = rng.random(shape) < 0.5
+        if t % 3 == 0:
+            c = np.asfortranarray(c)
+        for xa, xb in ((x, 0.0), (0.0, x), (x, 0)):
+            got, want = _select_or_zero(c, xa, xb), np.where(c, xa, xb).astype(dtype)
+            assert got is not None and got.dtype == want.dtype
+            assert got.tobytes() == want.tobytes(), (t, shape)

@@ -11,7 +11,7 @@ from rtorch_py.optim import adam
 
 def _train(monkeypatch: pytest.MonkeyPatch, flat: bool, steps: int = 30) -> tuple[list, list]:
     if not flat:
-        monkeypatch.setattr(adam._Adam, "_group_flat", lambda self, group, g, params: False)
+        monkeypatch.setattr(adam._Adam, "_group_flat", lambda self, group, g: False)
     rt.torch_manual_seed(1)
     x = rt.torch_randn(100, 3)
     y = x[:, 0:1] * 0.2 - x[:, 1:2] * 1.3 + rt.torch_randn(100, 1)
@@ -51,3 +51,59 @@ def test_flat_adam_state_tensors_are_views_of_the_update() -> None:
     np.testing.assert_allclose(opt.state[a]["exp_avg"]._data, [0.2, -0.4], rtol=1e-6)
     np.testing.assert_allclose(opt.state[b]["exp_avg"]._data, [[0.3]], rtol=1e-6)
     np.testing.assert_allclose(a._data, [0.9, -1.9], rtol=1e-6)
+
+
+@pytest.mark.parametrize("late_first", [False, True])
+def test_flat_adam_parameter_with_a_late_first_gradient_starts_at_step_1(late_first: bool) -> None:
+    # b gets its first gradient at the third step: its own state starts then (step 1, bias corrections of
+    # step 1), as in PyTorch's Adam, which skips parameters without a gradient; a is at step 3 by then.
+    # Reference: b in an optimizer of its own from the third step on.
+    def run(together: bool) -> tuple[list, list]:
+        rt.torch_manual_seed(1)
+        a = rt.torch_randn(3, requires_grad=True)
+        b = rt.torch_randn(2, requires_grad=True)
+        groups = [([b, a] if late_first else [a, b])] if together else [[a], [b]]
+        opts = [rt.optim_adam(g, lr=0.1) for g in groups]
+        for t in range(5):
+            for o in opts:
+                o.zero_grad()
+            loss = (a * a).sum() + ((b * b * b).sum() if t >= 2 else 0)
+            loss.backward()
+            for o in opts:
+                o.step()
+        steps = [next(o.state.get(p)["step"] for o in opts if o.state.get(p) is not None) for p in (a, b)]
+        return [a._data.tolist(), b._data.tolist()], steps
+
+    together, steps = run(True)
+    apart, ref_steps = run(False)
+    assert together == apart
+    assert steps == ref_steps == [5, 3]
+
+
+def test_adam_scalars_kept_between_steps_follow_changed_hyperparameters(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The step-independent scalars are kept per group; a scheduler (or the user) changing lr, betas or eps
+    # between steps must be seen at once: the same run with nothing kept (every scalar made each step) agrees.
+    def run() -> list:
+        rt.torch_manual_seed(2)
+        a, b = rt.torch_randn(4, requires_grad=True), rt.torch_randn(2, 2, requires_grad=True)
+        opt = rt.optim_adam([a, b], lr=0.1)
+        out = []
+        for t in range(6):
+            if t == 2:
+                opt.param_groups[0]["lr"] = 0.05
+            if t == 3:
+                opt.param_groups[0]["betas"] = (0.8, 0.99)
+            if t == 4:
+                opt.param_groups[0]["eps"] = 1e-3
+            if t == 5:
+                opt.param_groups[0]["lr"] = 1  # an int: the same scalars as 1.0
+            opt.zero_grad()
+            ((a * a * a).sum() + (b * b).sum()).backward()
+            opt.step()
+            out.append(a._data.tolist() + b._data.ravel().tolist())
+        return out
+
+    kept = run()
+    monkeypatch.setattr(adam, "_PLAIN", frozenset())
+    assert kept == run()
+    assert kept[1] != kept[2]
