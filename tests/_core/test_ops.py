@@ -124,6 +124,8 @@ def test_layer_norm_is_numpys_mean_and_var_bit_for_bit() -> None:
             got = nn_ops.layer_norm(Tensor._wrap(d), Tensor._wrap(w), Tensor._wrap(b), k, 1e-5)._data
             assert got.tobytes() == (xhat * w + b).tobytes(), (shape, dtype)
 
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_mm2d_outer_product_is_numpys_matmul_bit_for_bit(dtype: type) -> None:
     """ops.mm2d takes a broadcast product (+ 0.0) for an inner dimension of 1: np.matmul's bits, signed zeros,
     infinities, NaN and subnormals included; other shapes are np.matmul itself."""
