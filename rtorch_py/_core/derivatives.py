@@ -619,6 +619,11 @@ def silu(g, x):
 
 def conv2d(g, x, w, stride, padding, dilation, groups, cols=None):
     NO = _nn()  # noqa: N806
+    if not O._mode.enabled and x._requires_grad and w._requires_grad:
+        # first order, both gradients: one pass (Winograd shares the transform of g between them; the same
+        # numpy calls as the two separate ops below, so the same bits)
+        gx, gw = NO.conv2d_backward(g, x, w, stride, padding, dilation, groups, cols)
+        return gx, gw, O.sum(g, (0, 2, 3))
     gx = NO.conv_transpose2d(g, w, None, stride, padding, dilation, groups, x.shape[2:]) \
         if x._requires_grad else None
     gw = NO.conv2d_weight(x, g, w.shape[2:], stride, padding, dilation, groups, cols) \
