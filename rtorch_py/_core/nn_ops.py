@@ -74,12 +74,13 @@ def _grouped_rows(gy: np.ndarray, groups: int) -> np.ndarray:
     return np.ascontiguousarray(t).reshape(groups, o // groups, -1)
 
 
-def _conv_fwd(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, s: Pair, p: Pair, d: Pair, groups: int
-              ) -> tuple[np.ndarray, np.ndarray]:
+def _conv_fwd(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, s: Pair, p: Pair, d: Pair, groups: int,
+              keep: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """The convolution (bias added while the product is laid out as (N, O, oh, ow)) and its im2col columns
-    (the weight gradient reuses them: no second im2col)."""
+    (the weight gradient reuses them: no second im2col); on the Winograd path its transformed input (flat, 1-D)
+    when ``keep`` asks for it, else None."""
     if w.dtype == x.dtype and _winograd_ok(x.shape, w.shape, x.dtype, s, p, d, groups):
-        return _wino_fwd(x, w, b, p), None
+        return _wino_fwd(x, w, b, p, keep)
     n = x.shape[0]
     o, _cg, kh, kw = w.shape
     oh = conv_out_size(x.shape[2], kh, s[0], p[0], d[0])
@@ -129,7 +130,7 @@ def _conv_adj_w(x: np.ndarray, gy: np.ndarray, k: Pair, s: Pair, p: Pair, d: Pai
     oh, ow = gy.shape[2], gy.shape[3]
     w_shape = (gy.shape[1], x.shape[1] // groups) + tuple(k)
     if _wino_adjoint_ok(gy, w_shape, x.shape, x.dtype, s, p, d, groups):
-        return _wino_bwd(gy, x, None, x.shape, w_shape, p)[1]
+        return _wino_bwd(gy, x, None, x.shape, w_shape, p, _wino_v(cols))[1]
     if cols is None:
         cols = _cols(x, k, (oh, ow), s, p, d, groups)
     gw = np.matmul(_grouped_rows(gy, groups), cols.transpose(0, 2, 1))  # (G, O/G, Cg*kh*kw)
@@ -303,6 +304,12 @@ class _WinoPlan:
         """(first tile row, tile rows) of each chunk."""
         return [(t0, min(self.nt, self.th - t0)) for t0 in range(0, self.th, self.nt)]
 
+    def chunk(self, flat: np.ndarray, t0: int, k: int, c: int) -> np.ndarray:
+        """The (4, 4, k, tw, N, c) transformed chunk of tile rows t0 .. t0+k-1 in a flat buffer whose chunks
+        follow each other (t0 = 0: a one-chunk scratch buffer)."""
+        size = 16 * self.tw * self.n * c
+        return flat[t0 * size:(t0 + k) * size].reshape(4, 4, k, self.tw, self.n, c)
+
     def buf(self, *shape: int) -> np.ndarray:
         return np.empty(int(np.prod(shape)), self.dtype)
 
@@ -312,31 +319,39 @@ class _WinoPlan:
         return xs.reshape(xs.shape[0], xs.shape[1], self.n, self.c)
 
 
-def _wino_fwd(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, p: Pair) -> np.ndarray:
-    """The convolution of x by the 3x3 w (stride 1, padding p) as F(2x2, 3x3), bias added on the way out."""
+def _wino_v(cols: np.ndarray | None) -> np.ndarray | None:
+    """A Winograd forward's kept transformed input (1-D; im2col's columns are 3-D), else None."""
+    return cols if cols is not None and cols.ndim == 1 else None
+
+
+def _wino_fwd(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, p: Pair, keep: bool = False
+              ) -> tuple[np.ndarray, np.ndarray | None]:
+    """The convolution of x by the 3x3 w (stride 1, padding p) as F(2x2, 3x3), bias added on the way out; with
+    ``keep`` also the transformed input of every chunk (flat), which the weight gradient then reuses."""
     pl = _WinoPlan(x.shape, w.shape[0], p, x.dtype)
     n, c, o, nt, tw = pl.n, pl.c, pl.o, pl.nt, pl.tw
     no = n * o
     u = _wino_filter(w)
     xs = pl.spatial_x(x)
-    a_f, v_f = pl.buf(4, nt, 2 * tw + 2, n, c), pl.buf(16, nt, tw, n, c)
+    a_f, v_f = pl.buf(4, nt, 2 * tw + 2, n, c), pl.buf(16, pl.th if keep else nt, tw, n, c)
     m_f, z_f = pl.buf(16, nt, tw, n, o), pl.buf(8, nt, tw, n, o)
     ys = np.empty((pl.th, 2, tw, 2, no + 16), x.dtype)  # padded past N * O for _from_spatial
     for t0, k in pl.chunks():
-        v = v_f[:16 * k * tw * n * c].reshape(4, 4, k, tw, n, c)
+        v = pl.chunk(v_f, t0 if keep else 0, k, c)
         _wino_in(xs[2 * t0:2 * t0 + 2 * k + 2], a_f[:4 * k * (2 * tw + 2) * n * c].reshape(4, k, 2 * tw + 2, n, c),
                  v)
         m = m_f[:16 * k * tw * no].reshape(16, k * tw * n, o)
         np.matmul(v.reshape(16, k * tw * n, c), u, out=m)
         y = ys[t0:t0 + k, ..., :no].reshape(k, 2, tw, 2, n, o).transpose(1, 3, 0, 2, 4, 5)
         _wino_out(m.reshape(4, 4, k, tw, n, o), z_f[:8 * k * tw * no].reshape(2, 4, k, tw, n, o), y)
-    return _from_spatial(ys.reshape(2 * pl.th, 2 * tw, no + 16), (n, o, pl.oh, pl.ow), (0, 0), b)
+    return _from_spatial(ys.reshape(2 * pl.th, 2 * tw, no + 16), (n, o, pl.oh, pl.ow), (0, 0), b), \
+        (v_f if keep else None)
 
 
 def _wino_bwd(gy: np.ndarray, x: np.ndarray | None, w: np.ndarray | None, x_shape: tuple, w_shape: tuple,
-              p: Pair) -> tuple[np.ndarray | None, np.ndarray | None]:
+              p: Pair, v_all: np.ndarray | None = None) -> tuple[np.ndarray | None, np.ndarray | None]:
     """The adjoints of _wino_fwd from one transform of gy: the input gradient when w is given (x_shape: its
-    shape), the weight gradient when x is given."""
+    shape), the weight gradient when x is given (from ``v_all``, the forward's kept transform of x, if any)."""
     o, c = w_shape[0], w_shape[1]
     pl = _WinoPlan(x_shape, o, p, gy.dtype)
     n, nt, tw, th = pl.n, pl.nt, pl.tw, pl.th
@@ -348,8 +363,9 @@ def _wino_bwd(gy: np.ndarray, x: np.ndarray | None, w: np.ndarray | None, x_shap
         gxt_f, b_f = pl.buf(16, nt, tw, n, c), pl.buf(4, nt, cols, n, c)
         gxs = np.zeros((2 * th + 2, cols, nc + 16), gy.dtype)  # padded past N * C for _from_spatial
     if x is not None:
-        xs = pl.spatial_x(x)
-        a_f, v_f = pl.buf(4, nt, cols, n, c), pl.buf(16, nt, tw, n, c)
+        if v_all is None:
+            xs = pl.spatial_x(x)
+            a_f, v_f = pl.buf(4, nt, cols, n, c), pl.buf(16, nt, tw, n, c)
         gu, part = np.zeros((16, c, o), gy.dtype), np.empty((16, c, o), gy.dtype)
     for t0, k in pl.chunks():
         gt = gt_f[:16 * k * tw * n * o].reshape(4, 4, k, tw, n, o)
@@ -363,8 +379,11 @@ def _wino_bwd(gy: np.ndarray, x: np.ndarray | None, w: np.ndarray | None, x_shap
             _bt_adj(gxt.reshape(4, 4, k, tw, n, c).transpose(1, 0, 2, 3, 4, 5), bb, 2)
             _bt_adj(bb, gxs[2 * t0:2 * t0 + 2 * k + 2, :, :nc].reshape(2 * k + 2, cols, n, c), 0)
         if x is not None:
-            v = v_f[:16 * k * tw * nc].reshape(4, 4, k, tw, n, c)
-            _wino_in(xs[2 * t0:2 * t0 + 2 * k + 2], a_f[:4 * k * cols * nc].reshape(4, k, cols, n, c), v)
+            if v_all is None:
+                v = pl.chunk(v_f, 0, k, c)
+                _wino_in(xs[2 * t0:2 * t0 + 2 * k + 2], a_f[:4 * k * cols * nc].reshape(4, k, cols, n, c), v)
+            else:
+                v = pl.chunk(v_all, t0, k, c)
             np.matmul(v.reshape(16, k * tw * n, c).transpose(0, 2, 1), g16, out=part)
             gu += part
     gx = None if w is None else _from_spatial(gxs, x_shape, p)
@@ -378,10 +397,12 @@ def conv2d(x: Tensor, w: Tensor, b: Tensor | None, stride: Pair, padding: Pair, 
     """2-D convolution of (N, C, H, W) with (O, C/groups, kh, kw), libtorch's ConvolutionBackward0."""
     if _autocast.enabled:
         x, w, b = O.autocast_args(x, w, b)
-    out, cols = _conv_fwd(x._data, w._data, None if b is None else b._data, stride, padding, dilation, groups)
+    need = _mode.enabled and w._requires_grad
+    out, cols = _conv_fwd(x._data, w._data, None if b is None else b._data, stride, padding, dilation, groups,
+                          need)
     # The columns are kept for the weight gradient only when one will be asked for (the version check of x
     # keeps them in step with x).
-    keep = cols if _mode.enabled and w._requires_grad else None
+    keep = cols if need else None
     return record(out, "ConvolutionBackward0", D.conv2d, (x, w, b),
                   (x, w, stride, padding, dilation, groups, keep))
 
@@ -413,7 +434,7 @@ def conv2d_backward(g: Tensor, x: Tensor, w: Tensor, stride: Pair, padding: Pair
     with the same bits, the Winograd path transforming g once for both."""
     gd, xd, wd = g._data, x._data, w._data
     if _wino_adjoint_ok(gd, wd.shape, xd.shape, xd.dtype, stride, padding, dilation, groups) and wd.dtype == xd.dtype:
-        gx, gw = _wino_bwd(gd, xd, wd, xd.shape, wd.shape, padding)
+        gx, gw = _wino_bwd(gd, xd, wd, xd.shape, wd.shape, padding, _wino_v(cols))
     else:
         gx = _conv_adj_x(gd, wd, stride, padding, dilation, groups, xd.shape[2:])
         gw = _conv_adj_w(xd, gd, wd.shape[2:], stride, padding, dilation, groups, cols)
