@@ -539,45 +539,26 @@ def max_pool2d(x: Tensor, k: Pair, s: Pair, p: Pair, d: Pair, out: Pair) -> tupl
     return _max_pool_result(x, best, kidx, k, s, p, d, out, disjoint)
 
 
-_UINT_OF_SIZE = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
-
-
-def _bit_select(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``np.where(c, a, b)`` for two arrays of one dtype and c's shape, as bit operations (b ^ ((a ^ b) & mask)):
-    the same bits without np.where's per-element branch, which costs ~5 ns an element on an irregular mask."""
-    it = _UINT_OF_SIZE[a.dtype.itemsize]
-    m = c.astype(it)
-    np.negative(m, out=m)  # 1 -> all bits set
-    bi = b.view(it)
-    r = np.bitwise_xor(a.view(it), bi)
-    r &= m
-    r ^= bi
-    return r.view(a.dtype)
-
-
 def _tiled_max(xd: np.ndarray, k: Pair, out: Pair) -> tuple[np.ndarray, np.ndarray]:
-    """Max pooling whose windows tile the input (stride = kernel, no padding or dilation, no NaN): the first
-    maximum of each kw-wide run along W, then of the kh runs of each window, each step one selection over
-    whole arrays (half the work and none of the masked writes of the general scan). Ties keep the earlier
-    element in libtorch's row-major scan order, as there."""
-    n, c = xd.shape[:2]
+    """Max pooling whose windows tile the input (stride = kernel, no padding or dilation, no NaN), as whole-array
+    passes over the kh * kw strided candidate planes in libtorch's row-major scan order: the running maximum
+    takes a candidate only when it is greater (``np.maximum(cand, best)`` returns its second operand on equal
+    values, x86's max: so -0.0 and 0.0 keep the earlier one, as libtorch), then the window position of the
+    first candidate equal to the maximum (the number of leading candidates that differ from it)."""
     (kh, kw), (oh, ow) = k, out
     kt = np.uint8 if kh * kw < 256 else np.intp
     x = xd[:, :, :oh * kh, :ow * kw]
-    # kidx only grows along the scan, so "j where greater, else the previous index" is a maximum
-    run, kj = x[..., 0::kw], np.zeros((), kt)
-    for j in range(1, kw):
-        sl = x[..., j::kw]
-        upd = np.greater(sl, run)
-        run, kj = _bit_select(upd, sl, run), np.maximum(kj, upd * kt(j))
-    run = run.reshape(n, c, oh, kh, ow)
-    kj = np.broadcast_to(kj, (n, c, oh * kh, ow)).reshape(n, c, oh, kh, ow)
-    best, kidx = run[:, :, :, 0], kj[:, :, :, 0]
-    for i in range(1, kh):
-        sl = run[:, :, :, i]
-        upd = np.greater(sl, best)
-        best, kidx = _bit_select(upd, sl, best), np.maximum(kidx, upd * (kj[:, :, :, i] + kt(i * kw)))
-    return np.ascontiguousarray(best), kidx
+    cands = [x[:, :, i::kh, j::kw] for i in range(kh) for j in range(kw)]
+    best = cands[0].copy()
+    for cand in cands[1:]:
+        np.maximum(cand, best, out=best)
+    kidx = np.zeros(best.shape, kt)
+    miss = np.not_equal(cands[0], best)
+    for cand in cands[1:-1]:
+        kidx += miss
+        miss &= np.not_equal(cand, best)
+    kidx += miss
+    return best, kidx
 
 
 def _max_pool_result(x: Tensor, best: np.ndarray, kidx: np.ndarray, k: Pair, s: Pair, p: Pair, d: Pair,
