@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from . import autograd
+from . import autograd, parallel
 from . import derivatives as D
 from . import ops as O
 from .autocast import state as _autocast
@@ -206,22 +206,29 @@ def _wino_in(xs: np.ndarray, a: np.ndarray, v: np.ndarray) -> None:
     np.subtract(o[:, :, :tw], o[:, :, 1:], out=v[:, 3])
 
 
-def _bt_adj(v: np.ndarray, dst: np.ndarray, axis: int) -> None:
-    """Adds the adjoint of B^T along ``axis`` of dst: v[k] is component k of the tiles starting every 2 entries
-    of dst (tiles overlap by 2); tile t gives v0 to entry 2t, v1 - v2 + v3 to 2t+1, v1 + v2 - v0 to 2t+2 and
-    -v3 to 2t+3."""
+def _bt_adj(v: np.ndarray, dst: np.ndarray, axis: int, fresh: bool = False) -> None:
+    """Adds (``fresh``: writes) the adjoint of B^T along ``axis`` of dst: v[k] is component k of the tiles
+    starting every 2 entries of dst (tiles overlap by 2); tile t gives v0 to entry 2t, v1 - v2 + v3 to 2t+1,
+    v1 + v2 - v0 to 2t+2 and -v3 to 2t+3."""
     t = v.shape[axis + 1]
     pre = (slice(None),) * axis
     ev, od = dst[pre + (slice(0, None, 2),)], dst[pre + (slice(1, None, 2),)]
     v0, v1, v2, v3 = v
-    first, rest = pre + (slice(0, t),), pre + (slice(1, t + 1),)
-    ev[first] += v0
+    first, rest, last = pre + (slice(0, t),), pre + (slice(1, t + 1),), pre + (t,)
     s = v1 + v2
     s -= v0
+    if fresh:
+        np.copyto(ev[first], v0)
+        ev[last] = 0
+        np.subtract(v1, v2, out=od[first])
+        od[first] += v3
+        od[last] = 0
+    else:
+        ev[first] += v0
+        d = np.subtract(v1, v2)
+        d += v3
+        od[first] += d
     ev[rest] += s
-    np.subtract(v1, v2, out=s)
-    s += v3
-    od[first] += s
     od[rest] -= v3
 
 
@@ -270,8 +277,12 @@ def _to_spatial(a: np.ndarray, rows: int, cols: int, p: Pair) -> np.ndarray:
     out = np.zeros((rows, cols, n * c), a.dtype) if p != (0, 0) or rows > h or cols > w else \
         np.empty((rows, cols, n * c), a.dtype)
     src, dst = a.reshape(n * c, h, w), out[p[0]:p[0] + h, p[1]:p[1] + w]
-    for i in range(0, n * c, _PLANES):
-        np.copyto(dst[:, :, i:i + _PLANES], src[i:i + _PLANES].transpose(1, 2, 0))
+
+    def copy(starts: list[int]) -> None:
+        for i in starts:
+            np.copyto(dst[:, :, i:i + _PLANES], src[i:i + _PLANES].transpose(1, 2, 0))
+
+    parallel.run_parallel(copy, parallel.split(range(0, n * c, _PLANES)))
     return out
 
 
@@ -280,11 +291,17 @@ def _from_spatial(s: np.ndarray, shape: tuple, p: Pair, bias: np.ndarray | None 
     Callers pad the last axis past N * C so that the transposed read does not stride by a power of two."""
     n, c, h, w = shape
     out = np.empty(shape, s.dtype)
-    src = s[p[0]:p[0] + h, p[1]:p[1] + w, :n * c].transpose(2, 0, 1)
-    if bias is None:
-        np.copyto(out.reshape(n * c, h, w), src)
-    else:
-        np.add(src, np.tile(bias, n).reshape(n * c, 1, 1), out=out.reshape(n * c, h, w))
+    src, dst = s[p[0]:p[0] + h, p[1]:p[1] + w, :n * c].transpose(2, 0, 1), out.reshape(n * c, h, w)
+    b = None if bias is None else np.tile(bias, n).reshape(n * c, 1, 1)
+
+    def copy(planes: list[int]) -> None:
+        sl = slice(planes[0], planes[-1] + 1)
+        if b is None:
+            np.copyto(dst[sl], src[sl])
+        else:
+            np.add(src[sl], b[sl], out=dst[sl])
+
+    parallel.run_parallel(copy, parallel.split(range(n * c)))
     return out
 
 
@@ -327,68 +344,82 @@ def _wino_v(cols: np.ndarray | None) -> np.ndarray | None:
 def _wino_fwd(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, p: Pair, keep: bool = False
               ) -> tuple[np.ndarray, np.ndarray | None]:
     """The convolution of x by the 3x3 w (stride 1, padding p) as F(2x2, 3x3), bias added on the way out; with
-    ``keep`` also the transformed input of every chunk (flat), which the weight gradient then reuses."""
+    ``keep`` also the transformed input of every chunk (flat), which the weight gradient then reuses. Chunks
+    write disjoint output rows: the threads (parallel.py) take contiguous runs of them."""
     pl = _WinoPlan(x.shape, w.shape[0], p, x.dtype)
     n, c, o, nt, tw = pl.n, pl.c, pl.o, pl.nt, pl.tw
-    no = n * o
+    no, cols = n * o, 2 * tw + 2
     u = _wino_filter(w)
     xs = pl.spatial_x(x)
-    a_f, v_f = pl.buf(4, nt, 2 * tw + 2, n, c), pl.buf(16, pl.th if keep else nt, tw, n, c)
-    m_f, z_f = pl.buf(16, nt, tw, n, o), pl.buf(8, nt, tw, n, o)
+    v_all = pl.buf(16, pl.th, tw, n, c) if keep else None
     ys = np.empty((pl.th, 2, tw, 2, no + 16), x.dtype)  # padded past N * O for _from_spatial
-    for t0, k in pl.chunks():
-        v = pl.chunk(v_f, t0 if keep else 0, k, c)
-        _wino_in(xs[2 * t0:2 * t0 + 2 * k + 2], a_f[:4 * k * (2 * tw + 2) * n * c].reshape(4, k, 2 * tw + 2, n, c),
-                 v)
-        m = m_f[:16 * k * tw * no].reshape(16, k * tw * n, o)
-        np.matmul(v.reshape(16, k * tw * n, c), u, out=m)
-        y = ys[t0:t0 + k, ..., :no].reshape(k, 2, tw, 2, n, o).transpose(1, 3, 0, 2, 4, 5)
-        _wino_out(m.reshape(4, 4, k, tw, n, o), z_f[:8 * k * tw * no].reshape(2, 4, k, tw, n, o), y)
-    return _from_spatial(ys.reshape(2 * pl.th, 2 * tw, no + 16), (n, o, pl.oh, pl.ow), (0, 0), b), \
-        (v_f if keep else None)
+
+    def work(chunks: list[tuple[int, int]]) -> None:
+        a_f, m_f, z_f = pl.buf(4, nt, cols, n, c), pl.buf(16, nt, tw, n, o), pl.buf(8, nt, tw, n, o)
+        v_f = v_all if keep else pl.buf(16, nt, tw, n, c)
+        for t0, k in chunks:
+            v = pl.chunk(v_f, t0 if keep else 0, k, c)
+            _wino_in(xs[2 * t0:2 * t0 + 2 * k + 2], a_f[:4 * k * cols * n * c].reshape(4, k, cols, n, c), v)
+            m = m_f[:16 * k * tw * no].reshape(16, k * tw * n, o)
+            np.matmul(v.reshape(16, k * tw * n, c), u, out=m)
+            y = ys[t0:t0 + k, ..., :no].reshape(k, 2, tw, 2, n, o).transpose(1, 3, 0, 2, 4, 5)
+            _wino_out(m.reshape(4, 4, k, tw, n, o), z_f[:8 * k * tw * no].reshape(2, 4, k, tw, n, o), y)
+
+    parallel.run_parallel(work, parallel.split(pl.chunks()))
+    return _from_spatial(ys.reshape(2 * pl.th, 2 * tw, no + 16), (n, o, pl.oh, pl.ow), (0, 0), b), v_all
 
 
 def _wino_bwd(gy: np.ndarray, x: np.ndarray | None, w: np.ndarray | None, x_shape: tuple, w_shape: tuple,
               p: Pair, v_all: np.ndarray | None = None) -> tuple[np.ndarray | None, np.ndarray | None]:
     """The adjoints of _wino_fwd from one transform of gy: the input gradient when w is given (x_shape: its
-    shape), the weight gradient when x is given (from ``v_all``, the forward's kept transform of x, if any)."""
+    shape), the weight gradient when x is given (from ``v_all``, the forward's kept transform of x, if any).
+    Neighbouring chunks add into two shared rows of the input gradient, so the threads take the even chunks,
+    then the odd ones; the weight gradient sums per-chunk products in chunk order (the same bits on any
+    number of threads)."""
     o, c = w_shape[0], w_shape[1]
     pl = _WinoPlan(x_shape, o, p, gy.dtype)
     n, nt, tw, th = pl.n, pl.nt, pl.tw, pl.th
     nc, cols = n * c, 2 * tw + 2
     gys = _to_spatial(gy, 2 * th, 2 * tw, (0, 0)).reshape(2 * th, 2 * tw, n, o)
-    ag_f, gt_f = pl.buf(4, nt, 2 * tw, n, o), pl.buf(16, nt, tw, n, o)
+    chunks = pl.chunks()
     if w is not None:
         ut = np.ascontiguousarray(_wino_filter(w).transpose(0, 2, 1))  # (16, O, C)
-        gxt_f, b_f = pl.buf(16, nt, tw, n, c), pl.buf(4, nt, cols, n, c)
         gxs = np.zeros((2 * th + 2, cols, nc + 16), gy.dtype)  # padded past N * C for _from_spatial
     if x is not None:
-        if v_all is None:
-            xs = pl.spatial_x(x)
-            a_f, v_f = pl.buf(4, nt, cols, n, c), pl.buf(16, nt, tw, n, c)
-        gu, part = np.zeros((16, c, o), gy.dtype), np.empty((16, c, o), gy.dtype)
-    for t0, k in pl.chunks():
-        gt = gt_f[:16 * k * tw * n * o].reshape(4, 4, k, tw, n, o)
-        _wino_gy(gys[2 * t0:2 * t0 + 2 * k], ag_f[:8 * k * tw * n * o].reshape(4, k, 2 * tw, n, o), gt)
-        g16 = gt.reshape(16, k * tw * n, o)
+        xs = pl.spatial_x(x) if v_all is None else None
+        gu_parts = np.empty((len(chunks), 16, c, o), gy.dtype)
+
+    def work(part: list[tuple[int, tuple[int, int]]]) -> None:
+        ag_f, gt_f = pl.buf(4, nt, 2 * tw, n, o), pl.buf(16, nt, tw, n, o)
         if w is not None:
-            gxt = gxt_f[:16 * k * tw * nc].reshape(16, k * tw * n, c)
-            np.matmul(g16, ut, out=gxt)
-            bb = b_f[:4 * k * cols * nc].reshape(4, k, cols, n, c)
-            bb.fill(0)
-            _bt_adj(gxt.reshape(4, 4, k, tw, n, c).transpose(1, 0, 2, 3, 4, 5), bb, 2)
-            _bt_adj(bb, gxs[2 * t0:2 * t0 + 2 * k + 2, :, :nc].reshape(2 * k + 2, cols, n, c), 0)
-        if x is not None:
-            if v_all is None:
-                v = pl.chunk(v_f, 0, k, c)
-                _wino_in(xs[2 * t0:2 * t0 + 2 * k + 2], a_f[:4 * k * cols * nc].reshape(4, k, cols, n, c), v)
-            else:
-                v = pl.chunk(v_all, t0, k, c)
-            np.matmul(v.reshape(16, k * tw * n, c).transpose(0, 2, 1), g16, out=part)
-            gu += part
+            gxt_f, b_f = pl.buf(16, nt, tw, n, c), pl.buf(4, nt, cols, n, c)
+        if x is not None and v_all is None:
+            a_f, v_f = pl.buf(4, nt, cols, n, c), pl.buf(16, nt, tw, n, c)
+        for i, (t0, k) in part:
+            gt = gt_f[:16 * k * tw * n * o].reshape(4, 4, k, tw, n, o)
+            _wino_gy(gys[2 * t0:2 * t0 + 2 * k], ag_f[:8 * k * tw * n * o].reshape(4, k, 2 * tw, n, o), gt)
+            g16 = gt.reshape(16, k * tw * n, o)
+            if w is not None:
+                gxt = gxt_f[:16 * k * tw * nc].reshape(16, k * tw * n, c)
+                np.matmul(g16, ut, out=gxt)
+                bb = b_f[:4 * k * cols * nc].reshape(4, k, cols, n, c)
+                _bt_adj(gxt.reshape(4, 4, k, tw, n, c).transpose(1, 0, 2, 3, 4, 5), bb, 2, fresh=True)
+                _bt_adj(bb, gxs[2 * t0:2 * t0 + 2 * k + 2, :, :nc].reshape(2 * k + 2, cols, n, c), 0)
+            if x is not None:
+                if v_all is None:
+                    v = pl.chunk(v_f, 0, k, c)
+                    _wino_in(xs[2 * t0:2 * t0 + 2 * k + 2], a_f[:4 * k * cols * nc].reshape(4, k, cols, n, c), v)
+                else:
+                    v = pl.chunk(v_all, t0, k, c)
+                np.matmul(v.reshape(16, k * tw * n, c).transpose(0, 2, 1), g16, out=gu_parts[i])
+
+    numbered = list(enumerate(chunks))
+    for phase in (numbered[0::2], numbered[1::2]) if w is not None else (numbered,):
+        parallel.run_parallel(work, parallel.split(phase))
     gx = None if w is None else _from_spatial(gxs, x_shape, p)
-    gw = None if x is None else _wino_filter_adj(gu, o, c)
+    gw = None if x is None else _wino_filter_adj(np.add.reduce(gu_parts, axis=0), o, c)
     return gx, gw
+
 
 # -- convolution family ------------------------------------------------------------------------------------------
 
