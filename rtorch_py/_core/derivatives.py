@@ -357,9 +357,9 @@ def linear(g, x, w, need_x, need_w, need_b):
         # first order (every training step): the numpy calls of the general form below, wrapped once each
         gd, xd, wrap = g._data, x._data, O.Tensor._wrap
         g2 = gd.reshape(-1, gd.shape[-1]) if gd.ndim > 2 else gd
-        gx = wrap(np.matmul(g2, w._data).reshape(xd.shape) if gd.ndim > 2 else np.matmul(gd, w._data)) \
-            if need_x else None
-        gw = wrap(np.matmul(g2.T, xd.reshape(-1, xd.shape[-1]) if xd.ndim > 2 else xd)) if need_w else None
+        mm = O.parallel.matmul
+        gx = wrap(mm(g2, w._data).reshape(xd.shape) if gd.ndim > 2 else mm(gd, w._data)) if need_x else None
+        gw = wrap(mm(g2.T, xd.reshape(-1, xd.shape[-1]) if xd.ndim > 2 else xd)) if need_w else None
         return gx, gw, wrap(np.add.reduce(g2, axis=(0,))) if need_b else None
     if g.ndim == 1:
         gx = O.matmul(g, w) if need_x else None

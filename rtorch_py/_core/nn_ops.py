@@ -86,7 +86,7 @@ def _conv_fwd(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, s: Pair, p: Pa
     oh = conv_out_size(x.shape[2], kh, s[0], p[0], d[0])
     ow = conv_out_size(x.shape[3], kw, s[1], p[1], d[1])
     cols = _cols(x, (kh, kw), (oh, ow), s, p, d, groups)
-    prod = np.matmul(w.reshape(groups, o // groups, -1), cols)  # (G, O/G, N * L)
+    prod = parallel.matmul(w.reshape(groups, o // groups, -1), cols)  # (G, O/G, N * L)
     prod = prod.reshape(o, n, oh, ow).transpose(1, 0, 2, 3)
     out = np.empty((n, o, oh, ow), dtype=prod.dtype)
     if b is None:
@@ -107,7 +107,7 @@ def _conv_adj_x(gy: np.ndarray, w: np.ndarray, s: Pair, p: Pair, d: Pair, groups
     if _wino_adjoint_ok(gy, w.shape, x_shape, w.dtype, s, p, d, groups):
         return _wino_bwd(gy, None, w, x_shape, w.shape, p)[0]
     wg = w.reshape(groups, o // groups, cg * kh * kw)
-    cols = np.matmul(wg.transpose(0, 2, 1), _grouped_rows(gy, groups))  # (G, Cg*kh*kw, N * L)
+    cols = parallel.matmul(wg.transpose(0, 2, 1), _grouped_rows(gy, groups))  # (G, Cg*kh*kw, N * L)
     cols = cols.reshape(c, kh, kw, n, oh, ow)
     hp, wp = hw[0] + 2 * p[0], hw[1] + 2 * p[1]
     need_h, need_w = (oh - 1) * s[0] + d[0] * (kh - 1) + 1, (ow - 1) * s[1] + d[1] * (kw - 1) + 1
@@ -133,7 +133,7 @@ def _conv_adj_w(x: np.ndarray, gy: np.ndarray, k: Pair, s: Pair, p: Pair, d: Pai
         return _wino_bwd(gy, x, None, x.shape, w_shape, p, _wino_v(cols))[1]
     if cols is None:
         cols = _cols(x, k, (oh, ow), s, p, d, groups)
-    gw = np.matmul(_grouped_rows(gy, groups), cols.transpose(0, 2, 1))  # (G, O/G, Cg*kh*kw)
+    gw = parallel.matmul(_grouped_rows(gy, groups), cols.transpose(0, 2, 1))  # (G, O/G, Cg*kh*kw)
     return gw.reshape(gy.shape[1], x.shape[1] // groups, k[0], k[1])
 
 

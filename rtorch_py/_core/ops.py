@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from . import autograd
+from . import autograd, parallel
 from . import derivatives as D
 from . import dtype as _dt
 from .autocast import state as _autocast
@@ -1058,7 +1058,7 @@ def matmul(a: Tensor, b: Tensor, name: str | None = None) -> Tensor:
         raise RuntimeError("both arguments to matmul need to be at least 1D, but they are "
                            f"{xa.ndim}D and {xb.ndim}D")
     try:
-        out = np.matmul(xa, xb)
+        out = parallel.matmul(xa, xb)
     except ValueError:
         sa, sb = xa.shape, xb.shape
         raise RuntimeError(
@@ -1086,7 +1086,7 @@ def addmm(bias: Tensor, a: Tensor, b: Tensor, beta: Any = 1, alpha: Any = 1) -> 
     if not (xa.dtype == xb.dtype == xc.dtype):
         raise RuntimeError(f"addmm: expected self, mat1 and mat2 to have the same dtype, but got: "
                            f"{bias.dtype.name}, {a.dtype.name} and {b.dtype.name}")
-    out = np.matmul(xa, xb)
+    out = parallel.matmul(xa, xb)
     if alpha != 1:
         out *= alpha
     try:
@@ -1114,9 +1114,9 @@ def linear(x: Tensor, w: Tensor, b: Tensor | None = None) -> Tensor:
             f"{xd.shape[-1] if xd.ndim else 1} and {wd.shape[-1]}x{wd.shape[0]})"
         )
     if xd.ndim > 2:  # one GEMM over all leading dims (numpy would loop over them, one small GEMM each)
-        out = (xd.reshape(-1, xd.shape[-1]) @ wd.T).reshape(xd.shape[:-1] + wd.shape[:1])
+        out = parallel.matmul(xd.reshape(-1, xd.shape[-1]), wd.T).reshape(xd.shape[:-1] + wd.shape[:1])
     else:
-        out = xd @ wd.T
+        out = parallel.matmul(xd, wd.T)
     if b is not None:
         out += b._data
     if not _mode.enabled:
