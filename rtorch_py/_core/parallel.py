@@ -2,11 +2,11 @@
 in matmul, so Python threads running whole-array numpy calls use several cores).
 
 The thread count is the BLAS's own (``OPENBLAS_NUM_THREADS`` / ``OMP_NUM_THREADS``, else its default): the
-numbers of cores the process was told to use. While a parallel region runs, the BLAS is set to one thread,
-so its GEMMs inside the chunks do not compete with the region's threads (measured on the CNN's Winograd
-convolution, 2 cores: 14.0 ms against 18.6 ms with the BLAS's two threads and 21.4 ms on one core); it is
-restored afterwards. Without a BLAS this module can reach (an OpenBLAS exporting its thread setters), work
-runs on one thread.
+number of cores the process was told to use; torch_set_num_threads() changes both. While a parallel region
+runs, the BLAS is set to one thread, so its GEMMs inside the chunks do not compete with the region's threads
+(measured on the CNN's Winograd convolution, 2 cores: 14.0 ms against 18.6 ms with the BLAS's two threads
+and 21.4 ms on one core); it is restored afterwards. Without a BLAS this module can reach (an OpenBLAS
+exporting its thread setters), work runs on one thread.
 
 Example:
     >>> out = []
@@ -78,6 +78,18 @@ def threads() -> int:
         blas = _state["blas"] = _find_blas()
         n = _state["threads"] = max(1, min(int(blas[0]()), 16)) if blas else 1
     return n
+
+
+def set_threads(n: int) -> None:
+    """Use ``n`` threads from now on (torch_set_num_threads); the BLAS too, when its setter was found."""
+    threads()
+    with _lock:
+        _state["threads"] = max(1, int(n))
+        if _state["blas"] is not None:
+            _state["blas"][1](_state["threads"])
+        if _state["pool"] is not None:  # a pool of the new size when next needed
+            _state["pool"].shutdown(wait=False)
+            _state["pool"] = None
 
 
 def run_parallel(fn: Callable[[Any], object], parts: Sequence[Any]) -> None:

@@ -244,3 +244,34 @@ def test_parallel_split_and_errors(monkeypatch: pytest.MonkeyPatch) -> None:
         assert set_to == [1, 2]  # the BLAS ran single-threaded inside and got its setting back
     finally:
         parallel._state["pool"].shutdown()
+
+
+def test_set_num_threads_drives_parallel_regions_and_blas() -> None:
+    before = rt.torch_get_num_threads()
+    assert before == parallel.threads() >= 1
+    try:
+        rt.torch_set_num_threads(1)
+        assert rt.torch_get_num_threads() == 1
+        if parallel._state["blas"] is not None:
+            assert parallel._state["blas"][0]() == 1
+        with pytest.raises(RuntimeError, match="positive integer"):
+            rt.torch_set_num_threads(0)
+    finally:
+        rt.torch_set_num_threads(before)
+    assert rt.torch_get_num_threads() == before
+
+
+def test_parallel_matmul_same_bits_as_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "_MIN_MATMUL", 1)
+    monkeypatch.setitem(parallel._state, "threads", 3)
+    monkeypatch.setitem(parallel._state, "blas", (lambda: 1, lambda n: None))
+    monkeypatch.setitem(parallel._state, "pool", None)
+    try:
+        for sa, sb in (((7, 30), (30, 11)), ((40, 5), (5, 3)), ((4, 6, 5), (4, 5, 2)), ((1, 9, 4), (1, 4, 50))):
+            a, b = r(*sa, dtype=np.float32), r(*sb, seed=1, dtype=np.float32)
+            np.testing.assert_array_equal(parallel.matmul(a, b), np.matmul(a, b))
+        with pytest.raises(ValueError):
+            parallel.matmul(r(3, 4), r(5, 2))
+    finally:
+        if parallel._state["pool"] is not None:
+            parallel._state["pool"].shutdown()
