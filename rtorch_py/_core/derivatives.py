@@ -172,7 +172,7 @@ def relu(g, out):
     if not O._mode.enabled:  # first order: the same numpy calls without two intermediate tensors
         gd, od = g._data, out._data
         if gd.dtype == od.dtype and od.ndim and od.dtype.metadata is None:  # (bfloat16: record() rounds)
-            r = O._select_or_zero(np.greater(od, 0), gd, 0.0)
+            r = O.relu_grad(od, gd)
             if r is not None:
                 return O.Tensor._wrap(r)
     return O.where(O.gt(out, 0), g, 0.0)
@@ -667,8 +667,12 @@ def pool_index(g, shape, idx, unique=False):
     if not O._mode.enabled:  # first-order backward: one bincount instead of a recorded scatter
         planes = (np.arange(n * c, dtype=np.int64) * (h * w)).reshape(n, c, 1, 1)
         if unique:
-            out = np.zeros(n * c * h * w, dtype=g._data.dtype)
-            out[(idx + planes).ravel()] = g._data.ravel()
+            out, gd = np.zeros((n, c * h * w), dtype=g._data.dtype), g._data
+
+            def part(s: slice) -> None:  # images s: their planes are out[s]
+                out[s].reshape(-1)[(idx[s] + planes[:s.stop - s.start]).ravel()] = gd[s].ravel()
+
+            O.parallel.for_slices(part, n, out.size)
             return O.Tensor._wrap(out.reshape(shape))
         acc = np.bincount((idx + planes).ravel(), weights=g._data.ravel(), minlength=n * c * h * w)
         return O.Tensor._wrap(acc.astype(g._data.dtype).reshape(shape))

@@ -578,17 +578,22 @@ def _tiled_max(xd: np.ndarray, k: Pair, out: Pair) -> tuple[np.ndarray, np.ndarr
     first candidate equal to the maximum (the number of leading candidates that differ from it)."""
     (kh, kw), (oh, ow) = k, out
     kt = np.uint8 if kh * kw < 256 else np.intp
-    x = xd[:, :, :oh * kh, :ow * kw]
-    cands = [x[:, :, i::kh, j::kw] for i in range(kh) for j in range(kw)]
-    best = cands[0].copy()
-    for cand in cands[1:]:
-        np.maximum(cand, best, out=best)
+    best = np.empty(xd.shape[:2] + (oh, ow), xd.dtype)
     kidx = np.zeros(best.shape, kt)
-    miss = np.not_equal(cands[0], best)
-    for cand in cands[1:-1]:
-        kidx += miss
-        miss &= np.not_equal(cand, best)
-    kidx += miss
+
+    def part(s: slice) -> None:  # images s (parallel.py's threads take one slice each)
+        x, b, ki = xd[s, :, :oh * kh, :ow * kw], best[s], kidx[s]
+        cands = [x[:, :, i::kh, j::kw] for i in range(kh) for j in range(kw)]
+        np.copyto(b, cands[0])
+        for cand in cands[1:]:
+            np.maximum(cand, b, out=b)
+        miss = np.not_equal(cands[0], b)
+        for cand in cands[1:-1]:
+            ki += miss
+            miss &= np.not_equal(cand, b)
+        ki += miss
+
+    parallel.for_slices(part, xd.shape[0], xd.size)
     return best, kidx
 
 

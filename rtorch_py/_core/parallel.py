@@ -139,6 +139,25 @@ def split(items: Sequence[Any], n: int | None = None) -> list[list[Any]]:
     return out
 
 
+_MIN_ELEMENTS = 1 << 18  # elements below which an elementwise pass runs as one call
+
+
+def for_slices(fn: Callable[[slice], object], n: int, size: int) -> None:
+    """``fn(s)`` for slices ``s`` covering range(n) (the first axis of the arrays fn works on, which fn writes
+    in place), one contiguous slice per thread when ``size`` (the elements involved) is large enough.
+
+    Example:
+        >>> x = np.arange(6.0); out = np.empty(6); for_slices(lambda s: np.multiply(x[s], 2, out=out[s]), 6, 6)
+        >>> out.tolist()
+        [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
+    """
+    t = threads()
+    if t == 1 or n < 2 or size < _MIN_ELEMENTS:
+        fn(slice(0, n))
+        return
+    run_parallel(lambda part: fn(slice(part[0], part[-1] + 1)), split(range(n), t))
+
+
 _MIN_MATMUL = 1 << 22  # multiply-adds below which a product runs as one call (a thread handoff is ~20 us)
 
 

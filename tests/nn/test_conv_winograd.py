@@ -275,3 +275,37 @@ def test_parallel_matmul_same_bits_as_one_call(monkeypatch: pytest.MonkeyPatch) 
     finally:
         if parallel._state["pool"] is not None:
             parallel._state["pool"].shutdown()
+
+
+def test_elementwise_passes_same_bits_on_threads(monkeypatch: pytest.MonkeyPatch) -> None:
+    """relu (large: by slices), relu's gradient, tiled max pooling and its gradient: one slice per thread
+    gives the single-thread bits (NaN, -0.0 and ties included)."""
+    from rtorch_py._core import derivatives as D
+    from rtorch_py._core import ops as O
+
+    big = r(9, 8, 120, 122, dtype=np.float32)  # > 2**20 elements: relu's sliced np.maximum
+    big[0, 0, 0, :4] = [np.nan, -0.0, 0.0, -1.0]
+    x = np.round(r(5, 3, 12, 12, seed=1, dtype=np.float32))  # small integers: many ties
+    x[0, 0, 0, :2] = [-0.0, 0.0]
+    g = r(*big.shape, seed=2, dtype=np.float32)
+    gp = r(5, 3, 6, 6, seed=3, dtype=np.float32)
+
+    def run() -> list[np.ndarray]:
+        best, kidx = NO._tiled_max(x, (2, 2), (6, 6))
+        _, idx = NO.max_pool2d(rt.torch_tensor(x), (2, 2), (2, 2), (0, 0), ONE, (6, 6))
+        with rt.with_no_grad():
+            gx = D.pool_index(rt.torch_tensor(gp), x.shape, idx, True)._data
+        return [O._relu(big), O.relu_grad(O._relu(big), g), best, kidx, gx]
+
+    one = run()
+    np.testing.assert_array_equal(one[1], np.where(one[0] > 0, g, np.float32(0)))
+    monkeypatch.setattr(parallel, "_MIN_ELEMENTS", 1)
+    monkeypatch.setitem(parallel._state, "threads", 3)
+    monkeypatch.setitem(parallel._state, "blas", (lambda: 1, lambda n: None))
+    monkeypatch.setitem(parallel._state, "pool", None)
+    try:
+        for a, b in zip(run(), one):
+            np.testing.assert_array_equal(a.view(np.uint8), b.view(np.uint8))
+    finally:
+        if parallel._state["pool"] is not None:
+            parallel._state["pool"].shutdown()
