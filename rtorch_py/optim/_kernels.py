@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._core import parallel
 from .._core.fma import fma32
 
 __all__ = ["scalar", "wide_scalar", "lerp_weight", "fma", "lerp_", "addcmul_", "addcdiv_"]
@@ -66,7 +67,14 @@ def fma(a: np.ndarray, b: np.ndarray, c: np.ndarray, out: np.ndarray, wide: Wide
     if wide is None:
         np.add(a * b, c, out=out)
         return
-    fma32(a, b, c, out=out, scratch=wide[0], exact=False)
+    if a.ndim == 0 or a.shape != out.shape or (b.ndim and b.shape != out.shape) or \
+            (np.ndim(c) and np.shape(c) != out.shape):
+        fma32(a, b, c, out=out, scratch=wide[0], exact=False)
+        return
+    bs, cs, scratch = b.ndim == 0, np.ndim(c) == 0, wide[0].reshape(out.shape)
+    # elementwise: large parameters by slices on the threads (parallel.py), the same bits
+    parallel.for_slices(lambda s: fma32(a[s], b if bs else b[s], c if cs else c[s], out=out[s], scratch=scratch[s],
+                                        exact=False), out.shape[0], out.size)
 
 
 def lerp_(start: np.ndarray, end: np.ndarray, weight: tuple[np.ndarray, bool], tmp: np.ndarray,

@@ -309,3 +309,27 @@ def test_elementwise_passes_same_bits_on_threads(monkeypatch: pytest.MonkeyPatch
     finally:
         if parallel._state["pool"] is not None:
             parallel._state["pool"].shutdown()
+
+
+def test_optimizer_fma_by_slices_same_bits(monkeypatch: pytest.MonkeyPatch) -> None:
+    """optim/_kernels.fma on the threads (large parameters by slices) equals the one-call result."""
+    from rtorch_py.optim._kernels import fma, wide_scalar
+
+    a, c = r(40, 30, dtype=np.float32), r(40, 30, seed=1, dtype=np.float32)
+    b = wide_scalar(-0.01, np.float32)
+    want = np.empty_like(a)
+    fma(a, b, c, want, (np.empty(a.shape), np.empty(a.shape)))
+    monkeypatch.setattr(parallel, "_MIN_ELEMENTS", 1)
+    monkeypatch.setitem(parallel._state, "threads", 3)
+    monkeypatch.setitem(parallel._state, "blas", (lambda: 1, lambda n: None))
+    monkeypatch.setitem(parallel._state, "pool", None)
+    try:
+        got = np.empty_like(a)
+        fma(a, b, c, got, (np.empty(a.shape), np.empty(a.shape)))
+        np.testing.assert_array_equal(got, want)
+        fma(a, a, c, got, (np.empty(a.shape), np.empty(a.shape)))  # an array multiplier
+        fma(a, a, c, want, None)
+        assert np.abs(got - want).max() <= 1e-6 * np.abs(want).max()
+    finally:
+        if parallel._state["pool"] is not None:
+            parallel._state["pool"].shutdown()
