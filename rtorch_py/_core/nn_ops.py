@@ -79,7 +79,8 @@ def _conv_fwd(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, s: Pair, p: Pa
     """The convolution (bias added while the product is laid out as (N, O, oh, ow)) and its im2col columns
     (the weight gradient reuses them: no second im2col); on the Winograd path its transformed input (flat, 1-D)
     when ``keep`` asks for it, else None."""
-    if w.dtype == x.dtype and _winograd_ok(x.shape, w.shape, x.dtype, s, p, d, groups):
+    # (meta arrays keep im2col's path, and its error)
+    if x.__class__ is np.ndarray and w.dtype == x.dtype and _winograd_ok(x.shape, w.shape, x.dtype, s, p, d, groups):
         return _wino_fwd(x, w, b, p, keep)
     n = x.shape[0]
     o, _cg, kh, kw = w.shape
@@ -263,7 +264,7 @@ def _wino_adjoint_ok(gy: np.ndarray, w_shape: tuple, x_shape: tuple, dtype: np.d
                      groups: int) -> bool:
     """Whether an adjoint (input or weight gradient) takes the Winograd path: the forward would, and gy has
     exactly the forward's output size (a transposed convolution's output_padding rows are not covered)."""
-    return (gy.dtype == dtype and _winograd_ok(x_shape, w_shape, dtype, s, p, d, groups)
+    return (gy.__class__ is np.ndarray and gy.dtype == dtype and _winograd_ok(x_shape, w_shape, dtype, s, p, d, groups)
             and gy.shape[2] == x_shape[2] + 2 * p[0] - 2 and gy.shape[3] == x_shape[3] + 2 * p[1] - 2)
 
 

@@ -482,7 +482,7 @@ def _select_or_zero(c: np.ndarray, xa: Any, xb: Any, out: np.ndarray | None = No
 def relu_grad(out: np.ndarray, g: np.ndarray) -> np.ndarray | None:
     """``where(out > 0, g, 0)``, relu's first-order gradient, as _select_or_zero (None where it does not
     apply), large arrays by slices on the threads (parallel.py): the same bits."""
-    if g.shape != out.shape or not g.flags.c_contiguous or g.dtype not in _INT_OF:
+    if g.__class__ is not np.ndarray or g.shape != out.shape or not g.flags.c_contiguous or g.dtype not in _INT_OF:
         return _select_or_zero(np.greater(out, 0), g, 0.0)
     res = np.empty_like(g)
     parallel.for_slices(lambda s: _select_or_zero(np.greater(out[s], 0), g[s], 0.0, res[s]), g.shape[0], g.size)
@@ -624,7 +624,7 @@ def _relu(d: np.ndarray) -> np.ndarray:
         return d.copy()
     it = _INT_OF.get(d.dtype)
     if it is None or not 8192 <= d.size <= 1 << 20:
-        if d.ndim == 0 or d.size < 1 << 20:
+        if d.ndim == 0 or d.size < 1 << 20 or d.__class__ is not np.ndarray:  # (meta arrays: np.maximum)
             return np.maximum(d, 0)
         out = np.empty_like(d)  # large: one pass per thread (parallel.py)
         parallel.for_slices(lambda s: np.maximum(d[s], 0, out=out[s]), d.shape[0], d.size)

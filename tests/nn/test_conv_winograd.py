@@ -333,3 +333,12 @@ def test_optimizer_fma_by_slices_same_bits(monkeypatch: pytest.MonkeyPatch) -> N
     finally:
         if parallel._state["pool"] is not None:
             parallel._state["pool"].shutdown()
+
+
+def test_meta_tensors_keep_their_paths() -> None:
+    """Meta arrays skip the Winograd and sliced paths: a large relu stays meta, a convolution still names the
+    op meta tensors cannot run (matmul, as before)."""
+    y = rt.nnf_relu(rt.torch_randn(2000, 1000, device="meta"))
+    assert y.shape == (2000, 1000) and y.device.type == "meta"
+    with pytest.raises(RuntimeError, match="matmul: not supported in rtorch_py on meta tensors"):
+        rt.nnf_conv2d(rt.torch_randn(2, 8, 6, 6, device="meta"), rt.torch_randn(8, 8, 3, 3, device="meta"))
