@@ -139,20 +139,24 @@ def _conv_adj_w(x: np.ndarray, gy: np.ndarray, k: Pair, s: Pair, p: Pair, d: Pai
 
 
 # -- Winograd F(2x2, 3x3) ---------------------------------------------------------------------------------------
-# 3x3 convolutions with stride 1, dilation 1 and one group are Lavin & Gray's F(2x2, 3x3): each 2x2 output tile
-# is A^T [(G w G^T) . (B^T d B)] A over its 4x4 input tile d (tiles every 2 pixels), so the channel contraction
-# becomes 16 GEMMs (one per position of the 4x4 transformed tile) with 2.25x fewer multiplies than im2col's
-# one. The constants are 0, +-1 and +-1/2: results stay at float32 rounding level (measured: max error / max
-# |y| ~3e-7, im2col's ~8e-7). The adjoints are the exact transposes of the same bilinear form, sharing the
-# transformed output gradient A gy A^T: the input gradient adds B [(A gy A^T) U^T] B^T over the overlapping
-# tiles, the weight gradient is G^T [sum over tiles of V^T (A gy A^T)] G.
+# 3x3 convolutions with stride 1, dilation 1, one group and enough channels are Lavin & Gray's F(2x2, 3x3): each 2x2
+# output tile is A^T [(G w G^T) . (B^T d B)] A over its 4x4 input tile d (tiles every 2 pixels), so the channel
+# contraction becomes 16 GEMMs (one per position of the 4x4 transformed tile) with 2.25x fewer multiplies than
+# im2col's one. The constants are 0, +-1 and +-1/2: results stay at float32 rounding level (measured: max error /
+# max |y| ~3e-7, im2col's ~8e-7). The adjoints are the exact transposes of the same bilinear form, sharing the
+# transformed output gradient A gy A^T: the input gradient adds B [(A gy A^T) U^T] B^T over the overlapping tiles,
+# the weight gradient is G^T [sum over tiles of V^T (A gy A^T)] G.
 # Inside, arrays are spatial-major (rows, cols, N, C): every transform step is one whole-array op on slices of
 # the outer axes with N * C contiguous inside (numpy runs those at memory speed; NCHW's stride-2 tile slices
 # are ~3x slower), and the work goes by chunks of tile rows so that the transformed arrays stay in cache and
 # no large temporary is allocated (page faults on fresh 40 MB arrays cost as much as the arithmetic).
 
 _WINO_ROWS = 1024  # GEMM rows (tiles x batch) per chunk: chunks of 1-4 MB (measured best of 512-4096)
-_WINO_MIN_C = 8    # fewest input and output channels for Winograd: below, its 16 GEMMs are too thin (measured)
+# Fewest input / output channels for Winograd: with fewer, its 16 GEMMs are too thin for the transforms to pay
+# (measured, batch 64 at 26x26, forward + both gradients, 1 thread: Cin 8 loses to im2col by 3% at 8 outputs and
+# up to 2x at 64; Cin 12 wins by 12-16%, Cin 16 by 30%, Cin 32 by 2x; 8 outputs suffice from Cin 16)
+_WINO_MIN_CIN = 12
+_WINO_MIN_COUT = 8
 
 
 def _winograd_ok(x_shape: tuple, w_shape: tuple, dtype: np.dtype, s: Pair, p: Pair, d: Pair, groups: int
@@ -160,8 +164,8 @@ def _winograd_ok(x_shape: tuple, w_shape: tuple, dtype: np.dtype, s: Pair, p: Pa
     """Whether the convolution of (N, C, H, W) by (O, C, kh, kw) takes the Winograd path (so do its adjoints:
     the forward and both gradients are then one computation's transposes)."""
     o, cg, kh, kw = w_shape
-    return (kh == 3 and kw == 3 and s == (1, 1) and d == (1, 1) and groups == 1 and cg >= _WINO_MIN_C
-            and o >= _WINO_MIN_C and x_shape[0] > 0 and x_shape[2] + 2 * p[0] >= 3
+    return (kh == 3 and kw == 3 and s == (1, 1) and d == (1, 1) and groups == 1 and cg >= _WINO_MIN_CIN
+            and o >= _WINO_MIN_COUT and x_shape[0] > 0 and x_shape[2] + 2 * p[0] >= 3
             and x_shape[3] + 2 * p[1] >= 3 and dtype in (np.float32, np.float64))
 
 

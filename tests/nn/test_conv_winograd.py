@@ -19,6 +19,12 @@ FIX = load("conv_winograd.json")
 ONE = (1, 1)
 
 
+@pytest.fixture(autouse=True)
+def small_channels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Winograd from 8 input channels here (default: 12, where it starts to pay), so small shapes test it."""
+    monkeypatch.setattr(NO, "_WINO_MIN_CIN", 8)
+
+
 def r(*shape: int, seed: int = 0, dtype: type = np.float64) -> np.ndarray:
     return np.random.default_rng(seed).standard_normal(shape).astype(dtype)
 
@@ -118,12 +124,12 @@ SHAPES = [
 
 
 def im2col(fn: object, *args: object) -> np.ndarray:
-    old = NO._WINO_MIN_C
-    NO._WINO_MIN_C = 1 << 30
+    old = NO._WINO_MIN_CIN
+    NO._WINO_MIN_CIN = 1 << 30
     try:
         return fn(*args)
     finally:
-        NO._WINO_MIN_C = old
+        NO._WINO_MIN_CIN = old
 
 
 @pytest.mark.parametrize("xs, oc, p", SHAPES)
@@ -144,8 +150,16 @@ def test_winograd_against_float64_references(xs: tuple, oc: tuple, p: tuple, sch
             assert np.abs(g - want).max() <= tol * np.abs(want).max()
 
 
+def test_winograd_default_channel_thresholds(calls: dict, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(NO, "_WINO_MIN_CIN", 12)
+    rt.nnf_conv2d(rt.torch_randn(2, 8, 6, 6), rt.torch_randn(64, 8, 3, 3))   # 8 inputs: im2col
+    assert calls["fwd"] == 0
+    rt.nnf_conv2d(rt.torch_randn(2, 12, 6, 6), rt.torch_randn(8, 12, 3, 3))  # 12 inputs, 8 outputs: Winograd
+    assert calls["fwd"] == 1
+
+
 def test_winograd_is_taken_only_where_it_applies(calls: dict) -> None:
-    """3x3, stride 1, dilation 1, one group, >= 8 channels each way, float32/float64; else im2col."""
+    """3x3, stride 1, dilation 1, one group, enough channels each way, float32/float64; else im2col."""
     x, w = rt.torch_randn(2, 8, 6, 6), rt.torch_randn(8, 8, 3, 3)
     rt.nnf_conv2d(x, w)
     assert calls["fwd"] == 1
