@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ._core import dtype as D  # noqa: N812
-from ._core import rng
+from ._core import parallel, rng
 from ._core.dtype import as_dtype, dtype
 from ._core.tensor import Tensor
 from ._r import to_int
@@ -338,20 +338,23 @@ def torch_reduction_sum() -> float:
     return 2.0
 
 
-_THREADS = {"intra": 1, "inter": 1}
+_THREADS = {"inter": 1}
 
 
 def torch_get_num_threads() -> int:
-    """The number of threads ops use (numpy's BLAS decides its own; this reports the value set)."""
-    return _THREADS["intra"]
+    """The number of threads ops use: numpy's BLAS's thread count (``OMP_NUM_THREADS`` /
+    ``OPENBLAS_NUM_THREADS``) unless torch_set_num_threads() changed it; 1 where the BLAS's setting cannot be
+    read. rtorch_py's large products and the convolutions' chunks run on that many threads."""
+    return parallel.threads()
 
 
 def torch_set_num_threads(num_threads: Any) -> None:
-    """Record the number of threads (numpy's BLAS threading is set by its environment variables)."""
+    """Set the number of threads ops use (rtorch_py's parallel regions and numpy's BLAS, when its setting can
+    be changed from here: an OpenBLAS, as numpy's wheels bundle)."""
     n = to_int(num_threads, "num_threads")
     if n <= 0:
         raise RuntimeError(f"set_num_threads expects a positive integer, got {n}")
-    _THREADS["intra"] = n
+    parallel.set_threads(n)
 
 
 def torch_get_num_interop_threads() -> int:

@@ -172,7 +172,7 @@ def relu(g, out):
     if not O._mode.enabled:  # first order: the same numpy calls without two intermediate tensors
         gd, od = g._data, out._data
         if gd.dtype == od.dtype and od.ndim and od.dtype.metadata is None:  # (bfloat16: record() rounds)
-            r = O._select_or_zero(np.greater(od, 0), gd, 0.0)
+            r = O.relu_grad(od, gd)
             if r is not None:
                 return O.Tensor._wrap(r)
     return O.where(O.gt(out, 0), g, 0.0)
@@ -359,7 +359,7 @@ def linear(g, x, w, need_x, need_w, need_b):
         wrap = O.Tensor._wrap
         g2 = gd.reshape(-1, gd.shape[-1]) if gd.ndim > 2 else gd
         gx = wrap(O.mm2d(g2, wd).reshape(xd.shape) if gd.ndim > 2 else O.mm2d(gd, wd)) if need_x else None
-        gw = wrap(np.matmul(g2.T, xd.reshape(-1, xd.shape[-1]) if xd.ndim > 2 else xd)) if need_w else None
+        gw = wrap(O.parallel.matmul(g2.T, xd.reshape(-1, xd.shape[-1]) if xd.ndim > 2 else xd)) if need_w else None
         return gx, gw, wrap(np.add.reduce(g2, axis=(0,))) if need_b else None
     if g.ndim == 1:
         gx = O.matmul(g, w) if need_x else None
@@ -620,6 +620,11 @@ def silu(g, x):
 
 def conv2d(g, x, w, stride, padding, dilation, groups, cols=None):
     NO = _nn()  # noqa: N806
+    if not O._mode.enabled and x._requires_grad and w._requires_grad:
+        # first order, both gradients: one pass (Winograd shares the transform of g between them; the same
+        # numpy calls as the two separate ops below, so the same bits)
+        gx, gw = NO.conv2d_backward(g, x, w, stride, padding, dilation, groups, cols)
+        return gx, gw, O.sum(g, (0, 2, 3))
     gx = NO.conv_transpose2d(g, w, None, stride, padding, dilation, groups, x.shape[2:]) \
         if x._requires_grad else None
     gw = NO.conv2d_weight(x, g, w.shape[2:], stride, padding, dilation, groups, cols) \
@@ -663,8 +668,12 @@ def pool_index(g, shape, idx, unique=False):
     if not O._mode.enabled:  # first-order backward: one bincount instead of a recorded scatter
         planes = (np.arange(n * c, dtype=np.int64) * (h * w)).reshape(n, c, 1, 1)
         if unique:
-            out = np.zeros(n * c * h * w, dtype=g._data.dtype)
-            out[(idx + planes).ravel()] = g._data.ravel()
+            out, gd = np.zeros((n, c * h * w), dtype=g._data.dtype), g._data
+
+            def part(s: slice) -> None:  # images s: their planes are out[s]
+                out[s].reshape(-1)[(idx[s] + planes[:s.stop - s.start]).ravel()] = gd[s].ravel()
+
+            O.parallel.for_slices(part, n, out.size)
             return O.Tensor._wrap(out.reshape(shape))
         acc = np.bincount((idx + planes).ravel(), weights=g._data.ravel(), minlength=n * c * h * w)
         return O.Tensor._wrap(acc.astype(g._data.dtype).reshape(shape))

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
 
-from . import autograd
+from . import autograd, parallel
 from . import derivatives as D
 from . import ops as O
 from .autocast import state as _autocast
@@ -74,16 +74,20 @@ def _grouped_rows(gy: np.ndarray, groups: int) -> np.ndarray:
     return np.ascontiguousarray(t).reshape(groups, o // groups, -1)
 
 
-def _conv_fwd(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, s: Pair, p: Pair, d: Pair, groups: int
-              ) -> tuple[np.ndarray, np.ndarray]:
+def _conv_fwd(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, s: Pair, p: Pair, d: Pair, groups: int,
+              keep: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """The convolution (bias added while the product is laid out as (N, O, oh, ow)) and its im2col columns
-    (the weight gradient reuses them: no second im2col)."""
+    (the weight gradient reuses them: no second im2col); on the Winograd path its transformed input (flat, 1-D)
+    when ``keep`` asks for it, else None."""
+    # (meta arrays keep im2col's path, and its error)
+    if x.__class__ is np.ndarray and w.dtype == x.dtype and _winograd_ok(x.shape, w.shape, x.dtype, s, p, d, groups):
+        return _wino_fwd(x, w, b, p, keep)
     n = x.shape[0]
     o, _cg, kh, kw = w.shape
     oh = conv_out_size(x.shape[2], kh, s[0], p[0], d[0])
     ow = conv_out_size(x.shape[3], kw, s[1], p[1], d[1])
     cols = _cols(x, (kh, kw), (oh, ow), s, p, d, groups)
-    prod = np.matmul(w.reshape(groups, o // groups, -1), cols)  # (G, O/G, N * L)
+    prod = parallel.matmul(w.reshape(groups, o // groups, -1), cols)  # (G, O/G, N * L)
     prod = prod.reshape(o, n, oh, ow).transpose(1, 0, 2, 3)
     out = np.empty((n, o, oh, ow), dtype=prod.dtype)
     if b is None:
@@ -100,8 +104,11 @@ def _conv_adj_x(gy: np.ndarray, w: np.ndarray, s: Pair, p: Pair, d: Pair, groups
     n, o, oh, ow = gy.shape
     _o, cg, kh, kw = w.shape
     c = cg * groups
+    x_shape = (n, c) + tuple(hw)
+    if _wino_adjoint_ok(gy, w.shape, x_shape, w.dtype, s, p, d, groups):
+        return _wino_bwd(gy, None, w, x_shape, w.shape, p)[0]
     wg = w.reshape(groups, o // groups, cg * kh * kw)
-    cols = np.matmul(wg.transpose(0, 2, 1), _grouped_rows(gy, groups))  # (G, Cg*kh*kw, N * L)
+    cols = parallel.matmul(wg.transpose(0, 2, 1), _grouped_rows(gy, groups))  # (G, Cg*kh*kw, N * L)
     cols = cols.reshape(c, kh, kw, n, oh, ow)
     hp, wp = hw[0] + 2 * p[0], hw[1] + 2 * p[1]
     need_h, need_w = (oh - 1) * s[0] + d[0] * (kh - 1) + 1, (ow - 1) * s[1] + d[1] * (kw - 1) + 1
@@ -122,10 +129,301 @@ def _conv_adj_w(x: np.ndarray, gy: np.ndarray, k: Pair, s: Pair, p: Pair, d: Pai
     """The adjoint of the convolution in w: gy times the input columns, one GEMM per group summing over
     the batch and the pixels at once (``cols``: the forward's im2col of x, when it kept them)."""
     oh, ow = gy.shape[2], gy.shape[3]
+    w_shape = (gy.shape[1], x.shape[1] // groups) + tuple(k)
+    if _wino_adjoint_ok(gy, w_shape, x.shape, x.dtype, s, p, d, groups):
+        return _wino_bwd(gy, x, None, x.shape, w_shape, p, _wino_v(cols))[1]
     if cols is None:
         cols = _cols(x, k, (oh, ow), s, p, d, groups)
-    gw = np.matmul(_grouped_rows(gy, groups), cols.transpose(0, 2, 1))  # (G, O/G, Cg*kh*kw)
+    gw = parallel.matmul(_grouped_rows(gy, groups), cols.transpose(0, 2, 1))  # (G, O/G, Cg*kh*kw)
     return gw.reshape(gy.shape[1], x.shape[1] // groups, k[0], k[1])
+
+
+# -- Winograd F(2x2, 3x3) ---------------------------------------------------------------------------------------
+# 3x3 convolutions with stride 1, dilation 1, one group and enough channels are Lavin & Gray's F(2x2, 3x3): each 2x2
+# output tile is A^T [(G w G^T) . (B^T d B)] A over its 4x4 input tile d (tiles every 2 pixels), so the channel
+# contraction becomes 16 GEMMs (one per position of the 4x4 transformed tile) with 2.25x fewer multiplies than
+# im2col's one. The constants are 0, +-1 and +-1/2: results stay at float32 rounding level (measured: max error /
+# max |y| ~3e-7, im2col's ~8e-7). The adjoints are the exact transposes of the same bilinear form, sharing the
+# transformed output gradient A gy A^T: the input gradient adds B [(A gy A^T) U^T] B^T over the overlapping tiles,
+# the weight gradient is G^T [sum over tiles of V^T (A gy A^T)] G.
+# Inside, arrays are spatial-major (rows, cols, N, C): every transform step is one whole-array op on slices of
+# the outer axes with N * C contiguous inside (numpy runs those at memory speed; NCHW's stride-2 tile slices
+# are ~3x slower), and the work goes by chunks of tile rows so that the transformed arrays stay in cache and
+# no large temporary is allocated (page faults on fresh 40 MB arrays cost as much as the arithmetic).
+
+_WINO_ROWS = 1024  # GEMM rows (tiles x batch) per chunk: chunks of 1-4 MB (measured best of 512-4096)
+# Fewest input / output channels for Winograd: with fewer, its 16 GEMMs are too thin for the transforms to pay
+# (measured, batch 64 at 26x26, forward + both gradients, 1 thread: Cin 8 loses to im2col by 3% at 8 outputs and
+# up to 2x at 64; Cin 12 wins by 12-16%, Cin 16 by 30%, Cin 32 by 2x; 8 outputs suffice from Cin 16)
+_WINO_MIN_CIN = 12
+_WINO_MIN_COUT = 8
+
+
+def _winograd_ok(x_shape: tuple, w_shape: tuple, dtype: np.dtype, s: Pair, p: Pair, d: Pair, groups: int
+                 ) -> bool:
+    """Whether the convolution of (N, C, H, W) by (O, C, kh, kw) takes the Winograd path (so do its adjoints:
+    the forward and both gradients are then one computation's transposes)."""
+    o, cg, kh, kw = w_shape
+    return (kh == 3 and kw == 3 and s == (1, 1) and d == (1, 1) and groups == 1 and cg >= _WINO_MIN_CIN
+            and o >= _WINO_MIN_COUT and x_shape[0] > 0 and x_shape[2] + 2 * p[0] >= 3
+            and x_shape[3] + 2 * p[1] >= 3 and dtype in (np.float32, np.float64))
+
+
+def _g_rows(a: np.ndarray, axis: int) -> np.ndarray:
+    """G along ``axis`` (3 -> 4): g0, (g0 + g1 + g2) / 2, (g0 - g1 + g2) / 2, g2."""
+    g0, g1, g2 = (np.take(a, i, axis=axis) for i in range(3))
+    s, h = (g0 + g2) * 0.5, g1 * 0.5
+    return np.stack([g0, s + h, s - h, g2], axis=axis)
+
+
+def _gt_rows(a: np.ndarray, axis: int) -> np.ndarray:
+    """G^T along ``axis`` (4 -> 3), the adjoint of _g_rows."""
+    u0, u1, u2, u3 = (np.take(a, i, axis=axis) for i in range(4))
+    s, h = (u1 + u2) * 0.5, (u1 - u2) * 0.5
+    return np.stack([u0 + s, h, s + u3], axis=axis)
+
+
+def _wino_filter(w: np.ndarray) -> np.ndarray:
+    """(O, C, 3, 3) -> U = G w G^T as (16, C, O): the right-hand sides of the 16 GEMMs."""
+    u = _g_rows(_g_rows(w, 2), 3)
+    return np.ascontiguousarray(u.transpose(2, 3, 1, 0)).reshape(16, w.shape[1], w.shape[0])
+
+
+def _wino_filter_adj(gu: np.ndarray, o: int, c: int) -> np.ndarray:
+    """(16, C, O) -> (O, C, 3, 3): G^T gu G, the adjoint of _wino_filter."""
+    u = gu.reshape(4, 4, c, o).transpose(3, 2, 0, 1)
+    return np.ascontiguousarray(_gt_rows(_gt_rows(u, 2), 3))
+
+
+def _wino_in(xs: np.ndarray, a: np.ndarray, v: np.ndarray) -> None:
+    """B^T d B of the 4x4 tiles (every 2 pixels) of xs (2nt+2, 2tw+2, N, C) into v (4, 4, nt, tw, N, C);
+    ``a`` (4, nt, 2tw+2, N, C) is scratch. Rows: d0 - d2, d1 + d2, d2 - d1, d1 - d3, then the same on columns."""
+    nt, tw = v.shape[2], v.shape[3]
+    e, o = xs[0::2], xs[1::2]
+    np.subtract(e[:nt], e[1:], out=a[0])
+    np.add(o[:nt], e[1:], out=a[1])
+    np.subtract(e[1:], o[:nt], out=a[2])
+    np.subtract(o[:nt], o[1:], out=a[3])
+    e, o = a[:, :, 0::2], a[:, :, 1::2]
+    np.subtract(e[:, :, :tw], e[:, :, 1:], out=v[:, 0])
+    np.add(o[:, :, :tw], e[:, :, 1:], out=v[:, 1])
+    np.subtract(e[:, :, 1:], o[:, :, :tw], out=v[:, 2])
+    np.subtract(o[:, :, :tw], o[:, :, 1:], out=v[:, 3])
+
+
+def _bt_adj(v: np.ndarray, dst: np.ndarray, axis: int, fresh: bool = False) -> None:
+    """Adds (``fresh``: writes) the adjoint of B^T along ``axis`` of dst: v[k] is component k of the tiles
+    starting every 2 entries of dst (tiles overlap by 2); tile t gives v0 to entry 2t, v1 - v2 + v3 to 2t+1,
+    v1 + v2 - v0 to 2t+2 and -v3 to 2t+3."""
+    t = v.shape[axis + 1]
+    pre = (slice(None),) * axis
+    ev, od = dst[pre + (slice(0, None, 2),)], dst[pre + (slice(1, None, 2),)]
+    v0, v1, v2, v3 = v
+    first, rest, last = pre + (slice(0, t),), pre + (slice(1, t + 1),), pre + (t,)
+    s = v1 + v2
+    s -= v0
+    if fresh:
+        np.copyto(ev[first], v0)
+        ev[last] = 0
+        np.subtract(v1, v2, out=od[first])
+        od[first] += v3
+        od[last] = 0
+    else:
+        ev[first] += v0
+        d = np.subtract(v1, v2)
+        d += v3
+        od[first] += d
+    ev[rest] += s
+    od[rest] -= v3
+
+
+def _wino_out(m: np.ndarray, z: np.ndarray, y: np.ndarray) -> None:
+    """A^T m A: m (4, 4, nt, tw, N, O) into y (2, 2, nt, tw, N, O); ``z`` (2, 4, nt, tw, N, O) is scratch."""
+    np.add(m[0], m[1], out=z[0])
+    z[0] += m[2]
+    np.subtract(m[1], m[2], out=z[1])
+    z[1] -= m[3]
+    np.add(z[:, 0], z[:, 1], out=y[:, 0])
+    y[:, 0] += z[:, 2]
+    np.subtract(z[:, 1], z[:, 2], out=y[:, 1])
+    y[:, 1] -= z[:, 3]
+
+
+def _wino_gy(gs: np.ndarray, a: np.ndarray, gt: np.ndarray) -> None:
+    """A g A^T, the adjoint of _wino_out: gs (2nt, 2tw, N, O) into gt (4, 4, nt, tw, N, O); ``a``
+    (4, nt, 2tw, N, O) is scratch. Rows: g0, g0 + g1, g0 - g1, -g1, then the same on columns."""
+    e, o = gs[0::2], gs[1::2]
+    np.copyto(a[0], e)
+    np.add(e, o, out=a[1])
+    np.subtract(e, o, out=a[2])
+    np.negative(o, out=a[3])
+    e, o = a[:, :, 0::2], a[:, :, 1::2]
+    np.copyto(gt[:, 0], e)
+    np.add(e, o, out=gt[:, 1])
+    np.subtract(e, o, out=gt[:, 2])
+    np.negative(o, out=gt[:, 3])
+
+
+def _wino_adjoint_ok(gy: np.ndarray, w_shape: tuple, x_shape: tuple, dtype: np.dtype, s: Pair, p: Pair, d: Pair,
+                     groups: int) -> bool:
+    """Whether an adjoint (input or weight gradient) takes the Winograd path: the forward would, and gy has
+    exactly the forward's output size (a transposed convolution's output_padding rows are not covered)."""
+    return (gy.__class__ is np.ndarray and gy.dtype == dtype and _winograd_ok(x_shape, w_shape, dtype, s, p, d, groups)
+            and gy.shape[2] == x_shape[2] + 2 * p[0] - 2 and gy.shape[3] == x_shape[3] + 2 * p[1] - 2)
+
+
+_PLANES = 128  # planes per block of a layout copy: a block's rows stay within the TLB's reach
+
+
+def _to_spatial(a: np.ndarray, rows: int, cols: int, p: Pair) -> np.ndarray:
+    """(N, C, H, W) -> (rows, cols, N * C) with a at offset p and zeros around it. The copy goes by blocks of
+    planes: one strided pass over all N * C planes touches too many pages at once (measured 3-4x slower)."""
+    n, c, h, w = a.shape
+    out = np.zeros((rows, cols, n * c), a.dtype) if p != (0, 0) or rows > h or cols > w else \
+        np.empty((rows, cols, n * c), a.dtype)
+    src, dst = a.reshape(n * c, h, w), out[p[0]:p[0] + h, p[1]:p[1] + w]
+
+    def copy(starts: list[int]) -> None:
+        for i in starts:
+            np.copyto(dst[:, :, i:i + _PLANES], src[i:i + _PLANES].transpose(1, 2, 0))
+
+    parallel.run_parallel(copy, parallel.split(range(0, n * c, _PLANES)))
+    return out
+
+
+def _from_spatial(s: np.ndarray, shape: tuple, p: Pair, bias: np.ndarray | None = None) -> np.ndarray:
+    """The (N, C, H, W) array at offset p of a spatial-major (rows, cols, >= N * C) one, plus ``bias`` (C,).
+    Callers pad the last axis past N * C so that the transposed read does not stride by a power of two."""
+    n, c, h, w = shape
+    out = np.empty(shape, s.dtype)
+    src, dst = s[p[0]:p[0] + h, p[1]:p[1] + w, :n * c].transpose(2, 0, 1), out.reshape(n * c, h, w)
+    b = None if bias is None else np.tile(bias, n).reshape(n * c, 1, 1)
+
+    def copy(planes: list[int]) -> None:
+        sl = slice(planes[0], planes[-1] + 1)
+        if b is None:
+            np.copyto(dst[sl], src[sl])
+        else:
+            np.add(src[sl], b[sl], out=dst[sl])
+
+    parallel.run_parallel(copy, parallel.split(range(n * c)))
+    return out
+
+
+class _WinoPlan:
+    """Sizes and chunk buffers of one Winograd convolution of (N, C, H, W) by (O, C, 3, 3) with padding p:
+    output (oh, ow) in th x tw tiles, processed nt tile rows at a time. Buffers are flat and viewed per chunk
+    (the last chunk may be shorter)."""
+
+    def __init__(self, x_shape: tuple, o: int, p: Pair, dtype: np.dtype) -> None:
+        self.n, self.c, self.h, self.w = x_shape
+        self.o, self.p, self.dtype = o, p, dtype
+        self.oh, self.ow = self.h + 2 * p[0] - 2, self.w + 2 * p[1] - 2
+        self.th, self.tw = (self.oh + 1) // 2, (self.ow + 1) // 2
+        self.nt = max(1, min(self.th, _WINO_ROWS // (self.tw * self.n)))
+
+    def chunks(self) -> list[tuple[int, int]]:
+        """(first tile row, tile rows) of each chunk."""
+        return [(t0, min(self.nt, self.th - t0)) for t0 in range(0, self.th, self.nt)]
+
+    def chunk(self, flat: np.ndarray, t0: int, k: int, c: int) -> np.ndarray:
+        """The (4, 4, k, tw, N, c) transformed chunk of tile rows t0 .. t0+k-1 in a flat buffer whose chunks
+        follow each other (t0 = 0: a one-chunk scratch buffer)."""
+        size = 16 * self.tw * self.n * c
+        return flat[t0 * size:(t0 + k) * size].reshape(4, 4, k, self.tw, self.n, c)
+
+    def buf(self, *shape: int) -> np.ndarray:
+        return np.empty(int(np.prod(shape)), self.dtype)
+
+    def spatial_x(self, x: np.ndarray) -> np.ndarray:
+        """x padded to the tiles' (2th + 2, 2tw + 2) input rows and columns, spatial-major (.., .., N, C)."""
+        xs = _to_spatial(x, 2 * self.th + 2, 2 * self.tw + 2, self.p)
+        return xs.reshape(xs.shape[0], xs.shape[1], self.n, self.c)
+
+
+def _wino_v(cols: np.ndarray | None) -> np.ndarray | None:
+    """A Winograd forward's kept transformed input (1-D; im2col's columns are 3-D), else None."""
+    return cols if cols is not None and cols.ndim == 1 else None
+
+
+def _wino_fwd(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, p: Pair, keep: bool = False
+              ) -> tuple[np.ndarray, np.ndarray | None]:
+    """The convolution of x by the 3x3 w (stride 1, padding p) as F(2x2, 3x3), bias added on the way out; with
+    ``keep`` also the transformed input of every chunk (flat), which the weight gradient then reuses. Chunks
+    write disjoint output rows: the threads (parallel.py) take contiguous runs of them."""
+    pl = _WinoPlan(x.shape, w.shape[0], p, x.dtype)
+    n, c, o, nt, tw = pl.n, pl.c, pl.o, pl.nt, pl.tw
+    no, cols = n * o, 2 * tw + 2
+    u = _wino_filter(w)
+    xs = pl.spatial_x(x)
+    v_all = pl.buf(16, pl.th, tw, n, c) if keep else None
+    ys = np.empty((pl.th, 2, tw, 2, no + 16), x.dtype)  # padded past N * O for _from_spatial
+
+    def work(chunks: list[tuple[int, int]]) -> None:
+        a_f, m_f, z_f = pl.buf(4, nt, cols, n, c), pl.buf(16, nt, tw, n, o), pl.buf(8, nt, tw, n, o)
+        v_f = v_all if keep else pl.buf(16, nt, tw, n, c)
+        for t0, k in chunks:
+            v = pl.chunk(v_f, t0 if keep else 0, k, c)
+            _wino_in(xs[2 * t0:2 * t0 + 2 * k + 2], a_f[:4 * k * cols * n * c].reshape(4, k, cols, n, c), v)
+            m = m_f[:16 * k * tw * no].reshape(16, k * tw * n, o)
+            np.matmul(v.reshape(16, k * tw * n, c), u, out=m)
+            y = ys[t0:t0 + k, ..., :no].reshape(k, 2, tw, 2, n, o).transpose(1, 3, 0, 2, 4, 5)
+            _wino_out(m.reshape(4, 4, k, tw, n, o), z_f[:8 * k * tw * no].reshape(2, 4, k, tw, n, o), y)
+
+    parallel.run_parallel(work, parallel.split(pl.chunks()))
+    return _from_spatial(ys.reshape(2 * pl.th, 2 * tw, no + 16), (n, o, pl.oh, pl.ow), (0, 0), b), v_all
+
+
+def _wino_bwd(gy: np.ndarray, x: np.ndarray | None, w: np.ndarray | None, x_shape: tuple, w_shape: tuple,
+              p: Pair, v_all: np.ndarray | None = None) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """The adjoints of _wino_fwd from one transform of gy: the input gradient when w is given (x_shape: its
+    shape), the weight gradient when x is given (from ``v_all``, the forward's kept transform of x, if any).
+    Neighbouring chunks add into two shared rows of the input gradient, so the threads take the even chunks,
+    then the odd ones; the weight gradient sums per-chunk products in chunk order (the same bits on any
+    number of threads)."""
+    o, c = w_shape[0], w_shape[1]
+    pl = _WinoPlan(x_shape, o, p, gy.dtype)
+    n, nt, tw, th = pl.n, pl.nt, pl.tw, pl.th
+    nc, cols = n * c, 2 * tw + 2
+    gys = _to_spatial(gy, 2 * th, 2 * tw, (0, 0)).reshape(2 * th, 2 * tw, n, o)
+    chunks = pl.chunks()
+    if w is not None:
+        ut = np.ascontiguousarray(_wino_filter(w).transpose(0, 2, 1))  # (16, O, C)
+        gxs = np.zeros((2 * th + 2, cols, nc + 16), gy.dtype)  # padded past N * C for _from_spatial
+    if x is not None:
+        xs = pl.spatial_x(x) if v_all is None else None
+        gu_parts = np.empty((len(chunks), 16, c, o), gy.dtype)
+
+    def work(part: list[tuple[int, tuple[int, int]]]) -> None:
+        ag_f, gt_f = pl.buf(4, nt, 2 * tw, n, o), pl.buf(16, nt, tw, n, o)
+        if w is not None:
+            gxt_f, b_f = pl.buf(16, nt, tw, n, c), pl.buf(4, nt, cols, n, c)
+        if x is not None and v_all is None:
+            a_f, v_f = pl.buf(4, nt, cols, n, c), pl.buf(16, nt, tw, n, c)
+        for i, (t0, k) in part:
+            gt = gt_f[:16 * k * tw * n * o].reshape(4, 4, k, tw, n, o)
+            _wino_gy(gys[2 * t0:2 * t0 + 2 * k], ag_f[:8 * k * tw * n * o].reshape(4, k, 2 * tw, n, o), gt)
+            g16 = gt.reshape(16, k * tw * n, o)
+            if w is not None:
+                gxt = gxt_f[:16 * k * tw * nc].reshape(16, k * tw * n, c)
+                np.matmul(g16, ut, out=gxt)
+                bb = b_f[:4 * k * cols * nc].reshape(4, k, cols, n, c)
+                _bt_adj(gxt.reshape(4, 4, k, tw, n, c).transpose(1, 0, 2, 3, 4, 5), bb, 2, fresh=True)
+                _bt_adj(bb, gxs[2 * t0:2 * t0 + 2 * k + 2, :, :nc].reshape(2 * k + 2, cols, n, c), 0)
+            if x is not None:
+                if v_all is None:
+                    v = pl.chunk(v_f, 0, k, c)
+                    _wino_in(xs[2 * t0:2 * t0 + 2 * k + 2], a_f[:4 * k * cols * nc].reshape(4, k, cols, n, c), v)
+                else:
+                    v = pl.chunk(v_all, t0, k, c)
+                np.matmul(v.reshape(16, k * tw * n, c).transpose(0, 2, 1), g16, out=gu_parts[i])
+
+    numbered = list(enumerate(chunks))
+    for phase in (numbered[0::2], numbered[1::2]) if w is not None else (numbered,):
+        parallel.run_parallel(work, parallel.split(phase))
+    gx = None if w is None else _from_spatial(gxs, x_shape, p)
+    gw = None if x is None else _wino_filter_adj(np.add.reduce(gu_parts, axis=0), o, c)
+    return gx, gw
 
 
 # -- convolution family ------------------------------------------------------------------------------------------
@@ -135,10 +433,12 @@ def conv2d(x: Tensor, w: Tensor, b: Tensor | None, stride: Pair, padding: Pair, 
     """2-D convolution of (N, C, H, W) with (O, C/groups, kh, kw), libtorch's ConvolutionBackward0."""
     if _autocast.enabled:
         x, w, b = O.autocast_args(x, w, b)
-    out, cols = _conv_fwd(x._data, w._data, None if b is None else b._data, stride, padding, dilation, groups)
+    need = _mode.enabled and w._requires_grad
+    out, cols = _conv_fwd(x._data, w._data, None if b is None else b._data, stride, padding, dilation, groups,
+                          need)
     # The columns are kept for the weight gradient only when one will be asked for (the version check of x
     # keeps them in step with x).
-    keep = cols if _mode.enabled and w._requires_grad else None
+    keep = cols if need else None
     return record(out, "ConvolutionBackward0", D.conv2d, (x, w, b),
                   (x, w, stride, padding, dilation, groups, keep))
 
@@ -162,6 +462,19 @@ def conv2d_weight(x: Tensor, gy: Tensor, k: Pair, stride: Pair, padding: Pair, d
     out = _conv_adj_w(x._data, gy._data, k, stride, padding, dilation, groups, cols)
     return record(out, "ConvolutionBackwardBackward0", D.conv2d_weight, (x, gy),
                   (x, gy, stride, padding, dilation, groups))
+
+
+def conv2d_backward(g: Tensor, x: Tensor, w: Tensor, stride: Pair, padding: Pair, dilation: Pair, groups: int,
+                    cols: np.ndarray | None = None) -> tuple[Tensor, Tensor]:
+    """Both gradients of conv2d at first order (unrecorded): conv_transpose2d(g, w) and conv2d_weight(x, g)
+    with the same bits, the Winograd path transforming g once for both."""
+    gd, xd, wd = g._data, x._data, w._data
+    if _wino_adjoint_ok(gd, wd.shape, xd.shape, xd.dtype, stride, padding, dilation, groups) and wd.dtype == xd.dtype:
+        gx, gw = _wino_bwd(gd, xd, wd, xd.shape, wd.shape, padding, _wino_v(cols))
+    else:
+        gx = _conv_adj_x(gd, wd, stride, padding, dilation, groups, xd.shape[2:])
+        gw = _conv_adj_w(xd, gd, wd.shape[2:], stride, padding, dilation, groups, cols)
+    return _wrap(gx), _wrap(gw)
 
 
 # -- padding and clamping ---------------------------------------------------------------------------------------
@@ -262,45 +575,31 @@ def max_pool2d(x: Tensor, k: Pair, s: Pair, p: Pair, d: Pair, out: Pair) -> tupl
     return _max_pool_result(x, best, kidx, k, s, p, d, out, disjoint)
 
 
-_UINT_OF_SIZE = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}
-
-
-def _bit_select(c: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``np.where(c, a, b)`` for two arrays of one dtype and c's shape, as bit operations (b ^ ((a ^ b) & mask)):
-    the same bits without np.where's per-element branch, which costs ~5 ns an element on an irregular mask."""
-    it = _UINT_OF_SIZE[a.dtype.itemsize]
-    m = c.astype(it)
-    np.negative(m, out=m)  # 1 -> all bits set
-    bi = b.view(it)
-    r = np.bitwise_xor(a.view(it), bi)
-    r &= m
-    r ^= bi
-    return r.view(a.dtype)
-
-
 def _tiled_max(xd: np.ndarray, k: Pair, out: Pair) -> tuple[np.ndarray, np.ndarray]:
-    """Max pooling whose windows tile the input (stride = kernel, no padding or dilation, no NaN): the first
-    maximum of each kw-wide run along W, then of the kh runs of each window, each step one selection over
-    whole arrays (half the work and none of the masked writes of the general scan). Ties keep the earlier
-    element in libtorch's row-major scan order, as there."""
-    n, c = xd.shape[:2]
+    """Max pooling whose windows tile the input (stride = kernel, no padding or dilation, no NaN), as whole-array
+    passes over the kh * kw strided candidate planes in libtorch's row-major scan order: the running maximum
+    takes a candidate only when it is greater (``np.maximum(cand, best)`` returns its second operand on equal
+    values, x86's max: so -0.0 and 0.0 keep the earlier one, as libtorch), then the window position of the
+    first candidate equal to the maximum (the number of leading candidates that differ from it)."""
     (kh, kw), (oh, ow) = k, out
     kt = np.uint8 if kh * kw < 256 else np.intp
-    x = xd[:, :, :oh * kh, :ow * kw]
-    # kidx only grows along the scan, so "j where greater, else the previous index" is a maximum
-    run, kj = x[..., 0::kw], np.zeros((), kt)
-    for j in range(1, kw):
-        sl = x[..., j::kw]
-        upd = np.greater(sl, run)
-        run, kj = _bit_select(upd, sl, run), np.maximum(kj, upd * kt(j))
-    run = run.reshape(n, c, oh, kh, ow)
-    kj = np.broadcast_to(kj, (n, c, oh * kh, ow)).reshape(n, c, oh, kh, ow)
-    best, kidx = run[:, :, :, 0], kj[:, :, :, 0]
-    for i in range(1, kh):
-        sl = run[:, :, :, i]
-        upd = np.greater(sl, best)
-        best, kidx = _bit_select(upd, sl, best), np.maximum(kidx, upd * (kj[:, :, :, i] + kt(i * kw)))
-    return np.ascontiguousarray(best), kidx
+    best = np.empty(xd.shape[:2] + (oh, ow), xd.dtype)
+    kidx = np.zeros(best.shape, kt)
+
+    def part(s: slice) -> None:  # images s (parallel.py's threads take one slice each)
+        x, b, ki = xd[s, :, :oh * kh, :ow * kw], best[s], kidx[s]
+        cands = [x[:, :, i::kh, j::kw] for i in range(kh) for j in range(kw)]
+        np.copyto(b, cands[0])
+        for cand in cands[1:]:
+            np.maximum(cand, b, out=b)
+        miss = np.not_equal(cands[0], b)
+        for cand in cands[1:-1]:
+            ki += miss
+            miss &= np.not_equal(cand, b)
+        ki += miss
+
+    parallel.for_slices(part, xd.shape[0], xd.size)
+    return best, kidx
 
 
 def _max_pool_result(x: Tensor, best: np.ndarray, kidx: np.ndarray, k: Pair, s: Pair, p: Pair, d: Pair,

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._core import parallel
 from .._core.fma import fma32_rounded_twice
 
 __all__ = ["scalar", "wide_scalar", "lerp_weight", "fma", "lerp_", "addcmul_", "cdiv", "addcdiv_"]
@@ -67,7 +68,14 @@ def fma(a: np.ndarray, b: np.ndarray, c: np.ndarray, out: np.ndarray, wide: Wide
     if wide is None:
         np.add(a * b, c, out=out)
         return
-    fma32_rounded_twice(a, b, c, out, wide[0])
+    if a.ndim == 0 or a.shape != out.shape or (b.ndim and b.shape != out.shape) or \
+            (np.ndim(c) and np.shape(c) != out.shape):
+        fma32_rounded_twice(a, b, c, out, wide[0])
+        return
+    bs, cs, scratch = b.ndim == 0, np.ndim(c) == 0, wide[0].reshape(out.shape)
+    # elementwise: large parameters by slices on the threads (parallel.py), the same bits
+    parallel.for_slices(lambda s: fma32_rounded_twice(a[s], b if bs else b[s], c if cs else c[s], out[s],
+                                                      scratch[s]), out.shape[0], out.size)
 
 
 def lerp_(start: np.ndarray, end: np.ndarray, weight: tuple[np.ndarray, bool], tmp: np.ndarray,
