@@ -598,7 +598,8 @@ def _sigmoid(d: np.ndarray) -> np.ndarray:
     return sigmoid_into(d, np.empty(d.shape, d.dtype), np.empty(d.shape, d.dtype), np.empty(d.shape, np.bool_))
 
 
-_SIGNED_OF_SIZE = {2: np.int16, 4: np.int32, 8: np.int64}
+# per itemsize: the signed integer type of a float's bits and its sign bit as that type
+_SIGN_BIT_OF_SIZE = {t().itemsize: (t, t(np.iinfo(t).min)) for t in (np.int16, np.int32, np.int64)}
 
 
 def sigmoid_into(d: np.ndarray, out: np.ndarray, e: np.ndarray, pos: np.ndarray) -> np.ndarray:
@@ -614,9 +615,9 @@ def sigmoid_into(d: np.ndarray, out: np.ndarray, e: np.ndarray, pos: np.ndarray)
     # 1 / (1 + e) for x >= 0, e / (1 + e) below: one division with numerator max(e, x >= 0) (e <= 1, so 1 above
     # and e below; NaN stays NaN), the same values as selecting with np.where, without its per-element branch
     # (~5 ns an element on a mixed-sign mask: 10x the rest of the sigmoid).
-    it = _SIGNED_OF_SIZE[d.itemsize]
+    it, sign = _SIGN_BIT_OF_SIZE[d.itemsize]
     # -|x| as one integer pass that sets the sign bit (abs + negative: two passes, the same bits, NaN included).
-    np.bitwise_or(d.view(it), it(np.iinfo(it).min), out=e.view(it))
+    np.bitwise_or(d.view(it), sign, out=e.view(it))
     np.exp(e, out=e)
     np.greater_equal(d, 0, out=pos)
     np.maximum(e, pos, out=out)  # d is read for the last time above: out may be d
