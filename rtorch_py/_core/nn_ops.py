@@ -474,7 +474,7 @@ def lstm_layer(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_
         h = np.multiply(a[0], np.tanh(c, out=a[4]), out=out[t, 0])
         if keep:
             sq = a[8:4:-3]  # blocks 8, 5 from (g, tanh(c)): i (1 - g^2), o (1 - tanh(c)^2)
-            np.multiply(a[3:5], a[3:5], out=sq)
+            np.square(a[3:5], out=sq)
             np.subtract(1, sq, out=sq)
             np.multiply(sq, a[1::-1], out=sq)
             ds = np.subtract(1, a[:3], out=e)  # o', i', f'
