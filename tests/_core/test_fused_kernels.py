@@ -230,9 +230,9 @@ def test_layer_norm_node_is_the_primitive_layer_norm(shape: tuple, k: int, with_
 
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
 def test_sigmoid_into_is_the_stable_sigmoid_bit_for_bit(dtype: type) -> None:
-    """ops.sigmoid_into (in place, no allocation; the LSTM's gates and torch_sigmoid) against the stable
-    formula with an explicit selection: 1 / (1 + e) for x >= 0, e / (1 + e) below, e = exp(-|x|); special
-    values included (NaN, +-inf, +-0, subnormals, values whose exp underflows), on a strided view, in place."""
+    """ops.sigmoid_into (in place, no allocation: the LSTM's gates) and ops._sigmoid (torch_sigmoid) against
+    the stable formula with an explicit selection: 1 / (1 + e) for x >= 0, e / (1 + e) below, e = exp(-|x|);
+    special values included (NaN, +-inf, +-0, subnormals, exp underflowing), on a strided view, in place."""
     from rtorch_py._core import ops as O
 
     r = np.random.default_rng(7)
