@@ -727,9 +727,11 @@ def layer_norm(g, x, w, b, k, eps, xhat, rstd):
     return gx, gw, gb
 
 
-def lstm_layer(g, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, acts, tcs, out):
-    """A whole LSTM layer (nn_ops.lstm_layer): back through time with the saved gate activations ``acts``
-    (T, B, 4H) and tanh(c) ``tcs``; the weight gradients are one GEMM each over all steps."""
+def lstm_layer(g, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, fac, out):
+    """A whole LSTM layer (nn_ops.lstm_layer): back through time with the factors the forward saved per step in
+    ``fac`` (T, 10, B, H) (layout: nn_ops, above lstm_layer). The gate gradients are kept gate-major in libtorch's
+    order (4, T, B, H): per step one broadcast multiply for (i, f, g), one for o, and dh = one batched GEMM
+    over the gates summed; the weight gradients are one GEMM per gate over all steps."""
     ins = (x, h0, c0, w_ih, w_hh, b_ih, b_hh)
     if O._mode.enabled:  # a gradient of a gradient: differentiate the layer written with primitives
         from .autograd import grad  # noqa: PLC0415
@@ -741,47 +743,58 @@ def lstm_layer(g, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, acts, tcs, out):
         for i, v in zip(need, got):
             res[i] = v
         return tuple(res)
-    gd, od, whh = g._data, out._data, w_hh._data
+    gd, od = g._data, out._data
     steps, _, batch, hs = gd.shape
-    # Everything that does not wait on the recurrence, for all steps at once: the gates' local derivatives
-    # times the factor each meets (dc_t feeds i, f, g; dh_t feeds o), and o * (1 - tanh(c)^2).
-    cprev = np.empty((steps, batch, hs), dtype=od.dtype)
-    hprev = np.empty((steps, batch, hs), dtype=od.dtype)
-    if reverse:
-        cprev[-1], cprev[:-1], hprev[-1], hprev[:-1] = c0._data, od[1:, 1], h0._data, od[1:, 0]
-    else:
-        cprev[0], cprev[1:], hprev[0], hprev[1:] = c0._data, od[:-1, 1], h0._data, od[:-1, 0]
-    i, f, gg, o = acts[..., :hs], acts[..., hs:2 * hs], acts[..., 2 * hs:3 * hs], acts[..., 3 * hs:]
-    mult = acts * (1 - acts)  # sigmoid' of i, f, o (the g part is replaced next)
-    np.multiply(gg, gg, out=mult[..., 2 * hs:3 * hs])
-    np.subtract(1, mult[..., 2 * hs:3 * hs], out=mult[..., 2 * hs:3 * hs])
-    mult[..., :hs] *= gg
-    mult[..., hs:2 * hs] *= cprev
-    mult[..., 2 * hs:3 * hs] *= i
-    mult[..., 3 * hs:] *= tcs
-    through = o * (1 - tcs * tcs)
-    mult3 = mult[..., :3 * hs].reshape(steps, batch, 3, hs)
-    dgates = np.empty((steps, batch, 4 * hs), dtype=gd.dtype)
-    dh = np.zeros((batch, hs), dtype=gd.dtype)
-    dc = np.zeros((batch, hs), dtype=gd.dtype)
+    dt = od.dtype
+    first = steps - 1 if reverse else 0
+    w4 = w_hh._data.reshape(4, hs, hs)
+    dgates = np.empty((4, steps, batch, hs), dtype=dt)
+    dh, dc = np.zeros((batch, hs), dtype=dt), np.zeros((batch, hs), dtype=dt)
+    gh, dct, tmp = np.empty((batch, hs), dtype=dt), np.empty((batch, hs), dtype=dt), np.empty((batch, hs), dtype=dt)
+    per_gate = np.empty((4, batch, hs), dtype=dt)
     for t in (range(steps) if reverse else range(steps - 1, -1, -1)):
-        gh = gd[t, 0] + dh
-        dct = gd[t, 1] + dc
-        dct += gh * through[t]
-        dg = dgates[t]
-        np.multiply(dct[:, None, :], mult3[t], out=dg[:, :3 * hs].reshape(batch, 3, hs))
-        np.multiply(gh, mult[t, :, 3 * hs:], out=dg[:, 3 * hs:])
-        dh = dg @ whh
-        dc = dct * f[t]
-    flat = dgates.reshape(steps * batch, 4 * hs)
+        a = fac[t]
+        np.add(gd[t, 0], dh, out=gh)
+        np.add(gd[t, 1], dc, out=dct)
+        np.multiply(gh, a[5], out=tmp)
+        np.add(dct, tmp, out=dct)
+        np.multiply(dct, a[6:9], out=dgates[:3, t])  # i, f, g
+        np.multiply(gh, a[9], out=dgates[3, t])  # o
+        if t != first or h0._requires_grad:  # the first step's dh is h0's gradient only
+            np.add.reduce(np.matmul(dgates[:, t], w4, out=per_gate), axis=0, out=dh)
+        np.multiply(dct, a[2], out=dc)
+    flat = dgates.reshape(4, steps * batch, hs)
     w = O.Tensor._wrap
     xd = x._data
-    gx = w((flat @ w_ih._data).reshape(xd.shape)) if x._requires_grad else None
-    gw_ih = w(flat.T @ xd.reshape(steps * batch, -1)) if w_ih._requires_grad else None
-    gw_hh = w(flat.T @ hprev.reshape(steps * batch, hs)) if w_hh._requires_grad else None
-    gb = w(flat.sum(0)) if b_ih is not None or b_hh is not None else None
-    return gx, w(dh), w(dc), gw_ih, gw_hh, gb, gb
-
+    n_in = xd.shape[-1]
+    gx = w(np.add.reduce(np.matmul(flat, w_ih._data.reshape(4, hs, n_in)), axis=0).reshape(xd.shape)) \
+        if x._requires_grad else None
+    # The weight and bias gradients as ONE GEMM per gate over all steps: dgates^T @ [x | h_prev | 1] (one wider
+    # product is ~15% faster than three; the column of ones sums the bias gradient).
+    cols = []
+    if w_ih._requires_grad:
+        cols.append(xd.reshape(steps * batch, n_in))
+    if w_hh._requires_grad:
+        hprev = np.empty((steps, batch, hs), dtype=dt)
+        if reverse:
+            hprev[-1], hprev[:-1] = h0._data, od[1:, 0]
+        else:
+            hprev[0], hprev[1:] = h0._data, od[:-1, 0]
+        cols.append(hprev.reshape(steps * batch, hs))
+    bias = b_ih is not None and b_ih._requires_grad or b_hh is not None and b_hh._requires_grad
+    if bias:
+        cols.append(np.ones((steps * batch, 1), dtype=dt))
+    gw_ih = gw_hh = gb = None
+    if cols:
+        prod = np.matmul(flat.transpose(0, 2, 1), np.concatenate(cols, axis=1) if len(cols) > 1 else cols[0])
+        at = 0
+        if w_ih._requires_grad:
+            gw_ih, at = w(prod[..., :n_in].reshape(4 * hs, n_in)), n_in
+        if w_hh._requires_grad:
+            gw_hh, at = w(prod[..., at:at + hs].reshape(4 * hs, hs)), at + hs
+        if bias:
+            gb = w(prod[..., at].reshape(4 * hs))
+    return gx, w(dh) if h0._requires_grad else None, w(dc), gw_ih, gw_hh, gb, gb
 
 
 def weight_norm(g, v, gain, axis):

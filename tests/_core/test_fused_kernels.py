@@ -57,6 +57,35 @@ def test_lstm_layer_gradient_is_the_step_by_step_gradient() -> None:
         np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("reverse", [False, True])
+@pytest.mark.parametrize("wanted", [(0,), (1, 2), (3, 5), (4,), (0, 4, 6), (0, 1, 2, 3, 4, 5, 6)])
+def test_lstm_layer_gradient_of_some_inputs(reverse: bool, wanted: tuple) -> None:
+    """float64: only the inputs that require grad get one (the rule's one GEMM over [x | h_prev | 1] is cut to
+    them), each the step-by-step layer's gradient; the others get None."""
+    args = _args(5)
+    grads = []
+    for fn in (NO.lstm_layer, NO.lstm_layer_reference):
+        ts = [rt.torch_tensor(a, requires_grad=k in wanted) for k, a in enumerate(args)]
+        out = fn(*ts, reverse=reverse)
+        (out * rt.torch_tensor(np.linspace(-1, 1, out.numel()).reshape(out.shape))).sum().backward()
+        grads.append([t.grad for t in ts])
+    for k, (a, b) in enumerate(zip(*grads)):
+        if k in wanted:
+            np.testing.assert_allclose(a._data, b._data, rtol=1e-12, atol=1e-13)
+        else:
+            assert a is None and b is None
+
+
+def test_lstm_layer_without_grad_mode_gives_the_same_values() -> None:
+    """Under no_grad the layer keeps one step's gates (no saved factors): the same output, no node."""
+    ts = [rt.torch_tensor(a.astype(np.float32), requires_grad=True) for a in _args(6)]
+    with_graph = NO.lstm_layer(*ts)
+    with rt.with_no_grad():
+        plain = NO.lstm_layer(*ts)
+    assert with_graph.grad_fn is not None and plain.grad_fn is None
+    np.testing.assert_array_equal(with_graph._data, plain._data)
+
+
 def test_nn_lstm_whole_layers_match_the_step_path() -> None:
     """nn_lstm's unpacked path (one node per layer and direction) gives the per-step cells' outputs and
     states."""
@@ -197,3 +226,32 @@ def test_layer_norm_node_is_the_primitive_layer_norm(shape: tuple, k: int, with_
 
     gradcheck(fn, args)
     gradcheck(fn, args, second_order=True)
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
+def test_sigmoid_into_is_the_stable_sigmoid_bit_for_bit(dtype: type) -> None:
+    """ops.sigmoid_into (in place, no allocation: the LSTM's gates) and ops._sigmoid (torch_sigmoid) against
+    the stable formula with an explicit selection: 1 / (1 + e) for x >= 0, e / (1 + e) below, e = exp(-|x|);
+    special values included (NaN, +-inf, +-0, subnormals, exp underflowing), on a strided view, in place."""
+    from rtorch_py._core import ops as O
+
+    r = np.random.default_rng(7)
+    d = (r.standard_normal((40, 30)) * 25).astype(dtype)
+    d.flat[:9] = [np.nan, -np.nan, np.inf, -np.inf, 0.0, -0.0, 1e-45, -1e-45, -200.0]
+    with np.errstate(all="ignore"):
+        e = np.exp(-np.abs(d))
+        want = np.where(d >= 0, 1 / (1 + e), e / (1 + e)).astype(dtype)
+
+        def same_bits(got: np.ndarray, ref: np.ndarray) -> None:  # NaN where NaN (its sign bit aside)
+            nan = np.isnan(ref)
+            np.testing.assert_array_equal(np.isnan(got), nan)
+            np.testing.assert_array_equal(got[~nan].view(np.uint8), ref[~nan].view(np.uint8))
+
+        view = d[:, 5:25]
+        same_bits(O.sigmoid_into(view, np.empty(view.shape, dtype), np.empty(view.shape, dtype),
+                                 np.empty(view.shape, bool)), want[:, 5:25])
+        inplace = d.copy()
+        assert O.sigmoid_into(inplace, inplace, np.empty_like(inplace), np.empty(d.shape, bool)) is inplace
+        same_bits(inplace, want)
+        assert O._sigmoid(d).dtype == dtype
+        same_bits(O._sigmoid(d), want)
