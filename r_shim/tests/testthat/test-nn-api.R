@@ -67,3 +67,24 @@ test_that("R torch's internals its tests call: .strong_wolfe, torch_linalg_norm,
   expect_equal(torch:::torch_linalg_norm(torch_tensor(c(3, -4)), ord = Inf)$item(), 4)
   expect_false(torch:::cpp_tensor_is_undefined(torch_ones(1)))
 })
+
+test_that("layers made inside with_device(device = 'meta') are meta; .refer_to_state_dict makes them real", {
+  torch_manual_seed(1)
+  ref <- torch_randn(3)
+  torch_manual_seed(1)
+  with_device(device = "meta", {
+    model <- nn_sequential(nn_linear(4, 3), nn_batch_norm1d(3))
+  })
+  expect_equal(as_array(torch_randn(3)), as_array(ref))  # making the meta model drew nothing
+  expect_true(all(sapply(model$parameters, function(p) p$device$type) == "meta"))
+  expect_true(all(sapply(model$buffers, function(p) p$device$type) == "meta"))
+  expect_equal(torch_randn(2)$device$type, "cpu")  # the default device is back
+  model[[2]]$bias$requires_grad_(FALSE)
+  real <- nn_sequential(nn_linear(4, 3), nn_batch_norm1d(3))
+  model$load_state_dict(real$state_dict(), .refer_to_state_dict = TRUE)
+  expect_equal(model[[1]]$weight$device$type, "cpu")
+  expect_true(model[[1]]$weight$requires_grad)
+  expect_false(model[[2]]$bias$requires_grad)
+  x <- torch_randn(5, 4)
+  expect_equal(as_array(model(x)), as_array(real(x)))
+})
