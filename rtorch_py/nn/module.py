@@ -19,8 +19,8 @@ import numpy as np
 
 from .. import _check
 from .._core.autograd import no_grad
-from .._core.dtype import as_dtype
-from .._core.meta import meta_array
+from .._core.dtype import as_dtype, cast_array
+from .._core.meta import is_meta, meta_array
 from .._core.tensor import Tensor
 from .._r6 import R6, r6_class
 from ..creation import check_device
@@ -558,7 +558,9 @@ class nn_Module(R6):  # noqa: N801 - R torch's name
 
         With ``strict`` (the default) every key of the module must be present and no other key may be;
         otherwise missing and unexpected keys are skipped. R torch's ``.refer_to_state_dict = TRUE`` makes the
-        module use the given tensors themselves instead of copying them.
+        module use the given tensors themselves instead of copying them. A meta tensor of the module (made on
+        the meta device, or restored by readRDS) is replaced by a copy of its value, as R torch allocates a
+        tensor without storage when copying into it.
 
         Example:
             >>> a, b = nn_linear(2, 1), nn_linear(2, 1)
@@ -599,6 +601,12 @@ class nn_Module(R6):  # noqa: N801 - R torch's name
                 )
             if refer and src.dtype == target.dtype:
                 self._replace(key, src, target)
+                continue
+            if is_meta(target._data) and not is_meta(src._data):
+                # a tensor without storage (a layer made on the meta device, a module restored by readRDS)
+                # takes a copy of the value, in its own dtype: R torch's copy_ into a tensor without storage
+                # allocates one
+                self._replace(key, Tensor._wrap(cast_array(src._data, target._data.dtype).copy()), target)
                 continue
             with no_grad():
                 target.copy_(src)
