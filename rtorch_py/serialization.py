@@ -39,6 +39,7 @@ import numpy as np
 
 from ._core.dtype import as_dtype
 from ._core.dtype import dtype as _dtype
+from ._core.meta import meta_array
 from ._core.tensor import Tensor
 from ._rds import RClassed, r_serialize, r_unserialize
 
@@ -403,6 +404,82 @@ def _find_class(qualified: str, classname: str | None, token: str | None, bases:
     how = f" (e.g. {label} <- {generator}(\"{label}\", ...))" if generator else ""
     raise ValueError(f"torch_load: the file holds {what} of class '{label}', which is not defined in this "
                      f"session: define its generator{how} before loading")
+
+
+# -- what saveRDS() keeps of a module ---------------------------------------------------------------------------
+# R torch's saveRDS(model) keeps the module's R6 object with its tensors' pointers emptied: readRDS gives a
+# module whose tensors are gone until load_state_dict() gives it new ones. Here a module is one Python object
+# behind one pointer, so the bridge asks for this description when R serializes the pointer (r_shim/src/
+# bridge.c: an ALTREP holder's serialized state) and rebuilds the module from it at `$load_state_dict`.
+
+_SKELETON = "rtorch_tensor_skeleton"
+
+
+class _SkeletonEncoder(_Encoder):
+    """An ``_Encoder`` that keeps each tensor's shape, dtype and flags, not its values."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.specs: dict[str, Any] = {}
+
+    def tensor(self, t: Tensor) -> RClassed:
+        name = self.names.get(id(t))
+        if name is None:
+            name = self.names[id(t)] = xptr_address(t)
+            self.keep.append(t)  # ids stay unique while describing
+            self.specs[name] = {"shape": [int(n) for n in t.shape], "dtype": self.value(t.dtype, name),
+                                "requires_grad": bool(t._requires_grad), "param": bool(t._is_param)}
+        return RClassed([name], [_SKELETON])
+
+
+class _SkeletonDecoder(_Decoder):
+    """A ``_Decoder`` giving each described tensor as a meta tensor (shape and dtype, no data); a tensor
+    shared in the module comes back shared."""
+
+    def __init__(self, specs: dict[str, Any]) -> None:
+        super().__init__({})
+        self.specs = specs
+        self.made: dict[str, Tensor] = {}
+
+    def value(self, v: Any) -> Any:
+        if isinstance(v, RClassed) and v.classes[0] == _SKELETON:
+            name = _scalar(v.value)
+            if name not in self.made:
+                spec = self.specs[name]
+                shape = tuple(int(n) for n in _as_list(spec["shape"]))
+                t = Tensor._wrap(meta_array(shape, self.value(spec["dtype"]).np))
+                t._is_param = bool(spec["param"])
+                if spec["requires_grad"]:
+                    t.requires_grad_(True)
+                self.made[name] = t
+            return self.made[name]
+        return super().value(v)
+
+
+def module_skeleton(module: Any) -> bytes | None:
+    """What ``saveRDS()`` keeps of a module: its structure (class, fields, submodules) and each tensor's
+    shape, dtype and ``requires_grad``, no values (as R torch, whose saveRDS keeps no tensor data; use
+    ``torch_save()`` for that). None when a field holds an R value (an R function), which only R could
+    describe.
+
+    Example:
+        >>> m = module_from_skeleton(module_skeleton(nn_linear(3, 2)))
+        >>> type(m).__name__, m.weight.shape, m.weight.device.type
+        ('nn_linear', (2, 3), 'meta')
+    """
+    enc = _SkeletonEncoder()
+    try:
+        spec = enc.object(module, "module")
+    except TypeError:
+        return None
+    return r_serialize({"module": spec, "tensors": enc.specs})
+
+
+def module_from_skeleton(data: bytes) -> Any:
+    """The module ``module_skeleton()`` described, its tensors meta tensors until ``load_state_dict()``
+    gives it values (its class must exist in this session, as for ``torch_load``)."""
+    desc = r_unserialize(bytes(data))
+    return _SkeletonDecoder(desc.get("tensors") or {}).value(desc["module"])
 
 
 # -- public API ------------------------------------------------------------------------------------------------

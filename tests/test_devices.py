@@ -99,6 +99,74 @@ def test_module_to_meta() -> None:
     assert "weight" in m.parameters.keys()
 
 
+_LAYERS = {  # every layer that allocates parameters or buffers itself (nn/module.py's layer_tensor)
+    "linear": lambda: rt.nn_linear(4, 3), "bilinear": lambda: rt.nn_bilinear(2, 3, 4),
+    "conv2d": lambda: rt.nn_conv2d(3, 5, 3), "conv_transpose1d": lambda: rt.nn_conv_transpose1d(2, 4, 3),
+    "conv3d": lambda: rt.nn_conv3d(2, 2, 2), "batch_norm2d": lambda: rt.nn_batch_norm2d(4),
+    "layer_norm": lambda: rt.nn_layer_norm(4), "group_norm": lambda: rt.nn_group_norm(2, 4),
+    "embedding": lambda: rt.nn_embedding(5, 3, padding_idx=2),
+    "embedding_bag": lambda: rt.nn_embedding_bag(5, 3, padding_idx=2), "prelu": lambda: rt.nn_prelu(3),
+    "gru": lambda: rt.nn_gru(3, 4, num_layers=2, bidirectional=True), "lstm": lambda: rt.nn_lstm(3, 4),
+    "rnn": lambda: rt.nn_rnn(3, 4), "mha": lambda: rt.nn_multihead_attention(8, 2, add_bias_kv=True, kdim=4),
+    "transformer": lambda: rt.nn_transformer_encoder_layer(8, 2, dim_feedforward=16),
+}
+
+
+@pytest.mark.parametrize("name", sorted(_LAYERS))
+def test_layers_made_on_the_meta_device_are_meta_and_draw_nothing(name: str) -> None:
+    # R torch: with_device(device = "meta", nn_linear(10, 10)) makes meta parameters; libtorch's init kernels
+    # on meta tensors draw nothing, so the generator's stream is where it was
+    cpu = _LAYERS[name]()
+    rt.torch_manual_seed(7)
+    expected = rt.torch_randn(3)._data
+    rt.torch_manual_seed(7)
+    meta = rt.with_device(_LAYERS[name], device="meta")
+    assert np.array_equal(rt.torch_randn(3)._data, expected)  # nothing was drawn making the meta layer
+    for key, t in meta.state_dict().items():
+        c = cpu.state_dict()[key]
+        assert isinstance(t._data, MetaArray) and t.device.type == "meta", key
+        assert (t.shape, t.dtype, t.requires_grad) == (c.shape, c.dtype, c.requires_grad), key
+    assert [p._is_param for p in meta.parameters] == [p._is_param for p in cpu.parameters]
+    assert rt.torch_device("cpu") == rt.torch_ones(1).device  # the default device is back
+
+
+def test_meta_model_becomes_real_by_refer_to_state_dict() -> None:
+    # R torch's test-nn.R "Can initialize a model in the meta device and copy parameters to it"
+    model = rt.with_device(lambda: rt.nn_sequential(rt.nn_conv2d(3, 5, 3), rt.nn_batch_norm2d(5)), device="meta")
+    model[1].bias.requires_grad_(False)
+    real = rt.nn_sequential(rt.nn_conv2d(3, 5, 3), rt.nn_batch_norm2d(5))
+    sd = real.state_dict()
+    model.load_state_dict(sd, **{".refer_to_state_dict": True})
+    for key, t in model.state_dict().items():
+        assert t.device.type == "cpu" and np.array_equal(t._data, sd[key]._data), key
+    assert model[0].weight is sd["0.weight"] and model[0].weight.requires_grad
+    assert not model[1].bias.requires_grad and len(model.parameters) == 4
+    x = rt.torch_randn(2, 3, 6, 6)
+    assert np.array_equal(model(x)._data, real(x)._data)
+
+
+def test_init_functions_leave_meta_tensors_alone() -> None:
+    rt.torch_manual_seed(3)
+    expected = rt.torch_randn(4)._data
+    w = rt.torch_empty(6, 4, device="meta")
+    rt.torch_manual_seed(3)
+    for init in (rt.nn_init_uniform_, rt.nn_init_normal_, rt.nn_init_trunc_normal_, rt.nn_init_zeros_,
+                 rt.nn_init_ones_, rt.nn_init_eye_, rt.nn_init_xavier_uniform_, rt.nn_init_xavier_normal_,
+                 rt.nn_init_kaiming_uniform_, rt.nn_init_kaiming_normal_, rt.nn_init_orthogonal_):
+        assert init(w) is w and isinstance(w._data, MetaArray)
+    assert rt.nn_init_constant_(w, 2) is w
+    assert rt.nn_init_dirac_(rt.torch_empty(2, 2, 3, device="meta")).device.type == "meta"
+    assert np.array_equal(rt.torch_randn(4)._data, expected)  # no draws
+    # sparse_: normal_ draws nothing on meta, but PyTorch's column permutations are CPU tensors: drawn as usual
+    rt.torch_manual_seed(3)
+    rt.nn_init_sparse_(rt.torch_empty(3, 2), 0.5)
+    cpu_next = rt.torch_randn(2)._data
+    rt.torch_manual_seed(3)
+    rt.torch_randn(3, 2)  # the normal draw a CPU tensor makes
+    rt.nn_init_sparse_(rt.torch_empty(3, 2, device="meta"), 0.5)
+    assert np.array_equal(rt.torch_randn(2)._data, cpu_next)
+
+
 def test_old_seed_behavior_draws_one_number_after_seeding() -> None:
     # R torch with options(torch.old_seed_behavior = TRUE): PyTorch's manual_seed(2019); randint(1, 1e6, (1,));
     # randn(1) gives -0.3642260432243347 (test-generator.R), plain seeding 0.6613521575927734 for seed 1

@@ -660,3 +660,47 @@ def test_complex_tensor_round_trip() -> None:
     back = rtorch_py.torch_load(rtorch_py.torch_serialize(z))
     assert back._data.dtype == np.complex64
     np.testing.assert_array_equal(back._data, z._data)
+
+
+def test_module_skeleton_keeps_structure_and_no_values() -> None:
+    # what saveRDS() keeps of a module (the bridge asks at serialization; R torch keeps no tensor data either)
+    from rtorch_py._core.meta import MetaArray
+    from rtorch_py.serialization import module_from_skeleton, module_skeleton
+
+    Net = nn_module("SkeletonNet", initialize=lambda self: (
+        setattr(self, "fc", N.nn_linear(3, 2)), setattr(self, "again", self.fc),
+        setattr(self, "bn", N.nn_batch_norm1d(2)), setattr(self, "k", 3)),
+        forward=lambda self, x: self.bn(self.fc(x)) * self.k)
+    m = Net()
+    m.fc.bias.requires_grad_(False)
+    data = module_skeleton(m)
+    values = m.fc.weight._data.tobytes()
+    assert values not in data  # no tensor values
+    back = module_from_skeleton(data)
+    assert type(back) is Net and back.k == 3 and back.again is back.fc
+    for (key, t), (_, orig) in zip(back.state_dict(keepvars=True).items(), m.state_dict(keepvars=True).items()):
+        assert isinstance(t._data, MetaArray), key
+        assert (t.shape, t.dtype, t.requires_grad, t._is_param) == \
+            (orig.shape, orig.dtype, orig.requires_grad, orig._is_param), key
+    # load_state_dict gives the meta tensors copies of the values, in their dtype, keeping requires_grad
+    sd = m.state_dict()
+    back.load_state_dict(sd)
+    m.eval()
+    back.eval()
+    x = torch_randn(4, 3)
+    assert np.array_equal(back(x)._data, m(x)._data)
+    assert back.fc.weight.requires_grad and not back.fc.bias.requires_grad and back.fc.weight._is_param
+    assert back.again is back.fc and back.fc.weight is not sd["fc.weight"]
+    assert not np.shares_memory(back.fc.weight._data, sd["fc.weight"]._data)
+    # a field that cannot be described (only R can describe R values): no description
+    m.other = object()
+    assert module_skeleton(m) is None
+
+
+def test_load_state_dict_gives_meta_tensors_values_in_their_dtype() -> None:
+    m = rtorch_py.with_device(lambda: N.nn_linear(2, 2), device="meta")
+    m.to(dtype=rtorch_py.torch_float64())
+    src = N.nn_linear(2, 2)
+    m.load_state_dict(src.state_dict())
+    assert m.weight.device.type == "cpu" and m.weight.dtype == rtorch_py.torch_float64()
+    assert np.array_equal(m.weight._data, src.weight._data.astype(np.float64)) and m.weight._is_param

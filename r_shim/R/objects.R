@@ -66,3 +66,22 @@ print.lr_scheduler <- print.nn_module
 
 #' @export
 .DollarNames.torch_optimizer <- .rt_dollar_names
+
+# attr(module, "module"): R torch's R6 object of a module (r_shim/src/bridge.c's module_env): `$` reads its own
+# bindings (clone, .__enclos_env__), anything else from the module (its pointer is the attribute "rtorch_py").
+#' @export
+`$.nn_Module` <- function(x, name) {
+  if (exists(name, envir = x, inherits = FALSE)) get(name, envir = x, inherits = FALSE)
+  else .Call(C_rt_dollar, attr(x, "rtorch_py"), name)
+}
+
+#' @export
+print.nn_Module <- function(x, ...) {
+  cat(.Call(C_rt_call1, "r_format", attr(x, "rtorch_py")))
+  invisible(x)
+}
+
+# The `clone` method of that object (its environment holds `self`, the object), a locked binding as R6's.
+.rt_module_clone <- function(deep = FALSE, ...) {
+  .Call(C_rt_dollar, attr(self, "rtorch_py"), "clone")(deep = deep, ...)
+}

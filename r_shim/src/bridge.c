@@ -27,6 +27,7 @@
 #include <Rversion.h>
 #include <R_ext/Rdynload.h>
 #include <R_ext/Utils.h>
+#include <R_ext/Altrep.h>
 
 #include <dlfcn.h>
 #include <pthread.h>
@@ -72,6 +73,8 @@ static SEXP sym_tag;      /* tag of our external pointers */
 static SEXP sym_weak;     /* tag of our pointers holding a Python weak reference */
 static SEXP sym_rt_py;    /* attribute holding the pointer of an R closure that wraps a Python callable */
 static SEXP sym_colon, sym_dotdot, sym_N, sym_newaxis;
+static SEXP sym_module, sym_self, sym_enclos, sym_clone;  /* a module's R6-like object (module_env) */
+static SEXP clone_fun = NULL;  /* the namespace's .rt_module_clone: formals and body of that object's clone */
 static SEXP ns_env = NULL;          /* the package namespace */
 static SEXP precious = NULL;        /* head of a doubly-linked list of R objects held by Python */
 static SEXP fn_keep = NULL;         /* STRSXP keeping the cached dispatch names alive */
@@ -94,6 +97,7 @@ static SEXP str_subset = NULL, str_subassign = NULL;
 
 static PyObject *py_dispatch, *py_dollar, *py_setattr, *py_rclass, *py_method, *py_method_invisible, *py_missing;
 static PyObject *py_warnings, *py_rerror;
+static PyObject *py_skeleton = NULL, *py_revive = NULL;  /* _hooks: a module's description for saveRDS, and back */
 static PyTypeObject *tensor_type = NULL;  /* _hooks: the Tensor class, whose `_data` is a numpy array */
 static PyObject *tensor_data_attr = NULL;
 static PyObject *tensor_param_attr = NULL;  /* "_is_param": parameters are c("nn_parameter", ...) in R */
@@ -619,10 +623,12 @@ static struct PyModuleDef native_module = {
 static PyObject *ptr_object(SEXP p) {
     PyObject *o = (PyObject *)R_ExternalPtrAddr(p);
     if (!o) {
-        PyErr_SetString(PyExc_ValueError,
-                        "this torch object is no longer valid: it was saved and restored (saveRDS/readRDS, "
-                        "save/load) or came from another R session; torch objects live only in the session "
-                        "that made them: use torch_save() and torch_load() instead");
+        PyErr_Format(PyExc_ValueError,
+                     "this torch object is no longer valid: it was saved and restored (saveRDS/readRDS, "
+                     "save/load) or came from another R session; torch objects live only in the session "
+                     "that made them: use torch_save() and torch_load() instead%s",
+                     TYPEOF(R_ExternalPtrProtected(p)) == RAWSXP && XLENGTH(R_ExternalPtrProtected(p)) > 0
+                     ? " (a module restored so gets its tensors back with $load_state_dict(), as in R torch)" : "");
         return NULL;
     }
     if (R_ExternalPtrTag(p) == sym_weak) {
@@ -823,7 +829,7 @@ static PyObject *r2py(SEXP x) {
 typedef struct {
     PyTypeObject *tp;
     SEXP cls;   /* preserved class vector */
-    int kind;   /* 0: external pointer, 1: R function (closure) wrapping a callable */
+    int kind;   /* 0: external pointer, 1: R function (closure) wrapping a callable, 2: a module (see wrap_as) */
 } ClassEntry;
 
 #define CLASS_CACHE 256
@@ -910,10 +916,25 @@ static int tensor_is_param(PyObject *o) {
     return r;
 }
 
+static SEXP module_env(SEXP f, SEXP cls);
+static SEXP wcache_get(PyObject *o);
+static void wcache_put(PyObject *o, SEXP f);
+static R_altrep_class_t skel_class;
+static int skel_registered = 0;
+
 static SEXP wrap_as(PyObject *o, PyObject *held, SEXP tag) {
     SEXP cls;
     int kind;
     if (class_of(o, &cls, &kind) < 0) return NULL;  /* cls comes back protected */
+    if (kind == 2 && tag == sym_tag) {
+        /* a module: the same R function while R holds it (R torch's modules are R objects: y$x and y$y of
+           one submodule are identical) */
+        SEXP f = wcache_get(o);
+        if (f) {
+            UNPROTECT(1);
+            return f;
+        }
+    }
     if (tensor_is_param(o)) {
         UNPROTECT(1);
         cls = PROTECT(cls_param);
@@ -926,7 +947,10 @@ static SEXP wrap_as(PyObject *o, PyObject *held, SEXP tag) {
     n_ptrs_made++;
     wraps_since_check++;
     count_bytes(o);
-    if (kind == 1) {
+    if (kind == 2 && tag == sym_tag && skel_registered)
+        /* what saveRDS() keeps of the module: the holder's serialized state is its description (skel_state) */
+        R_SetExternalPtrProtected(p, R_new_altrep(skel_class, p, R_NilValue));
+    if (kind >= 1) {
         /* function(...) .External(C_rt_callobj, <p>, ...): the routine by name (found in the namespace, the
            closure's environment), so that a copy restored by readRDS() reaches rt_callobj, whose error then
            points to torch_save(), instead of failing on a stale NativeSymbolInfo address */
@@ -941,6 +965,11 @@ static SEXP wrap_as(PyObject *o, PyObject *held, SEXP tag) {
 #endif
         Rf_setAttrib(f, sym_rt_py, p);
         Rf_setAttrib(f, R_ClassSymbol, cls);
+        if (kind == 2 && tag == sym_tag) {
+            Rf_setAttrib(f, sym_module, module_env(f, cls));
+            MARK_NOT_MUTABLE(f);  /* shared by every holder: attributes set on it make a copy */
+            wcache_put(o, f);
+        }
         UNPROTECT(4);
         return f;
     }
@@ -961,6 +990,147 @@ static SEXP wrap_weak(PyObject *ref) {
     if (target == Py_None) return R_NilValue;
     return wrap_as(target, ref, sym_weak);
 }
+
+/* Module wrappers by Python object: PyObject* -> an R weak reference, keyed by the function's pointer, to its R
+   function (open addressing; R's weak references are ephemerons: the function, holding its key, lives only
+   while something else holds it or the pointer). The function is the protected value of an external pointer,
+   the reference's value: R duplicates a referenced value, and a pointer is never duplicated. An entry is used only while it lives and still points to
+   the object; dead ones are dropped when the table grows. The keys are not owned: a live function owns its object, so an address in use by a live
+   entry is never reused. */
+static PyObject **wc_keys = NULL;
+static SEXP wc_refs = NULL;        /* preserved VECSXP of weak references, slot for slot */
+static size_t wc_cap = 0, wc_n = 0;
+
+static size_t wc_slot(PyObject **keys, size_t cap, PyObject *o) {
+    size_t i = ((uintptr_t)o >> 4) * 0x9E3779B97F4A7C15ULL >> 20;
+    i &= cap - 1;
+    while (keys[i] && keys[i] != o) i = (i + 1) & (cap - 1);
+    return i;
+}
+
+static SEXP wcache_get(PyObject *o) {
+    if (!wc_cap) return NULL;
+    /* A collection that found a function unreachable leaves its pointer's finalizer pending (R runs them
+       later); handing the function out meanwhile would give R a function whose pointer is about to be
+       cleared. Running them now clears such entries first (R catches errors in finalizers). */
+    R_RunPendingFinalizers();
+    size_t i = wc_slot(wc_keys, wc_cap, o);
+    if (wc_keys[i] != o) return NULL;
+    SEXP holder = R_WeakRefValue(VECTOR_ELT(wc_refs, i));
+    if (TYPEOF(holder) != EXTPTRSXP) return NULL;
+    SEXP f = R_ExternalPtrProtected(holder);
+    if (TYPEOF(f) != CLOSXP) return NULL;
+    SEXP p = Rf_getAttrib(f, sym_rt_py);
+    return TYPEOF(p) == EXTPTRSXP && R_ExternalPtrAddr(p) == (void *)o ? f : NULL;
+}
+
+/* May allocate (the caller protects f). */
+static void wcache_put(PyObject *o, SEXP f) {
+    if ((wc_n + 1) * 2 > wc_cap) {
+        size_t live = 0;
+        for (size_t j = 0; j < wc_cap; j++)
+            if (wc_keys[j] && R_WeakRefKey(VECTOR_ELT(wc_refs, j)) != R_NilValue) live++;
+        size_t ncap = 64;
+        while (ncap < 4 * (live + 1)) ncap *= 2;
+        PyObject **nk = calloc(ncap, sizeof(PyObject *));
+        if (!nk) return;  /* no cache: the wrapper still works */
+        SEXP nr = PROTECT(Rf_allocVector(VECSXP, ncap));
+        size_t n = 0;
+        for (size_t j = 0; j < wc_cap; j++) {
+            SEXP w = VECTOR_ELT(wc_refs, j);
+            if (!wc_keys[j] || R_WeakRefKey(w) == R_NilValue) continue;
+            size_t k = wc_slot(nk, ncap, wc_keys[j]);
+            nk[k] = wc_keys[j];
+            SET_VECTOR_ELT(nr, k, w);
+            n++;
+        }
+        R_PreserveObject(nr);
+        UNPROTECT(1);
+        if (wc_refs) R_ReleaseObject(wc_refs);
+        free(wc_keys);
+        wc_keys = nk;
+        wc_refs = nr;
+        wc_cap = ncap;
+        wc_n = n;
+    }
+    SEXP p = Rf_getAttrib(f, sym_rt_py);
+    if (TYPEOF(p) != EXTPTRSXP) return;
+    SEXP holder = PROTECT(R_MakeExternalPtr(NULL, R_NilValue, f));
+    SEXP w = R_MakeWeakRef(p, holder, R_NilValue, FALSE);
+    UNPROTECT(1);
+    size_t i = wc_slot(wc_keys, wc_cap, o);
+    if (!wc_keys[i]) wc_n++;
+    wc_keys[i] = o;
+    SET_VECTOR_ELT(wc_refs, i, w);
+}
+
+/* attr(module, "module"): R torch's R6 object of the module, as far as R code looks at it: an environment
+   of class c(<module classes>, "nn_Module", "R6") whose `$` reaches the module (`$.nn_Module`, through its
+   attribute "rtorch_py", the module's pointer), with R6's locked method binding `clone` and
+   `.__enclos_env__` holding `self` (the object itself, as R6's). */
+static SEXP module_env(SEXP f, SEXP cls) {
+    SEXP e = PROTECT(R_NewEnv(R_EmptyEnv, FALSE, 0));
+    Rf_setAttrib(e, sym_rt_py, Rf_getAttrib(f, sym_rt_py));
+    SEXP enclos = PROTECT(R_NewEnv(ns_env, FALSE, 0));
+    Rf_defineVar(sym_self, e, enclos);
+    Rf_defineVar(sym_enclos, enclos, e);
+    if (clone_fun && TYPEOF(clone_fun) == CLOSXP) {
+#if R_VERSION >= R_Version(4, 5, 0)
+        SEXP c = PROTECT(R_mkClosure(FORMALS(clone_fun), BODY(clone_fun), enclos));
+#else
+        SEXP c = PROTECT(Rf_allocSExp(CLOSXP));
+        SET_FORMALS(c, FORMALS(clone_fun));
+        SET_BODY(c, BODY(clone_fun));
+        SET_CLOENV(c, enclos);
+#endif
+        Rf_defineVar(sym_clone, c, e);
+        R_LockBinding(sym_clone, e);
+        UNPROTECT(1);
+    }
+    R_xlen_t n = XLENGTH(cls);  /* c(..., "nn_module") */
+    SEXP ecls = PROTECT(Rf_allocVector(STRSXP, n + 1));
+    for (R_xlen_t i = 0; i + 1 < n; i++) SET_STRING_ELT(ecls, i, STRING_ELT(cls, i));
+    SET_STRING_ELT(ecls, n - 1, Rf_mkChar("nn_Module"));
+    SET_STRING_ELT(ecls, n, Rf_mkChar("R6"));
+    Rf_setAttrib(e, R_ClassSymbol, ecls);
+    UNPROTECT(3);
+    return e;
+}
+
+/* What saveRDS() keeps of a module. R torch's saveRDS(model) keeps the module's R6 object with its tensors'
+   pointers emptied; readRDS gives a module whose tensors are gone until load_state_dict() gives it new ones.
+   Here the module is one Python object behind one pointer, so the pointer's protected value is an ALTREP
+   holder (a raw vector of length 0) whose serialized state is the module's description, asked of Python when
+   R serializes it (_hooks.module_skeleton: structure, and each tensor's shape, dtype and flags, no values).
+   Unserialized, the holder is that raw vector; `$load_state_dict` on the restored module rebuilds the module
+   from it (revive_module). Serializing never fails because of this: no description, no state. */
+static Rbyte skel_byte = 0;
+static R_xlen_t skel_length(SEXP x) { (void)x; return 0; }
+static void *skel_dataptr(SEXP x, Rboolean writeable) { (void)x; (void)writeable; return &skel_byte; }
+static const void *skel_dataptr_or_null(SEXP x) { (void)x; return &skel_byte; }
+
+static SEXP skel_state(SEXP x) {
+    SEXP p = R_altrep_data1(x);
+    if (TYPEOF(p) != EXTPTRSXP || bridge_state != 1 || !py_skeleton || !Py_IsInitialized()) return NULL;
+    PyObject *o = (PyObject *)R_ExternalPtrAddr(p);
+    if (!o) return NULL;
+    char *buf = NULL;
+    Py_ssize_t len = 0;
+    PyGILState_STATE g = PyGILState_Ensure();
+    PyObject *r = PyObject_CallOneArg(py_skeleton, o);
+    if (r && PyBytes_Check(r) && (len = PyBytes_GET_SIZE(r)) > 0 && (buf = malloc(len)))
+        memcpy(buf, PyBytes_AS_STRING(r), len);
+    Py_XDECREF(r);
+    PyErr_Clear();
+    PyGILState_Release(g);
+    if (!buf) return NULL;
+    SEXP out = Rf_allocVector(RAWSXP, len);  /* no GIL held by this frame: an R error may jump from here */
+    memcpy(RAW(out), buf, len);
+    free(buf);
+    return out;
+}
+
+static SEXP skel_unserialize(SEXP cls, SEXP state) { (void)cls; return state; }
 
 /* A Python str as an R string; R's strings cannot hold NUL (mkChar would raise an R error). */
 static SEXP py_charsxp(PyObject *o) {
@@ -1805,7 +1975,8 @@ static int setup_python_side(void) {
         !(py_missing = hook(api, "MISSING")) ||
         !(py_warnings = hook(api, "warnings")) || !(py_rerror = hook(api, "RError")) ||
         !(py_signature = hook(api, "signature_from_formals")) ||
-        !(py_reject_na = hook(api, "reject_na")) || !(py_error_text = hook(api, "error_text"))) {
+        !(py_reject_na = hook(api, "reject_na")) || !(py_error_text = hook(api, "error_text")) ||
+        !(py_skeleton = hook(api, "module_skeleton")) || !(py_revive = hook(api, "module_from_skeleton"))) {
         Py_DECREF(api);
         return -1;
     }
@@ -1858,6 +2029,10 @@ static void start_bridge(void) {
     sym_dotdot = Rf_install("..");
     sym_N = Rf_install("N");
     sym_newaxis = Rf_install("newaxis");
+    sym_module = Rf_install("module");
+    sym_self = Rf_install("self");
+    sym_enclos = Rf_install(".__enclos_env__");
+    sym_clone = Rf_install("clone");
     SEXP nsname = PROTECT(Rf_mkString("torch"));
     ns_env = R_FindNamespace(nsname);
     UNPROTECT(1);
@@ -1869,6 +2044,8 @@ static void start_bridge(void) {
     absent_marker = ns_value(".rt_absent");
     native_callm = ns_value("C_rt_callm");
     native_callobj = ns_value("C_rt_callobj");
+    clone_fun = ns_value(".rt_module_clone");
+    R_PreserveObject(clone_fun);
     if (absent_marker == R_UnboundValue || native_callm == R_UnboundValue ||
         native_callobj == R_UnboundValue)
         Rf_error("the torch namespace is incomplete (reinstall the shim)");
@@ -2331,6 +2508,31 @@ static SEXP method_closure_in(SEXP rho, int invisible) {
 #endif
 }
 
+/* A module restored by readRDS (its pointer empty, its description kept): a module rebuilt from the
+   description takes the pointer, its tensors meta tensors until load_state_dict() gives them values. Called
+   without the GIL; raises an R error when the description cannot be used (its class is not defined). */
+static void revive_module(SEXP x) {
+    SEXP p = TYPEOF(x) == CLOSXP ? Rf_getAttrib(x, sym_rt_py) : x;
+    if (TYPEOF(p) != EXTPTRSXP || R_ExternalPtrTag(p) != sym_tag || R_ExternalPtrAddr(p)) return;
+    SEXP desc = R_ExternalPtrProtected(p);
+    if (TYPEOF(desc) != RAWSXP || XLENGTH(desc) == 0 || !py_revive) return;
+    PROTECT(desc);
+    R_RegisterCFinalizerEx(p, ptr_finalizer, FALSE);  /* serialization kept none; it ignores an empty pointer */
+    PyGILState_STATE g = PyGILState_Ensure();
+    in_python++;
+    PyObject *bytes = PyBytes_FromStringAndSize((const char *)RAW(desc), XLENGTH(desc));
+    PyObject *o = bytes ? PyObject_CallOneArg(py_revive, bytes) : NULL;
+    Py_XDECREF(bytes);
+    if (!o) fail(g);
+    R_SetExternalPtrAddr(p, o);  /* owns the reference */
+    n_ptrs_live++;
+    n_ptrs_made++;
+    finish(g, R_NilValue);
+    R_SetExternalPtrProtected(p, skel_registered ? R_new_altrep(skel_class, p, R_NilValue) : R_NilValue);
+    if (TYPEOF(x) == CLOSXP) wcache_put(o, x);
+    UNPROTECT(1);
+}
+
 /* x$name: a field's value, or for a method a closure function(...) .External(C_rt_callm, x, name, ...). */
 static SEXP dollar(SEXP x, SEXP name, SEXP rho) {
     READY();
@@ -2344,6 +2546,8 @@ static SEXP dollar(SEXP x, SEXP name, SEXP rho) {
             int invisible = method_kinds[i] == 2;
             return rho ? method_closure_in(rho, invisible) : method_closure(x, name, invisible);
         }
+    } else if (TYPEOF(x) == CLOSXP && !strcmp(CHAR(key), "load_state_dict")) {
+        revive_module(x);  /* a module restored by readRDS gets its tensors back this way, as in R torch */
     }
     ENTER();
     PyObject *obj = r2py(x);
@@ -2726,6 +2930,13 @@ static const R_ExternalMethodDef external_methods[] = {
 
 void R_init_torch(DllInfo *dll) {
     R_registerRoutines(dll, NULL, call_methods, NULL, external_methods);
+    skel_class = R_make_altraw_class("rtorch_module_skeleton", "torch", dll);
+    R_set_altrep_Length_method(skel_class, skel_length);
+    R_set_altvec_Dataptr_method(skel_class, skel_dataptr);
+    R_set_altvec_Dataptr_or_null_method(skel_class, skel_dataptr_or_null);
+    R_set_altrep_Serialized_state_method(skel_class, skel_state);
+    R_set_altrep_Unserialize_method(skel_class, skel_unserialize);
+    skel_registered = 1;
     R_useDynamicSymbols(dll, FALSE);
     R_forceSymbols(dll, TRUE);
 }

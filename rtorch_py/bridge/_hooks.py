@@ -401,7 +401,7 @@ def _family_class(cls: type) -> tuple[tuple[str, ...], int] | None:
     """Modules and optimizers: classes named per Python class, as R torch's generators name them."""
     nn = sys.modules.get("rtorch_py.nn.module")
     if nn is not None and issubclass(cls, nn.nn_Module):
-        return _module_chain(cls, nn.nn_Module), 1
+        return _module_chain(cls, nn.nn_Module), 2  # an R function, one per module (bridge.c's wrap_as)
     opt = sys.modules.get("rtorch_py.optim.optimizer")
     if opt is not None and issubclass(cls, getattr(opt, "Optimizer", ())):
         return (cls.__name__, "torch_optimizer", "R6"), 0
@@ -413,8 +413,10 @@ def _family_class(cls: type) -> tuple[tuple[str, ...], int] | None:
 
 
 def r_class(obj: Any) -> tuple[Any, ...] | None:
-    """``(class names, kind[, cacheable])`` for an object crossing into R. The C side caches the answer per
-    Python type unless ``cacheable`` is False (an answer that depends on the object, as for classes)."""
+    """``(class names, kind[, cacheable])`` for an object crossing into R: kind 0 an external pointer, 1 an R
+    function calling it, 2 a module (an R function, the same one while R holds it, with R torch's
+    ``attr(m, "module")`` object and what saveRDS keeps of it). The C side caches the answer per Python type
+    unless ``cacheable`` is False (an answer that depends on the object, as for classes)."""
     if not _R_CLASSES:
         _register_defaults()
     cls = type(obj)
@@ -492,6 +494,8 @@ def c_api(started_by_r: int) -> dict[str, Any]:
     """The objects the C side keeps. Called once per process, when R first reaches Python."""
     import rtorch_py  # noqa: F401, PLC0415 - fail here, with Python's message, if the package is broken
 
+    from ..serialization import module_from_skeleton, module_skeleton  # noqa: PLC0415
+
     # The C side put _rnative in sys.modules only; as an attribute of this package too, `from . import
     # _rnative` is an attribute read instead of a caught AttributeError (~1.5 us, three times per x[i, j]).
     sys.modules[__package__]._rnative = sys.modules[f"{__package__}._rnative"]
@@ -504,6 +508,8 @@ def c_api(started_by_r: int) -> dict[str, Any]:
         "METHOD": METHOD, "METHOD_INVISIBLE": METHOD_INVISIBLE, "MISSING": MISSING, "warnings": WARNINGS,
         "RError": RError, "signature_from_formals": signature_from_formals, "reject_na": reject_na,
         "error_text": error_text,
+        # what saveRDS() keeps of a module, and the module rebuilt from it at `$load_state_dict`
+        "module_skeleton": module_skeleton, "module_from_skeleton": module_from_skeleton,
         # the C side counts the bytes of tensors handed to R (tensor._data.nbytes) to run R's gc in time
         "tensor_type": _tensor_type(),
     }

@@ -10,12 +10,10 @@ Example:
 
 from __future__ import annotations
 
-import numpy as np
-
 from .. import _check
 from .._core.tensor import Tensor
 from . import functional as F  # noqa: N812
-from .module import nn_Module, nn_parameter
+from .module import layer_tensor, nn_Module, nn_parameter
 
 __all__ = [
     "nn_relu", "nn_relu6", "nn_leaky_relu", "nn_elu", "nn_selu", "nn_celu", "nn_gelu", "nn_silu", "nn_mish",
@@ -279,7 +277,7 @@ class nn_prelu(nn_Module):  # noqa: N801
     def initialize(self, num_parameters: int = 1, init: float = 0.25) -> None:
         self.num_parameters = _check.integer(num_parameters, "nn_prelu", "num_parameters")
         self.init = init
-        self.weight = nn_parameter(Tensor._wrap(np.full((self.num_parameters,), init, dtype=np.float32)))
+        self.weight = nn_parameter(layer_tensor((self.num_parameters,), init))
 
     def forward(self, input: Tensor) -> Tensor:
         return F.nnf_prelu(input, self.weight)

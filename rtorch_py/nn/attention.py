@@ -19,8 +19,8 @@ from .._core.tensor import Tensor
 from .._r import to_int
 from .functional import nnf_dropout
 from .init import nn_init_constant_, nn_init_xavier_normal_, nn_init_xavier_uniform_
-from .linear import _empty, nn_linear
-from .module import nn_Module, nn_parameter
+from .linear import nn_linear
+from .module import layer_tensor, nn_Module, nn_parameter
 
 __all__ = ["torch_scaled_dot_product_attention", "nnf_multi_head_attention_forward", "nn_multihead_attention"]
 
@@ -303,22 +303,22 @@ class nn_multihead_attention(nn_Module):  # noqa: N801
             raise ValueError(f"{fn}: embed_dim must be divisible by num_heads (embed_dim={E}, "
                              f"num_heads={self.num_heads})")
         if not self.qkv_same_embed_dim_:
-            self.q_proj_weight = nn_parameter(_empty(E, E))
-            self.k_proj_weight = nn_parameter(_empty(E, self.kdim))
-            self.v_proj_weight = nn_parameter(_empty(E, self.vdim))
+            self.q_proj_weight = nn_parameter(layer_tensor((E, E)))
+            self.k_proj_weight = nn_parameter(layer_tensor((E, self.kdim)))
+            self.v_proj_weight = nn_parameter(layer_tensor((E, self.vdim)))
             self.register_parameter("in_proj_weight", None)
         else:
-            self.in_proj_weight = nn_parameter(_empty(3 * E, E))
+            self.in_proj_weight = nn_parameter(layer_tensor((3 * E, E)))
             for n in ("q_proj_weight", "k_proj_weight", "v_proj_weight"):
                 self.register_parameter(n, None)
         if bias:
-            self.in_proj_bias = nn_parameter(_empty(3 * E))
+            self.in_proj_bias = nn_parameter(layer_tensor((3 * E,)))
         else:
             self.register_parameter("in_proj_bias", None)
         self.out_proj = nn_linear(E, E, bias=bias)
         if add_bias_kv:
-            self.bias_k = nn_parameter(_empty(1, 1, E))
-            self.bias_v = nn_parameter(_empty(1, 1, E))
+            self.bias_k = nn_parameter(layer_tensor((1, 1, E)))
+            self.bias_v = nn_parameter(layer_tensor((1, 1, E)))
         else:
             self.bias_k = self.bias_v = None
         self.add_zero_attn = bool(add_zero_attn)

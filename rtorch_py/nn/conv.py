@@ -14,7 +14,7 @@ from .._core.tensor import Tensor
 from .functional import nnf_pad
 from .functional_conv import _ntuple, nnf_conv1d, nnf_conv2d, nnf_conv_transpose1d, nnf_conv_transpose2d
 from .init import _fans, nn_init_kaiming_uniform_, nn_init_uniform_
-from .module import nn_Module, nn_parameter
+from .module import layer_tensor, nn_Module, nn_parameter
 
 __all__ = ["nn_conv1d", "nn_conv2d", "nn_conv_transpose1d", "nn_conv_transpose2d"]
 
@@ -57,8 +57,8 @@ class _ConvNd(nn_Module):
             shape = (self.in_channels, self.out_channels // self.groups) + self.kernel_size
         else:
             shape = (self.out_channels, self.in_channels // self.groups) + self.kernel_size
-        self.weight = nn_parameter(Tensor._wrap(np.empty(shape, dtype=np.float32)))
-        self.bias = nn_parameter(Tensor._wrap(np.empty((self.out_channels,), dtype=np.float32))) if bias else None
+        self.weight = nn_parameter(layer_tensor(shape))
+        self.bias = nn_parameter(layer_tensor((self.out_channels,))) if bias else None
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from .. import _check
 from .._core.tensor import Tensor
 from .functional import _padding_idx0, nnf_embedding
-from .init import nn_init_normal_
-from .module import nn_Module, nn_parameter
+from .init import _write, nn_init_normal_
+from .module import layer_tensor, nn_Module, nn_parameter
 
 __all__ = ["nn_embedding"]
 
@@ -35,8 +33,7 @@ class nn_embedding(nn_Module):  # noqa: N801
         self.scale_grad_by_freq = scale_grad_by_freq
         self.sparse = sparse
         if _weight is None:
-            w = Tensor._wrap(np.empty((self.num_embeddings, self.embedding_dim), dtype=np.float32))
-            self.weight = nn_parameter(w)
+            self.weight = nn_parameter(layer_tensor((self.num_embeddings, self.embedding_dim)))
             self.reset_parameters()
         else:
             if tuple(_weight.shape) != (self.num_embeddings, self.embedding_dim):
@@ -48,7 +45,7 @@ class nn_embedding(nn_Module):  # noqa: N801
         """Weight standard normal, the ``padding_idx`` row zero."""
         nn_init_normal_(self.weight)
         if self._pad0 is not None:
-            self.weight._data[self._pad0] = 0
+            _write(self.weight, 0, self._pad0)
 
     def forward(self, input: Tensor) -> Tensor:
         return nnf_embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,

@@ -29,8 +29,8 @@ from .functional import (
 )
 from .functional_conv import nnf_avg_pool2d
 from .functional_pool3d import nnf_avg_pool3d
-from .init import nn_init_normal_
-from .module import nn_Module, nn_parameter
+from .init import _write, nn_init_normal_
+from .module import layer_tensor, nn_Module, nn_parameter
 
 __all__ = [
     "nnf_contrib_sparsemax", "nn_contrib_sparsemax", "nnf_local_response_norm", "nn_local_response_norm",
@@ -275,7 +275,7 @@ class nn_embedding_bag(nn_Module):  # noqa: N801
         self.mode, self.sparse, self.include_last_offset = mode, sparse, include_last_offset
         self.padding_idx = padding_idx
         if _weight is None:
-            self.weight = nn_parameter(_wrap(np.empty((self.num_embeddings, self.embedding_dim), dtype=np.float32)))
+            self.weight = nn_parameter(layer_tensor((self.num_embeddings, self.embedding_dim)))
             self.reset_parameters()
         else:
             self.weight = nn_parameter(_weight)
@@ -285,7 +285,7 @@ class nn_embedding_bag(nn_Module):  # noqa: N801
         nn_init_normal_(self.weight)
         pad = _padding_idx0(self.padding_idx, self.num_embeddings, "nn_embedding_bag")
         if pad is not None:
-            self.weight._data[pad] = 0
+            _write(self.weight, 0, pad)
 
     def forward(self, input: Tensor, offsets: Tensor | None = None,
                 per_sample_weights: Tensor | None = None) -> Tensor:

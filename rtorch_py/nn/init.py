@@ -1,6 +1,8 @@
 """Initialisers (``nn_init_*``): in place, without gradient, drawing from libtorch's generator exactly as
 PyTorch's ``torch.nn.init`` does (same formulas for bounds, same draws in the same order), so a seeded model
-starts with R torch's / PyTorch's weights bit for bit."""
+starts with R torch's / PyTorch's weights bit for bit. On a meta tensor (a layer made inside
+``with_device(device = "meta", ...)``) they change nothing and draw nothing, as libtorch's meta kernels: the
+generator's stream stays where it was."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ import numpy as np
 
 from .. import _check as check
 from .._core import rng
+from .._core.meta import is_meta
 from .._core.tensor import Tensor
 
 __all__ = [
@@ -25,10 +28,13 @@ def _check(tensor: Any, fn: str) -> Tensor:
     return check.tensor(tensor, fn, "tensor")
 
 
-def _write(tensor: Tensor, values: np.ndarray) -> Tensor:
-    # Under no-grad semantics: the values go straight into the storage; the version bump keeps saved-tensor
-    # checks honest if the tensor was used in a graph.
-    tensor._data[...] = values
+def _write(tensor: Tensor, values: Any, index: Any = ...) -> Tensor:
+    """THE write of initial values (into ``tensor[index]``, 0-based): straight into the storage (no-grad
+    semantics); the version bump keeps saved-tensor checks honest if the tensor was used in a graph. A meta
+    tensor has no storage: unchanged."""
+    if is_meta(tensor._data):
+        return tensor
+    tensor._data[index] = values
     tensor._version[0] += 1
     return tensor
 
@@ -38,11 +44,15 @@ def _float_dtype(tensor: Tensor, fn: str) -> np.dtype:
 
 
 def _uniform(tensor: Tensor, a: float, b: float, generator: Any = None) -> Tensor:
+    if is_meta(tensor._data):  # no draws (libtorch's meta uniform_)
+        return tensor
     g = rng.default_generator if generator is None else generator
     return _write(tensor, g.uniform(tensor.shape, float(a), float(b), _float_dtype(tensor, "uniform_")))
 
 
 def _normal(tensor: Tensor, mean: float, std: float, generator: Any = None) -> Tensor:
+    if is_meta(tensor._data):  # no draws (libtorch's meta normal_)
+        return tensor
     g = rng.default_generator if generator is None else generator
     return _write(tensor, g.normal(tensor.shape, float(mean), float(std), _float_dtype(tensor, "normal_")))
 
@@ -118,6 +128,8 @@ def nn_init_trunc_normal_(tensor: Tensor, mean: float = 0, std: float = 1, a: fl
     """
     t = _check(tensor, "nn_init_trunc_normal_")
     dt = _float_dtype(t, "nn_init_trunc_normal_")
+    if is_meta(t._data):  # no draws
+        return t
 
     def norm_cdf(x: float) -> float:
         return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
@@ -267,7 +279,7 @@ def nn_init_orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) 
     t = _check(tensor, "nn_init_orthogonal_")
     if t.ndim < 2:
         raise ValueError("nn_init_orthogonal_: Only tensors with 2 or more dimensions are supported")
-    if t._data.size == 0:
+    if t._data.size == 0 or is_meta(t._data):  # nothing to write: no draws
         return t
     rows = t.shape[0]
     cols = t._data.size // rows
@@ -290,7 +302,10 @@ def nn_init_sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generato
     rows, cols = t.shape
     num_zeros = int(math.ceil(sparsity * rows))
     g = rng.default_generator if generator is None else generator
-    vals = g.normal((rows, cols), 0.0, float(std), _float_dtype(t, "nn_init_sparse_"))
+    meta = is_meta(t._data)
+    dt = _float_dtype(t, "nn_init_sparse_")
+    # a meta tensor's normal_ draws nothing, but PyTorch's permutations are CPU tensors: drawn all the same
+    vals = np.zeros((rows, cols), dt) if meta else g.normal((rows, cols), 0.0, float(std), dt)
     for col in range(cols):  # one permutation per column, drawn in column order as PyTorch
         vals[g.randperm(rows)[:num_zeros], col] = 0
     return _write(t, vals)

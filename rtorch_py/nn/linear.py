@@ -6,20 +6,14 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
-
 from .._core.tensor import Tensor
 from .._r import to_int
 from ..functions import torch_unflatten
 from .functional import _shape_arg, nnf_bilinear, nnf_linear, nnf_pairwise_distance
 from .init import _fans, nn_init_kaiming_uniform_, nn_init_uniform_
-from .module import nn_Module, nn_parameter
+from .module import layer_tensor, nn_Module, nn_parameter
 
 __all__ = ["nn_linear", "nn_bilinear", "nn_identity", "nn_flatten", "nn_unflatten", "nn_pairwise_distance"]
-
-
-def _empty(*shape: int) -> Tensor:
-    return Tensor._wrap(np.empty(shape, dtype=np.float32))
 
 
 def _features(v: Any, fn: str, arg: str) -> int:
@@ -41,8 +35,8 @@ class nn_linear(nn_Module):  # noqa: N801
     def initialize(self, in_features: int, out_features: int, bias: bool = True) -> None:
         self.in_features = _features(in_features, "nn_linear", "in_features")
         self.out_features = _features(out_features, "nn_linear", "out_features")
-        self.weight = nn_parameter(_empty(self.out_features, self.in_features))
-        self.bias = nn_parameter(_empty(self.out_features)) if bias else None
+        self.weight = nn_parameter(layer_tensor((self.out_features, self.in_features)))
+        self.bias = nn_parameter(layer_tensor((self.out_features,))) if bias else None
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -69,8 +63,8 @@ class nn_bilinear(nn_Module):  # noqa: N801
         self.in1_features = _features(in1_features, "nn_bilinear", "in1_features")
         self.in2_features = _features(in2_features, "nn_bilinear", "in2_features")
         self.out_features = _features(out_features, "nn_bilinear", "out_features")
-        self.weight = nn_parameter(_empty(self.out_features, self.in1_features, self.in2_features))
-        self.bias = nn_parameter(_empty(self.out_features)) if bias else None
+        self.weight = nn_parameter(layer_tensor((self.out_features, self.in1_features, self.in2_features)))
+        self.bias = nn_parameter(layer_tensor((self.out_features,))) if bias else None
         self.reset_parameters()
 
     def reset_parameters(self) -> None:

@@ -15,11 +15,15 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+import numpy as np
+
 from .. import _check
 from .._core.autograd import no_grad
-from .._core.dtype import as_dtype
+from .._core.dtype import as_dtype, cast_array
+from .._core.meta import is_meta, meta_array
 from .._core.tensor import Tensor
 from .._r6 import R6, r6_class
+from ..creation import check_device
 
 __all__ = [
     "nn_Module", "nn_module", "nn_parameter", "nn_buffer", "is_nn_module", "is_nn_parameter", "is_nn_buffer",
@@ -38,6 +42,22 @@ def _forget_mark(key: int) -> Callable[[weakref.ref], None]:
         _BUFFER_MARKS.pop(key, None)
 
     return drop
+
+
+def layer_tensor(shape: tuple[int, ...], fill: float | None = None, dtype: Any = np.float32) -> Tensor:
+    """THE storage of a layer's new parameter or buffer: ``shape`` uninitialised (``fill=None``: the layer's
+    ``reset_parameters`` fills it) or filled with ``fill``, on the default device, as R torch's layers make
+    theirs with ``torch_empty``/``torch_ones``: inside ``with_device(device = "meta", ...)`` a meta tensor
+    (shape and dtype, no data; the ``nn_init_*`` functions leave it alone and draw nothing).
+
+    Example:
+        >>> layer_tensor((2, 3)).shape, with_device(lambda: layer_tensor((2,), 1.0), device = "meta").device
+        ((2, 3), torch_device(type='meta'))
+    """
+    shape = tuple(int(s) for s in shape)
+    if check_device(None) == "meta":
+        return Tensor._wrap(meta_array(shape, dtype))
+    return Tensor._wrap(np.empty(shape, dtype) if fill is None else np.full(shape, fill, dtype))
 
 
 def nn_parameter(x: Tensor, requires_grad: bool = True) -> Tensor:
@@ -456,8 +476,6 @@ class nn_Module(R6):  # noqa: N801 - R torch's name
             if not dt.is_floating_point:
                 raise ValueError(f"nn.Module.to only accepts floating point dtypes, but got desired dtype {dt}")
         if device is not None:
-            from ..creation import check_device  # noqa: PLC0415
-
             if check_device(device, "nn_module$to(): modules") == "meta" or any(
                     p.device.type == "meta" for p in self.parameters):
                 self._apply(lambda x: x.to(device=device))  # to or from the meta device (no data there)
@@ -540,7 +558,9 @@ class nn_Module(R6):  # noqa: N801 - R torch's name
 
         With ``strict`` (the default) every key of the module must be present and no other key may be;
         otherwise missing and unexpected keys are skipped. R torch's ``.refer_to_state_dict = TRUE`` makes the
-        module use the given tensors themselves instead of copying them.
+        module use the given tensors themselves instead of copying them. A meta tensor of the module (made on
+        the meta device, or restored by readRDS) is replaced by a copy of its value, as R torch allocates a
+        tensor without storage when copying into it.
 
         Example:
             >>> a, b = nn_linear(2, 1), nn_linear(2, 1)
@@ -581,6 +601,12 @@ class nn_Module(R6):  # noqa: N801 - R torch's name
                 )
             if refer and src.dtype == target.dtype:
                 self._replace(key, src, target)
+                continue
+            if is_meta(target._data) and not is_meta(src._data):
+                # a tensor without storage (a layer made on the meta device, a module restored by readRDS)
+                # takes a copy of the value, in its own dtype: R torch's copy_ into a tensor without storage
+                # allocates one
+                self._replace(key, Tensor._wrap(cast_array(src._data, target._data.dtype).copy()), target)
                 continue
             with no_grad():
                 target.copy_(src)

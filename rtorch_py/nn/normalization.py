@@ -10,19 +10,16 @@ import numpy as np
 from .. import _check
 from .._core.tensor import Tensor
 from . import functional as F  # noqa: N812
-from .module import nn_buffer, nn_Module, nn_parameter
+from .init import nn_init_ones_, nn_init_zeros_
+from .module import layer_tensor, nn_buffer, nn_Module, nn_parameter
 
 __all__ = ["nn_batch_norm1d", "nn_batch_norm2d", "nn_batch_norm3d", "nn_layer_norm", "nn_group_norm"]
 
 
-def _full(shape: tuple, value: float, dtype: Any = np.float32) -> Tensor:
-    return Tensor._wrap(np.full(shape, value, dtype=dtype))
-
-
 def _affine_parameters(module: nn_Module, shape: tuple, affine: bool, bias: bool = True) -> None:
     """``weight`` (ones) and ``bias`` (zeros) of ``shape`` when ``affine`` (bias only with ``bias``), else None."""
-    module.weight = nn_parameter(_full(shape, 1.0)) if affine else None
-    module.bias = nn_parameter(_full(shape, 0.0)) if affine and bias else None
+    module.weight = nn_parameter(layer_tensor(shape, 1.0)) if affine else None
+    module.bias = nn_parameter(layer_tensor(shape, 0.0)) if affine and bias else None
 
 
 class _BatchNorm(nn_Module):
@@ -38,9 +35,9 @@ class _BatchNorm(nn_Module):
         n = self.num_features
         _affine_parameters(self, (n,), affine)
         if track_running_stats:
-            self.running_mean = nn_buffer(_full((n,), 0.0))
-            self.running_var = nn_buffer(_full((n,), 1.0))
-            self.num_batches_tracked = nn_buffer(Tensor._wrap(np.zeros((), dtype=np.int64)))
+            self.running_mean = nn_buffer(layer_tensor((n,), 0.0))
+            self.running_var = nn_buffer(layer_tensor((n,), 1.0))
+            self.num_batches_tracked = nn_buffer(layer_tensor((), 0, np.int64))
         else:
             self.running_mean = None
             self.running_var = None
@@ -48,17 +45,15 @@ class _BatchNorm(nn_Module):
 
     def reset_running_stats(self) -> None:
         if self.track_running_stats:
-            self.running_mean._data[...] = 0
-            self.running_var._data[...] = 1
-            self.num_batches_tracked._data[...] = 0
-            for b in (self.running_mean, self.running_var, self.num_batches_tracked):
-                b._version[0] += 1
+            nn_init_zeros_(self.running_mean)
+            nn_init_ones_(self.running_var)
+            nn_init_zeros_(self.num_batches_tracked)
 
     def reset_parameters(self) -> None:
         self.reset_running_stats()
         if self.affine:
-            self.weight._data[...] = 1
-            self.bias._data[...] = 0
+            nn_init_ones_(self.weight)
+            nn_init_zeros_(self.bias)
 
     def forward(self, input: Tensor) -> Tensor:
         _check.tensor(input, type(self).__name__, "input")

@@ -23,7 +23,7 @@ from .._core import ops as O  # noqa: N812
 from .._core.tensor import Tensor
 from .functional import nnf_dropout
 from .init import nn_init_uniform_
-from .module import nn_Module, nn_parameter
+from .module import layer_tensor, nn_Module, nn_parameter
 from .rnn_utils import PackedSequence
 
 __all__ = ["nn_rnn", "nn_lstm", "nn_gru"]
@@ -82,11 +82,11 @@ class _RNNBase(nn_Module):
             in_size = self.input_size if layer == 0 else h * dirs
             for d in range(dirs):
                 sfx = _suffix(layer, d)
-                setattr(self, "weight_ih" + sfx, nn_parameter(_empty(g, in_size)))
-                setattr(self, "weight_hh" + sfx, nn_parameter(_empty(g, h)))
+                setattr(self, "weight_ih" + sfx, nn_parameter(layer_tensor((g, in_size))))
+                setattr(self, "weight_hh" + sfx, nn_parameter(layer_tensor((g, h))))
                 if self.bias:
-                    setattr(self, "bias_ih" + sfx, nn_parameter(_empty(g)))
-                    setattr(self, "bias_hh" + sfx, nn_parameter(_empty(g)))
+                    setattr(self, "bias_ih" + sfx, nn_parameter(layer_tensor((g,))))
+                    setattr(self, "bias_hh" + sfx, nn_parameter(layer_tensor((g,))))
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
@@ -218,10 +218,6 @@ class _RNNBase(nn_Module):
     def _finish(self, finals: list, batched: bool) -> Tensor:
         h = O.stack(finals, 0)
         return h if batched else O.squeeze(h, 1)
-
-
-def _empty(*shape: int) -> Tensor:
-    return Tensor._wrap(np.empty(shape, dtype=np.float32))
 
 
 def _linear(x: Tensor, w: Tensor, b: Tensor | None) -> Tensor:

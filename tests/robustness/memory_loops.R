@@ -25,6 +25,14 @@ Net <- nn_module(initialize = function() { self$act <- function(x) nnf_relu(x); 
                  forward = function(x) self$act(self$fc(x)))
 loop("module storing an R closure (self$act <- function(x) ...)", 10000, function(i) Net())
 
+# a submodule reached by self$fc in forward: one R function while R holds it (never one R already let go,
+# whose pointer a pending finalizer is about to clear: "no longer valid" after ~3000 calls, before the fix)
+Outer <- nn_module(initialize = function() self$fc <- nn_linear(2, 2), forward = function(x) self$fc(x))
+outer <- Outer()
+x2 <- torch_randn(1, 2)
+for (i in 1:20000) y2 <- outer(x2)  # R's own collections only (explicit gc() runs the finalizers at once)
+loop("forward through a submodule (its R function reused)", 20000, function(i) outer(x2))
+
 hooked <- function() {
   x <- torch_randn(100, requires_grad = TRUE)
   x$register_hook(function(g) g * 2)

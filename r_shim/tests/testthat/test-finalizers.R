@@ -19,3 +19,18 @@ test_that("tensors held only by R are freed on the Python side", {
   rm(y)
   expect_lte(live_pointers(), 20)
 })
+
+test_that("a module's R function is reused only while R holds it, never once R has let it go", {
+  # the bridge keeps one R function per module while it lives; a collection that found it unreachable leaves
+  # its pointer's finalizer pending: the function must not be handed out again then
+  Net <- nn_module(initialize = function() self$fc <- nn_linear(2, 2), forward = function(x) self$fc(x))
+  m <- Net()
+  x <- torch_randn(1, 2)
+  for (i in 1:2000) y <- m(x)  # the reproduction without explicit gc(): tests/robustness/memory_loops.R
+  expect_equal(y$shape, c(1, 2))
+  before <- live_pointers()
+  for (i in 1:3000) l <- nn_linear(1, 1)  # each made, wrapped once, dropped
+  rm(l)
+  gc()
+  expect_lte(live_pointers(), before + 5)
+})

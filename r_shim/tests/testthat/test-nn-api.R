@@ -67,3 +67,60 @@ test_that("R torch's internals its tests call: .strong_wolfe, torch_linalg_norm,
   expect_equal(torch:::torch_linalg_norm(torch_tensor(c(3, -4)), ord = Inf)$item(), 4)
   expect_false(torch:::cpp_tensor_is_undefined(torch_ones(1)))
 })
+
+test_that("layers made inside with_device(device = 'meta') are meta; .refer_to_state_dict makes them real", {
+  torch_manual_seed(1)
+  ref <- torch_randn(3)
+  torch_manual_seed(1)
+  with_device(device = "meta", {
+    model <- nn_sequential(nn_linear(4, 3), nn_batch_norm1d(3))
+  })
+  expect_equal(as_array(torch_randn(3)), as_array(ref))  # making the meta model drew nothing
+  expect_true(all(sapply(model$parameters, function(p) p$device$type) == "meta"))
+  expect_true(all(sapply(model$buffers, function(p) p$device$type) == "meta"))
+  expect_equal(torch_randn(2)$device$type, "cpu")  # the default device is back
+  model[[2]]$bias$requires_grad_(FALSE)
+  real <- nn_sequential(nn_linear(4, 3), nn_batch_norm1d(3))
+  model$load_state_dict(real$state_dict(), .refer_to_state_dict = TRUE)
+  expect_equal(model[[1]]$weight$device$type, "cpu")
+  expect_true(model[[1]]$weight$requires_grad)
+  expect_false(model[[2]]$bias$requires_grad)
+  x <- torch_randn(5, 4)
+  expect_equal(as_array(model(x)), as_array(real(x)))
+})
+
+test_that("a module is one R function while R holds it; attr(m, 'module') is its R6-like object", {
+  # R torch's test-nn.R "deep cloning": modules are R objects, so y$x and y$y of one submodule are identical
+  m <- nn_module(initialize = function() {
+    self$x <- nn_linear(1, 1)
+    self$y <- self$x
+  })()
+  x <- m$x
+  expect_equal(rlang::obj_address(x), rlang::obj_address(m$y))
+  expect_equal(rlang::obj_address(m$modules[[2]]), rlang::obj_address(x))
+  l <- nn_linear(2, 2)
+  s <- nn_sequential(l)
+  expect_equal(rlang::obj_address(s[[1]]), rlang::obj_address(l))
+  c1 <- m$clone(deep = TRUE)
+  expect_false(rlang::obj_address(c1$x) == rlang::obj_address(x))
+  expect_equal(rlang::obj_address(c1$x), rlang::obj_address(c1$y))
+  # setting an attribute copies the function: the module's own stays as it was
+  x2 <- x
+  attr(x2, "note") <- "mine"
+  expect_null(attr(m$x, "note"))
+  expect_equal(attr(x2, "note"), "mine")
+  # R6's object of the module
+  r6 <- attr(l, "module")
+  expect_s3_class(r6, c("nn_linear", "nn_Module", "R6"), exact = TRUE)
+  expect_true(bindingIsLocked("clone", r6))
+  expect_identical(attr(s[[1]], "module"), r6)
+  expect_identical(r6$.__enclos_env__$self, r6)
+  expect_equal(r6$weight$shape, c(2, 2))
+  expect_equal(r6$in_features, 2)
+  cl <- r6$clone(deep = TRUE)
+  expect_s3_class(cl, "nn_linear")
+  expect_equal(as_array(cl$weight), as_array(l$weight))
+  expect_false(rlang::obj_address(cl) == rlang::obj_address(l))
+  expect_true(isTRUE(all.equal(r6$clone, attr(cl, "module")$clone)))  # R torch's "repeated clone works" (2e)
+  expect_output(print(r6), "An `nn_module` containing 6 parameters")
+})

@@ -153,6 +153,56 @@ test_that("saveRDS()/readRDS() of a tensor or module points to torch_save()", {
   expect_error(m$weight, "use torch_save\\(\\) and torch_load\\(\\) instead")
 })
 
+test_that("a module restored by readRDS() gets its tensors back with $load_state_dict(), as in R torch", {
+  # R torch's test-nn.R "can load state dict of a corrupt module": saveRDS keeps the module's structure, no
+  # tensor values; computing is an error until load_state_dict() gives the module new tensors
+  f <- tempfile(fileext = ".rds")
+  Net <- nn_module("SavedNet",
+    initialize = function() {
+      self$fc <- nn_linear(3, 2)
+      self$again <- self$fc  # shared: restored shared
+      self$bn <- nn_batch_norm1d(2)
+      self$k <- 3
+    },
+    forward = function(x) self$bn(self$fc(x)) * self$k
+  )
+  model <- Net()
+  model$fc$bias$requires_grad_(FALSE)
+  sd <- model$state_dict()
+  saveRDS(model, f)
+  back <- readRDS(f)
+  expect_error(back$parameters, "gets its tensors back with \\$load_state_dict\\(\\)")
+  expect_error(back(torch_ones(1, 3)), "no longer valid")
+  expect_error(back$load_state_dict(list(fc.weight = torch_ones(2, 3))), "Missing key")  # strict, as before
+  back$load_state_dict(sd)
+  model$eval(); back$eval()
+  x <- torch_randn(4, 3)
+  expect_equal(as_array(back(x)), as_array(model(x)))
+  expect_equal(back$k, 3)
+  expect_true(back$fc$weight$requires_grad)  # requires_grad as saved
+  expect_false(back$fc$bias$requires_grad)
+  expect_equal(back$fc$weight$dtype, torch_float())
+  expect_equal(rlang::obj_address(back$fc), rlang::obj_address(back$again))
+  with_no_grad(back$fc$weight$zero_())  # values are copies, not the state dict's tensors
+  expect_false(as.logical((sd$fc.weight == 0)$all()))
+  # a module loaded so saves and restores again
+  saveRDS(back, f)
+  again <- readRDS(f)
+  again$load_state_dict(back$state_dict())
+  again$eval()
+  expect_equal(as_array(again(x)), as_array(back(x)))
+  # a description needs serialization version 3 (version 2 keeps no ALTREP state) and no R values in fields
+  saveRDS(model, f, version = 2)
+  old <- readRDS(f)
+  expect_error(old$load_state_dict(sd), "use torch_save\\(\\) and torch_load\\(\\) instead$")
+  WithFn <- nn_module("SavedWithFn", initialize = function() {
+    self$fc <- nn_linear(1, 1)
+    self$act <- function(x) x
+  })
+  saveRDS(WithFn(), f)
+  expect_error(readRDS(f)$load_state_dict(list()), "use torch_save\\(\\) and torch_load\\(\\) instead$")
+})
+
 test_that("optimizers written in R keep per-parameter state with state$get()/state$set()", {
   optim_count <- optimizer(
     "optim_count",
