@@ -314,6 +314,15 @@ def cumprod(g, x, out, axis):
 
 
 def softmax(g, out, axis):
+    gd, od = g._data, out._data
+    if not O._mode.enabled and od.ndim and gd.shape == od.shape and gd.dtype == od.dtype \
+            and od.dtype in (np.float32, np.float64) and od.dtype.metadata is None:
+        # first order (every training step): the numpy calls of the general form below, in one buffer
+        t = gd * od
+        s = np.add.reduce(t, axis=axis, keepdims=True)
+        np.subtract(gd, s, out=t)
+        t *= od
+        return O.Tensor._wrap(t)
     return out * (g - O.sum(g * out, (axis,), keepdim=True))
 
 
@@ -715,13 +724,22 @@ def layer_norm(g, x, w, b, k, eps, xhat, rstd):
     gd, wrap = g._data, O.Tensor._wrap
     lead = tuple(range(gd.ndim - k))
     axes = tuple(range(gd.ndim - k, gd.ndim))
-    gw = wrap(np.add.reduce(gd * xhat, axis=lead)) if w is not None and w._requires_grad else None
+    t = gd * xhat if w is not None and w._requires_grad else None
+    gw = wrap(np.add.reduce(t, axis=lead)) if t is not None else None
     gb = wrap(np.add.reduce(gd, axis=lead)) if b is not None and b._requires_grad else None
     gx = None
     if x._requires_grad:
         gh = gd * w._data if w is not None else gd
-        gx = gh - O._np_mean(gh, axes, True)  # np.mean's values without its Python-level wrapper
-        gx -= xhat * O._np_mean(gh * xhat, axes, True)
+        m1 = O._np_mean(gh, axes, True)  # np.mean's values without its Python-level wrapper
+        own = gh is not gd and gh.shape == gd.shape == xhat.shape and gh.dtype == xhat.dtype
+        if own:  # gh and gw's product are this rule's own full-size arrays: reused, the same values
+            t = np.multiply(gh, xhat, out=t) if t is not None and t.dtype == gh.dtype else gh * xhat
+            m2 = O._np_mean(t, axes, True)
+            gx = np.subtract(gh, m1, out=gh)
+            gx -= np.multiply(xhat, m2, out=t)
+        else:
+            gx = gh - m1
+            gx -= xhat * O._np_mean(gh * xhat, axes, True)
         gx *= rstd
         gx = wrap(gx)
     return gx, gw, gb

@@ -677,13 +677,17 @@ def layer_norm(x: Tensor, w: Tensor | None, b: Tensor | None, k: int, eps: float
     # np.var's own steps (the mean, the centred values squared, their mean) without its Python-level
     # wrapper, and the centred values kept for xhat: the same values as np.mean / np.var, one pass fewer
     centred = d - O._np_mean(d, axes, True)
+    sq = centred * centred
     with np.errstate(divide="ignore", invalid="ignore"):
-        var = O._np_mean(centred * centred, axes, True)
+        var = O._np_mean(sq, axes, True)
         rstd = 1 / np.sqrt(var + eps)
-    xhat = centred * rstd
+    # the squares' buffer takes xhat, and the centred values' (no longer needed) the scaled output: two
+    # full-size temporaries fewer, the same values
+    xhat = np.multiply(centred, rstd, out=sq) if sq.shape == d.shape else centred * rstd
     out = xhat
     if w is not None:
-        out = out * w._data
+        out = np.multiply(xhat, w._data, out=centred) if np.broadcast_shapes(d.shape, w._data.shape) == d.shape \
+            and centred.dtype == np.result_type(d, w._data) else out * w._data
     if b is not None:
         if out is xhat or out.shape != d.shape:
             out = out + b._data

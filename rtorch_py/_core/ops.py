@@ -1088,8 +1088,13 @@ def softmax(x: Tensor, axis: int, shift: np.ndarray | None = None) -> Tensor:
     """``exp(x) / sum(exp(x))`` along ``axis``, shifted by the max (``shift``: that max, when the caller has
     it: ``_max_keep(x._data, axis)``)."""
     d = _float_data(x)
-    e = np.exp(d - (_max_keep(d, axis) if shift is None else shift))
-    e /= np.sum(e, axis=axis, keepdims=True)
+    # exp in place in the shifted values' array: one full-size temporary fewer, the same values
+    e = np.subtract(d, _max_keep(d, axis) if shift is None else shift)
+    if e.__class__ is np.ndarray:
+        np.exp(e, out=e)
+    else:  # 0-d input: numpy returned a scalar
+        e = np.exp(e)
+    e /= np.add.reduce(e, axis=axis, keepdims=True)
     return record(e, "SoftmaxBackward0", D.softmax, (x,), (OUT, axis))
 
 

@@ -229,7 +229,10 @@ def nnf_multi_head_attention_forward(
     elif (bias_k is None) != (bias_v is None):
         raise RuntimeError(f"{fn}: bias_k and bias_v must both be given or both be NULL")
 
-    q = O.transpose(O.reshape(q, (tgt_len, bsz * H, head_dim)), 0, 1)
+    scale = dt.type(math.sqrt(1.0 / head_dim))
+    # scaled before the head split: the product is a new contiguous (L, N, E) array, so the reshape into heads
+    # is a view (scaling the split heads copied the strided projection slice and then made a second pass)
+    q = O.transpose(O.reshape(O.mul(q, scale), (tgt_len, bsz * H, head_dim)), 0, 1)
     k = O.transpose(O.reshape(k, (k.shape[0], bsz * H, head_dim)), 0, 1) if static_k is None else static_k
     v = O.transpose(O.reshape(v, (v.shape[0], bsz * H, head_dim)), 0, 1) if static_v is None else static_v
     if add_zero_attn:
@@ -246,8 +249,7 @@ def nnf_multi_head_attention_forward(
         attn_mask = kpm if attn_mask is None else O.add(attn_mask, kpm)
     dp = float(dropout_p) if training else 0.0
 
-    scale = dt.type(math.sqrt(1.0 / head_dim))
-    scores = O.matmul(O.mul(q, scale), O.transpose(k, 1, 2))  # (B*H, L, S), all heads in one batched matmul
+    scores = O.matmul(q, O.transpose(k, 1, 2))  # (B*H, L, S), all heads in one batched matmul
     if attn_mask is not None:
         scores = O.add(attn_mask, scores)
     weights = O.softmax(scores, -1) if need_weights else _safe_softmax(scores)
