@@ -255,3 +255,50 @@ def test_sigmoid_into_is_the_stable_sigmoid_bit_for_bit(dtype: type) -> None:
         same_bits(inplace, want)
         assert O._sigmoid(d).dtype == dtype
         same_bits(O._sigmoid(d), want)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape, axis", [((3, 4, 5), -1), ((3, 4, 5), 0), ((6,), 0)])
+def test_softmax_first_order_rule_is_the_general_form_bit_for_bit(dtype: type, shape: tuple, axis: int) -> None:
+    """The numpy first-order softmax rule (one buffer) gives the bits of out * (g - sum(g * out)) written with
+    numpy, and softmax's forward those of exp(x - max) / sum (the exp now in place)."""
+    r = np.random.default_rng(7)
+    x = (r.standard_normal(shape) * 4).astype(dtype)
+    g = r.standard_normal(shape).astype(dtype)
+    t = rt.torch_tensor(x, requires_grad=True)
+    out = rt.torch_softmax(t, axis + 1 if axis >= 0 else axis)
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    want_out = e / e.sum(axis=axis, keepdims=True)
+    np.testing.assert_array_equal(out._data, want_out)
+    (got,) = rt.autograd_grad([out], [t], [rt.torch_tensor(g)])
+    np.testing.assert_array_equal(got._data, want_out * (g - np.sum(g * want_out, axis=axis, keepdims=True)))
+    # the general (graph-building) form, as used for a gradient of a gradient, agrees too
+    (got2,) = rt.autograd_grad([rt.torch_softmax(t, axis + 1 if axis >= 0 else axis)], [t], [rt.torch_tensor(g)],
+                               create_graph=True)
+    np.testing.assert_array_equal(got2._data, got._data)
+
+
+@pytest.mark.parametrize("with_w, w_grad", [(True, True), (True, False), (False, False)])
+def test_layer_norm_rule_is_the_closed_form_bit_for_bit(with_w: bool, w_grad: bool) -> None:
+    """The first-order layer-norm rule reuses its buffers: the bits of the closed form written plainly,
+    dx = rstd * ((g w - mean(g w)) - xhat * mean(g w xhat)), dw = sum(g xhat), db = sum(g)."""
+    r = np.random.default_rng(3)
+    x = (r.standard_normal((4, 6, 8)) * 2 + 1).astype(np.float32)
+    w = r.standard_normal(8).astype(np.float32)
+    b = r.standard_normal(8).astype(np.float32)
+    g = r.standard_normal((4, 6, 8)).astype(np.float32)
+    tx = rt.torch_tensor(x, requires_grad=True)
+    tw = rt.torch_tensor(w, requires_grad=w_grad) if with_w else None
+    tb = rt.torch_tensor(b, requires_grad=True)
+    out = NO.layer_norm(tx, tw, tb, 1, 1e-5)
+    wanted = [tx, tb] + ([tw] if w_grad else [])
+    got = rt.autograd_grad([out], wanted, [rt.torch_tensor(g)])
+    centred = x - np.mean(x, axis=-1, keepdims=True)
+    rstd = 1 / np.sqrt(np.mean(centred * centred, axis=-1, keepdims=True) + 1e-5)
+    xhat = centred * rstd
+    gh = g * w if with_w else g
+    gx = (gh - np.mean(gh, axis=-1, keepdims=True)) - xhat * np.mean(gh * xhat, axis=-1, keepdims=True)
+    np.testing.assert_array_equal(got[0]._data, gx * rstd)
+    np.testing.assert_array_equal(got[1]._data, np.add.reduce(g, axis=(0, 1)))
+    if w_grad:
+        np.testing.assert_array_equal(got[2]._data, np.add.reduce(g * xhat, axis=(0, 1)))
