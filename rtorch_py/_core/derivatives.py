@@ -337,6 +337,14 @@ def _mT(x):  # noqa: N802
 
 
 def matmul(g, a, b):
+    ad, bd, gd = a._data, b._data, g._data
+    if not O._mode.enabled and ad.ndim == bd.ndim >= 2 and ad.shape[:-2] == bd.shape[:-2] \
+            and ad.dtype == bd.dtype == gd.dtype and ad.dtype.kind == "f" and ad.dtype.metadata is None:
+        # first order, no broadcast batch dims (attention's batched products): the products of the general
+        # form below on the arrays (no transpose and product nodes), only the wanted ones
+        wrap = O.Tensor._wrap
+        return (wrap(O.parallel.matmul(gd, bd.swapaxes(-1, -2))) if a._requires_grad else None,
+                wrap(O.parallel.matmul(ad.swapaxes(-1, -2), gd)) if b._requires_grad else None)
     if a.ndim == 1 and b.ndim == 1:  # dot
         return g * b, g * a
     a2 = O.unsqueeze(a, 0) if a.ndim == 1 else a
