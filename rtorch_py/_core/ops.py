@@ -648,22 +648,16 @@ def _rsqrt(d: np.ndarray) -> np.ndarray:
 
 
 def _relu(d: np.ndarray) -> np.ndarray:
-    it = _INT_OF.get(d.dtype)  # (float32/float64 first: the activations of every step)
-    if it is None:
-        return d.copy() if d.dtype == np.bool_ else np.maximum(d, 0)
-    if not 8192 <= d.size <= 1 << 20:
-        if d.ndim == 0 or d.size < 1 << 20 or d.__class__ is not np.ndarray:  # (meta arrays: np.maximum)
-            return np.maximum(d, 0)
-        out = np.empty_like(d)  # large: one pass per thread (parallel.py)
-        parallel.for_slices(lambda s: np.maximum(d[s], 0, out=out[s]), d.shape[0], d.size)
-        return out
-    # np.maximum(d, 0) bit for bit (NaN kept, -0.0 and negatives become +0.0: numpy returns the second operand
-    # on a tie) as an AND with a mask (0 where d <= 0, all bits elsewhere): np.maximum branches per element,
-    # ~2 ns each when signs are mixed, up to 4x these four vectorised passes on cache-sized arrays (small
-    # ones: the four calls cost more; past ~4 MB memory traffic rules and the one pass is faster).
-    m = np.less_equal(d, 0).view(np.uint8).astype(it)
-    m -= 1
-    return np.bitwise_and(d.view(it), m, out=m).view(d.dtype)
+    # np.maximum(d, 0): NaN kept, -0.0 and negatives become +0.0 (numpy returns the second operand on a tie).
+    # numpy's SIMD maximum (AVX-512 here) beats an AND with a (d <= 0) mask by 1.6x on the transformer's
+    # 16x32x256 activations (27 vs 44 us alone, 62 vs 100 us within the training step) and 2x in float64
+    if d.dtype == np.bool_:
+        return d.copy()
+    if d.size < 1 << 20 or d.ndim == 0 or d.__class__ is not np.ndarray:  # (meta arrays: np.maximum)
+        return np.maximum(d, 0)
+    out = np.empty_like(d)  # large: one pass per thread (parallel.py)
+    parallel.for_slices(lambda s: np.maximum(d[s], 0, out=out[s]), d.shape[0], d.size)
+    return out
 
 
 def _sign(d: np.ndarray) -> np.ndarray:
