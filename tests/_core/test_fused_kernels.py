@@ -302,3 +302,28 @@ def test_layer_norm_rule_is_the_closed_form_bit_for_bit(with_w: bool, w_grad: bo
     np.testing.assert_array_equal(got[1]._data, np.add.reduce(g, axis=(0, 1)))
     if w_grad:
         np.testing.assert_array_equal(got[2]._data, np.add.reduce(g * xhat, axis=(0, 1)))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("which", ["both", "a", "b"])
+def test_batched_matmul_first_order_rule_is_the_general_form_bit_for_bit(dtype: type, which: str) -> None:
+    """matmul's first-order rule on the arrays (same batch dims, attention's products; b strided, a transposed
+    view as attention's keys are) gives g b^T and a^T g bit for bit, and only the gradients wanted."""
+    r = np.random.default_rng(11)
+    a = r.standard_normal((6, 5, 4)).astype(dtype)
+    bt = r.standard_normal((6, 3, 4)).astype(dtype)  # b = bt^T: a strided operand
+    g = r.standard_normal((6, 5, 3)).astype(dtype)
+    ta = rt.torch_tensor(a, requires_grad=which in ("both", "a"))
+    tbt = rt.torch_tensor(bt, requires_grad=which in ("both", "b"))
+    wanted = [t for t in (ta, tbt) if t.requires_grad]
+    want = {"a": np.matmul(g, bt), "b": np.swapaxes(np.matmul(np.swapaxes(a, -1, -2), g), -1, -2)}
+    names = [n for n, t in (("a", ta), ("b", tbt)) if t.requires_grad]
+    got = rt.autograd_grad([rt.torch_matmul(ta, rt.torch_transpose(tbt, 2, 3))], wanted, [rt.torch_tensor(g)])
+    assert len(got) == len(names)
+    for n, v in zip(names, got):
+        np.testing.assert_array_equal(v._data, want[n])
+    # the graph-building form (a gradient of a gradient) gives the same first derivatives
+    got2 = rt.autograd_grad([rt.torch_matmul(ta, rt.torch_transpose(tbt, 2, 3))], wanted, [rt.torch_tensor(g)],
+                            create_graph=True)
+    for v, v2 in zip(got, got2):
+        np.testing.assert_array_equal(v2._data, v._data)
