@@ -487,6 +487,8 @@ def relu_grad(out: np.ndarray, g: np.ndarray) -> np.ndarray | None:
     apply), large arrays by slices on the threads (parallel.py): the same bits."""
     if g.__class__ is not np.ndarray or g.shape != out.shape or not g.flags.c_contiguous or g.dtype not in _INT_OF:
         return _select_or_zero(np.greater(out, 0), g, 0.0)
+    if g.size < parallel._MIN_ELEMENTS:  # one call, as for_slices would make it (no closure per backward)
+        return _select_or_zero(np.greater(out, 0), g, 0.0)
     res = np.empty_like(g)
     parallel.for_slices(lambda s: _select_or_zero(np.greater(out[s], 0), g[s], 0.0, res[s]), g.shape[0], g.size)
     return res

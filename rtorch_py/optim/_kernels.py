@@ -72,7 +72,11 @@ def fma(a: np.ndarray, b: np.ndarray, c: np.ndarray, out: np.ndarray, wide: Wide
             (np.ndim(c) and np.shape(c) != out.shape):
         fma32_rounded_twice(a, b, c, out, wide[0])
         return
-    bs, cs, scratch = b.ndim == 0, np.ndim(c) == 0, wide[0].reshape(out.shape)
+    scratch = wide[0].reshape(out.shape)
+    if out.size < parallel._MIN_ELEMENTS:  # one call, as for_slices would make it (no closure per step)
+        fma32_rounded_twice(a, b, c, out, scratch)
+        return
+    bs, cs = b.ndim == 0, np.ndim(c) == 0
     # elementwise: large parameters by slices on the threads (parallel.py), the same bits
     parallel.for_slices(lambda s: fma32_rounded_twice(a[s], b if bs else b[s], c if cs else c[s], out[s],
                                                       scratch[s]), out.shape[0], out.size)
