@@ -313,7 +313,8 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
                 if d.shape != meta[0]:
                     gi = sum_to(gi, meta[0])
                     d = gi._data
-                if d.dtype != meta[1]:
+                dt = d.dtype
+                if dt is not meta[1] and dt != meta[1]:  # (identity first: dtype == is a rich comparison)
                     gi = gi._to_np_dtype(meta[1])
                 k = id(edge)
                 if edge.__class__ is not Node:
