@@ -71,7 +71,9 @@ class _Adam(Optimizer):
             if step is None:
                 st0, step = st, (0 if st is None else st["step"])
             # all at the same step: a parameter whose first gradient comes later starts at step 1 (own loop)
-            if d.dtype != f32 or gd.dtype != f32 or gd.shape != d.shape or (st is None) is not (st0 is None) \
+            # (dtypes by identity: numpy's float32 dtype is one object, and == on dtypes is a rich comparison)
+            if d.dtype is not f32 and d.dtype != f32 or gd.dtype is not f32 and gd.dtype != f32 \
+                    or gd.shape != d.shape or (st is None) is not (st0 is None) \
                     or st is not None and st["step"] != step:
                 return False
             params.append(q)
