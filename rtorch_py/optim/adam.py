@@ -101,14 +101,13 @@ class _Adam(Optimizer):
             # as ONE fused multiply-add over [m | v] (adjacent in mv): the same elementwise operations as
             # lerp_ and addcmul_ (each product exact in float64, each sum rounded once to float32)
             n = gr.size
-            if cache[13][0] is not coef:  # the multiplier's first half: the lerp weight (kept while it is)
-                b2[:n] = coef
+            if cache[13][0] is not coef:  # the multiplier's first half: the lerp weight (kept while it is;
+                b2[:n] = coef  # a float32 value held in float64: exact in float32)
                 cache[13][0] = coef
             np.subtract(gr, m, out=ab[:n])
             np.multiply(v, beta2, out=v)
             np.multiply(gr, one_minus_beta2, out=ab[n:])
-            np.copyto(b2[n:], gr)
-            fma32_rounded_twice(ab, b2, mv, mv, cache[13][1])
+            fma32_rounded_twice(ab, b2, mv, mv, cache[13][1])  # (gr is b2[n:]: the gradients were gathered there)
         np.sqrt(v, out=tmp)
         np.divide(tmp, bias_correction2_sqrt, out=tmp)
         np.add(tmp, eps, out=tmp)
@@ -135,6 +134,8 @@ class _Adam(Optimizer):
         both = np.zeros(2 * total, np.float32)  # exp_avg and exp_avg_sq adjacent: one fused multiply-add for both
         m, v = both[:total], both[total:]
         ab = np.empty(2 * total, np.float32)  # the fused multiply-add's first factors (its scratch: ab[:total])
+        b2 = np.empty(2 * total, np.float32)  # its second factors: [the lerp weight | the gathered gradients]
+        wide = np.empty(2 * total)  # its float64 products (halves: _kernels.fma's scratch when not fused)
         offs = np.cumsum([0, *sizes])
         tmp2 = np.empty(total, np.float32)
         ms, vs, pieces = [], [], []
@@ -150,11 +151,10 @@ class _Adam(Optimizer):
             ms.append(mv)
             vs.append(vv)
             pieces.append(tmp2[a:b].reshape(shape))
-        cache = (list(map(id, params)), m, v, np.empty(total, np.float32), ab[:total], tmp2,
-                 (np.empty(total), np.empty(total)), pieces, ms, vs, both, ab, np.empty(2 * total),
-                 [None, np.empty(2 * total)])  # [the lerp weight in b2's first half, float64 scratch]
+        cache = (list(map(id, params)), m, v, b2[total:], ab[:total], tmp2, (wide[:total], wide[total:]), pieces,
+                 ms, vs, both, ab, b2, [None, wide])  # [the lerp weight in b2's first half, float64 scratch]
         # (1-7: m, v, gr, tmp, tmp2, wide, pieces; 8-9: the state's views; 10-12: [m | v], the fused
-        # multiply-add's factors ab (f32) and b2 (f64); 13: [b2's lerp weight, float64 scratch])
+        # multiply-add's factors ab and b2 (float32); 13: [b2's lerp weight, float64 scratch])
         self._scratch[("flat", g)] = cache
         return cache
 
