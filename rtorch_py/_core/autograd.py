@@ -313,7 +313,8 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
                 if d.shape != meta[0]:
                     gi = sum_to(gi, meta[0])
                     d = gi._data
-                if d.dtype != meta[1]:
+                dt = d.dtype
+                if dt is not meta[1] and dt != meta[1]:  # (identity first: dtype == is a rich comparison)
                     gi = gi._to_np_dtype(meta[1])
                 k = id(edge)
                 if edge.__class__ is not Node:
@@ -337,7 +338,13 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
             continue
         if leaf._hooks:
             g = _run_hooks(leaf._hooks, g)
-        leaf._accumulate_grad(g, create_graph)
+        grad = leaf._grad
+        if grad is None or create_graph or grad._requires_grad:
+            leaf._accumulate_grad(g, create_graph)
+        else:  # (Tensor._accumulate_grad's in-place sum, inlined: every parameter of every training step)
+            d = grad._data
+            np.add(d, g._data, out=d, casting="unsafe")
+            grad._version[0] += 1
     if inputs is not None:
         for i, c in enumerate(captured):
             if c is None and not allow_unused:
@@ -403,6 +410,11 @@ def _check_roots(tensors: Sequence, grad_tensors: Sequence | None) -> list:
     Tensor = _late()[0]  # noqa: N806
 
     if grad_tensors is None:
+        if len(tensors) == 1:  # loss.backward(): a scalar's seed gradient, no loop (every training step)
+            t = tensors[0]
+            d = t._data
+            if t._requires_grad and d.shape == () and t.__class__ is Tensor:
+                return [Tensor._wrap(np.array(1, dtype=d.dtype))]
         grad_tensors = [None] * len(tensors)
     out = []
     for t, g in zip(tensors, grad_tensors):

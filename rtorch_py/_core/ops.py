@@ -476,6 +476,12 @@ def _select_or_zero(c: np.ndarray, xa: Any, xb: Any, out: np.ndarray | None = No
         return None
     if not keep:
         c = np.logical_not(c)
+    return _times_mask(x, c, it, out)
+
+
+def _times_mask(x: np.ndarray, c: np.ndarray, it: type, out: np.ndarray | None = None) -> np.ndarray:
+    """x's bits times the boolean c (``it``: the integer type of x's width), into ``out`` when given: x where c,
+    +0.0 elsewhere (_select_or_zero's product, after its checks)."""
     if out is None:
         return np.multiply(x.view(it), c, dtype=it).view(x.dtype)
     np.multiply(x.view(it), c, out=out.view(it), dtype=it)
@@ -485,10 +491,13 @@ def _select_or_zero(c: np.ndarray, xa: Any, xb: Any, out: np.ndarray | None = No
 def relu_grad(out: np.ndarray, g: np.ndarray) -> np.ndarray | None:
     """``where(out > 0, g, 0)``, relu's first-order gradient, as _select_or_zero (None where it does not
     apply), large arrays by slices on the threads (parallel.py): the same bits."""
-    if g.__class__ is not np.ndarray or g.shape != out.shape or not g.flags.c_contiguous or g.dtype not in _INT_OF:
+    it = _INT_OF.get(g.dtype) if g.__class__ is np.ndarray else None
+    if it is None or g.shape != out.shape or not g.flags.c_contiguous:
         return _select_or_zero(np.greater(out, 0), g, 0.0)
+    if g.size < parallel._MIN_ELEMENTS:  # one call, as for_slices would make it (no closure per backward)
+        return _times_mask(g, np.greater(out, 0), it)
     res = np.empty_like(g)
-    parallel.for_slices(lambda s: _select_or_zero(np.greater(out[s], 0), g[s], 0.0, res[s]), g.shape[0], g.size)
+    parallel.for_slices(lambda s: _times_mask(g[s], np.greater(out[s], 0), it, res[s]), g.shape[0], g.size)
     return res
 
 

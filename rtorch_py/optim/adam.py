@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from .. import _check
+from .._core.fma import fma32_rounded_twice
 from .._core.tensor import Tensor
 from ._kernels import addcdiv_, addcmul_, cdiv, fma, lerp_, lerp_weight, scalar, wide_scalar
 from .optimizer import Optimizer, OptimizerState, _param_values, _zeros_like
@@ -51,7 +52,8 @@ class _Adam(Optimizer):
         amsgrad, is updated as ONE flat array (gradients gathered, the state living in flat buffers whose views
         are the per-parameter ``exp_avg`` / ``exp_avg_sq``, the parameters' increments computed flat and added
         to each parameter in place). Element by element it is the single-tensor update, so the results are
-        identical; it only makes ~20 numpy calls per group instead of per parameter. Parameters without a
+        identical; it only makes ~15 numpy calls per group instead of per parameter (exp_avg and exp_avg_sq
+        adjacent in one buffer take their fused multiply-adds as one). Parameters without a
         gradient take no part. Returns False (the per-parameter loop runs) for anything else."""
         if group["amsgrad"] or group["weight_decay"] != 0:
             return False
@@ -71,7 +73,9 @@ class _Adam(Optimizer):
             if step is None:
                 st0, step = st, (0 if st is None else st["step"])
             # all at the same step: a parameter whose first gradient comes later starts at step 1 (own loop)
-            if d.dtype != f32 or gd.dtype != f32 or gd.shape != d.shape or (st is None) is not (st0 is None) \
+            # (dtypes by identity: numpy's float32 dtype is one object, and == on dtypes is a rich comparison)
+            if d.dtype is not f32 and d.dtype != f32 or gd.dtype is not f32 and gd.dtype != f32 \
+                    or gd.shape != d.shape or (st is None) is not (st0 is None) \
                     or st is not None and st["step"] != step:
                 return False
             params.append(q)
@@ -79,16 +83,31 @@ class _Adam(Optimizer):
             grads.append(gd)
         if len(params) < 2:
             return False
-        _ids, m, v, gr, tmp, tmp2, wide, pieces = self._flat_state(g, params, states)[:8]
+        cache = self._flat_state(g, params, states)
+        m, v, gr, tmp, tmp2, wide, pieces, mv, ab, b2 = cache[1:8] + cache[10:13]
         step += 1
         for st in states:
             st["step"] = step
         _decay, weight, beta2, one_minus_beta2, bias_correction2_sqrt, eps, neg_step_size = \
             self._constants(group, step, f32, g)
         np.concatenate(grads, axis=None, out=gr)
-        lerp_(m, gr, weight, tmp, wide)
-        np.multiply(v, beta2, out=v)
-        addcmul_(v, gr, gr, one_minus_beta2, tmp, wide)
+        coef, from_end = weight
+        if from_end:  # (beta1 <= 0.5: the lerp starts from the gradient)
+            lerp_(m, gr, weight, tmp, wide)
+            np.multiply(v, beta2, out=v)
+            addcmul_(v, gr, gr, one_minus_beta2, tmp, wide)
+        else:
+            # m.lerp_(g, w) = (g - m) * w + m and v.mul_(b2).addcmul_(g, g, 1 - b2) = (g * (1 - b2)) * g + v
+            # as ONE fused multiply-add over [m | v] (adjacent in mv): the same elementwise operations as
+            # lerp_ and addcmul_ (each product exact in float64, each sum rounded once to float32)
+            n = gr.size
+            if cache[13][0] is not coef:  # the multiplier's first half: the lerp weight (kept while it is;
+                b2[:n] = coef  # a float32 value held in float64: exact in float32)
+                cache[13][0] = coef
+            np.subtract(gr, m, out=ab[:n])
+            np.multiply(v, beta2, out=v)
+            np.multiply(gr, one_minus_beta2, out=ab[n:])
+            fma32_rounded_twice(ab, b2, mv, mv, cache[13][1])  # (gr is b2[n:]: the gradients were gathered there)
         np.sqrt(v, out=tmp)
         np.divide(tmp, bias_correction2_sqrt, out=tmp)
         np.add(tmp, eps, out=tmp)
@@ -112,7 +131,11 @@ class _Adam(Optimizer):
                 return cache
         sizes = [q._data.size for q in params]
         total = sum(sizes)
-        m, v = np.zeros(total, np.float32), np.zeros(total, np.float32)
+        both = np.zeros(2 * total, np.float32)  # exp_avg and exp_avg_sq adjacent: one fused multiply-add for both
+        m, v = both[:total], both[total:]
+        ab = np.empty(2 * total, np.float32)  # the fused multiply-add's first factors (its scratch: ab[:total])
+        b2 = np.empty(2 * total, np.float32)  # its second factors: [the lerp weight | the gathered gradients]
+        wide = np.empty(2 * total)  # its float64 products (halves: _kernels.fma's scratch when not fused)
         offs = np.cumsum([0, *sizes])
         tmp2 = np.empty(total, np.float32)
         ms, vs, pieces = [], [], []
@@ -128,8 +151,10 @@ class _Adam(Optimizer):
             ms.append(mv)
             vs.append(vv)
             pieces.append(tmp2[a:b].reshape(shape))
-        cache = (list(map(id, params)), m, v, np.empty(total, np.float32), np.empty(total, np.float32), tmp2,
-                 (np.empty(total), np.empty(total)), pieces, ms, vs)
+        cache = (list(map(id, params)), m, v, b2[total:], ab[:total], tmp2, (wide[:total], wide[total:]), pieces,
+                 ms, vs, both, ab, b2, [None, wide])  # [the lerp weight in b2's first half, float64 scratch]
+        # (1-7: m, v, gr, tmp, tmp2, wide, pieces; 8-9: the state's views; 10-12: [m | v], the fused
+        # multiply-add's factors ab and b2 (float32); 13: [b2's lerp weight, float64 scratch])
         self._scratch[("flat", g)] = cache
         return cache
 

@@ -9,15 +9,18 @@ import rtorch_py as rt
 from rtorch_py.optim import adam
 
 
-def _train(monkeypatch: pytest.MonkeyPatch, flat: bool, steps: int = 30) -> tuple[list, list]:
+def _train(monkeypatch: pytest.MonkeyPatch, flat: bool, steps: int = 30, betas: tuple = (0.9, 0.999),
+           later_betas: tuple | None = None) -> tuple[list, list]:
     if not flat:
         monkeypatch.setattr(adam._Adam, "_group_flat", lambda self, group, g: False)
     rt.torch_manual_seed(1)
     x = rt.torch_randn(100, 3)
     y = x[:, 0:1] * 0.2 - x[:, 1:2] * 1.3 + rt.torch_randn(100, 1)
     model = rt.nn_sequential(rt.nn_linear(3, 32), rt.nn_relu(), rt.nn_linear(32, 1))
-    opt = rt.optim_adam(model.parameters, lr=0.08)
+    opt = rt.optim_adam(model.parameters, lr=0.08, betas=betas)
     for t in range(steps):
+        if t == steps // 3 and later_betas is not None:
+            opt.param_groups[0]["betas"] = later_betas
         loss = rt.nnf_mse_loss(model(x), y, reduction="sum")
         opt.zero_grad()
         loss.backward()
@@ -30,9 +33,14 @@ def _train(monkeypatch: pytest.MonkeyPatch, flat: bool, steps: int = 30) -> tupl
     return params, state
 
 
-def test_flat_adam_is_the_single_tensor_adam(monkeypatch: pytest.MonkeyPatch) -> None:
-    p1, s1 = _train(monkeypatch, True)
-    p2, s2 = _train(monkeypatch, False)
+# beta1 > 0.5: m's lerp and v's addcmul as one fused multiply-add over [m | v] (its first multiplier half, the lerp
+# weight, refilled when beta1 changes); beta1 <= 0.5: libtorch's lerp starts from the gradient (separate calls)
+@pytest.mark.parametrize(("betas", "later_betas"), [((0.9, 0.999), None), ((0.9, 0.999), (0.7, 0.99)),
+                                                     ((0.4, 0.99), None), ((0.9, 0.999), (0.3, 0.9))])
+def test_flat_adam_is_the_single_tensor_adam(monkeypatch: pytest.MonkeyPatch, betas: tuple,
+                                             later_betas: tuple | None) -> None:
+    p1, s1 = _train(monkeypatch, True, betas=betas, later_betas=later_betas)
+    p2, s2 = _train(monkeypatch, False, betas=betas, later_betas=later_betas)
     for a, b in zip(p1, p2):
         np.testing.assert_array_equal(a, b)
     for (n1, m1, v1), (n2, m2, v2) in zip(s1, s2):
