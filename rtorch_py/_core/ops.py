@@ -494,7 +494,7 @@ def relu_grad(out: np.ndarray, g: np.ndarray) -> np.ndarray | None:
     it = _INT_OF.get(g.dtype) if g.__class__ is np.ndarray else None
     if it is None or g.shape != out.shape or not g.flags.c_contiguous:
         return _select_or_zero(np.greater(out, 0), g, 0.0)
-    if g.size < parallel._MIN_ELEMENTS:  # one call, as for_slices would make it (no closure per backward)
+    if not parallel.splits(g.size):  # one call, as for_slices would make it (no closure per backward)
         return _times_mask(g, np.greater(out, 0), it)
     res = np.empty_like(g)
     parallel.for_slices(lambda s: _times_mask(g[s], np.greater(out[s], 0), it, res[s]), g.shape[0], g.size)
@@ -662,7 +662,7 @@ def _relu(d: np.ndarray) -> np.ndarray:
     # 16x32x256 activations (27 vs 44 us alone, 62 vs 100 us within the training step) and 2x in float64
     if d.dtype == np.bool_:
         return d.copy()
-    if d.size < 1 << 20 or d.ndim == 0 or d.__class__ is not np.ndarray:  # (meta arrays: np.maximum)
+    if d.ndim == 0 or d.__class__ is not np.ndarray or not parallel.splits(d.size):  # (meta arrays: np.maximum)
         return np.maximum(d, 0)
     out = np.empty_like(d)  # large: one pass per thread (parallel.py)
     parallel.for_slices(lambda s: np.maximum(d[s], 0, out=out[s]), d.shape[0], d.size)

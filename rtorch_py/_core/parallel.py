@@ -142,6 +142,12 @@ def split(items: Sequence[Any], n: int | None = None) -> list[list[Any]]:
 _MIN_ELEMENTS = 1 << 18  # elements below which an elementwise pass runs as one call
 
 
+def splits(size: int) -> bool:
+    """Whether for_slices splits a pass over ``size`` elements (else it is one call: callers on a hot path
+    make that call themselves, without building for_slices' closure)."""
+    return size >= _MIN_ELEMENTS and threads() > 1
+
+
 def for_slices(fn: Callable[[slice], object], n: int, size: int) -> None:
     """``fn(s)`` for slices ``s`` covering range(n) (the first axis of the arrays fn works on, which fn writes
     in place), one contiguous slice per thread when ``size`` (the elements involved) is large enough.
@@ -151,11 +157,10 @@ def for_slices(fn: Callable[[slice], object], n: int, size: int) -> None:
         >>> out.tolist()
         [0.0, 2.0, 4.0, 6.0, 8.0, 10.0]
     """
-    t = threads()
-    if t == 1 or n < 2 or size < _MIN_ELEMENTS:
+    if n < 2 or not splits(size):
         fn(slice(0, n))
         return
-    run_parallel(lambda part: fn(slice(part[0], part[-1] + 1)), split(range(n), t))
+    run_parallel(lambda part: fn(slice(part[0], part[-1] + 1)), split(range(n)))
 
 
 _MIN_MATMUL = 1 << 22  # multiply-adds below which a product runs as one call (a thread handoff is ~20 us)

@@ -75,7 +75,7 @@ def fma(a: np.ndarray, b: np.ndarray, c: np.ndarray, out: np.ndarray, wide: Wide
     scratch = wide[0]
     if scratch.shape != out.shape:
         scratch = scratch.reshape(out.shape)
-    if out.size < parallel._MIN_ELEMENTS:  # one call, as for_slices would make it (no closure per step)
+    if not parallel.splits(out.size):  # one call, as for_slices would make it (no closure per step)
         fma32_rounded_twice(a, b, c, out, scratch)
         return
     bs, cs = b.ndim == 0, not cshape
