@@ -329,22 +329,14 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
         g = buffers.pop(key, None)
         if g is None:
             continue
-        if inputs is not None:
-            if key not in wanted:
-                continue  # autograd_grad stops at its inputs: libtorch never runs these leaves' hooks
-            if leaf._hooks:
-                g = _run_hooks(leaf._hooks, g)
-            captured[wanted[key]] = g
-            continue
+        if inputs is not None and key not in wanted:
+            continue  # autograd_grad stops at its inputs: libtorch never runs these leaves' hooks
         if leaf._hooks:
             g = _run_hooks(leaf._hooks, g)
-        grad = leaf._grad
-        if grad is None or create_graph or grad._requires_grad:
+        if key in wanted:
+            captured[wanted[key]] = g
+        elif inputs is None:
             leaf._accumulate_grad(g, create_graph)
-        else:  # (Tensor._accumulate_grad's in-place sum, inlined: every parameter of every training step)
-            d = grad._data
-            np.add(d, g._data, out=d, casting="unsafe")
-            grad._version[0] += 1
     if inputs is not None:
         for i, c in enumerate(captured):
             if c is None and not allow_unused:
