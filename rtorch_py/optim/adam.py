@@ -18,6 +18,25 @@ _F32 = np.dtype(np.float32)
 _PLAIN = frozenset((float, int))  # hyperparameters whose scalars are kept between steps (not tensors, arrays)
 
 
+class _FlatState:
+    """A group's flat buffers for _Adam._group_flat (made by _flat_state)."""
+
+    __slots__ = ("ids", "m", "v", "mv", "ab", "b2", "gr", "tmp", "tmp2", "wide", "wide_mv", "pieces", "ms", "vs",
+                 "coef")
+
+    def __init__(self, ids: list, m: np.ndarray, v: np.ndarray, mv: np.ndarray, ab: np.ndarray, b2: np.ndarray,
+                 tmp2: np.ndarray, wide: np.ndarray, pieces: list, ms: list, vs: list) -> None:
+        total = m.size
+        self.ids = ids  # the parameters' ids, in order
+        self.m, self.v, self.mv = m, v, mv  # exp_avg, exp_avg_sq: the halves of mv (adjacent: one fused mul-add)
+        self.ab, self.b2 = ab, b2  # the fused multiply-add's factors: [g - m | g * (1 - b2)], [weight | g]
+        self.gr = b2[total:]  # the gathered gradients
+        self.tmp, self.tmp2 = ab[:total], tmp2  # scratch (tmp2's slices are ``pieces``: the increments)
+        self.wide, self.wide_mv = (wide[:total], wide[total:]), wide  # float64 scratch: per half, whole
+        self.pieces, self.ms, self.vs = pieces, ms, vs  # per parameter: its increment, exp_avg, exp_avg_sq views
+        self.coef = None  # the lerp weight now in b2's first half
+
+
 class _Adam(Optimizer):
     """The update shared by Adam and AdamW; ``_decoupled`` selects AdamW's weight decay."""
 
@@ -83,8 +102,8 @@ class _Adam(Optimizer):
             grads.append(gd)
         if len(params) < 2:
             return False
-        cache = self._flat_state(g, params, states)
-        m, v, gr, tmp, tmp2, wide, pieces, mv, ab, b2 = cache[1:8] + cache[10:13]
+        fs = self._flat_state(g, params, states)
+        m, v, gr, tmp, tmp2, wide, mv, ab, b2 = fs.m, fs.v, fs.gr, fs.tmp, fs.tmp2, fs.wide, fs.mv, fs.ab, fs.b2
         step += 1
         for st in states:
             st["step"] = step
@@ -101,34 +120,34 @@ class _Adam(Optimizer):
             # as ONE fused multiply-add over [m | v] (adjacent in mv): the same elementwise operations as
             # lerp_ and addcmul_ (each product exact in float64, each sum rounded once to float32)
             n = gr.size
-            if cache[13][0] is not coef:  # the multiplier's first half: the lerp weight (kept while it is;
+            if fs.coef is not coef:  # the multiplier's first half: the lerp weight (kept while it is;
                 b2[:n] = coef  # a float32 value held in float64: exact in float32)
-                cache[13][0] = coef
+                fs.coef = coef
             np.subtract(gr, m, out=ab[:n])
             np.multiply(v, beta2, out=v)
             np.multiply(gr, one_minus_beta2, out=ab[n:])
-            fma32_rounded_twice(ab, b2, mv, mv, cache[13][1])  # (gr is b2[n:]: the gradients were gathered there)
+            fma32_rounded_twice(ab, b2, mv, mv, fs.wide_mv)  # (gr is b2[n:]: the gradients were gathered there)
         np.sqrt(v, out=tmp)
         np.divide(tmp, bias_correction2_sqrt, out=tmp)
         np.add(tmp, eps, out=tmp)
         cdiv(m, tmp, neg_step_size, tmp2)  # param.addcdiv_(m, denom, value=-step_size): its term, flat
-        for q, piece in zip(params, pieces):
+        for q, piece in zip(params, fs.pieces):
             d = q._data
             np.add(d, piece, out=d)
             q._version[0] += 1
         return True
 
-    def _flat_state(self, g: int, params: list, states: list) -> tuple:
+    def _flat_state(self, g: int, params: list, states: list) -> _FlatState:
         """The group's flat buffers, (re)made when the parameters or their state tensors changed: the state's
         values are copied in and its tensors re-pointed to views of the flat buffers. ``states`` (the
         parameters' states, None where there is none yet) gets the states made here."""
-        cache = self._scratch.get(("flat", g))
-        if cache is not None and cache[0] == list(map(id, params)):
-            for st, mv, vv in zip(states, cache[8], cache[9]):
+        fs = self._scratch.get(("flat", g))
+        if fs is not None and fs.ids == list(map(id, params)):
+            for st, mv, vv in zip(states, fs.ms, fs.vs):
                 if st is None or st["exp_avg"]._data is not mv or st["exp_avg_sq"]._data is not vv:
                     break
             else:
-                return cache
+                return fs
         sizes = [q._data.size for q in params]
         total = sum(sizes)
         both = np.zeros(2 * total, np.float32)  # exp_avg and exp_avg_sq adjacent: one fused multiply-add for both
@@ -151,12 +170,9 @@ class _Adam(Optimizer):
             ms.append(mv)
             vs.append(vv)
             pieces.append(tmp2[a:b].reshape(shape))
-        cache = (list(map(id, params)), m, v, b2[total:], ab[:total], tmp2, (wide[:total], wide[total:]), pieces,
-                 ms, vs, both, ab, b2, [None, wide])  # [the lerp weight in b2's first half, float64 scratch]
-        # (1-7: m, v, gr, tmp, tmp2, wide, pieces; 8-9: the state's views; 10-12: [m | v], the fused
-        # multiply-add's factors ab and b2 (float32); 13: [b2's lerp weight, float64 scratch])
-        self._scratch[("flat", g)] = cache
-        return cache
+        fs = _FlatState(list(map(id, params)), m, v, both, ab, b2, tmp2, wide, pieces, ms, vs)
+        self._scratch[("flat", g)] = fs
+        return fs
 
     def _constants(self, group: dict, step: int, dtype: np.dtype, g: int) -> tuple:
         """The step's scalars; those that do not depend on the step are kept per group and dtype while the
