@@ -916,6 +916,20 @@ static int tensor_is_param(PyObject *o) {
     return r;
 }
 
+/* A closure (formals, body, env): R_mkClosure where R has it (4.5), the cell filled by hand before. */
+static SEXP make_closure(SEXP formals, SEXP body, SEXP env) {
+#if R_VERSION >= R_Version(4, 5, 0)
+    return R_mkClosure(formals, body, env);
+#else
+    SEXP out = PROTECT(Rf_allocSExp(CLOSXP));
+    SET_FORMALS(out, formals);
+    SET_BODY(out, body);
+    SET_CLOENV(out, env);
+    UNPROTECT(1);
+    return out;
+#endif
+}
+
 static SEXP module_env(SEXP f, SEXP cls);
 static SEXP wcache_get(PyObject *o);
 static void wcache_put(PyObject *o, SEXP f);
@@ -955,14 +969,7 @@ static SEXP wrap_as(PyObject *o, PyObject *held, SEXP tag) {
            closure's environment), so that a copy restored by readRDS() reaches rt_callobj, whose error then
            points to torch_save(), instead of failing on a stale NativeSymbolInfo address */
         SEXP body = PROTECT(Rf_lang4(Rf_install(".External"), Rf_install("C_rt_callobj"), p, R_DotsSymbol));
-#if R_VERSION >= R_Version(4, 5, 0)
-        SEXP f = PROTECT(R_mkClosure(dots_formals, body, ns_env));
-#else
-        SEXP f = PROTECT(Rf_allocSExp(CLOSXP));
-        SET_FORMALS(f, dots_formals);
-        SET_BODY(f, body);
-        SET_CLOENV(f, ns_env);
-#endif
+        SEXP f = PROTECT(make_closure(dots_formals, body, ns_env));
         Rf_setAttrib(f, sym_rt_py, p);
         Rf_setAttrib(f, R_ClassSymbol, cls);
         if (kind == 2 && tag == sym_tag) {
@@ -1075,14 +1082,7 @@ static SEXP module_env(SEXP f, SEXP cls) {
     Rf_defineVar(sym_self, e, enclos);
     Rf_defineVar(sym_enclos, enclos, e);
     if (clone_fun && TYPEOF(clone_fun) == CLOSXP) {
-#if R_VERSION >= R_Version(4, 5, 0)
-        SEXP c = PROTECT(R_mkClosure(FORMALS(clone_fun), BODY(clone_fun), enclos));
-#else
-        SEXP c = PROTECT(Rf_allocSExp(CLOSXP));
-        SET_FORMALS(c, FORMALS(clone_fun));
-        SET_BODY(c, BODY(clone_fun));
-        SET_CLOENV(c, enclos);
-#endif
+        SEXP c = PROTECT(make_closure(FORMALS(clone_fun), BODY(clone_fun), enclos));
         Rf_defineVar(sym_clone, c, e);
         R_LockBinding(sym_clone, e);
         UNPROTECT(1);
@@ -2478,15 +2478,7 @@ static SEXP method_closure(SEXP x, SEXP name, int invisible) {
         UNPROTECT(1);
         PROTECT(body);
     }
-#if R_VERSION >= R_Version(4, 5, 0)
-    SEXP out = R_mkClosure(dots_formals, body, ns_env);
-#else
-    SEXP out = PROTECT(Rf_allocSExp(CLOSXP));
-    SET_FORMALS(out, dots_formals);
-    SET_BODY(out, body);
-    SET_CLOENV(out, ns_env);
-    UNPROTECT(1);
-#endif
+    SEXP out = make_closure(dots_formals, body, ns_env);
     UNPROTECT(1);
     return out;
 }
@@ -2495,17 +2487,7 @@ static SEXP method_closure(SEXP x, SEXP name, int invisible) {
    environment is that frame and its body one shared call, so `$` allocates one cell (the closure)
    instead of seven. */
 static SEXP method_closure_in(SEXP rho, int invisible) {
-    SEXP body = invisible ? frame_body_invisible : frame_body;
-#if R_VERSION >= R_Version(4, 5, 0)
-    return R_mkClosure(dots_formals, body, rho);
-#else
-    SEXP out = PROTECT(Rf_allocSExp(CLOSXP));
-    SET_FORMALS(out, dots_formals);
-    SET_BODY(out, body);
-    SET_CLOENV(out, rho);
-    UNPROTECT(1);
-    return out;
-#endif
+    return make_closure(dots_formals, invisible ? frame_body_invisible : frame_body, rho);
 }
 
 /* A module restored by readRDS (its pointer empty, its description kept): a module rebuilt from the
