@@ -753,6 +753,38 @@ def layer_norm(g, x, w, b, k, eps, xhat, rstd):
     return gx, gw, gb
 
 
+def self_attention_packed(g, proj, heads, scale, q, wt):
+    """nn_ops.self_attention_packed: back through the merged heads, the weights' product, softmax (the numpy
+    calls of ``softmax``'s first-order form, over axis 0 of the transposed weights ``wt``) and the scores'
+    product, each head's gradients written into its place in one (L, N, 3E) buffer."""
+    if O._mode.enabled:  # a gradient of a gradient: differentiate the attention written with primitives
+        from .autograd import grad  # noqa: PLC0415
+
+        return tuple(grad([_nn().self_attention_packed_reference(proj, heads, scale)], [proj], [g],
+                          create_graph=True))
+    nn, pd = _nn(), proj._data
+    length, batch, e3 = pd.shape
+    hd = e3 // 3 // heads
+    g4 = nn._heads(g._data.reshape(length, batch, heads, hd))
+    p5 = pd.reshape(length, batch, 3, heads, hd)
+    gp = np.empty(pd.shape, pd.dtype)
+    g5 = gp.reshape(p5.shape)  # (a view: gp is contiguous) [gq | gk | gv], each head in place
+    w = nn._heads(wt)  # (N, H, S, L): the weights' transposes
+    mm = O.parallel.matmul
+    mm(w, g4, out=nn._heads(g5[:, :, 2]))
+    t = np.empty_like(wt)
+    mm(nn._heads(p5[:, :, 2]), g4.swapaxes(-1, -2), out=nn._heads(t))  # the weights' gradient, transposed
+    gs = t * wt
+    np.subtract(t, nn.pairwise_sum0(gs), out=gs)
+    gs *= wt  # the scores' gradient, transposed
+    gs = nn._heads(gs)
+    gq = nn._heads(g5[:, :, 0])
+    mm(gs.swapaxes(-1, -2), nn._heads(p5[:, :, 1]), out=gq)
+    gq *= scale  # mul's rule: q was scaled
+    mm(gs, nn._heads(q), out=nn._heads(g5[:, :, 1]))
+    return (O.Tensor._wrap(gp),)
+
+
 def lstm_layer(g, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, fac, out):
     """A whole LSTM layer (nn_ops.lstm_layer): back through time with the factors the forward saved per step in
     ``fac`` (T, 10, B, H) (layout: nn_ops, above lstm_layer). The gate gradients are kept gate-major in libtorch's

@@ -710,6 +710,121 @@ def layer_norm_reference(x: Tensor, w: Tensor | None, b: Tensor | None, k: int, 
     return out
 
 
+# -- attention -------------------------------------------------------------------------------------------------------
+
+def safe_softmax(x: Tensor) -> Tensor:
+    """libtorch's _safe_softmax over the last dim: rows that are -Inf everywhere give 0 rather than NaN."""
+    # a row is -Inf everywhere exactly when its max is -Inf (a NaN makes the max NaN): one reduction, where
+    # all(isneginf(...)) made three full passes and a fourth reduction
+    d = x._data
+    if d.size and d.dtype.kind == "f":
+        m = O._max_keep(d, -1)
+        full = np.equal(m, -np.inf)
+        if not full.any():
+            return O.softmax(x, -1, m)
+    else:
+        full = np.all(np.isneginf(d), axis=-1, keepdims=True)
+        if not full.any():
+            return O.softmax(x, -1)
+    # fully masked rows: softmax of zeros (finite, so no NaN reaches the gradient), then zeroed
+    rows = Tensor._wrap(np.broadcast_to(full, x.shape).copy())
+    return O.masked_fill(O.softmax(O.masked_fill(x, rows, 0.0), -1), rows, 0.0)
+
+
+def pairwise_sum0(a: np.ndarray) -> np.ndarray:
+    """The sums over axis 0 in the order numpy's ``np.add.reduce`` sums a contiguous last axis (pairwise: 8
+    running sums, then a tree; halves above 128 elements; added to a zero), vectorised over the other axes.
+
+    Kept transposed, softmax's sums run as a few whole-array passes (numpy reduces a short last axis a row at a
+    time, ~10x slower) and still equal ``O.softmax``'s bit for bit.
+
+    Example:
+        >>> a = np.arange(40.0).reshape(20, 2); pairwise_sum0(a).tolist()
+        [380.0, 400.0]
+    """
+    out = _pairwise(a)
+    out += 0  # numpy adds the row's sum to the identity, 0: a sum of -0s is +0
+    return out
+
+
+def _pairwise(a: np.ndarray) -> np.ndarray:
+    n = a.shape[0]
+    if n < 8:
+        out = np.zeros(a.shape[1:], a.dtype)
+        for i in range(n):
+            out += a[i]
+        return out
+    if n > 128:
+        h = n // 2
+        h -= h % 8
+        return _pairwise(a[:h]) + _pairwise(a[h:])
+    m = n - n % 8
+    r = np.add.reduce(a[:m].reshape(m // 8, 8, *a.shape[1:]), axis=0)  # r[j] = a[j] + a[j + 8] + ...
+    r = r[0::2] + r[1::2]
+    r = r[0::2] + r[1::2]
+    out = r[0] + r[1]  # ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    for i in range(m, n):
+        out += a[i]
+    return out
+
+
+def _heads(a: np.ndarray) -> np.ndarray:
+    """(X, N, H, Y) -> (N, H, X, Y): the per-head matrices of a packed layout, as a view (batch dims first)."""
+    return a.transpose(1, 2, 0, 3)
+
+
+def self_attention_packed(proj: Tensor, heads: int, scale: np.floating) -> Tensor:
+    """Multi-head self-attention from the packed in-projection ``proj`` (L, N, 3E) = [q | k | v] as ONE node:
+    per head softmax((q * scale) k^T) v, the heads merged: (L, N, E), the values of
+    ``self_attention_packed_reference`` (the same numpy products and sums, bit for bit).
+
+    Nothing is copied into head order: the products read the heads of ``proj`` through strided views and write
+    theirs in place; the attention weights are kept transposed, (S, N, H, L), so softmax's max, sum and
+    division are whole-array passes over axis 0; the rule writes the three gradients into one (L, N, 3E)
+    buffer (split views gave three zero-filled ones, summed by the engine). Rows whose scores are all -Inf
+    give zero weights (``safe_softmax``). Higher orders differentiate the reference.
+
+    Example:
+        >>> p = Tensor._wrap(np.ones((3, 2, 12), np.float32))
+        >>> self_attention_packed(p, 2, np.float32(0.5))._data.shape
+        (3, 2, 4)
+    """
+    p = proj._data
+    length, batch, e3 = p.shape
+    e = e3 // 3
+    p5 = p.reshape(length, batch, 3, heads, e // heads)
+    q = np.multiply(p5[:, :, 0], scale)  # O.mul(q, scale)'s values; a new contiguous (L, N, H, hd) array
+    wt = np.empty((length, batch, heads, length), p.dtype)  # the scores, then the weights, transposed
+    parallel.matmul(_heads(p5[:, :, 1]), _heads(q).swapaxes(-1, -2), out=_heads(wt))
+    m = np.maximum.reduce(wt, axis=0)  # the max is exact: any order gives O.softmax's shift
+    full = np.equal(m, -np.inf)
+    if full.any():  # all -Inf: a zero shift, so exp gives zeros and no NaN, and a sum of 1 (zero weights)
+        m[full] = 0
+    np.subtract(wt, m, out=wt)
+    np.exp(wt, out=wt)
+    s = pairwise_sum0(wt)
+    if full.any():
+        s[full] = 1
+    wt /= s
+    out = np.empty((length, batch, heads, e // heads), p.dtype)
+    parallel.matmul(_heads(wt).swapaxes(-1, -2), _heads(p5[:, :, 2]), out=_heads(out))
+    return record(out.reshape(length, batch, e), "SelfAttentionPackedBackward0", D.self_attention_packed, (proj,),
+                  (proj, heads, scale, q, wt))
+
+
+def self_attention_packed_reference(proj: Tensor, heads: int, scale: np.floating) -> Tensor:
+    """``self_attention_packed`` written with primitives (differentiable to any order)."""
+    length, batch, e3 = proj.shape
+    e = e3 // 3
+
+    def split_heads(t: Tensor) -> Tensor:  # (L, N, E) -> (N * H, L, hd)
+        return O.transpose(O.reshape(t, (length, batch * heads, e // heads)), 0, 1)
+
+    q, k, v = O.split(proj, 2, [e, e, e])
+    w = safe_softmax(O.matmul(split_heads(O.mul(q, scale)), O.transpose(split_heads(k), 1, 2)))
+    return O.reshape(O.transpose(O.matmul(w, split_heads(v)), 0, 1), (length, batch, e))
+
+
 # -- recurrent layers ----------------------------------------------------------------------------------------------
 
 # The fused layer keeps each step's gates gate-major, (4, B, H): every gate a contiguous block, so each numpy
