@@ -731,23 +731,23 @@ def layer_norm(g, x, w, b, k, eps, xhat, rstd):
         return tuple(res)
     gd, wrap = g._data, O.Tensor._wrap
     lead = tuple(range(gd.ndim - k))
-    axes = tuple(range(gd.ndim - k, gd.ndim))
     t = gd * xhat if w is not None and w._requires_grad else None
     gw = wrap(np.add.reduce(t, axis=lead)) if t is not None else None
     gb = wrap(np.add.reduce(gd, axis=lead)) if b is not None and b._requires_grad else None
     gx = None
     if x._requires_grad:
         gh = gd * w._data if w is not None else gd
-        m1 = O._np_mean(gh, axes, True)  # np.mean's values without its Python-level wrapper
+        nn = _nn()
+        m1 = nn._row_means(gh, k)
         own = gh is not gd and gh.shape == gd.shape == xhat.shape and gh.dtype == xhat.dtype
         if own:  # gh and gw's product are this rule's own full-size arrays: reused, the same values
             t = np.multiply(gh, xhat, out=t) if t is not None and t.dtype == gh.dtype else gh * xhat
-            m2 = O._np_mean(t, axes, True)
+            m2 = nn._row_means(t, k)
             gx = np.subtract(gh, m1, out=gh)
             gx -= np.multiply(xhat, m2, out=t)
         else:
             gx = gh - m1
-            gx -= xhat * O._np_mean(gh * xhat, axes, True)
+            gx -= xhat * nn._row_means(gh * xhat, k)
         gx *= rstd
         gx = wrap(gx)
     return gx, gw, gb
