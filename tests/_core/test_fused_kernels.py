@@ -326,3 +326,86 @@ def test_batched_matmul_first_order_rule_is_the_general_form_bit_for_bit(dtype: 
                             create_graph=True)
     for v, v2 in zip(got, got2):
         np.testing.assert_array_equal(v2._data, v._data)
+
+
+ATTN_CASES = [(5, 3, 12, 2), (4, 1, 8, 1), (3, 2, 6, 3), (9, 2, 8, 4)]  # (L, N, E, heads)
+
+
+def _packed(length: int, batch: int, e: int, seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).standard_normal((length, batch, 3 * e))
+
+
+@pytest.mark.parametrize("length, batch, e, heads", ATTN_CASES)
+def test_self_attention_packed_is_the_primitive_attention(length: int, batch: int, e: int, heads: int) -> None:
+    """The one-node self-attention against its primitives (split, scale, heads, matmul, softmax, matmul, merge):
+    forward and first-order gradient (float32) within rounding of theirs, which are bit for bit at these sizes
+    unless the BLAS picks another kernel for a transposed operand; its node name."""
+    p = _packed(length, batch, e, length).astype(np.float32)
+    scale = np.float32(1 / np.sqrt(e // heads))
+    g = np.random.default_rng(1).standard_normal((length, batch, e)).astype(np.float32)
+    outs, grads = [], []
+    for fn in (NO.self_attention_packed, NO.self_attention_packed_reference):
+        t = rt.torch_tensor(p, requires_grad=True)
+        out = fn(t, heads, scale)
+        outs.append(out)
+        grads.append(rt.autograd_grad([out], [t], [rt.torch_tensor(g)])[0]._data)
+    assert outs[0].grad_fn.name() == "SelfAttentionPackedBackward0"
+    assert outs[0]._data.dtype == np.float32 and outs[0].shape == (length, batch, e)
+    np.testing.assert_allclose(outs[0]._data, outs[1]._data, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("length, batch, e, heads", ATTN_CASES)
+def test_self_attention_packed_gradcheck(length: int, batch: int, e: int, heads: int) -> None:
+    scale = np.float64(1 / np.sqrt(e // heads))
+    gradcheck(lambda p: NO.self_attention_packed(p, heads, scale), [_packed(length, batch, e, 2)])
+
+
+def test_self_attention_packed_second_order() -> None:
+    gradcheck(lambda p: NO.self_attention_packed(p, 2, np.float64(0.5)), [_packed(3, 2, 4, 3)], second_order=True)
+
+
+def test_self_attention_packed_all_inf_scores_give_zero_weights() -> None:
+    """safe_softmax's rule: a query whose scores are all -Inf attends to nothing (a zero output and no NaN),
+    the reference's values."""
+    p = _packed(3, 1, 2, 4)
+    p[:, 0, 2:4] = 1.0  # keys of ones
+    p[1, 0, 0:2] = -np.inf  # query 1: every score -Inf
+    fused = NO.self_attention_packed(rt.torch_tensor(p), 1, np.float64(1.0))._data
+    ref = NO.self_attention_packed_reference(rt.torch_tensor(p), 1, np.float64(1.0))._data
+    np.testing.assert_array_equal(fused[1], 0.0)
+    np.testing.assert_allclose(fused, ref, rtol=1e-12)
+
+
+@pytest.mark.parametrize("n", [1, 5, 8, 13, 32, 64, 100, 128, 129, 300, 1000])
+def test_pairwise_sum0_is_numpys_row_sum_bit_for_bit(n: int) -> None:
+    """pairwise_sum0 over axis 0 repeats np.add.reduce's pairwise order over a contiguous last axis (signed
+    zeros: a sum of -0s is +0, as numpy's)."""
+    a = (np.random.default_rng(n).standard_normal((n, 40)) * 10.0 ** np.arange(-3, 5)[:, None].repeat(5)[:40])
+    a[:, 0] = -0.0
+    for dtype in (np.float32, np.float64):
+        x = a.astype(dtype)
+        got = NO.pairwise_sum0(x)
+        assert got.tobytes() == np.add.reduce(np.ascontiguousarray(x.T), axis=-1).tobytes()
+
+
+def test_transformer_layer_attention_is_one_node() -> None:
+    """A transformer encoder layer (need_weights = FALSE, no mask, no dropout) runs its attention as one node;
+    with a mask, the general path gives the same values as without one where the mask is all zeros."""
+    rt.torch_manual_seed(3)
+    layer = rt.nn_transformer_encoder_layer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True)
+    x = rt.torch_randn(2, 5, 8)
+    attn = layer.self_attn
+    out, w = attn(x, x, x, need_weights=False)
+    assert w is None
+    names, stack, seen = set(), [out.grad_fn], set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        names.add(str(node.name))
+        stack.extend(e for e in node.next if e.__class__ is node.__class__)
+    assert "SelfAttentionPackedBackward0" in names and "SoftmaxBackward0" not in names
+    masked, _ = attn(x, x, x, need_weights=False, attn_mask=rt.torch_zeros(5, 5))
+    np.testing.assert_allclose(out._data, masked._data, rtol=1e-6, atol=1e-6)
