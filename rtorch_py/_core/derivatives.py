@@ -753,35 +753,39 @@ def layer_norm(g, x, w, b, k, eps, xhat, rstd):
     return gx, gw, gb
 
 
-def self_attention_packed(g, proj, heads, scale, q, wt):
+def self_attention_packed(g, proj, heads, scale, batch_first, q, wt):
     """nn_ops.self_attention_packed: back through the merged heads, the weights' product, softmax (the numpy
     calls of ``softmax``'s first-order form, over axis 0 of the transposed weights ``wt``) and the scores'
-    product, each head's gradients written into its place in one (L, N, 3E) buffer."""
+    product, each head's gradients written into its place in one buffer of ``proj``'s shape."""
     if O._mode.enabled:  # a gradient of a gradient: differentiate the attention written with primitives
         from .autograd import grad  # noqa: PLC0415
 
-        return tuple(grad([_nn().self_attention_packed_reference(proj, heads, scale)], [proj], [g],
+        return tuple(grad([_nn().self_attention_packed_reference(proj, heads, scale, batch_first)], [proj], [g],
                           create_graph=True))
     nn, pd = _nn(), proj._data
-    length, batch, e3 = pd.shape
+    a0, a1, e3 = pd.shape
     hd = e3 // 3 // heads
-    g4 = nn._heads(g._data.reshape(length, batch, heads, hd))
-    p5 = pd.reshape(length, batch, 3, heads, hd)
+
+    def hv(a):  # (the layout's) per-head matrices
+        return nn._heads(a, batch_first)
+
+    g4 = hv(g._data.reshape(a0, a1, heads, hd))
+    p5 = pd.reshape(a0, a1, 3, heads, hd)
     gp = np.empty(pd.shape, pd.dtype)
     g5 = gp.reshape(p5.shape)  # (a view: gp is contiguous) [gq | gk | gv], each head in place
     w = nn._heads(wt)  # (N, H, S, L): the weights' transposes
     mm = O.parallel.matmul
-    mm(w, g4, out=nn._heads(g5[:, :, 2]))
+    mm(w, g4, out=hv(g5[:, :, 2]))
     t = np.empty_like(wt)
-    mm(nn._heads(p5[:, :, 2]), g4.swapaxes(-1, -2), out=nn._heads(t))  # the weights' gradient, transposed
+    mm(hv(p5[:, :, 2]), g4.swapaxes(-1, -2), out=nn._heads(t))  # the weights' gradient, transposed
     gs = t * wt
     np.subtract(t, nn.pairwise_sum0(gs), out=gs)
     gs *= wt  # the scores' gradient, transposed
     gs = nn._heads(gs)
-    gq = nn._heads(g5[:, :, 0])
-    mm(gs.swapaxes(-1, -2), nn._heads(p5[:, :, 1]), out=gq)
+    gq = hv(g5[:, :, 0])
+    mm(gs.swapaxes(-1, -2), hv(p5[:, :, 1]), out=gq)
     gq *= scale  # mul's rule: q was scaled
-    mm(gs, nn._heads(q), out=nn._heads(g5[:, :, 1]))
+    mm(gs, hv(q), out=hv(g5[:, :, 1]))
     return (O.Tensor._wrap(gp),)
 
 

@@ -780,21 +780,22 @@ def _pairwise(a: np.ndarray) -> np.ndarray:
     return out
 
 
-def _heads(a: np.ndarray) -> np.ndarray:
-    """(X, N, H, Y) -> (N, H, X, Y): the per-head matrices of a packed layout, as a view (batch dims first)."""
-    return a.transpose(1, 2, 0, 3)
+def _heads(a: np.ndarray, batch_first: bool = False) -> np.ndarray:
+    """(X, N, H, Y) -> (N, H, X, Y), or (N, X, H, Y) -> (N, H, X, Y) with ``batch_first``: the per-head matrices
+    of a packed layout, as a view (batch dims first)."""
+    return a.transpose(0, 2, 1, 3) if batch_first else a.transpose(1, 2, 0, 3)
 
 
-def self_attention_packed(proj: Tensor, heads: int, scale: np.floating) -> Tensor:
-    """Multi-head self-attention from the packed in-projection ``proj`` (L, N, 3E) = [q | k | v] as ONE node:
-    per head softmax((q * scale) k^T) v, the heads merged: (L, N, E), the values of
-    ``self_attention_packed_reference`` (the same numpy products and sums, bit for bit).
+def self_attention_packed(proj: Tensor, heads: int, scale: np.floating, batch_first: bool = False) -> Tensor:
+    """Multi-head self-attention from the packed in-projection ``proj`` (L, N, 3E) = [q | k | v] ((N, L, 3E)
+    with ``batch_first``) as ONE node: per head softmax((q * scale) k^T) v, the heads merged: (L, N, E) ((N, L,
+    E)), the values of ``self_attention_packed_reference`` (the same numpy products and sums).
 
     Nothing is copied into head order: the products read the heads of ``proj`` through strided views and write
     theirs in place; the attention weights are kept transposed, (S, N, H, L), so softmax's max, sum and
-    division are whole-array passes over axis 0; the rule writes the three gradients into one (L, N, 3E)
-    buffer (split views gave three zero-filled ones, summed by the engine). Rows whose scores are all -Inf
-    give zero weights (``safe_softmax``). Higher orders differentiate the reference.
+    division are whole-array passes over axis 0; the rule writes the three gradients into one buffer of
+    ``proj``'s shape (split views gave three zero-filled ones, summed by the engine). Rows whose scores are all
+    -Inf give zero weights (``safe_softmax``). Higher orders differentiate the reference.
 
     Example:
         >>> p = Tensor._wrap(np.ones((3, 2, 12), np.float32))
@@ -802,12 +803,13 @@ def self_attention_packed(proj: Tensor, heads: int, scale: np.floating) -> Tenso
         (3, 2, 4)
     """
     p = proj._data
-    length, batch, e3 = p.shape
-    e = e3 // 3
-    p5 = p.reshape(length, batch, 3, heads, e // heads)
-    q = np.multiply(p5[:, :, 0], scale)  # O.mul(q, scale)'s values; a new contiguous (L, N, H, hd) array
+    a0, a1, e3 = p.shape
+    length, batch = (a1, a0) if batch_first else (a0, a1)
+    hd = e3 // 3 // heads
+    p5 = p.reshape(a0, a1, 3, heads, hd)
+    q = np.multiply(p5[:, :, 0], scale)  # O.mul(q, scale)'s values; a new contiguous array
     wt = np.empty((length, batch, heads, length), p.dtype)  # the scores, then the weights, transposed
-    parallel.matmul(_heads(p5[:, :, 1]), _heads(q).swapaxes(-1, -2), out=_heads(wt))
+    parallel.matmul(_heads(p5[:, :, 1], batch_first), _heads(q, batch_first).swapaxes(-1, -2), out=_heads(wt))
     m = np.maximum.reduce(wt, axis=0)  # the max is exact: any order gives O.softmax's shift
     full = np.equal(m, -np.inf)
     if full.any():  # all -Inf: a zero shift, so exp gives zeros and no NaN, and a sum of 1 (zero weights)
@@ -818,14 +820,17 @@ def self_attention_packed(proj: Tensor, heads: int, scale: np.floating) -> Tenso
     if full.any():
         s[full] = 1
     wt /= s
-    out = np.empty((length, batch, heads, e // heads), p.dtype)
-    parallel.matmul(_heads(wt).swapaxes(-1, -2), _heads(p5[:, :, 2]), out=_heads(out))
-    return record(out.reshape(length, batch, e), "SelfAttentionPackedBackward0", D.self_attention_packed, (proj,),
-                  (proj, heads, scale, q, wt))
+    out = np.empty((a0, a1, heads, hd), p.dtype)
+    parallel.matmul(_heads(wt).swapaxes(-1, -2), _heads(p5[:, :, 2], batch_first), out=_heads(out, batch_first))
+    return record(out.reshape(a0, a1, e3 // 3), "SelfAttentionPackedBackward0", D.self_attention_packed, (proj,),
+                  (proj, heads, scale, batch_first, q, wt))
 
 
-def self_attention_packed_reference(proj: Tensor, heads: int, scale: np.floating) -> Tensor:
+def self_attention_packed_reference(proj: Tensor, heads: int, scale: np.floating,
+                                    batch_first: bool = False) -> Tensor:
     """``self_attention_packed`` written with primitives (differentiable to any order)."""
+    if batch_first:
+        return O.transpose(self_attention_packed_reference(O.transpose(proj, 0, 1), heads, scale), 0, 1)
     length, batch, e3 = proj.shape
     e = e3 // 3
 

@@ -139,6 +139,7 @@ def nnf_multi_head_attention_forward(
     if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
         raise RuntimeError(f"{fn}: query should be unbatched 2D or batched 3D tensor, with key and value alike, "
                            f"but got query {list(query.shape)}, key {list(key.shape)}, value {list(value.shape)}")
+    given = query
     if batched and batch_first:  # keep "the same tensor" (one packed projection) across the transpose
         same_kv, same_qk = key is value, query is key
         key = O.transpose(key, 0, 1)
@@ -174,15 +175,19 @@ def nnf_multi_head_attention_forward(
     if in_proj_bias is not None and not packed:
         bq, bk, bv = O.split(in_proj_bias, 0, [E, E, E])
     if packed:
-        proj = O.linear(query, _check_t(in_proj_weight, "in_proj_weight", fn), in_proj_bias)
+        # plain self-attention (the transformer layers' case): one node from the projection to the heads merged
+        # (nn_ops.self_attention_packed: no split, head copies or full-size gradient buffers), in the caller's
+        # layout (batch first: no transposed copy of the input for the projection, none of the output)
+        plain = attn_mask is None and key_padding_mask is None and bias_k is None and bias_v is None \
+            and not add_zero_attn and static_k is None and static_v is None and dp == 0 and not need_weights
+        bf = plain and batched and batch_first
+        proj = O.linear(given if bf else query, _check_t(in_proj_weight, "in_proj_weight", fn), in_proj_bias)
         pd = proj._data
-        if attn_mask is None and key_padding_mask is None and bias_k is None and bias_v is None \
-                and not add_zero_attn and static_k is None and static_v is None and dp == 0 and not need_weights \
-                and pd.dtype in (np.float32, np.float64) and pd.dtype.metadata is None and pd.size:
-            # plain self-attention (the transformer layers' case): one node from the projection to the heads
-            # merged (nn_ops.self_attention_packed: no split, head copies or full-size gradient buffers)
-            out = NO.self_attention_packed(proj, H, scale)
-            return [_out_projection(out, out_proj_weight, out_proj_bias, batched, batch_first), None]
+        if plain and pd.dtype in (np.float32, np.float64) and pd.dtype.metadata is None and pd.size:
+            out = NO.self_attention_packed(proj, H, scale, bf)
+            return [_out_projection(out, out_proj_weight, out_proj_bias, batched, False), None]
+        if bf:
+            proj = O.transpose(proj, 0, 1)
         q, k, v = O.split(proj, proj.ndim - 1, [E, E, E])
     elif not use_separate_proj_weight:
         w = _check_t(in_proj_weight, "in_proj_weight", fn)
@@ -245,7 +250,7 @@ def nnf_multi_head_attention_forward(
         weights = nnf_dropout(weights, dp, training=True)
     out = O.matmul(weights, v)  # (B*H, L, head_dim)
     out = _out_projection(O.reshape(O.transpose(out, 0, 1), (tgt_len, bsz, E)), out_proj_weight, out_proj_bias,
-                          batched, batch_first)
+                          batched, batched and batch_first)
     if not need_weights:
         return [out, None]
     weights = O.reshape(weights, (bsz, H, tgt_len, src_len))
@@ -256,11 +261,11 @@ def nnf_multi_head_attention_forward(
     return [out, weights]
 
 
-def _out_projection(out: Tensor, weight: Tensor, bias: Tensor | None, batched: bool, batch_first: bool) -> Tensor:
-    """The merged heads (L, N, E) through the out-projection, back in the caller's layout."""
-    length, batch, e = out.shape
-    out = O.reshape(O.linear(O.reshape(out, (length * batch, e)), weight, bias), (length, batch, -1))
-    if batched and batch_first:
+def _out_projection(out: Tensor, weight: Tensor, bias: Tensor | None, batched: bool, transpose: bool) -> Tensor:
+    """The merged heads (A, B, E) through the out-projection; ``transpose``: back to batch first."""
+    a, b, e = out.shape
+    out = O.reshape(O.linear(O.reshape(out, (a * b, e)), weight, bias), (a, b, -1))
+    if transpose:
         out = O.transpose(out, 0, 1)
     return out if batched else O.squeeze(out, 1)
 

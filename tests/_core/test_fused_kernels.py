@@ -335,34 +335,41 @@ def _packed(length: int, batch: int, e: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).standard_normal((length, batch, 3 * e))
 
 
+@pytest.mark.parametrize("batch_first", [False, True])
 @pytest.mark.parametrize("length, batch, e, heads", ATTN_CASES)
-def test_self_attention_packed_is_the_primitive_attention(length: int, batch: int, e: int, heads: int) -> None:
+def test_self_attention_packed_is_the_primitive_attention(length: int, batch: int, e: int, heads: int,
+                                                          batch_first: bool) -> None:
     """The one-node self-attention against its primitives (split, scale, heads, matmul, softmax, matmul, merge):
-    forward and first-order gradient (float32) within rounding of theirs, which are bit for bit at these sizes
-    unless the BLAS picks another kernel for a transposed operand; its node name."""
+    forward and first-order gradient (float32) within rounding of theirs (bit for bit unless the BLAS picks
+    another kernel for a transposed operand); its node name; (N, L, 3E) in and (N, L, E) out when batch first."""
     p = _packed(length, batch, e, length).astype(np.float32)
+    if batch_first:
+        p = np.ascontiguousarray(p.transpose(1, 0, 2))
     scale = np.float32(1 / np.sqrt(e // heads))
-    g = np.random.default_rng(1).standard_normal((length, batch, e)).astype(np.float32)
+    g = np.random.default_rng(1).standard_normal(p.shape[:2] + (e,)).astype(np.float32)
     outs, grads = [], []
     for fn in (NO.self_attention_packed, NO.self_attention_packed_reference):
         t = rt.torch_tensor(p, requires_grad=True)
-        out = fn(t, heads, scale)
+        out = fn(t, heads, scale, batch_first)
         outs.append(out)
         grads.append(rt.autograd_grad([out], [t], [rt.torch_tensor(g)])[0]._data)
     assert outs[0].grad_fn.name() == "SelfAttentionPackedBackward0"
-    assert outs[0]._data.dtype == np.float32 and outs[0].shape == (length, batch, e)
+    assert outs[0]._data.dtype == np.float32 and outs[0].shape == p.shape[:2] + (e,)
     np.testing.assert_allclose(outs[0]._data, outs[1]._data, rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(grads[0], grads[1], rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.parametrize("batch_first", [False, True])
 @pytest.mark.parametrize("length, batch, e, heads", ATTN_CASES)
-def test_self_attention_packed_gradcheck(length: int, batch: int, e: int, heads: int) -> None:
+def test_self_attention_packed_gradcheck(length: int, batch: int, e: int, heads: int, batch_first: bool) -> None:
     scale = np.float64(1 / np.sqrt(e // heads))
-    gradcheck(lambda p: NO.self_attention_packed(p, heads, scale), [_packed(length, batch, e, 2)])
+    gradcheck(lambda p: NO.self_attention_packed(p, heads, scale, batch_first), [_packed(length, batch, e, 2)])
 
 
-def test_self_attention_packed_second_order() -> None:
-    gradcheck(lambda p: NO.self_attention_packed(p, 2, np.float64(0.5)), [_packed(3, 2, 4, 3)], second_order=True)
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_self_attention_packed_second_order(batch_first: bool) -> None:
+    gradcheck(lambda p: NO.self_attention_packed(p, 2, np.float64(0.5), batch_first), [_packed(3, 2, 4, 3)],
+              second_order=True)
 
 
 def test_self_attention_packed_all_inf_scores_give_zero_weights() -> None:
