@@ -755,8 +755,9 @@ def layer_norm(g, x, w, b, k, eps, xhat, rstd):
 
 def self_attention_packed(g, proj, heads, scale, batch_first, q, wt):
     """nn_ops.self_attention_packed: back through the merged heads, the weights' product, softmax (the numpy
-    calls of ``softmax``'s first-order form, over axis 0 of the transposed weights ``wt``) and the scores'
-    product, each head's gradients written into its place in one buffer of ``proj``'s shape."""
+    calls of ``softmax``'s first-order form, over axis 0 of the transposed weights ``wt``, a padded
+    ``_weights_buffer``) and the scores' product, each head's gradients written into its place in one buffer of
+    ``proj``'s shape."""
     if O._mode.enabled:  # a gradient of a gradient: differentiate the attention written with primitives
         from .autograd import grad  # noqa: PLC0415
 
@@ -765,23 +766,26 @@ def self_attention_packed(g, proj, heads, scale, batch_first, q, wt):
     nn, pd = _nn(), proj._data
     a0, a1, e3 = pd.shape
     hd = e3 // 3 // heads
+    batch = a0 if batch_first else a1
 
     def hv(a):  # (the layout's) per-head matrices
         return nn._heads(a, batch_first)
+
+    def hw(buf):  # (N, H, S, L): per-head transposed weights (or gradients) of a padded buffer
+        return nn._heads(nn._weights_view(buf, batch, heads))
 
     g4 = hv(g._data.reshape(a0, a1, heads, hd))
     p5 = pd.reshape(a0, a1, 3, heads, hd)
     gp = np.empty(pd.shape, pd.dtype)
     g5 = gp.reshape(p5.shape)  # (a view: gp is contiguous) [gq | gk | gv], each head in place
-    w = nn._heads(wt)  # (N, H, S, L): the weights' transposes
     mm = O.parallel.matmul
-    mm(w, g4, out=hv(g5[:, :, 2]))
-    t = np.empty_like(wt)
-    mm(hv(p5[:, :, 2]), g4.swapaxes(-1, -2), out=nn._heads(t))  # the weights' gradient, transposed
+    mm(hw(wt), g4, out=hv(g5[:, :, 2]))
+    t = nn._weights_buffer(wt.shape[0], batch, heads, wt.dtype)
+    mm(hv(p5[:, :, 2]), g4.swapaxes(-1, -2), out=hw(t))  # the weights' gradient, transposed
     gs = t * wt
     np.subtract(t, nn.pairwise_sum0(gs), out=gs)
-    gs *= wt  # the scores' gradient, transposed
-    gs = nn._heads(gs)
+    gs *= wt  # the scores' gradient, transposed (its pad: zeros times finite weights)
+    gs = hw(gs)
     gq = hv(g5[:, :, 0])
     mm(gs.swapaxes(-1, -2), hv(p5[:, :, 1]), out=gq)
     gq *= scale  # mul's rule: q was scaled
