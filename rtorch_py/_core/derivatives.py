@@ -753,16 +753,16 @@ def layer_norm(g, x, w, b, k, eps, xhat, rstd):
     return gx, gw, gb
 
 
-def self_attention_packed(g, proj, heads, scale, batch_first, q, wt):
+def self_attention_packed(g, proj, heads, scale, batch_first, mask, q, wt):
     """nn_ops.self_attention_packed: back through the merged heads, the weights' product, softmax (the numpy
     calls of ``softmax``'s first-order form, over axis 0 of the transposed weights ``wt``, a padded
-    ``_weights_buffer``) and the scores' product, each head's gradients written into its place in one buffer of
-    ``proj``'s shape."""
+    ``_weights_buffer``) and the scores' product (the mask is a constant), each head's gradients written into
+    its place in one buffer of ``proj``'s shape."""
     if O._mode.enabled:  # a gradient of a gradient: differentiate the attention written with primitives
         from .autograd import grad  # noqa: PLC0415
 
-        return tuple(grad([_nn().self_attention_packed_reference(proj, heads, scale, batch_first)], [proj], [g],
-                          create_graph=True))
+        ref = _nn().self_attention_packed_reference(proj, heads, scale, batch_first, mask)
+        return tuple(grad([ref], [proj], [g], create_graph=True))
     nn, pd = _nn(), proj._data
     a0, a1, e3 = pd.shape
     hd = e3 // 3 // heads

@@ -803,10 +803,12 @@ def _weights_view(buf: np.ndarray, batch: int, heads: int) -> np.ndarray:
     return buf[:, :batch * heads * length].reshape(length, batch, heads, length)
 
 
-def self_attention_packed(proj: Tensor, heads: int, scale: np.floating, batch_first: bool = False) -> Tensor:
+def self_attention_packed(proj: Tensor, heads: int, scale: np.floating, batch_first: bool = False,
+                          mask: np.ndarray | None = None) -> Tensor:
     """Multi-head self-attention from the packed in-projection ``proj`` (L, N, 3E) = [q | k | v] ((N, L, 3E)
-    with ``batch_first``) as ONE node: per head softmax((q * scale) k^T) v, the heads merged: (L, N, E) ((N, L,
-    E)), the values of ``self_attention_packed_reference`` (the same numpy products and sums).
+    with ``batch_first``) as ONE node: per head softmax((q * scale) k^T + mask) v, the heads merged: (L, N, E)
+    ((N, L, E)), the values of ``self_attention_packed_reference`` (the same numpy products and sums).
+    ``mask``: None or an additive float mask of proj's dtype, (1 or N * H, 1 or L, S), heads batch-major.
 
     Nothing is copied into head order: the products read the heads of ``proj`` through strided views and write
     theirs in place; the attention weights are kept transposed, (S, N, H, L), so softmax's max, sum and
@@ -828,6 +830,11 @@ def self_attention_packed(proj: Tensor, heads: int, scale: np.floating, batch_fi
     buf = _weights_buffer(length, batch, heads, p.dtype)  # the scores, then the weights, transposed
     parallel.matmul(_heads(p5[:, :, 1], batch_first), _heads(q, batch_first).swapaxes(-1, -2),
                     out=_heads(_weights_view(buf, batch, heads)))
+    if mask is not None:  # (S, N|1, H|1, L|1): the mask's layout transposed as the scores'
+        grouped = mask.shape[0] > 1
+        view = _weights_view(buf, batch, heads)
+        np.add(view, mask.reshape(batch if grouped else 1, heads if grouped else 1, *mask.shape[1:])
+               .transpose(3, 0, 1, 2), out=view)
     m = np.maximum.reduce(buf, axis=0)  # the max is exact: any order gives O.softmax's shift
     full = np.equal(m, -np.inf)
     if full.any():  # all -Inf: a zero shift, so exp gives zeros and no NaN, and a sum of 1 (zero weights)
@@ -842,14 +849,14 @@ def self_attention_packed(proj: Tensor, heads: int, scale: np.floating, batch_fi
     parallel.matmul(_heads(_weights_view(buf, batch, heads)).swapaxes(-1, -2), _heads(p5[:, :, 2], batch_first),
                     out=_heads(out, batch_first))
     return record(out.reshape(a0, a1, e3 // 3), "SelfAttentionPackedBackward0", D.self_attention_packed, (proj,),
-                  (proj, heads, scale, batch_first, q, buf))
+                  (proj, heads, scale, batch_first, mask, q, buf))
 
 
-def self_attention_packed_reference(proj: Tensor, heads: int, scale: np.floating,
-                                    batch_first: bool = False) -> Tensor:
+def self_attention_packed_reference(proj: Tensor, heads: int, scale: np.floating, batch_first: bool = False,
+                                    mask: np.ndarray | None = None) -> Tensor:
     """``self_attention_packed`` written with primitives (differentiable to any order)."""
     if batch_first:
-        return O.transpose(self_attention_packed_reference(O.transpose(proj, 0, 1), heads, scale), 0, 1)
+        return O.transpose(self_attention_packed_reference(O.transpose(proj, 0, 1), heads, scale, False, mask), 0, 1)
     length, batch, e3 = proj.shape
     e = e3 // 3
 
@@ -857,8 +864,10 @@ def self_attention_packed_reference(proj: Tensor, heads: int, scale: np.floating
         return O.transpose(O.reshape(t, (length, batch * heads, e // heads)), 0, 1)
 
     q, k, v = O.split(proj, 2, [e, e, e])
-    w = safe_softmax(O.matmul(split_heads(O.mul(q, scale)), O.transpose(split_heads(k), 1, 2)))
-    return O.reshape(O.transpose(O.matmul(w, split_heads(v)), 0, 1), (length, batch, e))
+    scores = O.matmul(split_heads(O.mul(q, scale)), O.transpose(split_heads(k), 1, 2))
+    if mask is not None:
+        scores = O.add(Tensor._wrap(mask), scores)
+    return O.reshape(O.transpose(O.matmul(safe_softmax(scores), split_heads(v)), 0, 1), (length, batch, e))
 
 
 # -- recurrent layers ----------------------------------------------------------------------------------------------

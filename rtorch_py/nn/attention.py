@@ -178,14 +178,18 @@ def nnf_multi_head_attention_forward(
         # plain self-attention (the transformer layers' case): one node from the projection to the heads merged
         # (nn_ops.self_attention_packed: no split, head copies or full-size gradient buffers), in the caller's
         # layout (batch first: no transposed copy of the input for the projection, none of the output)
-        plain = attn_mask is None and key_padding_mask is None and bias_k is None and bias_v is None \
-            and not add_zero_attn and static_k is None and static_v is None and dp == 0 and not need_weights
+        plain = bias_k is None and bias_v is None and not add_zero_attn and static_k is None \
+            and static_v is None and dp == 0 and not need_weights \
+            and not any(m is not None and m._requires_grad for m in (attn_mask, key_padding_mask))
         bf = plain and batched and batch_first
         proj = O.linear(given if bf else query, _check_t(in_proj_weight, "in_proj_weight", fn), in_proj_bias)
         pd = proj._data
         if plain and pd.dtype in (np.float32, np.float64) and pd.dtype.metadata is None and pd.size:
-            out = NO.self_attention_packed(proj, H, scale, bf)
-            return [_out_projection(out, out_proj_weight, out_proj_bias, batched, False), None]
+            mask = _with_padding_mask(_mask_3d(attn_mask, tgt_len, src_len, bsz, H, fn), key_padding_mask, bsz, H,
+                                      src_len, fn)
+            if mask is None or mask._data.dtype == pd.dtype:
+                out = NO.self_attention_packed(proj, H, scale, bf, None if mask is None else mask._data)
+                return [_out_projection(out, out_proj_weight, out_proj_bias, batched, False), None]
         if bf:
             proj = O.transpose(proj, 0, 1)
         q, k, v = O.split(proj, proj.ndim - 1, [E, E, E])
@@ -203,18 +207,7 @@ def nnf_multi_head_attention_forward(
         k = O.linear(key, _check_t(k_proj_weight, "k_proj_weight", fn), bk)
         v = O.linear(value, _check_t(v_proj_weight, "v_proj_weight", fn), bv)
 
-    if attn_mask is not None:
-        if attn_mask.ndim == 2:
-            if attn_mask.shape != (tgt_len, src_len):
-                raise RuntimeError(f"{fn}: The shape of the 2D attn_mask is {list(attn_mask.shape)}, but should be "
-                                   f"{[tgt_len, src_len]}.")
-            attn_mask = O.unsqueeze(attn_mask, 0)
-        elif attn_mask.ndim == 3:
-            if attn_mask.shape != (bsz * H, tgt_len, src_len):
-                raise RuntimeError(f"{fn}: The shape of the 3D attn_mask is {list(attn_mask.shape)}, but should be "
-                                   f"{[bsz * H, tgt_len, src_len]}.")
-        else:
-            raise RuntimeError(f"{fn}: attn_mask's dimension {attn_mask.ndim} is not supported")
+    attn_mask = _mask_3d(attn_mask, tgt_len, src_len, bsz, H, fn)
     if bias_k is not None and bias_v is not None:
         if static_k is not None or static_v is not None:
             raise RuntimeError(f"{fn}: bias cannot be added to static key / value.")
@@ -234,13 +227,7 @@ def nnf_multi_head_attention_forward(
         k, v = O.cat([k, z], 1), O.cat([v, z], 1)
         attn_mask, key_padding_mask = _pad_last(attn_mask), _pad_last(key_padding_mask)
     src_len = k.shape[1]
-    if key_padding_mask is not None:
-        if key_padding_mask.shape != (bsz, src_len):
-            raise RuntimeError(f"{fn}: expecting key_padding_mask shape of {[bsz, src_len]}, but got "
-                               f"{list(key_padding_mask.shape)}")
-        kpm = O.reshape(O.expand(O.reshape(key_padding_mask, (bsz, 1, 1, src_len)), (bsz, H, 1, src_len)),
-                        (bsz * H, 1, src_len))
-        attn_mask = kpm if attn_mask is None else O.add(attn_mask, kpm)
+    attn_mask = _with_padding_mask(attn_mask, key_padding_mask, bsz, H, src_len, fn)
 
     scores = O.matmul(q, O.transpose(k, 1, 2))  # (B*H, L, S), all heads in one batched matmul
     if attn_mask is not None:
@@ -259,6 +246,36 @@ def nnf_multi_head_attention_forward(
     if not batched:
         weights = O.squeeze(weights, 0)
     return [out, weights]
+
+
+def _mask_3d(attn_mask: Tensor | None, tgt_len: int, src_len: int, bsz: int, heads: int, fn: str) -> Tensor | None:
+    """A float attn_mask as (1, L, S) or (N * H, L, S), its shape checked."""
+    if attn_mask is None:
+        return None
+    if attn_mask.ndim == 2:
+        if attn_mask.shape != (tgt_len, src_len):
+            raise RuntimeError(f"{fn}: The shape of the 2D attn_mask is {list(attn_mask.shape)}, but should be "
+                               f"{[tgt_len, src_len]}.")
+        return O.unsqueeze(attn_mask, 0)
+    if attn_mask.ndim == 3:
+        if attn_mask.shape != (bsz * heads, tgt_len, src_len):
+            raise RuntimeError(f"{fn}: The shape of the 3D attn_mask is {list(attn_mask.shape)}, but should be "
+                               f"{[bsz * heads, tgt_len, src_len]}.")
+        return attn_mask
+    raise RuntimeError(f"{fn}: attn_mask's dimension {attn_mask.ndim} is not supported")
+
+
+def _with_padding_mask(attn_mask: Tensor | None, key_padding_mask: Tensor | None, bsz: int, heads: int,
+                       src_len: int, fn: str) -> Tensor | None:
+    """The float key_padding_mask (N, S), its shape checked, added to attn_mask as (N * H, 1, S)."""
+    if key_padding_mask is None:
+        return attn_mask
+    if key_padding_mask.shape != (bsz, src_len):
+        raise RuntimeError(f"{fn}: expecting key_padding_mask shape of {[bsz, src_len]}, but got "
+                           f"{list(key_padding_mask.shape)}")
+    kpm = O.reshape(O.expand(O.reshape(key_padding_mask, (bsz, 1, 1, src_len)), (bsz, heads, 1, src_len)),
+                    (bsz * heads, 1, src_len))
+    return kpm if attn_mask is None else O.add(attn_mask, kpm)
 
 
 def _out_projection(out: Tensor, weight: Tensor, bias: Tensor | None, batched: bool, transpose: bool) -> Tensor:

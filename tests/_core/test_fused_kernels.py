@@ -397,13 +397,11 @@ def test_pairwise_sum0_is_numpys_row_sum_bit_for_bit(n: int) -> None:
 
 
 def test_transformer_layer_attention_is_one_node() -> None:
-    """A transformer encoder layer (need_weights = FALSE, no mask, no dropout) runs its attention as one node;
-    with a mask, the general path gives the same values as without one where the mask is all zeros."""
+    """A transformer encoder layer (need_weights = FALSE, no dropout) runs its attention as one node."""
     rt.torch_manual_seed(3)
     layer = rt.nn_transformer_encoder_layer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True)
     x = rt.torch_randn(2, 5, 8)
-    attn = layer.self_attn
-    out, w = attn(x, x, x, need_weights=False)
+    out, w = layer.self_attn(x, x, x, need_weights=False)
     assert w is None
     names, stack, seen = set(), [out.grad_fn], set()
     while stack:
@@ -414,5 +412,46 @@ def test_transformer_layer_attention_is_one_node() -> None:
         names.add(str(node.name))
         stack.extend(e for e in node.next if e.__class__ is node.__class__)
     assert "SelfAttentionPackedBackward0" in names and "SoftmaxBackward0" not in names
-    masked, _ = attn(x, x, x, need_weights=False, attn_mask=rt.torch_zeros(5, 5))
-    np.testing.assert_allclose(out._data, masked._data, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("masks", ["causal", "float3d", "padding", "both"])
+def test_masked_self_attention_one_node_is_the_general_path(batch_first: bool, masks: str) -> None:
+    """With an attn_mask (boolean causal, float per head) and/or a key_padding_mask (a fully masked query row
+    included), the one-node attention (need_weights = FALSE) gives the general path's values and gradients
+    (need_weights = TRUE runs the primitives), rows masked everywhere giving zeros."""
+    rt.torch_manual_seed(4)
+    n, length, e, h = 3, 5, 8, 2
+    attn = rt.nn_multihead_attention(e, h, batch_first=batch_first)
+    x0 = rt.torch_randn(n, length, e) if batch_first else rt.torch_randn(length, n, e)
+    causal = rt.torch_tensor(np.triu(np.ones((length, length), bool), 1))
+    per_head = rt.torch_tensor(np.random.default_rng(0).standard_normal((n * h, length, length)).astype(np.float32))
+    pad = np.zeros((n, length), bool)
+    pad[1, 3:] = True
+    pad[2, :] = True  # every key of batch 2 masked: its rows get zero weights (need_weights = FALSE)
+    kw = {"causal": {"attn_mask": causal}, "float3d": {"attn_mask": per_head},
+          "padding": {"key_padding_mask": rt.torch_tensor(pad)},
+          "both": {"attn_mask": causal, "key_padding_mask": rt.torch_tensor(pad)}}[masks]
+    res = []
+    for fused in (True, False):
+        x = x0.clone().requires_grad_(True)
+        if fused:
+            out = attn(x, x, x, need_weights=False, **kw)[0]
+        else:  # the general path; safe_softmax's zeros for fully masked rows, as need_weights = FALSE gives
+            from rtorch_py.nn import attention as A
+            out = A.nnf_multi_head_attention_forward(
+                x, x.clone(), x.clone(), e, h, attn.in_proj_weight, attn.in_proj_bias, None, None, False, 0.0,
+                attn.out_proj.weight, attn.out_proj.bias, need_weights=False, batch_first=batch_first, **kw)[0]
+        g = rt.autograd_grad([out], [x, attn.in_proj_weight], [rt.torch_ones_like(out)])
+        res.append((out._data, g[0]._data, g[1]._data))
+    assert not np.isnan(res[0][0]).any()
+    for a, b in zip(*res):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_self_attention_packed_masked_gradcheck() -> None:
+    mask = np.random.default_rng(5).standard_normal((3 * 2, 4, 4))
+    mask[:, 1, 2] = -np.inf
+    gradcheck(lambda p: NO.self_attention_packed(p, 2, np.float64(0.5), False, mask), [_packed(4, 3, 4, 6)])
+    gradcheck(lambda p: NO.self_attention_packed(p, 2, np.float64(0.5), True, mask[:1]), [_packed(3, 4, 4, 7)],
+              second_order=True)
