@@ -486,6 +486,23 @@ def index(g, shape, key):
     return O.index_put(_zeros(shape, g), _tensorize(key), g, accumulate=True)
 
 
+def split(gs, shape, axis, sizes):
+    """ops.split's one node: its outputs' gradients (None where one got none: zeros) side by side."""
+    first = next(g for g in gs if g is not None)
+    if not O._mode.enabled:  # first order: written into one buffer
+        out = np.empty(shape, dtype=first._data.dtype)
+        start = 0
+        for g, n in zip(gs, sizes):
+            key = (slice(None),) * axis + (slice(start, start + n),)
+            out[key] = 0 if g is None else g._data
+            start += n
+        return (O.Tensor._wrap(out),)
+    parts = []
+    for g, n in zip(gs, sizes):
+        parts.append(g if g is not None else _zeros(shape[:axis] + (n,) + shape[axis + 1:], first))
+    return (O.cat(parts, axis),)
+
+
 def _tensorize(key):
     if key.__class__ is tuple:
         return tuple(O.Tensor._wrap(k) if isinstance(k, np.ndarray) else k for k in key)
