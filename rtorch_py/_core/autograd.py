@@ -276,6 +276,7 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
 
     prev_mode = _GradMode.enabled
     _GradMode.enabled = create_graph
+    slot = output_slot  # (a local: read once per node below)
     try:
         order = _collect(root_nodes)
         needed = _needed(order, wanted) if inputs is not None else None
@@ -293,7 +294,7 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
                 if key not in needed:
                     continue
             saved = node.saved
-            if node.rule is output_slot:  # an output of a multi-output node: its gradient waits in the node's slot
+            if node.rule is slot:  # an output of a multi-output node: its gradient waits in the node's slot
                 slots = buffers.get(id(saved[0]))
                 if slots is None:
                     buffers[id(saved[0])] = slots = [None] * saved[2]
