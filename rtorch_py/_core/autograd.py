@@ -137,9 +137,20 @@ class Node:
 
     @property
     def next_functions(self) -> tuple:
-        """The nodes feeding this one (leaves appear as AccumulateGrad), as in torch."""
+        """The nodes feeding this one (leaves appear as AccumulateGrad), as in torch (an output of a node with
+        several outputs shows that node's)."""
+        if self.rule is output_slot:
+            return self.saved[0].next_functions
         return tuple(None if e is None else e if isinstance(e, Node) else _AccumulateGrad(e)
                      for e in self.next)
+
+
+def output_slot(g: Any, node: Node, i: int, n: int) -> tuple:
+    """The rule of output ``i`` of a node with ``n`` outputs (``ops.split``): its grad_fn, which the engine
+    does not call: it puts the gradient into the node's slot ``i``; the node's rule then gets the list of its
+    outputs' gradients (None where one got none) and fills its inputs' gradients at once (libtorch's
+    multi-output nodes; a node per output gave each output a full-size gradient of the input to sum)."""
+    raise RuntimeError(f"output_slot: the engine hands output {i} of {n} to {node!r}; it is not called")
 
 
 class _NodeName(str):
@@ -265,6 +276,7 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
 
     prev_mode = _GradMode.enabled
     _GradMode.enabled = create_graph
+    slot = output_slot  # (a local: read once per node below)
     try:
         order = _collect(root_nodes)
         needed = _needed(order, wanted) if inputs is not None else None
@@ -282,6 +294,12 @@ def run_backward(roots: Sequence, grads: Sequence, retain_graph: bool, create_gr
                 if key not in needed:
                     continue
             saved = node.saved
+            if node.rule is slot:  # an output of a multi-output node: its gradient waits in the node's slot
+                slots = buffers.get(id(saved[0]))
+                if slots is None:
+                    buffers[id(saved[0])] = slots = [None] * saved[2]
+                slots[saved[1]] = g
+                continue
             if saved is _FREED:
                 raise RuntimeError(
                     "Trying to backward through the graph a second time (or directly access saved tensors "

@@ -486,6 +486,23 @@ def index(g, shape, key):
     return O.index_put(_zeros(shape, g), _tensorize(key), g, accumulate=True)
 
 
+def split(gs, shape, axis, sizes):
+    """ops.split's one node: its outputs' gradients (None where one got none: zeros) side by side."""
+    first = next(g for g in gs if g is not None)
+    if not O._mode.enabled:  # first order: written into one buffer
+        out = np.empty(shape, dtype=first._data.dtype)
+        start = 0
+        for g, n in zip(gs, sizes):
+            key = (slice(None),) * axis + (slice(start, start + n),)
+            out[key] = 0 if g is None else g._data
+            start += n
+        return (O.Tensor._wrap(out),)
+    parts = []
+    for g, n in zip(gs, sizes):
+        parts.append(g if g is not None else _zeros(shape[:axis] + (n,) + shape[axis + 1:], first))
+    return (O.cat(parts, axis),)
+
+
 def _tensorize(key):
     if key.__class__ is tuple:
         return tuple(O.Tensor._wrap(k) if isinstance(k, np.ndarray) else k for k in key)
@@ -731,26 +748,66 @@ def layer_norm(g, x, w, b, k, eps, xhat, rstd):
         return tuple(res)
     gd, wrap = g._data, O.Tensor._wrap
     lead = tuple(range(gd.ndim - k))
-    axes = tuple(range(gd.ndim - k, gd.ndim))
     t = gd * xhat if w is not None and w._requires_grad else None
     gw = wrap(np.add.reduce(t, axis=lead)) if t is not None else None
     gb = wrap(np.add.reduce(gd, axis=lead)) if b is not None and b._requires_grad else None
     gx = None
     if x._requires_grad:
         gh = gd * w._data if w is not None else gd
-        m1 = O._np_mean(gh, axes, True)  # np.mean's values without its Python-level wrapper
+        nn = _nn()
+        m1 = nn._row_means(gh, k)
         own = gh is not gd and gh.shape == gd.shape == xhat.shape and gh.dtype == xhat.dtype
         if own:  # gh and gw's product are this rule's own full-size arrays: reused, the same values
             t = np.multiply(gh, xhat, out=t) if t is not None and t.dtype == gh.dtype else gh * xhat
-            m2 = O._np_mean(t, axes, True)
+            m2 = nn._row_means(t, k)
             gx = np.subtract(gh, m1, out=gh)
             gx -= np.multiply(xhat, m2, out=t)
         else:
             gx = gh - m1
-            gx -= xhat * O._np_mean(gh * xhat, axes, True)
+            gx -= xhat * nn._row_means(gh * xhat, k)
         gx *= rstd
         gx = wrap(gx)
     return gx, gw, gb
+
+
+def self_attention_packed(g, proj, heads, scale, batch_first, mask, q, wt):
+    """nn_ops.self_attention_packed: back through the merged heads, the weights' product, softmax (the numpy
+    calls of ``softmax``'s first-order form, over axis 0 of the transposed weights ``wt``, a padded
+    ``_weights_buffer``) and the scores' product (the mask is a constant), each head's gradients written into
+    its place in one buffer of ``proj``'s shape."""
+    if O._mode.enabled:  # a gradient of a gradient: differentiate the attention written with primitives
+        from .autograd import grad  # noqa: PLC0415
+
+        ref = _nn().self_attention_packed_reference(proj, heads, scale, batch_first, mask)
+        return tuple(grad([ref], [proj], [g], create_graph=True))
+    nn, pd = _nn(), proj._data
+    a0, a1, e3 = pd.shape
+    hd = e3 // 3 // heads
+    batch = a0 if batch_first else a1
+
+    def hv(a):  # (the layout's) per-head matrices
+        return nn._heads(a, batch_first)
+
+    def hw(buf):  # (N, H, S, L): per-head transposed weights (or gradients) of a padded buffer
+        return nn._heads(nn._weights_view(buf, batch, heads))
+
+    g4 = hv(g._data.reshape(a0, a1, heads, hd))
+    p5 = pd.reshape(a0, a1, 3, heads, hd)
+    gp = np.empty(pd.shape, pd.dtype)
+    g5 = gp.reshape(p5.shape)  # (a view: gp is contiguous) [gq | gk | gv], each head in place
+    mm = O.parallel.matmul
+    mm(hw(wt), g4, out=hv(g5[:, :, 2]))
+    t = nn._weights_buffer(wt.shape[0], batch, heads, wt.dtype)
+    mm(hv(p5[:, :, 2]), g4.swapaxes(-1, -2), out=hw(t))  # the weights' gradient, transposed
+    gs = t * wt
+    np.subtract(t, nn.pairwise_sum0(gs), out=gs)
+    gs *= wt  # the scores' gradient, transposed (its pad: zeros times finite weights)
+    gs = hw(gs)
+    gq = hv(g5[:, :, 0])
+    mm(gs.swapaxes(-1, -2), hv(p5[:, :, 1]), out=gq)
+    gq *= scale  # mul's rule: q was scaled
+    mm(gs, hv(q), out=hv(g5[:, :, 1]))
+    return (O.Tensor._wrap(gp),)
 
 
 def lstm_layer(g, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, fac, out):

@@ -15,6 +15,7 @@ Derivative rules are in ``derivatives.py`` (section "nn").
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -667,19 +668,30 @@ def embedding(weight: Tensor, idx: np.ndarray, padding_idx: int | None, scale_gr
 
 # -- normalization ----------------------------------------------------------------------------------------------
 
+def _row_means(d: np.ndarray, k: int) -> np.ndarray:
+    """The means over the last ``k`` dims (kept) of float32/float64 data: rows of up to 4096 elements as one
+    BLAS matrix-vector product with ones, then divided by the count (numpy's reduce sums short rows one at a time,
+    ~5x slower: layer norm's 64-wide rows). The BLAS's summation order, not numpy's pairwise one: the same sum
+    within rounding. Other data: ``O._np_mean``."""
+    n = math.prod(d.shape[d.ndim - k:])
+    if d.dtype.metadata is not None or d.dtype not in (np.float32, np.float64) or not 0 < n <= 4096:
+        return O._np_mean(d, tuple(range(d.ndim - k, d.ndim)), True)
+    s = np.matmul(d.reshape(-1, n), np.ones(n, d.dtype))
+    s /= n
+    return s.reshape(d.shape[:d.ndim - k] + (1,) * k)
+
+
 def layer_norm(x: Tensor, w: Tensor | None, b: Tensor | None, k: int, eps: float) -> Tensor:
     """Layer normalization over the last ``k`` dims as ONE node (libtorch's NativeLayerNormBackward0):
-    ``(x - mean) / sqrt(var + eps) * w + b`` with the numpy calls of ``layer_norm_reference`` (the same
-    values); ``w`` / ``b``: None or of the normalized shape and x's dtype. The rule is the closed form (three
+    ``(x - mean) / sqrt(var + eps) * w + b``, the means by ``_row_means`` (one matrix-vector product each);
+    ``w`` / ``b``: None or of the normalized shape and x's dtype. The rule is the closed form (three
     reductions) at first order; higher orders differentiate ``layer_norm_reference``."""
     d = x._data
-    axes = tuple(range(d.ndim - k, d.ndim))
-    # np.var's own steps (the mean, the centred values squared, their mean) without its Python-level
-    # wrapper, and the centred values kept for xhat: the same values as np.mean / np.var, one pass fewer
-    centred = d - O._np_mean(d, axes, True)
+    # np.var's own steps (the mean, the centred values squared, their mean), and the centred values kept for xhat
+    centred = d - _row_means(d, k)
     sq = centred * centred
     with np.errstate(divide="ignore", invalid="ignore"):
-        var = O._np_mean(sq, axes, True)
+        var = _row_means(sq, k)
         rstd = 1 / np.sqrt(var + eps)
     # the squares' buffer takes xhat, and the centred values' (no longer needed) the scaled output: two
     # full-size temporaries fewer, the same values
@@ -708,6 +720,154 @@ def layer_norm_reference(x: Tensor, w: Tensor | None, b: Tensor | None, k: int, 
     if b is not None:
         out = O.add(out, b)
     return out
+
+
+# -- attention -------------------------------------------------------------------------------------------------------
+
+def safe_softmax(x: Tensor) -> Tensor:
+    """libtorch's _safe_softmax over the last dim: rows that are -Inf everywhere give 0 rather than NaN."""
+    # a row is -Inf everywhere exactly when its max is -Inf (a NaN makes the max NaN): one reduction, where
+    # all(isneginf(...)) made three full passes and a fourth reduction
+    d = x._data
+    if d.size and d.dtype.kind == "f":
+        m = O._max_keep(d, -1)
+        full = np.equal(m, -np.inf)
+        if not full.any():
+            return O.softmax(x, -1, m)
+    else:
+        full = np.all(np.isneginf(d), axis=-1, keepdims=True)
+        if not full.any():
+            return O.softmax(x, -1)
+    # fully masked rows: softmax of zeros (finite, so no NaN reaches the gradient), then zeroed
+    rows = Tensor._wrap(np.broadcast_to(full, x.shape).copy())
+    return O.masked_fill(O.softmax(O.masked_fill(x, rows, 0.0), -1), rows, 0.0)
+
+
+def pairwise_sum0(a: np.ndarray) -> np.ndarray:
+    """The sums over axis 0 in the order numpy's ``np.add.reduce`` sums a contiguous last axis (pairwise: 8
+    running sums, then a tree; halves above 128 elements; added to a zero), vectorised over the other axes.
+
+    Kept transposed, softmax's sums run as a few whole-array passes (numpy reduces a short last axis a row at a
+    time, ~10x slower) and still equal ``O.softmax``'s bit for bit.
+
+    Example:
+        >>> a = np.arange(40.0).reshape(20, 2); pairwise_sum0(a).tolist()
+        [380.0, 400.0]
+    """
+    out = _pairwise(a)
+    out += 0  # numpy adds the row's sum to the identity, 0: a sum of -0s is +0
+    return out
+
+
+def _pairwise(a: np.ndarray) -> np.ndarray:
+    n = a.shape[0]
+    if n < 8:
+        out = np.zeros(a.shape[1:], a.dtype)
+        for i in range(n):
+            out += a[i]
+        return out
+    if n > 128:
+        h = n // 2
+        h -= h % 8
+        return _pairwise(a[:h]) + _pairwise(a[h:])
+    m = n - n % 8
+    r = np.add.reduce(a[:m].reshape(m // 8, 8, *a.shape[1:]), axis=0)  # r[j] = a[j] + a[j + 8] + ...
+    r = r[0::2] + r[1::2]
+    r = r[0::2] + r[1::2]
+    out = r[0] + r[1]  # ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+    for i in range(m, n):
+        out += a[i]
+    return out
+
+
+def _heads(a: np.ndarray, batch_first: bool = False) -> np.ndarray:
+    """(X, N, H, Y) -> (N, H, X, Y), or (N, X, H, Y) -> (N, H, X, Y) with ``batch_first``: the per-head matrices
+    of a packed layout, as a view (batch dims first)."""
+    return a.transpose(0, 2, 1, 3) if batch_first else a.transpose(1, 2, 0, 3)
+
+
+def _weights_buffer(length: int, batch: int, heads: int, dtype: np.dtype) -> np.ndarray:
+    """A (S, N * H * L + pad) array for the transposed attention weights (or their gradient): each S row padded
+    by a cache line of zeros. With N * H * L a multiple of 1024, unpadded rows 4 KiB multiples apart map all rows
+    of a head's matrix to one L1 cache set (the products writing them ran ~1.3x slower); the elementwise passes
+    run over the whole array (contiguous; the pad's values stay finite), the products on ``_weights_view``."""
+    n = batch * heads * length
+    buf = np.empty((length, n + 64 // dtype.itemsize), dtype)
+    buf[:, n:] = 0
+    return buf
+
+
+def _weights_view(buf: np.ndarray, batch: int, heads: int) -> np.ndarray:
+    """The (S, N, H, L) weights inside a ``_weights_buffer``."""
+    length = buf.shape[0]
+    return buf[:, :batch * heads * length].reshape(length, batch, heads, length)
+
+
+def self_attention_packed(proj: Tensor, heads: int, scale: np.floating, batch_first: bool = False,
+                          mask: np.ndarray | None = None) -> Tensor:
+    """Multi-head self-attention from the packed in-projection ``proj`` (L, N, 3E) = [q | k | v] ((N, L, 3E)
+    with ``batch_first``) as ONE node: per head softmax((q * scale) k^T + mask) v, the heads merged: (L, N, E)
+    ((N, L, E)), the values of ``self_attention_packed_reference`` (the same numpy products and sums).
+    ``mask``: None or an additive float mask of proj's dtype, (1 or N * H, 1 or L, S), heads batch-major.
+
+    Nothing is copied into head order: the products read the heads of ``proj`` through strided views and write
+    theirs in place; the attention weights are kept transposed, (S, N, H, L), so softmax's max, sum and
+    division are whole-array passes over axis 0; the rule writes the three gradients into one buffer of
+    ``proj``'s shape (split views gave three zero-filled ones, summed by the engine). Rows whose scores are all
+    -Inf give zero weights (``safe_softmax``). Higher orders differentiate the reference.
+
+    Example:
+        >>> p = Tensor._wrap(np.ones((3, 2, 12), np.float32))
+        >>> self_attention_packed(p, 2, np.float32(0.5))._data.shape
+        (3, 2, 4)
+    """
+    p = proj._data
+    a0, a1, e3 = p.shape
+    length, batch = (a1, a0) if batch_first else (a0, a1)
+    hd = e3 // 3 // heads
+    p5 = p.reshape(a0, a1, 3, heads, hd)
+    q = np.multiply(p5[:, :, 0], scale)  # O.mul(q, scale)'s values; a new contiguous array
+    buf = _weights_buffer(length, batch, heads, p.dtype)  # the scores, then the weights, transposed
+    parallel.matmul(_heads(p5[:, :, 1], batch_first), _heads(q, batch_first).swapaxes(-1, -2),
+                    out=_heads(_weights_view(buf, batch, heads)))
+    if mask is not None:  # (S, N|1, H|1, L|1): the mask's layout transposed as the scores'
+        grouped = mask.shape[0] > 1
+        view = _weights_view(buf, batch, heads)
+        np.add(view, mask.reshape(batch if grouped else 1, heads if grouped else 1, *mask.shape[1:])
+               .transpose(3, 0, 1, 2), out=view)
+    m = np.maximum.reduce(buf, axis=0)  # the max is exact: any order gives O.softmax's shift
+    full = np.equal(m, -np.inf)
+    if full.any():  # all -Inf: a zero shift, so exp gives zeros and no NaN, and a sum of 1 (zero weights)
+        m[full] = 0
+    np.subtract(buf, m, out=buf)
+    np.exp(buf, out=buf)
+    s = pairwise_sum0(buf)
+    if full.any():
+        s[full] = 1
+    buf /= s
+    out = np.empty((a0, a1, heads, hd), p.dtype)
+    parallel.matmul(_heads(_weights_view(buf, batch, heads)).swapaxes(-1, -2), _heads(p5[:, :, 2], batch_first),
+                    out=_heads(out, batch_first))
+    return record(out.reshape(a0, a1, e3 // 3), "SelfAttentionPackedBackward0", D.self_attention_packed, (proj,),
+                  (proj, heads, scale, batch_first, mask, q, buf))
+
+
+def self_attention_packed_reference(proj: Tensor, heads: int, scale: np.floating, batch_first: bool = False,
+                                    mask: np.ndarray | None = None) -> Tensor:
+    """``self_attention_packed`` written with primitives (differentiable to any order)."""
+    if batch_first:
+        return O.transpose(self_attention_packed_reference(O.transpose(proj, 0, 1), heads, scale, False, mask), 0, 1)
+    length, batch, e3 = proj.shape
+    e = e3 // 3
+
+    def split_heads(t: Tensor) -> Tensor:  # (L, N, E) -> (N * H, L, hd)
+        return O.transpose(O.reshape(t, (length, batch * heads, e // heads)), 0, 1)
+
+    q, k, v = O.split(proj, 2, [e, e, e])
+    scores = O.matmul(split_heads(O.mul(q, scale)), O.transpose(split_heads(k), 1, 2))
+    if mask is not None:
+        scores = O.add(Tensor._wrap(mask), scores)
+    return O.reshape(O.transpose(O.matmul(safe_softmax(scores), split_heads(v)), 0, 1), (length, batch, e))
 
 
 # -- recurrent layers ----------------------------------------------------------------------------------------------

@@ -1315,14 +1315,33 @@ def t(x: Tensor) -> Tensor:
 
 
 def split(x: Tensor, axis: int, sizes: Sequence[int], name: str = "SplitBackward0") -> list[Tensor]:
-    """Views of consecutive pieces of ``sizes`` along ``axis`` (SplitBackward0 / SplitWithSizesBackward0)."""
+    """Views of consecutive pieces of ``sizes`` along ``axis`` (SplitBackward0 / SplitWithSizesBackward0): ONE
+    node with an output per piece (autograd.output_slot), whose rule writes the pieces' gradients into one
+    gradient of ``x`` (a node per piece gave each a zero-filled full-size one, which the engine summed)."""
     d = x._data
-    out, start = [], 0
+    keys, start = [], 0
     for n in sizes:
-        key = (slice(None),) * axis + (slice(start, start + n),)
-        out.append(record(d[key], name, D.index, (x,), (d.shape, key), view_of=x))
+        keys.append((slice(None),) * axis + (slice(start, start + n),))
         start += n
-    return out
+    if len(keys) < 2:
+        return [record(d[k], name, D.index, (x,), (d.shape, k), view_of=x) for k in keys]
+    grad = _mode.enabled
+    _mode.enabled = False  # the views' bookkeeping from record(), the nodes below
+    try:
+        outs = [record(d[k], name, D.index, (x,), (d.shape, k), view_of=x) for k in keys]
+    finally:
+        _mode.enabled = grad
+    if grad:
+        if x._base is not None:
+            x._sync_view()
+        if x._requires_grad:
+            edge = x if x._grad_fn is None else x._grad_fn
+            node = Node(name, D.split, (edge,), ((d.shape, d.dtype),), (d.shape, axis, tuple(sizes)), ())
+            for i, t in enumerate(outs):
+                t._grad_fn = Node(name, autograd.output_slot, (node,), ((t._data.shape, t._data.dtype),),
+                                  (node, i, len(outs)), ())
+                t._requires_grad = True
+    return outs
 
 
 def split_size(x: Tensor, axis: int, size: int) -> list[Tensor]:

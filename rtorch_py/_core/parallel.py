@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import ctypes
+import math
 import os
 import re
 import threading
@@ -166,24 +167,25 @@ def for_slices(fn: Callable[[slice], object], n: int, size: int) -> None:
 _MIN_MATMUL = 1 << 22  # multiply-adds below which a product runs as one call (a thread handoff is ~20 us)
 
 
-def matmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """``np.matmul(a, b)`` for 2-D operands (or 3-D with one batch size), split over the threads by the
-    output's rows (its columns when it has fewer rows than columns; the batch for 3-D): each part is the same
-    GEMM on a slice, so the bits equal one call's. The products rtorch runs this way keep the BLAS's own
-    threads idle: those spin for a while after each call and would take the cores from the next parallel
-    region (measured: a 2-thread GEMM before the CNN's Winograd convolution made it 1.9x slower).
+def matmul(a: np.ndarray, b: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``np.matmul(a, b, out=out)`` for 2-D operands (or n-D with the same batch dims), split over the threads by
+    the output's rows (its columns when it has fewer rows than columns; the first batch axis for n-D): each
+    part is the same GEMM on a slice, so the bits equal one call's. The products rtorch runs this way keep the
+    BLAS's own threads idle: those spin for a while after each call and would take the cores from the next
+    parallel region (measured: a 2-thread GEMM before the CNN's Winograd convolution made it 1.9x slower).
+    ``out`` may be a strided view (the fused attention writes its heads into place this way).
 
     Example:
         >>> a = np.arange(6.0).reshape(2, 3); matmul(a, a.T).tolist()
         [[5.0, 14.0], [14.0, 50.0]]
     """
     n = threads()
-    if n == 1 or a.ndim != b.ndim or a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[0] != b.shape[0]) \
-            or a.shape[-1] != b.shape[-2] \
-            or a.shape[-2] * a.shape[-1] * b.shape[-1] * (a.shape[0] if a.ndim == 3 else 1) < _MIN_MATMUL:
-        return np.matmul(a, b)
-    out = np.empty(a.shape[:-1] + b.shape[-1:], np.result_type(a, b))
-    if a.ndim == 3 and a.shape[0] >= n:
+    if n == 1 or a.ndim != b.ndim or a.ndim < 2 or a.shape[:-2] != b.shape[:-2] or a.shape[-1] != b.shape[-2] \
+            or a.shape[-2] * a.shape[-1] * b.shape[-1] * math.prod(a.shape[:-2]) < _MIN_MATMUL:
+        return np.matmul(a, b, out=out)
+    if out is None:
+        out = np.empty(a.shape[:-1] + b.shape[-1:], np.result_type(a, b))
+    if a.ndim >= 3 and a.shape[0] >= n:
         def part(r: list[range]) -> None:
             sl = slice(r[0].start, r[-1].stop)
             np.matmul(a[sl], b[sl], out=out[sl])

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .._core import nn_ops as NO  # noqa: N812
 from .._core import ops as O  # noqa: N812
 from .._core.tensor import Tensor
 from .._r import to_int
@@ -46,25 +47,6 @@ def _canonical(mask: Any, name: str, fn: str, dtype: np.dtype) -> Tensor | None:
     if mask._data.dtype.kind != "f":
         raise TypeError(f"{fn}: only bool and floating types of {name} are supported, got {mask.dtype.name}")
     return mask
-
-
-def _safe_softmax(x: Tensor) -> Tensor:
-    # libtorch's _safe_softmax: rows that are -Inf everywhere give 0 rather than NaN.
-    # a row is -Inf everywhere exactly when its max is -Inf (a NaN makes the max NaN): one reduction, where
-    # all(isneginf(...)) made three full passes and a fourth reduction
-    d = x._data
-    if d.size and d.dtype.kind == "f":
-        m = O._max_keep(d, -1)
-        full = np.equal(m, -np.inf)
-        if not full.any():
-            return O.softmax(x, -1, m)
-    else:
-        full = np.all(np.isneginf(d), axis=-1, keepdims=True)
-        if not full.any():
-            return O.softmax(x, -1)
-    # fully masked rows: softmax of zeros (finite, so no NaN reaches the gradient), then zeroed
-    rows = Tensor._wrap(np.broadcast_to(full, x.shape).copy())
-    return O.masked_fill(O.softmax(O.masked_fill(x, rows, 0.0), -1), rows, 0.0)
 
 
 def torch_scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,
@@ -109,7 +91,7 @@ def torch_scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor
             raise TypeError(f"{fn}: `attn_mask` must be a tensor or NULL, got {type(attn_mask).__name__}")
         add = _neg_inf_where(Tensor._wrap(~attn_mask._data), dt) if _is_bool(attn_mask) else attn_mask
         scores = O.add(scores, add)
-    w = _safe_softmax(scores)
+    w = NO.safe_softmax(scores)
     if dp > 0:
         w = nnf_dropout(w, dp, training=True)
     return O.matmul(w, value)
@@ -157,6 +139,7 @@ def nnf_multi_head_attention_forward(
     if query.ndim not in (2, 3) or key.ndim != query.ndim or value.ndim != query.ndim:
         raise RuntimeError(f"{fn}: query should be unbatched 2D or batched 3D tensor, with key and value alike, "
                            f"but got query {list(query.shape)}, key {list(key.shape)}, value {list(value.shape)}")
+    given = query
     if batched and batch_first:  # keep "the same tensor" (one packed projection) across the transpose
         same_kv, same_qk = key is value, query is key
         key = O.transpose(key, 0, 1)
@@ -183,43 +166,48 @@ def nnf_multi_head_attention_forward(
     if is_causal and attn_mask is None:
         raise RuntimeError(f"{fn}: Need attn_mask if specifying the is_causal hint.")
 
+    scale = dt.type(math.sqrt(1.0 / head_dim))
+    dp = float(dropout_p) if training else 0.0
+    packed = not use_separate_proj_weight and query is key and key is value
+
     # -- in-projection (one matmul for q, k, v when they are the same tensor) --
-    if not use_separate_proj_weight:
+    bq = bk = bv = None
+    if in_proj_bias is not None and not packed:
+        bq, bk, bv = O.split(in_proj_bias, 0, [E, E, E])
+    if packed:
+        # plain self-attention (the transformer layers' case): one node from the projection to the heads merged
+        # (nn_ops.self_attention_packed: no split, head copies or full-size gradient buffers), in the caller's
+        # layout (batch first: no transposed copy of the input for the projection, none of the output)
+        plain = bias_k is None and bias_v is None and not add_zero_attn and static_k is None \
+            and static_v is None and dp == 0 and not need_weights \
+            and not any(m is not None and m._requires_grad for m in (attn_mask, key_padding_mask))
+        bf = plain and batched and batch_first
+        proj = O.linear(given if bf else query, _check_t(in_proj_weight, "in_proj_weight", fn), in_proj_bias)
+        pd = proj._data
+        if plain and pd.dtype in (np.float32, np.float64) and pd.dtype.metadata is None and pd.size:
+            mask = _with_padding_mask(_mask_3d(attn_mask, tgt_len, src_len, bsz, H, fn), key_padding_mask, bsz, H,
+                                      src_len, fn)
+            if mask is None or mask._data.dtype == pd.dtype:
+                out = NO.self_attention_packed(proj, H, scale, bf, None if mask is None else mask._data)
+                return [_out_projection(out, out_proj_weight, out_proj_bias, batched, False), None]
+        if bf:
+            proj = O.transpose(proj, 0, 1)
+        q, k, v = O.split(proj, proj.ndim - 1, [E, E, E])
+    elif not use_separate_proj_weight:
         w = _check_t(in_proj_weight, "in_proj_weight", fn)
-        bq = bk = bv = None
-        if in_proj_bias is not None:
-            bq, bk, bv = O.split(in_proj_bias, 0, [E, E, E])
-        if query is key and key is value:
-            proj = O.linear(query, w, in_proj_bias)
-            q, k, v = O.split(proj, proj.ndim - 1, [E, E, E])
+        wq, wk, wv = O.split(w, 0, [E, E, E])
+        q = O.linear(query, wq, bq)
+        if key is value:
+            kv = O.linear(key, O.cat([wk, wv], 0), None if bk is None else O.cat([bk, bv], 0))
+            k, v = O.split(kv, kv.ndim - 1, [E, E])
         else:
-            wq, wk, wv = O.split(w, 0, [E, E, E])
-            q = O.linear(query, wq, bq)
-            if key is value:
-                kv = O.linear(key, O.cat([wk, wv], 0), None if bk is None else O.cat([bk, bv], 0))
-                k, v = O.split(kv, kv.ndim - 1, [E, E])
-            else:
-                k, v = O.linear(key, wk, bk), O.linear(value, wv, bv)
+            k, v = O.linear(key, wk, bk), O.linear(value, wv, bv)
     else:
-        bq = bk = bv = None
-        if in_proj_bias is not None:
-            bq, bk, bv = O.split(in_proj_bias, 0, [E, E, E])
         q = O.linear(query, _check_t(q_proj_weight, "q_proj_weight", fn), bq)
         k = O.linear(key, _check_t(k_proj_weight, "k_proj_weight", fn), bk)
         v = O.linear(value, _check_t(v_proj_weight, "v_proj_weight", fn), bv)
 
-    if attn_mask is not None:
-        if attn_mask.ndim == 2:
-            if attn_mask.shape != (tgt_len, src_len):
-                raise RuntimeError(f"{fn}: The shape of the 2D attn_mask is {list(attn_mask.shape)}, but should be "
-                                   f"{[tgt_len, src_len]}.")
-            attn_mask = O.unsqueeze(attn_mask, 0)
-        elif attn_mask.ndim == 3:
-            if attn_mask.shape != (bsz * H, tgt_len, src_len):
-                raise RuntimeError(f"{fn}: The shape of the 3D attn_mask is {list(attn_mask.shape)}, but should be "
-                                   f"{[bsz * H, tgt_len, src_len]}.")
-        else:
-            raise RuntimeError(f"{fn}: attn_mask's dimension {attn_mask.ndim} is not supported")
+    attn_mask = _mask_3d(attn_mask, tgt_len, src_len, bsz, H, fn)
     if bias_k is not None and bias_v is not None:
         if static_k is not None or static_v is not None:
             raise RuntimeError(f"{fn}: bias cannot be added to static key / value.")
@@ -229,7 +217,6 @@ def nnf_multi_head_attention_forward(
     elif (bias_k is None) != (bias_v is None):
         raise RuntimeError(f"{fn}: bias_k and bias_v must both be given or both be NULL")
 
-    scale = dt.type(math.sqrt(1.0 / head_dim))
     # scaled before the head split: the product is a new contiguous (L, N, E) array, so the reshape into heads
     # is a view (scaling the split heads copied the strided projection slice and then made a second pass)
     q = O.transpose(O.reshape(O.mul(q, scale), (tgt_len, bsz * H, head_dim)), 0, 1)
@@ -240,28 +227,17 @@ def nnf_multi_head_attention_forward(
         k, v = O.cat([k, z], 1), O.cat([v, z], 1)
         attn_mask, key_padding_mask = _pad_last(attn_mask), _pad_last(key_padding_mask)
     src_len = k.shape[1]
-    if key_padding_mask is not None:
-        if key_padding_mask.shape != (bsz, src_len):
-            raise RuntimeError(f"{fn}: expecting key_padding_mask shape of {[bsz, src_len]}, but got "
-                               f"{list(key_padding_mask.shape)}")
-        kpm = O.reshape(O.expand(O.reshape(key_padding_mask, (bsz, 1, 1, src_len)), (bsz, H, 1, src_len)),
-                        (bsz * H, 1, src_len))
-        attn_mask = kpm if attn_mask is None else O.add(attn_mask, kpm)
-    dp = float(dropout_p) if training else 0.0
+    attn_mask = _with_padding_mask(attn_mask, key_padding_mask, bsz, H, src_len, fn)
 
     scores = O.matmul(q, O.transpose(k, 1, 2))  # (B*H, L, S), all heads in one batched matmul
     if attn_mask is not None:
         scores = O.add(attn_mask, scores)
-    weights = O.softmax(scores, -1) if need_weights else _safe_softmax(scores)
+    weights = O.softmax(scores, -1) if need_weights else NO.safe_softmax(scores)
     if dp > 0:
         weights = nnf_dropout(weights, dp, training=True)
     out = O.matmul(weights, v)  # (B*H, L, head_dim)
-    out = O.reshape(O.transpose(out, 0, 1), (tgt_len * bsz, E))
-    out = O.reshape(O.linear(out, out_proj_weight, out_proj_bias), (tgt_len, bsz, -1))
-    if batched and batch_first:
-        out = O.transpose(out, 0, 1)
-    if not batched:
-        out = O.squeeze(out, 1)
+    out = _out_projection(O.reshape(O.transpose(out, 0, 1), (tgt_len, bsz, E)), out_proj_weight, out_proj_bias,
+                          batched, batched and batch_first)
     if not need_weights:
         return [out, None]
     weights = O.reshape(weights, (bsz, H, tgt_len, src_len))
@@ -270,6 +246,45 @@ def nnf_multi_head_attention_forward(
     if not batched:
         weights = O.squeeze(weights, 0)
     return [out, weights]
+
+
+def _mask_3d(attn_mask: Tensor | None, tgt_len: int, src_len: int, bsz: int, heads: int, fn: str) -> Tensor | None:
+    """A float attn_mask as (1, L, S) or (N * H, L, S), its shape checked."""
+    if attn_mask is None:
+        return None
+    if attn_mask.ndim == 2:
+        if attn_mask.shape != (tgt_len, src_len):
+            raise RuntimeError(f"{fn}: The shape of the 2D attn_mask is {list(attn_mask.shape)}, but should be "
+                               f"{[tgt_len, src_len]}.")
+        return O.unsqueeze(attn_mask, 0)
+    if attn_mask.ndim == 3:
+        if attn_mask.shape != (bsz * heads, tgt_len, src_len):
+            raise RuntimeError(f"{fn}: The shape of the 3D attn_mask is {list(attn_mask.shape)}, but should be "
+                               f"{[bsz * heads, tgt_len, src_len]}.")
+        return attn_mask
+    raise RuntimeError(f"{fn}: attn_mask's dimension {attn_mask.ndim} is not supported")
+
+
+def _with_padding_mask(attn_mask: Tensor | None, key_padding_mask: Tensor | None, bsz: int, heads: int,
+                       src_len: int, fn: str) -> Tensor | None:
+    """The float key_padding_mask (N, S), its shape checked, added to attn_mask as (N * H, 1, S)."""
+    if key_padding_mask is None:
+        return attn_mask
+    if key_padding_mask.shape != (bsz, src_len):
+        raise RuntimeError(f"{fn}: expecting key_padding_mask shape of {[bsz, src_len]}, but got "
+                           f"{list(key_padding_mask.shape)}")
+    kpm = O.reshape(O.expand(O.reshape(key_padding_mask, (bsz, 1, 1, src_len)), (bsz, heads, 1, src_len)),
+                    (bsz * heads, 1, src_len))
+    return kpm if attn_mask is None else O.add(attn_mask, kpm)
+
+
+def _out_projection(out: Tensor, weight: Tensor, bias: Tensor | None, batched: bool, transpose: bool) -> Tensor:
+    """The merged heads (A, B, E) through the out-projection; ``transpose``: back to batch first."""
+    a, b, e = out.shape
+    out = O.reshape(O.linear(O.reshape(out, (a * b, e)), weight, bias), (a, b, -1))
+    if transpose:
+        out = O.transpose(out, 0, 1)
+    return out if batched else O.squeeze(out, 1)
 
 
 class nn_multihead_attention(nn_Module):  # noqa: N801

@@ -434,3 +434,68 @@ def test_backward_inputs_limits_accumulation() -> None:
     h2 = x * w
     (h2 * 1).sum().backward(inputs=h2)  # a non-leaf input gets .grad too
     np.testing.assert_allclose(g(h2), [1.0, 1.0])
+
+
+# -- a node with several outputs (split) ---------------------------------------------------------------------------
+
+def _pieces(x: Tensor) -> list[Tensor]:
+    from rtorch_py._core import ops as O  # noqa: PLC0415
+
+    return O.split(x, 1, [2, 1, 3])
+
+
+def test_split_is_one_node_with_an_output_per_piece() -> None:
+    """Each piece's grad_fn hands its gradient to the one split node: pieces without a gradient give zeros,
+    the input's gradient is one array; names and next_functions as libtorch's (the input's node)."""
+    x = leaf(np.arange(12.0).reshape(2, 6))
+    a, b, c = _pieces(x)
+    assert a.grad_fn.name() == b.grad_fn.name() == "SplitBackward0"
+    (acc,) = c.grad_fn.next_functions
+    assert acc.variable is x
+    ((a * 2).sum() + (c * c).sum()).backward()  # b unused
+    want = np.zeros((2, 6))
+    want[:, :2] = 2
+    want[:, 3:] = 2 * x._data[:, 3:]
+    np.testing.assert_array_equal(g(x), want)
+
+
+def test_split_piece_hooks_retained_graph_and_autograd_grad() -> None:
+    """A hook on one piece changes only its part; a retained graph runs twice (the gradients add up);
+    autograd_grad of a piece."""
+    x = leaf(np.ones((3, 6)))
+    a, b, c = _pieces(x * 1.0)
+    b.register_hook(lambda gr: gr * 10)
+    loss = (a + 0).sum() + (b * 2).sum() + (c * 3).sum()
+    loss.backward(retain_graph=True)
+    want = np.concatenate([np.full((3, 2), 1.0), np.full((3, 1), 20.0), np.full((3, 3), 3.0)], 1)
+    np.testing.assert_array_equal(g(x), want)
+    loss.backward()
+    np.testing.assert_array_equal(g(x), 2 * want)
+    a2, b2, _ = _pieces(x * 1.0)
+    (gb,) = rt.autograd_grad([(a2.sum() + (b2 * b2).sum())], [b2])
+    np.testing.assert_array_equal(gb._data, np.full((3, 1), 2.0))
+
+
+def test_split_piece_modified_in_place() -> None:
+    """An in-place op on a piece (a view of the input) is differentiated through (its base's CopySlices)."""
+    x = leaf(np.ones((3, 6)))
+    a, b, c = _pieces(x * 1.0)
+    c.mul_(3)
+    ((a + 0).sum() + (b * 2).sum() + c.sum()).backward()
+    want = np.concatenate([np.full((3, 2), 1.0), np.full((3, 1), 2.0), np.full((3, 3), 3.0)], 1)
+    np.testing.assert_array_equal(g(x), want)
+
+
+@pytest.mark.parametrize("shape, axis, sizes", [((5, 4), 0, [2, 3]), ((2, 6, 3), 1, [1, 4, 1]),
+                                                 ((4, 3), 1, [1, 1, 1]), ((3, 7), 1, [3, 0, 4])])
+def test_split_gradcheck(shape: tuple, axis: int, sizes: list) -> None:
+    from rtorch_py._core import ops as O  # noqa: PLC0415
+    from tests.gradcheck import gradcheck  # noqa: PLC0415
+
+    def fn(x: Tensor) -> Tensor:  # some pieces unused, others through different functions
+        ps = O.split(x, axis, sizes)
+        return O.cat([O.mul(ps[0], ps[0]), O.exp(ps[-1])], axis)
+
+    x = np.random.default_rng(len(shape) + axis).standard_normal(shape)
+    gradcheck(fn, [x])
+    gradcheck(fn, [x], second_order=True)

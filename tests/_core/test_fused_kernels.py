@@ -187,10 +187,8 @@ def test_relu_keeps_positives_and_nan_and_writes_plus_zero_elsewhere() -> None:
 def test_safe_softmax_zeroes_fully_masked_rows_only() -> None:
     """libtorch's _safe_softmax: a row that is -Inf everywhere gives zeros; a partly masked row is a softmax
     over its finite entries; a NaN row stays NaN (it is not 'fully masked')."""
-    from rtorch_py.nn.attention import _safe_softmax
-
     x = np.array([[-np.inf, -np.inf, -np.inf], [0.0, 1.0, -np.inf], [np.nan, -np.inf, -np.inf]], np.float32)
-    got = _safe_softmax(rt.torch_tensor(x))._data
+    got = NO.safe_softmax(rt.torch_tensor(x))._data
     np.testing.assert_array_equal(got[0], [0.0, 0.0, 0.0])
     np.testing.assert_allclose(got[1], [1 / (1 + np.e), np.e / (1 + np.e), 0.0], rtol=1e-6)
     assert np.isnan(got[2]).all()
@@ -202,8 +200,9 @@ LN_CASES = [((4, 5), 1, True, True), ((2, 3, 4), 2, True, False), ((3, 2, 6), 1,
 
 @pytest.mark.parametrize("shape, k, with_w, with_b", LN_CASES)
 def test_layer_norm_node_is_the_primitive_layer_norm(shape: tuple, k: int, with_w: bool, with_b: bool) -> None:
-    """The one-node layer norm: forward bit for bit the primitives' (same numpy calls), its closed-form
-    gradient close to theirs (float32), finite differences to second order (float64), libtorch's node name."""
+    """The one-node layer norm: forward the primitives' within float32 rounding (its means are matrix-vector
+    products: the BLAS's summation order), its closed-form gradient close to theirs (float32), finite
+    differences to second order (float64), libtorch's node name."""
     r = np.random.default_rng(len(shape) + k)
     ns = shape[len(shape) - k:]
     xs = [r.standard_normal(shape) * 3 + 1, r.standard_normal(ns) if with_w else None,
@@ -211,7 +210,7 @@ def test_layer_norm_node_is_the_primitive_layer_norm(shape: tuple, k: int, with_
     ts = [None if a is None else rt.torch_tensor(a.astype(np.float32), requires_grad=True) for a in xs]
     fused = NO.layer_norm(*ts, k, 1e-5)
     ref = NO.layer_norm_reference(*ts, k, 1e-5)
-    np.testing.assert_array_equal(fused._data, ref._data)
+    np.testing.assert_allclose(fused._data, ref._data, rtol=1e-6, atol=1e-6)
     assert fused.grad_fn.name() == "NativeLayerNormBackward0"
     g = rt.torch_tensor(r.standard_normal(shape).astype(np.float32))
     want = rt.autograd_grad([ref], [t for t in ts if t is not None], [g])
@@ -327,3 +326,132 @@ def test_batched_matmul_first_order_rule_is_the_general_form_bit_for_bit(dtype: 
                             create_graph=True)
     for v, v2 in zip(got, got2):
         np.testing.assert_array_equal(v2._data, v._data)
+
+
+ATTN_CASES = [(5, 3, 12, 2), (4, 1, 8, 1), (3, 2, 6, 3), (9, 2, 8, 4)]  # (L, N, E, heads)
+
+
+def _packed(length: int, batch: int, e: int, seed: int) -> np.ndarray:
+    return np.random.default_rng(seed).standard_normal((length, batch, 3 * e))
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("length, batch, e, heads", ATTN_CASES)
+def test_self_attention_packed_is_the_primitive_attention(length: int, batch: int, e: int, heads: int,
+                                                          batch_first: bool) -> None:
+    """The one-node self-attention against its primitives (split, scale, heads, matmul, softmax, matmul, merge):
+    forward and first-order gradient (float32) within rounding of theirs (bit for bit unless the BLAS picks
+    another kernel for a transposed operand); its node name; (N, L, 3E) in and (N, L, E) out when batch first."""
+    p = _packed(length, batch, e, length).astype(np.float32)
+    if batch_first:
+        p = np.ascontiguousarray(p.transpose(1, 0, 2))
+    scale = np.float32(1 / np.sqrt(e // heads))
+    g = np.random.default_rng(1).standard_normal(p.shape[:2] + (e,)).astype(np.float32)
+    outs, grads = [], []
+    for fn in (NO.self_attention_packed, NO.self_attention_packed_reference):
+        t = rt.torch_tensor(p, requires_grad=True)
+        out = fn(t, heads, scale, batch_first)
+        outs.append(out)
+        grads.append(rt.autograd_grad([out], [t], [rt.torch_tensor(g)])[0]._data)
+    assert outs[0].grad_fn.name() == "SelfAttentionPackedBackward0"
+    assert outs[0]._data.dtype == np.float32 and outs[0].shape == p.shape[:2] + (e,)
+    np.testing.assert_allclose(outs[0]._data, outs[1]._data, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("length, batch, e, heads", ATTN_CASES)
+def test_self_attention_packed_gradcheck(length: int, batch: int, e: int, heads: int, batch_first: bool) -> None:
+    scale = np.float64(1 / np.sqrt(e // heads))
+    gradcheck(lambda p: NO.self_attention_packed(p, heads, scale, batch_first), [_packed(length, batch, e, 2)])
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+def test_self_attention_packed_second_order(batch_first: bool) -> None:
+    gradcheck(lambda p: NO.self_attention_packed(p, 2, np.float64(0.5), batch_first), [_packed(3, 2, 4, 3)],
+              second_order=True)
+
+
+def test_self_attention_packed_all_inf_scores_give_zero_weights() -> None:
+    """safe_softmax's rule: a query whose scores are all -Inf attends to nothing (a zero output and no NaN),
+    the reference's values."""
+    p = _packed(3, 1, 2, 4)
+    p[:, 0, 2:4] = 1.0  # keys of ones
+    p[1, 0, 0:2] = -np.inf  # query 1: every score -Inf
+    fused = NO.self_attention_packed(rt.torch_tensor(p), 1, np.float64(1.0))._data
+    ref = NO.self_attention_packed_reference(rt.torch_tensor(p), 1, np.float64(1.0))._data
+    np.testing.assert_array_equal(fused[1], 0.0)
+    np.testing.assert_allclose(fused, ref, rtol=1e-12)
+
+
+@pytest.mark.parametrize("n", [1, 5, 8, 13, 32, 64, 100, 128, 129, 300, 1000])
+def test_pairwise_sum0_is_numpys_row_sum_bit_for_bit(n: int) -> None:
+    """pairwise_sum0 over axis 0 repeats np.add.reduce's pairwise order over a contiguous last axis (signed
+    zeros: a sum of -0s is +0, as numpy's)."""
+    a = (np.random.default_rng(n).standard_normal((n, 40)) * 10.0 ** np.arange(-3, 5)[:, None].repeat(5)[:40])
+    a[:, 0] = -0.0
+    for dtype in (np.float32, np.float64):
+        x = a.astype(dtype)
+        got = NO.pairwise_sum0(x)
+        assert got.tobytes() == np.add.reduce(np.ascontiguousarray(x.T), axis=-1).tobytes()
+
+
+def test_transformer_layer_attention_is_one_node() -> None:
+    """A transformer encoder layer (need_weights = FALSE, no dropout) runs its attention as one node."""
+    rt.torch_manual_seed(3)
+    layer = rt.nn_transformer_encoder_layer(8, 2, dim_feedforward=16, dropout=0.0, batch_first=True)
+    x = rt.torch_randn(2, 5, 8)
+    out, w = layer.self_attn(x, x, x, need_weights=False)
+    assert w is None
+    names, stack, seen = set(), [out.grad_fn], set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        names.add(str(node.name))
+        stack.extend(e for e in node.next if e.__class__ is node.__class__)
+    assert "SelfAttentionPackedBackward0" in names and "SoftmaxBackward0" not in names
+
+
+@pytest.mark.parametrize("batch_first", [False, True])
+@pytest.mark.parametrize("masks", ["causal", "float3d", "padding", "both"])
+def test_masked_self_attention_one_node_is_the_general_path(batch_first: bool, masks: str) -> None:
+    """With an attn_mask (boolean causal, float per head) and/or a key_padding_mask (a fully masked query row
+    included), the one-node attention (need_weights = FALSE) gives the general path's values and gradients
+    (need_weights = TRUE runs the primitives), rows masked everywhere giving zeros."""
+    rt.torch_manual_seed(4)
+    n, length, e, h = 3, 5, 8, 2
+    attn = rt.nn_multihead_attention(e, h, batch_first=batch_first)
+    x0 = rt.torch_randn(n, length, e) if batch_first else rt.torch_randn(length, n, e)
+    causal = rt.torch_tensor(np.triu(np.ones((length, length), bool), 1))
+    per_head = rt.torch_tensor(np.random.default_rng(0).standard_normal((n * h, length, length)).astype(np.float32))
+    pad = np.zeros((n, length), bool)
+    pad[1, 3:] = True
+    pad[2, :] = True  # every key of batch 2 masked: its rows get zero weights (need_weights = FALSE)
+    kw = {"causal": {"attn_mask": causal}, "float3d": {"attn_mask": per_head},
+          "padding": {"key_padding_mask": rt.torch_tensor(pad)},
+          "both": {"attn_mask": causal, "key_padding_mask": rt.torch_tensor(pad)}}[masks]
+    res = []
+    for fused in (True, False):
+        x = x0.clone().requires_grad_(True)
+        if fused:
+            out = attn(x, x, x, need_weights=False, **kw)[0]
+        else:  # the general path; safe_softmax's zeros for fully masked rows, as need_weights = FALSE gives
+            from rtorch_py.nn import attention as A
+            out = A.nnf_multi_head_attention_forward(
+                x, x.clone(), x.clone(), e, h, attn.in_proj_weight, attn.in_proj_bias, None, None, False, 0.0,
+                attn.out_proj.weight, attn.out_proj.bias, need_weights=False, batch_first=batch_first, **kw)[0]
+        g = rt.autograd_grad([out], [x, attn.in_proj_weight], [rt.torch_ones_like(out)])
+        res.append((out._data, g[0]._data, g[1]._data))
+    assert not np.isnan(res[0][0]).any()
+    for a, b in zip(*res):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+
+
+def test_self_attention_packed_masked_gradcheck() -> None:
+    mask = np.random.default_rng(5).standard_normal((3 * 2, 4, 4))
+    mask[:, 1, 2] = -np.inf
+    gradcheck(lambda p: NO.self_attention_packed(p, 2, np.float64(0.5), False, mask), [_packed(4, 3, 4, 6)])
+    gradcheck(lambda p: NO.self_attention_packed(p, 2, np.float64(0.5), True, mask[:1]), [_packed(3, 4, 4, 7)],
+              second_order=True)

@@ -107,9 +107,15 @@ def test_short_last_axis_max_is_numpys_max(dtype: type) -> None:
             np.testing.assert_array_equal(got, want)
 
 
-def test_layer_norm_is_numpys_mean_and_var_bit_for_bit() -> None:
-    """nn_ops.layer_norm computes numpy's mean and (biased) variance steps itself: the same bits as
-    ``(d - np.mean(d)) / sqrt(np.var(d) + eps) * w + b``."""
+def _blas_mean(a: np.ndarray, k: int) -> np.ndarray:
+    n = int(np.prod(a.shape[-k:]))
+    return ((a.reshape(-1, n) @ np.ones(n, a.dtype)) / a.dtype.type(n)).reshape(a.shape[:-k] + (1,) * k)
+
+
+def test_layer_norm_is_the_mean_and_var_formula() -> None:
+    """nn_ops.layer_norm computes the mean and (biased) variance steps itself, the means as matrix-vector
+    products with ones (BLAS sums, divided by the count): the same bits as ``(d - mean(d)) / sqrt(mean((d -
+    mean(d))^2) + eps) * w + b`` with those means, and numpy's np.mean / np.var within float32 rounding."""
     from rtorch_py._core import nn_ops
 
     rng = np.random.default_rng(5)
@@ -118,11 +124,15 @@ def test_layer_norm_is_numpys_mean_and_var_bit_for_bit() -> None:
             d = (rng.standard_normal(shape) * 3 + 1).astype(dtype)
             w = rng.standard_normal(shape[-k:]).astype(dtype)
             b = rng.standard_normal(shape[-k:]).astype(dtype)
-            axes = tuple(range(d.ndim - k, d.ndim))
-            rstd = 1 / np.sqrt(np.var(d, axis=axes, keepdims=True) + 1e-5)
-            xhat = (d - np.mean(d, axis=axes, keepdims=True)) * rstd
+            c = d - _blas_mean(d, k)
+            xhat = c * (1 / np.sqrt(_blas_mean(c * c, k) + 1e-5))
             got = nn_ops.layer_norm(Tensor._wrap(d), Tensor._wrap(w), Tensor._wrap(b), k, 1e-5)._data
             assert got.tobytes() == (xhat * w + b).tobytes(), (shape, dtype)
+            axes = tuple(range(d.ndim - k, d.ndim))
+            numpys = (d - np.mean(d, axis=axes, keepdims=True)) / np.sqrt(np.var(d, axis=axes, keepdims=True)
+                                                                          + 1e-5) * w + b
+            np.testing.assert_allclose(got, numpys, rtol=1e-5 if dtype == np.float32 else 1e-12,
+                                       atol=1e-5 if dtype == np.float32 else 1e-12)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])

@@ -284,6 +284,12 @@ def test_parallel_matmul_same_bits_as_one_call(monkeypatch: pytest.MonkeyPatch) 
         for sa, sb in (((7, 30), (30, 11)), ((40, 5), (5, 3)), ((4, 6, 5), (4, 5, 2)), ((1, 9, 4), (1, 4, 50))):
             a, b = r(*sa, dtype=np.float32), r(*sb, seed=1, dtype=np.float32)
             np.testing.assert_array_equal(parallel.matmul(a, b), np.matmul(a, b))
+        # n-D batches split by the first axis, into a strided out= view (the fused attention's heads)
+        for n in (5, 2):
+            a, b = r(n, 3, 6, 5, dtype=np.float32), r(n, 3, 5, 4, seed=2, dtype=np.float32)
+            out = np.zeros((6, n, 3, 4), np.float32)
+            assert parallel.matmul(a, b, out=out.transpose(1, 2, 0, 3)).base is out
+            np.testing.assert_array_equal(out.transpose(1, 2, 0, 3), np.matmul(a, b))
         with pytest.raises(ValueError):
             parallel.matmul(r(3, 4), r(5, 2))
     finally:
