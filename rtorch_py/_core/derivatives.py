@@ -754,10 +754,11 @@ def layer_norm(g, x, w, b, k, eps, xhat, rstd):
 
 
 def lstm_layer(g, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, fac, out):
-    """A whole LSTM layer (nn_ops.lstm_layer): back through time with the factors the forward saved per step in
-    ``fac`` (T, 10, B, H) (layout: nn_ops, above lstm_layer). The gate gradients are kept gate-major in libtorch's
-    order (4, T, B, H): per step one broadcast multiply for (i, f, g), one for o, and dh = one batched GEMM
-    over the gates summed; the weight gradients are one GEMM per gate over all steps."""
+    """A whole LSTM layer (nn_ops.lstm_layer): back through time with the factors the forward saved in ``fac``
+    (T, 10, B, H) (layout: nn_ops, above lstm_layer). The gate gradients are kept gate-major in libtorch's order
+    (i, f, g, o) in (5, T, B, H), the fifth a per-step scratch: per step one broadcast multiply for (i, f, g), one
+    for o with dh's term of dc, and dh = one batched GEMM over the gates summed; the weight gradients are one GEMM
+    per gate over all steps."""
     ins = (x, h0, c0, w_ih, w_hh, b_ih, b_hh)
     if O._mode.enabled:  # a gradient of a gradient: differentiate the layer written with primitives
         from .autograd import grad  # noqa: PLC0415
@@ -774,22 +775,22 @@ def lstm_layer(g, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, fac, out):
     dt = od.dtype
     first = steps - 1 if reverse else 0
     w4 = w_hh._data.reshape(4, hs, hs)
-    dgates = np.empty((4, steps, batch, hs), dtype=dt)
-    dh, dc = np.zeros((batch, hs), dtype=dt), np.zeros((batch, hs), dtype=dt)
-    gh, dct, tmp = np.empty((batch, hs), dtype=dt), np.empty((batch, hs), dtype=dt), np.empty((batch, hs), dtype=dt)
+    dgates = np.empty((5, steps, batch, hs), dtype=dt)
+    # (dh, dc) flowing back from the later step, and (dh_t, dc_t) with step t's own output gradient added: one
+    # call each for both
+    carry, total = np.zeros((2, batch, hs), dtype=dt), np.empty((2, batch, hs), dtype=dt)
+    dh, dc, gh, dct = carry[0], carry[1], total[0], total[1]
     per_gate = np.empty((4, batch, hs), dtype=dt)
     for t in (range(steps) if reverse else range(steps - 1, -1, -1)):
         a = fac[t]
-        np.add(gd[t, 0], dh, out=gh)
-        np.add(gd[t, 1], dc, out=dct)
-        np.multiply(gh, a[5], out=tmp)
-        np.add(dct, tmp, out=dct)
-        np.multiply(dct, a[6:9], out=dgates[:3, t])  # i, f, g
-        np.multiply(gh, a[9], out=dgates[3, t])  # o
+        np.add(gd[t], carry, out=total)
+        np.multiply(gh, a[8:10], out=dgates[3:5, t])  # o's gradient, and dh_t's way into dc_t
+        np.add(dct, dgates[4, t], out=dct)
+        np.multiply(dct, a[5:8], out=dgates[:3, t])  # i, f, g
         if t != first or h0._requires_grad:  # the first step's dh is h0's gradient only
-            np.add.reduce(np.matmul(dgates[:, t], w4, out=per_gate), axis=0, out=dh)
+            np.add.reduce(np.matmul(dgates[:4, t], w4, out=per_gate), axis=0, out=dh)
         np.multiply(dct, a[2], out=dc)
-    flat = dgates.reshape(4, steps * batch, hs)
+    flat = dgates[:4].reshape(4, steps * batch, hs)
     w = O.Tensor._wrap
     xd = x._data
     n_in = xd.shape[-1]

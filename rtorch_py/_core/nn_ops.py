@@ -714,32 +714,56 @@ def layer_norm_reference(x: Tensor, w: Tensor | None, b: Tensor | None, k: int, 
 
 # The fused layer keeps each step's gates gate-major, (4, B, H): every gate a contiguous block, so each numpy
 # call per step runs on contiguous memory (row slices of a (B, 4H) array cost a strided loop per row). Forward
-# order (o, i, f, g): the three sigmoid gates adjacent (one sigmoid call). When a gradient will be needed, the
-# step also stores the factors its backward step multiplies by (computed while the step's values are in
-# cache), in blocks of the per-step array ``fac[t]``:
-#   0 o, 1 i, 2 f, 3 g, 4 tanh(c) | 5 o (1 - tanh(c)^2) (dh_t's way into dc_t), 6 g i', 7 c_prev f', 8 i (1 - g^2),
-#   9 tanh(c) o'  (x' = x (1 - x) for a sigmoid gate)
-# so that blocks 6:9 are the factors of dc_t for libtorch's (i, f, g) and block 9 that of dh_t for o: the
-# rule's gate gradients come out gate-major in libtorch's order (i, f, g, o), matching W_hh's rows as they are.
+# order (o, i, f, g): the three sigmoid gates adjacent. Their pre-activations are computed NEGATED (their rows of
+# the weights and the bias negated once: exact), so that the sigmoid is three in-place passes, 1 / (1 + exp(-x))
+# (exp, + 1, 1 / .; exp overflowing to inf gives the limit 0), and not the six of ops._sigmoid's stable form.
+# Step t's blocks of ``fac[t]``: 0 o, 1 i, 2 f, 3 g, 4 tanh(c). When a gradient will be needed, the factors its
+# backward step multiplies by follow, computed after the loop over all steps at once (a numpy call per step costs
+# ~1 us, as much as its 4096 elements: in bulk they take half the time):
+#   5 g i', 6 c_prev f', 7 i (1 - g^2), 8 tanh(c) o', 9 o (1 - tanh(c)^2)  (x' = x (1 - x) for a sigmoid gate)
+# blocks 5:8 the factors of dc_t for libtorch's (i, f, g), 8:10 those of dh_t for o and for dh_t's way into dc_t:
+# the rule's gate gradients come out gate-major in libtorch's order (i, f, g, o), matching W_hh's rows as they are.
 _LSTM_FWD_GATES = (3, 0, 1, 2)  # libtorch's gate (i, f, g, o) of each forward position (o, i, f, g)
 _LSTM_SAVED_BLOCKS = 10
 
 
 def _lstm_gate_major(w: np.ndarray, hs: int) -> np.ndarray:
-    """(4H, ...) rows in libtorch's gate order -> (4, H, ...) in the forward order (o, i, f, g)."""
+    """(4H, ...) rows in libtorch's gate order -> (4, H, ...) in the forward order (o, i, f, g) (a copy)."""
     return w.reshape(4, hs, *w.shape[1:])[list(_LSTM_FWD_GATES)]
+
+
+def _lstm_backward_factors(fac: np.ndarray, c0: np.ndarray, out: np.ndarray, reverse: bool) -> None:
+    """Blocks 5:10 of ``fac`` (T, 10, B, H) from blocks 0:5 (layout above), every step in each call."""
+    q = fac[:, 7:10:2]  # i (1 - g^2), o (1 - tanh(c)^2)
+    np.square(fac[:, 3:5], out=q)
+    np.subtract(1, q, out=q)
+    np.multiply(q, fac[:, 1::-1], out=q)
+    d = fac[:, 8:4:-3]  # tanh(c) o', g i'
+    np.subtract(1, fac[:, :2], out=d)
+    np.multiply(d, fac[:, :2], out=d)
+    np.multiply(d, fac[:, 4:2:-1], out=d)
+    df = fac[:, 6]  # c_prev f'
+    np.subtract(1, fac[:, 2], out=df)
+    np.multiply(df, fac[:, 2], out=df)
+    # c_prev: c0 at the first step, the previous step's cell state (out[:, 1]) at the others
+    first, later, earlier = (-1, slice(None, -1), slice(1, None)) if reverse else (0, slice(1, None), slice(None, -1))
+    np.multiply(df[first], c0, out=df[first])
+    np.multiply(df[later], out[earlier, 1], out=df[later])
 
 
 def lstm_layer(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
                b_hh: Tensor | None, reverse: bool = False) -> Tensor:
     """A whole LSTM layer over (T, B, in) as ONE node: (T, 2, B, H), step t's hidden and cell state.
 
-    The input projection of every step is one GEMM per gate; each step adds its recurrent product (one batched
-    GEMM) and applies the gates in numpy, in preallocated buffers (the gates gate-major inside, see above;
-    the weights the user sees keep libtorch's (i, f, g, o)). The rule (``derivatives.lstm_layer``) runs back
-    through time with the factors saved here and gets the weight gradients as one GEMM per gate over all
-    steps; a gradient of a gradient recomputes the layer from primitives (``lstm_layer_reference``).
-    ``reverse`` runs the steps from last to first (the backward direction of a bidirectional layer).
+    The input projection of every step, biases included, is one GEMM per gate; each step adds its recurrent
+    product (one batched GEMM) and applies the gates in numpy, in preallocated buffers (the gates gate-major
+    inside, see above; the weights the user sees keep libtorch's (i, f, g, o)). The sums are
+    (h W_hh^T) + (x W_ih^T + (b_ih + b_hh)), as oneDNN's LSTM (libtorch's CPU path) pre-sums the biases; not
+    the order of ``lstm_layer_reference`` (libtorch's cell), so the two agree to float rounding. The rule
+    (``derivatives.lstm_layer``) runs back through time with the factors saved here and gets the weight gradients
+    as one GEMM per gate over all steps; a gradient of a gradient recomputes the layer from primitives
+    (``lstm_layer_reference``). ``reverse`` runs the steps from last to first (a bidirectional layer's backward
+    direction).
 
     Example:
         >>> z = Tensor._wrap(np.zeros((2, 1, 3), np.float32))
@@ -751,44 +775,45 @@ def lstm_layer(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_
     xd, whh = x._data, w_hh._data
     steps, batch = xd.shape[0], xd.shape[1]
     hs = whh.shape[1]
-    # The same sums as libtorch's cell, (x W_ih^T + b_ih) + (h W_hh^T + b_hh) (lstm_layer_reference's order);
-    # the weights' gate blocks transposed contiguous: GEMMs ~30% faster than through transposed views.
-    pre = np.matmul(xd.reshape(steps * batch, -1), _lstm_gate_major(w_ih._data, hs).transpose(0, 2, 1))
-    if b_ih is not None:
-        pre += _lstm_gate_major(b_ih._data, hs)[:, None, :]
-    pre = pre.reshape(4, steps, batch, hs)
+    # The input weights' gate blocks transposed contiguous (GEMMs ~30% faster than through transposed views),
+    # the bias as one more row against a column of ones: the GEMM adds it (~15% cheaper than a pass over its
+    # output).
+    xs = xd.reshape(steps * batch, -1)
+    wih = _lstm_gate_major(w_ih._data, hs).transpose(0, 2, 1)
+    biases = [b._data for b in (b_ih, b_hh) if b is not None]
+    if biases:
+        bias = biases[0] + biases[1] if len(biases) == 2 else biases[0]
+        xs = np.concatenate([xs, np.ones((xs.shape[0], 1), dtype=xs.dtype)], axis=1)
+        wih = np.concatenate([wih, _lstm_gate_major(bias, hs)[:, None, :]], axis=1)
+    else:
+        wih = np.ascontiguousarray(wih)
+    np.negative(wih[:3], out=wih[:3])
+    pre = np.matmul(xs, wih).reshape(4, steps, batch, hs)
     whh_t = np.ascontiguousarray(_lstm_gate_major(whh, hs).transpose(0, 2, 1))
-    # b_hh broadcast once: adding a same-shape array is ~2x faster than numpy's broadcasting loop, per step
-    bhh = None if b_hh is None else np.repeat(_lstm_gate_major(b_hh._data, hs)[:, None, :], batch, axis=1)
+    np.negative(whh_t[:3], out=whh_t[:3])
     dt = pre.dtype
-    # record()'s condition: whether the rule will run (then each step also stores its backward factors)
+    # record()'s condition: whether the rule will run (then the backward factors are stored)
     keep = _mode.enabled and any(t is not None and t.requires_grad for t in (x, h0, c0, w_ih, w_hh, b_ih, b_hh))
     out = np.empty((steps, 2, batch, hs), dtype=dt)
     fac = np.empty((steps if keep else 1, _LSTM_SAVED_BLOCKS if keep else 5, batch, hs), dtype=dt)
-    e, pos = np.empty((3, batch, hs), dtype=dt), np.empty((3, batch, hs), dtype=np.bool_)
     fc, ig = np.empty((batch, hs), dtype=dt), np.empty((batch, hs), dtype=dt)
     h, c = h0._data, c0._data
-    for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
-        a = fac[t if keep else 0]
-        z = np.matmul(h, whh_t, out=a[:4])
-        if bhh is not None:
-            np.add(z, bhh, out=z)
-        np.add(pre[:, t], z, out=z)
-        O.sigmoid_into(a[:3], a[:3], e, pos)  # o, i, f
-        np.tanh(a[3], out=a[3])  # g
-        np.multiply(a[2], c, out=fc)
-        np.multiply(a[1], a[3], out=ig)
-        cprev, c = c, np.add(fc, ig, out=out[t, 1])
-        h = np.multiply(a[0], np.tanh(c, out=a[4]), out=out[t, 0])
-        if keep:
-            sq = a[8:4:-3]  # blocks 8, 5 from (g, tanh(c)): i (1 - g^2), o (1 - tanh(c)^2)
-            np.square(a[3:5], out=sq)
-            np.subtract(1, sq, out=sq)
-            np.multiply(sq, a[1::-1], out=sq)
-            ds = np.subtract(1, a[:3], out=e)  # o', i', f'
-            np.multiply(ds, a[:3], out=ds)
-            np.multiply(ds[:2], a[4:2:-1], out=a[9:5:-3])  # blocks 9, 6: tanh(c) o', g i'
-            np.multiply(ds[2], cprev, out=a[7])
+    with np.errstate(over="ignore"):  # exp(-x) of a very negative pre-activation x: inf, and 1 / (1 + inf) = 0
+        for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+            a = fac[t if keep else 0]
+            z = np.matmul(h, whh_t, out=a[:4])
+            np.add(z, pre[:, t], out=z)
+            s = a[:3]
+            np.exp(s, out=s)
+            np.add(s, 1, out=s)
+            np.divide(1, s, out=s)  # o, i, f
+            np.tanh(a[3], out=a[3])  # g
+            np.multiply(a[2], c, out=fc)
+            np.multiply(a[1], a[3], out=ig)
+            c = np.add(fc, ig, out=out[t, 1])
+            h = np.multiply(a[0], np.tanh(c, out=a[4]), out=out[t, 0])
+    if keep:
+        _lstm_backward_factors(fac, c0._data, out, reverse)
     return record(out, "LstmLayerBackward0", D.lstm_layer, (x, h0, c0, w_ih, w_hh, b_ih, b_hh),
                   (x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, fac, O.OUT))
 
