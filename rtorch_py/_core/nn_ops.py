@@ -717,14 +717,15 @@ def layer_norm_reference(x: Tensor, w: Tensor | None, b: Tensor | None, k: int, 
 # order (o, i, f, g): the three sigmoid gates adjacent. Their pre-activations are computed NEGATED (their rows of
 # the weights and the bias negated once: exact), so that the sigmoid is three in-place passes, 1 / (1 + exp(-x))
 # (exp, + 1, 1 / .; exp overflowing to inf gives the limit 0), and not the six of ops._sigmoid's stable form.
-# Step t's blocks of ``fac[t]``: 0 o, 1 i, 2 f, 3 g, 4 tanh(c). When a gradient will be needed, the factors its
-# backward step multiplies by follow, computed after the loop over all steps at once (a numpy call per step costs
-# ~1 us, as much as its 4096 elements: in bulk they take half the time):
-#   5 g i', 6 c_prev f', 7 i (1 - g^2), 8 tanh(c) o', 9 o (1 - tanh(c)^2)  (x' = x (1 - x) for a sigmoid gate)
-# blocks 5:8 the factors of dc_t for libtorch's (i, f, g), 8:10 those of dh_t for o and for dh_t's way into dc_t:
-# the rule's gate gradients come out gate-major in libtorch's order (i, f, g, o), matching W_hh's rows as they are.
+# Step t writes blocks 0 o, 1 i, 2 f, 3 g, 4 tanh(c) of ``fac[t]``. When a gradient will be needed, every
+# _LSTM_CHUNK steps the factors their backward steps multiply by replace them (_lstm_backward_factors: a few
+# steps per numpy call, while they are in cache; x' = x (1 - x) for a sigmoid gate):
+#   0 tanh(c) o', 1 g i', 2 f, 3 c_prev f', 4 (spent), 5 i (1 - g^2), 6 o (1 - tanh(c)^2)
+# blocks 1, 3, 5 the factors of dc_t for libtorch's (i, f, g), 0 and 6 those of dh_t for o and for dh_t's way
+# into dc_t: the rule's gate gradients come out gate-major in libtorch's order (i, f, g, o), matching W_hh's rows.
 _LSTM_FWD_GATES = (3, 0, 1, 2)  # libtorch's gate (i, f, g, o) of each forward position (o, i, f, g)
-_LSTM_SAVED_BLOCKS = 10
+_LSTM_SAVED_BLOCKS = 7
+_LSTM_CHUNK = 5  # 5 steps' blocks (560 KB at batch 32, hidden 128) stay in L2; all 50 at once run 2x slower
 
 
 def _lstm_gate_major(w: np.ndarray, hs: int) -> np.ndarray:
@@ -732,23 +733,21 @@ def _lstm_gate_major(w: np.ndarray, hs: int) -> np.ndarray:
     return w.reshape(4, hs, *w.shape[1:])[list(_LSTM_FWD_GATES)]
 
 
-def _lstm_backward_factors(fac: np.ndarray, c0: np.ndarray, out: np.ndarray, reverse: bool) -> None:
-    """Blocks 5:10 of ``fac`` (T, 10, B, H) from blocks 0:5 (layout above), every step in each call."""
-    q = fac[:, 7:10:2]  # i (1 - g^2), o (1 - tanh(c)^2)
+def _lstm_backward_factors(fac: np.ndarray, c_prev: np.ndarray, scratch: np.ndarray) -> None:
+    """Steps' blocks (k, 7, B, H) of ``fac`` from the forward's values to the backward's factors, in place (layout
+    above); ``c_prev`` (k, B, H) their previous cell states, ``scratch`` (k, 2, B, H)."""
+    q = fac[:, 5:7]  # i (1 - g^2), o (1 - tanh(c)^2)
     np.square(fac[:, 3:5], out=q)
     np.subtract(1, q, out=q)
     np.multiply(q, fac[:, 1::-1], out=q)
-    d = fac[:, 8:4:-3]  # tanh(c) o', g i'
-    np.subtract(1, fac[:, :2], out=d)
-    np.multiply(d, fac[:, :2], out=d)
-    np.multiply(d, fac[:, 4:2:-1], out=d)
-    df = fac[:, 6]  # c_prev f'
-    np.subtract(1, fac[:, 2], out=df)
-    np.multiply(df, fac[:, 2], out=df)
-    # c_prev: c0 at the first step, the previous step's cell state (out[:, 1]) at the others
-    first, later, earlier = (-1, slice(None, -1), slice(1, None)) if reverse else (0, slice(1, None), slice(None, -1))
-    np.multiply(df[first], c0, out=df[first])
-    np.multiply(df[later], out[earlier, 1], out=df[later])
+    s = fac[:, :2]  # o, i -> tanh(c) o', g i'
+    np.subtract(1, s, out=scratch)
+    np.multiply(s, scratch, out=s)
+    np.multiply(s, fac[:, 4:2:-1], out=s)
+    f, df = fac[:, 2], fac[:, 3]  # c_prev f' over g, spent
+    np.subtract(1, f, out=df)
+    np.multiply(df, f, out=df)
+    np.multiply(df, c_prev, out=df)
 
 
 def lstm_layer(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
@@ -794,12 +793,18 @@ def lstm_layer(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_
     dt = pre.dtype
     # record()'s condition: whether the rule will run (then the backward factors are stored)
     keep = _mode.enabled and any(t is not None and t.requires_grad for t in (x, h0, c0, w_ih, w_hh, b_ih, b_hh))
-    out = np.empty((steps, 2, batch, hs), dtype=dt)
+    # The states with (h0, c0) in one more step before the first (after the last, reversed): step t's previous
+    # cell state is full[t + r, 1] and a run of steps' a slice. The output is a view without that step.
+    r = int(reverse)
+    full = np.empty((steps + 1, 2, batch, hs), dtype=dt)
+    full[steps if reverse else 0] = h0._data, c0._data
+    out = full[:steps] if reverse else full[1:]
     fac = np.empty((steps if keep else 1, _LSTM_SAVED_BLOCKS if keep else 5, batch, hs), dtype=dt)
+    scratch = np.empty((_LSTM_CHUNK, 2, batch, hs), dtype=dt) if keep else None
     fc, ig = np.empty((batch, hs), dtype=dt), np.empty((batch, hs), dtype=dt)
     h, c = h0._data, c0._data
     with np.errstate(over="ignore"):  # exp(-x) of a very negative pre-activation x: inf, and 1 / (1 + inf) = 0
-        for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
+        for n, t in enumerate(range(steps - 1, -1, -1) if reverse else range(steps), 1):
             a = fac[t if keep else 0]
             z = np.matmul(h, whh_t, out=a[:4])
             np.add(z, pre[:, t], out=z)
@@ -812,8 +817,10 @@ def lstm_layer(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_
             np.multiply(a[1], a[3], out=ig)
             c = np.add(fc, ig, out=out[t, 1])
             h = np.multiply(a[0], np.tanh(c, out=a[4]), out=out[t, 0])
-    if keep:
-        _lstm_backward_factors(fac, c0._data, out, reverse)
+            if keep and (n % _LSTM_CHUNK == 0 or n == steps):
+                k = (n - 1) % _LSTM_CHUNK + 1
+                lo = t if reverse else t + 1 - k
+                _lstm_backward_factors(fac[lo:lo + k], full[lo + r:lo + k + r, 1], scratch[:k])
     return record(out, "LstmLayerBackward0", D.lstm_layer, (x, h0, c0, w_ih, w_hh, b_ih, b_hh),
                   (x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, fac, O.OUT))
 

@@ -101,6 +101,23 @@ def test_lstm_layer_gradient_of_some_inputs(reverse: bool, wanted: tuple) -> Non
             assert a is None and b is None
 
 
+@pytest.mark.parametrize("reverse", [False, True])
+def test_lstm_layer_gradient_over_several_factor_chunks(reverse: bool) -> None:
+    """float64, 2 * _LSTM_CHUNK + 2 steps: the backward factors are made a chunk of steps at a time (the last
+    chunk shorter), each step's from its own previous cell state; gradients equal the step-by-step layer's."""
+    steps = 2 * NO._LSTM_CHUNK + 2
+    r = np.random.default_rng(9)
+    args = [r.standard_normal((steps, B, I)), *(r.standard_normal(s) for s in SHAPES[1:])]
+    weights = rt.torch_tensor(r.standard_normal((steps, 2, B, H)))
+    grads = []
+    for fn in (NO.lstm_layer, NO.lstm_layer_reference):
+        ts = [rt.torch_tensor(a, requires_grad=True) for a in args]
+        (fn(*ts, reverse=reverse) * weights).sum().backward()
+        grads.append([t.grad._data for t in ts])
+    for a, b in zip(*grads):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-13)
+
+
 def test_lstm_layer_without_grad_mode_gives_the_same_values() -> None:
     """Under no_grad the layer keeps one step's gates (no saved factors): the same output, no node."""
     ts = [rt.torch_tensor(a.astype(np.float32), requires_grad=True) for a in _args(6)]
