@@ -784,9 +784,9 @@ def lstm_layer(g, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, fac, out):
     for t in (range(steps) if reverse else range(steps - 1, -1, -1)):
         a = fac[t]
         np.add(gd[t], carry, out=total)
-        np.multiply(gh, a[0:7:6], out=dgates[3:5, t])  # o's gradient, and dh_t's way into dc_t
+        np.multiply(gh, a[:2], out=dgates[3:5, t])  # o's gradient, and dh_t's way into dc_t
         np.add(dct, dgates[4, t], out=dct)
-        np.multiply(dct, a[1:6:2], out=dgates[:3, t])  # i, f, g
+        np.multiply(dct, a[4:7], out=dgates[:3, t])  # i, f, g
         if t != first or h0._requires_grad:  # the first step's dh is h0's gradient only
             np.add.reduce(np.matmul(dgates[:4, t], w4, out=per_gate), axis=0, out=dh)
         np.multiply(dct, a[2], out=dc)

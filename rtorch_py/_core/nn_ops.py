@@ -713,41 +713,43 @@ def layer_norm_reference(x: Tensor, w: Tensor | None, b: Tensor | None, k: int, 
 # -- recurrent layers ----------------------------------------------------------------------------------------------
 
 # The fused layer keeps each step's gates gate-major, (4, B, H): every gate a contiguous block, so each numpy
-# call per step runs on contiguous memory (row slices of a (B, 4H) array cost a strided loop per row). Forward
-# order (o, i, f, g): the three sigmoid gates adjacent. Their pre-activations are computed NEGATED (their rows of
-# the weights and the bias negated once: exact), so that the sigmoid is three in-place passes, 1 / (1 + exp(-x))
-# (exp, + 1, 1 / .; exp overflowing to inf gives the limit 0), and not the six of ops._sigmoid's stable form.
-# Step t writes blocks 0 o, 1 i, 2 f, 3 g, 4 tanh(c) of ``fac[t]``. When a gradient will be needed, every
-# _LSTM_CHUNK steps the factors their backward steps multiply by replace them (_lstm_backward_factors: a few
-# steps per numpy call, while they are in cache; x' = x (1 - x) for a sigmoid gate):
-#   0 tanh(c) o', 1 g i', 2 f, 3 c_prev f', 4 (spent), 5 i (1 - g^2), 6 o (1 - tanh(c)^2)
-# blocks 1, 3, 5 the factors of dc_t for libtorch's (i, f, g), 0 and 6 those of dh_t for o and for dh_t's way
-# into dc_t: the rule's gate gradients come out gate-major in libtorch's order (i, f, g, o), matching W_hh's rows.
-_LSTM_FWD_GATES = (3, 0, 1, 2)  # libtorch's gate (i, f, g, o) of each forward position (o, i, f, g)
+# call per step runs on contiguous memory (row slices of a (B, 4H) array cost a strided loop per row). The
+# sigmoid gates' pre-activations are computed NEGATED (their rows of the weights and the bias negated once:
+# exact), so that the sigmoid is three in-place passes, 1 / (1 + exp(-x)) (exp, + 1, 1 / .; exp overflowing to
+# inf gives the limit 0), and not the six of ops._sigmoid's stable form. Step t's blocks of ``fac[t]``:
+#   0 o, 1 tanh(c), 2 f, 3 i g, 4 i, 5 f c_prev, 6 g
+# the gates at stride 2 (one GEMM's output), the sigmoid gates (o, f, i) among them. When a gradient will be
+# needed, every _LSTM_CHUNK steps the factors their backward steps multiply by replace them in place
+# (_lstm_backward_factors: a few steps per numpy call, while they are in cache; x' = x (1 - x) for a sigmoid
+# gate; two passes each, from the products the step made, h = o tanh(c) among them):
+#   0 tanh(c) o' = h - h o, 1 o (1 - tanh(c)^2) = o - h tanh(c), 2 f, 3 (spent),
+#   4 g i' = i g - i g i, 5 c_prev f' = f c_prev (1 - f), 6 i (1 - g^2) = i - i g g
+# 4:7 the factors of dc_t for libtorch's (i, f, g), 0:2 those of dh_t for o and for dh_t's way into dc_t: the
+# rule's gate gradients come out gate-major in libtorch's order (i, f, g, o), matching W_hh's rows as they are.
+_LSTM_FWD_GATES = (3, 1, 0, 2)  # libtorch's gate (i, f, g, o) of each forward gate (o, f, i, g)
 _LSTM_SAVED_BLOCKS = 7
 _LSTM_CHUNK = 5  # 5 steps' blocks (560 KB at batch 32, hidden 128) stay in L2; all 50 at once run 2x slower
 
 
 def _lstm_gate_major(w: np.ndarray, hs: int) -> np.ndarray:
-    """(4H, ...) rows in libtorch's gate order -> (4, H, ...) in the forward order (o, i, f, g) (a copy)."""
+    """(4H, ...) rows in libtorch's gate order -> (4, H, ...) in the forward order (o, f, i, g) (a copy)."""
     return w.reshape(4, hs, *w.shape[1:])[list(_LSTM_FWD_GATES)]
 
 
-def _lstm_backward_factors(fac: np.ndarray, c_prev: np.ndarray, scratch: np.ndarray) -> None:
+def _lstm_backward_factors(fac: np.ndarray, h: np.ndarray, one: np.ndarray, scratch: np.ndarray) -> None:
     """Steps' blocks (k, 7, B, H) of ``fac`` from the forward's values to the backward's factors, in place (layout
-    above); ``c_prev`` (k, B, H) their previous cell states, ``scratch`` (k, 2, B, H)."""
-    q = fac[:, 5:7]  # i (1 - g^2), o (1 - tanh(c)^2)
-    np.square(fac[:, 3:5], out=q)
-    np.subtract(1, q, out=q)
-    np.multiply(q, fac[:, 1::-1], out=q)
-    s = fac[:, :2]  # o, i -> tanh(c) o', g i'
-    np.subtract(1, s, out=scratch)
-    np.multiply(s, scratch, out=s)
-    np.multiply(s, fac[:, 4:2:-1], out=s)
-    f, df = fac[:, 2], fac[:, 3]  # c_prev f' over g, spent
-    np.subtract(1, f, out=df)
-    np.multiply(df, f, out=df)
-    np.multiply(df, c_prev, out=df)
+    above); ``h`` (k, B, H) their hidden states, ``scratch`` (k, B, H)."""
+    o, tc, f, ig, i, fc, g = (fac[:, j] for j in range(_LSTM_SAVED_BLOCKS))
+    np.multiply(h, tc, out=tc)
+    np.subtract(o, tc, out=tc)
+    np.multiply(h, o, out=o)
+    np.subtract(h, o, out=o)
+    np.multiply(ig, g, out=g)
+    np.subtract(i, g, out=g)
+    np.multiply(ig, i, out=i)
+    np.subtract(ig, i, out=i)
+    np.subtract(one, f, out=scratch)
+    np.multiply(fc, scratch, out=fc)
 
 
 def lstm_layer(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
@@ -793,34 +795,27 @@ def lstm_layer(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_
     dt = pre.dtype
     # record()'s condition: whether the rule will run (then the backward factors are stored)
     keep = _mode.enabled and any(t is not None and t.requires_grad for t in (x, h0, c0, w_ih, w_hh, b_ih, b_hh))
-    # The states with (h0, c0) in one more step before the first (after the last, reversed): step t's previous
-    # cell state is full[t + r, 1] and a run of steps' a slice. The output is a view without that step.
-    r = int(reverse)
-    full = np.empty((steps + 1, 2, batch, hs), dtype=dt)
-    full[steps if reverse else 0] = h0._data, c0._data
-    out = full[:steps] if reverse else full[1:]
-    fac = np.empty((steps if keep else 1, _LSTM_SAVED_BLOCKS if keep else 5, batch, hs), dtype=dt)
-    scratch = np.empty((_LSTM_CHUNK, 2, batch, hs), dtype=dt) if keep else None
-    fc, ig = np.empty((batch, hs), dtype=dt), np.empty((batch, hs), dtype=dt)
+    out = np.empty((steps, 2, batch, hs), dtype=dt)
+    fac = np.empty((steps if keep else 1, _LSTM_SAVED_BLOCKS, batch, hs), dtype=dt)
+    scratch = np.empty((_LSTM_CHUNK, batch, hs), dtype=dt) if keep else None
+    one = np.ones((), dtype=dt)  # an array, not the number: ~0.5 us less per call (no scalar conversion)
     h, c = h0._data, c0._data
     with np.errstate(over="ignore"):  # exp(-x) of a very negative pre-activation x: inf, and 1 / (1 + inf) = 0
         for n, t in enumerate(range(steps - 1, -1, -1) if reverse else range(steps), 1):
             a = fac[t if keep else 0]
-            z = np.matmul(h, whh_t, out=a[:4])
+            z = np.matmul(h, whh_t, out=a[0:7:2])
             np.add(z, pre[:, t], out=z)
-            s = a[:3]
+            s = a[0:5:2]
             np.exp(s, out=s)
-            np.add(s, 1, out=s)
-            np.divide(1, s, out=s)  # o, i, f
-            np.tanh(a[3], out=a[3])  # g
-            np.multiply(a[2], c, out=fc)
-            np.multiply(a[1], a[3], out=ig)
-            c = np.add(fc, ig, out=out[t, 1])
-            h = np.multiply(a[0], np.tanh(c, out=a[4]), out=out[t, 0])
+            np.add(s, one, out=s)
+            np.divide(one, s, out=s)  # o, f, i
+            g = np.tanh(a[6], out=a[6])
+            c = np.add(np.multiply(a[2], c, out=a[5]), np.multiply(a[4], g, out=a[3]), out=out[t, 1])
+            h = np.multiply(a[0], np.tanh(c, out=a[1]), out=out[t, 0])
             if keep and (n % _LSTM_CHUNK == 0 or n == steps):
                 k = (n - 1) % _LSTM_CHUNK + 1
                 lo = t if reverse else t + 1 - k
-                _lstm_backward_factors(fac[lo:lo + k], full[lo + r:lo + k + r, 1], scratch[:k])
+                _lstm_backward_factors(fac[lo:lo + k], out[lo:lo + k, 0], one, scratch[:k])
     return record(out, "LstmLayerBackward0", D.lstm_layer, (x, h0, c0, w_ih, w_hh, b_ih, b_hh),
                   (x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, fac, O.OUT))
 
