@@ -753,12 +753,12 @@ def layer_norm(g, x, w, b, k, eps, xhat, rstd):
     return gx, gw, gb
 
 
-def lstm_layer(g, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, fac, out):
+def lstm_layer(g, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, fac, rows):
     """A whole LSTM layer (nn_ops.lstm_layer): back through time with the factors the forward saved in ``fac``
     (T, 7, B, H) (layout: nn_ops, above lstm_layer). The gate gradients are kept gate-major in libtorch's order
     (i, f, g, o) in (5, T, B, H), the fifth a per-step scratch: per step one broadcast multiply for (i, f, g), one
     for o with dh's term of dc, and dh = one batched GEMM over the gates summed; the weight gradients are one GEMM
-    per gate over all steps."""
+    per gate over all steps, against the forward's GEMM rows ``rows`` (T, B, [h_prev | x | 1])."""
     ins = (x, h0, c0, w_ih, w_hh, b_ih, b_hh)
     if O._mode.enabled:  # a gradient of a gradient: differentiate the layer written with primitives
         from .autograd import grad  # noqa: PLC0415
@@ -770,9 +770,9 @@ def lstm_layer(g, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, fac, out):
         for i, v in zip(need, got):
             res[i] = v
         return tuple(res)
-    gd, od = g._data, out._data
+    gd = g._data
     steps, _, batch, hs = gd.shape
-    dt = od.dtype
+    dt = fac.dtype
     first = steps - 1 if reverse else 0
     w4 = w_hh._data.reshape(4, hs, hs)
     dgates = np.empty((5, steps, batch, hs), dtype=dt)
@@ -796,31 +796,23 @@ def lstm_layer(g, x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, fac, out):
     n_in = xd.shape[-1]
     gx = w(np.add.reduce(np.matmul(flat, w_ih._data.reshape(4, hs, n_in)), axis=0).reshape(xd.shape)) \
         if x._requires_grad else None
-    # The weight and bias gradients as ONE GEMM per gate over all steps: dgates^T @ [x | h_prev | 1] (one wider
-    # product is ~15% faster than three; the column of ones sums the bias gradient).
-    cols = []
-    if w_ih._requires_grad:
-        cols.append(xd.reshape(steps * batch, n_in))
-    if w_hh._requires_grad:
-        hprev = np.empty((steps, batch, hs), dtype=dt)
-        if reverse:
-            hprev[-1], hprev[:-1] = h0._data, od[1:, 0]
-        else:
-            hprev[0], hprev[1:] = h0._data, od[:-1, 0]
-        cols.append(hprev.reshape(steps * batch, hs))
+    # The weight and bias gradients as ONE GEMM per gate over all steps: dgates^T @ [h_prev | x | 1], the rows
+    # the forward's GEMMs took (one wider product is ~15% faster than three; the column of ones sums the bias
+    # gradient), cut to the columns from the first to the last wanted.
     bias = b_ih is not None and b_ih._requires_grad or b_hh is not None and b_hh._requires_grad
-    if bias:
-        cols.append(np.ones((steps * batch, 1), dtype=dt))
+    spans = [(lo, hi) for need, lo, hi in ((w_hh._requires_grad, 0, hs), (w_ih._requires_grad, hs, hs + n_in),
+                                           (bias, hs + n_in, hs + n_in + 1)) if need]
     gw_ih = gw_hh = gb = None
-    if cols:
-        prod = np.matmul(flat.transpose(0, 2, 1), np.concatenate(cols, axis=1) if len(cols) > 1 else cols[0])
-        at = 0
-        if w_ih._requires_grad:
-            gw_ih, at = w(prod[..., :n_in].reshape(4 * hs, n_in)), n_in
+    if spans:
+        first_col = spans[0][0]
+        right = rows.reshape(steps * batch, rows.shape[-1])[:, first_col:spans[-1][1]]
+        prod = np.matmul(flat.transpose(0, 2, 1), right)
         if w_hh._requires_grad:
-            gw_hh, at = w(prod[..., at:at + hs].reshape(4 * hs, hs)), at + hs
+            gw_hh = w(prod[..., :hs].reshape(4 * hs, hs))
+        if w_ih._requires_grad:
+            gw_ih = w(prod[..., hs - first_col:hs + n_in - first_col].reshape(4 * hs, n_in))
         if bias:
-            gb = w(prod[..., at].reshape(4 * hs))
+            gb = w(prod[..., hs + n_in - first_col].reshape(4 * hs))
     return gx, w(dh) if h0._requires_grad else None, w(dc), gw_ih, gw_hh, gb, gb
 
 

@@ -756,15 +756,15 @@ def lstm_layer(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_
                b_hh: Tensor | None, reverse: bool = False) -> Tensor:
     """A whole LSTM layer over (T, B, in) as ONE node: (T, 2, B, H), step t's hidden and cell state.
 
-    The input projection of every step, biases included, is one GEMM per gate; each step adds its recurrent
-    product (one batched GEMM) and applies the gates in numpy, in preallocated buffers (the gates gate-major
-    inside, see above; the weights the user sees keep libtorch's (i, f, g, o)). The sums are
-    (h W_hh^T) + (x W_ih^T + (b_ih + b_hh)), as oneDNN's LSTM (libtorch's CPU path) pre-sums the biases; not
-    the order of ``lstm_layer_reference`` (libtorch's cell), so the two agree to float rounding. The rule
-    (``derivatives.lstm_layer``) runs back through time with the factors saved here and gets the weight gradients
-    as one GEMM per gate over all steps; a gradient of a gradient recomputes the layer from primitives
-    (``lstm_layer_reference``). ``reverse`` runs the steps from last to first (a bidirectional layer's backward
-    direction).
+    Each step's gates are ONE batched GEMM, [h_prev | x_t | 1] @ [W_hh; W_ih; b_ih + b_hh] per gate (the gates
+    gate-major, see above; the weights the user sees keep libtorch's (i, f, g, o)), then numpy passes in
+    preallocated buffers. Those rows [h_prev | x | 1] of every step are built as the steps run and saved: they
+    are also the weight gradients' right-hand side. The sums are not those of ``lstm_layer_reference``
+    (libtorch's cell, (x W_ih^T + b_ih) + (h W_hh^T + b_hh)) but the GEMM's, as oneDNN's LSTM (libtorch's CPU
+    path) pre-sums the biases: the two agree to float rounding. The rule (``derivatives.lstm_layer``) runs back
+    through time with the factors saved here and gets the weight gradients as one GEMM per gate over all steps;
+    a gradient of a gradient recomputes the layer from primitives (``lstm_layer_reference``). ``reverse`` runs
+    the steps from last to first (a bidirectional layer's backward direction).
 
     Example:
         >>> z = Tensor._wrap(np.zeros((2, 1, 3), np.float32))
@@ -774,37 +774,38 @@ def lstm_layer(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_
         (2, 2, 1, 2)
     """
     xd, whh = x._data, w_hh._data
-    steps, batch = xd.shape[0], xd.shape[1]
+    steps, batch, n_in = xd.shape
     hs = whh.shape[1]
-    # The input weights' gate blocks transposed contiguous (GEMMs ~30% faster than through transposed views),
-    # the bias as one more row against a column of ones: the GEMM adds it (~15% cheaper than a pass over its
-    # output).
-    xs = xd.reshape(steps * batch, -1)
-    wih = _lstm_gate_major(w_ih._data, hs).transpose(0, 2, 1)
     biases = [b._data for b in (b_ih, b_hh) if b is not None]
+    dt = np.result_type(xd, w_ih._data, whh, *biases)
+    width = hs + n_in + bool(biases)
+    # One GEMM a step with the input projection and the bias inside it (~10% faster than the recurrent GEMM
+    # plus its share of one projection GEMM over all steps plus a pass adding the two, and no (4, T, B, H)
+    # array of projections); the weights' gate blocks transposed contiguous (~30% faster than through views).
+    w = np.empty((4, width, hs), dtype=dt)
+    w[:, :hs] = _lstm_gate_major(whh, hs).transpose(0, 2, 1)
+    w[:, hs:hs + n_in] = _lstm_gate_major(w_ih._data, hs).transpose(0, 2, 1)
     if biases:
-        bias = biases[0] + biases[1] if len(biases) == 2 else biases[0]
-        xs = np.concatenate([xs, np.ones((xs.shape[0], 1), dtype=xs.dtype)], axis=1)
-        wih = np.concatenate([wih, _lstm_gate_major(bias, hs)[:, None, :]], axis=1)
-    else:
-        wih = np.ascontiguousarray(wih)
-    np.negative(wih[:3], out=wih[:3])
-    pre = np.matmul(xs, wih).reshape(4, steps, batch, hs)
-    whh_t = np.ascontiguousarray(_lstm_gate_major(whh, hs).transpose(0, 2, 1))
-    np.negative(whh_t[:3], out=whh_t[:3])
-    dt = pre.dtype
+        w[:, -1] = _lstm_gate_major(biases[0] + biases[1] if len(biases) == 2 else biases[0], hs)
+    np.negative(w[:3], out=w[:3])
+    rows = np.empty((steps, batch, width), dtype=dt)
+    rows[:, :, hs:hs + n_in] = xd
+    if biases:
+        rows[:, :, -1] = 1
+    if steps:
+        rows[-1 if reverse else 0, :, :hs] = h0._data
+    after = -1 if reverse else 1  # the step that takes step t's h as its h_prev: t + after
     # record()'s condition: whether the rule will run (then the backward factors are stored)
     keep = _mode.enabled and any(t is not None and t.requires_grad for t in (x, h0, c0, w_ih, w_hh, b_ih, b_hh))
     out = np.empty((steps, 2, batch, hs), dtype=dt)
     fac = np.empty((steps if keep else 1, _LSTM_SAVED_BLOCKS, batch, hs), dtype=dt)
     scratch = np.empty((_LSTM_CHUNK, batch, hs), dtype=dt) if keep else None
     one = np.ones((), dtype=dt)  # an array, not the number: ~0.5 us less per call (no scalar conversion)
-    h, c = h0._data, c0._data
+    c = c0._data
     with np.errstate(over="ignore"):  # exp(-x) of a very negative pre-activation x: inf, and 1 / (1 + inf) = 0
         for n, t in enumerate(range(steps - 1, -1, -1) if reverse else range(steps), 1):
             a = fac[t if keep else 0]
-            z = np.matmul(h, whh_t, out=a[0:7:2])
-            np.add(z, pre[:, t], out=z)
+            np.matmul(rows[t], w, out=a[0:7:2])
             s = a[0:5:2]
             np.exp(s, out=s)
             np.add(s, one, out=s)
@@ -812,12 +813,14 @@ def lstm_layer(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_
             g = np.tanh(a[6], out=a[6])
             c = np.add(np.multiply(a[2], c, out=a[5]), np.multiply(a[4], g, out=a[3]), out=out[t, 1])
             h = np.multiply(a[0], np.tanh(c, out=a[1]), out=out[t, 0])
+            if n < steps:
+                rows[t + after, :, :hs] = h
             if keep and (n % _LSTM_CHUNK == 0 or n == steps):
                 k = (n - 1) % _LSTM_CHUNK + 1
                 lo = t if reverse else t + 1 - k
                 _lstm_backward_factors(fac[lo:lo + k], out[lo:lo + k, 0], one, scratch[:k])
     return record(out, "LstmLayerBackward0", D.lstm_layer, (x, h0, c0, w_ih, w_hh, b_ih, b_hh),
-                  (x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, fac, O.OUT))
+                  (x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, fac, rows))
 
 
 def lstm_layer_reference(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
