@@ -716,17 +716,19 @@ def layer_norm_reference(x: Tensor, w: Tensor | None, b: Tensor | None, k: int, 
 # call per step runs on contiguous memory (row slices of a (B, 4H) array cost a strided loop per row). The
 # sigmoid gates' pre-activations are computed NEGATED (their rows of the weights and the bias negated once:
 # exact), so that the sigmoid is three in-place passes, 1 / (1 + exp(-x)) (exp, + 1, 1 / .; exp overflowing to
-# inf gives the limit 0), and not the six of ops._sigmoid's stable form. Step t's blocks of ``fac[t]``:
+# inf gives the limit 0), and not the six of ops._sigmoid's stable form. ``fac`` (7, T, B, H) holds step t's
+# blocks at fac[:, t]:
 #   0 o, 1 tanh(c), 2 f, 3 i g, 4 i, 5 f c_prev, 6 g
 # the gates at stride 2 (one GEMM's output), the sigmoid gates (o, f, i) among them. When a gradient will be
 # needed, every _LSTM_CHUNK steps the factors their backward steps multiply by replace them in place
 # (_lstm_backward_factors: a few steps per numpy call, while they are in cache; x' = x (1 - x) for a sigmoid
 # gate; two passes each, from the products the step made, h = o tanh(c) among them):
-#   0 tanh(c) o' = h - h o, 1 o (1 - tanh(c)^2) = o - h tanh(c), 2 f, 3 (spent),
+#   0 (spent), 1 o (1 - tanh(c)^2) = o - h tanh(c), 2 f, 3 tanh(c) o' = h - h o,
 #   4 g i' = i g - i g i, 5 c_prev f' = f c_prev (1 - f), 6 i (1 - g^2) = i - i g g
-# 4:7 the factors of dc_t for libtorch's (i, f, g), 0:2 those of dh_t for o and for dh_t's way into dc_t: the
-# rule's gate gradients come out gate-major in libtorch's order (i, f, g, o), matching W_hh's rows as they are.
+# The rule writes each step's gate gradients over the factors they come from: blocks 3:7 become the gradients
+# of gates (o, i, f, g), gate-major over all steps, the weight gradients' left-hand side as they are.
 _LSTM_FWD_GATES = (3, 1, 0, 2)  # libtorch's gate (i, f, g, o) of each forward gate (o, f, i, g)
+_LSTM_GRAD_GATES = (3, 0, 1, 2)  # libtorch's gate of each gradient block 3:7 (o, i, f, g)
 _LSTM_SAVED_BLOCKS = 7
 # 5 steps' blocks (560 KB at batch 32, hidden 128) stay in L2: the factors take 0.45 ms of the training step so,
 # 0.56 ms made for all 50 steps after the loop
@@ -739,19 +741,68 @@ def _lstm_gate_major(w: np.ndarray, hs: int) -> np.ndarray:
 
 
 def _lstm_backward_factors(fac: np.ndarray, h: np.ndarray, one: np.ndarray, scratch: np.ndarray) -> None:
-    """Steps' blocks (k, 7, B, H) of ``fac`` from the forward's values to the backward's factors, in place (layout
+    """Steps' blocks (7, k, B, H) of ``fac`` from the forward's values to the backward's factors, in place (layout
     above); ``h`` (k, B, H) their hidden states, ``scratch`` (k, B, H)."""
-    o, tc, f, ig, i, fc, g = (fac[:, j] for j in range(_LSTM_SAVED_BLOCKS))
+    o, tc, f, ig, i, fc, g = fac
     np.multiply(h, tc, out=tc)
     np.subtract(o, tc, out=tc)
-    np.multiply(h, o, out=o)
-    np.subtract(h, o, out=o)
     np.multiply(ig, g, out=g)
     np.subtract(i, g, out=g)
     np.multiply(ig, i, out=i)
     np.subtract(ig, i, out=i)
+    np.multiply(h, o, out=ig)
+    np.subtract(h, ig, out=ig)
     np.subtract(one, f, out=scratch)
     np.multiply(fc, scratch, out=fc)
+
+
+def _lstm_run(xd: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray,
+              biases: list, reverse: bool, keep: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``lstm_layer``'s numpy: (its output, ``fac`` (above; the backward factors when ``keep``), the GEMMs' rows
+    [h_prev | x | 1] (T, B, width)); ``biases`` the present ones of (b_ih, b_hh)."""
+    steps, batch, n_in = xd.shape
+    hs = w_hh.shape[1]
+    dt = np.result_type(xd, w_ih, w_hh, *biases)
+    width = hs + n_in + bool(biases)
+    # One GEMM a step with the input projection and the bias inside it (~10% faster than the recurrent GEMM
+    # plus its share of one projection GEMM over all steps plus a pass adding the two, and no (4, T, B, H)
+    # array of projections); the weights' gate blocks transposed contiguous (~30% faster than through views).
+    w = np.empty((4, width, hs), dtype=dt)
+    w[:, :hs] = _lstm_gate_major(w_hh, hs).transpose(0, 2, 1)
+    w[:, hs:hs + n_in] = _lstm_gate_major(w_ih, hs).transpose(0, 2, 1)
+    if biases:
+        w[:, -1] = _lstm_gate_major(biases[0] + biases[1] if len(biases) == 2 else biases[0], hs)
+    np.negative(w[:3], out=w[:3])
+    rows = np.empty((steps, batch, width), dtype=dt)
+    rows[:, :, hs:hs + n_in] = xd
+    if biases:
+        rows[:, :, -1] = 1
+    if steps:
+        rows[-1 if reverse else 0, :, :hs] = h0
+    after = -1 if reverse else 1  # the step that takes step t's h as its h_prev: t + after
+    out = np.empty((steps, 2, batch, hs), dtype=dt)
+    fac = np.empty((_LSTM_SAVED_BLOCKS, steps if keep else 1, batch, hs), dtype=dt)
+    scratch = np.empty((_LSTM_CHUNK, batch, hs), dtype=dt) if keep else None
+    one = np.ones((), dtype=dt)  # an array, not the number: ~0.5 us less per call (no scalar conversion)
+    c = c0
+    with np.errstate(over="ignore"):  # exp(-x) of a very negative pre-activation x: inf, and 1 / (1 + inf) = 0
+        for n, t in enumerate(range(steps - 1, -1, -1) if reverse else range(steps), 1):
+            a = fac[:, t if keep else 0]
+            np.matmul(rows[t], w, out=a[0:7:2])
+            s = a[0:5:2]
+            np.exp(s, out=s)
+            np.add(s, one, out=s)
+            np.divide(one, s, out=s)  # o, f, i
+            g = np.tanh(a[6], out=a[6])
+            c = np.add(np.multiply(a[2], c, out=a[5]), np.multiply(a[4], g, out=a[3]), out=out[t, 1])
+            h = np.multiply(a[0], np.tanh(c, out=a[1]), out=out[t, 0])
+            if n < steps:
+                rows[t + after, :, :hs] = h
+            if keep and (n % _LSTM_CHUNK == 0 or n == steps):
+                k = (n - 1) % _LSTM_CHUNK + 1
+                lo = t if reverse else t + 1 - k
+                _lstm_backward_factors(fac[:, lo:lo + k], out[lo:lo + k, 0], one, scratch[:k])
+    return out, fac, rows
 
 
 def lstm_layer(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
@@ -775,54 +826,13 @@ def lstm_layer(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_
         >>> lstm_layer(z, h, h, w, u, None, None)._data.shape
         (2, 2, 1, 2)
     """
-    xd, whh = x._data, w_hh._data
-    steps, batch, n_in = xd.shape
-    hs = whh.shape[1]
-    biases = [b._data for b in (b_ih, b_hh) if b is not None]
-    dt = np.result_type(xd, w_ih._data, whh, *biases)
-    width = hs + n_in + bool(biases)
-    # One GEMM a step with the input projection and the bias inside it (~10% faster than the recurrent GEMM
-    # plus its share of one projection GEMM over all steps plus a pass adding the two, and no (4, T, B, H)
-    # array of projections); the weights' gate blocks transposed contiguous (~30% faster than through views).
-    w = np.empty((4, width, hs), dtype=dt)
-    w[:, :hs] = _lstm_gate_major(whh, hs).transpose(0, 2, 1)
-    w[:, hs:hs + n_in] = _lstm_gate_major(w_ih._data, hs).transpose(0, 2, 1)
-    if biases:
-        w[:, -1] = _lstm_gate_major(biases[0] + biases[1] if len(biases) == 2 else biases[0], hs)
-    np.negative(w[:3], out=w[:3])
-    rows = np.empty((steps, batch, width), dtype=dt)
-    rows[:, :, hs:hs + n_in] = xd
-    if biases:
-        rows[:, :, -1] = 1
-    if steps:
-        rows[-1 if reverse else 0, :, :hs] = h0._data
-    after = -1 if reverse else 1  # the step that takes step t's h as its h_prev: t + after
     # record()'s condition: whether the rule will run (then the backward factors are stored)
     keep = _mode.enabled and any(t is not None and t.requires_grad for t in (x, h0, c0, w_ih, w_hh, b_ih, b_hh))
-    out = np.empty((steps, 2, batch, hs), dtype=dt)
-    fac = np.empty((steps if keep else 1, _LSTM_SAVED_BLOCKS, batch, hs), dtype=dt)
-    scratch = np.empty((_LSTM_CHUNK, batch, hs), dtype=dt) if keep else None
-    one = np.ones((), dtype=dt)  # an array, not the number: ~0.5 us less per call (no scalar conversion)
-    c = c0._data
-    with np.errstate(over="ignore"):  # exp(-x) of a very negative pre-activation x: inf, and 1 / (1 + inf) = 0
-        for n, t in enumerate(range(steps - 1, -1, -1) if reverse else range(steps), 1):
-            a = fac[t if keep else 0]
-            np.matmul(rows[t], w, out=a[0:7:2])
-            s = a[0:5:2]
-            np.exp(s, out=s)
-            np.add(s, one, out=s)
-            np.divide(one, s, out=s)  # o, f, i
-            g = np.tanh(a[6], out=a[6])
-            c = np.add(np.multiply(a[2], c, out=a[5]), np.multiply(a[4], g, out=a[3]), out=out[t, 1])
-            h = np.multiply(a[0], np.tanh(c, out=a[1]), out=out[t, 0])
-            if n < steps:
-                rows[t + after, :, :hs] = h
-            if keep and (n % _LSTM_CHUNK == 0 or n == steps):
-                k = (n - 1) % _LSTM_CHUNK + 1
-                lo = t if reverse else t + 1 - k
-                _lstm_backward_factors(fac[lo:lo + k], out[lo:lo + k, 0], one, scratch[:k])
+    out, fac, rows = _lstm_run(x._data, h0._data, c0._data, w_ih._data, w_hh._data,
+                               [b._data for b in (b_ih, b_hh) if b is not None], reverse, keep)
+    # the factors in a list: the rule takes them out (its gradients overwrite them), see derivatives.lstm_layer
     return record(out, "LstmLayerBackward0", D.lstm_layer, (x, h0, c0, w_ih, w_hh, b_ih, b_hh),
-                  (x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, fac, rows))
+                  (x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, [fac], rows))
 
 
 def lstm_layer_reference(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,

@@ -118,6 +118,18 @@ def test_lstm_layer_gradient_over_several_factor_chunks(reverse: bool) -> None:
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-13)
 
 
+def test_lstm_layer_second_backward_through_a_kept_graph() -> None:
+    """The rule writes its gate gradients over the saved factors; a second backward (retain_graph) recomputes
+    them and gives the same gradients (accumulated: twice the first)."""
+    ts = [rt.torch_tensor(a.astype(np.float32), requires_grad=True) for a in _args(10)]
+    loss = (NO.lstm_layer(*ts, reverse=True) * rt.torch_tensor(np.float32(0.5))).sum()
+    loss.backward(retain_graph=True)
+    first = [t.grad._data.copy() for t in ts]
+    loss.backward()
+    for t, f in zip(ts, first):
+        np.testing.assert_allclose(t.grad._data, 2 * f, rtol=1e-6, atol=1e-7)
+
+
 def test_lstm_layer_without_grad_mode_gives_the_same_values() -> None:
     """Under no_grad the layer keeps one step's gates (no saved factors): the same output, no node."""
     ts = [rt.torch_tensor(a.astype(np.float32), requires_grad=True) for a in _args(6)]
