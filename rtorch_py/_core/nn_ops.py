@@ -715,14 +715,14 @@ def layer_norm_reference(x: Tensor, w: Tensor | None, b: Tensor | None, k: int, 
 # The fused layer keeps each step's gates gate-major, (4, B, H): every gate a contiguous block, so each numpy
 # call per step runs on contiguous memory (row slices of a (B, 4H) array cost a strided loop per row). The
 # sigmoid gates' pre-activations are computed NEGATED (their rows of the weights and the bias negated once:
-# exact), so that the sigmoid is three in-place passes, 1 / (1 + exp(-x)) (exp, + 1, 1 / .; exp overflowing to
-# inf gives the limit 0), and not the six of ops._sigmoid's stable form. ``fac`` (7, T, B, H) holds step t's
-# blocks at fac[:, t]:
-#   0 o, 1 tanh(c), 2 f, 3 i g, 4 i, 5 f c_prev, 6 g
+# exact), so that a step takes u = 1 + exp(-x) in two in-place passes and its products divide by u instead of
+# multiplying by the gate 1 / u (exp overflowing to inf gives the limit 0): not the six passes of ops._sigmoid's
+# stable form and one pass per product. ``fac`` (7, T, B, H) holds step t's blocks at fac[:, t]:
+#   0 u of o, 1 tanh(c), 2 u of f, 3 i g, 4 u of i, 5 f c_prev, 6 g
 # the gates at stride 2 (one GEMM's output), the sigmoid gates (o, f, i) among them. When a gradient will be
 # needed, every _LSTM_CHUNK steps the factors their backward steps multiply by replace them in place
-# (_lstm_backward_factors: a few steps per numpy call, while they are in cache; x' = x (1 - x) for a sigmoid
-# gate; two passes each, from the products the step made, h = o tanh(c) among them):
+# (_lstm_backward_factors: a few steps per numpy call, while they are in cache; first the gates 1 / u, then
+# x' = x (1 - x) for a sigmoid gate; two passes each, from the products the step made, h = o tanh(c) among them):
 #   0 (spent), 1 o (1 - tanh(c)^2) = o - h tanh(c), 2 f, 3 tanh(c) o' = h - h o,
 #   4 g i' = i g - i g i, 5 c_prev f' = f c_prev (1 - f), 6 i (1 - g^2) = i - i g g
 # The rule writes each step's gate gradients over the factors they come from: blocks 3:7 become the gradients
@@ -744,6 +744,7 @@ def _lstm_backward_factors(fac: np.ndarray, h: np.ndarray, one: np.ndarray, scra
     """Steps' blocks (7, k, B, H) of ``fac`` from the forward's values to the backward's factors, in place (layout
     above); ``h`` (k, B, H) their hidden states, ``scratch`` (k, B, H)."""
     o, tc, f, ig, i, fc, g = fac
+    np.divide(one, fac[0:5:2], out=fac[0:5:2])  # the sigmoid gates o, f, i
     np.multiply(h, tc, out=tc)
     np.subtract(o, tc, out=tc)
     np.multiply(ig, g, out=g)
@@ -789,13 +790,12 @@ def _lstm_run(xd: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray, 
         for n, t in enumerate(range(steps - 1, -1, -1) if reverse else range(steps), 1):
             a = fac[:, t if keep else 0]
             np.matmul(rows[t], w, out=a[0:7:2])
-            s = a[0:5:2]
-            np.exp(s, out=s)
-            np.add(s, one, out=s)
-            np.divide(one, s, out=s)  # o, f, i
+            u = a[0:5:2]
+            np.exp(u, out=u)
+            np.add(u, one, out=u)  # 1 + exp(-x) of o, f, i
             g = np.tanh(a[6], out=a[6])
-            c = np.add(np.multiply(a[2], c, out=a[5]), np.multiply(a[4], g, out=a[3]), out=out[t, 1])
-            h = np.multiply(a[0], np.tanh(c, out=a[1]), out=out[t, 0])
+            c = np.add(np.divide(c, a[2], out=a[5]), np.divide(g, a[4], out=a[3]), out=out[t, 1])
+            h = np.divide(np.tanh(c, out=a[1]), a[0], out=out[t, 0])
             if n < steps:
                 rows[t + after, :, :hs] = h
             if keep and (n % _LSTM_CHUNK == 0 or n == steps):
