@@ -873,33 +873,111 @@ def self_attention_packed_reference(proj: Tensor, heads: int, scale: np.floating
 # -- recurrent layers ----------------------------------------------------------------------------------------------
 
 # The fused layer keeps each step's gates gate-major, (4, B, H): every gate a contiguous block, so each numpy
-# call per step runs on contiguous memory (row slices of a (B, 4H) array cost a strided loop per row). Forward
-# order (o, i, f, g): the three sigmoid gates adjacent (one sigmoid call). When a gradient will be needed, the
-# step also stores the factors its backward step multiplies by (computed while the step's values are in
-# cache), in blocks of the per-step array ``fac[t]``:
-#   0 o, 1 i, 2 f, 3 g, 4 tanh(c) | 5 o (1 - tanh(c)^2) (dh_t's way into dc_t), 6 g i', 7 c_prev f', 8 i (1 - g^2),
-#   9 tanh(c) o'  (x' = x (1 - x) for a sigmoid gate)
-# so that blocks 6:9 are the factors of dc_t for libtorch's (i, f, g) and block 9 that of dh_t for o: the
-# rule's gate gradients come out gate-major in libtorch's order (i, f, g, o), matching W_hh's rows as they are.
-_LSTM_FWD_GATES = (3, 0, 1, 2)  # libtorch's gate (i, f, g, o) of each forward position (o, i, f, g)
-_LSTM_SAVED_BLOCKS = 10
+# call per step runs on contiguous memory (row slices of a (B, 4H) array cost a strided loop per row). The
+# sigmoid gates' pre-activations are computed NEGATED (their rows of the weights and the bias negated once:
+# exact), so that a step takes u = 1 + exp(-x) in two in-place passes and its products divide by u instead of
+# multiplying by the gate 1 / u (exp overflowing to inf gives the limit 0): not the six passes of ops._sigmoid's
+# stable form and one pass per product. ``fac`` (7, T, B, H) holds step t's blocks at fac[:, t]:
+#   0 u of o, 1 tanh(c), 2 u of f, 3 i g, 4 u of i, 5 f c_prev, 6 g
+# the gates at stride 2 (one GEMM's output), the sigmoid gates (o, f, i) among them. When a gradient will be
+# needed, every _LSTM_CHUNK steps the factors their backward steps multiply by replace them in place
+# (_lstm_backward_factors: a few steps per numpy call, while they are in cache; first the gates 1 / u, then
+# x' = x (1 - x) for a sigmoid gate; two passes each, from the products the step made, h = o tanh(c) among them):
+#   0 (spent), 1 o (1 - tanh(c)^2) = o - h tanh(c), 2 f, 3 tanh(c) o' = h - h o,
+#   4 g i' = i g - i g i, 5 c_prev f' = f c_prev (1 - f), 6 i (1 - g^2) = i - i g g
+# The rule writes each step's gate gradients over the factors they come from: blocks 3:7 become the gradients
+# of gates (o, i, f, g), gate-major over all steps, the weight gradients' left-hand side as they are.
+_LSTM_FWD_GATES = (3, 1, 0, 2)  # libtorch's gate (i, f, g, o) of each forward gate (o, f, i, g)
+_LSTM_GRAD_GATES = (3, 0, 1, 2)  # libtorch's gate of each gradient block 3:7 (o, i, f, g)
+_LSTM_SAVED_BLOCKS = 7
+# 5 steps' blocks (560 KB at batch 32, hidden 128) stay in L2: the factors take 0.45 ms of the training step so,
+# 0.56 ms made for all 50 steps after the loop
+_LSTM_CHUNK = 5
 
 
 def _lstm_gate_major(w: np.ndarray, hs: int) -> np.ndarray:
-    """(4H, ...) rows in libtorch's gate order -> (4, H, ...) in the forward order (o, i, f, g)."""
+    """(4H, ...) rows in libtorch's gate order -> (4, H, ...) in the forward order (o, f, i, g) (a copy)."""
     return w.reshape(4, hs, *w.shape[1:])[list(_LSTM_FWD_GATES)]
+
+
+def _lstm_backward_factors(fac: np.ndarray, h: np.ndarray, one: np.ndarray, scratch: np.ndarray) -> None:
+    """Steps' blocks (7, k, B, H) of ``fac`` from the forward's values to the backward's factors, in place (layout
+    above); ``h`` (k, B, H) their hidden states, ``scratch`` (k, B, H)."""
+    o, tc, f, ig, i, fc, g = fac
+    np.divide(one, fac[0:5:2], out=fac[0:5:2])  # the sigmoid gates o, f, i
+    np.multiply(h, tc, out=tc)
+    np.subtract(o, tc, out=tc)
+    np.multiply(ig, g, out=g)
+    np.subtract(i, g, out=g)
+    np.multiply(ig, i, out=i)
+    np.subtract(ig, i, out=i)
+    np.multiply(h, o, out=ig)
+    np.subtract(h, ig, out=ig)
+    np.subtract(one, f, out=scratch)
+    np.multiply(fc, scratch, out=fc)
+
+
+def _lstm_run(xd: np.ndarray, h0: np.ndarray, c0: np.ndarray, w_ih: np.ndarray, w_hh: np.ndarray,
+              biases: list, reverse: bool, keep: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``lstm_layer``'s numpy: (its output, ``fac`` (above; the backward factors when ``keep``), the GEMMs' rows
+    [h_prev | x | 1] (T, B, width)); ``biases`` the present ones of (b_ih, b_hh)."""
+    steps, batch, n_in = xd.shape
+    hs = w_hh.shape[1]
+    dt = np.result_type(xd, w_ih, w_hh, *biases)
+    width = hs + n_in + bool(biases)
+    # One GEMM a step with the input projection and the bias inside it (~10% faster than the recurrent GEMM
+    # plus its share of one projection GEMM over all steps plus a pass adding the two, and no (4, T, B, H)
+    # array of projections); the weights' gate blocks transposed contiguous (~30% faster than through views).
+    w = np.empty((4, width, hs), dtype=dt)
+    w[:, :hs] = _lstm_gate_major(w_hh, hs).transpose(0, 2, 1)
+    w[:, hs:hs + n_in] = _lstm_gate_major(w_ih, hs).transpose(0, 2, 1)
+    if biases:
+        w[:, -1] = _lstm_gate_major(biases[0] + biases[1] if len(biases) == 2 else biases[0], hs)
+    np.negative(w[:3], out=w[:3])
+    rows = np.empty((steps, batch, width), dtype=dt)
+    rows[:, :, hs:hs + n_in] = xd
+    if biases:
+        rows[:, :, -1] = 1
+    if steps:
+        rows[-1 if reverse else 0, :, :hs] = h0
+    after = -1 if reverse else 1  # the step that takes step t's h as its h_prev: t + after
+    out = np.empty((steps, 2, batch, hs), dtype=dt)
+    fac = np.empty((_LSTM_SAVED_BLOCKS, steps if keep else 1, batch, hs), dtype=dt)
+    scratch = np.empty((_LSTM_CHUNK, batch, hs), dtype=dt) if keep else None
+    one = np.ones((), dtype=dt)  # an array, not the number: ~0.5 us less per call (no scalar conversion)
+    c = c0
+    with np.errstate(over="ignore"):  # exp(-x) of a very negative pre-activation x: inf, and 1 / (1 + inf) = 0
+        for n, t in enumerate(range(steps - 1, -1, -1) if reverse else range(steps), 1):
+            a = fac[:, t if keep else 0]
+            np.matmul(rows[t], w, out=a[0:7:2])
+            u = a[0:5:2]
+            np.exp(u, out=u)
+            np.add(u, one, out=u)  # 1 + exp(-x) of o, f, i
+            g = np.tanh(a[6], out=a[6])
+            c = np.add(np.divide(c, a[2], out=a[5]), np.divide(g, a[4], out=a[3]), out=out[t, 1])
+            h = np.divide(np.tanh(c, out=a[1]), a[0], out=out[t, 0])
+            if n < steps:
+                rows[t + after, :, :hs] = h
+            if keep and (n % _LSTM_CHUNK == 0 or n == steps):
+                k = (n - 1) % _LSTM_CHUNK + 1
+                lo = t if reverse else t + 1 - k
+                _lstm_backward_factors(fac[:, lo:lo + k], out[lo:lo + k, 0], one, scratch[:k])
+    return out, fac, rows
 
 
 def lstm_layer(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,
                b_hh: Tensor | None, reverse: bool = False) -> Tensor:
     """A whole LSTM layer over (T, B, in) as ONE node: (T, 2, B, H), step t's hidden and cell state.
 
-    The input projection of every step is one GEMM per gate; each step adds its recurrent product (one batched
-    GEMM) and applies the gates in numpy, in preallocated buffers (the gates gate-major inside, see above;
-    the weights the user sees keep libtorch's (i, f, g, o)). The rule (``derivatives.lstm_layer``) runs back
-    through time with the factors saved here and gets the weight gradients as one GEMM per gate over all
-    steps; a gradient of a gradient recomputes the layer from primitives (``lstm_layer_reference``).
-    ``reverse`` runs the steps from last to first (the backward direction of a bidirectional layer).
+    Each step's gates are ONE batched GEMM, [h_prev | x_t | 1] @ [W_hh; W_ih; b_ih + b_hh] per gate (the gates
+    gate-major, see above; the weights the user sees keep libtorch's (i, f, g, o)), then numpy passes in
+    preallocated buffers. Those rows [h_prev | x | 1] of every step are built as the steps run and saved: they
+    are also the weight gradients' right-hand side. The sums are not those of ``lstm_layer_reference``
+    (libtorch's cell, (x W_ih^T + b_ih) + (h W_hh^T + b_hh)) but the GEMM's, as oneDNN's LSTM (libtorch's CPU
+    path) pre-sums the biases: the two agree to float rounding. The rule (``derivatives.lstm_layer``) runs back
+    through time with the factors saved here and gets the weight gradients as one GEMM per gate over all steps;
+    a gradient of a gradient recomputes the layer from primitives (``lstm_layer_reference``). ``reverse`` runs
+    the steps from last to first (a bidirectional layer's backward direction).
 
     Example:
         >>> z = Tensor._wrap(np.zeros((2, 1, 3), np.float32))
@@ -908,49 +986,13 @@ def lstm_layer(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_
         >>> lstm_layer(z, h, h, w, u, None, None)._data.shape
         (2, 2, 1, 2)
     """
-    xd, whh = x._data, w_hh._data
-    steps, batch = xd.shape[0], xd.shape[1]
-    hs = whh.shape[1]
-    # The same sums as libtorch's cell, (x W_ih^T + b_ih) + (h W_hh^T + b_hh) (lstm_layer_reference's order);
-    # the weights' gate blocks transposed contiguous: GEMMs ~30% faster than through transposed views.
-    pre = np.matmul(xd.reshape(steps * batch, -1), _lstm_gate_major(w_ih._data, hs).transpose(0, 2, 1))
-    if b_ih is not None:
-        pre += _lstm_gate_major(b_ih._data, hs)[:, None, :]
-    pre = pre.reshape(4, steps, batch, hs)
-    whh_t = np.ascontiguousarray(_lstm_gate_major(whh, hs).transpose(0, 2, 1))
-    # b_hh broadcast once: adding a same-shape array is ~2x faster than numpy's broadcasting loop, per step
-    bhh = None if b_hh is None else np.repeat(_lstm_gate_major(b_hh._data, hs)[:, None, :], batch, axis=1)
-    dt = pre.dtype
-    # record()'s condition: whether the rule will run (then each step also stores its backward factors)
+    # record()'s condition: whether the rule will run (then the backward factors are stored)
     keep = _mode.enabled and any(t is not None and t.requires_grad for t in (x, h0, c0, w_ih, w_hh, b_ih, b_hh))
-    out = np.empty((steps, 2, batch, hs), dtype=dt)
-    fac = np.empty((steps if keep else 1, _LSTM_SAVED_BLOCKS if keep else 5, batch, hs), dtype=dt)
-    e, pos = np.empty((3, batch, hs), dtype=dt), np.empty((3, batch, hs), dtype=np.bool_)
-    fc, ig = np.empty((batch, hs), dtype=dt), np.empty((batch, hs), dtype=dt)
-    h, c = h0._data, c0._data
-    for t in (range(steps - 1, -1, -1) if reverse else range(steps)):
-        a = fac[t if keep else 0]
-        z = np.matmul(h, whh_t, out=a[:4])
-        if bhh is not None:
-            np.add(z, bhh, out=z)
-        np.add(pre[:, t], z, out=z)
-        O.sigmoid_into(a[:3], a[:3], e, pos)  # o, i, f
-        np.tanh(a[3], out=a[3])  # g
-        np.multiply(a[2], c, out=fc)
-        np.multiply(a[1], a[3], out=ig)
-        cprev, c = c, np.add(fc, ig, out=out[t, 1])
-        h = np.multiply(a[0], np.tanh(c, out=a[4]), out=out[t, 0])
-        if keep:
-            sq = a[8:4:-3]  # blocks 8, 5 from (g, tanh(c)): i (1 - g^2), o (1 - tanh(c)^2)
-            np.square(a[3:5], out=sq)
-            np.subtract(1, sq, out=sq)
-            np.multiply(sq, a[1::-1], out=sq)
-            ds = np.subtract(1, a[:3], out=e)  # o', i', f'
-            np.multiply(ds, a[:3], out=ds)
-            np.multiply(ds[:2], a[4:2:-1], out=a[9:5:-3])  # blocks 9, 6: tanh(c) o', g i'
-            np.multiply(ds[2], cprev, out=a[7])
+    out, fac, rows = _lstm_run(x._data, h0._data, c0._data, w_ih._data, w_hh._data,
+                               [b._data for b in (b_ih, b_hh) if b is not None], reverse, keep)
+    # the factors in a list: the rule takes them out (its gradients overwrite them), see derivatives.lstm_layer
     return record(out, "LstmLayerBackward0", D.lstm_layer, (x, h0, c0, w_ih, w_hh, b_ih, b_hh),
-                  (x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, fac, O.OUT))
+                  (x, h0, c0, w_ih, w_hh, b_ih, b_hh, reverse, [fac], rows))
 
 
 def lstm_layer_reference(x: Tensor, h0: Tensor, c0: Tensor, w_ih: Tensor, w_hh: Tensor, b_ih: Tensor | None,

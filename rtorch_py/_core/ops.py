@@ -622,34 +622,9 @@ def _sigmoid(d: np.ndarray) -> np.ndarray:
     # Stable for large |x|: exp only ever sees non-positive arguments.
     # 1 / (1 + e) for x >= 0, e / (1 + e) below: one division with numerator max(e, x >= 0) (e <= 1, so 1 above
     # and e below; NaN stays NaN), the same values as selecting with np.where, without its per-element branch
-    # (~5 ns an element on a mixed-sign mask: 10x the rest of the sigmoid). sigmoid_into: the same, in place.
+    # (~5 ns an element on a mixed-sign mask: 10x the rest of the sigmoid).
     e = np.exp(-np.abs(d))
     return np.divide(np.maximum(e, d >= 0), 1 + e).astype(d.dtype, copy=False)
-
-
-# per itemsize: the signed integer type of a float's bits and its sign bit as that type
-_SIGN_BIT_OF_SIZE = {t().itemsize: (t, t(np.iinfo(t).min)) for t in (np.int16, np.int32, np.int64)}
-
-
-def sigmoid_into(d: np.ndarray, out: np.ndarray, e: np.ndarray, pos: np.ndarray) -> np.ndarray:
-    """``out[...] = sigmoid(d)`` for a real floating ``d`` without allocating, bit for bit ``_sigmoid``'s
-    values (the same numpy operations, in place: fused kernels' inner loops, the LSTM's gates; ``_sigmoid``
-    keeps its expression form, faster on small arrays). ``e`` (d's shape and dtype) and ``pos`` (bool, d's
-    shape) are scratch; ``out`` may be ``d`` itself.
-
-    Example:
-        >>> d = np.array([-1.0, 0.0, 2.0], dtype=np.float32)
-        >>> [round(v, 4) for v in sigmoid_into(d, d, np.empty(3, np.float32), np.empty(3, bool)).tolist()]
-        [0.2689, 0.5, 0.8808]
-    """
-    it, sign = _SIGN_BIT_OF_SIZE[d.itemsize]
-    # -|x| as one integer pass that sets the sign bit (abs + negative: two passes, the same bits, NaN included).
-    np.bitwise_or(d.view(it), sign, out=e.view(it))
-    np.exp(e, out=e)
-    np.greater_equal(d, 0, out=pos)
-    np.maximum(e, pos, out=out)  # d is read for the last time above: out may be d
-    np.add(e, 1, out=e)
-    return np.divide(out, e, out=out)
 
 
 def _rsqrt(d: np.ndarray) -> np.ndarray:
