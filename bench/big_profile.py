@@ -60,15 +60,7 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     rt.torch_set_num_threads(args.threads)
     parts = {"rtorch_py step": W.big_rtorch(), "PyTorch step": W.big_torch(), "rtorch_py GEMMs": _gemms()}
-    times: dict[str, list[float]] = {k: [] for k in parts}
-    for f in parts.values():
-        f()
-    for _ in range(args.rounds):
-        for k, f in parts.items():
-            t0 = time.perf_counter()
-            for _ in range(args.steps):
-                f()
-            times[k].append((time.perf_counter() - t0) / args.steps * 1e3)
+    times = W.interleaved(parts, args.rounds, args.steps, time.perf_counter)
     for k, v in times.items():
         print(f"{k:16s} {statistics.median(v):7.1f} ms")
     for k in ("rtorch_py step", "rtorch_py GEMMs"):

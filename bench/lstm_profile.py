@@ -14,7 +14,6 @@ import argparse
 import os
 import statistics
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,15 +62,7 @@ def main() -> None:
     torch.set_num_threads(1)
     parts = {"rtorch_py step": W.lstm_rtorch(), "PyTorch step": W.lstm_torch()}
     parts["layer forward"], parts["layer fwd + bwd"] = _layer_parts()
-    times: dict[str, list[float]] = {k: [] for k in parts}
-    for f in parts.values():
-        f()
-    for _ in range(args.rounds):
-        for k, f in parts.items():
-            t0 = time.process_time()
-            for _ in range(args.steps):
-                f()
-            times[k].append((time.process_time() - t0) / args.steps * 1e3)
+    times = W.interleaved(parts, args.rounds, args.steps)
     med = {k: statistics.median(v) for k, v in times.items()}
     med["layer backward"] = med.pop("layer fwd + bwd") - med["layer forward"]
     for k, v in med.items():

@@ -32,6 +32,22 @@ def timed(step: Callable[[], object], iters: int, repeats: int, warmup: int = 20
     return out
 
 
+def interleaved(parts: dict[str, Callable[[], object]], rounds: int, steps: int,
+                clock: Callable[[], float] = time.process_time) -> dict[str, list[float]]:
+    """Milliseconds per call of each part, one block of `steps` calls per part per round, the parts taking turns
+    (in one process, so that machine noise hits each alike); one warm-up call each first."""
+    for f in parts.values():
+        f()
+    times: dict[str, list[float]] = {k: [] for k in parts}
+    for _ in range(rounds):
+        for k, f in parts.items():
+            t0 = clock()
+            for _ in range(steps):
+                f()
+            times[k].append((clock() - t0) / steps * 1e3)
+    return times
+
+
 def training_step(model: Callable, x: object, loss_fn: Callable, opt: object,
                   zero_grad: Callable[[], object]) -> Callable[[], None]:
     """One full-batch step as a closure: forward, loss, zero_grad, backward, optimizer step (same for rtorch
