@@ -75,6 +75,10 @@ def _grouped_rows(gy: np.ndarray, groups: int) -> np.ndarray:
     return np.ascontiguousarray(t).reshape(groups, o // groups, -1)
 
 
+_OUT_CHUNK = 1 << 17  # output elements per GEMM of the im2col forward (512 KB of float32; measured 4-16 images
+# of the CNN's conv1 alike, 1 image 10% slower)
+
+
 def _conv_fwd(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, s: Pair, p: Pair, d: Pair, groups: int,
               keep: bool = True) -> tuple[np.ndarray, np.ndarray | None]:
     """The convolution (bias added while the product is laid out as (N, O, oh, ow)) and its im2col columns
@@ -88,14 +92,30 @@ def _conv_fwd(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, s: Pair, p: Pa
     oh = conv_out_size(x.shape[2], kh, s[0], p[0], d[0])
     ow = conv_out_size(x.shape[3], kw, s[1], p[1], d[1])
     cols = _cols(x, (kh, kw), (oh, ow), s, p, d, groups)
-    prod = parallel.matmul(w.reshape(groups, o // groups, -1), cols)  # (G, O/G, N * L)
-    prod = prod.reshape(o, n, oh, ow).transpose(1, 0, 2, 3)
-    out = np.empty((n, o, oh, ow), dtype=prod.dtype)
-    if b is None:
-        np.copyto(out, prod)
-    else:
-        np.add(prod, b.reshape(1, -1, 1, 1), out=out)
-    return out, cols
+    if cols.__class__ is not np.ndarray:  # meta arrays: shapes only
+        prod = np.matmul(w.reshape(groups, o // groups, -1), cols)
+        return prod.reshape(o, n, oh, ow).transpose(1, 0, 2, 3), cols
+    # Products straight into the (N, O, L) layout, a few images per GEMM (the columns of an image are a strided
+    # view of the batch's), each chunk's bias added while it is in cache: the same dot products (the same bits)
+    # as one GEMM over N * L columns without its transposing pass (measured, 1 thread: 0.7x on the CNN's conv1,
+    # 0.6-0.95x on grouped, strided and 1x1 convolutions).
+    l = oh * ow
+    og, kg = o // groups, cols.shape[1]
+    wg = w.reshape(groups, og, kg)
+    cn = cols.reshape(groups, kg, n, l).transpose(2, 0, 1, 3)  # (N, G, Cg*kh*kw, L)
+    out = np.empty((n, groups, og, l), dtype=np.result_type(x, w))
+    bg = None if b is None else b.reshape(groups, og, 1)
+    step = max(1, _OUT_CHUNK // (o * l))
+
+    def part(starts: list[int]) -> None:
+        for i in starts:
+            sl = slice(i, i + step)
+            np.matmul(wg, cn[sl], out=out[sl])
+            if bg is not None:
+                np.add(out[sl], bg, out=out[sl])
+
+    parallel.run_parallel(part, parallel.split(range(0, n, step)))
+    return out.reshape(n, o, oh, ow), cols
 
 
 def _conv_adj_x(gy: np.ndarray, w: np.ndarray, s: Pair, p: Pair, d: Pair, groups: int, hw: Pair
