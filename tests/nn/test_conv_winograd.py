@@ -381,3 +381,20 @@ def test_im2col_forward_by_image_chunks_equals_one_gemm(chunk: int, schedule: st
         np.testing.assert_array_equal(got, prod + b.reshape(1, -1, 1, 1))
         want = NO._conv_fwd(x.astype(np.float64), w.astype(np.float64), b.astype(np.float64), s, p, d, g)[0]
         assert_close32(got, want)
+
+
+@pytest.mark.parametrize("thin", [0, 1000])
+def test_im2col_weight_gradient_per_image_or_one_gemm(thin: int, schedule: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The weight gradient both ways (per-image products summed; one GEMM over the batch's columns): at rounding
+    distance of the float64 gradient, groups, stride, dilation and padding included, on 1 or 3 threads."""
+    monkeypatch.setattr(NO, "_THIN_GW", thin)
+    for xs, ws, s, p, d, g in (((5, 1, 9, 8), (6, 1, 3, 3), ONE, (0, 0), ONE, 1),
+                               ((7, 4, 9, 10), (6, 2, 3, 2), (2, 1), (1, 2), (1, 2), 2)):
+        x, w = r(*xs, dtype=np.float32), r(*ws, seed=1, dtype=np.float32)
+        y, cols = NO._conv_fwd(x, w, None, s, p, d, g)
+        gy = r(*y.shape, seed=2, dtype=np.float32)
+        got = NO._conv_adj_w(x, gy, ws[2:], s, p, d, g, cols)
+        want = NO._conv_adj_w(x.astype(np.float64), gy.astype(np.float64), ws[2:], s, p, d, g)
+        assert_close32(got, want)
+        np.testing.assert_array_equal(got, NO._conv_adj_w(x, gy, ws[2:], s, p, d, g))  # with or without cols
