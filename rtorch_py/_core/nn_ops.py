@@ -1,9 +1,9 @@
 """Primitive ops of the nn layers (0-based, 2-D spatial layout (N, C, H, W); 1-D layers add a unit H).
 
 Convolutions are im2col: ``as_strided`` windows of the padded input copied once into columns (batch inside
-the columns) and multiplied with the weight (one GEMM per group); their adjoints scatter columns back with
-one strided add per kernel element (never a loop over pixels). Three ops make a closed family so every
-gradient of every order is again one of them:
+the columns) and multiplied with the weight (the forward: a few images per GEMM, straight into (N, O, L)); their
+adjoints scatter columns back with one strided add per kernel element (never a loop over pixels). Three ops
+make a closed family so every gradient of every order is again one of them:
 
 - ``conv2d(x, w)``: the convolution;
 - ``conv_transpose2d(y, w)``: its adjoint in x (PyTorch's transposed convolution);
@@ -62,7 +62,8 @@ def _pad_hw(x: np.ndarray, p: Pair) -> np.ndarray:
 
 def _cols(x: np.ndarray, k: Pair, out: Pair, s: Pair, p: Pair, d: Pair, groups: int) -> np.ndarray:
     """im2col, batch inside the columns: (groups, C/groups * kh * kw, N * oh * ow), one copy. With the batch
-    in the columns each convolution GEMM is one large matrix product (per group) instead of N small ones."""
+    in the columns the input gradient (and a wide weight gradient) is one large matrix product per group; an
+    image's columns are a strided view of them (the forward's per-image GEMMs)."""
     n, c = x.shape[:2]
     win = _windows(_pad_hw(x, p), k, out, s, d).transpose(1, 2, 3, 0, 4, 5)  # (C, kh, kw, N, oh, ow)
     return win.reshape(groups, (c // groups) * k[0] * k[1], n * out[0] * out[1])
@@ -152,7 +153,8 @@ _THIN_GW = 32  # weight gradients with fewer output rows or columns per group th
 def _conv_adj_w(x: np.ndarray, gy: np.ndarray, k: Pair, s: Pair, p: Pair, d: Pair, groups: int,
                 cols: np.ndarray | None = None) -> np.ndarray:
     """The adjoint of the convolution in w: gy times the input columns, one GEMM per group summing over
-    the batch and the pixels at once (``cols``: the forward's im2col of x, when it kept them)."""
+    the batch and the pixels at once, or per-image products summed when the gradient is thin (``cols``: the
+    forward's im2col of x, when it kept them)."""
     oh, ow = gy.shape[2], gy.shape[3]
     w_shape = (gy.shape[1], x.shape[1] // groups) + tuple(k)
     if _wino_adjoint_ok(gy, w_shape, x.shape, x.dtype, s, p, d, groups):
