@@ -65,8 +65,12 @@ def _cols(x: np.ndarray, k: Pair, out: Pair, s: Pair, p: Pair, d: Pair, groups: 
     in the columns the input gradient (and a wide weight gradient) is one large matrix product per group; an
     image's columns are a strided view of them (the forward's per-image GEMMs)."""
     n, c = x.shape[:2]
-    win = _windows(_pad_hw(x, p), k, out, s, d).transpose(1, 2, 3, 0, 4, 5)  # (C, kh, kw, N, oh, ow)
-    return win.reshape(groups, (c // groups) * k[0] * k[1], n * out[0] * out[1])
+    return _col_windows(x, k, out, s, p, d).reshape(groups, (c // groups) * k[0] * k[1], n * out[0] * out[1])
+
+
+def _col_windows(x: np.ndarray, k: Pair, out: Pair, s: Pair, p: Pair, d: Pair) -> np.ndarray:
+    """The view (C, kh, kw, N, oh, ow) of x's windows that _cols copies (the forward copies it by images)."""
+    return _windows(_pad_hw(x, p), k, out, s, d).transpose(1, 2, 3, 0, 4, 5)
 
 
 def _grouped_rows(gy: np.ndarray, groups: int) -> np.ndarray:
@@ -92,8 +96,8 @@ def _conv_fwd(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, s: Pair, p: Pa
     o, _cg, kh, kw = w.shape
     oh = conv_out_size(x.shape[2], kh, s[0], p[0], d[0])
     ow = conv_out_size(x.shape[3], kw, s[1], p[1], d[1])
-    cols = _cols(x, (kh, kw), (oh, ow), s, p, d, groups)
-    if cols.__class__ is not np.ndarray:  # meta arrays: shapes only
+    if x.__class__ is not np.ndarray:  # meta arrays: shapes only
+        cols = _cols(x, (kh, kw), (oh, ow), s, p, d, groups)
         prod = np.matmul(w.reshape(groups, o // groups, -1), cols)
         return prod.reshape(o, n, oh, ow).transpose(1, 0, 2, 3), cols
     # Products straight into the (N, O, L) layout, a few images per GEMM (the columns of an image are a strided
@@ -101,7 +105,10 @@ def _conv_fwd(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, s: Pair, p: Pa
     # as one GEMM over N * L columns without its transposing pass (measured, 1 thread: 0.7x on the CNN's conv1,
     # 0.6-0.95x on grouped, strided and 1x1 convolutions).
     l = oh * ow
-    og, kg = o // groups, cols.shape[1]
+    og, kg = o // groups, x.shape[1] // groups * kh * kw
+    win = _col_windows(x, (kh, kw), (oh, ow), s, p, d)
+    cols = np.empty((groups, kg, n * l), dtype=x.dtype)
+    cw = cols.reshape(win.shape)
     wg = w.reshape(groups, og, kg)
     cn = cols.reshape(groups, kg, n, l).transpose(2, 0, 1, 3)  # (N, G, Cg*kh*kw, L)
     out = np.empty((n, groups, og, l), dtype=np.result_type(x, w))
@@ -109,6 +116,8 @@ def _conv_fwd(x: np.ndarray, w: np.ndarray, b: np.ndarray | None, s: Pair, p: Pa
     step = max(1, _OUT_CHUNK // (o * l))
 
     def part(starts: list[int]) -> None:
+        mine = slice(starts[0], starts[-1] + step)
+        np.copyto(cw[:, :, :, mine], win[:, :, :, mine])  # this thread's images' columns (im2col)
         for i in starts:
             sl = slice(i, i + step)
             np.matmul(wg, cn[sl], out=out[sl])
