@@ -632,16 +632,29 @@ def _rsqrt(d: np.ndarray) -> np.ndarray:
 
 
 def _relu(d: np.ndarray) -> np.ndarray:
-    # np.maximum(d, 0): NaN kept, -0.0 and negatives become +0.0 (numpy returns the second operand on a tie).
-    # numpy's SIMD maximum (AVX-512 here) beats an AND with a (d <= 0) mask by 1.6x on the transformer's
-    # 16x32x256 activations (27 vs 44 us alone, 62 vs 100 us within the training step) and 2x in float64
+    # max(d, 0): NaN kept, -0.0 and negatives become +0.0 (as numpy's maximum, which returns the second operand on
+    # a tie). Floats from 16K elements: np.clip(d, 0, inf) (numpy's SIMD clip; NaN kept with its sign, but -0.0
+    # kept too) then + 0.0 (-0.0 -> +0.0, nothing else changes): the same bits at 0.4-0.6x np.maximum's time in
+    # float32, 0.8x in float64 (measured 32K-1M elements; 1.7x slower at 4K: two calls)
     if d.dtype == np.bool_:
         return d.copy()
-    if d.ndim == 0 or d.__class__ is not np.ndarray or not parallel.splits(d.size):  # (meta arrays: np.maximum)
+    if d.ndim == 0 or d.__class__ is not np.ndarray or d.size < _RELU_CLIP or d.dtype not in _CLIP_TYPES \
+            or d.dtype.metadata is not None:  # (meta arrays, bfloat16's tagged float32: np.maximum)
         return np.maximum(d, 0)
-    out = np.empty_like(d)  # large: one pass per thread (parallel.py)
-    parallel.for_slices(lambda s: np.maximum(d[s], 0, out=out[s]), d.shape[0], d.size)
+    out = np.empty_like(d)
+    zero, inf = d.dtype.type(0), d.dtype.type(np.inf)
+
+    def part(s: slice) -> None:  # large: one pass per thread (parallel.py)
+        o = out[s]
+        np.clip(d[s], zero, inf, out=o)
+        np.add(o, zero, out=o)
+
+    parallel.for_slices(part, d.shape[0], d.size)
     return out
+
+
+_RELU_CLIP = 1 << 14  # elements from which relu clips (see _relu)
+_CLIP_TYPES = (np.dtype(np.float32), np.dtype(np.float64))  # (float16's maximum keeps -0.0: not the same bits)
 
 
 def _sign(d: np.ndarray) -> np.ndarray:

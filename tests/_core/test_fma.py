@@ -74,3 +74,22 @@ def test_kernel_fma_with_multiplier_one_is_the_float32_sum() -> None:
     _kernels.fma(a, one, c, out, (np.empty(a.shape), np.empty(a.shape)))
     want = F.fma32(a, one, c, exact=False)
     np.testing.assert_array_equal(out.view(np.uint32), want.view(np.uint32))
+
+
+def test_rounded_twice_by_blocks_equals_one_pass() -> None:
+    # sizes around the block size, multipliers scalar / float32 / float64, addends array / scalar, out aliasing c
+    rng = np.random.default_rng(3)
+    for n in (2 * F._BLOCK - 1, 2 * F._BLOCK, 3 * F._BLOCK + 17):
+        a = rng.standard_normal(n).astype(f)
+        c = rng.standard_normal(n).astype(f) * f(1e-3)
+        for b in (np.array(-0.01, np.float64), rng.standard_normal(n).astype(f), rng.standard_normal(n)):
+            for cc in (c, np.array(0.3, np.float64)):
+                want = (a.astype(np.float64) * b + cc).astype(f)
+                out = cc.copy() if cc.ndim else np.empty(n, f)
+                F.fma32_rounded_twice(a, b, out if cc.ndim else cc, out, np.empty(n))
+                np.testing.assert_array_equal(out.view(np.uint32), want.view(np.uint32))
+    # 2-D operands (a parameter's shape)
+    a2, c2 = rng.standard_normal((3, F._BLOCK)).astype(f), rng.standard_normal((3, F._BLOCK)).astype(f)
+    want = (a2.astype(np.float64) * np.float64(f(0.9)) + c2).astype(f)
+    F.fma32_rounded_twice(a2, np.array(np.float64(f(0.9))), c2, c2, np.empty((3, F._BLOCK)))
+    np.testing.assert_array_equal(c2.view(np.uint32), want.view(np.uint32))

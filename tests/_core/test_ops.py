@@ -178,3 +178,31 @@ def test_select_or_zero_is_np_where_bit_for_bit(dtype: type) -> None:
             got, want = _select_or_zero(c, xa, xb), np.where(c, xa, xb).astype(dtype)
             assert got is not None and got.dtype == want.dtype
             assert got.tobytes() == want.tobytes(), (t, shape)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_relu_by_clip_is_np_maximum_bit_for_bit(dtype: type, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ops._relu's clip + 0.0 (large float arrays) gives np.maximum(x, 0)'s bits: negatives, -0.0 and -inf to
+    +0.0, NaN of either sign kept, subnormals and +inf kept; C- and F-ordered, on 1 and 3 threads."""
+    from rtorch_py._core import ops, parallel
+    from rtorch_py._core.ops import _relu
+
+    rng = np.random.default_rng(6)
+    special = np.array([0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan, 1e-40, -1e-45, 6e-8], np.float64).astype(dtype)
+    x = rng.standard_normal((40, 1000)).astype(dtype)  # above _RELU_CLIP, half of it too
+    x.flat[rng.integers(0, x.size, 2000)] = rng.choice(special, 2000)
+    assert x[:, ::2].size >= ops._RELU_CLIP
+    want = np.maximum(x, 0)
+    for threads in (1, 3):
+        monkeypatch.setitem(parallel._state, "threads", threads)
+        monkeypatch.setitem(parallel._state, "blas", (lambda: 1, lambda n: None))
+        monkeypatch.setitem(parallel._state, "pool", None)
+        monkeypatch.setattr(parallel, "_MIN_ELEMENTS", 1000)
+        try:
+            for a in (x, np.asfortranarray(x), x[:, ::2]):
+                got = _relu(a)
+                assert got.dtype == a.dtype and got.tobytes() == np.maximum(a, 0).tobytes()
+            assert _relu(x).tobytes() == want.tobytes()
+        finally:
+            if parallel._state["pool"] is not None:
+                parallel._state["pool"].shutdown()

@@ -362,3 +362,39 @@ def test_meta_tensors_keep_their_paths() -> None:
     assert y.shape == (2000, 1000) and y.device.type == "meta"
     with pytest.raises(RuntimeError, match="matmul: not supported in rtorch_py on meta tensors"):
         rt.nnf_conv2d(rt.torch_randn(2, 8, 6, 6, device="meta"), rt.torch_randn(8, 8, 3, 3, device="meta"))
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 100])
+def test_im2col_forward_by_image_chunks_equals_one_gemm(chunk: int, schedule: str,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The im2col forward's per-image products into (N, O, L) give the bits of one GEMM over the batch's columns
+    then the bias (groups, stride, dilation, padding; 1, 3 or all images per GEMM, on 1 or 3 threads), and
+    stay at rounding distance of float64."""
+    for xs, ws, s, p, d, g in (((5, 1, 9, 8), (6, 1, 3, 3), ONE, (0, 0), ONE, 1),
+                               ((7, 4, 9, 10), (6, 2, 3, 2), (2, 1), (1, 2), (1, 2), 2)):
+        oh, ow = (NO.conv_out_size(xs[i + 2], ws[i + 2], s[i], p[i], d[i]) for i in (0, 1))
+        monkeypatch.setattr(NO, "_OUT_CHUNK", chunk * ws[0] * oh * ow)  # chunk images per GEMM
+        x, w, b = r(*xs, dtype=np.float32), r(*ws, seed=1, dtype=np.float32), r(ws[0], seed=2, dtype=np.float32)
+        got, cols = NO._conv_fwd(x, w, b, s, p, d, g)
+        n, o = got.shape[:2]
+        prod = np.matmul(w.reshape(g, o // g, -1), cols).reshape(o, n, oh, ow).transpose(1, 0, 2, 3)
+        np.testing.assert_array_equal(got, prod + b.reshape(1, -1, 1, 1))
+        want = NO._conv_fwd(x.astype(np.float64), w.astype(np.float64), b.astype(np.float64), s, p, d, g)[0]
+        assert_close32(got, want)
+
+
+@pytest.mark.parametrize("thin", [0, 1000])
+def test_im2col_weight_gradient_per_image_or_one_gemm(thin: int, schedule: str,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The weight gradient both ways (per-image products summed; one GEMM over the batch's columns): at rounding
+    distance of the float64 gradient, groups, stride, dilation and padding included, on 1 or 3 threads."""
+    monkeypatch.setattr(NO, "_THIN_GW", thin)
+    for xs, ws, s, p, d, g in (((5, 1, 9, 8), (6, 1, 3, 3), ONE, (0, 0), ONE, 1),
+                               ((7, 4, 9, 10), (6, 2, 3, 2), (2, 1), (1, 2), (1, 2), 2)):
+        x, w = r(*xs, dtype=np.float32), r(*ws, seed=1, dtype=np.float32)
+        y, cols = NO._conv_fwd(x, w, None, s, p, d, g)
+        gy = r(*y.shape, seed=2, dtype=np.float32)
+        got = NO._conv_adj_w(x, gy, ws[2:], s, p, d, g, cols)
+        want = NO._conv_adj_w(x.astype(np.float64), gy.astype(np.float64), ws[2:], s, p, d, g)
+        assert_close32(got, want)
+        np.testing.assert_array_equal(got, NO._conv_adj_w(x, gy, ws[2:], s, p, d, g))  # with or without cols

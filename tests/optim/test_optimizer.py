@@ -410,3 +410,46 @@ def test_lbfgs_takes_whole_doubles_as_counts() -> None:
         a.step(closure(x, a))
         b.step(closure(y, b))
     np.testing.assert_array_equal(x._data, y._data)
+
+
+@pytest.mark.parametrize("kw", [{"momentum": 0.9}, {"momentum": 0.9, "nesterov": True, "weight_decay": 0.1},
+                                {"momentum": 0.5, "dampening": 0.25}, {"weight_decay": 0.1}])
+def test_sgd_large_parameter_by_slices_on_threads_has_the_one_thread_bits(kw: dict,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """optim_sgd updates a parameter large enough to be split (parallel.py) by slices on the threads: three
+    steps (the first fills the momentum buffer) give the bits of one thread, float64-checked in their form."""
+    from rtorch_py._core import parallel
+
+    rng = np.random.default_rng(0)
+    w0 = rng.standard_normal((301, 1000)).astype(np.float32)  # > 2**18 elements: split
+    grads = [rng.standard_normal(w0.shape).astype(np.float32) for _ in range(3)]
+
+    def run() -> np.ndarray:
+        w = rt.torch_tensor(w0, requires_grad=True)
+        opt = rt.optim_sgd(w, lr=0.01, **kw)
+        for gr in grads:
+            w._grad = rt.torch_tensor(gr)
+            opt.step()
+        return rt.as_array(w.detach())
+
+    one = run()
+    monkeypatch.setitem(parallel._state, "threads", 3)
+    monkeypatch.setitem(parallel._state, "blas", (lambda: 1, lambda n: None))
+    monkeypatch.setitem(parallel._state, "pool", None)
+    try:
+        three = run()
+    finally:
+        if parallel._state["pool"] is not None:
+            parallel._state["pool"].shutdown()
+    np.testing.assert_array_equal(three.view(np.uint32), one.view(np.uint32))
+    # the update's float32 steps as PyTorch writes them, in float64 (fma: exact product, rounded sum)
+    f = np.float32
+    m, d, wd = f(kw.get("momentum", 0)), f(1 - kw.get("dampening", 0)), f(kw.get("weight_decay", 0))
+    w, buf = w0.copy(), None
+    for gr in grads:
+        g = (w.astype(np.float64) * wd + gr).astype(f) if wd else gr
+        if m:
+            buf = g.copy() if buf is None else (g.astype(np.float64) * d + buf * m).astype(f)
+            g = (buf.astype(np.float64) * m + g).astype(f) if kw.get("nesterov") else buf
+        w = (g.astype(np.float64) * np.float64(f(-0.01)) + w).astype(f)
+    np.testing.assert_array_equal(one.view(np.uint32), w.view(np.uint32))
