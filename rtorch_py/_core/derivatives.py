@@ -168,14 +168,15 @@ def copy(g): return g * 0, g
 
 
 def relu(g, out):
-    # threshold_backward: the gradient passes where the output is positive.
+    # threshold_backward: the gradient stops where the output is <= 0 and passes elsewhere, NaN outputs included;
+    # a relu output is never negative, so that is where it is not 0.
     if not O._mode.enabled:  # first order: the same numpy calls without two intermediate tensors
         gd, od = g._data, out._data
         if gd.dtype == od.dtype and od.ndim and od.dtype.metadata is None:  # (bfloat16: record() rounds)
             r = O.relu_grad(od, gd)
             if r is not None:
                 return O.Tensor._wrap(r)
-    return O.where(O.gt(out, 0), g, 0.0)
+    return O.where(O.ne(out, 0), g, 0.0)
 
 
 def clamp(g, x, lo, hi):
@@ -693,6 +694,16 @@ def narrow(g, axis, before, after, ndim):
 
 def hardtanh(g, x, lo, hi):
     return O.where(O.logical_and(O.gt(x, lo), O.lt(x, hi)), g, 0.0)
+
+
+def hardsigmoid(g, x):
+    # libtorch's hardsigmoid_backward: g / 6 strictly inside (-3, 3), 0 elsewhere (and at NaN)
+    return O.where(O.logical_and(O.gt(x, -3), O.lt(x, 3)), O.div(g, 6), 0.0)
+
+
+def hardswish(g, x):
+    # libtorch's hardswish_backward: 0 up to -3, g (x / 3 + 1/2) strictly between, g from 3 on
+    return O.where(O.le(x, -3), 0.0, O.where(O.lt(x, 3), O.mul(g, O.add(O.div(x, 3), 0.5)), g))
 
 
 def pool_index(g, shape, idx, unique=False):

@@ -554,6 +554,20 @@ def hardtanh(x: Tensor, lo: float, hi: float) -> Tensor:
     return record(out, "HardtanhBackward0", D.hardtanh, (x,), (x, lo, hi))
 
 
+def hardsigmoid(x: Tensor) -> Tensor:
+    """min(max(x + 3, 0), 6) / 6, libtorch's kernel; its gradient is libtorch's hardsigmoid_backward (1/6 strictly
+    inside (-3, 3), else 0, NaN inputs included)."""
+    d = x._data
+    return record(np.clip(d + 3, 0, 6) / 6, "HardsigmoidBackward0", D.hardsigmoid, (x,), (x,))
+
+
+def hardswish(x: Tensor) -> Tensor:
+    """x * min(max(x + 3, 0), 6) / 6, libtorch's kernel; its gradient is libtorch's hardswish_backward (0 up to -3,
+    x / 3 + 1/2 strictly between -3 and 3, 1 from 3 on)."""
+    d = x._data
+    return record(d * np.clip(d + 3, 0, 6) / 6, "HardswishBackward0", D.hardswish, (x,), (x,))
+
+
 def silu(x: Tensor) -> Tensor:
     """x / (1 + exp(-x)), libtorch's silu kernel: float32 through its vectorised exp (``vecmath.expf_u10``),
     so results equal libtorch's bit for bit; other float types with numpy's exp (float16 computed in

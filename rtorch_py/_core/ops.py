@@ -25,6 +25,7 @@ from .tensor import Tensor
 
 _wrap = Tensor._wrap
 _F32 = np.dtype(np.float32)
+_F16 = np.dtype(np.float16)
 _BF16_SEEN = _dt.BF16_SEEN
 _mode = autograd._GradMode
 OUT = object()  # marks "save this op's output" in record()'s saved tuple
@@ -489,15 +490,16 @@ def _times_mask(x: np.ndarray, c: np.ndarray, it: type, out: np.ndarray | None =
 
 
 def relu_grad(out: np.ndarray, g: np.ndarray) -> np.ndarray | None:
-    """``where(out > 0, g, 0)``, relu's first-order gradient, as _select_or_zero (None where it does not
-    apply), large arrays by slices on the threads (parallel.py): the same bits."""
+    """``where(out != 0, g, 0)``, relu's first-order gradient (``out`` relu's output: libtorch's
+    ``out <= 0 ? 0 : g``, which passes NaN's gradient), as _select_or_zero (None where it does not apply), large
+    arrays by slices on the threads (parallel.py): the same bits."""
     it = _INT_OF.get(g.dtype) if g.__class__ is np.ndarray else None
     if it is None or g.shape != out.shape or not g.flags.c_contiguous:
-        return _select_or_zero(np.greater(out, 0), g, 0.0)
+        return _select_or_zero(np.not_equal(out, 0), g, 0.0)
     if not parallel.splits(g.size):  # one call, as for_slices would make it (no closure per backward)
-        return _times_mask(g, np.greater(out, 0), it)
+        return _times_mask(g, np.not_equal(out, 0), it)
     res = np.empty_like(g)
-    parallel.for_slices(lambda s: _times_mask(g[s], np.greater(out[s], 0), it, res[s]), g.shape[0], g.size)
+    parallel.for_slices(lambda s: _times_mask(g[s], np.not_equal(out[s], 0), it, res[s]), g.shape[0], g.size)
     return res
 
 
@@ -632,29 +634,27 @@ def _rsqrt(d: np.ndarray) -> np.ndarray:
 
 
 def _relu(d: np.ndarray) -> np.ndarray:
-    # max(d, 0): NaN kept, -0.0 and negatives become +0.0 (as numpy's maximum, which returns the second operand on
-    # a tie). Floats from 16K elements: np.clip(d, 0, inf) (numpy's SIMD clip; NaN kept with its sign, but -0.0
-    # kept too) then + 0.0 (-0.0 -> +0.0, nothing else changes): the same bits at 0.4-0.6x np.maximum's time in
-    # float32, 0.8x in float64 (measured 32K-1M elements; 1.7x slower at 4K: two calls)
+    # libtorch's relu: NaN kept, negatives become +0.0, -0.0 stays -0.0. np.maximum(0, d) (numpy's float32/64
+    # maximum returns the second operand on a tie, its float16 maximum the first); float32/64 arrays from 16K
+    # elements np.clip(d, 0, inf), numpy's SIMD clip: the same bits at 0.2-0.3x np.maximum's time, one pass per
+    # thread (np.clip costs ~2.5 us a call: small arrays take np.maximum)
     if d.dtype == np.bool_:
         return d.copy()
     if d.ndim == 0 or d.__class__ is not np.ndarray or d.size < _RELU_CLIP or d.dtype not in _CLIP_TYPES \
             or d.dtype.metadata is not None:  # (meta arrays, bfloat16's tagged float32: np.maximum)
-        return np.maximum(d, 0)
+        return np.maximum(d, 0) if d.dtype == _F16 else np.maximum(0, d)
     out = np.empty_like(d)
     zero, inf = d.dtype.type(0), d.dtype.type(np.inf)
 
     def part(s: slice) -> None:  # large: one pass per thread (parallel.py)
-        o = out[s]
-        np.clip(d[s], zero, inf, out=o)
-        np.add(o, zero, out=o)
+        np.clip(d[s], zero, inf, out=out[s])
 
     parallel.for_slices(part, d.shape[0], d.size)
     return out
 
 
 _RELU_CLIP = 1 << 14  # elements from which relu clips (see _relu)
-_CLIP_TYPES = (np.dtype(np.float32), np.dtype(np.float64))  # (float16's maximum keeps -0.0: not the same bits)
+_CLIP_TYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def _sign(d: np.ndarray) -> np.ndarray:

@@ -99,9 +99,12 @@ def nnf_leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = 
 
 
 def _elu(x: Tensor, alpha: float, scale: float = 1.0, input_scale: float = 1.0) -> Tensor:
-    # expm1 sees only non-positive values: the unselected branch never overflows into a NaN gradient.
-    neg = O.expm1(O.clamp(x, max=0.0) if input_scale == 1.0 else O.mul(O.clamp(x, max=0.0), input_scale))
-    out = O.where(O.gt(x, 0), x, O.mul(neg, alpha))
+    # expm1 sees only non-positive values: the unselected branch never overflows into a NaN gradient;
+    # expm1 sees min(x, 0) taken by where(), not clamp: -0.0 stays -0.0 (libtorch's elu(-0.0) is -0.0)
+    pos = O.gt(x, 0)
+    neg = O.where(pos, 0.0, x)
+    neg = O.expm1(neg if input_scale == 1.0 else O.mul(neg, input_scale))
+    out = O.where(pos, x, O.mul(neg, alpha))
     return out if scale == 1.0 else O.mul(out, scale)
 
 
@@ -214,8 +217,9 @@ def nnf_softmin(input: Tensor, dim: Dim | None, dtype: Any = None) -> Tensor:
 
 def _softplus(x: Tensor, beta: float, threshold: float) -> Tensor:
     bx = x if beta == 1 else O.mul(x, beta)
-    # log1p(exp(.)) sees at most `threshold`: no overflow in the branch where() drops.
-    soft = O.log1p(O.exp(O.clamp(bx, max=threshold)))
+    # log1p(exp(.)) sees at most `threshold`: no overflow in the branch where() drops. Capped by where(), not
+    # clamp, so that a NaN input's gradient is NaN, as libtorch's softplus_backward gives.
+    soft = O.log1p(O.exp(O.where(O.gt(bx, threshold), threshold, bx)))
     if beta != 1:
         soft = O.div(soft, beta)
     return O.where(O.gt(bx, threshold), x, soft)
@@ -235,21 +239,19 @@ def nnf_softsign(input: Tensor) -> Tensor:
 
 def nnf_hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6."""
-    return _inplace(_t(input, "nnf_hardsigmoid"), lambda x: O.div(NO.hardtanh(O.add(x, 3), 0.0, 6.0), 6),
-                    inplace)
+    return _inplace(_float(_t(input, "nnf_hardsigmoid"), "nnf_hardsigmoid"), NO.hardsigmoid, inplace)
 
 
 def nnf_hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x * relu6(x + 3) / 6."""
-    return _inplace(_t(input, "nnf_hardswish"),
-                    lambda x: O.div(O.mul(x, NO.hardtanh(O.add(x, 3), 0.0, 6.0)), 6), inplace)
+    return _inplace(_float(_t(input, "nnf_hardswish"), "nnf_hardswish"), NO.hardswish, inplace)
 
 
 def nnf_hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x where |x| > lambd, else 0."""
     x = _t(input, "nnf_hardshrink")
     lam = _num(lambd, "nnf_hardshrink", "lambd")
-    return O.where(O.gt(O.abs(x), lam), x, 0.0)
+    return O.where(O.le(O.abs(x), lam), 0.0, x)  # libtorch's test: a NaN passes (value and gradient)
 
 
 def nnf_softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
@@ -258,7 +260,8 @@ def nnf_softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     lam = _num(lambd, "nnf_softshrink", "lambd")
     if lam < 0:
         raise ValueError(f"nnf_softshrink: lambda must be greater or equal to 0, but found to be {lam}.")
-    return O.where(O.gt(x, lam), O.sub(x, lam), O.where(O.lt(x, -lam), O.add(x, lam), 0.0))
+    # zero on [-lambd, lambd] as libtorch tests it; a NaN passes (value and gradient)
+    return O.where(O.le(O.abs(x), lam), 0.0, O.where(O.gt(x, lam), O.sub(x, lam), O.add(x, lam)))
 
 
 def nnf_tanhshrink(input: Tensor) -> Tensor:
@@ -270,7 +273,8 @@ def nnf_tanhshrink(input: Tensor) -> Tensor:
 def nnf_threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """x where x > threshold, else value."""
     th, v = _num(threshold, "nnf_threshold", "threshold"), _num(value, "nnf_threshold", "value")
-    return _inplace(_t(input, "nnf_threshold"), lambda x: O.where(O.gt(x, th), x, v), inplace)
+    # libtorch's test, x <= threshold: a NaN stays NaN and gets the gradient
+    return _inplace(_t(input, "nnf_threshold"), lambda x: O.where(O.le(x, th), v, x), inplace)
 
 
 def nnf_prelu(input: Tensor, weight: Tensor) -> Tensor:
@@ -309,7 +313,9 @@ def nnf_rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, tra
 def nnf_logsigmoid(input: Tensor) -> Tensor:
     """log(sigmoid(x)), stable for large |x|."""
     x = _float(_t(input, "nnf_logsigmoid"), "nnf_logsigmoid")
-    return O.sub(O.where(O.lt(x, 0), x, 0.0), O.log1p(O.exp(O.neg(O.abs(x)))))
+    # -|x| as a branch, so that at 0 its derivative is -1 and the gradient 1/2 (abs's is 0 there)
+    neg = O.lt(x, 0)
+    return O.sub(O.where(neg, x, 0.0), O.log1p(O.exp(O.where(neg, x, O.neg(x)))))
 
 
 nnf_log_sigmoid = nnf_logsigmoid

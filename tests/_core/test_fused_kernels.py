@@ -222,17 +222,19 @@ def test_sigmoid_is_the_stable_two_branch_formula_bit_for_bit() -> None:
         assert np.isnan(rt.torch_sigmoid(rt.torch_tensor(np.array([np.nan], dtype=dtype)))._data[0])
 
 
-def test_relu_keeps_positives_and_nan_and_writes_plus_zero_elsewhere() -> None:
-    """relu as a masked AND: x where x > 0 or NaN (bits kept), +0.0 for negatives and both zeros; strided
-    inputs keep their layout as np.maximum's result does."""
+def test_relu_keeps_positives_zeros_and_nan_and_writes_plus_zero_for_negatives() -> None:
+    """relu as libtorch's: x where x >= 0 or NaN (bits kept, -0.0 too), +0.0 for negatives, on the small and the
+    large (clip) path; strided inputs keep their layout as np.maximum's result does."""
     r = np.random.default_rng(9)
     for dtype, bits in ((np.float32, np.uint32), (np.float64, np.uint64)):
         x = r.integers(0, np.iinfo(bits).max, 10000, dtype=bits, endpoint=True).view(dtype)  # the mask path
         x[:6] = [0.0, -0.0, np.inf, -np.inf, np.nan, -np.nan]
-        keep = ~(x <= 0)
+        keep = ~(x < 0)
         want = np.array([v if k else dtype(0.0) for v, k in zip(x, keep)], dtype=dtype)
         got = rt.nnf_relu(rt.torch_tensor(x))._data
         np.testing.assert_array_equal(got.view(bits), want.view(bits))
+        small = rt.nnf_relu(rt.torch_tensor(x[:50]))._data  # (np.maximum's path)
+        np.testing.assert_array_equal(small.view(bits), want[:50].view(bits))
         xt = x.reshape(100, 100).T
         got_t = rt.nnf_relu(rt.torch_tensor(xt))._data
         np.testing.assert_array_equal(got_t.view(bits), want.reshape(100, 100).T.view(bits))

@@ -182,8 +182,9 @@ def test_select_or_zero_is_np_where_bit_for_bit(dtype: type) -> None:
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_relu_by_clip_is_np_maximum_bit_for_bit(dtype: type, monkeypatch: pytest.MonkeyPatch) -> None:
-    """ops._relu's clip + 0.0 (large float arrays) gives np.maximum(x, 0)'s bits: negatives, -0.0 and -inf to
-    +0.0, NaN of either sign kept, subnormals and +inf kept; C- and F-ordered, on 1 and 3 threads."""
+    """ops._relu's clip (large float arrays) gives the small arrays' np.maximum(0, x) bits (libtorch's relu):
+    negatives and -inf to +0.0, -0.0 kept, NaN of either sign kept, subnormals and +inf kept; C- and F-ordered,
+    on 1 and 3 threads."""
     from rtorch_py._core import ops, parallel
     from rtorch_py._core.ops import _relu
 
@@ -192,7 +193,8 @@ def test_relu_by_clip_is_np_maximum_bit_for_bit(dtype: type, monkeypatch: pytest
     x = rng.standard_normal((40, 1000)).astype(dtype)  # above _RELU_CLIP, half of it too
     x.flat[rng.integers(0, x.size, 2000)] = rng.choice(special, 2000)
     assert x[:, ::2].size >= ops._RELU_CLIP
-    want = np.maximum(x, 0)
+    want = np.maximum(0, x)
+    assert np.signbit(want[x == 0]).any() and not np.signbit(want[x < 0]).any()
     for threads in (1, 3):
         monkeypatch.setitem(parallel._state, "threads", threads)
         monkeypatch.setitem(parallel._state, "blas", (lambda: 1, lambda n: None))
@@ -201,7 +203,7 @@ def test_relu_by_clip_is_np_maximum_bit_for_bit(dtype: type, monkeypatch: pytest
         try:
             for a in (x, np.asfortranarray(x), x[:, ::2]):
                 got = _relu(a)
-                assert got.dtype == a.dtype and got.tobytes() == np.maximum(a, 0).tobytes()
+                assert got.dtype == a.dtype and got.tobytes() == np.maximum(0, a).tobytes()
             assert _relu(x).tobytes() == want.tobytes()
         finally:
             if parallel._state["pool"] is not None:

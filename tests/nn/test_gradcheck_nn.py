@@ -163,18 +163,21 @@ def test_recurrent_layers(name: str) -> None:
         gradcheck(lambda x, h: m(x, h)[0], [r(5, 2, 3), h0])
 
 
-ACTIVATIONS = ["nnf_relu6", "nnf_leaky_relu", "nnf_elu", "nnf_selu", "nnf_celu", "nnf_gelu", "nnf_silu", "nnf_mish",
-               "nnf_glu", "nnf_softplus", "nnf_softsign", "nnf_hardsigmoid", "nnf_hardswish", "nnf_softshrink",
-               "nnf_tanhshrink", "nnf_logsigmoid"]
+ACTIVATIONS = ["nnf_relu", "nnf_relu6", "nnf_leaky_relu", "nnf_elu", "nnf_selu", "nnf_celu", "nnf_gelu", "nnf_silu",
+               "nnf_mish", "nnf_glu", "nnf_softplus", "nnf_softsign", "nnf_hardsigmoid", "nnf_hardswish",
+               "nnf_softshrink", "nnf_hardshrink", "nnf_tanhshrink", "nnf_logsigmoid", "nnf_hardtanh",
+               "nnf_threshold"]
+_ARGS = {"nnf_threshold": (0.1, -2.0), "nnf_hardtanh": (-0.5, 1.5)}
 
 
+@pytest.mark.parametrize("shape", [(3, 4), (2, 3, 6)])
 @pytest.mark.parametrize("name", ACTIVATIONS)
-def test_activations(name: str) -> None:
-    x = r(3, 4) * 3
+def test_activations(name: str, shape: tuple) -> None:
+    x = r(*shape) * 3
     x[np.abs(x) < 0.05] = 0.2  # stay off the kink at 0
-    for kink in (-3.0, 3.0, 0.5, -0.5, 6.0):
+    for kink in (-3.0, 3.0, 0.5, -0.5, 6.0, 0.1, 1.5):
         x[np.abs(x - kink) < 0.05] = kink + 0.2
-    gradcheck(getattr(rt, name), [x])
+    gradcheck(lambda t: getattr(rt, name)(t, *_ARGS.get(name, ())), [x])
 
 
 def test_distances() -> None:
