@@ -697,8 +697,8 @@ def hardtanh(g, x, lo, hi):
 
 
 def hardsigmoid(g, x):
-    # libtorch's hardsigmoid_backward: g / 6 strictly inside (-3, 3), 0 elsewhere (and at NaN)
-    return O.where(O.logical_and(O.gt(x, -3), O.lt(x, 3)), O.div(g, 6), 0.0)
+    # libtorch's hardsigmoid_backward: g / 6 strictly inside (-3, 3), 0 elsewhere (and at NaN): hardtanh's rule
+    return hardtanh(O.div(g, 6), x, -3, 3)
 
 
 def hardswish(g, x):

@@ -99,8 +99,8 @@ def nnf_leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = 
 
 
 def _elu(x: Tensor, alpha: float, scale: float = 1.0, input_scale: float = 1.0) -> Tensor:
-    # expm1 sees only non-positive values: the unselected branch never overflows into a NaN gradient;
-    # expm1 sees min(x, 0) taken by where(), not clamp: -0.0 stays -0.0 (libtorch's elu(-0.0) is -0.0)
+    # expm1 sees min(x, 0), so the unselected branch never overflows into a NaN gradient; taken by where(), not
+    # clamp, so that -0.0 stays -0.0 (libtorch's elu(-0.0) is -0.0)
     pos = O.gt(x, 0)
     neg = O.where(pos, 0.0, x)
     neg = O.expm1(neg if input_scale == 1.0 else O.mul(neg, input_scale))
@@ -219,10 +219,11 @@ def _softplus(x: Tensor, beta: float, threshold: float) -> Tensor:
     bx = x if beta == 1 else O.mul(x, beta)
     # log1p(exp(.)) sees at most `threshold`: no overflow in the branch where() drops. Capped by where(), not
     # clamp, so that a NaN input's gradient is NaN, as libtorch's softplus_backward gives.
-    soft = O.log1p(O.exp(O.where(O.gt(bx, threshold), threshold, bx)))
+    over = O.gt(bx, threshold)
+    soft = O.log1p(O.exp(O.where(over, threshold, bx)))
     if beta != 1:
         soft = O.div(soft, beta)
-    return O.where(O.gt(bx, threshold), x, soft)
+    return O.where(over, x, soft)
 
 
 def nnf_softplus(input: Tensor, beta: float = 1, threshold: float = 20) -> Tensor:
