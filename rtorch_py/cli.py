@@ -72,6 +72,10 @@ def main(argv: list[str] | None = None) -> int:
             script, rest = rest[0], rest[1:]
         try:
             r = r_session(args=rest)
+        except RuntimeError as e:  # R did not start (session.py says why)
+            sys.stderr.write(f"rtorch {args.command}: {e}\n")
+            return 1
+        try:
             r.start_bridge(tune_gc=True)  # this process is ours: tune Python's collector for R-driven work
             status = r.run_code("\n".join(args.expr)) if args.expr else r.run_file(script)
         except KeyboardInterrupt:
@@ -86,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             r = r_session()
             r.start_bridge(tune_gc=True)
             out = r.knit(args.input, args.output)
-        except RError as e:
+        except (RError, RuntimeError) as e:
             sys.stderr.write(f"{e}\n")
             return 1
         except KeyboardInterrupt:

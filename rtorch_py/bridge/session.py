@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -60,7 +61,13 @@ class RSession:
         cb.consolewrite_print = _write_stdout
         cb.consolewrite_warnerror = _write_stderr
         cb.showmessage = _write_stderr
-        ri.initr_checkenv(interactive=interactive)
+        try:
+            ri.initr_checkenv(interactive=interactive)
+        except ValueError as e:
+            # rpy2 reads the environment R's front end sets up from the CSV that `Rscript -e write.csv(...)`
+            # prints; a warning R prints first on the same stream (an invalid R_NSIZE, say) breaks its parse
+            raise RuntimeError("R did not start: rpy2 could not read R's start-up environment from Rscript's "
+                               f"output ({e}){_startup_warnings()}") from None
         from ._hooks import _fix_library_path  # noqa: PLC0415
 
         _fix_library_path()
@@ -165,6 +172,20 @@ def _flush() -> None:
             f.flush()
         except (OSError, ValueError):
             pass
+
+
+def _startup_warnings() -> str:
+    """What R's start-up prints to stdout before any code runs (its warnings about the environment), as the
+    end of an error message: ``: <lines>`` or ``''``."""
+    from rpy2.rinterface_lib import openrlib  # noqa: PLC0415
+
+    rscript = os.path.join(openrlib.R_HOME or "", "bin", "Rscript")
+    try:
+        out = subprocess.run([rscript, "-e", "invisible(0)"], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        return ""
+    lines = list(dict.fromkeys(line.strip() for line in out.splitlines() if line.strip()))
+    return f": R printed {'; '.join(lines)!r} (fix or unset the variable it names)" if lines else ""
 
 
 def r_session(**kwargs: Any) -> RSession:

@@ -62,6 +62,16 @@ def test_run_expression(r_env):
     assert proc.stdout == "[1] 1\n"
 
 
+@pytest.mark.parametrize("value", ["abc", ""])
+def test_rtorch_run_names_an_environment_r_warns_about(r_env, value):
+    # R only warns about an invalid R_NSIZE, but the warning lands in the output rpy2 parses at start-up
+    proc = run([sys.executable, "-m", "rtorch_py", "run", "-e", "cat(1)"], env={**r_env, "R_NSIZE": value})
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert proc.stderr.startswith("rtorch run: R did not start: ")
+    assert "R_NSIZE" in proc.stderr and "Traceback" not in proc.stderr
+
+
 @pytest.mark.parametrize("host", ["rtorch", "Rscript"])
 def test_ctrl_c_interrupts_an_r_loop(tmp_path, r_env, host):
     p = tmp_path / "loop.R"
