@@ -64,17 +64,21 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     from .bridge.session import r_session  # noqa: PLC0415
 
+    rest: list[str] = []
     if args.command == "run":
         rest = list(args.args)
         if not args.expr:
             if not rest:
                 parser.error("run needs a script or -e CODE")
             script, rest = rest[0], rest[1:]
-        try:
-            r = r_session(args=rest)
-        except RuntimeError as e:  # R did not start (session.py says why)
-            sys.stderr.write(f"rtorch {args.command}: {e}\n")
-            return 1
+    try:
+        r = r_session(args=rest)
+    except RuntimeError as e:  # R did not start (session.py says why)
+        sys.stderr.write(f"rtorch {args.command}: {e}\n")
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    if args.command == "run":
         try:
             r.start_bridge(tune_gc=True)  # this process is ours: tune Python's collector for R-driven work
             status = r.run_code("\n".join(args.expr)) if args.expr else r.run_file(script)
@@ -87,10 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         from .bridge._hooks import RError  # noqa: PLC0415
 
         try:
-            r = r_session()
             r.start_bridge(tune_gc=True)
             out = r.knit(args.input, args.output)
-        except (RError, RuntimeError) as e:
+        except RError as e:
             sys.stderr.write(f"{e}\n")
             return 1
         except KeyboardInterrupt:

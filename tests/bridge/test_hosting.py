@@ -62,13 +62,17 @@ def test_run_expression(r_env):
     assert proc.stdout == "[1] 1\n"
 
 
+@pytest.mark.parametrize("command", ["run", "knit"])
 @pytest.mark.parametrize("value", ["abc", ""])
-def test_rtorch_run_names_an_environment_r_warns_about(r_env, value):
+def test_rtorch_names_an_environment_r_warns_about(tmp_path, r_env, value, command):
     # R only warns about an invalid R_NSIZE, but the warning lands in the output rpy2 parses at start-up
-    proc = run([sys.executable, "-m", "rtorch_py", "run", "-e", "cat(1)"], env={**r_env, "R_NSIZE": value})
+    doc = tmp_path / "d.Rmd"
+    doc.write_text("```{r}\n1\n```\n")
+    args = ["-e", "cat(1)"] if command == "run" else [str(doc)]
+    proc = run([sys.executable, "-m", "rtorch_py", command, *args], env={**r_env, "R_NSIZE": value})
     assert proc.returncode == 1
     assert proc.stdout == ""
-    assert proc.stderr.startswith("rtorch run: R did not start: ")
+    assert proc.stderr.startswith(f"rtorch {command}: R did not start: ")
     assert "R_NSIZE" in proc.stderr and "Traceback" not in proc.stderr
 
 
